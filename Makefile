@@ -1,0 +1,107 @@
+# ratesim - GNU make build.
+#
+#   make            build build/ratesim
+#   make demo       install missing packages, build, run scenarios/quickstart.json
+#   make test       install missing packages, build, run every test
+#   make bench      the performance reference (prints figures; no pass/fail)
+#   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
+#   make lint       clang-format check and cppcheck
+#   make SANITIZE=1 ...   build with AddressSanitizer and UBSan
+#
+# CFLAGS, CPPFLAGS and LDFLAGS belong to you; the project's flags live in
+# RS_* variables.  Under CI (CI=true) warnings are errors.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/ratesim
+DESTDIR ?=
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+PKGS := gsl libcjson
+
+BUILD := build
+RS_CPPFLAGS := -Iinclude -I$(BUILD)/gen $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -D_POSIX_C_SOURCE=200809L
+RS_CFLAGS := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-unused-parameter -MMD -MP
+RS_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
+ifneq ($(filter true 1,$(CI)),)
+RS_CFLAGS += -Werror
+endif
+ifeq ($(SANITIZE),1)
+RS_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
+RS_LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRCS := $(filter-out sim/main.c,$(wildcard sim/*.c))
+LIB_OBJS := $(LIB_SRCS:sim/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/plots_gen.o
+TEST_SRCS := $(wildcard tests/unit/test_*.c)
+TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+PLOTS := $(sort $(wildcard plots/*.gp))
+
+.PHONY: all demo test check bench install uninstall clean lint deps tests
+all: $(BUILD)/ratesim
+
+deps:
+	@sh scripts/deps.sh
+
+$(BUILD)/obj/%.o: sim/%.c | $(BUILD)/gen/plots_gen.h
+	@mkdir -p $(@D)
+	$(CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) -c $< -o $@
+
+# The gnuplot templates are compiled into the binary, so that an installed
+# ratesim needs no data folder; the run writes the script it used beside
+# the data (plots/README.md).
+$(BUILD)/gen/plots_gen.h $(BUILD)/gen/plots_gen.c: $(PLOTS) scripts/embed.sh
+	@mkdir -p $(BUILD)/gen
+	sh scripts/embed.sh $(BUILD)/gen $(PLOTS)
+
+$(BUILD)/obj/plots_gen.o: $(BUILD)/gen/plots_gen.c
+	@mkdir -p $(@D)
+	$(CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libratesim.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/ratesim: $(BUILD)/obj/main.o $(BUILD)/libratesim.a
+	$(CC) $(RS_LDFLAGS) $(LDFLAGS) -o $@ $^ $(RS_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(BUILD)/libratesim.a
+	@mkdir -p $(@D)
+	$(CC) $(RS_CPPFLAGS) -Itests/unit $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) $(RS_LDFLAGS) $(LDFLAGS) \
+		-o $@ $< $(BUILD)/libratesim.a $(RS_LIBS)
+
+tests: $(BUILD)/ratesim $(TEST_BINS)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh scripts/demo.sh
+
+test check: deps
+	@$(MAKE) --no-print-directory tests
+	@sh tests/run.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@sh bench/run.sh
+
+lint:
+	clang-format --dry-run --Werror sim/*.c include/ratesim/*.h tests/unit/*.c
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--suppress=missingIncludeSystem -Iinclude sim
+
+install: $(BUILD)/ratesim
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR)/plots
+	install -m 755 $(BUILD)/ratesim $(DESTDIR)$(BINDIR)/ratesim
+	install -m 644 scenarios/*.json $(DESTDIR)$(DATADIR)/scenarios/
+	install -m 644 plots/*.gp $(DESTDIR)$(DATADIR)/plots/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/ratesim
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)

@@ -1,0 +1,62 @@
+/*
+ * common.h - types shared by every ratesim module.
+ *
+ * Simulated time is an int64 count of microseconds since the start of the run
+ * (MODEL.md section 2); nothing in the core reads the wall clock.  Every
+ * fallible function returns an rs_status and, when it fails, writes a message
+ * for the person who wrote the scenario into an rs_error that the caller owns.
+ * The core never prints and never exits: sim/main.c formats and reports.
+ */
+#ifndef RATESIM_COMMON_H
+#define RATESIM_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RATESIM_VERSION "0.1.0"
+
+typedef int64_t rs_time; /* simulated microseconds */
+
+#define RS_US_PER_MS INT64_C(1000)
+#define RS_US_PER_S INT64_C(1000000)
+#define RS_US_PER_MIN (60 * RS_US_PER_S)
+
+/* Seconds (as written in a scenario) to simulated time, rounded to the
+ * nearest microsecond. */
+rs_time rs_time_from_s(double seconds);
+double rs_time_to_s(rs_time t);
+double rs_time_to_ms(rs_time t);
+/* Microseconds to whole milliseconds, rounded up: how retry-after-ms is sent. */
+int64_t rs_time_ceil_ms(rs_time t);
+
+/* The project-wide error enum.  Exit codes are chosen by main.c. */
+typedef enum rs_status {
+	RS_OK = 0,
+	RS_ERR_SYNTAX,  /* a file is not well-formed (JSON, CSV) */
+	RS_ERR_INVALID, /* well-formed, but a value is wrong or missing */
+	RS_ERR_IO,      /* a file cannot be read or written */
+	RS_ERR_NOMEM,   /* allocation failed */
+	RS_ERR_USAGE,   /* command-line misuse (exit 2) */
+	RS_ERR_TOOL,    /* an external tool (gnuplot) failed */
+} rs_status;
+
+#define RS_ERROR_MAX 1024
+
+/* A message for the user, already prefixed with what it is about
+ * (file, file:line:col, or file: .json.path:).  Caller-owned storage. */
+typedef struct rs_error {
+	rs_status status;
+	char msg[RS_ERROR_MAX];
+} rs_error;
+
+/* Record an error (printf-style) and return its status, so that callers can
+ * write `return rs_fail(err, RS_ERR_INVALID, "...", ...);`.  err may be NULL. */
+rs_status rs_fail(rs_error *err, rs_status status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Allocation that reports failure through rs_error instead of aborting. */
+void *rs_calloc(size_t n, size_t size);
+void *rs_realloc_array(void *p, size_t n, size_t size);
+
+#endif

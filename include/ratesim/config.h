@@ -1,0 +1,206 @@
+/*
+ * config.h - the parsed scenario: plain, immutable configuration.
+ *
+ * The scenario loader (scenario.c) turns a JSON file into an rs_config and
+ * checks every value; the world (world.c) builds simulation state from it.
+ * Nothing here is simulation state, and a run never re-reads JSON, which is
+ * what keeps `--set`, `validate` and `compare` simple.
+ *
+ * Every default lives in exactly one place: the model table (models.c) for
+ * per-model figures, and the RS_DEFAULT_* macros below for scenario-wide
+ * ones; scenarios/README.md documents each with its source.
+ *
+ * Ownership: an rs_config owns every string and array reachable from it;
+ * rs_config_free releases them all.
+ */
+#ifndef RATESIM_CONFIG_H
+#define RATESIM_CONFIG_H
+
+#include "ratesim/common.h"
+#include "ratesim/models.h"
+
+/* Scenario-wide defaults (scenarios/README.md lists them). */
+#define RS_DEFAULT_SEED 1
+#define RS_DEFAULT_WARMUP_S 0.0
+#define RS_DEFAULT_BUCKET_S 10.0
+#define RS_DEFAULT_SUBSCRIPTION "default"
+#define RS_DEFAULT_RPM_WINDOW_S 10
+#define RS_DEFAULT_PROMPT_ESTIMATE_FACTOR 1.0
+#define RS_DEFAULT_BEST_OF 1
+#define RS_DEFAULT_TRACE_SPEEDUP 1.0
+
+/* ---- deployments ------------------------------------------------------ */
+
+typedef enum rs_kind {
+	RS_KIND_STANDARD,
+	RS_KIND_GLOBAL_STANDARD,
+	RS_KIND_DATA_ZONE_STANDARD,
+	RS_KIND_PROVISIONED,
+	RS_KIND_GLOBAL_PROVISIONED,
+	RS_KIND_DATA_ZONE_PROVISIONED,
+	RS_KIND_COUNT
+} rs_kind;
+
+const char *rs_kind_name(rs_kind k);
+bool rs_kind_is_provisioned(rs_kind k);
+/* Parse a kind name; returns false when unknown. OUT: *k. */
+bool rs_kind_parse(const char *name, rs_kind *k);
+
+typedef enum rs_window_kind { RS_WINDOW_SLIDING, RS_WINDOW_FIXED } rs_window_kind;
+
+/* A quota pool: (subscription, region, model, kind) -> TPM, or for the
+ * provisioned family (subscription, region, kind) -> PTU, model-independent
+ * (MODEL.md section 3). */
+typedef struct rs_quota_cfg {
+	char *subscription;
+	char *region;
+	char *model; /* NULL for provisioned pools */
+	rs_kind kind;
+	int64_t tpm; /* standard family */
+	int64_t ptu; /* provisioned family */
+} rs_quota_cfg;
+
+typedef struct rs_deployment_cfg {
+	char *name;
+	char *subscription;
+	char *region;
+	int model;   /* index into rs_config.models */
+	rs_kind kind;
+
+	/* standard family (MODEL.md section 4) */
+	int64_t tpm;
+	rs_window_kind tpm_window;
+	rs_window_kind rpm_window;
+	int rpm_window_s;        /* 1 or 10 */
+	bool count_refused;
+	double prompt_estimate_factor;
+
+	/* provisioned family (MODEL.md section 5; issue 3) */
+	int64_t ptu;
+
+	/* latency overrides: < 0 means "the model's value" */
+	double rtt_ms;
+} rs_deployment_cfg;
+
+/* ---- clients ------------------------------------------------------------ */
+
+typedef enum rs_arrival_process {
+	RS_ARRIVAL_CONSTANT, /* evenly spaced at the (scheduled) rate */
+	RS_ARRIVAL_POISSON,  /* exponential gaps at the (scheduled) rate */
+	RS_ARRIVAL_TRACE,    /* replay of a trace file */
+} rs_arrival_process;
+
+/* One point of a piecewise rate schedule: from at_s on, the rate is rate_rps
+ * and either holds until the next point (ramp false) or moves linearly to the
+ * next point's rate (ramp true).  The last point holds to the end. */
+typedef struct rs_rate_point {
+	double at_s;
+	double rate_rps;
+	bool ramp;
+} rs_rate_point;
+
+typedef enum rs_trace_format {
+	RS_TRACE_AZURE,    /* TIMESTAMP,ContextTokens,GeneratedTokens */
+	RS_TRACE_BURSTGPT, /* BurstGPT_1 or BurstGPT_3 layout, told by header */
+	RS_TRACE_MOONCAKE, /* JSON Lines: timestamp ms, input_length, output_length */
+} rs_trace_format;
+
+typedef enum rs_zero_rows { RS_ZERO_ROWS_SKIP, RS_ZERO_ROWS_KEEP } rs_zero_rows;
+
+typedef struct rs_trace_cfg {
+	char *path;          /* resolved against the scenario file's folder */
+	rs_trace_format format;
+	rs_zero_rows zero_rows; /* BurstGPT failed rows (Response tokens = 0) */
+	char *model_filter;  /* BurstGPT "Model" column to keep, NULL for all */
+} rs_trace_cfg;
+
+typedef struct rs_arrival_cfg {
+	rs_arrival_process process;
+	rs_rate_point *schedule; /* >= 1 point; a plain rate_rps is one point */
+	size_t n_schedule;
+	rs_trace_cfg trace;      /* RS_ARRIVAL_TRACE */
+	double speedup;          /* trace time is divided by this */
+	bool loop;               /* replay the trace again when it ends */
+} rs_arrival_cfg;
+
+typedef enum rs_dist_kind {
+	RS_DIST_FIXED,
+	RS_DIST_UNIFORM,   /* integers in [min, max] */
+	RS_DIST_LOGNORMAL, /* median, sigma */
+	RS_DIST_EMPIRICAL, /* rows of a trace, drawn at random */
+	RS_DIST_TRACE,     /* the replayed trace row's own value */
+} rs_dist_kind;
+
+typedef struct rs_dist_cfg {
+	rs_dist_kind kind;
+	double value;        /* fixed */
+	double min, max;     /* uniform */
+	double median, sigma;/* lognormal */
+	rs_trace_cfg trace;  /* empirical */
+} rs_dist_cfg;
+
+typedef enum rs_max_tokens_policy {
+	RS_MAXTOK_ABSENT, /* not sent: the service estimates */
+	RS_MAXTOK_FIXED,  /* a fixed value; the output is truncated to it */
+	RS_MAXTOK_FACTOR, /* ceil(actual output x factor) */
+} rs_max_tokens_policy;
+
+typedef struct rs_max_tokens_cfg {
+	rs_max_tokens_policy policy;
+	int64_t value;
+	double factor;
+} rs_max_tokens_cfg;
+
+typedef enum rs_retry_policy {
+	RS_RETRY_NONE,
+	RS_RETRY_FIXED, /* up to max_retries, waiting delay_s or retry-after */
+} rs_retry_policy;
+
+/* The retry seam: the full family (issue 4) extends this struct and
+ * retry.c; clients only ask retry.c for the next delay. */
+typedef struct rs_retry_cfg {
+	rs_retry_policy policy;
+	int max_retries;
+	double delay_s;          /* used when retry-after is absent or ignored */
+	bool honour_retry_after; /* wait retry_after_ms when the answer has one */
+} rs_retry_cfg;
+
+typedef struct rs_client_cfg {
+	char *name;
+	char *target;       /* a deployment's name */
+	int target_index;   /* resolved index into rs_config.deployments */
+	rs_arrival_cfg arrival;
+	rs_dist_cfg prompt_tokens;
+	rs_dist_cfg output_tokens;
+	rs_max_tokens_cfg max_tokens;
+	int best_of;
+	double cached_fraction; /* issue 3: share of prompt tokens served from cache */
+	rs_retry_cfg retry;
+	double rtt_ms; /* network round trip to its target; < 0: deployment's */
+} rs_client_cfg;
+
+/* ---- the scenario -------------------------------------------------------- */
+
+typedef struct rs_config {
+	char *path;         /* the scenario file as given */
+	char *name;
+	char *description;
+	uint64_t seed;
+	double duration_s;
+	double warmup_s;
+	double bucket_s;
+
+	rs_model *models;   /* built-in table with the scenario's overrides */
+	size_t n_models;
+
+	rs_quota_cfg *quotas;
+	size_t n_quotas;
+	rs_deployment_cfg *deployments;
+	size_t n_deployments;
+	rs_client_cfg *clients;
+	size_t n_clients;
+} rs_config;
+
+void rs_config_free(rs_config *cfg); /* NULL does nothing; frees cfg too */
+
+#endif

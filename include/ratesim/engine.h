@@ -1,0 +1,72 @@
+/*
+ * engine.h - the discrete-event engine: a clock and a queue of typed events.
+ *
+ * The engine knows nothing of tokens, meters or HTTP.  Domain modules
+ * register one handler per event type and schedule events with a small
+ * payload (a 32-bit index and a 64-bit word, typically a pool index or a
+ * pointer).  Events are totally ordered by (time, insertion sequence): two
+ * events at the same microsecond run in the order they were scheduled, so a
+ * run never depends on pointer values, hash order or the platform
+ * (MODEL.md section 2).
+ *
+ * The queue is a 4-ary min-heap of 32-byte events whose ordering key is the
+ * 128-bit integer (time << 64 | sequence): one unsigned comparison, compiled
+ * without branches, orders two events.  Push and pop are O(log4 n) in the
+ * number of pending events, which is the number of requests in flight plus
+ * one pending arrival per client, not the length of the run.
+ */
+#ifndef RATESIM_ENGINE_H
+#define RATESIM_ENGINE_H
+
+#include "ratesim/common.h"
+
+typedef struct rs_event {
+	rs_time time;
+	uint64_t seq;
+	uint32_t type; /* index into the handler table */
+	uint32_t a;    /* payload: small index (client, deployment, ...) */
+	uint64_t b;    /* payload: request id, pool index or pointer bits */
+} rs_event;
+
+typedef struct rs_engine rs_engine;
+
+/* A handler runs one event; `ctx` is what was given at registration. */
+typedef void (*rs_event_fn)(void *ctx, rs_engine *eng, const rs_event *ev);
+
+#define RS_ENGINE_MAX_TYPES 32
+
+/* Create an empty engine at time 0.  Returns NULL when out of memory.
+ * Caller frees with rs_engine_free. */
+rs_engine *rs_engine_new(void);
+void rs_engine_free(rs_engine *eng); /* NULL does nothing */
+
+/* Register the handler for event type `type` (< RS_ENGINE_MAX_TYPES).
+ * `ctx` is borrowed and passed back to every call. */
+void rs_engine_on(rs_engine *eng, uint32_t type, rs_event_fn fn, void *ctx);
+
+/* Schedule an event at absolute time `at` (>= now; asserted).
+ * Returns RS_ERR_NOMEM if the queue cannot grow. */
+rs_status rs_engine_at(rs_engine *eng, rs_time at, uint32_t type, uint32_t a, uint64_t b);
+
+rs_time rs_engine_now(const rs_engine *eng);
+size_t rs_engine_pending(const rs_engine *eng);
+uint64_t rs_engine_events_run(const rs_engine *eng);
+
+/* Time of the next event, or INT64_MAX when the queue is empty. */
+rs_time rs_engine_next_time(const rs_engine *eng);
+
+/* Run exactly one event if there is one due at or before `until`.
+ * OUT: *ran is true when an event ran.  The clock moves to its time. */
+void rs_engine_step(rs_engine *eng, rs_time until, bool *ran);
+
+/* Run every event due at or before `until`; the clock ends at `until` (or at
+ * the last event's time if the queue empties earlier, then set to until).
+ * Returns the first error a handler reported with rs_engine_fail. */
+rs_status rs_engine_run(rs_engine *eng, rs_time until);
+
+/* A handler that cannot continue (out of memory) records it; the run loop
+ * stops after the current event. */
+void rs_engine_fail(rs_engine *eng, rs_status st);
+rs_status rs_engine_status(const rs_engine *eng);
+
+#endif

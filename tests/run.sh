@@ -1,0 +1,40 @@
+#!/bin/sh
+# run.sh - run every test and print one summary line: "N passed, N failed".
+#
+# Unit binaries (build/tests/test_*) and command-line tests (tests/cli/*.sh)
+# each print "N passed, N failed" as their last line; this adds them up.
+# Exit 0 only when nothing failed and every suite ran to its summary line.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+passed=0; failed=0; broken=""
+log=build/test-logs; mkdir -p "$log"
+run_suite() {
+	name=$1; shift
+	"$@" >"$log/$name.log" 2>&1
+	rc=$?
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log/$name.log" | tail -n 1)
+	if [ -z "$line" ]; then
+		broken="$broken $name"; failed=$((failed + 1))
+		echo "BROKEN $name (exit $rc, no summary line; see $log/$name.log)"
+		tail -n 20 "$log/$name.log"
+		return
+	fi
+	p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
+	passed=$((passed + p)); failed=$((failed + f))
+	if [ "$f" -ne 0 ] || [ "$rc" -ne 0 ]; then
+		[ "$f" -eq 0 ] && failed=$((failed + 1))
+		echo "FAILED $name: $line"; grep -E 'FAIL' "$log/$name.log" | head -n 40
+	else
+		echo "ok     $name: $line"
+	fi
+}
+for t in build/tests/test_*; do
+	[ -x "$t" ] || continue
+	run_suite "$(basename "$t")" "$t"
+done
+for t in tests/cli/*.sh; do
+	[ -f "$t" ] || continue
+	run_suite "cli-$(basename "$t" .sh)" sh "$t"
+done
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
