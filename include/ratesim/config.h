@@ -28,6 +28,8 @@
 #define RS_DEFAULT_PROMPT_ESTIMATE_FACTOR 1.0
 #define RS_DEFAULT_BEST_OF 1
 #define RS_DEFAULT_TRACE_SPEEDUP 1.0
+#define RS_DEFAULT_STRICT_SIZES true
+#define RS_DEFAULT_ESTIMATOR_WINDOW 100
 
 /* ---- deployments ------------------------------------------------------ */
 
@@ -45,6 +47,14 @@ const char *rs_kind_name(rs_kind k);
 bool rs_kind_is_provisioned(rs_kind k);
 /* Parse a kind name; returns false when unknown. OUT: *k. */
 bool rs_kind_parse(const char *name, rs_kind *k);
+
+/* How a provisioned deployment estimates max_tokens when the request has
+ * none (MODEL.md section 5). */
+typedef enum rs_estimator {
+	RS_ESTIMATOR_MODEL_DEFAULT, /* the model's max_tokens_default */
+	RS_ESTIMATOR_FIXED,         /* a fixed value */
+	RS_ESTIMATOR_RUNNING_MEAN,  /* mean of the last N actual completions */
+} rs_estimator;
 
 typedef enum rs_window_kind { RS_WINDOW_SLIDING, RS_WINDOW_FIXED } rs_window_kind;
 
@@ -75,8 +85,13 @@ typedef struct rs_deployment_cfg {
 	bool count_refused;
 	double prompt_estimate_factor;
 
-	/* provisioned family (MODEL.md section 5; issue 3) */
+	/* provisioned family (MODEL.md section 5) */
 	int64_t ptu;
+	rs_estimator estimator;   /* max_tokens estimate when a request has none */
+	double estimator_value;   /* RS_ESTIMATOR_FIXED: the value */
+	int estimator_window;     /* RS_ESTIMATOR_RUNNING_MEAN: completions averaged */
+	char *spillover_to;       /* a standard-family deployment in the same region, or NULL */
+	int spillover_index;      /* resolved index, or -1 */
 
 	/* latency overrides: < 0 means "the model's value" */
 	double rtt_ms;
@@ -100,6 +115,7 @@ typedef struct rs_rate_point {
 } rs_rate_point;
 
 typedef enum rs_trace_format {
+	RS_TRACE_AUTO,     /* told from the header line (CSV) or first line (JSONL) */
 	RS_TRACE_AZURE,    /* TIMESTAMP,ContextTokens,GeneratedTokens */
 	RS_TRACE_BURSTGPT, /* BurstGPT_1 or BurstGPT_3 layout, told by header */
 	RS_TRACE_MOONCAKE, /* JSON Lines: timestamp ms, input_length, output_length */
@@ -189,6 +205,7 @@ typedef struct rs_config {
 	double duration_s;
 	double warmup_s;
 	double bucket_s;
+	bool strict_sizes;  /* reject PTU sizes off the model's minimum/increment */
 
 	rs_model *models;   /* built-in table with the scenario's overrides */
 	size_t n_models;
