@@ -1,0 +1,48 @@
+/*
+ * client.h - a source of requests: when they arrive and what they ask for.
+ *
+ * A client owns its arrival process, the traces it replays or samples, and
+ * three random streams (arrivals, request shape, retry), each seeded from the
+ * client's name (rng.h).  It does not send anything itself: the world asks it
+ * for the next arrival and for the shape of each new request.
+ */
+#ifndef RATESIM_CLIENT_H
+#define RATESIM_CLIENT_H
+
+#include <gsl/gsl_rng.h>
+
+#include "ratesim/arrivals.h"
+#include "ratesim/config.h"
+#include "ratesim/trace.h"
+
+/* What one request asks for. */
+typedef struct rs_shape {
+	int64_t prompt_tokens;
+	int64_t cached_tokens;
+	int64_t output_tokens; /* what the model will generate (after max_tokens) */
+	int64_t max_tokens;    /* -1 when the request sends none */
+} rs_shape;
+
+typedef struct rs_client {
+	const rs_client_cfg *cfg; /* borrowed */
+	rs_arrivals *arrivals;    /* owned */
+	rs_trace *trace;          /* owned: the replayed trace, or NULL */
+	rs_trace *prompt_trace;   /* owned: empirical prompt sizes, or NULL */
+	rs_trace *output_trace;   /* owned: empirical output sizes, or NULL */
+	gsl_rng *rng_arrival, *rng_shape, *rng_retry; /* owned */
+} rs_client;
+
+/* Build client `index` of cfg (loading its traces) in caller storage.
+ * `end` is the end of the run.  Errors: those of the trace readers, NOMEM. */
+rs_status rs_client_init(rs_client *c, const rs_config *cfg, size_t index, rs_time end,
+			 rs_error *err);
+void rs_client_fini(rs_client *c);
+
+/* The next arrival; false when there is none before the end.
+ * OUT: *at, *row (the trace row for replay, else -1). */
+bool rs_client_next_arrival(rs_client *c, rs_time *at, int64_t *row);
+
+/* Draw the shape of a new request (row: from rs_client_next_arrival). */
+void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * deployment.h - one deployment: its meter, its latency model and its
+ * random stream.  The kind decides the meter (MODEL.md sections 4 and 5);
+ * nothing else in the simulation branches on the kind.
+ */
+#ifndef RATESIM_DEPLOYMENT_H
+#define RATESIM_DEPLOYMENT_H
+
+#include <gsl/gsl_rng.h>
+
+#include "ratesim/config.h"
+#include "ratesim/latency.h"
+#include "ratesim/meter.h"
+
+typedef struct rs_deployment {
+	const rs_deployment_cfg *cfg; /* borrowed from the rs_config */
+	const rs_model *model;        /* borrowed */
+	rs_meter *meter;              /* owned */
+	gsl_rng *rng;                 /* latency stream, owned */
+	rs_latency_params latency;
+	bool provisioned;
+	double limit_tpm; /* TPM, or C (normalised tokens per minute) for PTU */
+	double limit_rpm; /* RPM; 0 for PTU (it counts no requests) */
+} rs_deployment;
+
+/* Build deployment `index` of cfg in caller storage.  On failure nothing is
+ * left allocated.  Errors: RS_ERR_NOMEM. */
+rs_status rs_deployment_init(rs_deployment *d, const rs_config *cfg, size_t index, rs_error *err);
+void rs_deployment_fini(rs_deployment *d);
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * metrics.h - observers of what happened: counters and latency histograms
+ * per scope (the total, each deployment, each client), per time bucket and
+ * over the whole run.
+ *
+ * Metrics observe, they do not decide: the simulation calls the rs_metrics_on_*
+ * hooks and never reads a metric back, so a run behaves the same whatever
+ * is reported.  Memory does not grow with the run: a bucket's rows are
+ * handed to a sink (the time-series writer) when the bucket closes, and the
+ * histograms have a fixed size (hist.h).
+ *
+ * Warm-up (MODEL.md section 10): the run figures count requests that arrived
+ * at or after warmup_s (their outcomes whenever they happen), attempts made
+ * at or after it, and tokens served by completions at or after it.  So
+ * offered = succeeded + failed + in_flight_end holds exactly for the run
+ * figures.  Buckets count every event in them, warm-up included, by the
+ * time it happened.
+ */
+#ifndef RATESIM_METRICS_H
+#define RATESIM_METRICS_H
+
+#include "ratesim/common.h"
+#include "ratesim/meter.h"
+
+typedef struct rs_counts {
+	uint64_t offered;    /* requests that arrived */
+	uint64_t succeeded;  /* requests that ended in success */
+	uint64_t failed;     /* requests that ended in failure (gave up) */
+	uint64_t attempts;   /* attempts sent (first tries and retries) */
+	uint64_t ok;         /* attempts admitted and served */
+	uint64_t throttled;  /* attempts answered 429 */
+	uint64_t errors;     /* attempts answered with another error (5xx) */
+	uint64_t retries;    /* attempts that were not a request's first */
+	uint64_t spilled;    /* attempts served by a spillover deployment */
+	uint64_t served;     /* attempts that completed successfully (throughput) */
+	uint64_t prompt_tokens; /* prompt tokens of served attempts */
+	uint64_t output_tokens; /* completion tokens of served attempts */
+} rs_counts;
+
+typedef enum rs_scope_kind { RS_SCOPE_TOTAL, RS_SCOPE_DEPLOYMENT, RS_SCOPE_CLIENT } rs_scope_kind;
+
+const char *rs_scope_kind_name(rs_scope_kind k);
+
+/* One row of the time series: a bucket of one scope. Percentiles are NaN
+ * where there was no sample; meter figures are NaN outside deployments. */
+typedef struct rs_ts_row {
+	double t_s;      /* bucket start */
+	double length_s; /* bucket length (the last one may be shorter) */
+	rs_scope_kind kind;
+	const char *name;
+	const rs_counts *c;
+	double latency_p50_ms, latency_p95_ms, latency_p99_ms;
+	double ttft_p50_ms, ttft_p95_ms, ttft_p99_ms;
+	double tpm_limit, rpm_limit;
+	rs_meter_state meter;
+} rs_ts_row;
+
+typedef struct rs_metrics_sink {
+	/* Called once per scope when a bucket closes, total first. */
+	rs_status (*row)(void *ctx, const rs_ts_row *row);
+	/* Sample deployment d's meter at `now` (the bucket's end). */
+	void (*sample)(void *ctx, size_t d, rs_time now, rs_meter_state *out);
+	void *ctx;
+} rs_metrics_sink;
+
+typedef struct rs_metrics rs_metrics;
+
+typedef struct rs_metrics_setup {
+	size_t n_deployments, n_clients;
+	const char *const *deployment_names; /* borrowed for the metrics' lifetime */
+	const char *const *client_names;
+	const double *tpm_limits, *rpm_limits; /* per deployment, borrowed */
+	rs_time warmup, end, bucket;
+	rs_metrics_sink sink;
+} rs_metrics_setup;
+
+/* NULL when out of memory. */
+rs_metrics *rs_metrics_new(const rs_metrics_setup *s);
+void rs_metrics_free(rs_metrics *m);
+
+/* Close every bucket that ends at or before `now` (call before handling an
+ * event at `now`; and with the run's end to flush).  Returns the sink's error. */
+rs_status rs_metrics_advance(rs_metrics *m, rs_time now);
+
+/* Hooks.  arrived: the request's arrival time (decides warm-up counting). */
+void rs_metrics_on_offered(rs_metrics *m, rs_time now, size_t client);
+void rs_metrics_on_attempt(rs_metrics *m, rs_time now, size_t client, size_t deployment,
+			   bool admitted, bool is_retry, bool spilled);
+/* An attempt as one deployment saw it, when the client's attempt was
+ * passed on (spillover): counted in that deployment's scope only. */
+void rs_metrics_on_backend_attempt(rs_metrics *m, rs_time now, size_t deployment, bool admitted);
+void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t client,
+			   size_t deployment, double latency_ms, double ttft_ms,
+			   int64_t prompt_tokens, int64_t output_tokens);
+void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t client);
+
+/* Run figures of scope i: 0 is the total, 1..D the deployments, then the
+ * clients.  OUT: counts and the requests' latency/TTFT quantiles (q in (0,1]). */
+size_t rs_metrics_n_scopes(const rs_metrics *m);
+const rs_counts *rs_metrics_run_counts(const rs_metrics *m, size_t scope);
+double rs_metrics_latency_quantile(const rs_metrics *m, size_t scope, double q);
+double rs_metrics_latency_max(const rs_metrics *m, size_t scope);
+double rs_metrics_ttft_quantile(const rs_metrics *m, size_t scope, double q);
+
+#endif

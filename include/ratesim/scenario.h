@@ -1,0 +1,55 @@
+/*
+ * scenario.h - the scenario loader: a JSON file in, a checked rs_config out.
+ *
+ * The loader reads the whole file, parses it with cJSON, rejects duplicate
+ * keys, applies the command line's `--set PATH=VALUE` overrides to the JSON
+ * tree (overrides.h), and then walks the tree once with a table of known keys
+ * per object, so that every key is checked: unknown keys (with the nearest
+ * known key suggested), missing required keys, wrong types, values out of
+ * range, names that do not resolve, and quota pools that are over-committed.
+ * The key reference, with every default and its source, is
+ * scenarios/README.md; scenarios/schema.json says the same for editors.
+ *
+ * Messages name the file and, for meaning, the JSON path of the value:
+ *   scenarios/x.json:12:7: invalid JSON: expected ',' or '}'
+ *   scenarios/x.json: .clients[2].arrival.rate_rps: must be > 0 (got -3)
+ * A path is also what `--set` takes, so a message's path can be pasted into
+ * a `--set` to fix the value from the command line.
+ *
+ * Cost: linear in the file, except name lookups (deployment names, quota
+ * pools), which are O(n^2) in the number of deployments: scenarios have tens
+ * of them, not thousands.
+ */
+#ifndef RATESIM_SCENARIO_H
+#define RATESIM_SCENARIO_H
+
+#include "ratesim/common.h"
+#include "ratesim/config.h"
+
+/* Load, override and validate the scenario file `path`.
+ *
+ * overrides: n_overrides strings "PATH=VALUE" (from --set), applied in order
+ * to the JSON tree before validation; borrowed.  PATH is like
+ * `clients[0].arrival.rate_rps` (a leading '.' is allowed); VALUE is parsed as
+ * JSON when it is valid JSON, else taken as a string.  Relative trace paths
+ * in the file are resolved against the file's folder.
+ *
+ * Result: RS_OK and OUT: *out a new rs_config (caller frees with
+ * rs_config_free).  On failure *out is NULL and err says why:
+ *   RS_ERR_IO      the file cannot be opened or read
+ *   RS_ERR_SYNTAX  the file is not JSON ("FILE:LINE:COL: invalid JSON: ...")
+ *   RS_ERR_INVALID a value is wrong, missing or unknown ("FILE: .path: ...")
+ *   RS_ERR_USAGE   a --set is malformed or its path does not exist
+ *   RS_ERR_NOMEM   out of memory */
+rs_status rs_scenario_load(const char *path, const char *const *overrides, size_t n_overrides,
+			   rs_config **out, rs_error *err);
+
+/* The same from text already in memory (NUL-terminated; borrowed).
+ * display_name names the text in messages and becomes cfg->path; base_dir
+ * (may be NULL: paths stay as written) resolves relative trace paths.
+ * Results and errors as rs_scenario_load, without RS_ERR_IO. */
+rs_status rs_scenario_parse(const char *display_name, const char *text, const char *base_dir,
+			    const char *const *overrides, size_t n_overrides, rs_config **out,
+			    rs_error *err);
+
+#endif

@@ -1,0 +1,237 @@
+/*
+ * arrivals.c - constant, Poisson and trace-replay arrival generators
+ * (the mechanism is described in include/ratesim/arrivals.h).
+ *
+ * The schedule becomes a list of segments [a, b) with a rate that starts at
+ * r0 and changes by `slope` per second, and the cumulative intensity at both
+ * ends, l0 = Lambda(a) and l1 = Lambda(b).  Operational time only grows, so
+ * a cursor walks the segments once.  Inside a segment, Lambda(a + x) - l0 =
+ * r0 x + slope x^2 / 2 = d is solved for x >= 0 as
+ *     x = 2 d / (r0 + sqrt(r0^2 + 2 slope d)),
+ * the form without cancellation: r0 >= 0, and the square root is real
+ * because d stays below the segment's mass (it equals r(a + x)).  It also
+ * covers a ramp from zero rate (r0 = 0: x = sqrt(2 d / slope)) and a ramp to
+ * zero (slope < 0).
+ */
+#include "ratesim/arrivals.h"
+
+#include <assert.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+
+/* A loop period is capped here (2^62 us, 146,000 years), which keeps
+ * llround in range; no run is that long. */
+#define TRACE_PERIOD_MAX 0x1p62
+
+/* One piece of the rate schedule. */
+typedef struct arr_seg {
+	double a, b;     /* seconds; b = INFINITY for the last piece */
+	double r0;       /* rate at a, requests per second */
+	double slope;    /* change of rate per second (0 for a step) */
+	double l0, l1;   /* Lambda(a), Lambda(b); l1 = INFINITY when the last rate is > 0 */
+} arr_seg;
+
+struct rs_arrivals {
+	rs_arrival_process process;
+	rs_time end;
+	rs_time last;      /* the previous arrival (for monotonicity) */
+	bool done;
+
+	/* constant / poisson */
+	arr_seg *seg;
+	size_t nseg;
+	size_t cur;        /* the segment that held the previous arrival */
+	double u;          /* operational time of the previous arrival (poisson) */
+	uint64_t k;        /* arrivals made so far (constant) */
+
+	/* trace */
+	const rs_trace *trace;
+	double speedup;
+	bool loop;
+	rs_time period;    /* of a lap, us */
+	size_t row;        /* next row */
+	int64_t lap;
+};
+
+/* Validate the schedule and build its segments. */
+static rs_status build_segments(rs_arrivals *a, const rs_arrival_cfg *cfg, rs_error *err)
+{
+	const rs_rate_point *p = cfg->schedule;
+	size_t n = cfg->n_schedule;
+	if (n == 0 || !p)
+		return rs_fail(err, RS_ERR_INVALID, "arrival schedule: needs at least one point");
+	for (size_t i = 0; i < n; i++) {
+		if (!isfinite(p[i].at_s) || p[i].at_s < 0)
+			return rs_fail(err, RS_ERR_INVALID,
+				       "arrival schedule: point %zu: at_s must be >= 0 (got %g)", i,
+				       p[i].at_s);
+		if (!isfinite(p[i].rate_rps) || p[i].rate_rps < 0)
+			return rs_fail(err, RS_ERR_INVALID,
+				       "arrival schedule: point %zu: rate_rps must be >= 0 (got %g)",
+				       i, p[i].rate_rps);
+		if (i > 0 && p[i].at_s < p[i - 1].at_s)
+			return rs_fail(err, RS_ERR_INVALID,
+				       "arrival schedule: point %zu: at_s goes backwards (%g after %g)",
+				       i, p[i].at_s, p[i - 1].at_s);
+	}
+	bool lead = p[0].at_s > 0; /* zero rate before the first point */
+	a->nseg = n + (lead ? 1 : 0);
+	a->seg = rs_calloc(a->nseg, sizeof *a->seg);
+	if (!a->seg)
+		return rs_fail(err, RS_ERR_NOMEM, "arrival schedule: out of memory");
+	arr_seg *s = a->seg;
+	if (lead)
+		*s++ = (arr_seg){.a = 0, .b = p[0].at_s};
+	double lambda = 0;
+	for (size_t i = 0; i < n; i++, s++) {
+		bool last = i + 1 == n;
+		s->a = p[i].at_s;
+		s->b = last ? INFINITY : p[i + 1].at_s;
+		s->r0 = p[i].rate_rps;
+		double r1 = !last && p[i].ramp ? p[i + 1].rate_rps : p[i].rate_rps;
+		double len = s->b - s->a;
+		s->slope = !last && len > 0 ? (r1 - s->r0) / len : 0;
+		s->l0 = lambda;
+		if (last)
+			s->l1 = s->r0 > 0 ? INFINITY : lambda;
+		else
+			s->l1 = lambda + 0.5 * (s->r0 + r1) * len;
+		lambda = s->l1;
+	}
+	return RS_OK;
+}
+
+rs_status rs_arrivals_new(const rs_arrival_cfg *cfg, const rs_trace *trace, rs_time end,
+			  rs_arrivals **out, rs_error *err)
+{
+	*out = NULL;
+	rs_arrivals *a = rs_calloc(1, sizeof *a);
+	if (!a)
+		return rs_fail(err, RS_ERR_NOMEM, "arrivals: out of memory");
+	a->process = cfg->process;
+	a->end = end;
+	a->last = INT64_MIN;
+	a->done = end <= 0;
+	rs_status st = RS_OK;
+	if (cfg->process == RS_ARRIVAL_TRACE) {
+		a->trace = trace;
+		a->speedup = cfg->speedup;
+		a->loop = cfg->loop;
+		if (!trace || trace->n == 0) {
+			st = rs_fail(err, RS_ERR_INVALID, "trace replay: the trace has no rows");
+		} else if (!(isfinite(cfg->speedup) && cfg->speedup > 0)) {
+			st = rs_fail(err, RS_ERR_INVALID, "trace replay: speedup must be > 0 (got %g)",
+				     cfg->speedup);
+		} else if (cfg->loop) {
+			double p = (double)(trace->span + trace->mean_gap) / cfg->speedup;
+			a->period = p < TRACE_PERIOD_MAX ? llround(p) : (rs_time)TRACE_PERIOD_MAX;
+			if (a->period <= 0)
+				st = rs_fail(err, RS_ERR_INVALID,
+					     "trace replay: cannot loop: the period (span %lld us + "
+					     "mean gap %lld us) / speedup %g rounds to 0 us",
+					     (long long)trace->span, (long long)trace->mean_gap,
+					     cfg->speedup);
+		}
+	} else {
+		st = build_segments(a, cfg, err);
+	}
+	if (st) {
+		rs_arrivals_free(a);
+		return st;
+	}
+	*out = a;
+	return RS_OK;
+}
+
+/* T(u) = inf { t : Lambda(t) > u } in seconds, or INFINITY when Lambda never
+ * exceeds u.  u must not decrease between calls (the cursor only advances). */
+static double invert(rs_arrivals *a, double u)
+{
+	while (a->cur < a->nseg && !(u < a->seg[a->cur].l1))
+		a->cur++;
+	if (a->cur == a->nseg)
+		return INFINITY;
+	const arr_seg *s = &a->seg[a->cur];
+	double d = u - s->l0;
+	double x;
+	if (d <= 0) {
+		x = 0;
+	} else if (s->slope == 0) {
+		x = d / s->r0; /* r0 > 0 here, since l1 > l0 */
+	} else {
+		double disc = s->r0 * s->r0 + 2 * s->slope * d;
+		x = 2 * d / (s->r0 + sqrt(disc > 0 ? disc : 0));
+	}
+	if (x > s->b - s->a)
+		x = s->b - s->a;
+	return s->a + x;
+}
+
+static bool next_scheduled(rs_arrivals *a, gsl_rng *rng, rs_time *at)
+{
+	double u;
+	if (a->process == RS_ARRIVAL_POISSON) {
+		assert(rng);
+		a->u += gsl_ran_exponential(rng, 1.0);
+		u = a->u;
+	} else {
+		u = (double)a->k++;
+	}
+	double t = invert(a, u);
+	/* Beyond int64 microseconds is beyond any end. */
+	if (!(t < (double)INT64_MAX / (double)RS_US_PER_S))
+		return false;
+	*at = rs_time_from_s(t);
+	return true;
+}
+
+static bool next_replayed(rs_arrivals *a, rs_time *at, int64_t *row)
+{
+	const rs_trace *tr = a->trace;
+	if (a->row == tr->n) {
+		if (!a->loop)
+			return false;
+		a->row = 0;
+		a->lap++;
+	}
+	double off = (double)tr->t[a->row] / a->speedup;
+	if (!(off < (double)a->end))
+		return false;
+	rs_time o = llround(off); /* 0 <= o <= end */
+	/* lap * period + o >= end, found without overflowing */
+	if (a->lap > 0 && a->lap > (a->end - o) / a->period)
+		return false;
+	*row = (int64_t)a->row;
+	*at = a->lap * a->period + o;
+	a->row++;
+	return true;
+}
+
+bool rs_arrivals_next(rs_arrivals *a, gsl_rng *rng, rs_time *at, int64_t *row)
+{
+	if (a->done)
+		return false;
+	rs_time t = 0;
+	int64_t r = -1;
+	bool ok = a->process == RS_ARRIVAL_TRACE ? next_replayed(a, &t, &r)
+						 : next_scheduled(a, rng, &t);
+	if (ok && t < a->last)
+		t = a->last;
+	if (!ok || t >= a->end) {
+		a->done = true;
+		return false;
+	}
+	a->last = t;
+	*at = t;
+	*row = r;
+	return true;
+}
+
+void rs_arrivals_free(rs_arrivals *a)
+{
+	if (!a)
+		return;
+	free(a->seg);
+	free(a);
+}

@@ -1,0 +1,103 @@
+/*
+ * client.c - arrivals and request shapes of one client (MODEL.md section 8).
+ *
+ * max_tokens policy: `absent` sends none; `fixed` sends the value and the
+ * model stops there (the output is truncated to max_tokens, as the service
+ * does); `factor` sends ceil(actual x factor), a client that knows roughly
+ * how long its answers are.  Cached prompt tokens are the client's
+ * cached_fraction of the prompt, rounded down.
+ */
+#include "ratesim/client.h"
+
+#include "ratesim/dist.h"
+#include "ratesim/rng.h"
+
+#include <math.h>
+#include <string.h>
+
+static rs_status load_if(const rs_dist_cfg *d, rs_trace **out, rs_error *err)
+{
+	if (d->kind != RS_DIST_EMPIRICAL)
+		return RS_OK;
+	return rs_trace_load(&d->trace, out, err);
+}
+
+rs_status rs_client_init(rs_client *c, const rs_config *cfg, size_t index, rs_time end,
+			 rs_error *err)
+{
+	const rs_client_cfg *cc = &cfg->clients[index];
+	memset(c, 0, sizeof *c);
+	c->cfg = cc;
+	rs_status st = RS_OK;
+	if (cc->arrival.process == RS_ARRIVAL_TRACE)
+		st = rs_trace_load(&cc->arrival.trace, &c->trace, err);
+	if (st == RS_OK)
+		st = load_if(&cc->prompt_tokens, &c->prompt_trace, err);
+	if (st == RS_OK)
+		st = load_if(&cc->output_tokens, &c->output_trace, err);
+	if (st == RS_OK)
+		st = rs_arrivals_new(&cc->arrival, c->trace, end, &c->arrivals, err);
+	if (st == RS_OK) {
+		c->rng_arrival = rs_rng_stream(cfg->seed, "client.arrival", cc->name);
+		c->rng_shape = rs_rng_stream(cfg->seed, "client.shape", cc->name);
+		c->rng_retry = rs_rng_stream(cfg->seed, "client.retry", cc->name);
+		if (!c->rng_arrival || !c->rng_shape || !c->rng_retry)
+			st = rs_fail(err, RS_ERR_NOMEM, "out of memory building client %s",
+				     cc->name);
+	}
+	if (st != RS_OK)
+		rs_client_fini(c);
+	return st;
+}
+
+void rs_client_fini(rs_client *c)
+{
+	rs_arrivals_free(c->arrivals);
+	rs_trace_free(c->trace);
+	rs_trace_free(c->prompt_trace);
+	rs_trace_free(c->output_trace);
+	if (c->rng_arrival)
+		gsl_rng_free(c->rng_arrival);
+	if (c->rng_shape)
+		gsl_rng_free(c->rng_shape);
+	if (c->rng_retry)
+		gsl_rng_free(c->rng_retry);
+	memset(c, 0, sizeof *c);
+}
+
+bool rs_client_next_arrival(rs_client *c, rs_time *at, int64_t *row)
+{
+	return rs_arrivals_next(c->arrivals, c->rng_arrival, at, row);
+}
+
+void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out)
+{
+	const rs_client_cfg *cc = c->cfg;
+	int64_t trace_prompt = row >= 0 ? c->trace->prompt[row] : 0;
+	int64_t trace_output = row >= 0 ? c->trace->output[row] : 0;
+	int64_t prompt = rs_dist_draw(&cc->prompt_tokens, c->prompt_trace, RS_TRACE_PROMPT,
+				      c->rng_shape, trace_prompt);
+	int64_t output = rs_dist_draw(&cc->output_tokens, c->output_trace, RS_TRACE_OUTPUT,
+				      c->rng_shape, trace_output);
+	int64_t max_tokens = -1;
+	switch (cc->max_tokens.policy) {
+	case RS_MAXTOK_ABSENT:
+		break;
+	case RS_MAXTOK_FIXED:
+		max_tokens = cc->max_tokens.value;
+		if (output > max_tokens)
+			output = max_tokens;
+		break;
+	case RS_MAXTOK_FACTOR:
+		max_tokens = (int64_t)ceil((double)output * cc->max_tokens.factor);
+		if (max_tokens < 1)
+			max_tokens = 1;
+		if (output > max_tokens)
+			output = max_tokens;
+		break;
+	}
+	out->prompt_tokens = prompt;
+	out->cached_tokens = (int64_t)floor((double)prompt * cc->cached_fraction);
+	out->output_tokens = output;
+	out->max_tokens = max_tokens;
+}

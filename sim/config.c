@@ -1,0 +1,98 @@
+/*
+ * config.c - the parsed scenario's lifetime and the deployment kinds' names.
+ *
+ * An rs_config owns every string and array reachable from it (config.h);
+ * rs_config_free walks them all.  The config is built with calloc, so a
+ * partly built config (the loader failed half-way) is freed the same way:
+ * every pointer is either NULL or owned.  The model table's `source` strings
+ * are static (models.c) and not freed.
+ */
+#include "ratesim/config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Indexed by rs_kind; the names are those of the scenario file and of the
+ * service's deployment types. */
+static const char *const kind_names[RS_KIND_COUNT] = {
+	[RS_KIND_STANDARD] = "standard",
+	[RS_KIND_GLOBAL_STANDARD] = "global_standard",
+	[RS_KIND_DATA_ZONE_STANDARD] = "data_zone_standard",
+	[RS_KIND_PROVISIONED] = "provisioned",
+	[RS_KIND_GLOBAL_PROVISIONED] = "global_provisioned",
+	[RS_KIND_DATA_ZONE_PROVISIONED] = "data_zone_provisioned",
+};
+
+/* The name of kind k as written in a scenario; "?" for a value out of range. */
+const char *rs_kind_name(rs_kind k)
+{
+	if ((int)k < 0 || k >= RS_KIND_COUNT)
+		return "?";
+	return kind_names[k];
+}
+
+/* True for the provisioned family (utilisation meter, MODEL.md section 5). */
+bool rs_kind_is_provisioned(rs_kind k)
+{
+	return k == RS_KIND_PROVISIONED || k == RS_KIND_GLOBAL_PROVISIONED ||
+	       k == RS_KIND_DATA_ZONE_PROVISIONED;
+}
+
+/* Parse a kind name (exact, case-sensitive).  Returns false when unknown and
+ * leaves *k unchanged. OUT: *k. */
+bool rs_kind_parse(const char *name, rs_kind *k)
+{
+	if (!name)
+		return false;
+	for (int i = 0; i < RS_KIND_COUNT; i++) {
+		if (strcmp(name, kind_names[i]) == 0) {
+			*k = (rs_kind)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void trace_cfg_fini(rs_trace_cfg *t)
+{
+	free(t->path);
+	free(t->model_filter);
+}
+
+static void client_cfg_fini(rs_client_cfg *c)
+{
+	free(c->name);
+	free(c->target);
+	free(c->arrival.schedule);
+	trace_cfg_fini(&c->arrival.trace);
+	trace_cfg_fini(&c->prompt_tokens.trace);
+	trace_cfg_fini(&c->output_tokens.trace);
+}
+
+/* Free cfg and everything it owns.  NULL does nothing. */
+void rs_config_free(rs_config *cfg)
+{
+	if (!cfg)
+		return;
+	free(cfg->path);
+	free(cfg->name);
+	free(cfg->description);
+	free(cfg->models);
+	for (size_t i = 0; cfg->quotas && i < cfg->n_quotas; i++) {
+		free(cfg->quotas[i].subscription);
+		free(cfg->quotas[i].region);
+		free(cfg->quotas[i].model);
+	}
+	free(cfg->quotas);
+	for (size_t i = 0; cfg->deployments && i < cfg->n_deployments; i++) {
+		free(cfg->deployments[i].name);
+		free(cfg->deployments[i].subscription);
+		free(cfg->deployments[i].region);
+		free(cfg->deployments[i].spillover_to);
+	}
+	free(cfg->deployments);
+	for (size_t i = 0; cfg->clients && i < cfg->n_clients; i++)
+		client_cfg_fini(&cfg->clients[i]);
+	free(cfg->clients);
+	free(cfg);
+}

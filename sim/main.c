@@ -1,0 +1,346 @@
+/*
+ * main.c - the ratesim command line: parse argv, load the scenario, call
+ * the library, report.  The only file that prints, reads the wall clock or
+ * decides exit codes:
+ *   0  success
+ *   1  a bad scenario or trace, an unreadable or unwritable file, a failed tool
+ *   2  command-line misuse
+ */
+#include "ratesim/chart.h"
+#include "ratesim/output.h"
+#include "ratesim/scenario.h"
+#include "ratesim/world.h"
+
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EXIT_BAD_INPUT 1
+#define EXIT_USAGE 2
+#define MAX_SETS 256
+#define PROGRESS_EVENTS (1u << 18) /* how often the run loop reports progress */
+#define PROGRESS_AFTER_S 1.0       /* progress appears only on runs longer than this */
+#define PROGRESS_EVERY_S 0.25      /* and is redrawn at most this often */
+#define DEFAULT_RESULTS "results"
+
+static const char usage_text[] =
+	"Usage: ratesim COMMAND [OPTIONS]\n"
+	"\n"
+	"Simulate how Azure OpenAI deployments rate-limit traffic (429s, latency,\n"
+	"throughput) for a scenario file, deterministically.\n"
+	"\n"
+	"Commands:\n"
+	"  run FILE        run a scenario and write its results\n"
+	"  validate FILE   check a scenario and exit (0 when valid)\n"
+	"  plot DIR        re-render the charts of a finished run from its CSV files\n"
+	"\n"
+	"Options of run and validate:\n"
+	"  -o, --output DIR       results folder (default: results/<scenario name>)\n"
+	"  --seed N               override the scenario's seed\n"
+	"  --set PATH=VALUE       override any scenario value, e.g.\n"
+	"                         --set clients[0].arrival.rate_rps=40 (repeatable;\n"
+	"                         VALUE is JSON, or a string when it is not JSON)\n"
+	"  --log-requests         also write requests.csv, one row per attempt\n"
+	"  --no-charts            do not run gnuplot\n"
+	"  -q, --quiet            print nothing but errors\n"
+	"\n"
+	"Other:\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show the version\n"
+	"\n"
+	"Outputs (run): summary.json, timeseries.csv, engine.json, throughput.png\n"
+	"(+ .gp/.dat), requests.csv with --log-requests.  See docs/outputs.md.\n"
+	"\n"
+	"Exit status: 0 success; 1 bad scenario, trace or file, or a failed tool;\n"
+	"2 command-line misuse.\n";
+
+typedef struct cli {
+	const char *command;
+	const char *file;
+	const char *out_dir;
+	const char *sets[MAX_SETS];
+	size_t n_sets;
+	char seed_set[64];
+	bool log_requests, no_charts, quiet;
+} cli;
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "ratesim: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\ntry 'ratesim --help'\n");
+	return EXIT_USAGE;
+}
+
+static bool is_uint(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* Returns -1 to go on, else the exit code. */
+static int parse_args(int argc, char **argv, cli *c)
+{
+	if (argc < 2)
+		return usage_error("%s", "a command is required (run, validate or plot)");
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(usage_text, stdout);
+			return 0;
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			printf("ratesim %s\n", RATESIM_VERSION);
+			return 0;
+		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+			if (!next)
+				return usage_error("%s needs a folder", a);
+			c->out_dir = argv[++i];
+		} else if (!strcmp(a, "--seed")) {
+			if (!next || !is_uint(next))
+				return usage_error("--seed needs a whole number >= 0 (got %s)",
+						   next ? next : "nothing");
+			snprintf(c->seed_set, sizeof c->seed_set, "seed=%s", next);
+			i++;
+		} else if (!strcmp(a, "--set")) {
+			if (!next)
+				return usage_error("%s needs PATH=VALUE", a);
+			if (c->n_sets == MAX_SETS)
+				return usage_error("too many --set options (at most %s)", "256");
+			c->sets[c->n_sets++] = argv[++i];
+		} else if (!strcmp(a, "--log-requests")) {
+			c->log_requests = true;
+		} else if (!strcmp(a, "--no-charts")) {
+			c->no_charts = true;
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			c->quiet = true;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			return usage_error("unknown option %s", a);
+		} else if (!c->command) {
+			c->command = a;
+		} else if (!c->file) {
+			c->file = a;
+		} else {
+			return usage_error("unexpected argument %s", a);
+		}
+	}
+	if (!c->command)
+		return usage_error("%s", "a command is required (run, validate or plot)");
+	if (strcmp(c->command, "run") && strcmp(c->command, "validate") &&
+	    strcmp(c->command, "plot"))
+		return usage_error("unknown command %s (expected run, validate or plot)",
+				   c->command);
+	if (!c->file)
+		return usage_error("%s needs a file", c->command);
+	if (c->seed_set[0]) {
+		if (c->n_sets == MAX_SETS)
+			return usage_error("too many --set options (at most %s)", "256");
+		c->sets[c->n_sets++] = c->seed_set; /* after the --sets: --seed wins */
+	}
+	return -1;
+}
+
+static int exit_code(rs_status st)
+{
+	return st == RS_ERR_USAGE ? EXIT_USAGE : EXIT_BAD_INPUT;
+}
+
+static int report(const rs_error *err)
+{
+	fprintf(stderr, "ratesim: %s\n", err->msg);
+	if (err->status == RS_ERR_USAGE)
+		fprintf(stderr, "try 'ratesim --help'\n");
+	return exit_code(err->status);
+}
+
+static double wall_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+typedef struct progress {
+	double start, last;
+	bool shown;
+} progress;
+
+/* What the world's hooks get: the output's hooks and the progress line. */
+typedef struct run_ctx {
+	rs_world_hooks out;
+	progress prog;
+} run_ctx;
+
+static void on_progress(void *ctx, rs_time now, rs_time end, uint64_t events)
+{
+	progress *p = &((run_ctx *)ctx)->prog;
+	double t = wall_now();
+	double elapsed = t - p->start;
+	if (elapsed < PROGRESS_AFTER_S || t - p->last < PROGRESS_EVERY_S)
+		return;
+	p->last = t;
+	double done = end > 0 ? (double)now / (double)end : 1;
+	double eta = done > 0 ? elapsed * (1 - done) / done : 0;
+	fprintf(stderr, "\rratesim: simulated %.0f of %.0f s (%3.0f%%), %.2fM events/s, ETA %.0f s ",
+		rs_time_to_s(now), rs_time_to_s(end), 100 * done, (double)events / elapsed / 1e6,
+		eta);
+	p->shown = true;
+}
+
+
+static rs_status fwd_row(void *ctx, const rs_ts_row *row)
+{
+	run_ctx *r = ctx;
+	return r->out.row(r->out.ctx, row);
+}
+
+static rs_status fwd_attempt(void *ctx, const rs_attempt_record *rec)
+{
+	run_ctx *r = ctx;
+	return r->out.attempt(r->out.ctx, rec);
+}
+
+static void default_dir(const rs_config *cfg, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s/", DEFAULT_RESULTS);
+	for (const char *s = cfg->name; *s && (size_t)n + 1 < len; s++) {
+		char ch = *s;
+		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			  (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
+		buf[n++] = ok ? ch : '_';
+	}
+	buf[n] = '\0';
+}
+
+static int cmd_run(const cli *c, const rs_config *cfg)
+{
+	rs_error err = {0};
+	char dirbuf[1024];
+	const char *dir = c->out_dir;
+	if (!dir) {
+		default_dir(cfg, dirbuf, sizeof dirbuf);
+		dir = dirbuf;
+	}
+	rs_output *out = NULL;
+	rs_status st = rs_output_open(dir, c->log_requests, &out, &err);
+	if (st != RS_OK)
+		return report(&err);
+
+	run_ctx rc = {.prog = {.start = wall_now()}};
+	rs_output_hooks(out, &rc.out);
+	rs_world_hooks hooks = {
+		.row = fwd_row,
+		.attempt = rc.out.attempt ? fwd_attempt : NULL,
+		.ctx = &rc,
+	};
+	if (!c->quiet && isatty(STDERR_FILENO)) {
+		hooks.progress = on_progress;
+		hooks.progress_every = PROGRESS_EVENTS;
+	}
+	rs_world *w = NULL;
+	st = rs_world_new(cfg, &hooks, &w, &err);
+	if (st == RS_OK)
+		st = rs_world_run(w, &err);
+	if (rc.prog.shown)
+		fprintf(stderr, "\r%*s\r", 79, "");
+	double wall = wall_now() - rc.prog.start;
+	if (st == RS_OK) {
+		struct rusage ru;
+		getrusage(RUSAGE_SELF, &ru);
+		rs_engine_stats es = {
+			.events = rs_world_events(w),
+			.requests = rs_world_requests(w),
+			.wall_s = wall,
+			.peak_rss_kb = ru.ru_maxrss,
+		};
+		st = rs_output_commit(out, cfg, rs_world_metrics(w), &es, &err);
+		if (st == RS_OK && !c->quiet) {
+			const rs_counts *t = rs_metrics_run_counts(rs_world_metrics(w), 0);
+			fprintf(stderr,
+				"ratesim: %s: %llu requests offered, %llu succeeded, %llu failed; "
+				"429 rate %.2f%%\n",
+				cfg->name, (unsigned long long)t->offered,
+				(unsigned long long)t->succeeded, (unsigned long long)t->failed,
+				t->attempts ? 100.0 * (double)t->throttled / (double)t->attempts
+					    : 0.0);
+			fprintf(stderr,
+				"ratesim: engine: %llu events in %.3f s (%.2fM events/s, %.2fM "
+				"requests/s), peak RSS %.1f MB\n",
+				(unsigned long long)es.events, wall,
+				wall > 0 ? (double)es.events / wall / 1e6 : 0,
+				wall > 0 ? (double)es.requests / wall / 1e6 : 0,
+				(double)es.peak_rss_kb / 1024.0);
+		}
+	}
+	rs_world_free(w);
+	rs_output_free(out);
+	if (st != RS_OK)
+		return report(&err);
+
+	if (!c->no_charts) {
+		char title[512], warning[512] = "";
+		snprintf(title, sizeof title, "%s (seed %llu)", cfg->name,
+			 (unsigned long long)cfg->seed);
+		rs_chart_opts co = {.title = title, .gnuplot = NULL, .required = false};
+		st = rs_chart_render(dir, &co, warning, sizeof warning, &err);
+		if (st != RS_OK)
+			return report(&err);
+		if (warning[0])
+			fprintf(stderr, "ratesim: %s\n", warning);
+	}
+	if (!c->quiet)
+		fprintf(stderr, "ratesim: results in %s/ (summary.json, timeseries.csv%s%s)\n",
+			dir, c->log_requests ? ", requests.csv" : "",
+			c->no_charts ? "" : ", throughput.png");
+	return 0;
+}
+
+static int cmd_plot(const cli *c)
+{
+	rs_error err = {0};
+	char warning[512] = "";
+	char title[512];
+	snprintf(title, sizeof title, "%s", c->file);
+	rs_chart_opts co = {.title = title, .gnuplot = NULL, .required = true};
+	rs_status st = rs_chart_render(c->file, &co, warning, sizeof warning, &err);
+	if (st != RS_OK)
+		return report(&err);
+	if (!c->quiet)
+		fprintf(stderr, "ratesim: charts written in %s/\n", c->file);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	gsl_set_error_handler_off();
+	cli c = {0};
+	int rc = parse_args(argc, argv, &c);
+	if (rc >= 0)
+		return rc;
+	if (!strcmp(c.command, "plot"))
+		return cmd_plot(&c);
+
+	rs_error err = {0};
+	rs_config *cfg = NULL;
+	rs_status st = rs_scenario_load(c.file, c.sets, c.n_sets, &cfg, &err);
+	if (st != RS_OK)
+		return report(&err);
+	if (!strcmp(c.command, "validate")) {
+		if (!c.quiet)
+			printf("%s: valid (%zu deployments, %zu clients, %.0f s)\n", c.file,
+			       cfg->n_deployments, cfg->n_clients, cfg->duration_s);
+		rs_config_free(cfg);
+		return 0;
+	}
+	rc = cmd_run(&c, cfg);
+	rs_config_free(cfg);
+	return rc;
+}

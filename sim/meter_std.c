@@ -1,0 +1,359 @@
+/*
+ * meter_std.c - the standard-family admission meter: TPM and RPM windows.
+ *
+ * Rules (MODEL.md section 4):
+ * - Each attempt is charged an estimate, ceil(prompt * prompt_estimate_factor)
+ *   + max_tokens * best_of, with max_tokens_default when the request has no
+ *   max_tokens.  Cached prompt tokens are not discounted: section 4 names no
+ *   discount for the standard family (section 5 does, for provisioned).
+ * - Admission needs both: tokens in the TPM window + estimate <= TPM, and
+ *   requests in the RPM window + 1 <= the RPM limit, where the RPM limit is
+ *   max(1, floor(rpm_per_1k_tpm * TPM / 1000 * rpm_window_s / 60)).  This is
+ *   why a burst gets 429s before the minute's quota is spent.  An admitted
+ *   attempt adds its estimate to the TPM window and 1 to the RPM window at
+ *   `now`.
+ * - Sliding window of length W (60 s for TPM, rpm_window_s for RPM): an
+ *   amount added at time t is in the window at time now iff t > now - W, so
+ *   at exactly t + W it has left.  Fixed window: a counter for the window of
+ *   index floor(now / W) of simulated time since the run's start, reset when
+ *   the index changes (the documented "per minute" wording).
+ * - count_refused: when true a refused attempt is also added to both windows
+ *   (its estimate and one request) at `now`: "failed requests still count",
+ *   which makes retry storms self-sustaining.
+ * - A 429's retry_after_ms is the time until this same request would be
+ *   admitted if nothing else arrived, rounded up to whole milliseconds
+ *   (rs_time_ceil_ms), so a retry at exactly that time is admitted.  It is
+ *   computed on the windows as they stand after the answer, so with
+ *   count_refused the refused attempt's own charge is part of the wait (a
+ *   retry at the announced time then does get in).  Per window: 0 when the
+ *   request fits; sliding, the time at which the oldest entries whose expiry
+ *   frees enough room have left; fixed, the next window boundary.  With both
+ *   windows, the larger of the two waits (windows only empty as time passes,
+ *   so both fit from then on).
+ * - An estimate above the whole TPM can never be admitted.  It still gets a
+ *   429, and its retry-after is the time until the TPM window is empty (0
+ *   when it already is, which can only happen with count_refused false):
+ *   the most a waiting client could hope for.
+ * - remaining_tokens / remaining_requests are the limits minus the window
+ *   contents after the decision, clamped at 0; utilisation is the larger of
+ *   the two occupancies (contents / limit; a limit of 0 counts as full).
+ * - complete() does nothing: the window keeps the estimate, the standard
+ *   family does not correct at completion.
+ * - set_scale(s): the effective TPM becomes round(TPM * s), the RPM limit is
+ *   derived from it; 1.0 restores the deployed limits.  The windows' contents
+ *   are kept.  This is the service's temporary rate-limit adjustment.
+ *
+ * Invariants: a window's contents are `added - expired`, two running sums of
+ * int64 tokens (or requests); no floating point touches the bookkeeping.
+ * A sliding window is a ring of (time, cumulative sum) in admission order;
+ * entries at the same instant share one slot.  Expiry is lazy, at each call,
+ * and no event is ever scheduled.  Calls come with non-decreasing `now`.
+ *
+ * Cost: admit is amortised O(1) (each entry is pushed and expired once) plus
+ * O(log n) on a 429, a binary search over the ring's cumulative sums, where n
+ * is the number of distinct admission instants in the window.  Memory is 16
+ * bytes per such instant; a ring doubles when full and never shrinks, so no
+ * call allocates except a doubling.  meter.h gives admit no way to report
+ * running out of memory: if a doubling fails the new amount is merged into
+ * the newest slot, moved to `now`, which keeps the count exact and errs on
+ * the side of refusing (the amount leaves the window later than it should).
+ */
+#include "ratesim/meter_std.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The TPM window is one minute long (tokens per minute). */
+#define STD_TPM_WINDOW_US RS_US_PER_MIN
+/* rpm_per_1k_tpm is requests per minute per this many TPM. */
+#define STD_TPM_PER_RPM_UNIT 1000.0
+/* Seconds per minute, to turn RPM into requests per rpm_window_s. */
+#define STD_S_PER_MIN ((double)(RS_US_PER_MIN / RS_US_PER_S))
+/* Slots in a sliding window's first ring; a power of two. */
+#define STD_RING_INITIAL_CAP 16
+/* Relative floating-point noise ignored when rounding a product of a count
+ * and a factor to an integer (100 * 1.1 = 110.00000000000001 must give 110). */
+#define STD_ROUND_EPS 1e-9
+
+typedef struct std_slot {
+	rs_time t;   /* admission time */
+	int64_t cum; /* the window's `added` just after this slot's amount */
+} std_slot;
+
+/* One window, sliding or fixed.  Contents = added - expired. */
+typedef struct std_window {
+	rs_window_kind kind;
+	rs_time len;
+	int64_t added;   /* every amount ever added */
+	int64_t expired; /* every amount that has left the window */
+	/* sliding: ring of slots in time order, capacity a power of two */
+	std_slot *ring;
+	size_t cap, head, n;
+	/* fixed: the index of the current window */
+	int64_t index;
+} std_window;
+
+typedef struct std_meter {
+	rs_meter base; /* first: the meter.h header */
+	rs_std_params p;
+	int64_t tpm_limit; /* effective, after set_scale */
+	int64_t rpm_limit;
+	std_window tpm, rpm;
+	rs_time last_now;
+} std_meter;
+
+/* x rounded to the nearest integer when within noise of it, else ceil or
+ * floor.  Used for the estimate (up) and the RPM limit (down). */
+static int64_t round_noise(double x, bool up)
+{
+	double r = round(x);
+	if (fabs(x - r) <= STD_ROUND_EPS * fmax(1.0, fabs(x)))
+		return (int64_t)r;
+	return (int64_t)(up ? ceil(x) : floor(x));
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+static int64_t rpm_limit_for(const rs_std_params *p, int64_t tpm)
+{
+	double x = p->rpm_per_1k_tpm * (double)tpm * (double)p->rpm_window_s /
+		   (STD_TPM_PER_RPM_UNIT * STD_S_PER_MIN);
+	int64_t limit = round_noise(x, false);
+	return limit < 1 ? 1 : limit;
+}
+
+int64_t rs_meter_std_estimate(const rs_std_params *p, const rs_meter_req *req)
+{
+	assert(req->prompt_tokens >= 0 && req->best_of >= 1);
+	int64_t prompt = round_noise((double)req->prompt_tokens * p->prompt_estimate_factor, true);
+	int64_t max_tokens = req->max_tokens < 0 ? p->max_tokens_default : req->max_tokens;
+	return prompt + max_tokens * (int64_t)req->best_of;
+}
+
+int64_t rs_meter_std_rpm_limit(const rs_std_params *p)
+{
+	return rpm_limit_for(p, p->tpm);
+}
+
+/* ---- windows ----------------------------------------------------------- */
+
+static rs_status win_init(std_window *w, rs_window_kind kind, rs_time len)
+{
+	memset(w, 0, sizeof *w);
+	w->kind = kind;
+	w->len = len;
+	if (kind == RS_WINDOW_SLIDING) {
+		w->ring = rs_calloc(STD_RING_INITIAL_CAP, sizeof *w->ring);
+		if (!w->ring)
+			return RS_ERR_NOMEM;
+		w->cap = STD_RING_INITIAL_CAP;
+	}
+	return RS_OK;
+}
+
+static inline std_slot *win_at(const std_window *w, size_t k)
+{
+	return &w->ring[(w->head + k) & (w->cap - 1)];
+}
+
+static inline int64_t win_total(const std_window *w)
+{
+	return w->added - w->expired;
+}
+
+/* Drop what has left the window by `now`. */
+static void win_advance(std_window *w, rs_time now)
+{
+	if (w->kind == RS_WINDOW_FIXED) {
+		int64_t index = floor_div(now, w->len);
+		if (index != w->index) {
+			w->index = index;
+			w->expired = w->added;
+		}
+		return;
+	}
+	while (w->n > 0 && w->ring[w->head].t <= now - w->len) {
+		w->expired = w->ring[w->head].cum;
+		w->head = (w->head + 1) & (w->cap - 1);
+		w->n--;
+	}
+}
+
+/* Double a full ring, unwrapping it.  Returns false when out of memory. */
+static bool win_grow(std_window *w)
+{
+	if (w->cap > SIZE_MAX / 2 / sizeof *w->ring)
+		return false;
+	std_slot *ring = rs_realloc_array(NULL, w->cap * 2, sizeof *ring);
+	if (!ring)
+		return false;
+	for (size_t k = 0; k < w->n; k++)
+		ring[k] = *win_at(w, k);
+	free(w->ring);
+	w->ring = ring;
+	w->cap *= 2;
+	w->head = 0;
+	return true;
+}
+
+/* Add `amount` at `now` (the window has been advanced to `now`). */
+static void win_add(std_window *w, rs_time now, int64_t amount)
+{
+	if (amount == 0)
+		return;
+	w->added += amount;
+	if (w->kind == RS_WINDOW_FIXED)
+		return;
+	if (w->n > 0) {
+		std_slot *newest = win_at(w, w->n - 1);
+		if (newest->t == now || (w->n == w->cap && !win_grow(w))) {
+			/* same instant, or out of memory: merge (see the note) */
+			newest->t = now;
+			newest->cum = w->added;
+			return;
+		}
+	}
+	*win_at(w, w->n) = (std_slot){.t = now, .cum = w->added};
+	w->n++;
+}
+
+/* Time from `now` until `amount` more fits under `limit`, if nothing else
+ * arrives; 0 when it fits now.  An amount above the limit never fits: the
+ * time until the window is empty. */
+static rs_time win_wait(const std_window *w, rs_time now, int64_t amount, int64_t limit)
+{
+	int64_t need = win_total(w) + amount - limit; /* what must leave first */
+	if (need <= 0)
+		return 0;
+	if (w->kind == RS_WINDOW_FIXED) {
+		if (amount > limit && win_total(w) == 0)
+			return 0;
+		return (w->index + 1) * w->len - now;
+	}
+	if (amount > limit)
+		return w->n > 0 ? win_at(w, w->n - 1)->t + w->len - now : 0;
+	/* The first slot whose expiry has freed `need`: cum - expired >= need. */
+	size_t lo = 0, hi = w->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (win_at(w, mid)->cum - w->expired >= need)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	assert(lo < w->n);
+	return win_at(w, lo)->t + w->len - now;
+}
+
+/* ---- the meter ----------------------------------------------------------- */
+
+static double occupancy(int64_t contents, int64_t limit)
+{
+	return limit > 0 ? (double)contents / (double)limit : 1.0;
+}
+
+static void advance(std_meter *s, rs_time now)
+{
+	assert(now >= s->last_now);
+	s->last_now = now;
+	win_advance(&s->tpm, now);
+	win_advance(&s->rpm, now);
+}
+
+static void std_admit(rs_meter *m, rs_time now, const rs_meter_req *req, rs_decision *out)
+{
+	std_meter *s = (std_meter *)m;
+	int64_t est = rs_meter_std_estimate(&s->p, req);
+	advance(s, now);
+	bool fits = win_total(&s->tpm) + est <= s->tpm_limit &&
+		    win_total(&s->rpm) + 1 <= s->rpm_limit;
+	if (fits || s->p.count_refused) {
+		win_add(&s->tpm, now, est);
+		win_add(&s->rpm, now, 1);
+	}
+	out->admitted = fits;
+	out->charged = fits ? (double)est : 0.0;
+	out->retry_after_ms = 0;
+	if (!fits) {
+		rs_time wt = win_wait(&s->tpm, now, est, s->tpm_limit);
+		rs_time wr = win_wait(&s->rpm, now, 1, s->rpm_limit);
+		out->retry_after_ms = rs_time_ceil_ms(wt > wr ? wt : wr);
+	}
+	int64_t tokens = win_total(&s->tpm), requests = win_total(&s->rpm);
+	out->remaining_tokens = tokens < s->tpm_limit ? s->tpm_limit - tokens : 0;
+	out->remaining_requests = requests < s->rpm_limit ? s->rpm_limit - requests : 0;
+	out->utilisation = fmax(occupancy(tokens, s->tpm_limit), occupancy(requests, s->rpm_limit));
+}
+
+static void std_complete(rs_meter *m, rs_time now, const rs_meter_req *req, double charged)
+{
+	/* The window keeps the estimate: nothing to correct (see the note). */
+}
+
+static void std_sample(rs_meter *m, rs_time now, rs_meter_state *out)
+{
+	std_meter *s = (std_meter *)m;
+	advance(s, now);
+	int64_t tokens = win_total(&s->tpm);
+	out->tpm_occupancy = occupancy(tokens, s->tpm_limit);
+	out->rpm_occupancy = occupancy(win_total(&s->rpm), s->rpm_limit);
+	out->utilisation = fmax(out->tpm_occupancy, out->rpm_occupancy);
+	out->level = (double)tokens;
+}
+
+static void std_set_scale(rs_meter *m, rs_time now, double scale)
+{
+	std_meter *s = (std_meter *)m;
+	assert(isfinite(scale) && scale >= 0.0);
+	advance(s, now);
+	s->tpm_limit = llround((double)s->p.tpm * scale);
+	s->rpm_limit = rpm_limit_for(&s->p, s->tpm_limit);
+}
+
+static void std_free(rs_meter *m)
+{
+	std_meter *s = (std_meter *)m;
+	if (!s)
+		return;
+	free(s->tpm.ring);
+	free(s->rpm.ring);
+	free(s);
+}
+
+static const rs_meter_ops std_ops = {
+	.name = "standard",
+	.admit = std_admit,
+	.complete = std_complete,
+	.sample = std_sample,
+	.set_scale = std_set_scale,
+	.free = std_free,
+};
+
+rs_meter *rs_meter_std_new(const rs_std_params *p)
+{
+	assert(p->tpm >= 0 && p->rpm_per_1k_tpm >= 0.0);
+	assert(p->rpm_window_s >= 1 && p->rpm_window_s <= RS_US_PER_MIN / RS_US_PER_S);
+	assert(p->prompt_estimate_factor >= 0.0 && p->max_tokens_default >= 0);
+	assert(p->tpm_window == RS_WINDOW_SLIDING || p->tpm_window == RS_WINDOW_FIXED);
+	assert(p->rpm_window == RS_WINDOW_SLIDING || p->rpm_window == RS_WINDOW_FIXED);
+	std_meter *s = rs_calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->base.ops = &std_ops;
+	s->p = *p;
+	s->tpm_limit = p->tpm;
+	s->rpm_limit = rpm_limit_for(p, p->tpm);
+	s->last_now = INT64_MIN;
+	if (win_init(&s->tpm, p->tpm_window, STD_TPM_WINDOW_US) != RS_OK ||
+	    win_init(&s->rpm, p->rpm_window, p->rpm_window_s * RS_US_PER_S) != RS_OK) {
+		std_free(&s->base);
+		return NULL;
+	}
+	return &s->base;
+}

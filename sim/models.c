@@ -1,0 +1,354 @@
+/*
+ * models.c - the built-in model table, every figure with its public source.
+ *
+ * One static, read-only row per model.  The scenario loader copies the table
+ * and applies the scenario's "models" object on the copy, so nothing here is
+ * ever written at run time (MODEL.md section 3).  docs/models.md restates
+ * every figure with its source and lists the assumptions.
+ *
+ * Sources, cited per row in .source and per field where it helps:
+ *   seed 000   seeds/000 beside MODEL.md (2023-08 talk): default regional
+ *              quotas and 6 RPM per 1000 TPM.
+ *   seed 001   seeds/001: standard latency varies more under heavy use.
+ *   seed 003   Japanese copy of "What is provisioned throughput" (2024-25):
+ *              gpt-4o / gpt-4o-mini PTU figures, output ratio 3.
+ *   QL-2411    Azure OpenAI "quotas and limits", ms.date 2024-11-11.
+ *   QL-2507    the same page, ms.date 2025-07-11 (o-series RPM/TPM units).
+ *   QM-2410    the regional quota matrix include (quota.md), 2024-10-04.
+ *   TIER1-2602 quota tier 1 include (quota-tier/tier-1.md), 2026-02-18.
+ *   PTU-2508   "Understanding costs associated with PTU", ms.date 2025-08-14.
+ *   PTU-2604   "PTU costs and billing", ms.date 2026-04-07.
+ *   MOD-2506   "Azure OpenAI in Azure AI Foundry Models", ms.date 2025-06-25;
+ *              older models.md versions for gpt-4 / gpt-4-32k (0613).
+ *   PRICE      public list prices (see RS_MODELS_PRICE_SNAPSHOT below).
+ * The short names are defined in docs/models.md.  Every figure that no public
+ * source gives is marked "assumption", on the field or on the shared macro.
+ *
+ * Invariants (tests/unit/test_models.c checks them): names are unique and
+ * non-empty; quota, RPM ratio, max_tokens, latency and prices are > 0;
+ * output_ratio >= 1; a provisioned kind is offered iff its minimum is > 0, and
+ * then the minimum is a multiple of the increment and input_tpm_per_ptu > 0.
+ *
+ * Cost: rs_models_find is a linear scan, O(rows); the table has a few rows.
+ */
+#include "ratesim/models.h"
+
+#include <string.h>
+
+/*
+ * Latency figures that no public source gives per model (MODEL.md section 9).
+ * Shared by every row so that each assumption is stated once.
+ */
+
+/* Assumption: a client in the same geography as the region; scenarios set
+ * the real round trip per deployment (rs_deployment_cfg.rtt_ms). */
+#define RS_MODELS_RTT_MS 30.0
+
+/* Assumption: lognormal sigma of standard latency at low load.  Standard
+ * deployments vary more than provisioned ones (seed 001; QL-2411 "usage
+ * tiers": high sustained usage sees more latency variability). */
+#define RS_MODELS_SIGMA_STANDARD 0.3
+
+/* Assumption: extra sigma reached at 100% window occupancy, so that heavy,
+ * consistent users see larger variation (seed 001, MODEL.md section 9). */
+#define RS_MODELS_LOAD_SIGMA 0.4
+
+/* Assumption: provisioned deployments hold their speed target (seed 003,
+ * "minimal latency variance"); a small sigma keeps percentiles distinct. */
+#define RS_MODELS_PTU_SIGMA 0.05
+
+/* Assumption: a 429 is a fast-fail answer (seed 003) of a few ms plus rtt. */
+#define RS_MODELS_THROTTLE_MS 5.0
+
+/*
+ * Prices: a dated public snapshot, USD.  Token prices are the standard /
+ * global standard list prices per 1M tokens; every one of them can be
+ * overridden in the scenario's "models" object ("price_input_per_1m",
+ * "price_output_per_1m", "price_ptu_hour").
+ */
+#define RS_MODELS_PRICE_SNAPSHOT "2026-05 (public list prices, stored copies 2024-02..2026-05)"
+
+/* Hourly (no reservation) price of one regional provisioned PTU: $2/PTU-hour
+ * ("Azure OpenAI Essentials", Packt 2025, PTU-M hourly rate).  Global ($1)
+ * and data zone prices are lower and commonly cited but not verified here;
+ * one field per model cannot hold per-kind prices (see docs/models.md). */
+#define RS_MODELS_PRICE_PTU_HOUR 2.0
+
+/* The 6 RPM per 1000 TPM of the older chat models (seed 000; QL-2411 and
+ * QL-2507: "Older chat models: 1 unit = 6 RPM and 1,000 TPM"). */
+#define RS_MODELS_RPM_PER_1K_CHAT 6.0
+
+/* Global and data zone provisioned minimum and increment, the same for every
+ * model that offers them (seed 003, PTU-2508, PTU-2604). */
+#define RS_MODELS_PTU_MIN_GLOBAL 15
+#define RS_MODELS_PTU_INC_GLOBAL 5
+
+static const rs_model builtin[] = {
+	{
+		.name = "gpt-35-turbo",
+		.quota_tpm_default = 240000,		     /* seed 000; QM-2410 eastus */
+		.rpm_per_1k_tpm = RS_MODELS_RPM_PER_1K_CHAT, /* 240K -> 1,440 RPM */
+		.max_tokens_default = 4096,		     /* MOD-2506: 0125/1106 output */
+		.rtt_ms = RS_MODELS_RTT_MS,
+		.ttft_base_ms = 300.0,	       /* assumption */
+		.ttft_per_1k_prompt_ms = 30.0, /* assumption */
+		.tokens_per_s = 50.0,	       /* assumption */
+		.sigma = RS_MODELS_SIGMA_STANDARD,
+		.load_sigma = RS_MODELS_LOAD_SIGMA,
+		.throttle_ms = RS_MODELS_THROTTLE_MS,
+		/* Not offered as provisioned here: no hourly per-PTU figures. */
+		.input_tpm_per_ptu = 0.0,
+		.output_ratio = 3.0, /* assumption: price ratio */
+		.ptu_min_global = 0,
+		.ptu_inc_global = 0,
+		.ptu_min_regional = 0,
+		.ptu_inc_regional = 0,
+		.ptu_tokens_per_s = 50.0, /* assumption: = tokens_per_s */
+		.ptu_sigma = RS_MODELS_PTU_SIGMA,
+		.price_input_per_1m = 0.50, /* PRICE: 0125 */
+		.price_output_per_1m = 1.50,
+		.price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+		.source = "seed 000; QM-2410; MOD-2506; prices " RS_MODELS_PRICE_SNAPSHOT,
+	},
+	{
+		.name = "gpt-4",
+		.quota_tpm_default = 20000,		     /* seed 000; QM-2410 francecentral */
+		.rpm_per_1k_tpm = RS_MODELS_RPM_PER_1K_CHAT, /* 20K -> 120 RPM */
+		.max_tokens_default = 8192,		     /* MOD: 0613 max request */
+		.rtt_ms = RS_MODELS_RTT_MS,
+		.ttft_base_ms = 600.0,		/* assumption */
+		.ttft_per_1k_prompt_ms = 100.0, /* assumption */
+		.tokens_per_s = 20.0,		/* assumption */
+		.sigma = RS_MODELS_SIGMA_STANDARD,
+		.load_sigma = RS_MODELS_LOAD_SIGMA,
+		.throttle_ms = RS_MODELS_THROTTLE_MS,
+		.input_tpm_per_ptu = 0.0, /* not offered as provisioned */
+		.output_ratio = 2.0,	  /* assumption: price ratio */
+		.ptu_min_global = 0,
+		.ptu_inc_global = 0,
+		.ptu_min_regional = 0,
+		.ptu_inc_regional = 0,
+		.ptu_tokens_per_s = 20.0, /* assumption: = tokens_per_s */
+		.ptu_sigma = RS_MODELS_PTU_SIGMA,
+		.price_input_per_1m = 30.0, /* PRICE: 8K context */
+		.price_output_per_1m = 60.0,
+		.price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+		.source = "seed 000; QM-2410; MOD (0613); prices " RS_MODELS_PRICE_SNAPSHOT,
+	},
+	{
+		.name = "gpt-4-32k",
+		.quota_tpm_default = 60000,		     /* seed 000; QM-2410 francecentral */
+		.rpm_per_1k_tpm = RS_MODELS_RPM_PER_1K_CHAT, /* 60K -> 360 RPM */
+		.max_tokens_default = 32768,		     /* MOD: 0613 max request */
+		.rtt_ms = RS_MODELS_RTT_MS,
+		.ttft_base_ms = 600.0,		/* assumption */
+		.ttft_per_1k_prompt_ms = 100.0, /* assumption */
+		.tokens_per_s = 20.0,		/* assumption */
+		.sigma = RS_MODELS_SIGMA_STANDARD,
+		.load_sigma = RS_MODELS_LOAD_SIGMA,
+		.throttle_ms = RS_MODELS_THROTTLE_MS,
+		.input_tpm_per_ptu = 0.0, /* not offered as provisioned */
+		.output_ratio = 2.0,	  /* assumption: price ratio */
+		.ptu_min_global = 0,
+		.ptu_inc_global = 0,
+		.ptu_min_regional = 0,
+		.ptu_inc_regional = 0,
+		.ptu_tokens_per_s = 20.0, /* assumption: = tokens_per_s */
+		.ptu_sigma = RS_MODELS_PTU_SIGMA,
+		.price_input_per_1m = 60.0, /* PRICE */
+		.price_output_per_1m = 120.0,
+		.price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+		.source = "seed 000; QM-2410; MOD (0613); prices " RS_MODELS_PRICE_SNAPSHOT,
+	},
+	{
+		.name = "gpt-4o",
+		.quota_tpm_default = 150000,		     /* QL-2411 regional standard default */
+		.rpm_per_1k_tpm = RS_MODELS_RPM_PER_1K_CHAT, /* QL-2411: 150K -> 900 RPM */
+		.max_tokens_default = 4096,		     /* QL-2411: "defaults to 4096" */
+		.rtt_ms = RS_MODELS_RTT_MS,
+		.ttft_base_ms = 400.0,	       /* assumption */
+		.ttft_per_1k_prompt_ms = 50.0, /* assumption */
+		.tokens_per_s = 25.0,	       /* assumption: = PTU target */
+		.sigma = RS_MODELS_SIGMA_STANDARD,
+		.load_sigma = RS_MODELS_LOAD_SIGMA,
+		.throttle_ms = RS_MODELS_THROTTLE_MS,
+		.input_tpm_per_ptu = 2500.0, /* seed 003; PTU-2604 */
+		/* seed 003 and the 2024-25 docs: 3; PTU-2604 lists 4.  Override
+		 * with the scenario's "output_ratio". */
+		.output_ratio = 3.0,
+		.ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL, /* seed 003 */
+		.ptu_inc_global = RS_MODELS_PTU_INC_GLOBAL,
+		.ptu_min_regional = 50, /* seed 003 */
+		.ptu_inc_regional = 50,
+		.ptu_tokens_per_s = 25.0, /* seed 003 latency target */
+		.ptu_sigma = RS_MODELS_PTU_SIGMA,
+		.price_input_per_1m = 2.50, /* PRICE: global, 2024-08-06 */
+		.price_output_per_1m = 10.00,
+		.price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+		.source = "seed 003; QL-2411; PTU-2604; prices " RS_MODELS_PRICE_SNAPSHOT,
+	},
+	{
+		.name = "gpt-4o-mini",
+		.quota_tpm_default = 450000,		     /* QL-2411 regional standard default */
+		.rpm_per_1k_tpm = RS_MODELS_RPM_PER_1K_CHAT, /* QL-2411: 450K -> 2.7K RPM */
+		.max_tokens_default = 16384,		     /* MOD-2506 max output */
+		.rtt_ms = RS_MODELS_RTT_MS,
+		.ttft_base_ms = 300.0,	       /* assumption */
+		.ttft_per_1k_prompt_ms = 25.0, /* assumption */
+		.tokens_per_s = 33.0,	       /* assumption: = PTU target */
+		.sigma = RS_MODELS_SIGMA_STANDARD,
+		.load_sigma = RS_MODELS_LOAD_SIGMA,
+		.throttle_ms = RS_MODELS_THROTTLE_MS,
+		.input_tpm_per_ptu = 37000.0,		    /* seed 003; PTU-2604 */
+		.output_ratio = 3.0,			    /* seed 003; PTU-2604 says 4 */
+		.ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL, /* seed 003 */
+		.ptu_inc_global = RS_MODELS_PTU_INC_GLOBAL,
+		.ptu_min_regional = 25, /* seed 003 */
+		.ptu_inc_regional = 25,
+		.ptu_tokens_per_s = 33.0, /* seed 003 latency target */
+		.ptu_sigma = RS_MODELS_PTU_SIGMA,
+		.price_input_per_1m = 0.15, /* PRICE: global */
+		.price_output_per_1m = 0.60,
+		.price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+		.source = "seed 003; QL-2411; MOD-2506; PTU-2604; prices " RS_MODELS_PRICE_SNAPSHOT,
+	},
+	{
+		.name = "gpt-4.1",
+		/* No regional standard default is published: the global standard
+		 * default (QL-2507, TIER1-2602: 1M TPM, 1K RPM). */
+		.quota_tpm_default = 1000000,
+		.rpm_per_1k_tpm = 1.0,	     /* 1M TPM -> 1K RPM */
+		.max_tokens_default = 32768, /* MOD-2506 max output */
+		.rtt_ms = RS_MODELS_RTT_MS,
+		.ttft_base_ms = 400.0,	       /* assumption */
+		.ttft_per_1k_prompt_ms = 50.0, /* assumption */
+		.tokens_per_s = 80.0,	       /* assumption: = PTU target */
+		.sigma = RS_MODELS_SIGMA_STANDARD,
+		.load_sigma = RS_MODELS_LOAD_SIGMA,
+		.throttle_ms = RS_MODELS_THROTTLE_MS,
+		.input_tpm_per_ptu = 3000.0, /* PTU-2508; PTU-2604 */
+		.output_ratio = 4.0,	     /* PTU-2508; PTU-2604 */
+		.ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL,
+		.ptu_inc_global = RS_MODELS_PTU_INC_GLOBAL,
+		.ptu_min_regional = 50, /* PTU-2508; PTU-2604 */
+		.ptu_inc_regional = 50,
+		.ptu_tokens_per_s = 80.0, /* PTU-2604: 99% > 80 TPS */
+		.ptu_sigma = RS_MODELS_PTU_SIGMA,
+		.price_input_per_1m = 2.00, /* PRICE: global */
+		.price_output_per_1m = 8.00,
+		.price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+		.source = "QL-2507; TIER1-2602; MOD-2506; PTU-2508; PTU-2604; "
+			  "prices " RS_MODELS_PRICE_SNAPSHOT,
+	},
+	{
+		.name = "gpt-4.1-mini",
+		.quota_tpm_default = 6000000, /* TIER1-2602 regional Standard */
+		.rpm_per_1k_tpm = 1.0,	      /* TIER1-2602: 6M TPM -> 6K RPM */
+		.max_tokens_default = 32768,  /* MOD-2506 max output */
+		.rtt_ms = RS_MODELS_RTT_MS,
+		.ttft_base_ms = 300.0,	       /* assumption */
+		.ttft_per_1k_prompt_ms = 25.0, /* assumption */
+		.tokens_per_s = 90.0,	       /* assumption: = PTU target */
+		.sigma = RS_MODELS_SIGMA_STANDARD,
+		.load_sigma = RS_MODELS_LOAD_SIGMA,
+		.throttle_ms = RS_MODELS_THROTTLE_MS,
+		.input_tpm_per_ptu = 14900.0, /* PTU-2508; PTU-2604 */
+		.output_ratio = 4.0,	      /* PTU-2604 */
+		.ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL,
+		.ptu_inc_global = RS_MODELS_PTU_INC_GLOBAL,
+		.ptu_min_regional = 25, /* PTU-2508; PTU-2604 */
+		.ptu_inc_regional = 25,
+		.ptu_tokens_per_s = 90.0, /* PTU-2604: 99% > 90 TPS */
+		.ptu_sigma = RS_MODELS_PTU_SIGMA,
+		.price_input_per_1m = 0.40, /* PRICE: global */
+		.price_output_per_1m = 1.60,
+		.price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+		.source = "TIER1-2602; MOD-2506; PTU-2508; PTU-2604; "
+			  "prices " RS_MODELS_PRICE_SNAPSHOT,
+	},
+	{
+		.name = "o3-mini",
+		/* No regional standard: the global standard default (QL-2507,
+		 * TIER1-2602: 5M TPM, 500 RPM). */
+		.quota_tpm_default = 5000000,
+		.rpm_per_1k_tpm = 0.1,	      /* QL-2507: 1 RPM per 10,000 TPM */
+		.max_tokens_default = 100000, /* MOD-2506 max output */
+		.rtt_ms = RS_MODELS_RTT_MS,
+		/* Assumption: reasoning tokens are counted as output tokens, so
+		 * their time falls in generation; the base covers the rest. */
+		.ttft_base_ms = 800.0,
+		.ttft_per_1k_prompt_ms = 50.0, /* assumption */
+		.tokens_per_s = 66.0,	       /* assumption: = PTU target */
+		.sigma = RS_MODELS_SIGMA_STANDARD,
+		.load_sigma = RS_MODELS_LOAD_SIGMA,
+		.throttle_ms = RS_MODELS_THROTTLE_MS,
+		.input_tpm_per_ptu = 2500.0, /* PTU-2508; PTU-2604 */
+		.output_ratio = 4.0,	     /* PTU-2604 price ratio */
+		.ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL,
+		.ptu_inc_global = RS_MODELS_PTU_INC_GLOBAL,
+		.ptu_min_regional = 25, /* PTU-2508; PTU-2604 */
+		.ptu_inc_regional = 25,
+		.ptu_tokens_per_s = 66.0, /* PTU-2604 (PTU-2508 said 90) */
+		.ptu_sigma = RS_MODELS_PTU_SIGMA,
+		.price_input_per_1m = 1.10, /* PRICE: global */
+		.price_output_per_1m = 4.40,
+		.price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+		.source = "QL-2507; TIER1-2602; MOD-2506; PTU-2508; PTU-2604; "
+			  "prices " RS_MODELS_PRICE_SNAPSHOT,
+	},
+	{
+		.name = "gpt-5",
+		/* No regional standard: the global standard tier 1 default
+		 * (TIER1-2602: 1M TPM, 10K RPM). */
+		.quota_tpm_default = 1000000,
+		.rpm_per_1k_tpm = 10.0,	      /* TIER1-2602: 1M -> 10K RPM */
+		.max_tokens_default = 128000, /* max output (gpt-5 2025-08-07) */
+		.rtt_ms = RS_MODELS_RTT_MS,
+		.ttft_base_ms = 800.0,	       /* assumption, as o3-mini */
+		.ttft_per_1k_prompt_ms = 50.0, /* assumption */
+		.tokens_per_s = 50.0,	       /* assumption: = PTU target */
+		.sigma = RS_MODELS_SIGMA_STANDARD,
+		.load_sigma = RS_MODELS_LOAD_SIGMA,
+		.throttle_ms = RS_MODELS_THROTTLE_MS,
+		.input_tpm_per_ptu = 4750.0, /* PTU-2508; PTU-2604 */
+		.output_ratio = 8.0,	     /* PTU-2508; PTU-2604 */
+		.ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL,
+		.ptu_inc_global = RS_MODELS_PTU_INC_GLOBAL,
+		.ptu_min_regional = 50, /* PTU-2508; PTU-2604 */
+		.ptu_inc_regional = 50,
+		.ptu_tokens_per_s = 50.0, /* PTU-2604: 99% > 50 TPS */
+		.ptu_sigma = RS_MODELS_PTU_SIGMA,
+		.price_input_per_1m = 1.25, /* PRICE: global */
+		.price_output_per_1m = 10.00,
+		.price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+		.source = "TIER1-2602; PTU-2508; PTU-2604; prices " RS_MODELS_PRICE_SNAPSHOT,
+	},
+};
+
+/*
+ * The built-in table.  The rows live in static storage and are read-only:
+ * the caller must not modify or free them (copy first, as the loader does).
+ * OUT: *n, the number of rows (n may be NULL).  Never fails.
+ */
+const rs_model *rs_models_builtin(size_t *n)
+{
+	if (n)
+		*n = sizeof builtin / sizeof builtin[0];
+	return builtin;
+}
+
+/*
+ * Index of the first row of models[0..n) whose name equals `name` (exact,
+ * case-sensitive), or -1 when there is none, or when models or name is NULL.
+ * Both arrays are borrowed.  n must fit in an int (tables are small).
+ */
+int rs_models_find(const rs_model *models, size_t n, const char *name)
+{
+	if (!models || !name)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(models[i].name, name, RS_MODEL_NAME_MAX) == 0)
+			return (int)i;
+	}
+	return -1;
+}

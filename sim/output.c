@@ -1,0 +1,375 @@
+/*
+ * output.c - summary.json, timeseries.csv, requests.csv and engine.json.
+ *
+ * Numbers in CSV rows are printed with fixed formats ("%.6g" for rates and
+ * percentiles, integers as integers) so the files are byte-identical for the
+ * same run; an absent value (no sample, not a deployment) is an empty field.
+ * Summary numbers are rounded to a stated precision before cJSON prints them.
+ */
+#include "ratesim/output.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PATH_MAX_LEN 4096
+#define MS_DECIMALS 1e3    /* latencies in summary.json: to the microsecond */
+#define RATE_DECIMALS 1e6  /* rates and throughputs: 6 decimals */
+
+enum { F_TIMESERIES, F_REQUESTS, F_SUMMARY, F_ENGINE, F_COUNT };
+static const char *const file_names[F_COUNT] = {"timeseries.csv", "requests.csv",
+						"summary.json", "engine.json"};
+
+struct rs_output {
+	char dir[PATH_MAX_LEN];
+	FILE *ts, *req;
+	bool log_requests;
+	bool committed;
+	rs_status write_status;
+};
+
+static void path_of(const rs_output *o, int f, bool tmp, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s%s", o->dir, file_names[f], tmp ? ".tmp" : "");
+}
+
+static rs_status mkdir_p(const char *dir, rs_error *err)
+{
+	char buf[PATH_MAX_LEN];
+	if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf)
+		return rs_fail(err, RS_ERR_IO, "%s: path too long", dir);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+			return rs_fail(err, RS_ERR_IO, "%s: cannot create folder: %s", buf,
+				       strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+		return rs_fail(err, RS_ERR_IO, "%s: cannot create folder: %s", buf, strerror(errno));
+	struct stat st;
+	if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
+		return rs_fail(err, RS_ERR_IO, "%s: not a folder", buf);
+	return RS_OK;
+}
+
+static FILE *open_tmp(rs_output *o, int f, rs_error *err)
+{
+	char path[PATH_MAX_LEN + 32];
+	path_of(o, f, true, path, sizeof path);
+	FILE *fp = fopen(path, "w");
+	if (!fp)
+		rs_fail(err, RS_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+	return fp;
+}
+
+static const char ts_header[] =
+	"t_s,scope,name,offered,attempts,ok,throttled,errors,failed,retries,spilled,"
+	"prompt_tokens,output_tokens,tokens_per_min,requests_per_min,rate_429,"
+	"latency_p50_ms,latency_p95_ms,latency_p99_ms,ttft_p50_ms,ttft_p95_ms,ttft_p99_ms,"
+	"tpm_limit,rpm_limit,tpm_occupancy,rpm_occupancy,utilisation\n";
+
+static const char req_header[] = "time_s,request_id,attempt,client,deployment,status,"
+				 "duration_ms,prompt_tokens,completion_tokens,retry_after_ms,"
+				 "spilled\n";
+
+rs_status rs_output_open(const char *dir, bool log_requests, rs_output **out, rs_error *err)
+{
+	*out = NULL;
+	rs_status st = mkdir_p(dir, err);
+	if (st != RS_OK)
+		return st;
+	rs_output *o = rs_calloc(1, sizeof *o);
+	if (!o)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	snprintf(o->dir, sizeof o->dir, "%s", dir);
+	o->log_requests = log_requests;
+	o->ts = open_tmp(o, F_TIMESERIES, err);
+	if (o->ts && log_requests)
+		o->req = open_tmp(o, F_REQUESTS, err);
+	if (!o->ts || (log_requests && !o->req)) {
+		rs_output_free(o);
+		return RS_ERR_IO;
+	}
+	fputs(ts_header, o->ts);
+	if (o->req)
+		fputs(req_header, o->req);
+	*out = o;
+	return RS_OK;
+}
+
+/* A CSV number field: empty when NaN. */
+static void put_g(FILE *f, double v)
+{
+	if (isnan(v))
+		fputc(',', f);
+	else
+		fprintf(f, ",%.6g", v);
+}
+
+static rs_status ts_row(void *ctx, const rs_ts_row *r)
+{
+	rs_output *o = ctx;
+	const rs_counts *c = r->c;
+	double per_min = r->length_s > 0 ? 60.0 / r->length_s : 0;
+	FILE *f = o->ts;
+	fprintf(f, "%.6g,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+		   ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
+		r->t_s, rs_scope_kind_name(r->kind), r->name, c->offered, c->attempts, c->ok,
+		c->throttled, c->errors, c->failed, c->retries, c->spilled, c->prompt_tokens,
+		c->output_tokens);
+	put_g(f, (double)(c->prompt_tokens + c->output_tokens) * per_min);
+	put_g(f, (double)c->served * per_min);
+	put_g(f, c->attempts ? (double)c->throttled / (double)c->attempts : 0.0);
+	put_g(f, r->latency_p50_ms);
+	put_g(f, r->latency_p95_ms);
+	put_g(f, r->latency_p99_ms);
+	put_g(f, r->ttft_p50_ms);
+	put_g(f, r->ttft_p95_ms);
+	put_g(f, r->ttft_p99_ms);
+	put_g(f, r->tpm_limit);
+	put_g(f, r->rpm_limit);
+	put_g(f, r->meter.tpm_occupancy);
+	put_g(f, r->meter.rpm_occupancy);
+	put_g(f, r->meter.utilisation);
+	if (fputc('\n', f) == EOF)
+		return RS_ERR_IO;
+	return RS_OK;
+}
+
+static rs_status req_row(void *ctx, const rs_attempt_record *a)
+{
+	rs_output *o = ctx;
+	if (fprintf(o->req, "%.6f,%" PRIu64 ",%d,%s,%s,%d,%.3f,%" PRId64 ",%" PRId64 ",", rs_time_to_s(a->time),
+		    a->request_id, a->attempt, a->client, a->deployment, a->status,
+		    a->duration_ms, a->prompt_tokens, a->completion_tokens) < 0)
+		return RS_ERR_IO;
+	if (a->retry_after_ms >= 0)
+		fprintf(o->req, "%" PRId64, a->retry_after_ms);
+	fprintf(o->req, ",%d\n", a->spilled ? 1 : 0);
+	return RS_OK;
+}
+
+void rs_output_hooks(rs_output *o, rs_world_hooks *hooks)
+{
+	hooks->row = ts_row;
+	hooks->attempt = o->log_requests ? req_row : NULL;
+	hooks->ctx = o;
+}
+
+static double round_to(double v, double scale)
+{
+	return round(v * scale) / scale;
+}
+
+/* A number, or null when it is NaN (no sample). */
+static void add_num(cJSON *obj, const char *key, double v, double scale)
+{
+	if (isnan(v))
+		cJSON_AddNullToObject(obj, key);
+	else
+		cJSON_AddNumberToObject(obj, key, round_to(v, scale));
+}
+
+static void add_u64(cJSON *obj, const char *key, uint64_t v)
+{
+	cJSON_AddNumberToObject(obj, key, (double)v);
+}
+
+/* The figures every scope shares: requests, attempts, rate_429, latency,
+ * ttft and throughput. */
+static void add_scope_figures(cJSON *obj, const rs_metrics *m, size_t i, double minutes,
+			      bool with_offered)
+{
+	const rs_counts *c = rs_metrics_run_counts(m, i);
+	cJSON *req = cJSON_AddObjectToObject(obj, "requests");
+	if (with_offered)
+		add_u64(req, "offered", c->offered);
+	add_u64(req, "succeeded", c->succeeded);
+	if (with_offered) {
+		add_u64(req, "failed", c->failed);
+		add_u64(req, "in_flight_end", c->offered - c->succeeded - c->failed);
+	}
+	cJSON *att = cJSON_AddObjectToObject(obj, "attempts");
+	add_u64(att, "total", c->attempts);
+	add_u64(att, "ok", c->ok);
+	add_u64(att, "throttled", c->throttled);
+	add_u64(att, "error", c->errors);
+	add_u64(att, "retries", c->retries);
+	add_u64(att, "spilled", c->spilled);
+	add_num(obj, "rate_429", c->attempts ? (double)c->throttled / (double)c->attempts : 0.0,
+		RATE_DECIMALS);
+	cJSON *lat = cJSON_AddObjectToObject(obj, "latency_ms");
+	add_num(lat, "p50", rs_metrics_latency_quantile(m, i, 0.50), MS_DECIMALS);
+	add_num(lat, "p95", rs_metrics_latency_quantile(m, i, 0.95), MS_DECIMALS);
+	add_num(lat, "p99", rs_metrics_latency_quantile(m, i, 0.99), MS_DECIMALS);
+	add_num(lat, "max", rs_metrics_latency_max(m, i), MS_DECIMALS);
+	cJSON *tt = cJSON_AddObjectToObject(obj, "ttft_ms");
+	add_num(tt, "p50", rs_metrics_ttft_quantile(m, i, 0.50), MS_DECIMALS);
+	add_num(tt, "p95", rs_metrics_ttft_quantile(m, i, 0.95), MS_DECIMALS);
+	add_num(tt, "p99", rs_metrics_ttft_quantile(m, i, 0.99), MS_DECIMALS);
+	cJSON *th = cJSON_AddObjectToObject(obj, "throughput");
+	add_num(th, "tokens_per_min",
+		minutes > 0 ? (double)(c->prompt_tokens + c->output_tokens) / minutes : 0,
+		RATE_DECIMALS);
+	add_num(th, "requests_per_min", minutes > 0 ? (double)c->served / minutes : 0,
+		RATE_DECIMALS);
+	add_u64(th, "prompt_tokens", c->prompt_tokens);
+	add_u64(th, "output_tokens", c->output_tokens);
+}
+
+cJSON *rs_output_summary(const rs_config *cfg, const rs_metrics *m)
+{
+	cJSON *root = cJSON_CreateObject();
+	if (!root)
+		return NULL;
+	double minutes = (cfg->duration_s - cfg->warmup_s) / 60.0;
+	cJSON_AddStringToObject(root, "scenario", cfg->name);
+	cJSON_AddNumberToObject(root, "seed", (double)cfg->seed);
+	cJSON_AddNumberToObject(root, "duration_s", cfg->duration_s);
+	cJSON_AddNumberToObject(root, "warmup_s", cfg->warmup_s);
+	cJSON_AddNumberToObject(root, "bucket_s", cfg->bucket_s);
+	add_scope_figures(root, m, 0, minutes, true);
+
+	cJSON *deps = cJSON_AddArrayToObject(root, "deployments");
+	for (size_t d = 0; d < cfg->n_deployments; d++) {
+		const rs_deployment_cfg *dc = &cfg->deployments[d];
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddItemToArray(deps, o);
+		cJSON_AddStringToObject(o, "name", dc->name);
+		cJSON_AddStringToObject(o, "kind", rs_kind_name(dc->kind));
+		cJSON_AddStringToObject(o, "model", cfg->models[dc->model].name);
+		cJSON_AddStringToObject(o, "region", dc->region);
+		add_scope_figures(o, m, 1 + d, minutes, false);
+	}
+	cJSON *clients = cJSON_AddArrayToObject(root, "clients");
+	for (size_t c = 0; c < cfg->n_clients; c++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddItemToArray(clients, o);
+		cJSON_AddStringToObject(o, "name", cfg->clients[c].name);
+		cJSON_AddStringToObject(o, "target", cfg->clients[c].target);
+		add_scope_figures(o, m, 1 + cfg->n_deployments + c, minutes, true);
+	}
+	return root;
+}
+
+rs_status rs_output_write_file(const char *dir, const char *name, const char *text, rs_error *err)
+{
+	char path[PATH_MAX_LEN + 64], tmp[PATH_MAX_LEN + 64];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return rs_fail(err, RS_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
+	bool ok = fputs(text, f) >= 0;
+	ok = (fclose(f) == 0) && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return rs_fail(err, RS_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+	}
+	return RS_OK;
+}
+
+static rs_status write_json(const char *dir, const char *name, cJSON *doc, rs_error *err)
+{
+	char *text = cJSON_Print(doc);
+	if (!text)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory formatting %s", name);
+	size_t n = strlen(text);
+	char *withnl = realloc(text, n + 2);
+	if (!withnl) {
+		free(text);
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory formatting %s", name);
+	}
+	withnl[n] = '\n';
+	withnl[n + 1] = '\0';
+	rs_status st = rs_output_write_file(dir, name, withnl, err);
+	free(withnl);
+	return st;
+}
+
+static rs_status close_stream(rs_output *o, FILE **fp, int f, rs_error *err)
+{
+	if (!*fp)
+		return RS_OK;
+	bool bad = ferror(*fp) != 0;
+	bad = (fclose(*fp) != 0) || bad;
+	*fp = NULL;
+	if (bad) {
+		char path[PATH_MAX_LEN + 32];
+		path_of(o, f, true, path, sizeof path);
+		return rs_fail(err, RS_ERR_IO, "%s: write failed", path);
+	}
+	return RS_OK;
+}
+
+rs_status rs_output_commit(rs_output *o, const rs_config *cfg, const rs_metrics *m,
+			   const rs_engine_stats *es, rs_error *err)
+{
+	rs_status st = close_stream(o, &o->ts, F_TIMESERIES, err);
+	if (st == RS_OK)
+		st = close_stream(o, &o->req, F_REQUESTS, err);
+	if (st != RS_OK)
+		return st;
+	cJSON *summary = rs_output_summary(cfg, m);
+	if (!summary)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory building summary.json");
+	st = write_json(o->dir, file_names[F_SUMMARY], summary, err);
+	cJSON_Delete(summary);
+	if (st != RS_OK)
+		return st;
+
+	cJSON *eng = cJSON_CreateObject();
+	if (!eng)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory building engine.json");
+	add_u64(eng, "events", es->events);
+	add_u64(eng, "requests", es->requests);
+	add_num(eng, "wall_s", es->wall_s, RATE_DECIMALS);
+	add_num(eng, "events_per_s", es->wall_s > 0 ? (double)es->events / es->wall_s : 0, 1);
+	add_num(eng, "requests_per_s", es->wall_s > 0 ? (double)es->requests / es->wall_s : 0,
+		1);
+	cJSON_AddNumberToObject(eng, "peak_rss_kb", (double)es->peak_rss_kb);
+	st = write_json(o->dir, file_names[F_ENGINE], eng, err);
+	cJSON_Delete(eng);
+	if (st != RS_OK)
+		return st;
+
+	for (int f = F_TIMESERIES; f <= F_REQUESTS; f++) {
+		if (f == F_REQUESTS && !o->log_requests)
+			continue;
+		char from[PATH_MAX_LEN + 32], to[PATH_MAX_LEN + 32];
+		path_of(o, f, true, from, sizeof from);
+		path_of(o, f, false, to, sizeof to);
+		if (rename(from, to) != 0)
+			return rs_fail(err, RS_ERR_IO, "%s: cannot rename: %s", to,
+				       strerror(errno));
+	}
+	o->committed = true;
+	return RS_OK;
+}
+
+void rs_output_free(rs_output *o)
+{
+	if (!o)
+		return;
+	if (o->ts)
+		fclose(o->ts);
+	if (o->req)
+		fclose(o->req);
+	if (!o->committed) {
+		for (int f = F_TIMESERIES; f <= F_REQUESTS; f++) {
+			char path[PATH_MAX_LEN + 32];
+			path_of(o, f, true, path, sizeof path);
+			unlink(path);
+		}
+	}
+	free(o);
+}

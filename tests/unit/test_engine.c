@@ -1,0 +1,116 @@
+/*
+ * test_engine.c - the event engine: total order by (time, sequence), the
+ * step function, the run loop's end, and a heap stress against a sort.
+ */
+#include "harness.h"
+#include "ratesim/engine.h"
+
+#include <gsl/gsl_rng.h>
+#include <stdlib.h>
+
+typedef struct ev_log {
+	rs_time t[64];
+	uint64_t b[64];
+	int n;
+} ev_log;
+
+static void record(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	ev_log *l = ctx;
+	l->t[l->n] = rs_engine_now(eng);
+	l->b[l->n] = ev->b;
+	l->n++;
+}
+
+static void test_order_by_time_then_sequence(void)
+{
+	rs_engine *e = rs_engine_new();
+	ev_log l = {0};
+	rs_engine_on(e, 0, record, &l);
+	rs_engine_at(e, 30, 0, 0, 1);
+	rs_engine_at(e, 10, 0, 0, 2);
+	rs_engine_at(e, 30, 0, 0, 3); /* same time as b=1: runs after it */
+	rs_engine_at(e, 20, 0, 0, 4);
+	rs_engine_at(e, 10, 0, 0, 5);
+	CHECK(rs_engine_run(e, 100) == RS_OK);
+	uint64_t want[] = {2, 5, 4, 1, 3};
+	rs_time want_t[] = {10, 10, 20, 30, 30};
+	CHECK_I64(l.n, 5);
+	for (int i = 0; i < 5; i++) {
+		CHECK_I64(l.b[i], want[i]);
+		CHECK_I64(l.t[i], want_t[i]);
+	}
+	CHECK_I64(rs_engine_now(e), 100);
+	rs_engine_free(e);
+}
+
+static void test_step_and_until(void)
+{
+	rs_engine *e = rs_engine_new();
+	ev_log l = {0};
+	rs_engine_on(e, 3, record, &l);
+	rs_engine_at(e, 5, 3, 0, 1);
+	rs_engine_at(e, 50, 3, 0, 2);
+	bool ran;
+	rs_engine_step(e, 10, &ran);
+	CHECK(ran);
+	CHECK_I64(rs_engine_now(e), 5);
+	rs_engine_step(e, 10, &ran);
+	CHECK(!ran); /* next event at 50 is after `until` */
+	CHECK_I64(rs_engine_pending(e), 1);
+	CHECK_I64(rs_engine_next_time(e), 50);
+	rs_engine_step(e, 50, &ran);
+	CHECK(ran);
+	CHECK_I64(rs_engine_events_run(e), 2);
+	CHECK_I64(rs_engine_next_time(e), INT64_MAX);
+	rs_engine_free(e);
+}
+
+typedef struct stress {
+	rs_time last_t;
+	uint64_t last_seq_at_t;
+	bool ok;
+	int n;
+	gsl_rng *r;
+} stress;
+
+static void stress_fn(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	stress *s = ctx;
+	if (ev->time < s->last_t || (ev->time == s->last_t && ev->seq <= s->last_seq_at_t &&
+				     s->n > 0))
+		s->ok = false;
+	s->last_t = ev->time;
+	s->last_seq_at_t = ev->seq;
+	s->n++;
+	/* each event schedules up to two more, a few with the same time */
+	if (s->n < 150000) {
+		rs_engine_at(eng, ev->time + (rs_time)gsl_rng_uniform_int(s->r, 4), 0, 0, 0);
+		if (gsl_rng_uniform(s->r) < 0.5)
+			rs_engine_at(eng, ev->time + (rs_time)gsl_rng_uniform_int(s->r, 1000), 0,
+				     0, 0);
+	}
+}
+
+static void test_heap_stress_total_order(void)
+{
+	rs_engine *e = rs_engine_new();
+	stress s = {.ok = true, .r = gsl_rng_alloc(gsl_rng_mt19937)};
+	rs_engine_on(e, 0, stress_fn, &s);
+	for (int i = 0; i < 2000; i++)
+		rs_engine_at(e, (rs_time)gsl_rng_uniform_int(s.r, 100), 0, 0, 0);
+	CHECK(rs_engine_run(e, INT64_MAX / 2) == RS_OK);
+	CHECK(s.ok);
+	CHECK(s.n >= 150000);
+	CHECK_I64(rs_engine_pending(e), 0);
+	gsl_rng_free(s.r);
+	rs_engine_free(e);
+}
+
+int main(void)
+{
+	RUN(test_order_by_time_then_sequence);
+	RUN(test_step_and_until);
+	RUN(test_heap_stress_total_order);
+	return th_done();
+}
