@@ -26,55 +26,67 @@
 
 /* One piece of the rate schedule. */
 typedef struct arr_seg {
-	double a, b;     /* seconds; b = INFINITY for the last piece */
-	double r0;       /* rate at a, requests per second */
-	double slope;    /* change of rate per second (0 for a step) */
-	double l0, l1;   /* Lambda(a), Lambda(b); l1 = INFINITY when the last rate is > 0 */
+	double a, b;   /* seconds; b = INFINITY for the last piece */
+	double r0;     /* rate at a, requests per second */
+	double slope;  /* change of rate per second (0 for a step) */
+	double l0, l1; /* Lambda(a), Lambda(b); l1 = INFINITY when the last rate is > 0 */
 } arr_seg;
 
 struct rs_arrivals {
 	rs_arrival_process process;
 	rs_time end;
-	rs_time last;      /* the previous arrival (for monotonicity) */
+	rs_time last; /* the previous arrival (for monotonicity) */
 	bool done;
 
 	/* constant / poisson */
 	arr_seg *seg;
 	size_t nseg;
-	size_t cur;        /* the segment that held the previous arrival */
-	double u;          /* operational time of the previous arrival (poisson) */
-	uint64_t k;        /* arrivals made so far (constant) */
+	size_t cur; /* the segment that held the previous arrival */
+	double u;   /* operational time of the previous arrival (poisson) */
+	uint64_t k; /* arrivals made so far (constant) */
 
 	/* trace */
 	const rs_trace *trace;
 	double speedup;
 	bool loop;
-	rs_time period;    /* of a lap, us */
-	size_t row;        /* next row */
+	rs_time period; /* of a lap, us */
+	size_t row;	/* next row */
 	int64_t lap;
 };
+
+/* The start of a message about one schedule point. */
+#define SCHED_ERR "arrival schedule: point %zu: "
+
+/* The checks the scenario loader also makes, so that a bad schedule cannot
+ * reach the arithmetic below. */
+static rs_status check_schedule(const rs_rate_point *p, size_t n, rs_error *err)
+{
+	if (n == 0 || !p)
+		return rs_fail(err, RS_ERR_INVALID, "arrival schedule: needs at least one point");
+	for (size_t i = 0; i < n; i++) {
+		double at = p[i].at_s, rate = p[i].rate_rps;
+		if (!isfinite(at) || at < 0)
+			return rs_fail(err, RS_ERR_INVALID, SCHED_ERR "at_s must be >= 0 (got %g)",
+				       i, at);
+		if (!isfinite(rate) || rate < 0)
+			return rs_fail(err, RS_ERR_INVALID,
+				       SCHED_ERR "rate_rps must be >= 0 (got %g)", i, rate);
+		if (i > 0 && at < p[i - 1].at_s)
+			return rs_fail(err, RS_ERR_INVALID,
+				       SCHED_ERR "at_s goes backwards (%g after %g)", i, at,
+				       p[i - 1].at_s);
+	}
+	return RS_OK;
+}
 
 /* Validate the schedule and build its segments. */
 static rs_status build_segments(rs_arrivals *a, const rs_arrival_cfg *cfg, rs_error *err)
 {
 	const rs_rate_point *p = cfg->schedule;
 	size_t n = cfg->n_schedule;
-	if (n == 0 || !p)
-		return rs_fail(err, RS_ERR_INVALID, "arrival schedule: needs at least one point");
-	for (size_t i = 0; i < n; i++) {
-		if (!isfinite(p[i].at_s) || p[i].at_s < 0)
-			return rs_fail(err, RS_ERR_INVALID,
-				       "arrival schedule: point %zu: at_s must be >= 0 (got %g)", i,
-				       p[i].at_s);
-		if (!isfinite(p[i].rate_rps) || p[i].rate_rps < 0)
-			return rs_fail(err, RS_ERR_INVALID,
-				       "arrival schedule: point %zu: rate_rps must be >= 0 (got %g)",
-				       i, p[i].rate_rps);
-		if (i > 0 && p[i].at_s < p[i - 1].at_s)
-			return rs_fail(err, RS_ERR_INVALID,
-				       "arrival schedule: point %zu: at_s goes backwards (%g after %g)",
-				       i, p[i].at_s, p[i - 1].at_s);
-	}
+	rs_status st = check_schedule(p, n, err);
+	if (st)
+		return st;
 	bool lead = p[0].at_s > 0; /* zero rate before the first point */
 	a->nseg = n + (lead ? 1 : 0);
 	a->seg = rs_calloc(a->nseg, sizeof *a->seg);
@@ -102,6 +114,30 @@ static rs_status build_segments(rs_arrivals *a, const rs_arrival_cfg *cfg, rs_er
 	return RS_OK;
 }
 
+/* Check the replay settings and work out the loop period. */
+static rs_status setup_replay(rs_arrivals *a, const rs_arrival_cfg *cfg, const rs_trace *tr,
+			      rs_error *err)
+{
+	a->trace = tr;
+	a->speedup = cfg->speedup;
+	a->loop = cfg->loop;
+	if (!tr || tr->n == 0)
+		return rs_fail(err, RS_ERR_INVALID, "trace replay: the trace has no rows");
+	if (!(isfinite(cfg->speedup) && cfg->speedup > 0))
+		return rs_fail(err, RS_ERR_INVALID, "trace replay: speedup must be > 0 (got %g)",
+			       cfg->speedup);
+	if (!cfg->loop)
+		return RS_OK;
+	double p = (double)(tr->span + tr->mean_gap) / cfg->speedup;
+	a->period = p < TRACE_PERIOD_MAX ? llround(p) : (rs_time)TRACE_PERIOD_MAX;
+	if (a->period > 0)
+		return RS_OK;
+	return rs_fail(err, RS_ERR_INVALID,
+		       "trace replay: cannot loop: the period (span %lld us + mean gap %lld us) "
+		       "/ speedup %g rounds to 0 us",
+		       (long long)tr->span, (long long)tr->mean_gap, cfg->speedup);
+}
+
 rs_status rs_arrivals_new(const rs_arrival_cfg *cfg, const rs_trace *trace, rs_time end,
 			  rs_arrivals **out, rs_error *err)
 {
@@ -113,29 +149,8 @@ rs_status rs_arrivals_new(const rs_arrival_cfg *cfg, const rs_trace *trace, rs_t
 	a->end = end;
 	a->last = INT64_MIN;
 	a->done = end <= 0;
-	rs_status st = RS_OK;
-	if (cfg->process == RS_ARRIVAL_TRACE) {
-		a->trace = trace;
-		a->speedup = cfg->speedup;
-		a->loop = cfg->loop;
-		if (!trace || trace->n == 0) {
-			st = rs_fail(err, RS_ERR_INVALID, "trace replay: the trace has no rows");
-		} else if (!(isfinite(cfg->speedup) && cfg->speedup > 0)) {
-			st = rs_fail(err, RS_ERR_INVALID, "trace replay: speedup must be > 0 (got %g)",
-				     cfg->speedup);
-		} else if (cfg->loop) {
-			double p = (double)(trace->span + trace->mean_gap) / cfg->speedup;
-			a->period = p < TRACE_PERIOD_MAX ? llround(p) : (rs_time)TRACE_PERIOD_MAX;
-			if (a->period <= 0)
-				st = rs_fail(err, RS_ERR_INVALID,
-					     "trace replay: cannot loop: the period (span %lld us + "
-					     "mean gap %lld us) / speedup %g rounds to 0 us",
-					     (long long)trace->span, (long long)trace->mean_gap,
-					     cfg->speedup);
-		}
-	} else {
-		st = build_segments(a, cfg, err);
-	}
+	rs_status st = cfg->process == RS_ARRIVAL_TRACE ? setup_replay(a, cfg, trace, err)
+							: build_segments(a, cfg, err);
 	if (st) {
 		rs_arrivals_free(a);
 		return st;

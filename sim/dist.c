@@ -49,7 +49,8 @@ int64_t rs_dist_draw(const rs_dist_cfg *d, const rs_trace *empirical, rs_trace_c
 		return clamp_round(d->value);
 	case RS_DIST_UNIFORM: {
 		int64_t lo = round_bounded(d->min), hi = round_bounded(d->max);
-		int64_t v = hi <= lo ? lo : lo + (int64_t)uniform_index(rng, (uint64_t)(hi - lo) + 1);
+		int64_t v =
+			hi <= lo ? lo : lo + (int64_t)uniform_index(rng, (uint64_t)(hi - lo) + 1);
 		return v < 0 ? 0 : v;
 	}
 	case RS_DIST_LOGNORMAL: {

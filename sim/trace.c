@@ -60,8 +60,8 @@ typedef struct csv_layout {
 } csv_layout;
 
 static const csv_layout csv_layouts[] = {
-	{AZURE_HEADER, RS_TRACE_AZURE, 3, 0, -1, 1, 2, -1, true, "ContextTokens",
-	 "GeneratedTokens", NULL},
+	{AZURE_HEADER, RS_TRACE_AZURE, 3, 0, -1, 1, 2, -1, true, "ContextTokens", "GeneratedTokens",
+	 NULL},
 	{BURST1_HEADER, RS_TRACE_BURSTGPT, 6, 0, 1, 2, 3, 4, false, "Request tokens",
 	 "Response tokens", "Total tokens"},
 	{BURST3_HEADER, RS_TRACE_BURSTGPT, 8, 0, 3, 4, 5, 6, false, "Request tokens",
@@ -74,15 +74,15 @@ typedef struct loader {
 	const rs_trace_cfg *cfg;
 	const char *path;
 	FILE *f;
-	char *buf;     /* the current line, without its line ending */
-	size_t cap;    /* bytes allocated for buf (getline's) */
-	size_t len;    /* length of the current line */
-	size_t line;   /* 1-based number of the current line */
-	rs_trace *tr;  /* being built; t[] holds absolute times until the end */
+	char *buf;    /* the current line, without its line ending */
+	size_t cap;   /* bytes allocated for buf (getline's) */
+	size_t len;   /* length of the current line */
+	size_t line;  /* 1-based number of the current line */
+	rs_trace *tr; /* being built; t[] holds absolute times until the end */
 	size_t cap_rows;
-	size_t rows_read;  /* data rows in the file, kept or not */
+	size_t rows_read; /* data rows in the file, kept or not */
 	bool have_prev;
-	rs_time prev;      /* absolute time of the previous data row */
+	rs_time prev; /* absolute time of the previous data row */
 	rs_error *err;
 } loader;
 
@@ -230,9 +230,9 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 {
 	y -= m <= 2;
 	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;                                 /* [0, 399] */
+	int64_t yoe = y - era * 400;				       /* [0, 399] */
 	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; /* [0, 365] */
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;         /* [0, 146096] */
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;	       /* [0, 146096] */
 	return era * DAYS_PER_400_YEARS + doe - DAYS_0000_03_01_TO_EPOCH;
 }
 
@@ -242,9 +242,9 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 static bool parse_wall_clock(const char *s, rs_time *out)
 {
 	int y, mo, d, h, mi, sec;
-	if (!fixed_digits(&s, 4, &y) || *s++ != '-' || !fixed_digits(&s, 2, &mo) ||
-	    *s++ != '-' || !fixed_digits(&s, 2, &d) || *s++ != ' ' || !fixed_digits(&s, 2, &h) ||
-	    *s++ != ':' || !fixed_digits(&s, 2, &mi) || *s++ != ':' || !fixed_digits(&s, 2, &sec))
+	if (!fixed_digits(&s, 4, &y) || *s++ != '-' || !fixed_digits(&s, 2, &mo) || *s++ != '-' ||
+	    !fixed_digits(&s, 2, &d) || *s++ != ' ' || !fixed_digits(&s, 2, &h) || *s++ != ':' ||
+	    !fixed_digits(&s, 2, &mi) || *s++ != ':' || !fixed_digits(&s, 2, &sec))
 		return false;
 	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h >= 24 ||
 	    mi >= SECONDS_PER_MINUTE || sec >= SECONDS_PER_MINUTE)
@@ -303,8 +303,8 @@ static rs_status parse_count(loader *ld, const char *s, const char *name, int32_
 	if (*p != '\0')
 		goto bad;
 	if (neg && v != 0)
-		return rs_fail(ld->err, RS_ERR_INVALID, "%s:%zu: %s must be >= 0 (got %s)", ld->path,
-			       ld->line, name, s);
+		return rs_fail(ld->err, RS_ERR_INVALID, "%s:%zu: %s must be >= 0 (got %s)",
+			       ld->path, ld->line, name, s);
 	*out = (int32_t)v;
 	return RS_OK;
 bad:
@@ -349,6 +349,7 @@ static rs_status read_csv_row(loader *ld, const csv_layout *lay)
 	if ((st = parse_count(ld, col[lay->col_prompt], lay->prompt_name, &prompt)) ||
 	    (st = parse_count(ld, col[lay->col_output], lay->output_name, &output)))
 		return st;
+	/* Total tokens is checked to be a count, not used */
 	if (lay->col_total >= 0 &&
 	    (st = parse_count(ld, col[lay->col_total], lay->total_name, &total)))
 		return st;
@@ -372,8 +373,8 @@ static rs_status json_int(loader *ld, const cJSON *obj, const char *key, double 
 {
 	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
 	if (!it)
-		return rs_fail(ld->err, RS_ERR_INVALID, "%s:%zu: missing \"%s\"", ld->path, ld->line,
-			       key);
+		return rs_fail(ld->err, RS_ERR_INVALID, "%s:%zu: missing \"%s\"", ld->path,
+			       ld->line, key);
 	double x = cJSON_IsNumber(it) ? it->valuedouble : -1.0;
 	if (!(x >= 0 && x <= max) || x != (double)(int64_t)x)
 		return rs_fail(ld->err, RS_ERR_INVALID,
@@ -487,7 +488,7 @@ static rs_status load_rows(loader *ld)
 rs_status rs_trace_load(const rs_trace_cfg *cfg, rs_trace **out, rs_error *err)
 {
 	*out = NULL;
-	rs_error scratch;
+	rs_error scratch = {0}; /* stands in for a NULL err */
 	loader ld = {.cfg = cfg, .path = cfg->path, .err = err ? err : &scratch};
 	ld.tr = rs_calloc(1, sizeof *ld.tr);
 	if (!ld.tr)

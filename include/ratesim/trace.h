@@ -42,8 +42,9 @@
  *
  * Parsing is strict and streaming (one line in memory at a time): wrong
  * column count, a non-integer or negative token count, a bad timestamp or
- * time going backwards fail with the file and line.  Lines may end in LF or
- * CRLF, the last one may have no line ending, and blank lines are skipped.
+ * time going backwards (compared after rounding to the microsecond) fail
+ * with the file and line.  Lines may end in LF or CRLF, the last one may
+ * have no line ending, and blank lines are skipped.
  * CSV fields are not quoted in any supported trace, so quotes are not
  * interpreted.  Cost: O(rows) time, 16 bytes per kept row.
  */
@@ -54,13 +55,13 @@
 #include "ratesim/config.h"
 
 typedef struct rs_trace {
-	size_t n;          /* rows kept (>= 1) */
-	rs_time *t;        /* arrival offset of each row from the first kept row, ascending, us */
-	int32_t *prompt;   /* prompt (context/request/input) tokens */
-	int32_t *output;   /* completion (generated/response/output) tokens */
-	rs_time span;      /* t[n-1] */
-	rs_time mean_gap;  /* span / (n - 1) (integer division), or 1 s when n == 1 */
-	size_t zero_rows;  /* BurstGPT rows with zero response tokens seen (skipped or kept) */
+	size_t n;	  /* rows kept (>= 1) */
+	rs_time *t;	  /* arrival offset of each row from the first kept row, ascending, us */
+	int32_t *prompt;  /* prompt (context/request/input) tokens */
+	int32_t *output;  /* completion (generated/response/output) tokens */
+	rs_time span;	  /* t[n-1] */
+	rs_time mean_gap; /* span / (n - 1) (integer division), or 1 s when n == 1 */
+	size_t zero_rows; /* BurstGPT rows with zero response tokens seen (skipped or kept) */
 	rs_trace_format format; /* the format actually read (never AUTO) */
 } rs_trace;
 
