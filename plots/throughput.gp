@@ -24,15 +24,15 @@ vermillion = "#D55E00"
 
 set title title font "sans,20"
 set xlabel "time (min)"
-set ylabel "served tokens per minute"
 set y2label "429 rate (%)"
 set ytics nomirror
 set y2tics
-set format y "%.0f"
+set format y "%g"
 set format y2 "%g"
-set grid xtics ytics linecolor "#D0D0D0" linewidth 0.5
+set grid xtics ytics linecolor "#A0A0A0" linewidth 0.75 dashtype 3
 set border 11 linewidth 0.75
-set key top left box opaque samplen 3 spacing 1.2
+# The legend sits under the plot, in one row, where it hides no data.
+set key bmargin center horizontal maxcols 2 reverse Left samplen 4 width 2
 
 # Ranges start at 0.  A constant-zero series would leave an empty range (and a
 # gnuplot warning), so the top is autoscaled only when there is something to
@@ -44,9 +44,15 @@ set xrange [0:(T_max > 0 ? T_max : 1)]
 if (TPM_max > 0) { set yrange [0:*] } else { set yrange [0:1] }
 if (R429_max > 0) { set y2range [0:*] } else { set y2range [0:1] }
 
-plot datafile using 1:2 axes x1y1 with lines \
-	linecolor rgb blue linewidth 3 dashtype 1 title "served tokens per minute (left axis)", \
+# Tokens per minute in thousands once they reach 10,000 (Azure quotes TPM
+# limits in K: 240K), in millions once they reach 10 million.
+tpm_scale = (TPM_max >= 1e7) ? 1e6 : (TPM_max >= 1e4) ? 1e3 : 1
+tpm_unit = (tpm_scale == 1e6) ? " (millions)" : (tpm_scale == 1e3) ? " (thousands)" : ""
+set ylabel "served tokens per minute" . tpm_unit
+
+plot datafile using 1:($2 / tpm_scale) axes x1y1 with lines \
+	linecolor rgb blue linewidth 3 dashtype 1 title "served tokens per minute (left)", \
      datafile using 1:3 axes x1y2 with lines \
-	linecolor rgb vermillion linewidth 2 dashtype 2 title "429 rate, % of attempts (right axis)"
+	linecolor rgb vermillion linewidth 2 dashtype 2 title "429 rate (right)"
 
 unset output

@@ -280,8 +280,9 @@ static rs_status throughput_extract(const char *csv_path, FILE *out, rs_error *e
 		if (r.nfields == 1 && r.fields[0][0] == '\0')
 			continue; /* a blank line */
 		if (r.nfields != width) {
-			st = rs_fail(err, RS_ERR_SYNTAX, "%s:%ld: %zu fields, but the header has %zu",
-				     csv_path, r.lineno, r.nfields, width);
+			st = rs_fail(err, RS_ERR_SYNTAX,
+				     "%s:%ld: %zu fields, but the header has %zu", csv_path,
+				     r.lineno, r.nfields, width);
 			break;
 		}
 		if (strcmp(r.fields[col[COL_SCOPE]], CHART_SCOPE_TOTAL) != 0)
