@@ -531,8 +531,8 @@ static void test_estimators(void)
 	rs_meter_req no_max = rq(1000, 0, -1, 0);
 	rs_meter *m = rs_meter_ptu_new(&p);
 	rs_decision d;
-	int64_t outs[] = { 100, 200, 600, 900 };
-	double want[] = { 100.0, 150.0, 300.0, 1700.0 / 3.0 };
+	const int64_t outs[] = { 100, 200, 600, 900 };
+	const double want[] = { 100.0, 150.0, 300.0, 1700.0 / 3.0 };
 	size_t i;
 
 	CHECK(m != NULL);
