@@ -303,12 +303,36 @@ static int cmd_run(const cli *c, const rs_config *cfg)
 	return 0;
 }
 
+/* The chart title of a finished run: "NAME (seed N)" from its summary.json,
+ * as the run wrote it; the folder's name when there is no summary. */
+static void title_of_run(const char *dir, char *title, size_t len)
+{
+	char path[1100];
+	snprintf(title, len, "%s", dir);
+	snprintf(path, sizeof path, "%s/summary.json", dir);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return;
+	char buf[4096];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* The name and seed come first; a truncated read still parses them. */
+	char name[256];
+	unsigned long long seed;
+	const char *p = strstr(buf, "\"scenario\":");
+	const char *q = strstr(buf, "\"seed\":");
+	if (p && q && sscanf(p, "\"scenario\": \"%255[^\"]\"", name) == 1 &&
+	    sscanf(q, "\"seed\": %llu", &seed) == 1)
+		snprintf(title, len, "%s (seed %llu)", name, seed);
+}
+
 static int cmd_plot(const cli *c)
 {
 	rs_error err = {0};
 	char warning[512] = "";
 	char title[512];
-	snprintf(title, sizeof title, "%s", c->file);
+	title_of_run(c->file, title, sizeof title);
 	rs_chart_opts co = {.title = title, .gnuplot = NULL, .required = true};
 	rs_status st = rs_chart_render(c->file, &co, warning, sizeof warning, &err);
 	if (st != RS_OK)

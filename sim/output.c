@@ -263,8 +263,9 @@ cJSON *rs_output_summary(const rs_config *cfg, const rs_metrics *m)
 
 rs_status rs_output_write_file(const char *dir, const char *name, const char *text, rs_error *err)
 {
-	char path[PATH_MAX_LEN + 64], tmp[PATH_MAX_LEN + 64];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
+	char path[PATH_MAX_LEN], tmp[PATH_MAX_LEN + 8];
+	if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+		return rs_fail(err, RS_ERR_IO, "%s/%s: path too long", dir, name);
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	FILE *f = fopen(tmp, "w");
 	if (!f)

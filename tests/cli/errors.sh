@@ -1,0 +1,46 @@
+# errors.sh - the exact message and exit code for broken input and misuse.
+. tests/lib.sh
+Q=scenarios/quickstart.json
+cd_tmp_copy() { sed "$1" "$Q" > "$TMP/$2"; }
+
+printf '{\n  "name": "x",\n  "seed": 1\n  "duration_s": 10\n}\n' > "$TMP/syntax.json"
+expect syntax-error 1 "ratesim: $TMP/syntax.json:4:3: invalid JSON: expected ',' or '}'" -- validate "$TMP/syntax.json"
+
+cd_tmp_copy 's/"duration_s": 900/"duration_s": "ten"/' type.json
+expect wrong-type 1 "ratesim: $TMP/type.json: .duration_s: must be a number (got string \"ten\")" -- validate "$TMP/type.json"
+
+cd_tmp_copy 's/"arrival"/"arival"/' unknown.json
+expect unknown-key 1 "ratesim: $TMP/unknown.json: .clients[0].arival: unknown key; did you mean \"arrival\"?" -- validate "$TMP/unknown.json"
+
+cd_tmp_copy 's/"seed": 42,/"seed": 42, "seed": 43,/' dup.json
+expect duplicate-key 1 "ratesim: $TMP/dup.json: .seed: duplicate key" -- validate "$TMP/dup.json"
+
+cd_tmp_copy 's/"tpm": 150000/"tpm": 1500000/' pool.json
+expect quota-pool-exceeded 1 "ratesim: $TMP/pool.json: .deployments: quota pool (subscription \"default\", region \"eastus\", model \"gpt-4o\", kind standard) holds 150000 TPM but its deployments take 1500000 (eastus-gpt-4o 1500000)" -- validate "$TMP/pool.json"
+
+expect missing-file 1 "ratesim: $TMP/none.json: cannot open: No such file or directory" -- run "$TMP/none.json"
+
+expect bad-value-via-set 1 "ratesim: $Q: .clients[0].arrival.schedule[0].rate_rps: must be >= 0 (got -3)" -- validate "$Q" --set 'clients[0].arrival.schedule[0].rate_rps=-3'
+
+expect bad-set-path 2 "ratesim: --set clients[3].x=1: .clients[3]: no such element (.clients has 1 element)
+try 'ratesim --help'" -- validate "$Q" --set 'clients[3].x=1'
+
+expect bad-option 2 "ratesim: unknown option --bogus
+try 'ratesim --help'" -- run --bogus "$Q"
+
+expect no-command 2 "ratesim: a command is required (run, validate or plot)
+try 'ratesim --help'" --
+
+expect unknown-command 2 "ratesim: unknown command walk (expected run, validate or plot)
+try 'ratesim --help'" -- walk "$Q"
+
+expect bad-seed 2 "ratesim: --seed needs a whole number >= 0 (got -1)
+try 'ratesim --help'" -- run "$Q" --seed -1
+
+expect run-needs-file 2 "ratesim: run needs a file
+try 'ratesim --help'" -- run
+
+# A failed run leaves no output presented as complete.
+expect unwritable-output 1 "ratesim: /proc/ratesim-test: cannot create folder: No such file or directory" -- run "$Q" -o /proc/ratesim-test --quiet
+
+finish

@@ -1,0 +1,261 @@
+/*
+ * test_runs.c - whole runs through the library, checked against independent
+ * truth: closed forms, conservation, determinism and the real trace's size.
+ *
+ * Each run writes its outputs into a fresh temporary folder exactly as
+ * `ratesim run` does, and the checks read summary.json back.
+ */
+#include "harness.h"
+#include "ratesim/output.h"
+#include "ratesim/scenario.h"
+#include "ratesim/world.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <gsl/gsl_errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *buf = malloc((size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	if (buf)
+		buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Run scenario `path` with overrides into a new temp folder; returns the
+ * folder (caller frees) or NULL after reporting a failure. */
+static char *run_into(const char *path, const char *const *sets, size_t n_sets)
+{
+	char tmpl[] = "/tmp/ratesim-test-XXXXXX";
+	if (!mkdtemp(tmpl)) {
+		TH_FAIL("mkdtemp failed");
+		return NULL;
+	}
+	rs_error err = {0};
+	rs_config *cfg = NULL;
+	rs_output *out = NULL;
+	rs_world *w = NULL;
+	rs_status st = rs_scenario_load(path, sets, n_sets, &cfg, &err);
+	if (st == RS_OK)
+		st = rs_output_open(tmpl, false, &out, &err);
+	rs_world_hooks hooks = {0};
+	if (st == RS_OK) {
+		rs_output_hooks(out, &hooks);
+		st = rs_world_new(cfg, &hooks, &w, &err);
+	}
+	if (st == RS_OK)
+		st = rs_world_run(w, &err);
+	if (st == RS_OK) {
+		rs_engine_stats es = {0};
+		st = rs_output_commit(out, cfg, rs_world_metrics(w), &es, &err);
+	}
+	rs_world_free(w);
+	rs_output_free(out);
+	rs_config_free(cfg);
+	if (st != RS_OK) {
+		TH_FAIL("%s: %s", path, err.msg);
+		return NULL;
+	}
+	return strdup(tmpl);
+}
+
+static cJSON *summary_of(const char *dir)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/summary.json", dir);
+	char *text = slurp(path);
+	cJSON *j = text ? cJSON_Parse(text) : NULL;
+	free(text);
+	if (!j)
+		TH_FAIL("cannot read %s", path);
+	return j;
+}
+
+static double num(const cJSON *j, const char *a, const char *b)
+{
+	const cJSON *o = cJSON_GetObjectItemCaseSensitive(j, a);
+	if (b)
+		o = cJSON_GetObjectItemCaseSensitive(o, b);
+	return cJSON_IsNumber(o) ? o->valuedouble : NAN;
+}
+
+static void rm_dir(char *dir)
+{
+	if (!dir)
+		return;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char p[600];
+		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+		unlink(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+	free(dir);
+}
+
+/* offered = succeeded + failed + in_flight_end, for the total and every client. */
+static void check_conservation(const cJSON *s, const char *what)
+{
+	double off = num(s, "requests", "offered"), ok = num(s, "requests", "succeeded");
+	double failed = num(s, "requests", "failed"), fly = num(s, "requests", "in_flight_end");
+	if (!(off == ok + failed + fly) || !(fly >= 0))
+		TH_FAIL("%s: offered %.0f != succeeded %.0f + failed %.0f + in flight %.0f", what,
+			off, ok, failed, fly);
+	const cJSON *c;
+	double sum = 0;
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(s, "clients"))
+	{
+		double co = num(c, "requests", "offered");
+		sum += co;
+		if (!(co == num(c, "requests", "succeeded") + num(c, "requests", "failed") +
+				   num(c, "requests", "in_flight_end")))
+			TH_FAIL("%s: a client breaks conservation", what);
+	}
+	if (sum != off)
+		TH_FAIL("%s: clients offered %.0f, total %.0f", what, sum, off);
+	/* attempts: ok + throttled + error = total */
+	if (num(s, "attempts", "total") !=
+	    num(s, "attempts", "ok") + num(s, "attempts", "throttled") + num(s, "attempts", "error"))
+		TH_FAIL("%s: attempts do not add up", what);
+}
+
+static void test_twice_rpm_refuses_half(void)
+{
+	/* RPM = 6 per 1000 TPM x 100,000 = 600, i.e. 100 per 10 s window;
+	 * arrivals at 20/s = 200 per window: exactly half are refused. */
+	char *dir = run_into("tests/scenarios/twice-rpm.json", NULL, 0);
+	cJSON *s = dir ? summary_of(dir) : NULL;
+	if (s) {
+		CHECK_NEAR(num(s, "rate_429", NULL), 0.5, 0.005);
+		CHECK_I64(num(s, "requests", "offered"), 72000);
+		check_conservation(s, "twice-rpm");
+	}
+	cJSON_Delete(s);
+	rm_dir(dir);
+	/* the same with a 1 s fixed RPM window: 10 per second of 20 */
+	const char *sets[] = {"deployments[0].rpm_window_s=1", "deployments[0].rpm_window=\"fixed\""};
+	dir = run_into("tests/scenarios/twice-rpm.json", sets, 2);
+	s = dir ? summary_of(dir) : NULL;
+	if (s)
+		CHECK_NEAR(num(s, "rate_429", NULL), 0.5, 0.005);
+	cJSON_Delete(s);
+	rm_dir(dir);
+}
+
+static void test_poisson_count_within_3_sigma(void)
+{
+	/* mean = 25/s x 2000 s = 50,000; sigma = sqrt(50,000) = 223.6 */
+	for (int seed = 1; seed <= 3; seed++) {
+		char set[32];
+		snprintf(set, sizeof set, "seed=%d", seed);
+		const char *sets[] = {set};
+		char *dir = run_into("tests/scenarios/poisson.json", sets, 1);
+		cJSON *s = dir ? summary_of(dir) : NULL;
+		if (s) {
+			CHECK_NEAR(num(s, "requests", "offered"), 50000, 3 * 223.61);
+			CHECK_NEAR(num(s, "rate_429", NULL), 0, 0);
+			check_conservation(s, "poisson");
+		}
+		cJSON_Delete(s);
+		rm_dir(dir);
+	}
+}
+
+static bool same_file(const char *a_dir, const char *b_dir, const char *name)
+{
+	char pa[512], pb[512];
+	snprintf(pa, sizeof pa, "%s/%s", a_dir, name);
+	snprintf(pb, sizeof pb, "%s/%s", b_dir, name);
+	char *a = slurp(pa), *b = slurp(pb);
+	bool same = a && b && strcmp(a, b) == 0;
+	free(a);
+	free(b);
+	return same;
+}
+
+static void test_determinism(void)
+{
+	const char *q = "scenarios/quickstart.json";
+	char *a = run_into(q, NULL, 0);
+	char *b = run_into(q, NULL, 0);
+	const char *other[] = {"seed=43"};
+	char *c = run_into(q, other, 1);
+	if (a && b && c) {
+		CHECK(same_file(a, b, "summary.json"));
+		CHECK(same_file(a, b, "timeseries.csv"));
+		CHECK(!same_file(a, c, "summary.json"));
+		CHECK(!same_file(a, c, "timeseries.csv"));
+	}
+	rm_dir(a);
+	rm_dir(b);
+	rm_dir(c);
+}
+
+static void test_every_shipped_scenario_conserves(void)
+{
+	DIR *d = opendir("scenarios");
+	struct dirent *e;
+	int n = 0;
+	while (d && (e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (len < 6 || strcmp(e->d_name + len - 5, ".json") || !strcmp(e->d_name, "schema.json"))
+			continue;
+		char path[512];
+		snprintf(path, sizeof path, "scenarios/%s", e->d_name);
+		char *dir = run_into(path, NULL, 0);
+		cJSON *s = dir ? summary_of(dir) : NULL;
+		if (s) {
+			check_conservation(s, path);
+			n++;
+		}
+		cJSON_Delete(s);
+		rm_dir(dir);
+	}
+	if (d)
+		closedir(d);
+	printf("    %d shipped scenarios checked\n", n);
+	CHECK(n >= 2);
+}
+
+static void test_trace_replay_offers_every_row(void)
+{
+	/* AzureLLMInferenceTrace_conv.csv has 19,366 rows (traces/ATTRIBUTION.md) */
+	char *dir = run_into("scenarios/trace-azure-conv.json", NULL, 0);
+	cJSON *s = dir ? summary_of(dir) : NULL;
+	if (s) {
+		CHECK_I64(num(s, "requests", "offered"), 19366);
+		check_conservation(s, "trace-azure-conv");
+	}
+	cJSON_Delete(s);
+	rm_dir(dir);
+}
+
+int main(void)
+{
+	gsl_set_error_handler_off();
+	RUN(test_twice_rpm_refuses_half);
+	RUN(test_poisson_count_within_3_sigma);
+	RUN(test_determinism);
+	RUN(test_every_shipped_scenario_conserves);
+	RUN(test_trace_replay_offers_every_row);
+	return th_done();
+}
