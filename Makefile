@@ -23,7 +23,7 @@ PKGS := gsl libcjson
 
 BUILD := build
 RS_CPPFLAGS := -Iinclude -I$(BUILD)/gen $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -D_POSIX_C_SOURCE=200809L
-RS_CFLAGS := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+RS_CFLAGS := -std=c11 -fno-math-errno -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-unused-parameter -MMD -MP
 RS_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 ifneq ($(filter true 1,$(CI)),)
@@ -53,9 +53,13 @@ $(BUILD)/obj/%.o: sim/%.c | $(BUILD)/gen/plots_gen.h
 # The gnuplot templates are compiled into the binary, so that an installed
 # ratesim needs no data folder; the run writes the script it used beside
 # the data (plots/README.md).
-$(BUILD)/gen/plots_gen.h $(BUILD)/gen/plots_gen.c: $(PLOTS) scripts/embed.sh
+$(BUILD)/gen/plots_gen.h: $(PLOTS) scripts/embed.sh
 	@mkdir -p $(BUILD)/gen
 	sh scripts/embed.sh $(BUILD)/gen $(PLOTS)
+
+# embed.sh writes both files; one rule only, so that make -j runs it once.
+$(BUILD)/gen/plots_gen.c: $(BUILD)/gen/plots_gen.h
+	@:
 
 $(BUILD)/obj/plots_gen.o: $(BUILD)/gen/plots_gen.c
 	@mkdir -p $(@D)

@@ -99,10 +99,21 @@ static size_t hist_bin_of(const rs_hist *h, double ms)
 	return i;
 }
 
-void rs_hist_add(rs_hist *h, double ms)
+size_t rs_hist_bin(const rs_hist *h, double ms)
 {
 	assert(!isnan(ms) && ms >= 0);
-	h->g->bin[hist_bin_of(h, ms)] += 1.0;
+	return hist_bin_of(h, ms);
+}
+
+void rs_hist_add(rs_hist *h, double ms)
+{
+	rs_hist_add_at(h, rs_hist_bin(h, ms), ms);
+}
+
+void rs_hist_add_at(rs_hist *h, size_t bin, double ms)
+{
+	assert(bin < h->g->n);
+	h->g->bin[bin] += 1.0;
 	if (h->count == 0 || ms < h->min)
 		h->min = ms;
 	if (h->count == 0 || ms > h->max)

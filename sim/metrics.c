@@ -210,16 +210,18 @@ void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t c
 	scope *sc[3] = {&m->scopes[0], client_scope(m, client), dep_scope(m, deployment)};
 	bool req_counted = arrived >= m->warmup;
 	bool served_counted = now >= m->warmup;
+	size_t lat_bin = rs_hist_bin(sc[0]->lat_run, latency_ms);
+	size_t ttft_bin = rs_hist_bin(sc[0]->ttft_run, ttft_ms);
 	for (size_t i = 0; i < 3; i++) {
 		sc[i]->bucket.succeeded++;
 		sc[i]->bucket.prompt_tokens += (uint64_t)prompt_tokens;
 		sc[i]->bucket.output_tokens += (uint64_t)output_tokens;
-		rs_hist_add(sc[i]->lat_bucket, latency_ms);
-		rs_hist_add(sc[i]->ttft_bucket, ttft_ms);
+		rs_hist_add_at(sc[i]->lat_bucket, lat_bin, latency_ms);
+		rs_hist_add_at(sc[i]->ttft_bucket, ttft_bin, ttft_ms);
 		if (req_counted) {
 			sc[i]->run.succeeded++;
-			rs_hist_add(sc[i]->lat_run, latency_ms);
-			rs_hist_add(sc[i]->ttft_run, ttft_ms);
+			rs_hist_add_at(sc[i]->lat_run, lat_bin, latency_ms);
+			rs_hist_add_at(sc[i]->ttft_run, ttft_bin, ttft_ms);
 		}
 		sc[i]->bucket.served++;
 		if (served_counted) {

@@ -42,6 +42,11 @@ void rs_hist_free(rs_hist *h);
 /* Record one sample of `ms` milliseconds.  ms must be >= 0 and not NaN (a
  * caller bug: asserted).  +infinity counts in the last bin. */
 void rs_hist_add(rs_hist *h, double ms);
+/* Every rs_hist has the same bins: find a value's bin once with
+ * rs_hist_bin and add it to several histograms with rs_hist_add_at
+ * (one log() instead of one per histogram). */
+size_t rs_hist_bin(const rs_hist *h, double ms);
+void rs_hist_add_at(rs_hist *h, size_t bin, double ms);
 
 /* Forget every sample; the histogram is as new. */
 void rs_hist_reset(rs_hist *h);
