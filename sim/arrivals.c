@@ -50,7 +50,7 @@ struct rs_arrivals {
 	double speedup;
 	bool loop;
 	rs_time period; /* of a lap, us */
-	size_t row;	/* next row */
+	size_t row;     /* next row */
 	int64_t lap;
 };
 
@@ -67,14 +67,14 @@ static rs_status check_schedule(const rs_rate_point *p, size_t n, rs_error *err)
 		double at = p[i].at_s, rate = p[i].rate_rps;
 		if (!isfinite(at) || at < 0)
 			return rs_fail(err, RS_ERR_INVALID, SCHED_ERR "at_s must be >= 0 (got %g)",
-				       i, at);
+			               i, at);
 		if (!isfinite(rate) || rate < 0)
 			return rs_fail(err, RS_ERR_INVALID,
-				       SCHED_ERR "rate_rps must be >= 0 (got %g)", i, rate);
+			               SCHED_ERR "rate_rps must be >= 0 (got %g)", i, rate);
 		if (i > 0 && at < p[i - 1].at_s)
 			return rs_fail(err, RS_ERR_INVALID,
-				       SCHED_ERR "at_s goes backwards (%g after %g)", i, at,
-				       p[i - 1].at_s);
+			               SCHED_ERR "at_s goes backwards (%g after %g)", i, at,
+			               p[i - 1].at_s);
 	}
 	return RS_OK;
 }
@@ -116,7 +116,7 @@ static rs_status build_segments(rs_arrivals *a, const rs_arrival_cfg *cfg, rs_er
 
 /* Check the replay settings and work out the loop period. */
 static rs_status setup_replay(rs_arrivals *a, const rs_arrival_cfg *cfg, const rs_trace *tr,
-			      rs_error *err)
+                              rs_error *err)
 {
 	a->trace = tr;
 	a->speedup = cfg->speedup;
@@ -125,7 +125,7 @@ static rs_status setup_replay(rs_arrivals *a, const rs_arrival_cfg *cfg, const r
 		return rs_fail(err, RS_ERR_INVALID, "trace replay: the trace has no rows");
 	if (!(isfinite(cfg->speedup) && cfg->speedup > 0))
 		return rs_fail(err, RS_ERR_INVALID, "trace replay: speedup must be > 0 (got %g)",
-			       cfg->speedup);
+		               cfg->speedup);
 	if (!cfg->loop)
 		return RS_OK;
 	double p = (double)(tr->span + tr->mean_gap) / cfg->speedup;
@@ -133,13 +133,13 @@ static rs_status setup_replay(rs_arrivals *a, const rs_arrival_cfg *cfg, const r
 	if (a->period > 0)
 		return RS_OK;
 	return rs_fail(err, RS_ERR_INVALID,
-		       "trace replay: cannot loop: the period (span %lld us + mean gap %lld us) "
-		       "/ speedup %g rounds to 0 us",
-		       (long long)tr->span, (long long)tr->mean_gap, cfg->speedup);
+	               "trace replay: cannot loop: the period (span %lld us + mean gap %lld us) "
+	               "/ speedup %g rounds to 0 us",
+	               (long long)tr->span, (long long)tr->mean_gap, cfg->speedup);
 }
 
 rs_status rs_arrivals_new(const rs_arrival_cfg *cfg, const rs_trace *trace, rs_time end,
-			  rs_arrivals **out, rs_error *err)
+                          rs_arrivals **out, rs_error *err)
 {
 	*out = NULL;
 	rs_arrivals *a = rs_calloc(1, sizeof *a);
@@ -150,7 +150,7 @@ rs_status rs_arrivals_new(const rs_arrival_cfg *cfg, const rs_trace *trace, rs_t
 	a->last = INT64_MIN;
 	a->done = end <= 0;
 	rs_status st = cfg->process == RS_ARRIVAL_TRACE ? setup_replay(a, cfg, trace, err)
-							: build_segments(a, cfg, err);
+	                                                : build_segments(a, cfg, err);
 	if (st) {
 		rs_arrivals_free(a);
 		return st;
@@ -229,8 +229,8 @@ bool rs_arrivals_next(rs_arrivals *a, gsl_rng *rng, rs_time *at, int64_t *row)
 		return false;
 	rs_time t = 0;
 	int64_t r = -1;
-	bool ok = a->process == RS_ARRIVAL_TRACE ? next_replayed(a, &t, &r)
-						 : next_scheduled(a, rng, &t);
+	bool ok =
+	    a->process == RS_ARRIVAL_TRACE ? next_replayed(a, &t, &r) : next_scheduled(a, rng, &t);
 	if (ok && t < a->last)
 		t = a->last;
 	if (!ok || t >= a->end) {

@@ -37,10 +37,10 @@
 
 extern char **environ; /* passed to gnuplot unchanged (fonts, locale) */
 
-#define CHART_CSV "timeseries.csv"
-#define CHART_SCOPE_TOTAL "total"
+#define CHART_CSV             "timeseries.csv"
+#define CHART_SCOPE_TOTAL     "total"
 #define CHART_DEFAULT_GNUPLOT "gnuplot"
-#define CHART_DEFAULT_TITLE "ratesim"
+#define CHART_DEFAULT_TITLE   "ratesim"
 /* The name gnuplot draws into before a clean exit renames it. */
 #define CHART_TMP_SUFFIX ".tmp"
 /* Template for the file that receives gnuplot's stderr (mkstemp). */
@@ -49,11 +49,10 @@ extern char **environ; /* passed to gnuplot unchanged (fonts, locale) */
  * lines are what matter, and any byte at all already means failure. */
 #define CHART_STDERR_MAX 4096
 /* Longest stderr line quoted in a message. */
-#define CHART_QUOTE_MAX 300
-#define CHART_NOT_FOUND                                                                            \
-	"not found: install the gnuplot-nox package (apt-get install gnuplot-nox)"
+#define CHART_QUOTE_MAX       300
+#define CHART_NOT_FOUND       "not found: install the gnuplot-nox package (apt-get install gnuplot-nox)"
 #define CHART_SECONDS_PER_MIN 60.0
-#define CHART_PERCENT 100.0
+#define CHART_PERCENT         100.0
 
 /* ---- paths ---------------------------------------------------------------------------- */
 
@@ -75,16 +74,16 @@ static char *path_in(const char *dir, const char *name)
 /* ---- the CSV reader ------------------------------------------------------------------- */
 
 typedef struct csv_reader {
-	FILE *f;              /* borrowed */
-	const char *path;     /* for messages; borrowed */
-	char *line;           /* getline buffer, owned */
+	FILE *f;          /* borrowed */
+	const char *path; /* for messages; borrowed */
+	char *line;       /* getline buffer, owned */
 	size_t line_cap;
-	char *rec;            /* the current record, fields split in place; owned */
+	char *rec; /* the current record, fields split in place; owned */
 	size_t rec_len, rec_cap;
-	char **fields;        /* pointers into rec; owned array */
+	char **fields; /* pointers into rec; owned array */
 	size_t nfields, fields_cap;
-	long lineno;          /* the line the current record starts on (1-based) */
-	long next_line;       /* the next line getline will read */
+	long lineno;    /* the line the current record starts on (1-based) */
+	long next_line; /* the next line getline will read */
 } csv_reader;
 
 static void csv_fini(csv_reader *r)
@@ -138,8 +137,8 @@ static rs_status csv_split(csv_reader *r, rs_error *err)
 			for (;;) {
 				if (*in == '\0')
 					return rs_fail(err, RS_ERR_SYNTAX,
-						       "%s:%ld: a quoted field is not closed",
-						       r->path, r->lineno);
+					               "%s:%ld: a quoted field is not closed",
+					               r->path, r->lineno);
 				if (*in == '"' && in[1] == '"') {
 					*out++ = '"';
 					in += 2;
@@ -152,8 +151,8 @@ static rs_status csv_split(csv_reader *r, rs_error *err)
 			}
 			if (*in != ',' && *in != '\0')
 				return rs_fail(err, RS_ERR_SYNTAX,
-					       "%s:%ld: unexpected text after a closing quote",
-					       r->path, r->lineno);
+				               "%s:%ld: unexpected text after a closing quote",
+				               r->path, r->lineno);
 		} else {
 			while (*in != ',' && *in != '\0')
 				*out++ = *in++;
@@ -183,8 +182,8 @@ static rs_status csv_next(csv_reader *r, bool *eof, rs_error *err)
 		if (n < 0) {
 			if (ferror(r->f) || errno == ENOMEM)
 				return rs_fail(err, errno == ENOMEM ? RS_ERR_NOMEM : RS_ERR_IO,
-					       "%s:%ld: cannot read: %s", r->path, r->next_line,
-					       strerror(errno));
+				               "%s:%ld: cannot read: %s", r->path, r->next_line,
+				               strerror(errno));
 			if (r->rec_len == 0) {
 				*eof = true;
 				return RS_OK;
@@ -217,7 +216,7 @@ static long csv_column(const csv_reader *r, const char *name)
 
 /* Parse field `col` (named `name`) of the current record as a finite number. */
 static rs_status csv_number(const csv_reader *r, long col, const char *name, double *out,
-			    rs_error *err)
+                            rs_error *err)
 {
 	const char *s = r->fields[col];
 	char *end;
@@ -225,8 +224,8 @@ static rs_status csv_number(const csv_reader *r, long col, const char *name, dou
 	double v = strtod(s, &end);
 	if (*s == '\0' || *end != '\0' || !isfinite(v) || errno == ERANGE)
 		return rs_fail(err, RS_ERR_SYNTAX,
-			       "%s:%ld: column %s: expected a finite number (got \"%.40s\")",
-			       r->path, r->lineno, name, s);
+		               "%s:%ld: column %s: expected a finite number (got \"%.40s\")",
+		               r->path, r->lineno, name, s);
 	*out = v;
 	return RS_OK;
 }
@@ -235,7 +234,7 @@ static rs_status csv_number(const csv_reader *r, long col, const char *name, dou
 
 enum { COL_T, COL_SCOPE, COL_TPM, COL_R429, COL_COUNT };
 static const char *const throughput_cols[COL_COUNT] = {"t_s", "scope", "tokens_per_min",
-						       "rate_429"};
+                                                       "rate_429"};
 
 /* Copy the "total" rows of the CSV at csv_path to the .dat file `out`:
  * time (min), served tokens per minute, 429 rate (%). */
@@ -254,25 +253,26 @@ static rs_status throughput_extract(const char *csv_path, FILE *out, rs_error *e
 	if (st != RS_OK)
 		goto out;
 	if (eof) {
-		st = rs_fail(err, RS_ERR_SYNTAX, "%s: empty file: expected a header line",
-			     csv_path);
+		st =
+		    rs_fail(err, RS_ERR_SYNTAX, "%s: empty file: expected a header line", csv_path);
 		goto out;
 	}
 	for (int c = 0; c < COL_COUNT; c++) {
 		col[c] = csv_column(&r, throughput_cols[c]);
 		if (col[c] < 0) {
 			st = rs_fail(err, RS_ERR_SYNTAX,
-				     "%s:1: missing column \"%s\" (the throughput chart reads "
-				     "t_s, scope, tokens_per_min and rate_429)",
-				     csv_path, throughput_cols[c]);
+			             "%s:1: missing column \"%s\" (the throughput chart reads "
+			             "t_s, scope, tokens_per_min and rate_429)",
+			             csv_path, throughput_cols[c]);
 			goto out;
 		}
 	}
 	width = r.nfields;
-	fprintf(out, "# throughput.dat: written by ratesim from %s, rows of scope \"%s\";\n"
-		     "# drawn by throughput.gp.  One row per time bucket.\n"
-		     "# time_min tokens_per_min rate_429_pct\n",
-		CHART_CSV, CHART_SCOPE_TOTAL);
+	fprintf(out,
+	        "# throughput.dat: written by ratesim from %s, rows of scope \"%s\";\n"
+	        "# drawn by throughput.gp.  One row per time bucket.\n"
+	        "# time_min tokens_per_min rate_429_pct\n",
+	        CHART_CSV, CHART_SCOPE_TOTAL);
 	for (;;) {
 		st = csv_next(&r, &eof, err);
 		if (st != RS_OK || eof)
@@ -281,8 +281,8 @@ static rs_status throughput_extract(const char *csv_path, FILE *out, rs_error *e
 			continue; /* a blank line */
 		if (r.nfields != width) {
 			st = rs_fail(err, RS_ERR_SYNTAX,
-				     "%s:%ld: %zu fields, but the header has %zu", csv_path,
-				     r.lineno, r.nfields, width);
+			             "%s:%ld: %zu fields, but the header has %zu", csv_path,
+			             r.lineno, r.nfields, width);
 			break;
 		}
 		if (strcmp(r.fields[col[COL_SCOPE]], CHART_SCOPE_TOTAL) != 0)
@@ -295,19 +295,19 @@ static rs_status throughput_extract(const char *csv_path, FILE *out, rs_error *e
 			break;
 		if (rows > 0 && !(v[COL_T] > prev_t)) {
 			st = rs_fail(err, RS_ERR_SYNTAX,
-				     "%s:%ld: t_s %.10g of a \"%s\" row is not after the previous "
-				     "one (%.10g): rows must come bucket after bucket",
-				     csv_path, r.lineno, v[COL_T], CHART_SCOPE_TOTAL, prev_t);
+			             "%s:%ld: t_s %.10g of a \"%s\" row is not after the previous "
+			             "one (%.10g): rows must come bucket after bucket",
+			             csv_path, r.lineno, v[COL_T], CHART_SCOPE_TOTAL, prev_t);
 			break;
 		}
 		prev_t = v[COL_T];
 		rows++;
 		fprintf(out, "%.10g %.10g %.10g\n", v[COL_T] / CHART_SECONDS_PER_MIN, v[COL_TPM],
-			v[COL_R429] * CHART_PERCENT);
+		        v[COL_R429] * CHART_PERCENT);
 	}
 	if (st == RS_OK && rows == 0)
 		st = rs_fail(err, RS_ERR_SYNTAX, "%s: no row with scope \"%s\": nothing to chart",
-			     csv_path, CHART_SCOPE_TOTAL);
+		             csv_path, CHART_SCOPE_TOTAL);
 out:
 	csv_fini(&r);
 	fclose(in);
@@ -341,26 +341,25 @@ static void put_gnuplot_string(FILE *f, const char *s)
 
 /* The variable settings that precede template `tmpl_name`.  Nothing here
  * depends on the folder, so the script is the same for the same inputs. */
-static void put_script_head(FILE *f, const char *chart, const char *tmpl_name,
-			    const char *title)
+static void put_script_head(FILE *f, const char *chart, const char *tmpl_name, const char *title)
 {
 	fprintf(f,
-		"# %s.gp - written by ratesim: the variables below, then the template\n"
-		"# plots/%s compiled into ratesim.  Edit freely and rerun with\n"
-		"#     gnuplot path/to/%s.gp\n"
-		"# from any folder: paths are relative to this script's folder, found\n"
-		"# from ARG0 (the script's path).  `gnuplot -c %s.gp OUT.png` draws\n"
-		"# into OUT.png instead; ratesim does that with a temporary name.\n"
-		"scriptdir = \"\"\n"
-		"rest = ARG0\n"
-		"while (strstrt(rest, \"/\") > 0) {\n"
-		"\tscriptdir = scriptdir . rest[1:strstrt(rest, \"/\")]\n"
-		"\trest = rest[strstrt(rest, \"/\") + 1:]\n"
-		"}\n"
-		"datafile = scriptdir . \"%s.dat\"\n"
-		"outfile = (ARGC >= 1) ? ARG1 : scriptdir . \"%s.png\"\n"
-		"title = ",
-		chart, tmpl_name, chart, chart, chart, chart);
+	        "# %s.gp - written by ratesim: the variables below, then the template\n"
+	        "# plots/%s compiled into ratesim.  Edit freely and rerun with\n"
+	        "#     gnuplot path/to/%s.gp\n"
+	        "# from any folder: paths are relative to this script's folder, found\n"
+	        "# from ARG0 (the script's path).  `gnuplot -c %s.gp OUT.png` draws\n"
+	        "# into OUT.png instead; ratesim does that with a temporary name.\n"
+	        "scriptdir = \"\"\n"
+	        "rest = ARG0\n"
+	        "while (strstrt(rest, \"/\") > 0) {\n"
+	        "\tscriptdir = scriptdir . rest[1:strstrt(rest, \"/\")]\n"
+	        "\trest = rest[strstrt(rest, \"/\") + 1:]\n"
+	        "}\n"
+	        "datafile = scriptdir . \"%s.dat\"\n"
+	        "outfile = (ARGC >= 1) ? ARG1 : scriptdir . \"%s.png\"\n"
+	        "title = ",
+	        chart, tmpl_name, chart, chart, chart, chart);
 	put_gnuplot_string(f, title);
 	fputs("\n\n", f);
 }
@@ -409,7 +408,7 @@ static const char *stderr_quote(char *buf)
  * caller renames png_tmp.  OUT: *missing when the program does not exist
  * (nothing else is reported then). */
 static rs_status run_gnuplot(const char *program, const char *dir, const char *script,
-			     const char *png_tmp, bool *missing, rs_error *err)
+                             const char *png_tmp, bool *missing, rs_error *err)
 {
 	*missing = false;
 	char *err_path = path_in(dir, CHART_STDERR_NAME);
@@ -418,7 +417,7 @@ static rs_status run_gnuplot(const char *program, const char *dir, const char *s
 	int errfd = mkstemp(err_path);
 	if (errfd < 0) {
 		rs_status st = rs_fail(err, RS_ERR_IO, "%s: cannot create a temporary file: %s",
-				       err_path, strerror(errno));
+		                       err_path, strerror(errno));
 		free(err_path);
 		return st;
 	}
@@ -443,14 +442,14 @@ static rs_status run_gnuplot(const char *program, const char *dir, const char *s
 	}
 	if (rc != 0) {
 		st = rs_fail(err, RS_ERR_TOOL, "%s: cannot run %s: %s", script, program,
-			     strerror(rc));
+		             strerror(rc));
 		goto out;
 	}
 	int status;
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			st = rs_fail(err, RS_ERR_TOOL, "%s: waiting for %s: %s", script, program,
-				     strerror(errno));
+			             strerror(errno));
 			goto out;
 		}
 	}
@@ -459,20 +458,20 @@ static rs_status run_gnuplot(const char *program, const char *dir, const char *s
 	ssize_t n = pread(errfd, buf, CHART_STDERR_MAX, 0);
 	if (n < 0) {
 		st = rs_fail(err, RS_ERR_IO, "%s: cannot read gnuplot's messages: %s", err_path,
-			     strerror(errno));
+		             strerror(errno));
 		goto out;
 	}
 	buf[n] = '\0';
 	if (WIFSIGNALED(status))
 		st = rs_fail(err, RS_ERR_TOOL, "%s: %s was killed by signal %d", script, program,
-			     WTERMSIG(status));
+		             WTERMSIG(status));
 	else if (WEXITSTATUS(status) != 0)
 		st = rs_fail(err, RS_ERR_TOOL, "%s: %s failed (exit status %d): %.*s", script,
-			     program, WEXITSTATUS(status), CHART_QUOTE_MAX,
-			     n > 0 ? stderr_quote(buf) : "(no message)");
+		             program, WEXITSTATUS(status), CHART_QUOTE_MAX,
+		             n > 0 ? stderr_quote(buf) : "(no message)");
 	else if (n > 0)
 		st = rs_fail(err, RS_ERR_TOOL, "%s: %s reported a problem: %.*s", script, program,
-			     CHART_QUOTE_MAX, stderr_quote(buf));
+		             CHART_QUOTE_MAX, stderr_quote(buf));
 out:
 	if (fa_ok)
 		posix_spawn_file_actions_destroy(&fa);
@@ -484,7 +483,7 @@ out:
 /* ---- the chart ------------------------------------------------------------------------ */
 
 rs_status rs_chart_render(const char *dir, const rs_chart_opts *opts, char *warning, size_t wlen,
-			  rs_error *err)
+                          rs_error *err)
 {
 	static const rs_chart_opts defaults = {0};
 	if (!opts)
@@ -512,7 +511,7 @@ rs_status rs_chart_render(const char *dir, const rs_chart_opts *opts, char *warn
 	/* A PNG from an earlier run would no longer match the data. */
 	if (unlink(png) != 0 && errno != ENOENT) {
 		st = rs_fail(err, RS_ERR_IO, "%s: cannot remove the old chart: %s", png,
-			     strerror(errno));
+		             strerror(errno));
 		goto out;
 	}
 
@@ -548,15 +547,15 @@ rs_status rs_chart_render(const char *dir, const rs_chart_opts *opts, char *warn
 			st = rs_fail(err, RS_ERR_TOOL, "%s " CHART_NOT_FOUND, program);
 		} else if (warning && wlen > 0) {
 			snprintf(warning, wlen,
-				 "warning: %s " CHART_NOT_FOUND "; %s not drawn (then run: "
-				 "gnuplot %s)",
-				 program, png, gp);
+			         "warning: %s " CHART_NOT_FOUND "; %s not drawn (then run: "
+			         "gnuplot %s)",
+			         program, png, gp);
 		}
 		goto out;
 	}
 	if (st == RS_OK && rename(png_tmp, png) != 0)
 		st = rs_fail(err, RS_ERR_IO, "%s: cannot rename to %s: %s", png_tmp, png,
-			     strerror(errno));
+		             strerror(errno));
 	if (st != RS_OK)
 		unlink(png_tmp);
 out:

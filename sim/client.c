@@ -23,7 +23,7 @@ static rs_status load_if(const rs_dist_cfg *d, rs_trace **out, rs_error *err)
 }
 
 rs_status rs_client_init(rs_client *c, const rs_config *cfg, size_t index, rs_time end,
-			 rs_error *err)
+                         rs_error *err)
 {
 	const rs_client_cfg *cc = &cfg->clients[index];
 	memset(c, 0, sizeof *c);
@@ -43,7 +43,7 @@ rs_status rs_client_init(rs_client *c, const rs_config *cfg, size_t index, rs_ti
 		c->rng_retry = rs_rng_stream(cfg->seed, "client.retry", cc->name);
 		if (!c->rng_arrival || !c->rng_shape || !c->rng_retry)
 			st = rs_fail(err, RS_ERR_NOMEM, "out of memory building client %s",
-				     cc->name);
+			             cc->name);
 	}
 	if (st != RS_OK)
 		rs_client_fini(c);
@@ -76,9 +76,9 @@ void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out)
 	int64_t trace_prompt = row >= 0 ? c->trace->prompt[row] : 0;
 	int64_t trace_output = row >= 0 ? c->trace->output[row] : 0;
 	int64_t prompt = rs_dist_draw(&cc->prompt_tokens, c->prompt_trace, RS_TRACE_PROMPT,
-				      c->rng_shape, trace_prompt);
+	                              c->rng_shape, trace_prompt);
 	int64_t output = rs_dist_draw(&cc->output_tokens, c->output_trace, RS_TRACE_OUTPUT,
-				      c->rng_shape, trace_output);
+	                              c->rng_shape, trace_output);
 	int64_t max_tokens = -1;
 	switch (cc->max_tokens.policy) {
 	case RS_MAXTOK_ABSENT:

@@ -15,12 +15,12 @@
 /* Indexed by rs_kind; the names are those of the scenario file and of the
  * service's deployment types. */
 static const char *const kind_names[RS_KIND_COUNT] = {
-	[RS_KIND_STANDARD] = "standard",
-	[RS_KIND_GLOBAL_STANDARD] = "global_standard",
-	[RS_KIND_DATA_ZONE_STANDARD] = "data_zone_standard",
-	[RS_KIND_PROVISIONED] = "provisioned",
-	[RS_KIND_GLOBAL_PROVISIONED] = "global_provisioned",
-	[RS_KIND_DATA_ZONE_PROVISIONED] = "data_zone_provisioned",
+    [RS_KIND_STANDARD] = "standard",
+    [RS_KIND_GLOBAL_STANDARD] = "global_standard",
+    [RS_KIND_DATA_ZONE_STANDARD] = "data_zone_standard",
+    [RS_KIND_PROVISIONED] = "provisioned",
+    [RS_KIND_GLOBAL_PROVISIONED] = "global_provisioned",
+    [RS_KIND_DATA_ZONE_PROVISIONED] = "data_zone_provisioned",
 };
 
 /* The name of kind k as written in a scenario; "?" for a value out of range. */

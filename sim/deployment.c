@@ -19,37 +19,37 @@ rs_status rs_deployment_init(rs_deployment *d, const rs_config *cfg, size_t inde
 	d->model = m;
 	d->provisioned = rs_kind_is_provisioned(dc->kind);
 	d->latency = (rs_latency_params){
-		.rtt_ms = dc->rtt_ms >= 0 ? dc->rtt_ms : m->rtt_ms,
-		.ttft_base_ms = m->ttft_base_ms,
-		.ttft_per_1k_prompt_ms = m->ttft_per_1k_prompt_ms,
-		.tokens_per_s = d->provisioned ? m->ptu_tokens_per_s : m->tokens_per_s,
-		.sigma = d->provisioned ? m->ptu_sigma : m->sigma,
-		.load_sigma = d->provisioned ? 0.0 : m->load_sigma,
-		.throttle_ms = m->throttle_ms,
+	    .rtt_ms = dc->rtt_ms >= 0 ? dc->rtt_ms : m->rtt_ms,
+	    .ttft_base_ms = m->ttft_base_ms,
+	    .ttft_per_1k_prompt_ms = m->ttft_per_1k_prompt_ms,
+	    .tokens_per_s = d->provisioned ? m->ptu_tokens_per_s : m->tokens_per_s,
+	    .sigma = d->provisioned ? m->ptu_sigma : m->sigma,
+	    .load_sigma = d->provisioned ? 0.0 : m->load_sigma,
+	    .throttle_ms = m->throttle_ms,
 	};
 	if (d->provisioned) {
 		rs_ptu_params p = {
-			.ptu = dc->ptu,
-			.input_tpm_per_ptu = m->input_tpm_per_ptu,
-			.output_ratio = m->output_ratio,
-			.estimator = dc->estimator,
-			.estimator_value = dc->estimator_value,
-			.estimator_window = dc->estimator_window,
-			.max_tokens_default = m->max_tokens_default,
+		    .ptu = dc->ptu,
+		    .input_tpm_per_ptu = m->input_tpm_per_ptu,
+		    .output_ratio = m->output_ratio,
+		    .estimator = dc->estimator,
+		    .estimator_value = dc->estimator_value,
+		    .estimator_window = dc->estimator_window,
+		    .max_tokens_default = m->max_tokens_default,
 		};
 		d->meter = rs_meter_ptu_new(&p);
 		d->limit_tpm = (double)dc->ptu * m->input_tpm_per_ptu;
 		d->limit_rpm = 0;
 	} else {
 		rs_std_params p = {
-			.tpm = dc->tpm,
-			.rpm_per_1k_tpm = m->rpm_per_1k_tpm,
-			.tpm_window = dc->tpm_window,
-			.rpm_window = dc->rpm_window,
-			.rpm_window_s = dc->rpm_window_s,
-			.count_refused = dc->count_refused,
-			.prompt_estimate_factor = dc->prompt_estimate_factor,
-			.max_tokens_default = m->max_tokens_default,
+		    .tpm = dc->tpm,
+		    .rpm_per_1k_tpm = m->rpm_per_1k_tpm,
+		    .tpm_window = dc->tpm_window,
+		    .rpm_window = dc->rpm_window,
+		    .rpm_window_s = dc->rpm_window_s,
+		    .count_refused = dc->count_refused,
+		    .prompt_estimate_factor = dc->prompt_estimate_factor,
+		    .max_tokens_default = m->max_tokens_default,
 		};
 		d->meter = rs_meter_std_new(&p);
 		d->limit_tpm = (double)dc->tpm;

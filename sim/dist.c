@@ -42,7 +42,7 @@ static uint64_t uniform_index(gsl_rng *rng, uint64_t n)
 }
 
 int64_t rs_dist_draw(const rs_dist_cfg *d, const rs_trace *empirical, rs_trace_column column,
-		     gsl_rng *rng, int64_t trace_value)
+                     gsl_rng *rng, int64_t trace_value)
 {
 	switch (d->kind) {
 	case RS_DIST_FIXED:
@@ -50,7 +50,7 @@ int64_t rs_dist_draw(const rs_dist_cfg *d, const rs_trace *empirical, rs_trace_c
 	case RS_DIST_UNIFORM: {
 		int64_t lo = round_bounded(d->min), hi = round_bounded(d->max);
 		int64_t v =
-			hi <= lo ? lo : lo + (int64_t)uniform_index(rng, (uint64_t)(hi - lo) + 1);
+		    hi <= lo ? lo : lo + (int64_t)uniform_index(rng, (uint64_t)(hi - lo) + 1);
 		return v < 0 ? 0 : v;
 	}
 	case RS_DIST_LOGNORMAL: {

@@ -37,7 +37,7 @@
 #define HIST_RANK_SHRINK (1.0 - 4.0 * DBL_EPSILON)
 
 struct rs_hist {
-	gsl_histogram *g;   /* owned; ranges geometric, see above */
+	gsl_histogram *g;     /* owned; ranges geometric, see above */
 	double inv_log_ratio; /* 1 / log(RS_HIST_RATIO) */
 	uint64_t count;
 	double min, max, sum;
@@ -190,4 +190,17 @@ double rs_hist_mean(const rs_hist *h)
 size_t rs_hist_bins(const rs_hist *h)
 {
 	return h->g->n;
+}
+
+void rs_hist_each(const rs_hist *h, void (*fn)(void *ctx, double lo, double hi, uint64_t n),
+                  void *ctx)
+{
+	const gsl_histogram *g = h->g;
+	for (size_t i = 0; i < g->n; i++) {
+		if (g->bin[i] <= 0)
+			continue;
+		double lo = g->range[i] > h->min ? g->range[i] : h->min;
+		double hi = g->range[i + 1] < h->max ? g->range[i + 1] : h->max;
+		fn(ctx, lo, hi, (uint64_t)g->bin[i]);
+	}
 }

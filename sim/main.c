@@ -19,44 +19,44 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EXIT_BAD_INPUT 1
-#define EXIT_USAGE 2
-#define MAX_SETS 256
-#define PROGRESS_EVENTS (1u << 18) /* how often the run loop reports progress */
-#define PROGRESS_AFTER_S 1.0       /* progress appears only on runs longer than this */
-#define PROGRESS_EVERY_S 0.25      /* and is redrawn at most this often */
-#define DEFAULT_RESULTS "results"
+#define EXIT_BAD_INPUT   1
+#define EXIT_USAGE       2
+#define MAX_SETS         256
+#define PROGRESS_EVENTS  (1u << 18) /* how often the run loop reports progress */
+#define PROGRESS_AFTER_S 1.0        /* progress appears only on runs longer than this */
+#define PROGRESS_EVERY_S 0.25       /* and is redrawn at most this often */
+#define DEFAULT_RESULTS  "results"
 
 static const char usage_text[] =
-	"Usage: ratesim COMMAND [OPTIONS]\n"
-	"\n"
-	"Simulate how Azure OpenAI deployments rate-limit traffic (429s, latency,\n"
-	"throughput) for a scenario file, deterministically.\n"
-	"\n"
-	"Commands:\n"
-	"  run FILE        run a scenario and write its results\n"
-	"  validate FILE   check a scenario and exit (0 when valid)\n"
-	"  plot DIR        re-render the charts of a finished run from its CSV files\n"
-	"\n"
-	"Options of run and validate:\n"
-	"  -o, --output DIR       results folder (default: results/<scenario name>)\n"
-	"  --seed N               override the scenario's seed\n"
-	"  --set PATH=VALUE       override any scenario value, e.g.\n"
-	"                         --set clients[0].arrival.rate_rps=40 (repeatable;\n"
-	"                         VALUE is JSON, or a string when it is not JSON)\n"
-	"  --log-requests         also write requests.csv, one row per attempt\n"
-	"  --no-charts            do not run gnuplot\n"
-	"  -q, --quiet            print nothing but errors\n"
-	"\n"
-	"Other:\n"
-	"  -h, --help             show this help\n"
-	"  -V, --version          show the version\n"
-	"\n"
-	"Outputs (run): summary.json, timeseries.csv, engine.json, throughput.png\n"
-	"(+ .gp/.dat), requests.csv with --log-requests.  See docs/outputs.md.\n"
-	"\n"
-	"Exit status: 0 success; 1 bad scenario, trace or file, or a failed tool;\n"
-	"2 command-line misuse.\n";
+    "Usage: ratesim COMMAND [OPTIONS]\n"
+    "\n"
+    "Simulate how Azure OpenAI deployments rate-limit traffic (429s, latency,\n"
+    "throughput) for a scenario file, deterministically.\n"
+    "\n"
+    "Commands:\n"
+    "  run FILE        run a scenario and write its results\n"
+    "  validate FILE   check a scenario and exit (0 when valid)\n"
+    "  plot DIR        re-render the charts of a finished run from its CSV files\n"
+    "\n"
+    "Options of run and validate:\n"
+    "  -o, --output DIR       results folder (default: results/<scenario name>)\n"
+    "  --seed N               override the scenario's seed\n"
+    "  --set PATH=VALUE       override any scenario value, e.g.\n"
+    "                         --set clients[0].arrival.rate_rps=40 (repeatable;\n"
+    "                         VALUE is JSON, or a string when it is not JSON)\n"
+    "  --log-requests         also write requests.csv, one row per attempt\n"
+    "  --no-charts            do not run gnuplot\n"
+    "  -q, --quiet            print nothing but errors\n"
+    "\n"
+    "Other:\n"
+    "  -h, --help             show this help\n"
+    "  -V, --version          show the version\n"
+    "\n"
+    "Outputs (run): summary.json, timeseries.csv, engine.json, throughput.png\n"
+    "(+ .gp/.dat), requests.csv with --log-requests.  See docs/outputs.md.\n"
+    "\n"
+    "Exit status: 0 success; 1 bad scenario, trace or file, or a failed tool;\n"
+    "2 command-line misuse.\n";
 
 typedef struct cli {
 	const char *command;
@@ -107,7 +107,7 @@ static int parse_args(int argc, char **argv, cli *c)
 		} else if (!strcmp(a, "--seed")) {
 			if (!next || !is_uint(next))
 				return usage_error("--seed needs a whole number >= 0 (got %s)",
-						   next ? next : "nothing");
+				                   next ? next : "nothing");
 			snprintf(c->seed_set, sizeof c->seed_set, "seed=%s", next);
 			i++;
 		} else if (!strcmp(a, "--set")) {
@@ -137,7 +137,7 @@ static int parse_args(int argc, char **argv, cli *c)
 	if (strcmp(c->command, "run") && strcmp(c->command, "validate") &&
 	    strcmp(c->command, "plot"))
 		return usage_error("unknown command %s (expected run, validate or plot)",
-				   c->command);
+		                   c->command);
 	if (!c->file)
 		return usage_error("%s needs a file", c->command);
 	if (c->seed_set[0]) {
@@ -173,15 +173,9 @@ typedef struct progress {
 	bool shown;
 } progress;
 
-/* What the world's hooks get: the output's hooks and the progress line. */
-typedef struct run_ctx {
-	rs_world_hooks out;
-	progress prog;
-} run_ctx;
-
 static void on_progress(void *ctx, rs_time now, rs_time end, uint64_t events)
 {
-	progress *p = &((run_ctx *)ctx)->prog;
+	progress *p = ctx;
 	double t = wall_now();
 	double elapsed = t - p->start;
 	if (elapsed < PROGRESS_AFTER_S || t - p->last < PROGRESS_EVERY_S)
@@ -189,23 +183,10 @@ static void on_progress(void *ctx, rs_time now, rs_time end, uint64_t events)
 	p->last = t;
 	double done = end > 0 ? (double)now / (double)end : 1;
 	double eta = done > 0 ? elapsed * (1 - done) / done : 0;
-	fprintf(stderr, "\rratesim: simulated %.0f of %.0f s (%3.0f%%), %.2fM events/s, ETA %.0f s ",
-		rs_time_to_s(now), rs_time_to_s(end), 100 * done, (double)events / elapsed / 1e6,
-		eta);
+	fprintf(
+	    stderr, "\rratesim: simulated %.0f of %.0f s (%3.0f%%), %.2fM events/s, ETA %.0f s ",
+	    rs_time_to_s(now), rs_time_to_s(end), 100 * done, (double)events / elapsed / 1e6, eta);
 	p->shown = true;
-}
-
-
-static rs_status fwd_row(void *ctx, const rs_ts_row *row)
-{
-	run_ctx *r = ctx;
-	return r->out.row(r->out.ctx, row);
-}
-
-static rs_status fwd_attempt(void *ctx, const rs_attempt_record *rec)
-{
-	run_ctx *r = ctx;
-	return r->out.attempt(r->out.ctx, rec);
 }
 
 static void default_dir(const rs_config *cfg, char *buf, size_t len)
@@ -214,7 +195,7 @@ static void default_dir(const rs_config *cfg, char *buf, size_t len)
 	for (const char *s = cfg->name; *s && (size_t)n + 1 < len; s++) {
 		char ch = *s;
 		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-			  (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
+		          (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
 		buf[n++] = ok ? ch : '_';
 	}
 	buf[n] = '\0';
@@ -234,50 +215,47 @@ static int cmd_run(const cli *c, const rs_config *cfg)
 	if (st != RS_OK)
 		return report(&err);
 
-	run_ctx rc = {.prog = {.start = wall_now()}};
-	rs_output_hooks(out, &rc.out);
-	rs_world_hooks hooks = {
-		.row = fwd_row,
-		.attempt = rc.out.attempt ? fwd_attempt : NULL,
-		.ctx = &rc,
-	};
+	progress prog = {.start = wall_now()};
+	rs_world_hooks hooks = {0};
+	rs_output_hooks(out, &hooks);
 	if (!c->quiet && isatty(STDERR_FILENO)) {
 		hooks.progress = on_progress;
 		hooks.progress_every = PROGRESS_EVENTS;
+		hooks.progress_ctx = &prog;
 	}
 	rs_world *w = NULL;
 	st = rs_world_new(cfg, &hooks, &w, &err);
 	if (st == RS_OK)
 		st = rs_world_run(w, &err);
-	if (rc.prog.shown)
+	if (prog.shown)
 		fprintf(stderr, "\r%*s\r", 79, "");
-	double wall = wall_now() - rc.prog.start;
+	double wall = wall_now() - prog.start;
 	if (st == RS_OK) {
 		struct rusage ru;
 		getrusage(RUSAGE_SELF, &ru);
 		rs_engine_stats es = {
-			.events = rs_world_events(w),
-			.requests = rs_world_requests(w),
-			.wall_s = wall,
-			.peak_rss_kb = ru.ru_maxrss,
+		    .events = rs_world_events(w),
+		    .requests = rs_world_requests(w),
+		    .wall_s = wall,
+		    .peak_rss_kb = ru.ru_maxrss,
 		};
 		st = rs_output_commit(out, cfg, rs_world_metrics(w), &es, &err);
 		if (st == RS_OK && !c->quiet) {
 			const rs_counts *t = rs_metrics_run_counts(rs_world_metrics(w), 0);
 			fprintf(stderr,
-				"ratesim: %s: %llu requests offered, %llu succeeded, %llu failed; "
-				"429 rate %.2f%%\n",
-				cfg->name, (unsigned long long)t->offered,
-				(unsigned long long)t->succeeded, (unsigned long long)t->failed,
-				t->attempts ? 100.0 * (double)t->throttled / (double)t->attempts
-					    : 0.0);
+			        "ratesim: %s: %llu requests offered, %llu succeeded, %llu failed; "
+			        "429 rate %.2f%%\n",
+			        cfg->name, (unsigned long long)t->offered,
+			        (unsigned long long)t->succeeded, (unsigned long long)t->failed,
+			        t->attempts ? 100.0 * (double)t->throttled / (double)t->attempts
+			                    : 0.0);
 			fprintf(stderr,
-				"ratesim: engine: %llu events in %.3f s (%.2fM events/s, %.2fM "
-				"requests/s), peak RSS %.1f MB\n",
-				(unsigned long long)es.events, wall,
-				wall > 0 ? (double)es.events / wall / 1e6 : 0,
-				wall > 0 ? (double)es.requests / wall / 1e6 : 0,
-				(double)es.peak_rss_kb / 1024.0);
+			        "ratesim: engine: %llu events in %.3f s (%.2fM events/s, %.2fM "
+			        "requests/s), peak RSS %.1f MB\n",
+			        (unsigned long long)es.events, wall,
+			        wall > 0 ? (double)es.events / wall / 1e6 : 0,
+			        wall > 0 ? (double)es.requests / wall / 1e6 : 0,
+			        (double)es.peak_rss_kb / 1024.0);
 		}
 	}
 	rs_world_free(w);
@@ -288,7 +266,7 @@ static int cmd_run(const cli *c, const rs_config *cfg)
 	if (!c->no_charts) {
 		char title[512], warning[512] = "";
 		snprintf(title, sizeof title, "%s (seed %llu)", cfg->name,
-			 (unsigned long long)cfg->seed);
+		         (unsigned long long)cfg->seed);
 		rs_chart_opts co = {.title = title, .gnuplot = NULL, .required = false};
 		st = rs_chart_render(dir, &co, warning, sizeof warning, &err);
 		if (st != RS_OK)
@@ -297,9 +275,9 @@ static int cmd_run(const cli *c, const rs_config *cfg)
 			fprintf(stderr, "ratesim: %s\n", warning);
 	}
 	if (!c->quiet)
-		fprintf(stderr, "ratesim: results in %s/ (summary.json, timeseries.csv%s%s)\n",
-			dir, c->log_requests ? ", requests.csv" : "",
-			c->no_charts ? "" : ", throughput.png");
+		fprintf(stderr, "ratesim: results in %s/ (summary.json, timeseries.csv%s%s)\n", dir,
+		        c->log_requests ? ", requests.csv" : "",
+		        c->no_charts ? "" : ", throughput.png");
 	return 0;
 }
 

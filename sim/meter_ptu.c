@@ -62,16 +62,17 @@ typedef struct ptu_meter {
 	double cap;          /* effective C: cap_deployed * scale, > 0 */
 	double level;        /* L at `anchor`, >= 0 */
 	rs_time anchor;
-	rs_time last_now;    /* latest `now` seen, to check the call order */
+	rs_time last_now; /* latest `now` seen, to check the call order */
 
 	/* running_mean estimator: ring of the last `window` output counts */
-	int64_t *ring;       /* NULL unless RS_ESTIMATOR_RUNNING_MEAN */
-	int ring_n;          /* entries filled, <= window */
-	int ring_head;       /* next slot to write */
+	int64_t *ring; /* NULL unless RS_ESTIMATOR_RUNNING_MEAN */
+	int ring_n;    /* entries filled, <= window */
+	int ring_head; /* next slot to write */
 	int64_t ring_sum;
 
 	ptu_minutes min;
 	rs_ptu_stats st;
+	double level_peak; /* highest L since the last rs_meter_ptu_take_peak */
 } ptu_meter;
 
 static const rs_meter_ops ptu_ops;
@@ -128,6 +129,8 @@ static void ptu_note_level(ptu_meter *pm)
 {
 	if (pm->level > pm->st.level_max)
 		pm->st.level_max = pm->level;
+	if (pm->level > pm->level_peak)
+		pm->level_peak = pm->level;
 }
 
 static double ptu_max_tokens_estimate(const ptu_meter *pm, const rs_meter_req *req)
@@ -290,12 +293,12 @@ static void ptu_free(rs_meter *m)
 }
 
 static const rs_meter_ops ptu_ops = {
-	.name = "provisioned",
-	.admit = ptu_admit,
-	.complete = ptu_complete,
-	.sample = ptu_sample,
-	.set_scale = ptu_set_scale,
-	.free = ptu_free,
+    .name = "provisioned",
+    .admit = ptu_admit,
+    .complete = ptu_complete,
+    .sample = ptu_sample,
+    .set_scale = ptu_set_scale,
+    .free = ptu_free,
 };
 
 rs_meter *rs_meter_ptu_new(const rs_ptu_params *p)
@@ -362,4 +365,14 @@ double rs_meter_ptu_minute_utilisation(rs_meter *m, int64_t minute)
 	if (minute == pm->min.cur)
 		return pm->min.acc_cur / pm->cap_deployed;
 	return pm->min.acc_prev / pm->cap_deployed;
+}
+
+double rs_meter_ptu_take_peak(rs_meter *m, rs_time now)
+{
+	ptu_meter *pm = ptu_of(m);
+	ptu_check_time(pm, now);
+	double l = ptu_level_at(pm, now);
+	double peak = pm->level_peak > l ? pm->level_peak : l;
+	pm->level_peak = l;
+	return peak / pm->cap_deployed;
 }

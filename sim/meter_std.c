@@ -123,7 +123,7 @@ static int64_t floor_div(int64_t a, int64_t b)
 static int64_t rpm_limit_for(const rs_std_params *p, int64_t tpm)
 {
 	double x = p->rpm_per_1k_tpm * (double)tpm * (double)p->rpm_window_s /
-		   (STD_TPM_PER_RPM_UNIT * STD_S_PER_MIN);
+	           (STD_TPM_PER_RPM_UNIT * STD_S_PER_MIN);
 	int64_t limit = round_noise(x, false);
 	return limit < 1 ? 1 : limit;
 }
@@ -271,8 +271,8 @@ static void std_admit(rs_meter *m, rs_time now, const rs_meter_req *req, rs_deci
 	std_meter *s = (std_meter *)m;
 	int64_t est = rs_meter_std_estimate(&s->p, req);
 	advance(s, now);
-	bool fits = win_total(&s->tpm) + est <= s->tpm_limit &&
-		    win_total(&s->rpm) + 1 <= s->rpm_limit;
+	bool fits =
+	    win_total(&s->tpm) + est <= s->tpm_limit && win_total(&s->rpm) + 1 <= s->rpm_limit;
 	if (fits || s->p.count_refused) {
 		win_add(&s->tpm, now, est);
 		win_add(&s->rpm, now, 1);
@@ -327,12 +327,12 @@ static void std_free(rs_meter *m)
 }
 
 static const rs_meter_ops std_ops = {
-	.name = "standard",
-	.admit = std_admit,
-	.complete = std_complete,
-	.sample = std_sample,
-	.set_scale = std_set_scale,
-	.free = std_free,
+    .name = "standard",
+    .admit = std_admit,
+    .complete = std_complete,
+    .sample = std_sample,
+    .set_scale = std_set_scale,
+    .free = std_free,
 };
 
 rs_meter *rs_meter_std_new(const rs_std_params *p)

@@ -1,10 +1,16 @@
 /*
- * metrics.c - scopes, buckets and run totals (see metrics.h).
+ * metrics.c - scopes, buckets, minutes and run totals (see metrics.h).
  *
  * Scope layout: [0] total, [1, 1+D) deployments, [1+D, 1+D+C) clients.  Each
  * hook touches at most three scopes (total, the client, the deployment),
  * each with a bucket and a run counter set.  Cost per hook O(1); per bucket
- * close O(scopes x histogram bins).
+ * close O(scopes x histogram bins); per minute close O(deployments).
+ *
+ * Provisioned figures: at each bucket close the deployment is sampled
+ * (level, U, the peak since the last sample, running charge totals, which
+ * are differenced into the bucket's charges); at each minute close the
+ * meter's Utilization V2 of the minute that ended is read, and the minute's
+ * offered normalised load is compared with the busiest so far.
  */
 #include "ratesim/metrics.h"
 
@@ -13,17 +19,34 @@
 #include <math.h>
 #include <stdlib.h>
 
+typedef struct ptu_track {
+	/* previous running totals, to difference into bucket charges */
+	double charged, actual, corrections, clipped;
+	/* run figures after warm-up */
+	double util_sum;
+	uint64_t util_n;
+	double util_peak;
+	double v2_sum, v2_max;
+	uint64_t v2_n;
+	double minute_load; /* normalised offered tokens in the current minute */
+	double minute_load_max;
+} ptu_track;
+
 typedef struct scope {
 	rs_scope_kind kind;
 	const char *name;
 	double tpm_limit, rpm_limit;
+	bool provisioned;
+	double output_ratio;
 	rs_counts bucket, run;
 	rs_hist *lat_bucket, *ttft_bucket, *lat_run, *ttft_run;
+	ptu_track ptu;
 } scope;
 
 struct rs_metrics {
 	rs_time warmup, end, bucket;
 	rs_time bucket_start, bucket_end;
+	int64_t minute; /* the minute in progress */
 	size_t n_deployments, n_clients, n_scopes;
 	rs_metrics_sink sink;
 	scope *scopes;
@@ -42,6 +65,11 @@ const char *rs_scope_kind_name(rs_scope_kind k)
 	return "?";
 }
 
+static rs_time min_time(rs_time a, rs_time b)
+{
+	return a < b ? a : b;
+}
+
 rs_metrics *rs_metrics_new(const rs_metrics_setup *s)
 {
 	rs_metrics *m = rs_calloc(1, sizeof *m);
@@ -51,7 +79,7 @@ rs_metrics *rs_metrics_new(const rs_metrics_setup *s)
 	m->end = s->end;
 	m->bucket = s->bucket;
 	m->bucket_start = 0;
-	m->bucket_end = s->bucket < s->end ? s->bucket : s->end;
+	m->bucket_end = min_time(s->bucket, s->end);
 	m->n_deployments = s->n_deployments;
 	m->n_clients = s->n_clients;
 	m->n_scopes = 1 + s->n_deployments + s->n_clients;
@@ -68,10 +96,13 @@ rs_metrics *rs_metrics_new(const rs_metrics_setup *s)
 			sc->kind = RS_SCOPE_TOTAL;
 			sc->name = "total";
 		} else if (i <= s->n_deployments) {
+			size_t d = i - 1;
 			sc->kind = RS_SCOPE_DEPLOYMENT;
-			sc->name = s->deployment_names[i - 1];
-			sc->tpm_limit = s->tpm_limits[i - 1];
-			sc->rpm_limit = s->rpm_limits[i - 1];
+			sc->name = s->deployment_names[d];
+			sc->tpm_limit = s->tpm_limits[d];
+			sc->rpm_limit = s->provisioned[d] ? NAN : s->rpm_limits[d];
+			sc->provisioned = s->provisioned[d];
+			sc->output_ratio = s->output_ratios[d];
 		} else {
 			sc->kind = RS_SCOPE_CLIENT;
 			sc->name = s->client_names[i - 1 - s->n_deployments];
@@ -112,6 +143,27 @@ static scope *client_scope(rs_metrics *m, size_t c)
 	return &m->scopes[1 + m->n_deployments + c];
 }
 
+/* Fill the provisioned columns of a deployment row from a sample. */
+static void ptu_row(rs_metrics *m, scope *sc, const rs_dep_sample *smp, rs_ts_row *row)
+{
+	ptu_track *t = &sc->ptu;
+	row->peak_utilisation = smp->peak_utilisation;
+	row->charged = smp->charged - t->charged;
+	row->actual = smp->actual - t->actual;
+	row->corrections = smp->corrections - t->corrections;
+	row->clipped = smp->clipped - t->clipped;
+	t->charged = smp->charged;
+	t->actual = smp->actual;
+	t->corrections = smp->corrections;
+	t->clipped = smp->clipped;
+	if (m->bucket_start >= m->warmup) {
+		t->util_sum += smp->meter.utilisation;
+		t->util_n++;
+		if (smp->peak_utilisation > t->util_peak)
+			t->util_peak = smp->peak_utilisation;
+	}
+}
+
 static rs_status close_bucket(rs_metrics *m)
 {
 	double t_s = rs_time_to_s(m->bucket_start);
@@ -119,23 +171,40 @@ static rs_status close_bucket(rs_metrics *m)
 	for (size_t i = 0; i < m->n_scopes; i++) {
 		scope *sc = &m->scopes[i];
 		rs_ts_row row = {
-			.t_s = t_s,
-			.length_s = len_s,
-			.kind = sc->kind,
-			.name = sc->name,
-			.c = &sc->bucket,
-			.latency_p50_ms = rs_hist_quantile(sc->lat_bucket, 0.50),
-			.latency_p95_ms = rs_hist_quantile(sc->lat_bucket, 0.95),
-			.latency_p99_ms = rs_hist_quantile(sc->lat_bucket, 0.99),
-			.ttft_p50_ms = rs_hist_quantile(sc->ttft_bucket, 0.50),
-			.ttft_p95_ms = rs_hist_quantile(sc->ttft_bucket, 0.95),
-			.ttft_p99_ms = rs_hist_quantile(sc->ttft_bucket, 0.99),
-			.tpm_limit = sc->tpm_limit,
-			.rpm_limit = sc->rpm_limit,
-			.meter = {NAN, NAN, NAN, NAN},
+		    .t_s = t_s,
+		    .length_s = len_s,
+		    .kind = sc->kind,
+		    .name = sc->name,
+		    .c = &sc->bucket,
+		    .latency_p50_ms = rs_hist_quantile(sc->lat_bucket, 0.50),
+		    .latency_p95_ms = rs_hist_quantile(sc->lat_bucket, 0.95),
+		    .latency_p99_ms = rs_hist_quantile(sc->lat_bucket, 0.99),
+		    .ttft_p50_ms = rs_hist_quantile(sc->ttft_bucket, 0.50),
+		    .ttft_p95_ms = rs_hist_quantile(sc->ttft_bucket, 0.95),
+		    .ttft_p99_ms = rs_hist_quantile(sc->ttft_bucket, 0.99),
+		    .tpm_limit = sc->tpm_limit,
+		    .rpm_limit = sc->rpm_limit,
+		    .meter = {NAN, NAN, NAN, NAN},
+		    .peak_utilisation = NAN,
+		    .charged = NAN,
+		    .actual = NAN,
+		    .corrections = NAN,
+		    .clipped = NAN,
 		};
-		if (sc->kind == RS_SCOPE_DEPLOYMENT && m->sink.sample)
-			m->sink.sample(m->sink.ctx, i - 1, m->bucket_end, &row.meter);
+		if (sc->kind == RS_SCOPE_DEPLOYMENT && m->sink.sample) {
+			rs_dep_sample smp = {
+			    .meter = {NAN, NAN, NAN, NAN},
+			    .peak_utilisation = NAN,
+			    .charged = NAN,
+			    .actual = NAN,
+			    .corrections = NAN,
+			    .clipped = NAN,
+			};
+			m->sink.sample(m->sink.ctx, i - 1, m->bucket_end, true, &smp);
+			row.meter = smp.meter;
+			if (sc->provisioned)
+				ptu_row(m, sc, &smp, &row);
+		}
 		if (m->sink.row) {
 			rs_status st = m->sink.row(m->sink.ctx, &row);
 			if (st != RS_OK)
@@ -146,12 +215,59 @@ static rs_status close_bucket(rs_metrics *m)
 		rs_hist_reset(sc->ttft_bucket);
 	}
 	m->bucket_start = m->bucket_end;
-	m->bucket_end = m->bucket_start + m->bucket < m->end ? m->bucket_start + m->bucket : m->end;
+	m->bucket_end = min_time(m->bucket_start + m->bucket, m->end);
+	return RS_OK;
+}
+
+static rs_status close_minute(rs_metrics *m)
+{
+	int64_t minute = m->minute++;
+	bool counted = minute * RS_US_PER_MIN >= m->warmup;
+	for (size_t d = 0; d < m->n_deployments; d++) {
+		scope *sc = dep_scope(m, d);
+		if (!sc->provisioned)
+			continue;
+		ptu_track *t = &sc->ptu;
+		double v2 = m->sink.minute_v2 ? m->sink.minute_v2(m->sink.ctx, d, minute) : NAN;
+		if (counted) {
+			t->v2_sum += v2;
+			t->v2_n++;
+			if (t->v2_n == 1 || v2 > t->v2_max)
+				t->v2_max = v2;
+			if (t->minute_load > t->minute_load_max)
+				t->minute_load_max = t->minute_load;
+		}
+		t->minute_load = 0;
+		if (m->sink.minute_row) {
+			rs_dep_sample smp = {.meter = {NAN, NAN, NAN, NAN}};
+			rs_time at = (minute + 1) * RS_US_PER_MIN;
+			double u_end = NAN;
+			if (m->sink.sample && at <= m->end) {
+				m->sink.sample(m->sink.ctx, d, at, false, &smp);
+				u_end = smp.meter.utilisation;
+			}
+			rs_minute_row row = {.minute = minute,
+			                     .name = sc->name,
+			                     .utilization_v2 = v2,
+			                     .utilisation_end = u_end};
+			rs_status st = m->sink.minute_row(m->sink.ctx, &row);
+			if (st != RS_OK)
+				return st;
+		}
+	}
 	return RS_OK;
 }
 
 rs_status rs_metrics_advance(rs_metrics *m, rs_time now)
 {
+	/* Minutes close before the buckets that end at the same time, so that
+	 * a bucket's peak is read after the minute's end-of-minute sample. */
+	while ((m->minute + 1) * RS_US_PER_MIN <= now &&
+	       (m->minute + 1) * RS_US_PER_MIN <= m->end) {
+		rs_status st = close_minute(m);
+		if (st != RS_OK)
+			return st;
+	}
 	while (now >= m->bucket_end && m->bucket_start < m->end) {
 		rs_status st = close_bucket(m);
 		if (st != RS_OK)
@@ -160,9 +276,9 @@ rs_status rs_metrics_advance(rs_metrics *m, rs_time now)
 	return RS_OK;
 }
 
-/* Apply `fn` to the bucket counts of the scopes an event touches, and to
- * their run counts when `counted`. */
-#define TOUCH(m, sc_list, n, counted, stmt_on_c)                                                   \
+/* Apply `stmt_on_c` to the bucket counts of the scopes an event touches,
+ * and to their run counts when `counted`. */
+#define TOUCH(sc_list, n, counted, stmt_on_c)                                                      \
 	do {                                                                                       \
 		for (size_t i_ = 0; i_ < (n); i_++) {                                              \
 			rs_counts *c = &(sc_list)[i_]->bucket;                                     \
@@ -177,35 +293,56 @@ rs_status rs_metrics_advance(rs_metrics *m, rs_time now)
 void rs_metrics_on_offered(rs_metrics *m, rs_time now, size_t client)
 {
 	scope *sc[2] = {&m->scopes[0], client_scope(m, client)};
-	TOUCH(m, sc, 2, now >= m->warmup, c->offered++);
+	TOUCH(sc, 2, now >= m->warmup, c->offered++);
+}
+
+/* A first attempt adds the request's tokens to the deployment's offered load. */
+static void offered_load(rs_metrics *m, rs_time now, scope *dep, const rs_tokens *tok)
+{
+	scope *sc[1] = {dep};
+	TOUCH(sc, 1, now >= m->warmup, {
+		c->offered_prompt_tokens += (uint64_t)tok->prompt;
+		c->offered_cached_tokens += (uint64_t)tok->cached;
+		c->offered_output_tokens += (uint64_t)tok->output;
+	});
+	if (dep->provisioned)
+		dep->ptu.minute_load +=
+		    (double)(tok->prompt - tok->cached) + dep->output_ratio * (double)tok->output;
 }
 
 void rs_metrics_on_attempt(rs_metrics *m, rs_time now, size_t client, size_t deployment,
-			   bool admitted, bool is_retry, bool spilled)
+                           bool admitted, bool is_retry, bool spilled, const rs_tokens *tokens)
 {
 	scope *sc[3] = {&m->scopes[0], client_scope(m, client), dep_scope(m, deployment)};
-	TOUCH(m, sc, 3, now >= m->warmup, {
+	TOUCH(sc, 3, now >= m->warmup, {
 		c->attempts++;
 		c->ok += admitted;
 		c->throttled += !admitted;
 		c->retries += is_retry;
 		c->spilled += spilled;
 	});
+	if (!is_retry && !spilled)
+		offered_load(m, now, sc[2], tokens);
 }
 
-void rs_metrics_on_backend_attempt(rs_metrics *m, rs_time now, size_t deployment, bool admitted)
+void rs_metrics_on_backend_attempt(rs_metrics *m, rs_time now, size_t deployment, bool admitted,
+                                   bool passed_on, bool is_retry, const rs_tokens *tokens)
 {
 	scope *sc[1] = {dep_scope(m, deployment)};
-	TOUCH(m, sc, 1, now >= m->warmup, {
+	TOUCH(sc, 1, now >= m->warmup, {
 		c->attempts++;
 		c->ok += admitted;
 		c->throttled += !admitted;
+		c->retries += is_retry;
+		c->spilled_out += passed_on;
 	});
+	if (!is_retry && passed_on)
+		offered_load(m, now, sc[0], tokens);
 }
 
 void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t client,
-			   size_t deployment, double latency_ms, double ttft_ms,
-			   int64_t prompt_tokens, int64_t output_tokens)
+                           size_t deployment, double latency_ms, double ttft_ms,
+                           int64_t prompt_tokens, int64_t output_tokens, bool retried, bool spilled)
 {
 	scope *sc[3] = {&m->scopes[0], client_scope(m, client), dep_scope(m, deployment)};
 	bool req_counted = arrived >= m->warmup;
@@ -213,21 +350,26 @@ void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t c
 	size_t lat_bin = rs_hist_bin(sc[0]->lat_run, latency_ms);
 	size_t ttft_bin = rs_hist_bin(sc[0]->ttft_run, ttft_ms);
 	for (size_t i = 0; i < 3; i++) {
-		sc[i]->bucket.succeeded++;
-		sc[i]->bucket.prompt_tokens += (uint64_t)prompt_tokens;
-		sc[i]->bucket.output_tokens += (uint64_t)output_tokens;
+		rs_counts *b = &sc[i]->bucket, *r = &sc[i]->run;
+		b->succeeded++;
+		b->succeeded_spilled += spilled;
+		b->succeeded_retried += retried && !spilled;
+		b->served++;
+		b->prompt_tokens += (uint64_t)prompt_tokens;
+		b->output_tokens += (uint64_t)output_tokens;
 		rs_hist_add_at(sc[i]->lat_bucket, lat_bin, latency_ms);
 		rs_hist_add_at(sc[i]->ttft_bucket, ttft_bin, ttft_ms);
 		if (req_counted) {
-			sc[i]->run.succeeded++;
+			r->succeeded++;
+			r->succeeded_spilled += spilled;
+			r->succeeded_retried += retried && !spilled;
 			rs_hist_add_at(sc[i]->lat_run, lat_bin, latency_ms);
 			rs_hist_add_at(sc[i]->ttft_run, ttft_bin, ttft_ms);
 		}
-		sc[i]->bucket.served++;
 		if (served_counted) {
-			sc[i]->run.served++;
-			sc[i]->run.prompt_tokens += (uint64_t)prompt_tokens;
-			sc[i]->run.output_tokens += (uint64_t)output_tokens;
+			r->served++;
+			r->prompt_tokens += (uint64_t)prompt_tokens;
+			r->output_tokens += (uint64_t)output_tokens;
 		}
 	}
 }
@@ -235,7 +377,7 @@ void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t c
 void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t client)
 {
 	scope *sc[2] = {&m->scopes[0], client_scope(m, client)};
-	TOUCH(m, sc, 2, arrived >= m->warmup, c->failed++);
+	TOUCH(sc, 2, arrived >= m->warmup, c->failed++);
 }
 
 size_t rs_metrics_n_scopes(const rs_metrics *m)
@@ -261,4 +403,43 @@ double rs_metrics_latency_max(const rs_metrics *m, size_t i)
 double rs_metrics_ttft_quantile(const rs_metrics *m, size_t i, double q)
 {
 	return rs_hist_quantile(m->scopes[i].ttft_run, q);
+}
+
+void rs_metrics_ptu_run(const rs_metrics *m, size_t d, rs_ptu_run *out)
+{
+	const ptu_track *t = &m->scopes[1 + d].ptu;
+	*out = (rs_ptu_run){
+	    .utilisation_mean = t->util_n ? t->util_sum / (double)t->util_n : NAN,
+	    .utilisation_peak = t->util_n ? t->util_peak : NAN,
+	    .v2_mean = t->v2_n ? t->v2_sum / (double)t->v2_n : NAN,
+	    .v2_max = t->v2_n ? t->v2_max : NAN,
+	    .peak_minute_normalised_tpm = t->v2_n ? t->minute_load_max : NAN,
+	    .charged = t->charged,
+	    .actual = t->actual,
+	    .corrections = t->corrections,
+	    .clipped = t->clipped,
+	};
+}
+
+typedef struct cdf_ctx {
+	void (*fn)(void *ctx, double ms, double fraction);
+	void *ctx;
+	double total, seen;
+} cdf_ctx;
+
+static void cdf_bin(void *ctx, double lo, double hi, uint64_t n)
+{
+	cdf_ctx *c = ctx;
+	(void)lo;
+	c->seen += (double)n;
+	c->fn(c->ctx, hi, c->seen / c->total);
+}
+
+void rs_metrics_latency_cdf(const rs_metrics *m, size_t scope_i,
+                            void (*fn)(void *ctx, double ms, double fraction), void *ctx)
+{
+	const rs_hist *h = m->scopes[scope_i].lat_run;
+	cdf_ctx c = {.fn = fn, .ctx = ctx, .total = (double)rs_hist_count(h)};
+	if (c.total > 0)
+		rs_hist_each(h, cdf_bin, &c);
 }

@@ -84,245 +84,245 @@
 #define RS_MODELS_PTU_INC_GLOBAL 5
 
 static const rs_model builtin[] = {
-	{
-		.name = "gpt-35-turbo",
-		.quota_tpm_default = 240000,		     /* seed 000; QM-2410 eastus */
-		.rpm_per_1k_tpm = RS_MODELS_RPM_PER_1K_CHAT, /* 240K -> 1,440 RPM */
-		.max_tokens_default = 4096,		     /* MOD-2506: 0125/1106 output */
-		.rtt_ms = RS_MODELS_RTT_MS,
-		.ttft_base_ms = 300.0,	       /* assumption */
-		.ttft_per_1k_prompt_ms = 30.0, /* assumption */
-		.tokens_per_s = 50.0,	       /* assumption */
-		.sigma = RS_MODELS_SIGMA_STANDARD,
-		.load_sigma = RS_MODELS_LOAD_SIGMA,
-		.throttle_ms = RS_MODELS_THROTTLE_MS,
-		/* Not offered as provisioned here: no hourly per-PTU figures. */
-		.input_tpm_per_ptu = 0.0,
-		.output_ratio = 3.0, /* assumption: price ratio */
-		.ptu_min_global = 0,
-		.ptu_inc_global = 0,
-		.ptu_min_regional = 0,
-		.ptu_inc_regional = 0,
-		.ptu_tokens_per_s = 50.0, /* assumption: = tokens_per_s */
-		.ptu_sigma = RS_MODELS_PTU_SIGMA,
-		.price_input_per_1m = 0.50, /* PRICE: 0125 */
-		.price_output_per_1m = 1.50,
-		.price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
-		.source = "seed 000; QM-2410; MOD-2506; prices " RS_MODELS_PRICE_SNAPSHOT,
-	},
-	{
-		.name = "gpt-4",
-		.quota_tpm_default = 20000,		     /* seed 000; QM-2410 francecentral */
-		.rpm_per_1k_tpm = RS_MODELS_RPM_PER_1K_CHAT, /* 20K -> 120 RPM */
-		.max_tokens_default = 8192,		     /* MOD: 0613 max request */
-		.rtt_ms = RS_MODELS_RTT_MS,
-		.ttft_base_ms = 600.0,		/* assumption */
-		.ttft_per_1k_prompt_ms = 100.0, /* assumption */
-		.tokens_per_s = 20.0,		/* assumption */
-		.sigma = RS_MODELS_SIGMA_STANDARD,
-		.load_sigma = RS_MODELS_LOAD_SIGMA,
-		.throttle_ms = RS_MODELS_THROTTLE_MS,
-		.input_tpm_per_ptu = 0.0, /* not offered as provisioned */
-		.output_ratio = 2.0,	  /* assumption: price ratio */
-		.ptu_min_global = 0,
-		.ptu_inc_global = 0,
-		.ptu_min_regional = 0,
-		.ptu_inc_regional = 0,
-		.ptu_tokens_per_s = 20.0, /* assumption: = tokens_per_s */
-		.ptu_sigma = RS_MODELS_PTU_SIGMA,
-		.price_input_per_1m = 30.0, /* PRICE: 8K context */
-		.price_output_per_1m = 60.0,
-		.price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
-		.source = "seed 000; QM-2410; MOD (0613); prices " RS_MODELS_PRICE_SNAPSHOT,
-	},
-	{
-		.name = "gpt-4-32k",
-		.quota_tpm_default = 60000,		     /* seed 000; QM-2410 francecentral */
-		.rpm_per_1k_tpm = RS_MODELS_RPM_PER_1K_CHAT, /* 60K -> 360 RPM */
-		.max_tokens_default = 32768,		     /* MOD: 0613 max request */
-		.rtt_ms = RS_MODELS_RTT_MS,
-		.ttft_base_ms = 600.0,		/* assumption */
-		.ttft_per_1k_prompt_ms = 100.0, /* assumption */
-		.tokens_per_s = 20.0,		/* assumption */
-		.sigma = RS_MODELS_SIGMA_STANDARD,
-		.load_sigma = RS_MODELS_LOAD_SIGMA,
-		.throttle_ms = RS_MODELS_THROTTLE_MS,
-		.input_tpm_per_ptu = 0.0, /* not offered as provisioned */
-		.output_ratio = 2.0,	  /* assumption: price ratio */
-		.ptu_min_global = 0,
-		.ptu_inc_global = 0,
-		.ptu_min_regional = 0,
-		.ptu_inc_regional = 0,
-		.ptu_tokens_per_s = 20.0, /* assumption: = tokens_per_s */
-		.ptu_sigma = RS_MODELS_PTU_SIGMA,
-		.price_input_per_1m = 60.0, /* PRICE */
-		.price_output_per_1m = 120.0,
-		.price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
-		.source = "seed 000; QM-2410; MOD (0613); prices " RS_MODELS_PRICE_SNAPSHOT,
-	},
-	{
-		.name = "gpt-4o",
-		.quota_tpm_default = 150000,		     /* QL-2411 regional standard default */
-		.rpm_per_1k_tpm = RS_MODELS_RPM_PER_1K_CHAT, /* QL-2411: 150K -> 900 RPM */
-		.max_tokens_default = 4096,		     /* QL-2411: "defaults to 4096" */
-		.rtt_ms = RS_MODELS_RTT_MS,
-		.ttft_base_ms = 400.0,	       /* assumption */
-		.ttft_per_1k_prompt_ms = 50.0, /* assumption */
-		.tokens_per_s = 25.0,	       /* assumption: = PTU target */
-		.sigma = RS_MODELS_SIGMA_STANDARD,
-		.load_sigma = RS_MODELS_LOAD_SIGMA,
-		.throttle_ms = RS_MODELS_THROTTLE_MS,
-		.input_tpm_per_ptu = 2500.0, /* seed 003; PTU-2604 */
-		/* seed 003 and the 2024-25 docs: 3; PTU-2604 lists 4.  Override
-		 * with the scenario's "output_ratio". */
-		.output_ratio = 3.0,
-		.ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL, /* seed 003 */
-		.ptu_inc_global = RS_MODELS_PTU_INC_GLOBAL,
-		.ptu_min_regional = 50, /* seed 003 */
-		.ptu_inc_regional = 50,
-		.ptu_tokens_per_s = 25.0, /* seed 003 latency target */
-		.ptu_sigma = RS_MODELS_PTU_SIGMA,
-		.price_input_per_1m = 2.50, /* PRICE: global, 2024-08-06 */
-		.price_output_per_1m = 10.00,
-		.price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
-		.source = "seed 003; QL-2411; PTU-2604; prices " RS_MODELS_PRICE_SNAPSHOT,
-	},
-	{
-		.name = "gpt-4o-mini",
-		.quota_tpm_default = 450000,		     /* QL-2411 regional standard default */
-		.rpm_per_1k_tpm = RS_MODELS_RPM_PER_1K_CHAT, /* QL-2411: 450K -> 2.7K RPM */
-		.max_tokens_default = 16384,		     /* MOD-2506 max output */
-		.rtt_ms = RS_MODELS_RTT_MS,
-		.ttft_base_ms = 300.0,	       /* assumption */
-		.ttft_per_1k_prompt_ms = 25.0, /* assumption */
-		.tokens_per_s = 33.0,	       /* assumption: = PTU target */
-		.sigma = RS_MODELS_SIGMA_STANDARD,
-		.load_sigma = RS_MODELS_LOAD_SIGMA,
-		.throttle_ms = RS_MODELS_THROTTLE_MS,
-		.input_tpm_per_ptu = 37000.0,		    /* seed 003; PTU-2604 */
-		.output_ratio = 3.0,			    /* seed 003; PTU-2604 says 4 */
-		.ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL, /* seed 003 */
-		.ptu_inc_global = RS_MODELS_PTU_INC_GLOBAL,
-		.ptu_min_regional = 25, /* seed 003 */
-		.ptu_inc_regional = 25,
-		.ptu_tokens_per_s = 33.0, /* seed 003 latency target */
-		.ptu_sigma = RS_MODELS_PTU_SIGMA,
-		.price_input_per_1m = 0.15, /* PRICE: global */
-		.price_output_per_1m = 0.60,
-		.price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
-		.source = "seed 003; QL-2411; MOD-2506; PTU-2604; prices " RS_MODELS_PRICE_SNAPSHOT,
-	},
-	{
-		.name = "gpt-4.1",
-		/* No regional standard default is published: the global standard
-		 * default (QL-2507, TIER1-2602: 1M TPM, 1K RPM). */
-		.quota_tpm_default = 1000000,
-		.rpm_per_1k_tpm = 1.0,	     /* 1M TPM -> 1K RPM */
-		.max_tokens_default = 32768, /* MOD-2506 max output */
-		.rtt_ms = RS_MODELS_RTT_MS,
-		.ttft_base_ms = 400.0,	       /* assumption */
-		.ttft_per_1k_prompt_ms = 50.0, /* assumption */
-		.tokens_per_s = 80.0,	       /* assumption: = PTU target */
-		.sigma = RS_MODELS_SIGMA_STANDARD,
-		.load_sigma = RS_MODELS_LOAD_SIGMA,
-		.throttle_ms = RS_MODELS_THROTTLE_MS,
-		.input_tpm_per_ptu = 3000.0, /* PTU-2508; PTU-2604 */
-		.output_ratio = 4.0,	     /* PTU-2508; PTU-2604 */
-		.ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL,
-		.ptu_inc_global = RS_MODELS_PTU_INC_GLOBAL,
-		.ptu_min_regional = 50, /* PTU-2508; PTU-2604 */
-		.ptu_inc_regional = 50,
-		.ptu_tokens_per_s = 80.0, /* PTU-2604: 99% > 80 TPS */
-		.ptu_sigma = RS_MODELS_PTU_SIGMA,
-		.price_input_per_1m = 2.00, /* PRICE: global */
-		.price_output_per_1m = 8.00,
-		.price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
-		.source = "QL-2507; TIER1-2602; MOD-2506; PTU-2508; PTU-2604; "
-			  "prices " RS_MODELS_PRICE_SNAPSHOT,
-	},
-	{
-		.name = "gpt-4.1-mini",
-		.quota_tpm_default = 6000000, /* TIER1-2602 regional Standard */
-		.rpm_per_1k_tpm = 1.0,	      /* TIER1-2602: 6M TPM -> 6K RPM */
-		.max_tokens_default = 32768,  /* MOD-2506 max output */
-		.rtt_ms = RS_MODELS_RTT_MS,
-		.ttft_base_ms = 300.0,	       /* assumption */
-		.ttft_per_1k_prompt_ms = 25.0, /* assumption */
-		.tokens_per_s = 90.0,	       /* assumption: = PTU target */
-		.sigma = RS_MODELS_SIGMA_STANDARD,
-		.load_sigma = RS_MODELS_LOAD_SIGMA,
-		.throttle_ms = RS_MODELS_THROTTLE_MS,
-		.input_tpm_per_ptu = 14900.0, /* PTU-2508; PTU-2604 */
-		.output_ratio = 4.0,	      /* PTU-2604 */
-		.ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL,
-		.ptu_inc_global = RS_MODELS_PTU_INC_GLOBAL,
-		.ptu_min_regional = 25, /* PTU-2508; PTU-2604 */
-		.ptu_inc_regional = 25,
-		.ptu_tokens_per_s = 90.0, /* PTU-2604: 99% > 90 TPS */
-		.ptu_sigma = RS_MODELS_PTU_SIGMA,
-		.price_input_per_1m = 0.40, /* PRICE: global */
-		.price_output_per_1m = 1.60,
-		.price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
-		.source = "TIER1-2602; MOD-2506; PTU-2508; PTU-2604; "
-			  "prices " RS_MODELS_PRICE_SNAPSHOT,
-	},
-	{
-		.name = "o3-mini",
-		/* No regional standard: the global standard default (QL-2507,
-		 * TIER1-2602: 5M TPM, 500 RPM). */
-		.quota_tpm_default = 5000000,
-		.rpm_per_1k_tpm = 0.1,	      /* QL-2507: 1 RPM per 10,000 TPM */
-		.max_tokens_default = 100000, /* MOD-2506 max output */
-		.rtt_ms = RS_MODELS_RTT_MS,
-		/* Assumption: reasoning tokens are counted as output tokens, so
-		 * their time falls in generation; the base covers the rest. */
-		.ttft_base_ms = 800.0,
-		.ttft_per_1k_prompt_ms = 50.0, /* assumption */
-		.tokens_per_s = 66.0,	       /* assumption: = PTU target */
-		.sigma = RS_MODELS_SIGMA_STANDARD,
-		.load_sigma = RS_MODELS_LOAD_SIGMA,
-		.throttle_ms = RS_MODELS_THROTTLE_MS,
-		.input_tpm_per_ptu = 2500.0, /* PTU-2508; PTU-2604 */
-		.output_ratio = 4.0,	     /* PTU-2604 price ratio */
-		.ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL,
-		.ptu_inc_global = RS_MODELS_PTU_INC_GLOBAL,
-		.ptu_min_regional = 25, /* PTU-2508; PTU-2604 */
-		.ptu_inc_regional = 25,
-		.ptu_tokens_per_s = 66.0, /* PTU-2604 (PTU-2508 said 90) */
-		.ptu_sigma = RS_MODELS_PTU_SIGMA,
-		.price_input_per_1m = 1.10, /* PRICE: global */
-		.price_output_per_1m = 4.40,
-		.price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
-		.source = "QL-2507; TIER1-2602; MOD-2506; PTU-2508; PTU-2604; "
-			  "prices " RS_MODELS_PRICE_SNAPSHOT,
-	},
-	{
-		.name = "gpt-5",
-		/* No regional standard: the global standard tier 1 default
-		 * (TIER1-2602: 1M TPM, 10K RPM). */
-		.quota_tpm_default = 1000000,
-		.rpm_per_1k_tpm = 10.0,	      /* TIER1-2602: 1M -> 10K RPM */
-		.max_tokens_default = 128000, /* max output (gpt-5 2025-08-07) */
-		.rtt_ms = RS_MODELS_RTT_MS,
-		.ttft_base_ms = 800.0,	       /* assumption, as o3-mini */
-		.ttft_per_1k_prompt_ms = 50.0, /* assumption */
-		.tokens_per_s = 50.0,	       /* assumption: = PTU target */
-		.sigma = RS_MODELS_SIGMA_STANDARD,
-		.load_sigma = RS_MODELS_LOAD_SIGMA,
-		.throttle_ms = RS_MODELS_THROTTLE_MS,
-		.input_tpm_per_ptu = 4750.0, /* PTU-2508; PTU-2604 */
-		.output_ratio = 8.0,	     /* PTU-2508; PTU-2604 */
-		.ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL,
-		.ptu_inc_global = RS_MODELS_PTU_INC_GLOBAL,
-		.ptu_min_regional = 50, /* PTU-2508; PTU-2604 */
-		.ptu_inc_regional = 50,
-		.ptu_tokens_per_s = 50.0, /* PTU-2604: 99% > 50 TPS */
-		.ptu_sigma = RS_MODELS_PTU_SIGMA,
-		.price_input_per_1m = 1.25, /* PRICE: global */
-		.price_output_per_1m = 10.00,
-		.price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
-		.source = "TIER1-2602; PTU-2508; PTU-2604; prices " RS_MODELS_PRICE_SNAPSHOT,
-	},
+    {
+        .name = "gpt-35-turbo",
+        .quota_tpm_default = 240000,                 /* seed 000; QM-2410 eastus */
+        .rpm_per_1k_tpm = RS_MODELS_RPM_PER_1K_CHAT, /* 240K -> 1,440 RPM */
+        .max_tokens_default = 4096,                  /* MOD-2506: 0125/1106 output */
+        .rtt_ms = RS_MODELS_RTT_MS,
+        .ttft_base_ms = 300.0,         /* assumption */
+        .ttft_per_1k_prompt_ms = 30.0, /* assumption */
+        .tokens_per_s = 50.0,          /* assumption */
+        .sigma = RS_MODELS_SIGMA_STANDARD,
+        .load_sigma = RS_MODELS_LOAD_SIGMA,
+        .throttle_ms = RS_MODELS_THROTTLE_MS,
+        /* Not offered as provisioned here: no hourly per-PTU figures. */
+        .input_tpm_per_ptu = 0.0,
+        .output_ratio = 3.0, /* assumption: price ratio */
+        .ptu_min_global = 0,
+        .ptu_inc_global = 0,
+        .ptu_min_regional = 0,
+        .ptu_inc_regional = 0,
+        .ptu_tokens_per_s = 50.0, /* assumption: = tokens_per_s */
+        .ptu_sigma = RS_MODELS_PTU_SIGMA,
+        .price_input_per_1m = 0.50, /* PRICE: 0125 */
+        .price_output_per_1m = 1.50,
+        .price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+        .source = "seed 000; QM-2410; MOD-2506; prices " RS_MODELS_PRICE_SNAPSHOT,
+    },
+    {
+        .name = "gpt-4",
+        .quota_tpm_default = 20000,                  /* seed 000; QM-2410 francecentral */
+        .rpm_per_1k_tpm = RS_MODELS_RPM_PER_1K_CHAT, /* 20K -> 120 RPM */
+        .max_tokens_default = 8192,                  /* MOD: 0613 max request */
+        .rtt_ms = RS_MODELS_RTT_MS,
+        .ttft_base_ms = 600.0,          /* assumption */
+        .ttft_per_1k_prompt_ms = 100.0, /* assumption */
+        .tokens_per_s = 20.0,           /* assumption */
+        .sigma = RS_MODELS_SIGMA_STANDARD,
+        .load_sigma = RS_MODELS_LOAD_SIGMA,
+        .throttle_ms = RS_MODELS_THROTTLE_MS,
+        .input_tpm_per_ptu = 0.0, /* not offered as provisioned */
+        .output_ratio = 2.0,      /* assumption: price ratio */
+        .ptu_min_global = 0,
+        .ptu_inc_global = 0,
+        .ptu_min_regional = 0,
+        .ptu_inc_regional = 0,
+        .ptu_tokens_per_s = 20.0, /* assumption: = tokens_per_s */
+        .ptu_sigma = RS_MODELS_PTU_SIGMA,
+        .price_input_per_1m = 30.0, /* PRICE: 8K context */
+        .price_output_per_1m = 60.0,
+        .price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+        .source = "seed 000; QM-2410; MOD (0613); prices " RS_MODELS_PRICE_SNAPSHOT,
+    },
+    {
+        .name = "gpt-4-32k",
+        .quota_tpm_default = 60000,                  /* seed 000; QM-2410 francecentral */
+        .rpm_per_1k_tpm = RS_MODELS_RPM_PER_1K_CHAT, /* 60K -> 360 RPM */
+        .max_tokens_default = 32768,                 /* MOD: 0613 max request */
+        .rtt_ms = RS_MODELS_RTT_MS,
+        .ttft_base_ms = 600.0,          /* assumption */
+        .ttft_per_1k_prompt_ms = 100.0, /* assumption */
+        .tokens_per_s = 20.0,           /* assumption */
+        .sigma = RS_MODELS_SIGMA_STANDARD,
+        .load_sigma = RS_MODELS_LOAD_SIGMA,
+        .throttle_ms = RS_MODELS_THROTTLE_MS,
+        .input_tpm_per_ptu = 0.0, /* not offered as provisioned */
+        .output_ratio = 2.0,      /* assumption: price ratio */
+        .ptu_min_global = 0,
+        .ptu_inc_global = 0,
+        .ptu_min_regional = 0,
+        .ptu_inc_regional = 0,
+        .ptu_tokens_per_s = 20.0, /* assumption: = tokens_per_s */
+        .ptu_sigma = RS_MODELS_PTU_SIGMA,
+        .price_input_per_1m = 60.0, /* PRICE */
+        .price_output_per_1m = 120.0,
+        .price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+        .source = "seed 000; QM-2410; MOD (0613); prices " RS_MODELS_PRICE_SNAPSHOT,
+    },
+    {
+        .name = "gpt-4o",
+        .quota_tpm_default = 150000,                 /* QL-2411 regional standard default */
+        .rpm_per_1k_tpm = RS_MODELS_RPM_PER_1K_CHAT, /* QL-2411: 150K -> 900 RPM */
+        .max_tokens_default = 4096,                  /* QL-2411: "defaults to 4096" */
+        .rtt_ms = RS_MODELS_RTT_MS,
+        .ttft_base_ms = 400.0,         /* assumption */
+        .ttft_per_1k_prompt_ms = 50.0, /* assumption */
+        .tokens_per_s = 25.0,          /* assumption: = PTU target */
+        .sigma = RS_MODELS_SIGMA_STANDARD,
+        .load_sigma = RS_MODELS_LOAD_SIGMA,
+        .throttle_ms = RS_MODELS_THROTTLE_MS,
+        .input_tpm_per_ptu = 2500.0, /* seed 003; PTU-2604 */
+        /* seed 003 and the 2024-25 docs: 3; PTU-2604 lists 4.  Override
+         * with the scenario's "output_ratio". */
+        .output_ratio = 3.0,
+        .ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL, /* seed 003 */
+        .ptu_inc_global = RS_MODELS_PTU_INC_GLOBAL,
+        .ptu_min_regional = 50, /* seed 003 */
+        .ptu_inc_regional = 50,
+        .ptu_tokens_per_s = 25.0, /* seed 003 latency target */
+        .ptu_sigma = RS_MODELS_PTU_SIGMA,
+        .price_input_per_1m = 2.50, /* PRICE: global, 2024-08-06 */
+        .price_output_per_1m = 10.00,
+        .price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+        .source = "seed 003; QL-2411; PTU-2604; prices " RS_MODELS_PRICE_SNAPSHOT,
+    },
+    {
+        .name = "gpt-4o-mini",
+        .quota_tpm_default = 450000,                 /* QL-2411 regional standard default */
+        .rpm_per_1k_tpm = RS_MODELS_RPM_PER_1K_CHAT, /* QL-2411: 450K -> 2.7K RPM */
+        .max_tokens_default = 16384,                 /* MOD-2506 max output */
+        .rtt_ms = RS_MODELS_RTT_MS,
+        .ttft_base_ms = 300.0,         /* assumption */
+        .ttft_per_1k_prompt_ms = 25.0, /* assumption */
+        .tokens_per_s = 33.0,          /* assumption: = PTU target */
+        .sigma = RS_MODELS_SIGMA_STANDARD,
+        .load_sigma = RS_MODELS_LOAD_SIGMA,
+        .throttle_ms = RS_MODELS_THROTTLE_MS,
+        .input_tpm_per_ptu = 37000.0,               /* seed 003; PTU-2604 */
+        .output_ratio = 3.0,                        /* seed 003; PTU-2604 says 4 */
+        .ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL, /* seed 003 */
+        .ptu_inc_global = RS_MODELS_PTU_INC_GLOBAL,
+        .ptu_min_regional = 25, /* seed 003 */
+        .ptu_inc_regional = 25,
+        .ptu_tokens_per_s = 33.0, /* seed 003 latency target */
+        .ptu_sigma = RS_MODELS_PTU_SIGMA,
+        .price_input_per_1m = 0.15, /* PRICE: global */
+        .price_output_per_1m = 0.60,
+        .price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+        .source = "seed 003; QL-2411; MOD-2506; PTU-2604; prices " RS_MODELS_PRICE_SNAPSHOT,
+    },
+    {
+        .name = "gpt-4.1",
+        /* No regional standard default is published: the global standard
+         * default (QL-2507, TIER1-2602: 1M TPM, 1K RPM). */
+        .quota_tpm_default = 1000000,
+        .rpm_per_1k_tpm = 1.0,       /* 1M TPM -> 1K RPM */
+        .max_tokens_default = 32768, /* MOD-2506 max output */
+        .rtt_ms = RS_MODELS_RTT_MS,
+        .ttft_base_ms = 400.0,         /* assumption */
+        .ttft_per_1k_prompt_ms = 50.0, /* assumption */
+        .tokens_per_s = 80.0,          /* assumption: = PTU target */
+        .sigma = RS_MODELS_SIGMA_STANDARD,
+        .load_sigma = RS_MODELS_LOAD_SIGMA,
+        .throttle_ms = RS_MODELS_THROTTLE_MS,
+        .input_tpm_per_ptu = 3000.0, /* PTU-2508; PTU-2604 */
+        .output_ratio = 4.0,         /* PTU-2508; PTU-2604 */
+        .ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL,
+        .ptu_inc_global = RS_MODELS_PTU_INC_GLOBAL,
+        .ptu_min_regional = 50, /* PTU-2508; PTU-2604 */
+        .ptu_inc_regional = 50,
+        .ptu_tokens_per_s = 80.0, /* PTU-2604: 99% > 80 TPS */
+        .ptu_sigma = RS_MODELS_PTU_SIGMA,
+        .price_input_per_1m = 2.00, /* PRICE: global */
+        .price_output_per_1m = 8.00,
+        .price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+        .source = "QL-2507; TIER1-2602; MOD-2506; PTU-2508; PTU-2604; "
+                  "prices " RS_MODELS_PRICE_SNAPSHOT,
+    },
+    {
+        .name = "gpt-4.1-mini",
+        .quota_tpm_default = 6000000, /* TIER1-2602 regional Standard */
+        .rpm_per_1k_tpm = 1.0,        /* TIER1-2602: 6M TPM -> 6K RPM */
+        .max_tokens_default = 32768,  /* MOD-2506 max output */
+        .rtt_ms = RS_MODELS_RTT_MS,
+        .ttft_base_ms = 300.0,         /* assumption */
+        .ttft_per_1k_prompt_ms = 25.0, /* assumption */
+        .tokens_per_s = 90.0,          /* assumption: = PTU target */
+        .sigma = RS_MODELS_SIGMA_STANDARD,
+        .load_sigma = RS_MODELS_LOAD_SIGMA,
+        .throttle_ms = RS_MODELS_THROTTLE_MS,
+        .input_tpm_per_ptu = 14900.0, /* PTU-2508; PTU-2604 */
+        .output_ratio = 4.0,          /* PTU-2604 */
+        .ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL,
+        .ptu_inc_global = RS_MODELS_PTU_INC_GLOBAL,
+        .ptu_min_regional = 25, /* PTU-2508; PTU-2604 */
+        .ptu_inc_regional = 25,
+        .ptu_tokens_per_s = 90.0, /* PTU-2604: 99% > 90 TPS */
+        .ptu_sigma = RS_MODELS_PTU_SIGMA,
+        .price_input_per_1m = 0.40, /* PRICE: global */
+        .price_output_per_1m = 1.60,
+        .price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+        .source = "TIER1-2602; MOD-2506; PTU-2508; PTU-2604; "
+                  "prices " RS_MODELS_PRICE_SNAPSHOT,
+    },
+    {
+        .name = "o3-mini",
+        /* No regional standard: the global standard default (QL-2507,
+         * TIER1-2602: 5M TPM, 500 RPM). */
+        .quota_tpm_default = 5000000,
+        .rpm_per_1k_tpm = 0.1,        /* QL-2507: 1 RPM per 10,000 TPM */
+        .max_tokens_default = 100000, /* MOD-2506 max output */
+        .rtt_ms = RS_MODELS_RTT_MS,
+        /* Assumption: reasoning tokens are counted as output tokens, so
+         * their time falls in generation; the base covers the rest. */
+        .ttft_base_ms = 800.0,
+        .ttft_per_1k_prompt_ms = 50.0, /* assumption */
+        .tokens_per_s = 66.0,          /* assumption: = PTU target */
+        .sigma = RS_MODELS_SIGMA_STANDARD,
+        .load_sigma = RS_MODELS_LOAD_SIGMA,
+        .throttle_ms = RS_MODELS_THROTTLE_MS,
+        .input_tpm_per_ptu = 2500.0, /* PTU-2508; PTU-2604 */
+        .output_ratio = 4.0,         /* PTU-2604 price ratio */
+        .ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL,
+        .ptu_inc_global = RS_MODELS_PTU_INC_GLOBAL,
+        .ptu_min_regional = 25, /* PTU-2508; PTU-2604 */
+        .ptu_inc_regional = 25,
+        .ptu_tokens_per_s = 66.0, /* PTU-2604 (PTU-2508 said 90) */
+        .ptu_sigma = RS_MODELS_PTU_SIGMA,
+        .price_input_per_1m = 1.10, /* PRICE: global */
+        .price_output_per_1m = 4.40,
+        .price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+        .source = "QL-2507; TIER1-2602; MOD-2506; PTU-2508; PTU-2604; "
+                  "prices " RS_MODELS_PRICE_SNAPSHOT,
+    },
+    {
+        .name = "gpt-5",
+        /* No regional standard: the global standard tier 1 default
+         * (TIER1-2602: 1M TPM, 10K RPM). */
+        .quota_tpm_default = 1000000,
+        .rpm_per_1k_tpm = 10.0,       /* TIER1-2602: 1M -> 10K RPM */
+        .max_tokens_default = 128000, /* max output (gpt-5 2025-08-07) */
+        .rtt_ms = RS_MODELS_RTT_MS,
+        .ttft_base_ms = 800.0,         /* assumption, as o3-mini */
+        .ttft_per_1k_prompt_ms = 50.0, /* assumption */
+        .tokens_per_s = 50.0,          /* assumption: = PTU target */
+        .sigma = RS_MODELS_SIGMA_STANDARD,
+        .load_sigma = RS_MODELS_LOAD_SIGMA,
+        .throttle_ms = RS_MODELS_THROTTLE_MS,
+        .input_tpm_per_ptu = 4750.0, /* PTU-2508; PTU-2604 */
+        .output_ratio = 8.0,         /* PTU-2508; PTU-2604 */
+        .ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL,
+        .ptu_inc_global = RS_MODELS_PTU_INC_GLOBAL,
+        .ptu_min_regional = 50, /* PTU-2508; PTU-2604 */
+        .ptu_inc_regional = 50,
+        .ptu_tokens_per_s = 50.0, /* PTU-2604: 99% > 50 TPS */
+        .ptu_sigma = RS_MODELS_PTU_SIGMA,
+        .price_input_per_1m = 1.25, /* PRICE: global */
+        .price_output_per_1m = 10.00,
+        .price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+        .source = "TIER1-2602; PTU-2508; PTU-2604; prices " RS_MODELS_PRICE_SNAPSHOT,
+    },
 };
 
 /*

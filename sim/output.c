@@ -18,17 +18,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PATH_MAX_LEN 4096
-#define MS_DECIMALS 1e3    /* latencies in summary.json: to the microsecond */
-#define RATE_DECIMALS 1e6  /* rates and throughputs: 6 decimals */
+#define PATH_MAX_LEN  4096
+#define MS_DECIMALS   1e3 /* latencies in summary.json: to the microsecond */
+#define RATE_DECIMALS 1e6 /* rates and throughputs: 6 decimals */
 
-enum { F_TIMESERIES, F_REQUESTS, F_SUMMARY, F_ENGINE, F_COUNT };
-static const char *const file_names[F_COUNT] = {"timeseries.csv", "requests.csv",
-						"summary.json", "engine.json"};
+/* Streamed files, then latency_cdf.csv (all four renamed into place
+ * together at the end), then the JSON files written whole. */
+enum { F_TIMESERIES, F_MINUTES, F_REQUESTS, F_CDF, F_SUMMARY, F_ENGINE, F_COUNT };
+static const char *const file_names[F_COUNT] = {"timeseries.csv", "utilisation.csv",
+                                                "requests.csv",   "latency_cdf.csv",
+                                                "summary.json",   "engine.json"};
 
 struct rs_output {
 	char dir[PATH_MAX_LEN];
-	FILE *ts, *req;
+	FILE *ts, *min, *req;
 	bool log_requests;
 	bool committed;
 	rs_status write_status;
@@ -50,11 +53,12 @@ static rs_status mkdir_p(const char *dir, rs_error *err)
 		*p = '\0';
 		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
 			return rs_fail(err, RS_ERR_IO, "%s: cannot create folder: %s", buf,
-				       strerror(errno));
+			               strerror(errno));
 		*p = '/';
 	}
 	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-		return rs_fail(err, RS_ERR_IO, "%s: cannot create folder: %s", buf, strerror(errno));
+		return rs_fail(err, RS_ERR_IO, "%s: cannot create folder: %s", buf,
+		               strerror(errno));
 	struct stat st;
 	if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
 		return rs_fail(err, RS_ERR_IO, "%s: not a folder", buf);
@@ -72,14 +76,18 @@ static FILE *open_tmp(rs_output *o, int f, rs_error *err)
 }
 
 static const char ts_header[] =
-	"t_s,scope,name,offered,attempts,ok,throttled,errors,failed,retries,spilled,"
-	"prompt_tokens,output_tokens,tokens_per_min,requests_per_min,rate_429,"
-	"latency_p50_ms,latency_p95_ms,latency_p99_ms,ttft_p50_ms,ttft_p95_ms,ttft_p99_ms,"
-	"tpm_limit,rpm_limit,tpm_occupancy,rpm_occupancy,utilisation\n";
+    "t_s,scope,name,offered,attempts,ok,throttled,errors,failed,retries,spilled,"
+    "prompt_tokens,output_tokens,tokens_per_min,requests_per_min,rate_429,"
+    "latency_p50_ms,latency_p95_ms,latency_p99_ms,ttft_p50_ms,ttft_p95_ms,ttft_p99_ms,"
+    "tpm_limit,rpm_limit,tpm_occupancy,rpm_occupancy,utilisation,"
+    "peak_utilisation,level,charged_tokens,actual_tokens,corrections,clipped,"
+    "succeeded,succeeded_retried,succeeded_spilled\n";
+
+static const char min_header[] = "minute,t_s,deployment,utilization_v2,utilisation_end\n";
 
 static const char req_header[] = "time_s,request_id,attempt,client,deployment,status,"
-				 "duration_ms,prompt_tokens,completion_tokens,retry_after_ms,"
-				 "spilled\n";
+                                 "duration_ms,prompt_tokens,completion_tokens,retry_after_ms,"
+                                 "spilled\n";
 
 rs_status rs_output_open(const char *dir, bool log_requests, rs_output **out, rs_error *err)
 {
@@ -93,13 +101,16 @@ rs_status rs_output_open(const char *dir, bool log_requests, rs_output **out, rs
 	snprintf(o->dir, sizeof o->dir, "%s", dir);
 	o->log_requests = log_requests;
 	o->ts = open_tmp(o, F_TIMESERIES, err);
-	if (o->ts && log_requests)
+	if (o->ts)
+		o->min = open_tmp(o, F_MINUTES, err);
+	if (o->min && log_requests)
 		o->req = open_tmp(o, F_REQUESTS, err);
-	if (!o->ts || (log_requests && !o->req)) {
+	if (!o->ts || !o->min || (log_requests && !o->req)) {
 		rs_output_free(o);
 		return RS_ERR_IO;
 	}
 	fputs(ts_header, o->ts);
+	fputs(min_header, o->min);
 	if (o->req)
 		fputs(req_header, o->req);
 	*out = o;
@@ -121,11 +132,12 @@ static rs_status ts_row(void *ctx, const rs_ts_row *r)
 	const rs_counts *c = r->c;
 	double per_min = r->length_s > 0 ? 60.0 / r->length_s : 0;
 	FILE *f = o->ts;
-	fprintf(f, "%.6g,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-		   ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
-		r->t_s, rs_scope_kind_name(r->kind), r->name, c->offered, c->attempts, c->ok,
-		c->throttled, c->errors, c->failed, c->retries, c->spilled, c->prompt_tokens,
-		c->output_tokens);
+	fprintf(f,
+	        "%.6g,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+	        ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
+	        r->t_s, rs_scope_kind_name(r->kind), r->name, c->offered, c->attempts, c->ok,
+	        c->throttled, c->errors, c->failed, c->retries, c->spilled, c->prompt_tokens,
+	        c->output_tokens);
 	put_g(f, (double)(c->prompt_tokens + c->output_tokens) * per_min);
 	put_g(f, (double)c->served * per_min);
 	put_g(f, c->attempts ? (double)c->throttled / (double)c->attempts : 0.0);
@@ -140,17 +152,35 @@ static rs_status ts_row(void *ctx, const rs_ts_row *r)
 	put_g(f, r->meter.tpm_occupancy);
 	put_g(f, r->meter.rpm_occupancy);
 	put_g(f, r->meter.utilisation);
+	put_g(f, r->peak_utilisation);
+	put_g(f,
+	      r->kind == RS_SCOPE_DEPLOYMENT && !isnan(r->peak_utilisation) ? r->meter.level : NAN);
+	put_g(f, r->charged);
+	put_g(f, r->actual);
+	put_g(f, r->corrections);
+	put_g(f, r->clipped);
+	fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, c->succeeded, c->succeeded_retried,
+	        c->succeeded_spilled);
 	if (fputc('\n', f) == EOF)
 		return RS_ERR_IO;
 	return RS_OK;
 }
 
+static rs_status minute_row(void *ctx, const rs_minute_row *r)
+{
+	rs_output *o = ctx;
+	fprintf(o->min, "%" PRId64 ",%" PRId64 ",%s", r->minute, r->minute * 60, r->name);
+	put_g(o->min, r->utilization_v2);
+	put_g(o->min, r->utilisation_end);
+	return fputc('\n', o->min) == EOF ? RS_ERR_IO : RS_OK;
+}
+
 static rs_status req_row(void *ctx, const rs_attempt_record *a)
 {
 	rs_output *o = ctx;
-	if (fprintf(o->req, "%.6f,%" PRIu64 ",%d,%s,%s,%d,%.3f,%" PRId64 ",%" PRId64 ",", rs_time_to_s(a->time),
-		    a->request_id, a->attempt, a->client, a->deployment, a->status,
-		    a->duration_ms, a->prompt_tokens, a->completion_tokens) < 0)
+	if (fprintf(o->req, "%.6f,%" PRIu64 ",%d,%s,%s,%d,%.3f,%" PRId64 ",%" PRId64 ",",
+	            rs_time_to_s(a->time), a->request_id, a->attempt, a->client, a->deployment,
+	            a->status, a->duration_ms, a->prompt_tokens, a->completion_tokens) < 0)
 		return RS_ERR_IO;
 	if (a->retry_after_ms >= 0)
 		fprintf(o->req, "%" PRId64, a->retry_after_ms);
@@ -161,6 +191,7 @@ static rs_status req_row(void *ctx, const rs_attempt_record *a)
 void rs_output_hooks(rs_output *o, rs_world_hooks *hooks)
 {
 	hooks->row = ts_row;
+	hooks->minute_row = minute_row;
 	hooks->attempt = o->log_requests ? req_row : NULL;
 	hooks->ctx = o;
 }
@@ -187,13 +218,15 @@ static void add_u64(cJSON *obj, const char *key, uint64_t v)
 /* The figures every scope shares: requests, attempts, rate_429, latency,
  * ttft and throughput. */
 static void add_scope_figures(cJSON *obj, const rs_metrics *m, size_t i, double minutes,
-			      bool with_offered)
+                              bool with_offered)
 {
 	const rs_counts *c = rs_metrics_run_counts(m, i);
 	cJSON *req = cJSON_AddObjectToObject(obj, "requests");
 	if (with_offered)
 		add_u64(req, "offered", c->offered);
 	add_u64(req, "succeeded", c->succeeded);
+	add_u64(req, "succeeded_after_429", c->succeeded_retried);
+	add_u64(req, "succeeded_spilled", c->succeeded_spilled);
 	if (with_offered) {
 		add_u64(req, "failed", c->failed);
 		add_u64(req, "in_flight_end", c->offered - c->succeeded - c->failed);
@@ -206,7 +239,7 @@ static void add_scope_figures(cJSON *obj, const rs_metrics *m, size_t i, double 
 	add_u64(att, "retries", c->retries);
 	add_u64(att, "spilled", c->spilled);
 	add_num(obj, "rate_429", c->attempts ? (double)c->throttled / (double)c->attempts : 0.0,
-		RATE_DECIMALS);
+	        RATE_DECIMALS);
 	cJSON *lat = cJSON_AddObjectToObject(obj, "latency_ms");
 	add_num(lat, "p50", rs_metrics_latency_quantile(m, i, 0.50), MS_DECIMALS);
 	add_num(lat, "p95", rs_metrics_latency_quantile(m, i, 0.95), MS_DECIMALS);
@@ -218,12 +251,80 @@ static void add_scope_figures(cJSON *obj, const rs_metrics *m, size_t i, double 
 	add_num(tt, "p99", rs_metrics_ttft_quantile(m, i, 0.99), MS_DECIMALS);
 	cJSON *th = cJSON_AddObjectToObject(obj, "throughput");
 	add_num(th, "tokens_per_min",
-		minutes > 0 ? (double)(c->prompt_tokens + c->output_tokens) / minutes : 0,
-		RATE_DECIMALS);
+	        minutes > 0 ? (double)(c->prompt_tokens + c->output_tokens) / minutes : 0,
+	        RATE_DECIMALS);
 	add_num(th, "requests_per_min", minutes > 0 ? (double)c->served / minutes : 0,
-		RATE_DECIMALS);
+	        RATE_DECIMALS);
 	add_u64(th, "prompt_tokens", c->prompt_tokens);
 	add_u64(th, "output_tokens", c->output_tokens);
+}
+
+/* PTU needed for a normalised load: up to the model's minimum, then in
+ * its increments, for the deployment's kind (the documented sizing). */
+static double ptu_for(double normalised_tpm, const rs_model *md, rs_kind kind)
+{
+	bool regional = kind == RS_KIND_PROVISIONED;
+	double min = regional ? md->ptu_min_regional : md->ptu_min_global;
+	double inc = regional ? md->ptu_inc_regional : md->ptu_inc_global;
+	double raw = ceil(normalised_tpm / md->input_tpm_per_ptu);
+	if (raw <= min)
+		return min;
+	return inc > 0 ? min + ceil((raw - min) / inc) * inc : raw;
+}
+
+/* The provisioned figures of deployment d (MODEL.md section 5; issue 3):
+ * utilisation, Utilization V2, what the meter was charged, and the sizing
+ * formula's answer for the load the deployment's clients sent it:
+ *   normalised TPM = input TPM x (1 - cache rate) + output_ratio x output TPM
+ *   PTU needed     = normalised TPM / input_tpm_per_ptu, up to the increment. */
+static void add_ptu_figures(cJSON *o, const rs_config *cfg, const rs_metrics *m, size_t d,
+                            double minutes)
+{
+	const rs_deployment_cfg *dc = &cfg->deployments[d];
+	const rs_model *md = &cfg->models[dc->model];
+	const rs_counts *c = rs_metrics_run_counts(m, 1 + d);
+	rs_ptu_run pr;
+	rs_metrics_ptu_run(m, d, &pr);
+	cJSON *p = cJSON_AddObjectToObject(o, "provisioned");
+	cJSON_AddNumberToObject(p, "ptu", (double)dc->ptu);
+	add_num(p, "capacity_tokens_per_min", (double)dc->ptu * md->input_tpm_per_ptu,
+	        RATE_DECIMALS);
+	cJSON *u = cJSON_AddObjectToObject(p, "utilisation");
+	add_num(u, "mean", pr.utilisation_mean, RATE_DECIMALS);
+	add_num(u, "max", pr.utilisation_peak, RATE_DECIMALS);
+	add_num(u, "max_overshoot",
+	        isnan(pr.utilisation_peak) ? NAN : fmax(0.0, pr.utilisation_peak - 1.0),
+	        RATE_DECIMALS);
+	cJSON *v2 = cJSON_AddObjectToObject(p, "utilization_v2");
+	add_num(v2, "mean", pr.v2_mean, RATE_DECIMALS);
+	add_num(v2, "max", pr.v2_max, RATE_DECIMALS);
+	add_u64(p, "refused", c->throttled);
+	add_u64(p, "spilled", c->spilled_out);
+	cJSON *ch = cJSON_AddObjectToObject(p, "meter_tokens");
+	add_num(ch, "charged_at_admission", pr.charged, 1);
+	add_num(ch, "actual", pr.actual, 1);
+	add_num(ch, "corrections", pr.corrections, 1);
+	add_num(ch, "clipped", pr.clipped, 1);
+
+	double in_tpm = minutes > 0 ? (double)c->offered_prompt_tokens / minutes : 0;
+	double out_tpm = minutes > 0 ? (double)c->offered_output_tokens / minutes : 0;
+	double cache = c->offered_prompt_tokens
+	                   ? (double)c->offered_cached_tokens / (double)c->offered_prompt_tokens
+	                   : 0;
+	double norm = in_tpm * (1 - cache) + md->output_ratio * out_tpm;
+	cJSON *sz = cJSON_AddObjectToObject(p, "sizing");
+	add_num(sz, "input_tpm", in_tpm, RATE_DECIMALS);
+	add_num(sz, "cache_rate", cache, RATE_DECIMALS);
+	add_num(sz, "output_tpm", out_tpm, RATE_DECIMALS);
+	add_num(sz, "output_ratio", md->output_ratio, RATE_DECIMALS);
+	add_num(sz, "normalized_tpm", norm, RATE_DECIMALS);
+	add_num(sz, "ptu_needed", ptu_for(norm, md, dc->kind), 1);
+	add_num(sz, "peak_minute_normalized_tpm", pr.peak_minute_normalised_tpm, RATE_DECIMALS);
+	add_num(sz, "ptu_needed_peak_minute",
+	        isnan(pr.peak_minute_normalised_tpm)
+	            ? NAN
+	            : ptu_for(pr.peak_minute_normalised_tpm, md, dc->kind),
+	        1);
 }
 
 cJSON *rs_output_summary(const rs_config *cfg, const rs_metrics *m)
@@ -249,6 +350,8 @@ cJSON *rs_output_summary(const rs_config *cfg, const rs_metrics *m)
 		cJSON_AddStringToObject(o, "model", cfg->models[dc->model].name);
 		cJSON_AddStringToObject(o, "region", dc->region);
 		add_scope_figures(o, m, 1 + d, minutes, false);
+		if (rs_kind_is_provisioned(dc->kind))
+			add_ptu_figures(o, cfg, m, d, minutes);
 	}
 	cJSON *clients = cJSON_AddArrayToObject(root, "clients");
 	for (size_t c = 0; c < cfg->n_clients; c++) {
@@ -312,12 +415,44 @@ static rs_status close_stream(rs_output *o, FILE **fp, int f, rs_error *err)
 	return RS_OK;
 }
 
+typedef struct cdf_writer {
+	FILE *f;
+} cdf_writer;
+
+static void cdf_point(void *ctx, double ms, double fraction)
+{
+	cdf_writer *w = ctx;
+	fprintf(w->f, "%.6g,%.6g\n", ms, fraction);
+}
+
+/* latency_cdf.csv: the run's request latency distribution (after warm-up)
+ * as (upper edge of a histogram bin, share of requests at or below it). */
+static rs_status write_cdf(rs_output *o, const rs_metrics *m, rs_error *err)
+{
+	char tmp[PATH_MAX_LEN + 32];
+	path_of(o, F_CDF, true, tmp, sizeof tmp);
+	cdf_writer w = {.f = fopen(tmp, "w")};
+	if (!w.f)
+		return rs_fail(err, RS_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
+	fputs("latency_ms,fraction\n", w.f);
+	rs_metrics_latency_cdf(m, 0, cdf_point, &w);
+	bool bad = ferror(w.f) != 0;
+	bad = (fclose(w.f) != 0) || bad;
+	if (bad)
+		return rs_fail(err, RS_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
+	return RS_OK;
+}
+
 rs_status rs_output_commit(rs_output *o, const rs_config *cfg, const rs_metrics *m,
-			   const rs_engine_stats *es, rs_error *err)
+                           const rs_engine_stats *es, rs_error *err)
 {
 	rs_status st = close_stream(o, &o->ts, F_TIMESERIES, err);
 	if (st == RS_OK)
+		st = close_stream(o, &o->min, F_MINUTES, err);
+	if (st == RS_OK)
 		st = close_stream(o, &o->req, F_REQUESTS, err);
+	if (st == RS_OK)
+		st = write_cdf(o, m, err);
 	if (st != RS_OK)
 		return st;
 	cJSON *summary = rs_output_summary(cfg, m);
@@ -335,15 +470,14 @@ rs_status rs_output_commit(rs_output *o, const rs_config *cfg, const rs_metrics 
 	add_u64(eng, "requests", es->requests);
 	add_num(eng, "wall_s", es->wall_s, RATE_DECIMALS);
 	add_num(eng, "events_per_s", es->wall_s > 0 ? (double)es->events / es->wall_s : 0, 1);
-	add_num(eng, "requests_per_s", es->wall_s > 0 ? (double)es->requests / es->wall_s : 0,
-		1);
+	add_num(eng, "requests_per_s", es->wall_s > 0 ? (double)es->requests / es->wall_s : 0, 1);
 	cJSON_AddNumberToObject(eng, "peak_rss_kb", (double)es->peak_rss_kb);
 	st = write_json(o->dir, file_names[F_ENGINE], eng, err);
 	cJSON_Delete(eng);
 	if (st != RS_OK)
 		return st;
 
-	for (int f = F_TIMESERIES; f <= F_REQUESTS; f++) {
+	for (int f = F_TIMESERIES; f <= F_CDF; f++) {
 		if (f == F_REQUESTS && !o->log_requests)
 			continue;
 		char from[PATH_MAX_LEN + 32], to[PATH_MAX_LEN + 32];
@@ -351,7 +485,7 @@ rs_status rs_output_commit(rs_output *o, const rs_config *cfg, const rs_metrics 
 		path_of(o, f, false, to, sizeof to);
 		if (rename(from, to) != 0)
 			return rs_fail(err, RS_ERR_IO, "%s: cannot rename: %s", to,
-				       strerror(errno));
+			               strerror(errno));
 	}
 	o->committed = true;
 	return RS_OK;
@@ -365,8 +499,10 @@ void rs_output_free(rs_output *o)
 		fclose(o->ts);
 	if (o->req)
 		fclose(o->req);
+	if (o->min)
+		fclose(o->min);
 	if (!o->committed) {
-		for (int f = F_TIMESERIES; f <= F_REQUESTS; f++) {
+		for (int f = F_TIMESERIES; f < F_COUNT; f++) {
 			char path[PATH_MAX_LEN + 32];
 			path_of(o, f, true, path, sizeof path);
 			unlink(path);

@@ -112,14 +112,14 @@ static char *dup_range(const char *s, size_t n)
 static rs_status bad_path(rs_error *err, const char *a, const char *at, const char *what)
 {
 	return rs_fail(err, RS_ERR_USAGE, "--set %s: malformed path at column %zu: expected %s", a,
-		       (size_t)(at - a) + 1, what);
+	               (size_t)(at - a) + 1, what);
 }
 
 /* Parse `[...]` at *s (pointing at '['): an index or a quoted key. */
 static rs_status parse_bracket(const char *a, const char **s, ov_path *p, rs_error *err)
 {
 	const char *c = *s + 1;
-	ov_seg seg = { 0 };
+	ov_seg seg = {0};
 	if (isdigit((unsigned char)*c)) {
 		size_t v = 0;
 		bool huge = false;
@@ -183,12 +183,12 @@ static rs_status parse_assignment(const char *a, ov_path *p, rs_error *err)
 			size_t n = strcspn(s, ".[=");
 			if (n == 0) {
 				if (p->n == 0 && *s == '=')
-					return rs_fail(err, RS_ERR_USAGE,
-						       "--set %s: expected PATH=VALUE (the path is empty)",
-						       a);
+					return rs_fail(
+					    err, RS_ERR_USAGE,
+					    "--set %s: expected PATH=VALUE (the path is empty)", a);
 				return bad_path(err, a, s, "a key");
 			}
-			ov_seg seg = { .key = dup_range(s, n) };
+			ov_seg seg = {.key = dup_range(s, n)};
 			if (!seg.key || push_seg(p, seg) != RS_OK)
 				return rs_fail(err, RS_ERR_NOMEM, "out of memory");
 			s += n;
@@ -223,7 +223,7 @@ static const char *shown(const char *path)
 
 rs_status rs_overrides_apply(cJSON *root, const char *assignment, rs_error *err)
 {
-	ov_path p = { 0 };
+	ov_path p = {0};
 	rs_status st = parse_assignment(assignment, &p, err);
 	if (st != RS_OK) {
 		path_fini(&p);
@@ -243,8 +243,9 @@ rs_status rs_overrides_apply(cJSON *root, const char *assignment, rs_error *err)
 		cJSON *child;
 		if (seg->is_index) {
 			if (!cJSON_IsArray(node)) {
-				st = rs_fail(err, RS_ERR_USAGE, "--set %s: %s: not an array, so [%zu] does not apply",
-					     assignment, shown(at), seg->index);
+				st = rs_fail(err, RS_ERR_USAGE,
+				             "--set %s: %s: not an array, so [%zu] does not apply",
+				             assignment, shown(at), seg->index);
 				goto out;
 			}
 			int size = cJSON_GetArraySize(node);
@@ -253,8 +254,8 @@ rs_status rs_overrides_apply(cJSON *root, const char *assignment, rs_error *err)
 			rs_overrides_path_index(at, sizeof at, seg->index);
 			if (seg->index >= (size_t)size) {
 				st = rs_fail(err, RS_ERR_USAGE,
-					     "--set %s: %s: no such element (%s has %d element%s)",
-					     assignment, at, parent, size, size == 1 ? "" : "s");
+				             "--set %s: %s: no such element (%s has %d element%s)",
+				             assignment, at, parent, size, size == 1 ? "" : "s");
 				goto out;
 			}
 			child = cJSON_GetArrayItem(node, (int)seg->index);
@@ -265,8 +266,8 @@ rs_status rs_overrides_apply(cJSON *root, const char *assignment, rs_error *err)
 		} else {
 			if (!cJSON_IsObject(node)) {
 				st = rs_fail(err, RS_ERR_USAGE,
-					     "--set %s: %s: not an object, so a key does not apply",
-					     assignment, shown(at));
+				             "--set %s: %s: not an object, so a key does not apply",
+				             assignment, shown(at));
 				goto out;
 			}
 			rs_overrides_path_key(at, sizeof at, seg->key);
@@ -287,8 +288,8 @@ rs_status rs_overrides_apply(cJSON *root, const char *assignment, rs_error *err)
 				}
 				value = NULL;
 			} else if (!child) {
-				st = rs_fail(err, RS_ERR_USAGE, "--set %s: %s: no such key", assignment,
-					     at);
+				st = rs_fail(err, RS_ERR_USAGE, "--set %s: %s: no such key",
+				             assignment, at);
 				goto out;
 			}
 		}

@@ -5,8 +5,8 @@
  */
 #include "ratesim/retry.h"
 
-bool rs_retry_next(const rs_retry_cfg *cfg, gsl_rng *rng, int attempts_made,
-		   int64_t retry_after_ms, rs_time *delay)
+bool rs_retry_next(const rs_retry_cfg *cfg, gsl_rng *rng, int attempts_made, int64_t retry_after_ms,
+                   rs_time *delay)
 {
 	(void)rng;
 	switch (cfg->policy) {

@@ -7,7 +7,7 @@
 #include "ratesim/rng.h"
 
 #define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
-#define FNV_PRIME UINT64_C(0x100000001b3)
+#define FNV_PRIME  UINT64_C(0x100000001b3)
 
 static uint64_t fnv1a(uint64_t h, const char *s)
 {

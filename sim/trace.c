@@ -35,15 +35,15 @@
 #define SECONDS_MAX_DIGITS 12
 /* The largest integer a JSON number (an IEEE double) holds exactly. */
 #define JSON_MAX_EXACT_INT 9007199254740992.0
-#define SECONDS_PER_DAY INT64_C(86400)
-#define SECONDS_PER_HOUR 3600
+#define SECONDS_PER_DAY    INT64_C(86400)
+#define SECONDS_PER_HOUR   3600
 #define SECONDS_PER_MINUTE 60
 #define DAYS_PER_400_YEARS 146097
 /* Days from 0000-03-01 (the start of era 0 in days_from_civil) to 1970-01-01. */
 #define DAYS_0000_03_01_TO_EPOCH 719468
-#define UTF8_BOM "\xEF\xBB\xBF"
+#define UTF8_BOM                 "\xEF\xBB\xBF"
 
-#define AZURE_HEADER "TIMESTAMP,ContextTokens,GeneratedTokens"
+#define AZURE_HEADER  "TIMESTAMP,ContextTokens,GeneratedTokens"
 #define BURST1_HEADER "Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type"
 #define BURST3_HEADER                                                                              \
 	"Timestamp,Session ID,Elapsed time,Model,Request tokens,Response tokens,Total tokens,"     \
@@ -60,12 +60,12 @@ typedef struct csv_layout {
 } csv_layout;
 
 static const csv_layout csv_layouts[] = {
-	{AZURE_HEADER, RS_TRACE_AZURE, 3, 0, -1, 1, 2, -1, true, "ContextTokens", "GeneratedTokens",
-	 NULL},
-	{BURST1_HEADER, RS_TRACE_BURSTGPT, 6, 0, 1, 2, 3, 4, false, "Request tokens",
-	 "Response tokens", "Total tokens"},
-	{BURST3_HEADER, RS_TRACE_BURSTGPT, 8, 0, 3, 4, 5, 6, false, "Request tokens",
-	 "Response tokens", "Total tokens"},
+    {AZURE_HEADER, RS_TRACE_AZURE, 3, 0, -1, 1, 2, -1, true, "ContextTokens", "GeneratedTokens",
+     NULL},
+    {BURST1_HEADER, RS_TRACE_BURSTGPT, 6, 0, 1, 2, 3, 4, false, "Request tokens", "Response tokens",
+     "Total tokens"},
+    {BURST3_HEADER, RS_TRACE_BURSTGPT, 8, 0, 3, 4, 5, 6, false, "Request tokens", "Response tokens",
+     "Total tokens"},
 };
 #define N_CSV_LAYOUTS (sizeof csv_layouts / sizeof csv_layouts[0])
 
@@ -112,7 +112,7 @@ static int next_line(loader *ld)
 			return 0;
 		int e = errno ? errno : EIO;
 		rs_fail(ld->err, e == ENOMEM ? RS_ERR_NOMEM : RS_ERR_IO, "%s:%zu: cannot read: %s",
-			ld->path, ld->line + 1, strerror(e));
+		        ld->path, ld->line + 1, strerror(e));
 		return -1;
 	}
 	ld->line++;
@@ -125,7 +125,7 @@ static int next_line(loader *ld)
 	ld->len = n;
 	if (memchr(ld->buf, '\0', n)) {
 		rs_fail(ld->err, RS_ERR_SYNTAX, "%s:%zu: NUL byte in a text line", ld->path,
-			ld->line);
+		        ld->line);
 		return -1;
 	}
 	return 1;
@@ -162,7 +162,7 @@ static rs_status check_order(loader *ld, rs_time t)
 {
 	if (ld->have_prev && t < ld->prev)
 		return rs_fail(ld->err, RS_ERR_INVALID, "%s:%zu: timestamps go backwards", ld->path,
-			       ld->line);
+		               ld->line);
 	ld->have_prev = true;
 	ld->prev = t;
 	return RS_OK;
@@ -230,9 +230,9 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 {
 	y -= m <= 2;
 	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;				       /* [0, 399] */
+	int64_t yoe = y - era * 400;                                   /* [0, 399] */
 	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; /* [0, 365] */
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;	       /* [0, 146096] */
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;           /* [0, 146096] */
 	return era * DAYS_PER_400_YEARS + doe - DAYS_0000_03_01_TO_EPOCH;
 }
 
@@ -257,7 +257,7 @@ static bool parse_wall_clock(const char *s, rs_time *out)
 		return false;
 	}
 	int64_t secs = days_from_civil(y, mo, d) * SECONDS_PER_DAY + h * SECONDS_PER_HOUR +
-		       mi * SECONDS_PER_MINUTE + sec;
+	               mi * SECONDS_PER_MINUTE + sec;
 	*out = secs * RS_US_PER_S + us;
 	return true;
 }
@@ -304,12 +304,12 @@ static rs_status parse_count(loader *ld, const char *s, const char *name, int32_
 		goto bad;
 	if (neg && v != 0)
 		return rs_fail(ld->err, RS_ERR_INVALID, "%s:%zu: %s must be >= 0 (got %s)",
-			       ld->path, ld->line, name, s);
+		               ld->path, ld->line, name, s);
 	*out = (int32_t)v;
 	return RS_OK;
 bad:
 	return rs_fail(ld->err, RS_ERR_SYNTAX, "%s:%zu: bad %s \"%.*s\" (expected an integer >= 0)",
-		       ld->path, ld->line, name, TRACE_QUOTE_MAX, s);
+	               ld->path, ld->line, name, TRACE_QUOTE_MAX, s);
 }
 
 /* Split ld->buf in place at commas.  OUT: col[0..min(n, max)-1].  Returns
@@ -337,13 +337,13 @@ static rs_status read_csv_row(loader *ld, const csv_layout *lay)
 	int n = split_csv(ld->buf, col, TRACE_MAX_COLUMNS);
 	if (n != lay->ncols)
 		return rs_fail(ld->err, RS_ERR_SYNTAX, "%s:%zu: expected %d columns %s (got %d)",
-			       ld->path, ld->line, lay->ncols, lay->header, n);
+		               ld->path, ld->line, lay->ncols, lay->header, n);
 
 	rs_time t;
 	const char *ts = col[lay->col_time];
 	if (!(lay->wall_clock ? parse_wall_clock(ts, &t) : parse_seconds(ts, &t)))
 		return rs_fail(ld->err, RS_ERR_SYNTAX, "%s:%zu: bad timestamp \"%.*s\"", ld->path,
-			       ld->line, TRACE_QUOTE_MAX, ts);
+		               ld->line, TRACE_QUOTE_MAX, ts);
 	int32_t prompt, output, total;
 	rs_status st;
 	if ((st = parse_count(ld, col[lay->col_prompt], lay->prompt_name, &prompt)) ||
@@ -374,12 +374,12 @@ static rs_status json_int(loader *ld, const cJSON *obj, const char *key, double 
 	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
 	if (!it)
 		return rs_fail(ld->err, RS_ERR_INVALID, "%s:%zu: missing \"%s\"", ld->path,
-			       ld->line, key);
+		               ld->line, key);
 	double x = cJSON_IsNumber(it) ? it->valuedouble : -1.0;
 	if (!(x >= 0 && x <= max) || x != (double)(int64_t)x)
 		return rs_fail(ld->err, RS_ERR_INVALID,
-			       "%s:%zu: \"%s\" must be an integer from 0 to %.0f", ld->path,
-			       ld->line, key, max);
+		               "%s:%zu: \"%s\" must be an integer from 0 to %.0f", ld->path,
+		               ld->line, key, max);
 	*v = x;
 	return RS_OK;
 }
@@ -391,15 +391,15 @@ static rs_status read_jsonl_row(loader *ld)
 	if (!obj) {
 		size_t colno = end && end >= ld->buf ? (size_t)(end - ld->buf) + 1 : 1;
 		return rs_fail(ld->err, RS_ERR_SYNTAX, "%s:%zu:%zu: bad JSON", ld->path, ld->line,
-			       colno);
+		               colno);
 	}
 	rs_status st = RS_OK;
 	double ms = 0, in = 0, outl = 0;
 	if (!cJSON_IsObject(obj))
 		st = rs_fail(ld->err, RS_ERR_SYNTAX, "%s:%zu: expected a JSON object", ld->path,
-			     ld->line);
+		             ld->line);
 	else if (!(st = json_int(ld, obj, "timestamp", JSON_MAX_EXACT_INT, &ms)) &&
-		 !(st = json_int(ld, obj, "input_length", INT32_MAX, &in)))
+	         !(st = json_int(ld, obj, "input_length", INT32_MAX, &in)))
 		st = json_int(ld, obj, "output_length", INT32_MAX, &outl);
 	cJSON_Delete(obj);
 	if (st)
@@ -433,20 +433,20 @@ static rs_status read_first_line(loader *ld, rs_trace_format *fmt, const csv_lay
 				*lay = &csv_layouts[i];
 		if (!*lay)
 			return rs_fail(ld->err, RS_ERR_INVALID,
-				       "%s:1: unknown trace header \"%.*s\" (expected an Azure, "
-				       "BurstGPT or Mooncake trace)",
-				       ld->path, TRACE_QUOTE_MAX, ld->buf);
+			               "%s:1: unknown trace header \"%.*s\" (expected an Azure, "
+			               "BurstGPT or Mooncake trace)",
+			               ld->path, TRACE_QUOTE_MAX, ld->buf);
 		*fmt = (*lay)->format;
 	}
 	if (ld->cfg->format != RS_TRACE_AUTO && ld->cfg->format != *fmt)
 		return rs_fail(ld->err, RS_ERR_INVALID,
-			       "%s:1: this is %s trace, but the scenario says it is %s trace",
-			       ld->path, format_noun(*fmt), format_noun(ld->cfg->format));
+		               "%s:1: this is %s trace, but the scenario says it is %s trace",
+		               ld->path, format_noun(*fmt), format_noun(ld->cfg->format));
 	if (ld->cfg->model_filter && *fmt != RS_TRACE_BURSTGPT)
 		return rs_fail(ld->err, RS_ERR_INVALID,
-			       "%s: a model filter (\"%s\") needs a BurstGPT trace, and this is %s "
-			       "trace",
-			       ld->path, ld->cfg->model_filter, format_noun(*fmt));
+		               "%s: a model filter (\"%s\") needs a BurstGPT trace, and this is %s "
+		               "trace",
+		               ld->path, ld->cfg->model_filter, format_noun(*fmt));
 	return RS_OK;
 }
 
@@ -475,13 +475,13 @@ static rs_status load_rows(loader *ld)
 	const char *model = ld->cfg->model_filter;
 	if (ld->tr->n == 0 && ld->tr->zero_rows == 0)
 		return rs_fail(ld->err, RS_ERR_INVALID, "%s: no row has Model \"%s\"", ld->path,
-			       model ? model : "");
+		               model ? model : "");
 	if (ld->tr->n == 0)
 		return rs_fail(ld->err, RS_ERR_INVALID,
-			       "%s: every row%s%s%s is a failed request (Response tokens 0), and "
-			       "failed rows are skipped",
-			       ld->path, model ? " with Model \"" : "", model ? model : "",
-			       model ? "\"" : "");
+		               "%s: every row%s%s%s is a failed request (Response tokens 0), and "
+		               "failed rows are skipped",
+		               ld->path, model ? " with Model \"" : "", model ? model : "",
+		               model ? "\"" : "");
 	return RS_OK;
 }
 

@@ -61,7 +61,7 @@ typedef struct rs_arrivals rs_arrivals;
  * messages here carry no file name).
  */
 rs_status rs_arrivals_new(const rs_arrival_cfg *cfg, const rs_trace *trace, rs_time end,
-			  rs_arrivals **out, rs_error *err);
+                          rs_arrivals **out, rs_error *err);
 
 /*
  * The next arrival.  rng is used only by RS_ARRIVAL_POISSON (may be NULL

@@ -22,10 +22,10 @@
 
 typedef struct rs_chart_opts {
 	const char *title;   /* e.g. "quickstart (seed 42)": scenario name and seed;
-				NULL means "ratesim".  Control characters print as spaces. */
+	                        NULL means "ratesim".  Control characters print as spaces. */
 	const char *gnuplot; /* program to run; NULL means "gnuplot" found on PATH */
 	bool required;       /* the user asked for charts explicitly: a missing
-				gnuplot is an error */
+	                        gnuplot is an error */
 } rs_chart_opts;
 
 /* Render DIR/throughput.png from DIR/timeseries.csv: served tokens per minute
@@ -58,6 +58,6 @@ typedef struct rs_chart_opts {
  *   RS_ERR_NOMEM   out of memory.
  * On an error no PNG is left behind; the .dat and .gp may be. */
 rs_status rs_chart_render(const char *dir, const rs_chart_opts *opts, char *warning, size_t wlen,
-			  rs_error *err);
+                          rs_error *err);
 
 #endif

@@ -24,18 +24,18 @@ typedef struct rs_shape {
 } rs_shape;
 
 typedef struct rs_client {
-	const rs_client_cfg *cfg; /* borrowed */
-	rs_arrivals *arrivals;    /* owned */
-	rs_trace *trace;          /* owned: the replayed trace, or NULL */
-	rs_trace *prompt_trace;   /* owned: empirical prompt sizes, or NULL */
-	rs_trace *output_trace;   /* owned: empirical output sizes, or NULL */
+	const rs_client_cfg *cfg;                     /* borrowed */
+	rs_arrivals *arrivals;                        /* owned */
+	rs_trace *trace;                              /* owned: the replayed trace, or NULL */
+	rs_trace *prompt_trace;                       /* owned: empirical prompt sizes, or NULL */
+	rs_trace *output_trace;                       /* owned: empirical output sizes, or NULL */
 	gsl_rng *rng_arrival, *rng_shape, *rng_retry; /* owned */
 } rs_client;
 
 /* Build client `index` of cfg (loading its traces) in caller storage.
  * `end` is the end of the run.  Errors: those of the trace readers, NOMEM. */
 rs_status rs_client_init(rs_client *c, const rs_config *cfg, size_t index, rs_time end,
-			 rs_error *err);
+                         rs_error *err);
 void rs_client_fini(rs_client *c);
 
 /* The next arrival; false when there is none before the end.

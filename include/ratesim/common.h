@@ -18,8 +18,8 @@
 
 typedef int64_t rs_time; /* simulated microseconds */
 
-#define RS_US_PER_MS INT64_C(1000)
-#define RS_US_PER_S INT64_C(1000000)
+#define RS_US_PER_MS  INT64_C(1000)
+#define RS_US_PER_S   INT64_C(1000000)
 #define RS_US_PER_MIN (60 * RS_US_PER_S)
 
 /* Seconds (as written in a scenario) to simulated time, rounded to the
@@ -53,7 +53,7 @@ typedef struct rs_error {
 /* Record an error (printf-style) and return its status, so that callers can
  * write `return rs_fail(err, RS_ERR_INVALID, "...", ...);`.  err may be NULL. */
 rs_status rs_fail(rs_error *err, rs_status status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Allocation that reports failure through rs_error instead of aborting. */
 void *rs_calloc(size_t n, size_t size);

@@ -20,16 +20,21 @@
 #include "ratesim/models.h"
 
 /* Scenario-wide defaults (scenarios/README.md lists them). */
-#define RS_DEFAULT_SEED 1
-#define RS_DEFAULT_WARMUP_S 0.0
-#define RS_DEFAULT_BUCKET_S 10.0
-#define RS_DEFAULT_SUBSCRIPTION "default"
-#define RS_DEFAULT_RPM_WINDOW_S 10
-#define RS_DEFAULT_PROMPT_ESTIMATE_FACTOR 1.0
-#define RS_DEFAULT_BEST_OF 1
-#define RS_DEFAULT_TRACE_SPEEDUP 1.0
-#define RS_DEFAULT_STRICT_SIZES true
-#define RS_DEFAULT_ESTIMATOR_WINDOW 100
+#define RS_DEFAULT_SEED                     1
+#define RS_DEFAULT_WARMUP_S                 0.0
+#define RS_DEFAULT_BUCKET_S                 10.0
+#define RS_DEFAULT_SUBSCRIPTION             "default"
+#define RS_DEFAULT_RPM_WINDOW_S             10
+#define RS_DEFAULT_PROMPT_ESTIMATE_FACTOR   1.0
+#define RS_DEFAULT_BEST_OF                  1
+#define RS_DEFAULT_TRACE_SPEEDUP            1.0
+#define RS_DEFAULT_STRICT_SIZES             true
+#define RS_DEFAULT_RETRY_MAX_RETRIES        3 /* a fixed retry policy's attempts after the first */
+#define RS_DEFAULT_RETRY_DELAY_S            1.0 /* its wait when retry-after is absent or ignored */
+#define RS_DEFAULT_RETRY_HONOUR_RETRY_AFTER true
+#define RS_DEFAULT_CACHED_FRACTION          0.0   /* no prompt caching unless asked */
+#define RS_DEFAULT_COUNT_REFUSED            false /* MODEL.md section 4 */
+#define RS_DEFAULT_ESTIMATOR_WINDOW         100
 
 /* ---- deployments ------------------------------------------------------ */
 
@@ -74,24 +79,24 @@ typedef struct rs_deployment_cfg {
 	char *name;
 	char *subscription;
 	char *region;
-	int model;   /* index into rs_config.models */
+	int model; /* index into rs_config.models */
 	rs_kind kind;
 
 	/* standard family (MODEL.md section 4) */
 	int64_t tpm;
 	rs_window_kind tpm_window;
 	rs_window_kind rpm_window;
-	int rpm_window_s;        /* 1 or 10 */
+	int rpm_window_s; /* 1 or 10 */
 	bool count_refused;
 	double prompt_estimate_factor;
 
 	/* provisioned family (MODEL.md section 5) */
 	int64_t ptu;
-	rs_estimator estimator;   /* max_tokens estimate when a request has none */
-	double estimator_value;   /* RS_ESTIMATOR_FIXED: the value */
-	int estimator_window;     /* RS_ESTIMATOR_RUNNING_MEAN: completions averaged */
-	char *spillover_to;       /* a standard-family deployment in the same region, or NULL */
-	int spillover_index;      /* resolved index, or -1 */
+	rs_estimator estimator; /* max_tokens estimate when a request has none */
+	double estimator_value; /* RS_ESTIMATOR_FIXED: the value */
+	int estimator_window;   /* RS_ESTIMATOR_RUNNING_MEAN: completions averaged */
+	char *spillover_to;     /* a standard-family deployment in the same region, or NULL */
+	int spillover_index;    /* resolved index, or -1 */
 
 	/* latency overrides: < 0 means "the model's value" */
 	double rtt_ms;
@@ -124,19 +129,19 @@ typedef enum rs_trace_format {
 typedef enum rs_zero_rows { RS_ZERO_ROWS_SKIP, RS_ZERO_ROWS_KEEP } rs_zero_rows;
 
 typedef struct rs_trace_cfg {
-	char *path;          /* resolved against the scenario file's folder */
+	char *path; /* resolved against the scenario file's folder */
 	rs_trace_format format;
 	rs_zero_rows zero_rows; /* BurstGPT failed rows (Response tokens = 0) */
-	char *model_filter;  /* BurstGPT "Model" column to keep, NULL for all */
+	char *model_filter;     /* BurstGPT "Model" column to keep, NULL for all */
 } rs_trace_cfg;
 
 typedef struct rs_arrival_cfg {
 	rs_arrival_process process;
 	rs_rate_point *schedule; /* >= 1 point; a plain rate_rps is one point */
 	size_t n_schedule;
-	rs_trace_cfg trace;      /* RS_ARRIVAL_TRACE */
-	double speedup;          /* trace time is divided by this */
-	bool loop;               /* replay the trace again when it ends */
+	rs_trace_cfg trace; /* RS_ARRIVAL_TRACE */
+	double speedup;     /* trace time is divided by this */
+	bool loop;          /* replay the trace again when it ends */
 } rs_arrival_cfg;
 
 typedef enum rs_dist_kind {
@@ -149,10 +154,10 @@ typedef enum rs_dist_kind {
 
 typedef struct rs_dist_cfg {
 	rs_dist_kind kind;
-	double value;        /* fixed */
-	double min, max;     /* uniform */
-	double median, sigma;/* lognormal */
-	rs_trace_cfg trace;  /* empirical */
+	double value;         /* fixed */
+	double min, max;      /* uniform */
+	double median, sigma; /* lognormal */
+	rs_trace_cfg trace;   /* empirical */
 } rs_dist_cfg;
 
 typedef enum rs_max_tokens_policy {
@@ -183,8 +188,8 @@ typedef struct rs_retry_cfg {
 
 typedef struct rs_client_cfg {
 	char *name;
-	char *target;       /* a deployment's name */
-	int target_index;   /* resolved index into rs_config.deployments */
+	char *target;     /* a deployment's name */
+	int target_index; /* resolved index into rs_config.deployments */
 	rs_arrival_cfg arrival;
 	rs_dist_cfg prompt_tokens;
 	rs_dist_cfg output_tokens;
@@ -198,16 +203,16 @@ typedef struct rs_client_cfg {
 /* ---- the scenario -------------------------------------------------------- */
 
 typedef struct rs_config {
-	char *path;         /* the scenario file as given */
+	char *path; /* the scenario file as given */
 	char *name;
 	char *description;
 	uint64_t seed;
 	double duration_s;
 	double warmup_s;
 	double bucket_s;
-	bool strict_sizes;  /* reject PTU sizes off the model's minimum/increment */
+	bool strict_sizes; /* reject PTU sizes off the model's minimum/increment */
 
-	rs_model *models;   /* built-in table with the scenario's overrides */
+	rs_model *models; /* built-in table with the scenario's overrides */
 	size_t n_models;
 
 	rs_quota_cfg *quotas;

@@ -43,6 +43,6 @@
  * scenario loader has checked min <= max, median > 0, sigma >= 0).
  */
 int64_t rs_dist_draw(const rs_dist_cfg *d, const rs_trace *empirical, rs_trace_column column,
-		     gsl_rng *rng, int64_t trace_value);
+                     gsl_rng *rng, int64_t trace_value);
 
 #endif

@@ -73,4 +73,9 @@ double rs_hist_mean(const rs_hist *h);
  * independent of the number of samples. */
 size_t rs_hist_bins(const rs_hist *h);
 
+/* Call fn(ctx, lower_ms, upper_ms, count) for each non-empty bin, in
+ * increasing order (the edges are clamped to the exact min and max). */
+void rs_hist_each(const rs_hist *h, void (*fn)(void *ctx, double lo, double hi, uint64_t n),
+                  void *ctx);
+
 #endif

@@ -35,7 +35,7 @@ typedef struct rs_timing {
 /* Draw the timing of an admitted attempt.  occupancy in [0, 1+]: the
  * deployment's load after admission.  OUT: *t. */
 void rs_latency_draw(const rs_latency_params *p, gsl_rng *rng, int64_t prompt_tokens,
-		     int64_t output_tokens, double occupancy, rs_timing *t);
+                     int64_t output_tokens, double occupancy, rs_timing *t);
 
 /* How long a refusal (429) takes to reach the client. */
 rs_time rs_latency_refusal(const rs_latency_params *p);

@@ -18,11 +18,11 @@
 
 /* What the service sees of one attempt. */
 typedef struct rs_meter_req {
-	int64_t prompt_tokens;  /* true prompt tokens */
-	int64_t cached_tokens;  /* prompt tokens served from cache (<= prompt) */
-	int64_t max_tokens;     /* the request's max_tokens, or -1 when absent */
+	int64_t prompt_tokens; /* true prompt tokens */
+	int64_t cached_tokens; /* prompt tokens served from cache (<= prompt) */
+	int64_t max_tokens;    /* the request's max_tokens, or -1 when absent */
 	int32_t best_of;
-	int64_t output_tokens;  /* actual completion tokens: read by complete() only */
+	int64_t output_tokens; /* actual completion tokens: read by complete() only */
 } rs_meter_req;
 
 typedef struct rs_decision {
@@ -36,10 +36,10 @@ typedef struct rs_decision {
 
 /* A sample of the meter's state for the time series. */
 typedef struct rs_meter_state {
-	double tpm_occupancy;  /* standard: tokens in the TPM window / TPM */
-	double rpm_occupancy;  /* standard: requests in the RPM window / limit */
-	double level;          /* provisioned: L in normalised tokens */
-	double utilisation;    /* provisioned: U = L / C; standard: max of the two */
+	double tpm_occupancy; /* standard: tokens in the TPM window / TPM */
+	double rpm_occupancy; /* standard: requests in the RPM window / limit */
+	double level;         /* provisioned: L in normalised tokens */
+	double utilisation;   /* provisioned: U = L / C; standard: max of the two */
 } rs_meter_state;
 
 typedef struct rs_meter rs_meter;
@@ -61,13 +61,13 @@ struct rs_meter {
 };
 
 static inline void rs_meter_admit(rs_meter *m, rs_time now, const rs_meter_req *req,
-				  rs_decision *out)
+                                  rs_decision *out)
 {
 	m->ops->admit(m, now, req, out);
 }
 
 static inline void rs_meter_complete(rs_meter *m, rs_time now, const rs_meter_req *req,
-				     double charged)
+                                     double charged)
 {
 	m->ops->complete(m, now, req, charged);
 }

@@ -33,7 +33,7 @@ typedef struct rs_ptu_params {
 	double estimator_value;     /* RS_ESTIMATOR_FIXED: the value, >= 0 */
 	int estimator_window;       /* RS_ESTIMATOR_RUNNING_MEAN: the last N completions, >= 1 */
 	int64_t max_tokens_default; /* >= 0; RS_ESTIMATOR_MODEL_DEFAULT, and running_mean
-				     * before any completion */
+	                             * before any completion */
 } rs_ptu_params;
 
 /* Create a meter at time 0 with an empty bucket (L = 0).  `p` is copied
@@ -93,5 +93,10 @@ int64_t rs_meter_ptu_minute_of(rs_time t);
  * cannot tell and returns its partial sum.
  */
 double rs_meter_ptu_minute_utilisation(rs_meter *m, int64_t minute);
+
+/* The highest utilisation (L / C as deployed) since the previous call (or
+ * since creation), counting the level at `now`; the peak then restarts from
+ * the level at `now`.  The time series reads it once per bucket. */
+double rs_meter_ptu_take_peak(rs_meter *m, rs_time now);
 
 #endif

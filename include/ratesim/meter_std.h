@@ -19,9 +19,9 @@
  * its model).  Valid values are the scenario loader's job; the meter asserts
  * them. */
 typedef struct rs_std_params {
-	int64_t tpm;                   /* the deployment's tokens-per-minute limit (>= 0) */
-	double rpm_per_1k_tpm;         /* RPM = rpm_per_1k_tpm * tpm / 1000 (>= 0) */
-	rs_window_kind tpm_window;     /* RS_WINDOW_SLIDING or RS_WINDOW_FIXED */
+	int64_t tpm;               /* the deployment's tokens-per-minute limit (>= 0) */
+	double rpm_per_1k_tpm;     /* RPM = rpm_per_1k_tpm * tpm / 1000 (>= 0) */
+	rs_window_kind tpm_window; /* RS_WINDOW_SLIDING or RS_WINDOW_FIXED */
 	rs_window_kind rpm_window;
 	int rpm_window_s;              /* 1 or 10 (any length in 1..60 s works) */
 	bool count_refused;            /* refused attempts count toward both windows */

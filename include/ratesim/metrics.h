@@ -23,18 +23,23 @@
 #include "ratesim/meter.h"
 
 typedef struct rs_counts {
-	uint64_t offered;    /* requests that arrived */
-	uint64_t succeeded;  /* requests that ended in success */
-	uint64_t failed;     /* requests that ended in failure (gave up) */
-	uint64_t attempts;   /* attempts sent (first tries and retries) */
-	uint64_t ok;         /* attempts admitted and served */
-	uint64_t throttled;  /* attempts answered 429 */
-	uint64_t errors;     /* attempts answered with another error (5xx) */
-	uint64_t retries;    /* attempts that were not a request's first */
-	uint64_t spilled;    /* attempts served by a spillover deployment */
-	uint64_t served;     /* attempts that completed successfully (throughput) */
-	uint64_t prompt_tokens; /* prompt tokens of served attempts */
-	uint64_t output_tokens; /* completion tokens of served attempts */
+	uint64_t offered;           /* requests that arrived */
+	uint64_t succeeded;         /* requests that ended in success */
+	uint64_t failed;            /* requests that ended in failure (gave up) */
+	uint64_t attempts;          /* attempts sent (first tries and retries) */
+	uint64_t ok;                /* attempts admitted and served */
+	uint64_t throttled;         /* attempts answered 429 */
+	uint64_t errors;            /* attempts answered with another error (5xx) */
+	uint64_t retries;           /* attempts that were not a request's first */
+	uint64_t spilled;           /* attempts served by a spillover deployment */
+	uint64_t served;            /* attempts that completed successfully (throughput) */
+	uint64_t prompt_tokens;     /* prompt tokens of served attempts */
+	uint64_t output_tokens;     /* completion tokens of served attempts */
+	uint64_t succeeded_retried; /* succeeded after a 429, not through spillover */
+	uint64_t succeeded_spilled; /* succeeded through a spillover deployment */
+	uint64_t spilled_out;       /* deployment: refusals passed on and served by its spillover */
+	/* deployment: the load its clients sent it (first attempts), for sizing */
+	uint64_t offered_prompt_tokens, offered_cached_tokens, offered_output_tokens;
 } rs_counts;
 
 typedef enum rs_scope_kind { RS_SCOPE_TOTAL, RS_SCOPE_DEPLOYMENT, RS_SCOPE_CLIENT } rs_scope_kind;
@@ -53,13 +58,39 @@ typedef struct rs_ts_row {
 	double ttft_p50_ms, ttft_p95_ms, ttft_p99_ms;
 	double tpm_limit, rpm_limit;
 	rs_meter_state meter;
+	/* provisioned deployments only, else NaN: the highest U in the bucket,
+	 * and what the meter was charged in it (normalised tokens) */
+	double peak_utilisation;
+	double charged, actual, corrections, clipped;
 } rs_ts_row;
+
+/* What the time series reads of a deployment at a bucket's end.  The
+ * provisioned figures are running totals (NaN for standard deployments). */
+typedef struct rs_dep_sample {
+	rs_meter_state meter;
+	double peak_utilisation; /* highest U since the previous sample */
+	double charged, actual, corrections, clipped;
+} rs_dep_sample;
+
+/* One minute of one provisioned deployment: the service's per-minute
+ * "Provisioned-Managed Utilization V2" (MODEL.md section 5). */
+typedef struct rs_minute_row {
+	int64_t minute; /* index: the minute [60 m, 60 (m + 1)) s */
+	const char *name;
+	double utilization_v2;
+	double utilisation_end; /* U at the minute's end */
+} rs_minute_row;
 
 typedef struct rs_metrics_sink {
 	/* Called once per scope when a bucket closes, total first. */
 	rs_status (*row)(void *ctx, const rs_ts_row *row);
-	/* Sample deployment d's meter at `now` (the bucket's end). */
-	void (*sample)(void *ctx, size_t d, rs_time now, rs_meter_state *out);
+	/* Sample deployment d at `now`.  take_peak: a bucket's end, when the
+	 * peak since the previous bucket is read and restarted. */
+	void (*sample)(void *ctx, size_t d, rs_time now, bool take_peak, rs_dep_sample *out);
+	/* Utilization V2 of provisioned deployment d for a minute that ended. */
+	double (*minute_v2)(void *ctx, size_t d, int64_t minute);
+	/* A closed minute row (optional). */
+	rs_status (*minute_row)(void *ctx, const rs_minute_row *row);
 	void *ctx;
 } rs_metrics_sink;
 
@@ -70,6 +101,8 @@ typedef struct rs_metrics_setup {
 	const char *const *deployment_names; /* borrowed for the metrics' lifetime */
 	const char *const *client_names;
 	const double *tpm_limits, *rpm_limits; /* per deployment, borrowed */
+	const bool *provisioned;               /* per deployment, borrowed */
+	const double *output_ratios;           /* per deployment (provisioned sizing), borrowed */
 	rs_time warmup, end, bucket;
 	rs_metrics_sink sink;
 } rs_metrics_setup;
@@ -84,14 +117,21 @@ rs_status rs_metrics_advance(rs_metrics *m, rs_time now);
 
 /* Hooks.  arrived: the request's arrival time (decides warm-up counting). */
 void rs_metrics_on_offered(rs_metrics *m, rs_time now, size_t client);
+/* tokens: the request's prompt, cached and output tokens (a first attempt
+ * adds them to the deployment's offered load). */
+typedef struct rs_tokens {
+	int64_t prompt, cached, output;
+} rs_tokens;
 void rs_metrics_on_attempt(rs_metrics *m, rs_time now, size_t client, size_t deployment,
-			   bool admitted, bool is_retry, bool spilled);
+                           bool admitted, bool is_retry, bool spilled, const rs_tokens *tokens);
 /* An attempt as one deployment saw it, when the client's attempt was
  * passed on (spillover): counted in that deployment's scope only. */
-void rs_metrics_on_backend_attempt(rs_metrics *m, rs_time now, size_t deployment, bool admitted);
+void rs_metrics_on_backend_attempt(rs_metrics *m, rs_time now, size_t deployment, bool admitted,
+                                   bool passed_on, bool is_retry, const rs_tokens *tokens);
 void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t client,
-			   size_t deployment, double latency_ms, double ttft_ms,
-			   int64_t prompt_tokens, int64_t output_tokens);
+                           size_t deployment, double latency_ms, double ttft_ms,
+                           int64_t prompt_tokens, int64_t output_tokens, bool retried,
+                           bool spilled);
 void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t client);
 
 /* Run figures of scope i: 0 is the total, 1..D the deployments, then the
@@ -101,5 +141,21 @@ const rs_counts *rs_metrics_run_counts(const rs_metrics *m, size_t scope);
 double rs_metrics_latency_quantile(const rs_metrics *m, size_t scope, double q);
 double rs_metrics_latency_max(const rs_metrics *m, size_t scope);
 double rs_metrics_ttft_quantile(const rs_metrics *m, size_t scope, double q);
+
+/* Provisioned deployment d over the run after warm-up: bucket-end
+ * utilisation mean, highest U seen, per-minute V2 mean and max, and the
+ * busiest minute's offered normalised load (tokens per minute). */
+typedef struct rs_ptu_run {
+	double utilisation_mean, utilisation_peak;
+	double v2_mean, v2_max;
+	double peak_minute_normalised_tpm;
+	double charged, actual, corrections, clipped;
+} rs_ptu_run;
+void rs_metrics_ptu_run(const rs_metrics *m, size_t d, rs_ptu_run *out);
+
+/* The latency histogram of the whole run (scope 0), for the CDF chart:
+ * calls fn(ctx, upper_edge_ms, cumulative_fraction) for each non-empty bin. */
+void rs_metrics_latency_cdf(const rs_metrics *m, size_t scope,
+                            void (*fn)(void *ctx, double ms, double fraction), void *ctx);
 
 #endif

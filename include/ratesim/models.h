@@ -17,9 +17,9 @@ typedef struct rs_model {
 	char name[RS_MODEL_NAME_MAX];
 
 	/* Standard family (MODEL.md section 4). */
-	int64_t quota_tpm_default; /* TPM of a standard pool the scenario does not declare */
-	double rpm_per_1k_tpm;     /* RPM granted per 1000 TPM */
-	int64_t max_tokens_default;/* the estimate used when max_tokens is absent */
+	int64_t quota_tpm_default;  /* TPM of a standard pool the scenario does not declare */
+	double rpm_per_1k_tpm;      /* RPM granted per 1000 TPM */
+	int64_t max_tokens_default; /* the estimate used when max_tokens is absent */
 
 	/* Latency (MODEL.md section 9). */
 	double rtt_ms;                /* network round trip, client to region */
@@ -32,20 +32,20 @@ typedef struct rs_model {
 
 	/* Provisioned family (MODEL.md section 5). */
 	double input_tpm_per_ptu;
-	double output_ratio;          /* one output token counts as N input tokens */
-	int ptu_min_global;           /* global and data zone minimum */
-	int ptu_inc_global;           /* global and data zone increment */
+	double output_ratio; /* one output token counts as N input tokens */
+	int ptu_min_global;  /* global and data zone minimum */
+	int ptu_inc_global;  /* global and data zone increment */
 	int ptu_min_regional;
 	int ptu_inc_regional;
-	double ptu_tokens_per_s;      /* the generation-speed target on PTU */
-	double ptu_sigma;             /* PTU holds its target: small variation */
+	double ptu_tokens_per_s; /* the generation-speed target on PTU */
+	double ptu_sigma;        /* PTU holds its target: small variation */
 
 	/* Prices, a dated public snapshot (models.c says which). */
-	double price_input_per_1m;    /* USD per 1M input tokens, standard */
-	double price_output_per_1m;   /* USD per 1M output tokens, standard */
-	double price_ptu_hour;        /* USD per PTU-hour, hourly provisioned */
+	double price_input_per_1m;  /* USD per 1M input tokens, standard */
+	double price_output_per_1m; /* USD per 1M output tokens, standard */
+	double price_ptu_hour;      /* USD per PTU-hour, hourly provisioned */
 
-	const char *source;           /* where the figures come from */
+	const char *source; /* where the figures come from */
 } rs_model;
 
 /* The built-in table (static storage; read-only). OUT: *n rows. */

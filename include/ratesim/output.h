@@ -38,7 +38,7 @@ void rs_output_hooks(rs_output *o, rs_world_hooks *hooks);
 
 /* Write summary.json and engine.json, then rename every file into place. */
 rs_status rs_output_commit(rs_output *o, const rs_config *cfg, const rs_metrics *m,
-			   const rs_engine_stats *es, rs_error *err);
+                           const rs_engine_stats *es, rs_error *err);
 
 /* Close; removes the temporaries of an output that was not committed. */
 void rs_output_free(rs_output *o);

@@ -15,7 +15,7 @@
 /* attempts_made: attempts of this request so far (>= 1).  retry_after_ms:
  * the refusal's retry-after-ms, or -1 when it has none.
  * Returns true to retry, with the delay in OUT: *delay. */
-bool rs_retry_next(const rs_retry_cfg *cfg, gsl_rng *rng, int attempts_made,
-		   int64_t retry_after_ms, rs_time *delay);
+bool rs_retry_next(const rs_retry_cfg *cfg, gsl_rng *rng, int attempts_made, int64_t retry_after_ms,
+                   rs_time *delay);
 
 #endif

@@ -42,14 +42,14 @@
  *   RS_ERR_USAGE   a --set is malformed or its path does not exist
  *   RS_ERR_NOMEM   out of memory */
 rs_status rs_scenario_load(const char *path, const char *const *overrides, size_t n_overrides,
-			   rs_config **out, rs_error *err);
+                           rs_config **out, rs_error *err);
 
 /* The same from text already in memory (NUL-terminated; borrowed).
  * display_name names the text in messages and becomes cfg->path; base_dir
  * (may be NULL: paths stay as written) resolves relative trace paths.
  * Results and errors as rs_scenario_load, without RS_ERR_IO. */
 rs_status rs_scenario_parse(const char *display_name, const char *text, const char *base_dir,
-			    const char *const *overrides, size_t n_overrides, rs_config **out,
-			    rs_error *err);
+                            const char *const *overrides, size_t n_overrides, rs_config **out,
+                            rs_error *err);
 
 #endif

@@ -55,11 +55,11 @@
 #include "ratesim/config.h"
 
 typedef struct rs_trace {
-	size_t n;	  /* rows kept (>= 1) */
-	rs_time *t;	  /* arrival offset of each row from the first kept row, ascending, us */
+	size_t n;         /* rows kept (>= 1) */
+	rs_time *t;       /* arrival offset of each row from the first kept row, ascending, us */
 	int32_t *prompt;  /* prompt (context/request/input) tokens */
 	int32_t *output;  /* completion (generated/response/output) tokens */
-	rs_time span;	  /* t[n-1] */
+	rs_time span;     /* t[n-1] */
 	rs_time mean_gap; /* span / (n - 1) (integer division), or 1 s when n == 1 */
 	size_t zero_rows; /* BurstGPT rows with zero response tokens seen (skipped or kept) */
 	rs_trace_format format; /* the format actually read (never AUTO) */

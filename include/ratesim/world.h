@@ -22,28 +22,31 @@
 
 /* One attempt as the service's diagnostic log would show it. */
 typedef struct rs_attempt_record {
-	rs_time time;          /* when the attempt reached the deployment */
+	rs_time time; /* when the attempt reached the deployment */
 	uint64_t request_id;
-	int attempt;           /* 1 for the first try */
+	int attempt; /* 1 for the first try */
 	const char *client;
 	const char *deployment;
-	int status;            /* 200 or 429 */
-	double duration_ms;    /* until the client has the whole answer */
+	int status;         /* 200 or 429 */
+	double duration_ms; /* until the client has the whole answer */
 	int64_t prompt_tokens;
 	int64_t completion_tokens; /* 0 when refused */
 	int64_t retry_after_ms;    /* -1 when admitted */
-	bool spilled;          /* served by (or refused at) a spillover deployment */
+	bool spilled;              /* served by (or refused at) a spillover deployment */
 } rs_attempt_record;
 
 typedef struct rs_world_hooks {
 	/* A closed time-series bucket row (required for outputs). */
 	rs_status (*row)(void *ctx, const rs_ts_row *row);
+	/* A closed minute of a provisioned deployment (optional). */
+	rs_status (*minute_row)(void *ctx, const rs_minute_row *row);
 	/* Every attempt (optional: --log-requests). */
 	rs_status (*attempt)(void *ctx, const rs_attempt_record *rec);
+	void *ctx; /* passed to row, minute_row and attempt */
 	/* Called every `progress_every` events with the simulated time. */
-	void (*progress)(void *ctx, rs_time now, rs_time end, uint64_t events);
+	void (*progress)(void *progress_ctx, rs_time now, rs_time end, uint64_t events);
 	uint64_t progress_every;
-	void *ctx;
+	void *progress_ctx;
 } rs_world_hooks;
 
 typedef struct rs_world rs_world;
@@ -51,7 +54,7 @@ typedef struct rs_world rs_world;
 /* Build the world for cfg (borrowed: it must outlive the world) and
  * schedule each client's first arrival.  Errors: trace files, NOMEM. */
 rs_status rs_world_new(const rs_config *cfg, const rs_world_hooks *hooks, rs_world **out,
-		       rs_error *err);
+                       rs_error *err);
 void rs_world_free(rs_world *w);
 
 /* Run one event (false in *ran when the run has reached its end). */

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 
 /* Seconds to microseconds, rounded (x >= 0; usable in initialisers). */
-#define S(x) ((rs_time)((x) * (double)RS_US_PER_S + 0.5))
+#define S(x)         ((rs_time)((x) * (double)RS_US_PER_S + 0.5))
 #define MAX_ARRIVALS 200000
-#define CONV "scenarios/traces/AzureLLMInferenceTrace_conv.csv"
+#define CONV         "scenarios/traces/AzureLLMInferenceTrace_conv.csv"
 
 static rs_time at_buf[MAX_ARRIVALS];
 static int64_t row_buf[MAX_ARRIVALS];
@@ -65,7 +65,7 @@ static void test_constant(void)
 	for (long k = 0; k < n; k++) {
 		if (at_buf[k] != k * 100000)
 			TH_FAIL("arrival %ld at %lld, want %ld", k, (long long)at_buf[k],
-				k * 100000);
+			        k * 100000);
 		if (row_buf[k] != -1)
 			TH_FAIL("arrival %ld: row %lld, want -1", k, (long long)row_buf[k]);
 	}
@@ -168,12 +168,12 @@ static void test_poisson(void)
 static rs_time tr_t[] = {0, S(1), S(3)};
 static int32_t tr_p[] = {10, 20, 30}, tr_o[] = {1, 2, 3};
 static const rs_trace small = {.n = 3,
-			       .t = tr_t,
-			       .prompt = tr_p,
-			       .output = tr_o,
-			       .span = S(3),
-			       .mean_gap = S(1.5),
-			       .format = RS_TRACE_AZURE};
+                               .t = tr_t,
+                               .prompt = tr_p,
+                               .output = tr_o,
+                               .span = S(3),
+                               .mean_gap = S(1.5),
+                               .format = RS_TRACE_AZURE};
 
 static void test_trace_replay(void)
 {
@@ -189,11 +189,11 @@ static void test_trace_replay(void)
 	/* speedup 2 halves the offsets, rounded to the microsecond (half away) */
 	rs_time odd_t[] = {0, 3, 10, 1000001};
 	const rs_trace odd = {.n = 4,
-			      .t = odd_t,
-			      .prompt = tr_p,
-			      .output = tr_o,
-			      .span = 1000001,
-			      .mean_gap = 333333};
+	                      .t = odd_t,
+	                      .prompt = tr_p,
+	                      .output = tr_o,
+	                      .span = 1000001,
+	                      .mean_gap = 333333};
 	cfg.speedup = 2.0;
 	CHECK_I64(run(&cfg, &odd, S(100), 1), 4);
 	CHECK_I64(at_buf[1], 2);
@@ -261,8 +261,8 @@ static void test_errors(void)
 	cfg.speedup = 1.0;
 	cfg.loop = true;
 	expect_invalid(&cfg, &same,
-		       "trace replay: cannot loop: the period (span 0 us + mean gap 0 us) / "
-		       "speedup 1 rounds to 0 us");
+	               "trace replay: cannot loop: the period (span 0 us + mean gap 0 us) / "
+	               "speedup 1 rounds to 0 us");
 	cfg.loop = false;
 	CHECK_I64(run(&cfg, &same, S(1), 1), 2); /* without loop it is fine */
 

@@ -18,15 +18,15 @@
 #include "plots_gen.h"
 
 #define PNG_MIN_BYTES 10000 /* a 1280x720 chart with text is far above this */
-#define PATH_LEN 512
-#define N_BUCKETS 60        /* 10 minutes of 10 s buckets */
-#define BUCKET_S 10
+#define PATH_LEN      512
+#define N_BUCKETS     60 /* 10 minutes of 10 s buckets */
+#define BUCKET_S      10
 
 static const char header[] =
-	"t_s,scope,name,offered,attempts,ok,throttled,errors,failed,retries,spilled,"
-	"prompt_tokens,output_tokens,tokens_per_min,requests_per_min,rate_429,"
-	"latency_p50_ms,latency_p95_ms,latency_p99_ms,ttft_p50_ms,ttft_p95_ms,ttft_p99_ms,"
-	"tpm_limit,rpm_limit,tpm_occupancy,rpm_occupancy,utilisation\n";
+    "t_s,scope,name,offered,attempts,ok,throttled,errors,failed,retries,spilled,"
+    "prompt_tokens,output_tokens,tokens_per_min,requests_per_min,rate_429,"
+    "latency_p50_ms,latency_p95_ms,latency_p99_ms,ttft_p50_ms,ttft_p95_ms,ttft_p99_ms,"
+    "tpm_limit,rpm_limit,tpm_occupancy,rpm_occupancy,utilisation\n";
 
 static char *tmpdir(void)
 {
@@ -122,18 +122,18 @@ static void write_csv(const char *dir)
 		double rate = b < 30 ? 0.0 : (b - 29) / 100.0;
 		int attempts = 100, thr = (int)(rate * attempts + 0.5);
 		fprintf(f,
-			"%d,total,total,100,%d,%d,%d,0,0,%d,0,%d,%d,%d,600,%g,"
-			"120.5,300,450,40,80,,240000,1440,0.5,0.4,0.5\n",
-			b * BUCKET_S, attempts, attempts - thr, thr, thr, 700 * b / 6, 300 * b / 6,
-			1000 * b, rate);
+		        "%d,total,total,100,%d,%d,%d,0,0,%d,0,%d,%d,%d,600,%g,"
+		        "120.5,300,450,40,80,,240000,1440,0.5,0.4,0.5\n",
+		        b * BUCKET_S, attempts, attempts - thr, thr, thr, 700 * b / 6, 300 * b / 6,
+		        1000 * b, rate);
 		fprintf(f,
-			"%d,deployment,eastus-gpt4o,100,%d,%d,%d,0,0,%d,0,1,1,999999,600,0.9,"
-			",,,,,,240000,1440,0.5,0.4,0.5\n",
-			b * BUCKET_S, attempts, attempts - thr, thr, thr);
+		        "%d,deployment,eastus-gpt4o,100,%d,%d,%d,0,0,%d,0,1,1,999999,600,0.9,"
+		        ",,,,,,240000,1440,0.5,0.4,0.5\n",
+		        b * BUCKET_S, attempts, attempts - thr, thr, thr);
 		fprintf(f,
-			"%d,client,\"web, \"\"eu\"\"\",100,100,100,0,0,0,0,0,1,1,999999,600,0.9,"
-			",,,,,,,,,,\n",
-			b * BUCKET_S);
+		        "%d,client,\"web, \"\"eu\"\"\",100,100,100,0,0,0,0,0,1,1,999999,600,0.9,"
+		        ",,,,,,,,,,\n",
+		        b * BUCKET_S);
 	}
 	if (fclose(f) != 0) {
 		perror(p);
@@ -265,9 +265,9 @@ static void test_rerun_by_hand(void)
 static void test_degenerate(void)
 {
 	static const char *const csvs[] = {
-		"t_s,scope,tokens_per_min,rate_429\n0,total,0,0\n",
-		"t_s,scope,tokens_per_min,rate_429\n0,total,0,0\n60,total,0,0\n",
-		"t_s,scope,tokens_per_min,rate_429\n0,total,25000000,1\n60,total,5e7,0.5\n",
+	    "t_s,scope,tokens_per_min,rate_429\n0,total,0,0\n",
+	    "t_s,scope,tokens_per_min,rate_429\n0,total,0,0\n60,total,0,0\n",
+	    "t_s,scope,tokens_per_min,rate_429\n0,total,25000000,1\n60,total,5e7,0.5\n",
 	};
 	for (size_t i = 0; i < sizeof csvs / sizeof csvs[0]; i++) {
 		char *dir = tmpdir();
@@ -294,9 +294,9 @@ static void test_missing_column(void)
 	CHECK_I64(st, RS_ERR_SYNTAX);
 	char want[PATH_LEN * 2];
 	snprintf(want, sizeof want,
-		 "%s/timeseries.csv:1: missing column \"tokens_per_min\" (the throughput chart "
-		 "reads t_s, scope, tokens_per_min and rate_429)",
-		 dir);
+	         "%s/timeseries.csv:1: missing column \"tokens_per_min\" (the throughput chart "
+	         "reads t_s, scope, tokens_per_min and rate_429)",
+	         dir);
 	CHECK_STR(err.msg, want);
 	CHECK(!exists(dir, "throughput.png"));
 	CHECK(!exists(dir, "throughput.dat"));
@@ -309,22 +309,22 @@ static void test_bad_rows(void)
 	static const struct {
 		const char *csv, *msg;
 	} cases[] = {
-		{"t_s,scope,tokens_per_min,rate_429\n0,total,10,0\n60,total,abc,0\n",
-		 "timeseries.csv:3: column tokens_per_min: expected a finite number (got \"abc\")"},
-		{"t_s,scope,tokens_per_min,rate_429\n0,total,10,0\n60,total,10\n",
-		 "timeseries.csv:3: 3 fields, but the header has 4"},
-		{"t_s,scope,tokens_per_min,rate_429\n60,total,10,0\n0,total,10,0\n",
-		 "timeseries.csv:3: t_s 0 of a \"total\" row is not after the previous one (60): "
-		 "rows must come bucket after bucket"},
-		{"t_s,scope,tokens_per_min,rate_429\n0,client,10,0\n",
-		 "timeseries.csv: no row with scope \"total\": nothing to chart"},
-		{"t_s,scope,tokens_per_min,rate_429\n0,\"total,10,0\n",
-		 "timeseries.csv:2: a quoted field is not closed"},
-		{"t_s,scope,tokens_per_min,rate_429\n0,\"tot\"al,10,0\n",
-		 "timeseries.csv:2: unexpected text after a closing quote"},
-		{"", "timeseries.csv: empty file: expected a header line"},
-		{"t_s,scope,tokens_per_min,rate_429\r\n0,total,,0\r\n",
-		 "timeseries.csv:2: column tokens_per_min: expected a finite number (got \"\")"},
+	    {"t_s,scope,tokens_per_min,rate_429\n0,total,10,0\n60,total,abc,0\n",
+	     "timeseries.csv:3: column tokens_per_min: expected a finite number (got \"abc\")"},
+	    {"t_s,scope,tokens_per_min,rate_429\n0,total,10,0\n60,total,10\n",
+	     "timeseries.csv:3: 3 fields, but the header has 4"},
+	    {"t_s,scope,tokens_per_min,rate_429\n60,total,10,0\n0,total,10,0\n",
+	     "timeseries.csv:3: t_s 0 of a \"total\" row is not after the previous one (60): "
+	     "rows must come bucket after bucket"},
+	    {"t_s,scope,tokens_per_min,rate_429\n0,client,10,0\n",
+	     "timeseries.csv: no row with scope \"total\": nothing to chart"},
+	    {"t_s,scope,tokens_per_min,rate_429\n0,\"total,10,0\n",
+	     "timeseries.csv:2: a quoted field is not closed"},
+	    {"t_s,scope,tokens_per_min,rate_429\n0,\"tot\"al,10,0\n",
+	     "timeseries.csv:2: unexpected text after a closing quote"},
+	    {"", "timeseries.csv: empty file: expected a header line"},
+	    {"t_s,scope,tokens_per_min,rate_429\r\n0,total,,0\r\n",
+	     "timeseries.csv:2: column tokens_per_min: expected a finite number (got \"\")"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *dir = tmpdir();
@@ -340,9 +340,9 @@ static void test_bad_rows(void)
 	 * after it is numbered from its own line. */
 	char *dir = tmpdir();
 	write_file(dir, "timeseries.csv",
-		   "t_s,name,scope,tokens_per_min,rate_429\r\n"
-		   "0,\"two\r\nlines\",total,10,0\r\n"
-		   "60,x,total,20,0.5\r\n");
+	           "t_s,name,scope,tokens_per_min,rate_429\r\n"
+	           "0,\"two\r\nlines\",total,10,0\r\n"
+	           "60,x,total,20,0.5\r\n");
 	rs_error err = {0};
 	rs_status st = rs_chart_render(dir, NULL, NULL, 0, &err);
 	CHECK_I64(st, RS_OK);
@@ -361,7 +361,7 @@ static void test_missing_csv(void)
 	CHECK_I64(rs_chart_render(dir, NULL, NULL, 0, &err), RS_ERR_IO);
 	char want[PATH_LEN * 2];
 	snprintf(want, sizeof want, "%s/timeseries.csv: cannot open: No such file or directory",
-		 dir);
+	         dir);
 	CHECK_STR(err.msg, want);
 	rmtree(dir);
 }
@@ -379,10 +379,10 @@ static void test_gnuplot_missing(void)
 	CHECK_I64(rs_chart_render(dir, &o, warning, sizeof warning, &err), RS_OK);
 	char want[PATH_LEN * 2];
 	snprintf(want, sizeof want,
-		 "warning: /nonexistent/gnuplot not found: install the gnuplot-nox package "
-		 "(apt-get install gnuplot-nox); %s/throughput.png not drawn (then run: "
-		 "gnuplot %s/throughput.gp)",
-		 dir, dir);
+	         "warning: /nonexistent/gnuplot not found: install the gnuplot-nox package "
+	         "(apt-get install gnuplot-nox); %s/throughput.png not drawn (then run: "
+	         "gnuplot %s/throughput.gp)",
+	         dir, dir);
 	CHECK_STR(warning, want);
 	CHECK(!exists(dir, "throughput.png"));
 	CHECK(!exists(dir, "throughput.png.tmp"));
@@ -397,14 +397,14 @@ static void test_gnuplot_missing(void)
 	o.required = true;
 	CHECK_I64(rs_chart_render(dir, &o, warning, sizeof warning, &err), RS_ERR_TOOL);
 	CHECK_STR(err.msg, "/nonexistent/gnuplot not found: install the gnuplot-nox package "
-			   "(apt-get install gnuplot-nox)");
+	                   "(apt-get install gnuplot-nox)");
 	CHECK_STR(warning, "");
 	CHECK(!exists(dir, "throughput.png"));
 	/* Not on PATH, by name: the same message as for plain "gnuplot". */
 	o.gnuplot = "ratesim-no-such-gnuplot";
 	CHECK_I64(rs_chart_render(dir, &o, NULL, 0, &err), RS_ERR_TOOL);
 	CHECK_STR(err.msg, "ratesim-no-such-gnuplot not found: install the gnuplot-nox package "
-			   "(apt-get install gnuplot-nox)");
+	                   "(apt-get install gnuplot-nox)");
 	rmtree(dir);
 }
 
@@ -430,11 +430,11 @@ static void test_gnuplot_outcomes(void)
 	/* Called as: PROG -c DIR/throughput.gp DIR/throughput.png.tmp; whatever
 	 * it draws there, silently and with exit 0, becomes the PNG. */
 	fake_gnuplot(dir,
-		     "[ \"$1\" = -c ] && [ -f \"$2\" ] || exit 3\n"
-		     "read x && exit 4\n" /* stdin is /dev/null */
-		     "echo this goes nowhere\n"
-		     "printf drawn > \"$3\"",
-		     prog);
+	             "[ \"$1\" = -c ] && [ -f \"$2\" ] || exit 3\n"
+	             "read x && exit 4\n" /* stdin is /dev/null */
+	             "echo this goes nowhere\n"
+	             "printf drawn > \"$3\"",
+	             prog);
 	rs_status st = rs_chart_render(dir, &o, NULL, 0, &err);
 	CHECK_I64(st, RS_OK);
 	if (st != RS_OK)
@@ -445,32 +445,32 @@ static void test_gnuplot_outcomes(void)
 
 	/* A warning on stderr, exit 0: an error quoting it, and no PNG. */
 	fake_gnuplot(dir,
-		     "printf drawn > \"$3\"\n"
-		     "echo >&2\n"
-		     "echo '  Warning: empty y range [0:0], adjusting to [-1:1]  ' >&2\n"
-		     "echo second line >&2",
-		     prog);
+	             "printf drawn > \"$3\"\n"
+	             "echo >&2\n"
+	             "echo '  Warning: empty y range [0:0], adjusting to [-1:1]  ' >&2\n"
+	             "echo second line >&2",
+	             prog);
 	CHECK_I64(rs_chart_render(dir, &o, NULL, 0, &err), RS_ERR_TOOL);
 	snprintf(want, sizeof want,
-		 "%s/throughput.gp: %s reported a problem: "
-		 "Warning: empty y range [0:0], adjusting to [-1:1]",
-		 dir, prog);
+	         "%s/throughput.gp: %s reported a problem: "
+	         "Warning: empty y range [0:0], adjusting to [-1:1]",
+	         dir, prog);
 	CHECK_STR(err.msg, want);
 	CHECK(!exists(dir, "throughput.png"));
 	CHECK(!exists(dir, "throughput.png.tmp"));
 
 	/* A failure: the line naming the script line is quoted. */
 	fake_gnuplot(dir,
-		     "echo '         plot foo' >&2\n"
-		     "echo '              ^' >&2\n"
-		     "echo '\"x.gp\" line 3: undefined variable: foo' >&2\n"
-		     "exit 1",
-		     prog);
+	             "echo '         plot foo' >&2\n"
+	             "echo '              ^' >&2\n"
+	             "echo '\"x.gp\" line 3: undefined variable: foo' >&2\n"
+	             "exit 1",
+	             prog);
 	CHECK_I64(rs_chart_render(dir, &o, NULL, 0, &err), RS_ERR_TOOL);
 	snprintf(want, sizeof want,
-		 "%s/throughput.gp: %s failed (exit status 1): "
-		 "\"x.gp\" line 3: undefined variable: foo",
-		 dir, prog);
+	         "%s/throughput.gp: %s failed (exit status 1): "
+	         "\"x.gp\" line 3: undefined variable: foo",
+	         dir, prog);
 	CHECK_STR(err.msg, want);
 	CHECK(!exists(dir, "throughput.png"));
 

@@ -77,8 +77,8 @@ typedef struct stress {
 static void stress_fn(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	stress *s = ctx;
-	if (ev->time < s->last_t || (ev->time == s->last_t && ev->seq <= s->last_seq_at_t &&
-				     s->n > 0))
+	if (ev->time < s->last_t ||
+	    (ev->time == s->last_t && ev->seq <= s->last_seq_at_t && s->n > 0))
 		s->ok = false;
 	s->last_t = ev->time;
 	s->last_seq_at_t = ev->seq;
@@ -87,8 +87,8 @@ static void stress_fn(void *ctx, rs_engine *eng, const rs_event *ev)
 	if (s->n < 150000) {
 		rs_engine_at(eng, ev->time + (rs_time)gsl_rng_uniform_int(s->r, 4), 0, 0, 0);
 		if (gsl_rng_uniform(s->r) < 0.5)
-			rs_engine_at(eng, ev->time + (rs_time)gsl_rng_uniform_int(s->r, 1000), 0,
-				     0, 0);
+			rs_engine_at(eng, ev->time + (rs_time)gsl_rng_uniform_int(s->r, 1000), 0, 0,
+			             0);
 	}
 }
 

@@ -15,8 +15,8 @@
 #include "harness.h"
 
 #define N_SAMPLES 200000
-#define SEED 42
-#define REL_TOL 0.01 /* the accuracy the histogram promises */
+#define SEED      42
+#define REL_TOL   0.01 /* the accuracy the histogram promises */
 
 static const double quantiles[] = {0.5, 0.9, 0.95, 0.99, 0.999};
 

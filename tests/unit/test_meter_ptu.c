@@ -19,27 +19,27 @@
 /* Tolerance for figures the hand-working says are exact. */
 #define EXACT 1e-9
 
-#define T_MS(ms) ((rs_time)(ms) * RS_US_PER_MS)
-#define T_S(s) ((rs_time)(s) * RS_US_PER_S)
+#define T_MS(ms) ((rs_time)(ms)*RS_US_PER_MS)
+#define T_S(s)   ((rs_time)(s)*RS_US_PER_S)
 
 /* The small deployment of the hand-worked sequences: 15 PTU of gpt-4o
  * (seed 003: 2,500 input TPM per PTU, output counts 3x):
  * C = 37,500 per minute = 625 per second = 0.625 per ms. */
-#define K_PTU 15
+#define K_PTU         15
 #define K_TPM_PER_PTU 2500.0
-#define K_RATIO 3.0
-#define K_C 37500.0
+#define K_RATIO       3.0
+#define K_C           37500.0
 
 static rs_ptu_params params(rs_estimator est, double value, int window, int64_t def)
 {
 	rs_ptu_params p = {
-		.ptu = K_PTU,
-		.input_tpm_per_ptu = K_TPM_PER_PTU,
-		.output_ratio = K_RATIO,
-		.estimator = est,
-		.estimator_value = value,
-		.estimator_window = window,
-		.max_tokens_default = def,
+	    .ptu = K_PTU,
+	    .input_tpm_per_ptu = K_TPM_PER_PTU,
+	    .output_ratio = K_RATIO,
+	    .estimator = est,
+	    .estimator_value = value,
+	    .estimator_window = window,
+	    .max_tokens_default = def,
 	};
 	return p;
 }
@@ -47,11 +47,11 @@ static rs_ptu_params params(rs_estimator est, double value, int window, int64_t 
 static rs_meter_req rq(int64_t prompt, int64_t cached, int64_t max_tokens, int64_t output)
 {
 	rs_meter_req r = {
-		.prompt_tokens = prompt,
-		.cached_tokens = cached,
-		.max_tokens = max_tokens,
-		.best_of = 1,
-		.output_tokens = output,
+	    .prompt_tokens = prompt,
+	    .cached_tokens = cached,
+	    .max_tokens = max_tokens,
+	    .best_of = 1,
+	    .output_tokens = output,
 	};
 	return r;
 }
@@ -232,15 +232,15 @@ static void test_hand_worked_sequence(void)
  * by completions and the time-weighted mean and the highest number in
  * flight; the highest U seen.
  */
-#define K_LOAD_PROMPT 500
-#define K_LOAD_OUTPUT 500
-#define K_LOAD_COST 2000.0 /* 500 + 3 * 500 */
+#define K_LOAD_PROMPT  500
+#define K_LOAD_OUTPUT  500
+#define K_LOAD_COST    2000.0 /* 500 + 3 * 500 */
 #define K_LOAD_LATENCY T_S(60)
-#define K_LOAD_WARM T_S(600)
-#define K_LOAD_END T_S(3 * 3600)
+#define K_LOAD_WARM    T_S(600)
+#define K_LOAD_END     T_S(3 * 3600)
 /* Twice capacity: 2 * 37500 / 2000 = 37.5 arrivals per minute, one per 1.6 s. */
 #define K_LOAD_INTERVAL T_MS(1600)
-#define K_LOAD_QUEUE 4096 /* far above any in-flight count C allows */
+#define K_LOAD_QUEUE    4096 /* far above any in-flight count C allows */
 
 typedef struct load_result {
 	int inflight_onset; /* in flight just before the first completion */
@@ -309,7 +309,7 @@ static void run_load(int64_t max_factor, load_result *r)
 			if (d.admitted) {
 				CHECK(n < K_LOAD_QUEUE);
 				q[(head + n) % K_LOAD_QUEUE] =
-					(inflight){ t + K_LOAD_LATENCY, d.charged };
+				    (inflight){t + K_LOAD_LATENCY, d.charged};
 				n++;
 				r->admitted++;
 				if (d.charged > r->largest_estimate)
@@ -531,8 +531,8 @@ static void test_estimators(void)
 	rs_meter_req no_max = rq(1000, 0, -1, 0);
 	rs_meter *m = rs_meter_ptu_new(&p);
 	rs_decision d;
-	const int64_t outs[] = { 100, 200, 600, 900 };
-	const double want[] = { 100.0, 150.0, 300.0, 1700.0 / 3.0 };
+	const int64_t outs[] = {100, 200, 600, 900};
+	const double want[] = {100.0, 150.0, 300.0, 1700.0 / 3.0};
 	size_t i;
 
 	CHECK(m != NULL);
@@ -541,11 +541,11 @@ static void test_estimators(void)
 	CHECK_NEAR(rs_meter_ptu_estimate(m, &no_max), 13288.0, EXACT);
 	arrive(m, 0, no_max, &d);
 	CHECK_NEAR(d.charged, 13288.0, EXACT);
-	CHECK_NEAR(rs_meter_ptu_estimate(m, &(rs_meter_req){ 1000, 0, 0, 1, 0 }), 1000.0, EXACT);
-	CHECK_NEAR(rs_meter_ptu_estimate(m, &(rs_meter_req){ 1000, 400, 10, 1, 0 }), 630.0, EXACT);
-	CHECK_NEAR(rs_meter_ptu_estimate(m, &(rs_meter_req){ 1000, 1000, 10, 1, 0 }), 30.0, EXACT);
+	CHECK_NEAR(rs_meter_ptu_estimate(m, &(rs_meter_req){1000, 0, 0, 1, 0}), 1000.0, EXACT);
+	CHECK_NEAR(rs_meter_ptu_estimate(m, &(rs_meter_req){1000, 400, 10, 1, 0}), 630.0, EXACT);
+	CHECK_NEAR(rs_meter_ptu_estimate(m, &(rs_meter_req){1000, 1000, 10, 1, 0}), 30.0, EXACT);
 	/* best_of is not part of the provisioned formula */
-	CHECK_NEAR(rs_meter_ptu_estimate(m, &(rs_meter_req){ 1000, 0, 10, 4, 0 }), 1030.0, EXACT);
+	CHECK_NEAR(rs_meter_ptu_estimate(m, &(rs_meter_req){1000, 0, 10, 4, 0}), 1030.0, EXACT);
 	rs_meter_free(m);
 
 	p = params(RS_ESTIMATOR_FIXED, 750.5, 0, 4096);

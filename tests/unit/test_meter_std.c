@@ -19,22 +19,22 @@
 #include <gsl/gsl_rng.h>
 #include <stdlib.h>
 
-#define MS(x) ((rs_time)((x) * 1000.0 + 0.5))       /* milliseconds, may be fractional */
-#define S(x) ((rs_time)((x) * 1000000.0 + 0.5))     /* seconds, may be fractional */
+#define MS(x)       ((rs_time)((x)*1000.0 + 0.5))    /* milliseconds, may be fractional */
+#define S(x)        ((rs_time)((x)*1000000.0 + 0.5)) /* seconds, may be fractional */
 #define ISOLATE_RPM 1000.0 /* rpm_per_1k_tpm so large that the RPM window never binds */
 
 static rs_std_params params(int64_t tpm, double per_1k, rs_window_kind tpm_window,
-			    rs_window_kind rpm_window, int rpm_window_s, bool count_refused)
+                            rs_window_kind rpm_window, int rpm_window_s, bool count_refused)
 {
 	rs_std_params p = {
-		.tpm = tpm,
-		.rpm_per_1k_tpm = per_1k,
-		.tpm_window = tpm_window,
-		.rpm_window = rpm_window,
-		.rpm_window_s = rpm_window_s,
-		.count_refused = count_refused,
-		.prompt_estimate_factor = 1.0,
-		.max_tokens_default = 4096,
+	    .tpm = tpm,
+	    .rpm_per_1k_tpm = per_1k,
+	    .tpm_window = tpm_window,
+	    .rpm_window = rpm_window,
+	    .rpm_window_s = rpm_window_s,
+	    .count_refused = count_refused,
+	    .prompt_estimate_factor = 1.0,
+	    .max_tokens_default = 4096,
 	};
 	return p;
 }
@@ -63,20 +63,20 @@ static void run_steps(rs_meter *m, const step *s, size_t n)
 		rs_decision d = ask(m, s[i].t, s[i].prompt, s[i].max_tokens);
 		if (d.admitted != s[i].admitted)
 			TH_FAIL("step %s: admitted = %d, want %d", s[i].name, d.admitted,
-				s[i].admitted);
+			        s[i].admitted);
 		if (d.retry_after_ms != s[i].retry_ms)
 			TH_FAIL("step %s: retry_after_ms = %" PRId64 ", want %" PRId64, s[i].name,
-				d.retry_after_ms, s[i].retry_ms);
+			        d.retry_after_ms, s[i].retry_ms);
 		if (d.remaining_tokens != s[i].rem_tokens)
-			TH_FAIL("step %s: remaining_tokens = %" PRId64 ", want %" PRId64,
-				s[i].name, d.remaining_tokens, s[i].rem_tokens);
+			TH_FAIL("step %s: remaining_tokens = %" PRId64 ", want %" PRId64, s[i].name,
+			        d.remaining_tokens, s[i].rem_tokens);
 		if (d.remaining_requests != s[i].rem_requests)
 			TH_FAIL("step %s: remaining_requests = %" PRId64 ", want %" PRId64,
-				s[i].name, d.remaining_requests, s[i].rem_requests);
+			        s[i].name, d.remaining_requests, s[i].rem_requests);
 		int64_t est = s[i].prompt + s[i].max_tokens;
 		if (d.charged != (s[i].admitted ? (double)est : 0.0))
 			TH_FAIL("step %s: charged = %g, want %" PRId64, s[i].name, d.charged,
-				s[i].admitted ? est : 0);
+			        s[i].admitted ? est : 0);
 	}
 }
 
@@ -111,21 +111,21 @@ static void run_steps(rs_meter *m, const step *s, size_t n)
  */
 static void test_sliding_tpm(void)
 {
-	rs_std_params p = params(1000, ISOLATE_RPM, RS_WINDOW_SLIDING, RS_WINDOW_SLIDING, 10,
-				 false);
+	rs_std_params p =
+	    params(1000, ISOLATE_RPM, RS_WINDOW_SLIDING, RS_WINDOW_SLIDING, 10, false);
 	CHECK_I64(rs_meter_std_rpm_limit(&p), 166);
 	static const step steps[] = {
-		{"A", S(0), 300, 100, true, 0, 600, 165},
-		{"B", S(10), 300, 200, true, 0, 100, 165},
-		{"C", S(20), 150, 50, false, 40000, 100, 166},
-		{"D", S(59.9995), 150, 50, false, 1, 100, 166},
-		{"E", S(60), 150, 50, true, 0, 300, 165},
-		{"F", S(60), 400, 0, false, 10000, 300, 165},
-		{"G", S(65.0004), 100, 800, false, 55000, 300, 165},
-		{"H", S(70), 300, 500, true, 0, 0, 165},
-		{"I", S(70), 1, 0, false, 50000, 0, 165},
-		{"J", S(119.999999), 400, 0, false, 10001, 0, 166},
-		{"K", S(120), 400, 0, false, 10000, 200, 166},
+	    {"A", S(0), 300, 100, true, 0, 600, 165},
+	    {"B", S(10), 300, 200, true, 0, 100, 165},
+	    {"C", S(20), 150, 50, false, 40000, 100, 166},
+	    {"D", S(59.9995), 150, 50, false, 1, 100, 166},
+	    {"E", S(60), 150, 50, true, 0, 300, 165},
+	    {"F", S(60), 400, 0, false, 10000, 300, 165},
+	    {"G", S(65.0004), 100, 800, false, 55000, 300, 165},
+	    {"H", S(70), 300, 500, true, 0, 0, 165},
+	    {"I", S(70), 1, 0, false, 50000, 0, 165},
+	    {"J", S(119.999999), 400, 0, false, 10001, 0, 166},
+	    {"K", S(120), 400, 0, false, 10000, 200, 166},
 	};
 	rs_meter *m = rs_meter_std_new(&p);
 	CHECK(m != NULL);
@@ -156,20 +156,19 @@ static void test_sliding_tpm(void)
  */
 static void test_fixed_tpm(void)
 {
-	rs_std_params p = params(1000, ISOLATE_RPM, RS_WINDOW_FIXED, RS_WINDOW_SLIDING, 10,
-				 false);
+	rs_std_params p = params(1000, ISOLATE_RPM, RS_WINDOW_FIXED, RS_WINDOW_SLIDING, 10, false);
 	static const step steps[] = {
-		{"A", S(0), 300, 100, true, 0, 600, 165},
-		{"B", S(10), 300, 200, true, 0, 100, 165},
-		{"C", S(20), 150, 50, false, 40000, 100, 166},
-		{"D", S(59.9995), 150, 50, false, 1, 100, 166},
-		{"E", S(60), 150, 50, true, 0, 800, 165},
-		{"F", S(60), 400, 0, true, 0, 400, 164},
-		{"G", S(65.0004), 100, 800, false, 55000, 400, 164},
-		{"H", S(70), 300, 500, false, 50000, 400, 166},
-		{"I", S(70), 1, 0, true, 0, 399, 165},
-		{"J", S(119.999999), 400, 0, false, 1, 399, 166},
-		{"K", S(120), 400, 0, true, 0, 600, 165},
+	    {"A", S(0), 300, 100, true, 0, 600, 165},
+	    {"B", S(10), 300, 200, true, 0, 100, 165},
+	    {"C", S(20), 150, 50, false, 40000, 100, 166},
+	    {"D", S(59.9995), 150, 50, false, 1, 100, 166},
+	    {"E", S(60), 150, 50, true, 0, 800, 165},
+	    {"F", S(60), 400, 0, true, 0, 400, 164},
+	    {"G", S(65.0004), 100, 800, false, 55000, 400, 164},
+	    {"H", S(70), 300, 500, false, 50000, 400, 166},
+	    {"I", S(70), 1, 0, true, 0, 399, 165},
+	    {"J", S(119.999999), 400, 0, false, 1, 399, 166},
+	    {"K", S(120), 400, 0, true, 0, 600, 165},
 	};
 	rs_meter *m = rs_meter_std_new(&p);
 	run_steps(m, steps, N_OF(steps));
@@ -324,14 +323,10 @@ static void test_both_limits(void)
 	rs_std_params p = params(1000, 6, RS_WINDOW_SLIDING, RS_WINDOW_SLIDING, 10, false);
 	CHECK_I64(rs_meter_std_rpm_limit(&p), 1);
 	static const step steps[] = {
-		{"A", S(0), 400, 500, true, 0, 100, 0},
-		{"B", S(5), 150, 50, false, 55000, 100, 0},
-		{"C", S(5), 50, 0, false, 5000, 100, 0},
-		{"D", S(10), 50, 0, true, 0, 50, 0},
-		{"E", S(12), 100, 0, false, 48000, 50, 0},
-		{"G", S(62), 100, 0, true, 0, 850, 0},
-		{"H", S(64), 400, 500, false, 8000, 850, 0},
-		{"I", S(72), 400, 500, true, 0, 0, 0},
+	    {"A", S(0), 400, 500, true, 0, 100, 0},      {"B", S(5), 150, 50, false, 55000, 100, 0},
+	    {"C", S(5), 50, 0, false, 5000, 100, 0},     {"D", S(10), 50, 0, true, 0, 50, 0},
+	    {"E", S(12), 100, 0, false, 48000, 50, 0},   {"G", S(62), 100, 0, true, 0, 850, 0},
+	    {"H", S(64), 400, 500, false, 8000, 850, 0}, {"I", S(72), 400, 500, true, 0, 0, 0},
 	};
 	rs_meter *m = rs_meter_std_new(&p);
 	run_steps(m, steps, N_OF(steps));
@@ -356,12 +351,12 @@ static void test_both_limits(void)
  */
 static void test_count_refused(void)
 {
-	rs_std_params p = params(1000, ISOLATE_RPM, RS_WINDOW_SLIDING, RS_WINDOW_SLIDING, 10,
-				 false);
+	rs_std_params p =
+	    params(1000, ISOLATE_RPM, RS_WINDOW_SLIDING, RS_WINDOW_SLIDING, 10, false);
 	static const step uncounted[] = {
-		{"A", S(0), 500, 100, true, 0, 400, 165},
-		{"B", S(10), 500, 100, false, 50000, 400, 166},
-		{"C", S(60), 500, 100, true, 0, 400, 165},
+	    {"A", S(0), 500, 100, true, 0, 400, 165},
+	    {"B", S(10), 500, 100, false, 50000, 400, 166},
+	    {"C", S(60), 500, 100, true, 0, 400, 165},
 	};
 	rs_meter *m = rs_meter_std_new(&p);
 	run_steps(m, uncounted, N_OF(uncounted));
@@ -369,9 +364,9 @@ static void test_count_refused(void)
 
 	p.count_refused = true;
 	static const step counted[] = {
-		{"A", S(0), 500, 100, true, 0, 400, 165},
-		{"B", S(10), 500, 100, false, 60000, 0, 165},
-		{"C", S(60), 500, 100, false, 60000, 0, 165},
+	    {"A", S(0), 500, 100, true, 0, 400, 165},
+	    {"B", S(10), 500, 100, false, 60000, 0, 165},
+	    {"C", S(60), 500, 100, false, 60000, 0, 165},
 	};
 	m = rs_meter_std_new(&p);
 	run_steps(m, counted, N_OF(counted));
@@ -380,9 +375,9 @@ static void test_count_refused(void)
 	/* With counting, a retry at exactly the announced time gets in: A, B as
 	 * above (B: 60000 ms), B's retry at 10 + 60 = 70 s finds (10, 70] empty. */
 	static const step retried[] = {
-		{"A", S(0), 500, 100, true, 0, 400, 165},
-		{"B", S(10), 500, 100, false, 60000, 0, 165},
-		{"B'", S(70), 500, 100, true, 0, 400, 165},
+	    {"A", S(0), 500, 100, true, 0, 400, 165},
+	    {"B", S(10), 500, 100, false, 60000, 0, 165},
+	    {"B'", S(70), 500, 100, true, 0, 400, 165},
 	};
 	m = rs_meter_std_new(&p);
 	run_steps(m, retried, N_OF(retried));
@@ -405,8 +400,8 @@ static void test_count_refused(void)
  */
 static void test_estimate_above_tpm(void)
 {
-	rs_std_params p = params(1000, ISOLATE_RPM, RS_WINDOW_SLIDING, RS_WINDOW_SLIDING, 10,
-				 false);
+	rs_std_params p =
+	    params(1000, ISOLATE_RPM, RS_WINDOW_SLIDING, RS_WINDOW_SLIDING, 10, false);
 	rs_meter *m = rs_meter_std_new(&p);
 	rs_decision d = ask(m, S(5), 1000, 500);
 	CHECK(!d.admitted);
@@ -416,9 +411,9 @@ static void test_estimate_above_tpm(void)
 	rs_meter_free(m);
 
 	static const step f2[] = {
-		{"A", S(0), 300, 0, true, 0, 700, 165},
-		{"B", S(20), 300, 0, true, 0, 400, 165},
-		{"X", S(30), 1001, 0, false, 50000, 400, 166},
+	    {"A", S(0), 300, 0, true, 0, 700, 165},
+	    {"B", S(20), 300, 0, true, 0, 400, 165},
+	    {"X", S(30), 1001, 0, false, 50000, 400, 166},
 	};
 	m = rs_meter_std_new(&p);
 	run_steps(m, f2, N_OF(f2));
@@ -426,8 +421,8 @@ static void test_estimate_above_tpm(void)
 
 	p.tpm_window = RS_WINDOW_FIXED;
 	static const step f3[] = {
-		{"A", S(0), 300, 0, true, 0, 700, 165},
-		{"X", S(30), 1000, 500, false, 30000, 700, 166},
+	    {"A", S(0), 300, 0, true, 0, 700, 165},
+	    {"X", S(30), 1000, 500, false, 30000, 700, 166},
 	};
 	m = rs_meter_std_new(&p);
 	run_steps(m, f3, N_OF(f3));
@@ -562,7 +557,7 @@ static void test_rpm_limit(void)
 /* Constant arrivals every `gap` for `dur`, each of `tokens` tokens; returns
  * the admitted fraction and checks every retry-after lies in (0, max_ms]. */
 static double admitted_fraction(const rs_std_params *p, rs_time gap, rs_time dur, int64_t tokens,
-				int64_t max_ms)
+                                int64_t max_ms)
 {
 	rs_meter *m = rs_meter_std_new(p);
 	long n = 0, admitted = 0, bad_retry = 0;
@@ -595,8 +590,8 @@ static void test_twice_the_limit(void)
 			double f = admitted_fraction(&p, MS(50), S(3600), 1, w * 1000);
 			CHECK_NEAR(f, 0.5, 0.005);
 		}
-		rs_std_params p = params(60000, ISOLATE_RPM, kinds[k], RS_WINDOW_SLIDING, 10,
-					 false);
+		rs_std_params p =
+		    params(60000, ISOLATE_RPM, kinds[k], RS_WINDOW_SLIDING, 10, false);
 		double f = admitted_fraction(&p, MS(50), S(3600), 100, 60000);
 		CHECK_NEAR(f, 0.5, 0.005);
 	}
@@ -617,8 +612,8 @@ static void test_twice_the_limit(void)
  */
 static void test_set_scale(void)
 {
-	rs_std_params p = params(1000, ISOLATE_RPM, RS_WINDOW_SLIDING, RS_WINDOW_SLIDING, 10,
-				 false);
+	rs_std_params p =
+	    params(1000, ISOLATE_RPM, RS_WINDOW_SLIDING, RS_WINDOW_SLIDING, 10, false);
 	rs_meter *m = rs_meter_std_new(&p);
 	m->ops->set_scale(m, 0, 0.5);
 	rs_decision d = ask(m, 0, 400, 0);
@@ -691,8 +686,8 @@ static void test_remaining_and_sample(void)
 	CHECK_NEAR(st.rpm_occupancy, 1.0 / 60, 1e-12);
 	CHECK_NEAR(st.utilisation, 1.0 / 30, 1e-12);
 	CHECK_NEAR(st.level, 2000, 0);
-	rs_meter_req r = {.prompt_tokens = 1000, .max_tokens = 1000, .best_of = 1,
-			  .output_tokens = 10};
+	rs_meter_req r = {
+	    .prompt_tokens = 1000, .max_tokens = 1000, .best_of = 1, .output_tokens = 10};
 	rs_meter_complete(m, S(5), &r, d.charged);
 	m->ops->sample(m, S(5), &st);
 	CHECK_NEAR(st.level, 2000, 0);
@@ -794,15 +789,15 @@ typedef struct diff_cfg {
 	bool count_refused;
 } diff_cfg;
 
-#define DIFF_ARRIVALS 1500
-#define DIFF_TPM 50000     /* with 6 per 1k: RPM 300, 50 per 10 s, 5 per 1 s */
+#define DIFF_ARRIVALS    1500
+#define DIFF_TPM         50000 /* with 6 per 1k: RPM 300, 50 per 10 s, 5 per 1 s */
 #define DIFF_DEFAULT_MAX 300
 
 static long diff_run(const diff_cfg *c, unsigned long seed)
 {
 	static const double scales[] = {1.0, 0.5, 0.25, 0.01, 2.0};
-	rs_std_params p = params(DIFF_TPM, 6, c->tpm_window, c->rpm_window, c->rpm_window_s,
-				 c->count_refused);
+	rs_std_params p =
+	    params(DIFF_TPM, 6, c->tpm_window, c->rpm_window, c->rpm_window_s, c->count_refused);
 	p.prompt_estimate_factor = 1.3;
 	p.max_tokens_default = DIFF_DEFAULT_MAX;
 	rs_meter *m = rs_meter_std_new(&p);
@@ -833,12 +828,12 @@ static long diff_run(const diff_cfg *c, unsigned long seed)
 			lr = rs_meter_std_rpm_limit(&q);
 		}
 		rs_meter_req r = {.prompt_tokens = (int64_t)gsl_rng_uniform_int(rng, 201),
-				  .max_tokens = gsl_rng_uniform_int(rng, 10) == 0
-							? -1
-							: (int64_t)gsl_rng_uniform_int(rng, 201),
-				  .best_of = gsl_rng_uniform_int(rng, 5) == 0 ? 2 : 1};
+		                  .max_tokens = gsl_rng_uniform_int(rng, 10) == 0
+		                                    ? -1
+		                                    : (int64_t)gsl_rng_uniform_int(rng, 201),
+		                  .best_of = gsl_rng_uniform_int(rng, 5) == 0 ? 2 : 1};
 		int64_t est = (int64_t)ceil((double)r.prompt_tokens * 13 / 10 - 1e-9) +
-			      (r.max_tokens < 0 ? DIFF_DEFAULT_MAX : r.max_tokens) * r.best_of;
+		              (r.max_tokens < 0 ? DIFF_DEFAULT_MAX : r.max_tokens) * r.best_of;
 		rs_decision d;
 		rs_meter_admit(m, now, &r, &d);
 
@@ -882,17 +877,17 @@ static long diff_run(const diff_cfg *c, unsigned long seed)
 		    d.charged != (fits ? (double)est : 0.0)) {
 			if (mismatches++ < 5)
 				TH_FAIL("seed %lu arrival %d at %" PRId64 " us est %" PRId64
-					": got admitted %d retry %" PRId64 " rem %" PRId64
-					"/%" PRId64 ", want %d %" PRId64 " %" PRId64 "/%" PRId64,
-					seed, i, now, est, d.admitted, d.retry_after_ms,
-					d.remaining_tokens, d.remaining_requests, fits, want_ms,
-					rem_t, rem_r);
+				        ": got admitted %d retry %" PRId64 " rem %" PRId64
+				        "/%" PRId64 ", want %d %" PRId64 " %" PRId64 "/%" PRId64,
+				        seed, i, now, est, d.admitted, d.retry_after_ms,
+				        d.remaining_tokens, d.remaining_requests, fits, want_ms,
+				        rem_t, rem_r);
 		}
 		rs_meter_state st;
 		m->ops->sample(m, now, &st);
 		if (st.level != (double)tt && mismatches++ < 5)
 			TH_FAIL("seed %lu arrival %d: level %g, want %" PRId64, seed, i, st.level,
-				tt);
+			        tt);
 	}
 	/* the sequence must exercise refusals and admissions alike, refusals
 	 * by either window, and estimates above the (scaled) TPM */

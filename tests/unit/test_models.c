@@ -14,8 +14,8 @@
 
 /* The models the brief requires, in no particular order. */
 static const char *const required[] = {
-	"gpt-35-turbo", "gpt-4",	"gpt-4-32k", "gpt-4o", "gpt-4o-mini",
-	"gpt-4.1",	"gpt-4.1-mini", "o3-mini",   "gpt-5",
+    "gpt-35-turbo", "gpt-4",        "gpt-4-32k", "gpt-4o", "gpt-4o-mini",
+    "gpt-4.1",      "gpt-4.1-mini", "o3-mini",   "gpt-5",
 };
 #define N_REQUIRED (sizeof required / sizeof required[0])
 
@@ -261,7 +261,7 @@ static void test_find(void)
 		CHECK_I64(rs_models_find(m, n, m[i].name), (long long)i);
 	CHECK_I64(rs_models_find(m, n, "gpt-6"), -1);
 	CHECK_I64(rs_models_find(m, n, ""), -1);
-	CHECK_I64(rs_models_find(m, n, "GPT-4O"), -1);	/* exact, case-sensitive */
+	CHECK_I64(rs_models_find(m, n, "GPT-4O"), -1);  /* exact, case-sensitive */
 	CHECK_I64(rs_models_find(m, n, "gpt-4o "), -1); /* no trimming */
 	CHECK_I64(rs_models_find(m, n, "gpt-4o-"), -1); /* no prefix match */
 	CHECK_I64(rs_models_find(m, n, "gpt"), -1);

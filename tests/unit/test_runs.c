@@ -119,7 +119,7 @@ static void check_conservation(const cJSON *s, const char *what)
 	double failed = num(s, "requests", "failed"), fly = num(s, "requests", "in_flight_end");
 	if (!(off == ok + failed + fly) || !(fly >= 0))
 		TH_FAIL("%s: offered %.0f != succeeded %.0f + failed %.0f + in flight %.0f", what,
-			off, ok, failed, fly);
+		        off, ok, failed, fly);
 	const cJSON *c;
 	double sum = 0;
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(s, "clients"))
@@ -127,14 +127,15 @@ static void check_conservation(const cJSON *s, const char *what)
 		double co = num(c, "requests", "offered");
 		sum += co;
 		if (!(co == num(c, "requests", "succeeded") + num(c, "requests", "failed") +
-				   num(c, "requests", "in_flight_end")))
+		                num(c, "requests", "in_flight_end")))
 			TH_FAIL("%s: a client breaks conservation", what);
 	}
 	if (sum != off)
 		TH_FAIL("%s: clients offered %.0f, total %.0f", what, sum, off);
 	/* attempts: ok + throttled + error = total */
-	if (num(s, "attempts", "total") !=
-	    num(s, "attempts", "ok") + num(s, "attempts", "throttled") + num(s, "attempts", "error"))
+	if (num(s, "attempts", "total") != num(s, "attempts", "ok") +
+	                                       num(s, "attempts", "throttled") +
+	                                       num(s, "attempts", "error"))
 		TH_FAIL("%s: attempts do not add up", what);
 }
 
@@ -152,7 +153,8 @@ static void test_twice_rpm_refuses_half(void)
 	cJSON_Delete(s);
 	rm_dir(dir);
 	/* the same with a 1 s fixed RPM window: 10 per second of 20 */
-	const char *sets[] = {"deployments[0].rpm_window_s=1", "deployments[0].rpm_window=\"fixed\""};
+	const char *sets[] = {"deployments[0].rpm_window_s=1",
+	                      "deployments[0].rpm_window=\"fixed\""};
 	dir = run_into("tests/scenarios/twice-rpm.json", sets, 2);
 	s = dir ? summary_of(dir) : NULL;
 	if (s)
@@ -217,7 +219,8 @@ static void test_every_shipped_scenario_conserves(void)
 	int n = 0;
 	while (d && (e = readdir(d))) {
 		size_t len = strlen(e->d_name);
-		if (len < 6 || strcmp(e->d_name + len - 5, ".json") || !strcmp(e->d_name, "schema.json"))
+		if (len < 6 || strcmp(e->d_name + len - 5, ".json") ||
+		    !strcmp(e->d_name, "schema.json"))
 			continue;
 		char path[512];
 		snprintf(path, sizeof path, "scenarios/%s", e->d_name);
@@ -249,6 +252,105 @@ static void test_trace_replay_offers_every_row(void)
 	rm_dir(dir);
 }
 
+/* Column `col` (0-based) of a CSV line, as a number. */
+static double csv_num(const char *line, int col)
+{
+	const char *p = line;
+	for (int i = 0; i < col && p; i++) {
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return p && *p != ',' && *p != '\n' ? strtod(p, NULL) : NAN;
+}
+
+static int csv_col(const char *header, const char *name)
+{
+	char buf[2048];
+	snprintf(buf, sizeof buf, "%s", header);
+	int i = 0;
+	for (char *tok = strtok(buf, ",\n"); tok; tok = strtok(NULL, ",\n"), i++)
+		if (!strcmp(tok, name))
+			return i;
+	return -1;
+}
+
+static void test_spillover_takes_only_the_overflow(void)
+{
+	/* Every attempt the standard deployment sees is one the PTU refused in
+	 * the same bucket (spillover is immediate), none while the PTU admits,
+	 * and the client never sees a 429 the standard deployment could take. */
+	const char *sets[] = {"duration_s=43200"};
+	char *dir = run_into("scenarios/ptu-spillover.json", sets, 1);
+	if (!dir)
+		return;
+	char path[512];
+	snprintf(path, sizeof path, "%s/timeseries.csv", dir);
+	FILE *f = fopen(path, "r");
+	char line[4096], header[4096];
+	CHECK(f && fgets(header, sizeof header, f));
+	int c_att = csv_col(header, "attempts"), c_thr = csv_col(header, "throttled");
+	int c_spill = csv_col(header, "spilled");
+	double ptu_refused = 0, paygo_seen = 0;
+	int buckets_with_spill = 0, mismatches = 0;
+	double ptu_thr_bucket = 0;
+	while (f && fgets(line, sizeof line, f)) {
+		if (strstr(line, ",deployment,ptu-gpt-4o,")) {
+			ptu_thr_bucket = csv_num(line, c_thr);
+			ptu_refused += ptu_thr_bucket;
+		} else if (strstr(line, ",deployment,paygo-gpt-4o,")) {
+			double att = csv_num(line, c_att);
+			paygo_seen += att;
+			if (att != ptu_thr_bucket || csv_num(line, c_spill) != att)
+				mismatches++;
+			buckets_with_spill += att > 0;
+		}
+	}
+	if (f)
+		fclose(f);
+	CHECK_I64(mismatches, 0);
+	CHECK(buckets_with_spill > 0);
+	CHECK(paygo_seen > 0 && paygo_seen == ptu_refused);
+	cJSON *s = summary_of(dir);
+	if (s) {
+		check_conservation(s, "ptu-spillover");
+		CHECK_NEAR(num(s, "attempts", "spilled"), paygo_seen, 0);
+	}
+	cJSON_Delete(s);
+	rm_dir(dir);
+}
+
+static double client_rate_429(const cJSON *s, const char *name)
+{
+	const cJSON *c;
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(s, "clients"))
+	{
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(c, "name");
+		if (cJSON_IsString(n) && !strcmp(n->valuestring, name))
+			return num(c, "rate_429", NULL);
+	}
+	return NAN;
+}
+
+static void test_max_tokens_estimate_costs_429s(void)
+{
+	/* Same capacity, same load: the larger the estimate charged at
+	 * admission, the more bursts meet a 429 (seed 003). */
+	char *dir = run_into("scenarios/ptu-max-tokens.json", NULL, 0);
+	cJSON *s = dir ? summary_of(dir) : NULL;
+	if (s) {
+		double exact = client_rate_429(s, "app-exact");
+		double inflated = client_rate_429(s, "app-inflated-4x");
+		double absent = client_rate_429(s, "app-absent");
+		printf("    rate_429: exact %.4f, inflated 4x %.4f, absent %.4f\n", exact, inflated,
+		       absent);
+		CHECK(exact < inflated && inflated < absent);
+		check_conservation(s, "ptu-max-tokens");
+	}
+	cJSON_Delete(s);
+	rm_dir(dir);
+}
+
 int main(void)
 {
 	gsl_set_error_handler_off();
@@ -257,5 +359,7 @@ int main(void)
 	RUN(test_determinism);
 	RUN(test_every_shipped_scenario_conserves);
 	RUN(test_trace_replay_offers_every_row);
+	RUN(test_spillover_takes_only_the_overflow);
+	RUN(test_max_tokens_estimate_costs_429s);
 	return th_done();
 }

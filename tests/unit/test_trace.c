@@ -12,22 +12,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CONV "scenarios/traces/AzureLLMInferenceTrace_conv.csv"
-#define CODE "scenarios/traces/AzureLLMInferenceTrace_code.csv"
-#define BURST1 "scenarios/traces/BurstGPT_1-head400.csv"
-#define BURST3 "scenarios/traces/BurstGPT_3-head400.csv"
-#define SHARED "../shared/traces/"
-#define MOONCAKE SHARED "conversation_trace.jsonl"
-#define S(x) ((int64_t)(x)*RS_US_PER_S)
+#define CONV      "scenarios/traces/AzureLLMInferenceTrace_conv.csv"
+#define CODE      "scenarios/traces/AzureLLMInferenceTrace_code.csv"
+#define BURST1    "scenarios/traces/BurstGPT_1-head400.csv"
+#define BURST3    "scenarios/traces/BurstGPT_3-head400.csv"
+#define SHARED    "../shared/traces/"
+#define MOONCAKE  SHARED "conversation_trace.jsonl"
+#define S(x)      ((int64_t)(x)*RS_US_PER_S)
 #define AZ_HEADER "TIMESTAMP,ContextTokens,GeneratedTokens\n"
 #define B1_HEADER "Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n"
 
 static rs_trace *load(const char *path, rs_trace_format fmt, rs_zero_rows zr, const char *model)
 {
-	rs_trace_cfg cfg = {.path = (char *)path,
-			    .format = fmt,
-			    .zero_rows = zr,
-			    .model_filter = (char *)model};
+	rs_trace_cfg cfg = {
+	    .path = (char *)path, .format = fmt, .zero_rows = zr, .model_filter = (char *)model};
 	rs_trace *t = NULL;
 	rs_error err = {0};
 	rs_status st = rs_trace_load(&cfg, &t, &err);
@@ -61,7 +59,7 @@ static void write_temp(char *path, const char *text)
 /* Load `text` as a trace and check the status and message; the expected
  * message has one %s for the file's path. */
 static void expect_error(const char *text, rs_trace_format fmt, const char *model,
-			 rs_status want_st, const char *want_fmt)
+                         rs_status want_st, const char *want_fmt)
 {
 	char path[64], want[RS_ERROR_MAX];
 	write_temp(path, text);
@@ -131,14 +129,14 @@ static void test_azure_code(void)
 static void test_azure_calendar(void)
 {
 	rs_trace *t = load_text("TIMESTAMP,ContextTokens,GeneratedTokens\r\n"
-				"2023-12-31 23:59:59.0000000,1,2\r\n"
-				"2024-01-01 00:00:00.0000005,3,4\r\n"
-				"\r\n"
-				"2024-03-01 00:00:00.0000015,5,6\r\n"
-				"2024-03-01 00:00:00.0000034,7,8\r\n"
-				"2024-03-01 00:00:00.5,9,10\r\n"
-				"2024-03-01 00:00:01,11,12",
-				RS_TRACE_AUTO);
+	                        "2023-12-31 23:59:59.0000000,1,2\r\n"
+	                        "2024-01-01 00:00:00.0000005,3,4\r\n"
+	                        "\r\n"
+	                        "2024-03-01 00:00:00.0000015,5,6\r\n"
+	                        "2024-03-01 00:00:00.0000034,7,8\r\n"
+	                        "2024-03-01 00:00:00.5,9,10\r\n"
+	                        "2024-03-01 00:00:01,11,12",
+	                        RS_TRACE_AUTO);
 	if (t) {
 		CHECK_I64(t->n, 6);
 		CHECK_I64(t->t[1], S(1) + 1);
@@ -152,8 +150,8 @@ static void test_azure_calendar(void)
 		rs_trace_free(t);
 	}
 	t = load_text(AZ_HEADER "1900-02-28 00:00:00,1,1\n1900-03-01 00:00:00,1,1\n"
-				"2000-02-28 00:00:00,1,1\n2000-03-01 00:00:00,1,1\n",
-		      RS_TRACE_AZURE);
+	                        "2000-02-28 00:00:00,1,1\n2000-03-01 00:00:00,1,1\n",
+	              RS_TRACE_AZURE);
 	if (t) {
 		CHECK_I64(t->t[1], S(86400));
 		/* 100 years with 24 leap days (1904 .. 1996) */
@@ -263,13 +261,13 @@ static void test_burstgpt3(void)
 static void test_burstgpt_seconds(void)
 {
 	rs_trace *t = load_text("Timestamp,Session ID,Elapsed time,Model,Request tokens,"
-				"Response tokens,Total tokens,Log Type\n"
-				"10.25,,1,ChatGPT,1,2,3,API log\n"
-				"10.25,abc,1,ChatGPT,1,2,3,API log\n"
-				"11.0000005,,1,ChatGPT,1,2,3,API log\n"
-				"12.00000049999,,1,GPT-4,1,2,3,API log\n"
-				"13,,1,GPT-4,1,2,3,API log\n",
-				RS_TRACE_AUTO);
+	                        "Response tokens,Total tokens,Log Type\n"
+	                        "10.25,,1,ChatGPT,1,2,3,API log\n"
+	                        "10.25,abc,1,ChatGPT,1,2,3,API log\n"
+	                        "11.0000005,,1,ChatGPT,1,2,3,API log\n"
+	                        "12.00000049999,,1,GPT-4,1,2,3,API log\n"
+	                        "13,,1,GPT-4,1,2,3,API log\n",
+	                        RS_TRACE_AUTO);
 	if (!t)
 		return;
 	CHECK_I64(t->n, 5);
@@ -306,8 +304,8 @@ static void test_mooncake(void)
 static void test_copies_match(void)
 {
 	static const char *names[] = {"AzureLLMInferenceTrace_conv.csv",
-				      "AzureLLMInferenceTrace_code.csv", "BurstGPT_1-head400.csv",
-				      "BurstGPT_3-head400.csv"};
+	                              "AzureLLMInferenceTrace_code.csv", "BurstGPT_1-head400.csv",
+	                              "BurstGPT_3-head400.csv"};
 	static const long long sizes[] = {719188, 320117, 16840, 34278};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		char copy[256], orig[256];
@@ -327,66 +325,66 @@ static void test_copies_match(void)
 static void test_errors(void)
 {
 	expect_error(AZ_HEADER "2023-11-16 18:15:46.6805900,374\n", RS_TRACE_AUTO, NULL,
-		     RS_ERR_SYNTAX,
-		     "%s:2: expected 3 columns TIMESTAMP,ContextTokens,GeneratedTokens (got 2)");
+	             RS_ERR_SYNTAX,
+	             "%s:2: expected 3 columns TIMESTAMP,ContextTokens,GeneratedTokens (got 2)");
 	expect_error(AZ_HEADER "2023-11-16 18:15:46.6805900,374,44\n"
-			       "2023-02-29 00:00:00.0,1,1\n",
-		     RS_TRACE_AUTO, NULL, RS_ERR_SYNTAX,
-		     "%s:3: bad timestamp \"2023-02-29 00:00:00.0\"");
+	                       "2023-02-29 00:00:00.0,1,1\n",
+	             RS_TRACE_AUTO, NULL, RS_ERR_SYNTAX,
+	             "%s:3: bad timestamp \"2023-02-29 00:00:00.0\"");
 	expect_error(AZ_HEADER "2023-11-16 18:15:46.68059001,374,44\n", RS_TRACE_AUTO, NULL,
-		     RS_ERR_SYNTAX, "%s:2: bad timestamp \"2023-11-16 18:15:46.68059001\"");
+	             RS_ERR_SYNTAX, "%s:2: bad timestamp \"2023-11-16 18:15:46.68059001\"");
 	expect_error(AZ_HEADER "2023-11-16 24:00:00,374,44\n", RS_TRACE_AUTO, NULL, RS_ERR_SYNTAX,
-		     "%s:2: bad timestamp \"2023-11-16 24:00:00\"");
+	             "%s:2: bad timestamp \"2023-11-16 24:00:00\"");
 	expect_error(AZ_HEADER "2023-11-16 10:00:01,1,1\n2023-11-16 10:00:00.999999,1,1\n",
-		     RS_TRACE_AUTO, NULL, RS_ERR_INVALID, "%s:3: timestamps go backwards");
+	             RS_TRACE_AUTO, NULL, RS_ERR_INVALID, "%s:3: timestamps go backwards");
 	expect_error("time,prompt,output\n1,2,3\n", RS_TRACE_AUTO, NULL, RS_ERR_INVALID,
-		     "%s:1: unknown trace header \"time,prompt,output\" (expected an Azure, "
-		     "BurstGPT or Mooncake trace)");
+	             "%s:1: unknown trace header \"time,prompt,output\" (expected an Azure, "
+	             "BurstGPT or Mooncake trace)");
 	expect_error(AZ_HEADER, RS_TRACE_AUTO, NULL, RS_ERR_INVALID, "%s: no rows");
 	expect_error("", RS_TRACE_AUTO, NULL, RS_ERR_INVALID, "%s: no rows");
 	expect_error(AZ_HEADER "2023-11-16 10:00:01,12x,1\n", RS_TRACE_AUTO, NULL, RS_ERR_SYNTAX,
-		     "%s:2: bad ContextTokens \"12x\" (expected an integer >= 0)");
+	             "%s:2: bad ContextTokens \"12x\" (expected an integer >= 0)");
 	expect_error(AZ_HEADER "2023-11-16 10:00:01,1,2147483648\n", RS_TRACE_AUTO, NULL,
-		     RS_ERR_SYNTAX,
-		     "%s:2: bad GeneratedTokens \"2147483648\" (expected an integer >= 0)");
+	             RS_ERR_SYNTAX,
+	             "%s:2: bad GeneratedTokens \"2147483648\" (expected an integer >= 0)");
 	expect_error(AZ_HEADER "2023-11-16 10:00:01,-3,1\n", RS_TRACE_AUTO, NULL, RS_ERR_INVALID,
-		     "%s:2: ContextTokens must be >= 0 (got -3)");
+	             "%s:2: ContextTokens must be >= 0 (got -3)");
 	expect_error(B1_HEADER "5,ChatGPT,472,,490,Conversation log\n", RS_TRACE_AUTO, NULL,
-		     RS_ERR_SYNTAX, "%s:2: bad Response tokens \"\" (expected an integer >= 0)");
+	             RS_ERR_SYNTAX, "%s:2: bad Response tokens \"\" (expected an integer >= 0)");
 	expect_error(B1_HEADER "5,ChatGPT,472,18,490,Conversation log,x\n", RS_TRACE_AUTO, NULL,
-		     RS_ERR_SYNTAX,
-		     "%s:2: expected 6 columns Timestamp,Model,Request tokens,Response tokens,"
-		     "Total tokens,Log Type (got 7)");
+	             RS_ERR_SYNTAX,
+	             "%s:2: expected 6 columns Timestamp,Model,Request tokens,Response tokens,"
+	             "Total tokens,Log Type (got 7)");
 	expect_error(B1_HEADER "5s,ChatGPT,472,18,490,Conversation log\n", RS_TRACE_AUTO, NULL,
-		     RS_ERR_SYNTAX, "%s:2: bad timestamp \"5s\"");
+	             RS_ERR_SYNTAX, "%s:2: bad timestamp \"5s\"");
 	expect_error(B1_HEADER "6,ChatGPT,472,18,490,Conversation log\n"
-			       "5,GPT-4,472,18,490,Conversation log\n",
-		     RS_TRACE_AUTO, "ChatGPT", RS_ERR_INVALID, "%s:3: timestamps go backwards");
+	                       "5,GPT-4,472,18,490,Conversation log\n",
+	             RS_TRACE_AUTO, "ChatGPT", RS_ERR_INVALID, "%s:3: timestamps go backwards");
 	expect_error(B1_HEADER "5,ChatGPT,472,18,490,Conversation log\n", RS_TRACE_AUTO, "GPT-5",
-		     RS_ERR_INVALID, "%s: no row has Model \"GPT-5\"");
+	             RS_ERR_INVALID, "%s: no row has Model \"GPT-5\"");
 	expect_error(B1_HEADER "5,ChatGPT,0,0,0,Conversation log\n", RS_TRACE_AUTO, NULL,
-		     RS_ERR_INVALID,
-		     "%s: every row is a failed request (Response tokens 0), and failed rows "
-		     "are skipped");
+	             RS_ERR_INVALID,
+	             "%s: every row is a failed request (Response tokens 0), and failed rows "
+	             "are skipped");
 	expect_error(AZ_HEADER "2023-11-16 10:00:01,1,1\n", RS_TRACE_BURSTGPT, NULL, RS_ERR_INVALID,
-		     "%s:1: this is an Azure trace, but the scenario says it is a BurstGPT trace");
+	             "%s:1: this is an Azure trace, but the scenario says it is a BurstGPT trace");
 	expect_error(AZ_HEADER "2023-11-16 10:00:01,1,1\n", RS_TRACE_AUTO, "GPT-4", RS_ERR_INVALID,
-		     "%s: a model filter (\"GPT-4\") needs a BurstGPT trace, and this is an Azure "
-		     "trace");
+	             "%s: a model filter (\"GPT-4\") needs a BurstGPT trace, and this is an Azure "
+	             "trace");
 	expect_error("{\"timestamp\": 0, \"input_length\": 1, \"output_length\": 2}\n"
-		     "{\"timestamp\": x, \"input_length\": 1}\n",
-		     RS_TRACE_AUTO, NULL, RS_ERR_SYNTAX, "%s:2:15: bad JSON");
+	             "{\"timestamp\": x, \"input_length\": 1}\n",
+	             RS_TRACE_AUTO, NULL, RS_ERR_SYNTAX, "%s:2:15: bad JSON");
 	expect_error("{\"timestamp\": 0, \"input_length\": 1}\n", RS_TRACE_MOONCAKE, NULL,
-		     RS_ERR_INVALID, "%s:1: missing \"output_length\"");
+	             RS_ERR_INVALID, "%s:1: missing \"output_length\"");
 	expect_error("{\"timestamp\": 0, \"input_length\": 1.5, \"output_length\": 2}\n",
-		     RS_TRACE_AUTO, NULL, RS_ERR_INVALID,
-		     "%s:1: \"input_length\" must be an integer from 0 to 2147483647");
+	             RS_TRACE_AUTO, NULL, RS_ERR_INVALID,
+	             "%s:1: \"input_length\" must be an integer from 0 to 2147483647");
 	expect_error("{\"timestamp\": 5, \"input_length\": 1, \"output_length\": 2}\n"
-		     "{\"timestamp\": 4, \"input_length\": 1, \"output_length\": 2}\n",
-		     RS_TRACE_AUTO, NULL, RS_ERR_INVALID, "%s:2: timestamps go backwards");
+	             "{\"timestamp\": 4, \"input_length\": 1, \"output_length\": 2}\n",
+	             RS_TRACE_AUTO, NULL, RS_ERR_INVALID, "%s:2: timestamps go backwards");
 	expect_error("[1, 2]\n", RS_TRACE_AUTO, NULL, RS_ERR_INVALID,
-		     "%s:1: unknown trace header \"[1, 2]\" (expected an Azure, BurstGPT or "
-		     "Mooncake trace)");
+	             "%s:1: unknown trace header \"[1, 2]\" (expected an Azure, BurstGPT or "
+	             "Mooncake trace)");
 
 	rs_trace_cfg cfg = {.path = "scenarios/traces/no-such-trace.csv"};
 	rs_trace *t = NULL;
@@ -394,7 +392,7 @@ static void test_errors(void)
 	CHECK_I64(rs_trace_load(&cfg, &t, &err), RS_ERR_IO);
 	CHECK(t == NULL);
 	CHECK_STR(err.msg, "scenarios/traces/no-such-trace.csv: cannot open: No such file or "
-			   "directory");
+	                   "directory");
 	/* a NULL rs_error is allowed */
 	CHECK_I64(rs_trace_load(&cfg, &t, NULL), RS_ERR_IO);
 	rs_trace_free(NULL);
