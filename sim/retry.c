@@ -13,9 +13,10 @@ bool rs_retry_next(const rs_retry_cfg *cfg, gsl_rng *rng, int attempts_made, int
 	case RS_RETRY_NONE:
 		return false;
 	case RS_RETRY_FIXED:
+	case RS_RETRY_EXPONENTIAL:
 		if (attempts_made > cfg->max_retries)
 			return false;
-		if (cfg->honour_retry_after && retry_after_ms >= 0)
+		if (cfg->retry_after == RS_RETRY_AFTER_HONOUR && retry_after_ms >= 0)
 			*delay = retry_after_ms * RS_US_PER_MS;
 		else
 			*delay = rs_time_from_s(cfg->delay_s);

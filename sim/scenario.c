@@ -1433,7 +1433,9 @@ static rs_status parse_retry(sc *c, const cJSON *cl, const char *cpath, rs_retry
 	r->policy = RS_RETRY_NONE;
 	r->max_retries = RS_DEFAULT_RETRY_MAX_RETRIES;
 	r->delay_s = RS_DEFAULT_RETRY_DELAY_S;
-	r->honour_retry_after = RS_DEFAULT_RETRY_HONOUR_RETRY_AFTER;
+	r->retry_after = RS_DEFAULT_RETRY_HONOUR_RETRY_AFTER ? RS_RETRY_AFTER_HONOUR
+							     : RS_RETRY_AFTER_IGNORE;
+	bool honour = RS_DEFAULT_RETRY_HONOUR_RETRY_AFTER;
 	if (!v)
 		return RS_OK;
 	char path[SC_PATH_MAX];
@@ -1456,7 +1458,8 @@ static rs_status parse_retry(sc *c, const cJSON *cl, const char *cpath, rs_retry
 		             &r->delay_s);
 	if (st == RS_OK)
 		st = get_bool(c, v, path, "honour_retry_after", RS_DEFAULT_RETRY_HONOUR_RETRY_AFTER,
-		              &r->honour_retry_after);
+		              &honour);
+	r->retry_after = honour ? RS_RETRY_AFTER_HONOUR : RS_RETRY_AFTER_IGNORE;
 	r->policy = (rs_retry_policy)policy;
 	return st;
 }

@@ -108,6 +108,8 @@ typedef enum rs_arrival_process {
 	RS_ARRIVAL_CONSTANT, /* evenly spaced at the (scheduled) rate */
 	RS_ARRIVAL_POISSON,  /* exponential gaps at the (scheduled) rate */
 	RS_ARRIVAL_TRACE,    /* replay of a trace file */
+	RS_ARRIVAL_ONOFF,    /* Poisson at rate_on / rate_off, periods Exp(on_s) / Exp(off_s) */
+	RS_ARRIVAL_CLOSED,   /* `users` users: send, wait for the outcome, think, repeat */
 } rs_arrival_process;
 
 /* One point of a piecewise rate schedule: from at_s on, the rate is rate_rps
@@ -152,6 +154,7 @@ typedef enum rs_dist_kind {
 	RS_DIST_TRACE,     /* the replayed trace row's own value */
 } rs_dist_kind;
 
+struct rs_dist_cfg;
 typedef struct rs_dist_cfg {
 	rs_dist_kind kind;
 	double value;         /* fixed */
@@ -174,22 +177,144 @@ typedef struct rs_max_tokens_cfg {
 
 typedef enum rs_retry_policy {
 	RS_RETRY_NONE,
-	RS_RETRY_FIXED, /* up to max_retries, waiting delay_s or retry-after */
+	RS_RETRY_FIXED,       /* wait delay_s between attempts */
+	RS_RETRY_EXPONENTIAL, /* base_s x 2^(n-1), capped at cap_s, with jitter */
 } rs_retry_policy;
 
-/* The retry seam: the full family (issue 4) extends this struct and
- * retry.c; clients only ask retry.c for the next delay. */
+/* Jitter of exponential backoff (AWS Architecture Blog, "Exponential
+ * Backoff And Jitter", 2015), and the SDKs' multiplicative factor. */
+typedef enum rs_jitter {
+	RS_JITTER_NONE,         /* d = min(cap, base x 2^(n-1)) */
+	RS_JITTER_FULL,         /* U(0, d) */
+	RS_JITTER_EQUAL,        /* d/2 + U(0, d/2) */
+	RS_JITTER_DECORRELATED, /* min(cap, U(base, 3 x previous)) */
+	RS_JITTER_FACTOR,       /* d x U(factor_min, factor_max) (openai-python) */
+} rs_jitter;
+
+/* What a client does with an answer's retry-after-ms. */
+typedef enum rs_retry_after_mode {
+	RS_RETRY_AFTER_IGNORE,  /* use the policy's own delay */
+	RS_RETRY_AFTER_HONOUR,  /* wait exactly retry-after-ms */
+	RS_RETRY_AFTER_CAP,     /* honour it when <= retry_after_cap_s, else the policy's delay */
+	RS_RETRY_AFTER_JITTER,  /* retry-after-ms + U(0, retry_after_jitter_s) */
+} rs_retry_after_mode;
+
+/* A client's retry policy (MODEL.md section 8).  Budgets and adaptive
+ * throttling apply on top of any policy; 0 turns each off. */
 typedef struct rs_retry_cfg {
+	char *preset;                 /* the preset it was expanded from, or NULL */
 	rs_retry_policy policy;
-	int max_retries;
-	double delay_s;          /* used when retry-after is absent or ignored */
-	bool honour_retry_after; /* wait retry_after_ms when the answer has one */
+	int max_retries;              /* attempts after the first (max_attempts - 1) */
+	double delay_s;               /* fixed: the wait */
+	double base_s, cap_s;         /* exponential */
+	rs_jitter jitter;
+	double factor_min, factor_max;/* RS_JITTER_FACTOR */
+	rs_retry_after_mode retry_after;
+	double retry_after_cap_s;     /* RS_RETRY_AFTER_CAP */
+	double retry_after_jitter_s;  /* RS_RETRY_AFTER_JITTER */
+	double attempt_timeout_s;     /* give up on one attempt after this; 0 = never */
+	double deadline_s;            /* give up on the request after this; 0 = never */
+	/* Retry budget: a token bucket of retries (each costs 1, each success
+	 * refunds budget_refund), holding at most budget_max; 0 = off. */
+	double budget_max, budget_refund;
+	/* At most this share of the client's attempts in the last
+	 * retry_ratio_window_s may be retries; 0 = off. */
+	double retry_ratio, retry_ratio_window_s;
+	/* Adaptive client-side throttling (Google SRE book, "Handling
+	 * Overload"): reject locally with P = max(0, (requests - K accepts) /
+	 * (requests + 1)) over the last adaptive_window_s; K = 0 turns it off. */
+	double adaptive_k, adaptive_window_s;
 } rs_retry_cfg;
+
+/* ---- routers (gateways) --------------------------------------------- */
+
+/* What a client or a router sends to: a deployment or a router. */
+typedef struct rs_target {
+	bool is_router;
+	int index; /* into rs_config.deployments or rs_config.routers */
+} rs_target;
+
+typedef enum rs_route_strategy {
+	RS_ROUTE_ROUND_ROBIN,
+	RS_ROUTE_WEIGHTED,       /* random by weight */
+	RS_ROUTE_PRIORITY,       /* lowest priority number among healthy, random among ties */
+	RS_ROUTE_LEAST_UTILIZED, /* from the remaining tokens/requests of the latest answers */
+	RS_ROUTE_LATENCY,        /* lowest moving-average latency */
+	RS_ROUTE_RANDOM,
+} rs_route_strategy;
+
+/* What a router does when every backend is cooling down or broken. */
+typedef enum rs_all_down {
+	RS_ALL_DOWN_FAIL, /* answer 429 at once, retry-after = the soonest recovery */
+	RS_ALL_DOWN_WAIT, /* hold the attempt until the soonest backend recovers */
+	RS_ALL_DOWN_SEND, /* send anyway, to the strategy's choice among all */
+} rs_all_down;
+
+typedef struct rs_backend_cfg {
+	char *name;       /* a deployment's or a router's name */
+	rs_target target; /* resolved */
+	double weight;    /* weighted */
+	int priority;     /* priority: lower first */
+	double rtt_ms;    /* router to backend round trip; < 0: the deployment's */
+} rs_backend_cfg;
+
+typedef struct rs_router_cfg {
+	char *name;
+	rs_route_strategy strategy;
+	rs_backend_cfg *backends;
+	size_t n_backends;
+	bool cooldown_on_429;   /* a 429 marks the backend unavailable for retry-after */
+	double cooldown_s;      /* ... or this long when the answer has none */
+	int breaker_failures;   /* circuit breaker: trips after N failures ... */
+	double breaker_window_s;/* ... within this window ... */
+	double breaker_open_s;  /* ... and stays open this long; 0 failures = off */
+	rs_all_down all_down;
+	int max_tries;          /* backends tried per attempt (router retries + 1) */
+	double latency_alpha;   /* weight of the newest sample in the latency average */
+} rs_router_cfg;
+
+/* ---- faults ------------------------------------------------------------ */
+
+typedef enum rs_fault_kind {
+	RS_FAULT_DOWN,    /* the deployment (or region) does not serve */
+	RS_FAULT_DEGRADE, /* its limit is scaled by `scale` (temporary adjustment) */
+	RS_FAULT_LATENCY, /* its latency is multiplied by `scale` */
+} rs_fault_kind;
+
+typedef enum rs_down_mode {
+	RS_DOWN_ERROR, /* answer 503 after error_ms */
+	RS_DOWN_HANG,  /* never answer: the client's timeout decides */
+} rs_down_mode;
+
+typedef struct rs_fault_cfg {
+	rs_fault_kind kind;
+	char *deployment; /* one deployment, or NULL with region */
+	char *region;     /* every deployment of a region, or NULL */
+	double start_s, end_s;
+	rs_down_mode mode;
+	double error_ms;
+	double scale;
+} rs_fault_cfg;
+
+/* ---- cost ---------------------------------------------------------------- */
+
+typedef enum rs_ptu_billing {
+	RS_PTU_HOURLY,  /* PTU-hours x the model's hourly price */
+	RS_PTU_MONTHLY, /* a monthly reservation, prorated to the run */
+	RS_PTU_YEARLY,  /* a yearly reservation, prorated to the run */
+} rs_ptu_billing;
+
+typedef struct rs_pricing_cfg {
+	rs_ptu_billing ptu_billing;
+} rs_pricing_cfg;
 
 typedef struct rs_client_cfg {
 	char *name;
-	char *target;     /* a deployment's name */
-	int target_index; /* resolved index into rs_config.deployments */
+	char *target;      /* a deployment's or a router's name */
+	rs_target target_ref; /* resolved */
+	int target_index;  /* = target_ref.index when it is a deployment, else -1 */
+	char *region;      /* where the client runs (network matrix), or NULL */
+	int priority;      /* a label for reports; lower = more important */
 	rs_arrival_cfg arrival;
 	rs_dist_cfg prompt_tokens;
 	rs_dist_cfg output_tokens;
@@ -221,6 +346,15 @@ typedef struct rs_config {
 	size_t n_deployments;
 	rs_client_cfg *clients;
 	size_t n_clients;
+	rs_router_cfg *routers;
+	size_t n_routers;
+	rs_fault_cfg *faults;
+	size_t n_faults;
+	/* network round trips: rtt_ms[client region][deployment region] */
+	char **net_from, **net_to;
+	double *net_rtt_ms;
+	size_t n_net;
+	rs_pricing_cfg pricing;
 } rs_config;
 
 void rs_config_free(rs_config *cfg); /* NULL does nothing; frees cfg too */
