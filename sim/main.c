@@ -8,6 +8,7 @@
  */
 #include "ratesim/chart.h"
 #include "ratesim/output.h"
+#include "ratesim/run.h"
 #include "ratesim/scenario.h"
 #include "ratesim/world.h"
 
@@ -201,6 +202,13 @@ static void default_dir(const rs_config *cfg, char *buf, size_t len)
 	buf[n] = '\0';
 }
 
+static long peak_rss_kb(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
 static int cmd_run(const cli *c, const rs_config *cfg)
 {
 	rs_error err = {0};
@@ -210,74 +218,48 @@ static int cmd_run(const cli *c, const rs_config *cfg)
 		default_dir(cfg, dirbuf, sizeof dirbuf);
 		dir = dirbuf;
 	}
-	rs_output *out = NULL;
-	rs_status st = rs_output_open(dir, c->log_requests, &out, &err);
-	if (st != RS_OK)
-		return report(&err);
-
 	progress prog = {.start = wall_now()};
-	rs_world_hooks hooks = {0};
-	rs_output_hooks(out, &hooks);
+	rs_run_opts o = {
+	    .dir = dir,
+	    .log_requests = c->log_requests,
+	    .charts = !c->no_charts,
+	    .wall_clock = wall_now,
+	    .peak_rss_kb = peak_rss_kb,
+	};
 	if (!c->quiet && isatty(STDERR_FILENO)) {
-		hooks.progress = on_progress;
-		hooks.progress_every = PROGRESS_EVENTS;
-		hooks.progress_ctx = &prog;
+		o.progress = on_progress;
+		o.progress_every = PROGRESS_EVENTS;
+		o.progress_ctx = &prog;
 	}
-	rs_world *w = NULL;
-	st = rs_world_new(cfg, &hooks, &w, &err);
-	if (st == RS_OK)
-		st = rs_world_run(w, &err);
+	rs_run_result res;
+	rs_status st = rs_run(cfg, &o, &res, &err);
 	if (prog.shown)
 		fprintf(stderr, "\r%*s\r", 79, "");
-	double wall = wall_now() - prog.start;
-	if (st == RS_OK) {
-		struct rusage ru;
-		getrusage(RUSAGE_SELF, &ru);
-		rs_engine_stats es = {
-		    .events = rs_world_events(w),
-		    .requests = rs_world_requests(w),
-		    .wall_s = wall,
-		    .peak_rss_kb = ru.ru_maxrss,
-		};
-		st = rs_output_commit(out, cfg, rs_world_metrics(w), &es, &err);
-		if (st == RS_OK && !c->quiet) {
-			const rs_counts *t = rs_metrics_run_counts(rs_world_metrics(w), 0);
-			fprintf(stderr,
-			        "ratesim: %s: %llu requests offered, %llu succeeded, %llu failed; "
-			        "429 rate %.2f%%\n",
-			        cfg->name, (unsigned long long)t->offered,
-			        (unsigned long long)t->succeeded, (unsigned long long)t->failed,
-			        t->attempts ? 100.0 * (double)t->throttled / (double)t->attempts
-			                    : 0.0);
-			fprintf(stderr,
-			        "ratesim: engine: %llu events in %.3f s (%.2fM events/s, %.2fM "
-			        "requests/s), peak RSS %.1f MB\n",
-			        (unsigned long long)es.events, wall,
-			        wall > 0 ? (double)es.events / wall / 1e6 : 0,
-			        wall > 0 ? (double)es.requests / wall / 1e6 : 0,
-			        (double)es.peak_rss_kb / 1024.0);
-		}
-	}
-	rs_world_free(w);
-	rs_output_free(out);
 	if (st != RS_OK)
 		return report(&err);
-
-	if (!c->no_charts) {
-		char title[512], warning[512] = "";
-		snprintf(title, sizeof title, "%s (seed %llu)", cfg->name,
-		         (unsigned long long)cfg->seed);
-		rs_chart_opts co = {.title = title, .gnuplot = NULL, .required = false};
-		st = rs_chart_render(dir, &co, warning, sizeof warning, &err);
-		if (st != RS_OK)
-			return report(&err);
-		if (warning[0])
-			fprintf(stderr, "ratesim: %s\n", warning);
-	}
-	if (!c->quiet)
+	if (res.chart_warning[0])
+		fprintf(stderr, "ratesim: %s\n", res.chart_warning);
+	if (!c->quiet) {
+		const rs_counts *t = &res.total;
+		const rs_engine_stats *es = &res.engine;
+		double wall = es->wall_s;
+		fprintf(stderr,
+		        "ratesim: %s: %llu requests offered, %llu succeeded, %llu failed; "
+		        "429 rate %.2f%%\n",
+		        cfg->name, (unsigned long long)t->offered, (unsigned long long)t->succeeded,
+		        (unsigned long long)t->failed,
+		        t->attempts ? 100.0 * (double)t->throttled / (double)t->attempts : 0.0);
+		fprintf(stderr,
+		        "ratesim: engine: %llu events in %.3f s (%.2fM events/s, %.2fM "
+		        "requests/s), peak RSS %.1f MB\n",
+		        (unsigned long long)es->events, wall,
+		        wall > 0 ? (double)es->events / wall / 1e6 : 0,
+		        wall > 0 ? (double)es->requests / wall / 1e6 : 0,
+		        (double)es->peak_rss_kb / 1024.0);
 		fprintf(stderr, "ratesim: results in %s/ (summary.json, timeseries.csv%s%s)\n", dir,
 		        c->log_requests ? ", requests.csv" : "",
-		        c->no_charts ? "" : ", throughput.png");
+		        c->no_charts || res.chart_warning[0] ? "" : ", throughput.png");
+	}
 	return 0;
 }
 

@@ -1,0 +1,44 @@
+/*
+ * run.h - one complete run of a scenario into an output folder: build the
+ * world, run it, commit the outputs, draw the charts.  `ratesim run` and
+ * `ratesim compare` both go through here, so a compared candidate is
+ * exactly what `run` would have produced.
+ *
+ * The core reads no clock and prints nothing: the caller supplies the wall
+ * clock (for engine.json) and an optional progress callback.
+ */
+#ifndef RATESIM_RUN_H
+#define RATESIM_RUN_H
+
+#include "ratesim/config.h"
+#include "ratesim/metrics.h"
+#include "ratesim/output.h"
+
+typedef struct rs_run_opts {
+	const char *dir;      /* output folder (created) */
+	bool log_requests;    /* also write requests.csv */
+	bool charts;          /* run gnuplot after the outputs are committed */
+	bool charts_required; /* a missing gnuplot is an error, not a warning */
+	/* Wall clock in seconds (monotonic), or NULL: engine.json then says 0. */
+	double (*wall_clock)(void);
+	/* Peak resident memory in KiB so far, or NULL. */
+	long (*peak_rss_kb)(void);
+	/* Progress, as rs_world_hooks.progress (NULL: none). */
+	void (*progress)(void *ctx, rs_time now, rs_time end, uint64_t events);
+	uint64_t progress_every;
+	void *progress_ctx;
+} rs_run_opts;
+
+typedef struct rs_run_result {
+	rs_engine_stats engine;
+	rs_counts total;         /* the run figures of the total scope */
+	char chart_warning[512]; /* non-empty when charts were skipped */
+} rs_run_result;
+
+/* Run cfg (borrowed) as described by o.  OUT: *res.  Errors: those of the
+ * world (traces, memory), the outputs (RS_ERR_IO) and the charts
+ * (RS_ERR_TOOL, RS_ERR_IO).  On failure no new complete-looking output is
+ * left in the folder. */
+rs_status rs_run(const rs_config *cfg, const rs_run_opts *o, rs_run_result *res, rs_error *err);
+
+#endif
