@@ -71,7 +71,7 @@ $(BUILD)/libratesim.a: $(LIB_OBJS)
 $(BUILD)/ratesim: $(BUILD)/obj/main.o $(BUILD)/libratesim.a
 	$(CC) $(RS_LDFLAGS) $(LDFLAGS) -o $@ $^ $(RS_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(BUILD)/libratesim.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h tests/unit/run_helpers.h $(BUILD)/libratesim.a
 	@mkdir -p $(@D)
 	$(CC) $(RS_CPPFLAGS) -Itests/unit $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) $(RS_LDFLAGS) $(LDFLAGS) \
 		-o $@ $< $(BUILD)/libratesim.a $(RS_LIBS)

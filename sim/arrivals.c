@@ -52,6 +52,12 @@ struct rs_arrivals {
 	rs_time period; /* of a lap, us */
 	size_t row;     /* next row */
 	int64_t lap;
+
+	/* on/off: Poisson at the rate of the current period */
+	double rate_on, rate_off, on_s, off_s;
+	bool on;        /* the current period is an "on" period */
+	double t_s;     /* the previous arrival (or period start), seconds */
+	double until_s; /* the end of the current period, seconds */
 };
 
 /* The start of a message about one schedule point. */
@@ -149,8 +155,27 @@ rs_status rs_arrivals_new(const rs_arrival_cfg *cfg, const rs_trace *trace, rs_t
 	a->end = end;
 	a->last = INT64_MIN;
 	a->done = end <= 0;
-	rs_status st = cfg->process == RS_ARRIVAL_TRACE ? setup_replay(a, cfg, trace, err)
-	                                                : build_segments(a, cfg, err);
+	rs_status st = RS_OK;
+	switch (cfg->process) {
+	case RS_ARRIVAL_TRACE:
+		st = setup_replay(a, cfg, trace, err);
+		break;
+	case RS_ARRIVAL_ONOFF:
+		a->rate_on = cfg->rate_on;
+		a->rate_off = cfg->rate_off;
+		a->on_s = cfg->on_s;
+		a->off_s = cfg->off_s;
+		a->on = false; /* the first period (drawn on the first call) is "on" */
+		a->t_s = 0;
+		a->until_s = 0;
+		break;
+	case RS_ARRIVAL_CLOSED:
+		a->done = true; /* closed-loop users are driven by their outcomes */
+		break;
+	default:
+		st = build_segments(a, cfg, err);
+		break;
+	}
 	if (st) {
 		rs_arrivals_free(a);
 		return st;
@@ -223,14 +248,40 @@ static bool next_replayed(rs_arrivals *a, rs_time *at, int64_t *row)
 	return true;
 }
 
+/* On/off (a two-state Markov-modulated Poisson process): periods last
+ * Exp(mean on_s) and Exp(mean off_s) in turn, starting with "on"; within a
+ * period, gaps are Exp(1 / rate).  By memorylessness, a gap that would end
+ * past the period's end is redrawn from the period's end at the new rate. */
+static bool next_onoff(rs_arrivals *a, gsl_rng *rng, rs_time *at)
+{
+	double end_s = rs_time_to_s(a->end);
+	while (a->t_s < end_s) {
+		if (a->t_s >= a->until_s) {
+			a->on = !a->on;
+			double mean = a->on ? a->on_s : a->off_s;
+			a->until_s = a->t_s + gsl_ran_exponential(rng, mean);
+		}
+		double rate = a->on ? a->rate_on : a->rate_off;
+		double t = rate > 0 ? a->t_s + gsl_ran_exponential(rng, 1.0 / rate) : INFINITY;
+		if (t < a->until_s) {
+			a->t_s = t;
+			*at = rs_time_from_s(t);
+			return true;
+		}
+		a->t_s = a->until_s;
+	}
+	return false;
+}
+
 bool rs_arrivals_next(rs_arrivals *a, gsl_rng *rng, rs_time *at, int64_t *row)
 {
 	if (a->done)
 		return false;
 	rs_time t = 0;
 	int64_t r = -1;
-	bool ok =
-	    a->process == RS_ARRIVAL_TRACE ? next_replayed(a, &t, &r) : next_scheduled(a, rng, &t);
+	bool ok = a->process == RS_ARRIVAL_TRACE   ? next_replayed(a, &t, &r)
+	          : a->process == RS_ARRIVAL_ONOFF ? next_onoff(a, rng, &t)
+	                                           : next_scheduled(a, rng, &t);
 	if (ok && t < a->last)
 		t = a->last;
 	if (!ok || t >= a->end) {

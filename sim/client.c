@@ -41,7 +41,8 @@ rs_status rs_client_init(rs_client *c, const rs_config *cfg, size_t index, rs_ti
 		c->rng_arrival = rs_rng_stream(cfg->seed, "client.arrival", cc->name);
 		c->rng_shape = rs_rng_stream(cfg->seed, "client.shape", cc->name);
 		c->rng_retry = rs_rng_stream(cfg->seed, "client.retry", cc->name);
-		if (!c->rng_arrival || !c->rng_shape || !c->rng_retry)
+		c->retry = rs_retry_state_new(&cc->retry);
+		if (!c->rng_arrival || !c->rng_shape || !c->rng_retry || !c->retry)
 			st = rs_fail(err, RS_ERR_NOMEM, "out of memory building client %s",
 			             cc->name);
 	}
@@ -62,6 +63,7 @@ void rs_client_fini(rs_client *c)
 		gsl_rng_free(c->rng_shape);
 	if (c->rng_retry)
 		gsl_rng_free(c->rng_retry);
+	rs_retry_state_free(c->retry);
 	memset(c, 0, sizeof *c);
 }
 

@@ -1,8 +1,10 @@
 /*
  * config.c - the parsed scenario's lifetime and the deployment kinds' names.
  *
- * An rs_config owns every string and array reachable from it (config.h);
- * rs_config_free walks them all.  The config is built with calloc, so a
+ * An rs_config owns every string and array reachable from it (config.h):
+ * deployments, quotas, clients (with their arrival schedule, think-time
+ * distribution and retry preset name), routers and their backends, faults
+ * and the network matrix; rs_config_free walks them all.  The config is built with calloc, so a
  * partly built config (the loader failed half-way) is freed the same way:
  * every pointer is either NULL or owned.  The model table's `source` strings
  * are static (models.c) and not freed.
@@ -63,10 +65,24 @@ static void client_cfg_fini(rs_client_cfg *c)
 {
 	free(c->name);
 	free(c->target);
+	free(c->region);
 	free(c->arrival.schedule);
 	trace_cfg_fini(&c->arrival.trace);
+	if (c->arrival.think_s) {
+		trace_cfg_fini(&c->arrival.think_s->trace);
+		free(c->arrival.think_s);
+	}
 	trace_cfg_fini(&c->prompt_tokens.trace);
 	trace_cfg_fini(&c->output_tokens.trace);
+	free(c->retry.preset);
+}
+
+static void router_cfg_fini(rs_router_cfg *r)
+{
+	free(r->name);
+	for (size_t i = 0; r->backends && i < r->n_backends; i++)
+		free(r->backends[i].name);
+	free(r->backends);
 }
 
 /* Free cfg and everything it owns.  NULL does nothing. */
@@ -94,5 +110,20 @@ void rs_config_free(rs_config *cfg)
 	for (size_t i = 0; cfg->clients && i < cfg->n_clients; i++)
 		client_cfg_fini(&cfg->clients[i]);
 	free(cfg->clients);
+	for (size_t i = 0; cfg->routers && i < cfg->n_routers; i++)
+		router_cfg_fini(&cfg->routers[i]);
+	free(cfg->routers);
+	for (size_t i = 0; cfg->faults && i < cfg->n_faults; i++) {
+		free(cfg->faults[i].deployment);
+		free(cfg->faults[i].region);
+	}
+	free(cfg->faults);
+	for (size_t i = 0; i < cfg->n_net; i++) {
+		free(cfg->net_from ? cfg->net_from[i] : NULL);
+		free(cfg->net_to ? cfg->net_to[i] : NULL);
+	}
+	free(cfg->net_from);
+	free(cfg->net_to);
+	free(cfg->net_rtt_ms);
 	free(cfg);
 }

@@ -55,6 +55,7 @@ rs_status rs_deployment_init(rs_deployment *d, const rs_config *cfg, size_t inde
 		d->limit_tpm = (double)dc->tpm;
 		d->limit_rpm = m->rpm_per_1k_tpm * (double)dc->tpm / 1000.0;
 	}
+	d->latency_scale = 1.0;
 	d->rng = rs_rng_stream(cfg->seed, "deployment.latency", dc->name);
 	if (!d->meter || !d->rng) {
 		rs_deployment_fini(d);

@@ -17,6 +17,7 @@
 #include "ratesim/hist.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 typedef struct ptu_track {
@@ -50,6 +51,8 @@ struct rs_metrics {
 	size_t n_deployments, n_clients, n_scopes;
 	rs_metrics_sink sink;
 	scope *scopes;
+	rs_router_figures *routers;
+	size_t n_routers;
 };
 
 const char *rs_scope_kind_name(rs_scope_kind k)
@@ -85,7 +88,11 @@ rs_metrics *rs_metrics_new(const rs_metrics_setup *s)
 	m->n_scopes = 1 + s->n_deployments + s->n_clients;
 	m->sink = s->sink;
 	m->scopes = rs_calloc(m->n_scopes, sizeof *m->scopes);
-	if (!m->scopes) {
+	m->n_routers = s->n_routers;
+	m->routers = rs_calloc(s->n_routers, sizeof *m->routers);
+	if (!m->scopes || !m->routers) {
+		free(m->scopes);
+		free(m->routers);
 		free(m);
 		return NULL;
 	}
@@ -130,7 +137,18 @@ void rs_metrics_free(rs_metrics *m)
 		rs_hist_free(m->scopes[i].ttft_run);
 	}
 	free(m->scopes);
+	free(m->routers);
 	free(m);
+}
+
+void rs_metrics_set_router(rs_metrics *m, size_t k, const rs_router_figures *f)
+{
+	m->routers[k] = *f;
+}
+
+void rs_metrics_router(const rs_metrics *m, size_t k, rs_router_figures *out)
+{
+	*out = m->routers[k];
 }
 
 static scope *dep_scope(rs_metrics *m, size_t d)
@@ -260,20 +278,22 @@ static rs_status close_minute(rs_metrics *m)
 
 rs_status rs_metrics_advance(rs_metrics *m, rs_time now)
 {
-	/* Minutes close before the buckets that end at the same time, so that
-	 * a bucket's peak is read after the minute's end-of-minute sample. */
-	while ((m->minute + 1) * RS_US_PER_MIN <= now &&
-	       (m->minute + 1) * RS_US_PER_MIN <= m->end) {
-		rs_status st = close_minute(m);
+	/* Close minutes and buckets in time order (a minute first when both end
+	 * together): both sample the meters, which only move forward in time. */
+	for (;;) {
+		rs_time minute_end = (m->minute + 1) * RS_US_PER_MIN;
+		bool minute_due = minute_end <= now && minute_end <= m->end;
+		bool bucket_due = now >= m->bucket_end && m->bucket_start < m->end;
+		rs_status st;
+		if (minute_due && (!bucket_due || minute_end <= m->bucket_end))
+			st = close_minute(m);
+		else if (bucket_due)
+			st = close_bucket(m);
+		else
+			return RS_OK;
 		if (st != RS_OK)
 			return st;
 	}
-	while (now >= m->bucket_end && m->bucket_start < m->end) {
-		rs_status st = close_bucket(m);
-		if (st != RS_OK)
-			return st;
-	}
-	return RS_OK;
 }
 
 /* Apply `stmt_on_c` to the bucket counts of the scopes an event touches,
@@ -310,34 +330,83 @@ static void offered_load(rs_metrics *m, rs_time now, scope *dep, const rs_tokens
 		    (double)(tok->prompt - tok->cached) + dep->output_ratio * (double)tok->output;
 }
 
-void rs_metrics_on_attempt(rs_metrics *m, rs_time now, size_t client, size_t deployment,
-                           bool admitted, bool is_retry, bool spilled, const rs_tokens *tokens)
+void rs_metrics_on_attempt_answer(rs_metrics *m, rs_time now, size_t client, size_t deployment,
+				  rs_answer answer, bool is_retry, bool spilled,
+				  unsigned router_retries, const rs_tokens *tokens)
 {
-	scope *sc[3] = {&m->scopes[0], client_scope(m, client), dep_scope(m, deployment)};
-	TOUCH(sc, 3, now >= m->warmup, {
+	bool has_dep = deployment != SIZE_MAX;
+	scope *sc[3] = {&m->scopes[0], client_scope(m, client),
+			has_dep ? dep_scope(m, deployment) : NULL};
+	TOUCH(sc, has_dep ? 3u : 2u, now >= m->warmup, {
 		c->attempts++;
-		c->ok += admitted;
-		c->throttled += !admitted;
+		c->ok += answer == RS_ANS_OK;
+		c->throttled += answer == RS_ANS_THROTTLED;
+		c->errors += answer == RS_ANS_ERROR || answer == RS_ANS_HANG;
 		c->retries += is_retry;
 		c->spilled += spilled;
 	});
-	if (!is_retry && !spilled)
+	scope *cs[2] = {sc[0], sc[1]};
+	TOUCH(cs, 2, now >= m->warmup, c->router_retries += router_retries);
+	if (has_dep && !is_retry && !spilled)
 		offered_load(m, now, sc[2], tokens);
 }
 
-void rs_metrics_on_backend_attempt(rs_metrics *m, rs_time now, size_t deployment, bool admitted,
-                                   bool passed_on, bool is_retry, const rs_tokens *tokens)
+void rs_metrics_on_attempt(rs_metrics *m, rs_time now, size_t client, size_t deployment,
+			   bool admitted, bool is_retry, bool spilled, const rs_tokens *tokens)
+{
+	rs_metrics_on_attempt_answer(m, now, client, deployment,
+				     admitted ? RS_ANS_OK : RS_ANS_THROTTLED, is_retry, spilled, 0,
+				     tokens);
+}
+
+void rs_metrics_on_deployment_answer(rs_metrics *m, rs_time now, size_t deployment,
+				     rs_answer answer, bool passed_on, bool is_retry,
+				     const rs_tokens *tokens)
 {
 	scope *sc[1] = {dep_scope(m, deployment)};
 	TOUCH(sc, 1, now >= m->warmup, {
 		c->attempts++;
-		c->ok += admitted;
-		c->throttled += !admitted;
+		c->ok += answer == RS_ANS_OK;
+		c->throttled += answer == RS_ANS_THROTTLED;
+		c->errors += answer == RS_ANS_ERROR || answer == RS_ANS_HANG;
 		c->retries += is_retry;
 		c->spilled_out += passed_on;
 	});
-	if (!is_retry && passed_on)
+	if (!is_retry)
 		offered_load(m, now, sc[0], tokens);
+}
+
+void rs_metrics_on_backend_attempt(rs_metrics *m, rs_time now, size_t deployment, bool admitted,
+				   bool passed_on, bool is_retry, const rs_tokens *tokens)
+{
+	rs_metrics_on_deployment_answer(m, now, deployment,
+					admitted ? RS_ANS_OK : RS_ANS_THROTTLED, passed_on, is_retry,
+					tokens);
+}
+
+static void client_count(rs_metrics *m, rs_time now, size_t client, size_t field_offset)
+{
+	scope *sc[2] = {&m->scopes[0], client_scope(m, client)};
+	for (size_t i = 0; i < 2; i++) {
+		(*(uint64_t *)((char *)&sc[i]->bucket + field_offset))++;
+		if (now >= m->warmup)
+			(*(uint64_t *)((char *)&sc[i]->run + field_offset))++;
+	}
+}
+
+void rs_metrics_on_timeout(rs_metrics *m, rs_time now, size_t client)
+{
+	client_count(m, now, client, offsetof(rs_counts, timeouts));
+}
+
+void rs_metrics_on_rejected_locally(rs_metrics *m, rs_time now, size_t client)
+{
+	client_count(m, now, client, offsetof(rs_counts, rejected_locally));
+}
+
+void rs_metrics_on_retry_denied(rs_metrics *m, rs_time now, size_t client)
+{
+	client_count(m, now, client, offsetof(rs_counts, retries_denied));
 }
 
 void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t client,
@@ -398,6 +467,11 @@ double rs_metrics_latency_quantile(const rs_metrics *m, size_t i, double q)
 double rs_metrics_latency_max(const rs_metrics *m, size_t i)
 {
 	return rs_hist_max(m->scopes[i].lat_run);
+}
+
+double rs_metrics_latency_mean(const rs_metrics *m, size_t i)
+{
+	return rs_hist_mean(m->scopes[i].lat_run);
 }
 
 double rs_metrics_ttft_quantile(const rs_metrics *m, size_t i, double q)

@@ -20,12 +20,28 @@
  *   PTU-2604   "PTU costs and billing", ms.date 2026-04-07.
  *   MOD-2506   "Azure OpenAI in Azure AI Foundry Models", ms.date 2025-06-25;
  *              older models.md versions for gpt-4 / gpt-4-32k (0613).
- *   PRICE      public list prices (see RS_MODELS_PRICE_SNAPSHOT below).
+ *   PRICE      public list prices, global standard, per 1M tokens (the
+ *              Azure list, which matches OpenAI's for these models).
+ *   PRU-2411   "Azure OpenAI provisioned December 2024 update", ms.date
+ *              2024-11-25: hourly prices differ by provisioned kind, and
+ *              each kind has its own, non-interchangeable reservation.
+ *   CALC-2602  a public PTU calculator citing the Azure pricing page
+ *              (ricmmartins/azureptucalc, src/officialPTUPricing.js, "Feb
+ *              2026"): per-kind hourly and reservation prices per PTU.
+ *   CALC-2508  the same project's src/corrected_pricing_data.json
+ *              (2025-08-20): data zone and regional standard token prices
+ *              are 1.1 x the global standard ones.
+ *   PACKT-25   "Azure OpenAI Essentials" (Packt, 2025), chapter 12:
+ *              regional PTU $2/hour, $260 monthly, $221/month yearly.
+ *   RDR-2606   Redress Compliance, "Azure OpenAI Service Commitment", June
+ *              2026: global PTU $1/hour, $260 a month, yearly $221/month.
+ * All prices are one snapshot, RS_MODELS_PRICE_SNAPSHOT (models.h).
  * The short names are defined in docs/models.md.  Every figure that no public
  * source gives is marked "assumption", on the field or on the shared macro.
  *
  * Invariants (tests/unit/test_models.c checks them): names are unique and
  * non-empty; quota, RPM ratio, max_tokens, latency and prices are > 0;
+ * data zone and regional prices are >= global ones;
  * output_ratio >= 1; a provisioned kind is offered iff its minimum is > 0, and
  * then the minimum is a multiple of the increment and input_tpm_per_ptu > 0.
  *
@@ -61,18 +77,57 @@
 #define RS_MODELS_THROTTLE_MS 5.0
 
 /*
- * Prices: a dated public snapshot, USD.  Token prices are the standard /
- * global standard list prices per 1M tokens; every one of them can be
- * overridden in the scenario's "models" object ("price_input_per_1m",
- * "price_output_per_1m", "price_ptu_hour").
+ * Provisioned prices, USD per PTU.  PTUs are model-independent (quota and
+ * reservations are bought per kind, not per model: PRU-2411, PTU-2604), so
+ * every row carries the same figures; each can be overridden per model in
+ * the scenario's "models" object.  Hourly billing is per PTU-hour, prorated
+ * by the minute (PTU-2604); reservations are per PTU per month (a 1-month
+ * term) and per PTU per year (a 1-year term).
  */
-#define RS_MODELS_PRICE_SNAPSHOT "2026-05 (public list prices, stored copies 2024-02..2026-05)"
 
-/* Hourly (no reservation) price of one regional provisioned PTU: $2/PTU-hour
- * ("Azure OpenAI Essentials", Packt 2025, PTU-M hourly rate).  Global ($1)
- * and data zone prices are lower and commonly cited but not verified here;
- * one field per model cannot hold per-kind prices (see docs/models.md). */
-#define RS_MODELS_PRICE_PTU_HOUR 2.0
+/* Hourly: global $1 (CALC-2602, RDR-2606), data zone $1.10 (CALC-2602),
+ * regional $2 (CALC-2602, PACKT-25). */
+#define RS_MODELS_PTU_HOUR_GLOBAL    1.00
+#define RS_MODELS_PTU_HOUR_DATA_ZONE 1.10
+#define RS_MODELS_PTU_HOUR_REGIONAL  2.00
+
+/* Monthly reservation: global $260 (CALC-2602, RDR-2606, PACKT-25; 730 h at
+ * $1 less the "about 64%" term discount a FinOps vendor quotes); data zone
+ * and regional $286 (CALC-2602 only; PACKT-25, written before the December
+ * 2024 per-kind prices, gives $260 for regional). */
+#define RS_MODELS_PTU_MONTH_GLOBAL    260.0
+#define RS_MODELS_PTU_MONTH_DATA_ZONE 286.0
+#define RS_MODELS_PTU_MONTH_REGIONAL  286.0
+
+/* Yearly reservation: global $2,652 = $221 a month (CALC-2602, RDR-2606,
+ * PACKT-25); data zone and regional $2,916 = $243 a month (CALC-2602 only;
+ * PACKT-25 gives $221 a month for regional). */
+#define RS_MODELS_PTU_YEAR_GLOBAL    2652.0
+#define RS_MODELS_PTU_YEAR_DATA_ZONE 2916.0
+#define RS_MODELS_PTU_YEAR_REGIONAL  2916.0
+
+/* The nine provisioned prices of a row. */
+#define RS_MODELS_PTU_PRICES                                                                       \
+	.price_ptu_hour_global = RS_MODELS_PTU_HOUR_GLOBAL,                                        \
+	.price_ptu_hour_data_zone = RS_MODELS_PTU_HOUR_DATA_ZONE,                                  \
+	.price_ptu_hour_regional = RS_MODELS_PTU_HOUR_REGIONAL,                                    \
+	.price_ptu_month_global = RS_MODELS_PTU_MONTH_GLOBAL,                                      \
+	.price_ptu_month_data_zone = RS_MODELS_PTU_MONTH_DATA_ZONE,                                \
+	.price_ptu_month_regional = RS_MODELS_PTU_MONTH_REGIONAL,                                  \
+	.price_ptu_year_global = RS_MODELS_PTU_YEAR_GLOBAL,                                        \
+	.price_ptu_year_data_zone = RS_MODELS_PTU_YEAR_DATA_ZONE,                                  \
+	.price_ptu_year_regional = RS_MODELS_PTU_YEAR_REGIONAL
+
+/*
+ * Standard token prices by kind.  .price_input_per_1m / .price_output_per_1m
+ * are the global standard list prices (PRICE).  Data zone and regional
+ * standard cost 1.1 x global for the models sold on all three kinds
+ * (CALC-2508 for each of them; the finout.io "Azure OpenAI pricing" list of
+ * 2026 also gives o4-mini regional $1.21 / $4.84 against $1.10 / $4.40
+ * global); the rows write the products out.  The three older models
+ * predate per-kind prices: their one (regional standard) list price is used
+ * for every kind (assumption).
+ */
 
 /* The 6 RPM per 1000 TPM of the older chat models (seed 000; QL-2411 and
  * QL-2507: "Older chat models: 1 unit = 6 RPM and 1,000 TPM"). */
@@ -107,7 +162,11 @@ static const rs_model builtin[] = {
         .ptu_sigma = RS_MODELS_PTU_SIGMA,
         .price_input_per_1m = 0.50, /* PRICE: 0125 */
         .price_output_per_1m = 1.50,
-        .price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+        .price_input_per_1m_data_zone = 0.50, /* assumption: one price, every kind */
+        .price_output_per_1m_data_zone = 1.50,
+        .price_input_per_1m_regional = 0.50,
+        .price_output_per_1m_regional = 1.50,
+        RS_MODELS_PTU_PRICES,
         .source = "seed 000; QM-2410; MOD-2506; prices " RS_MODELS_PRICE_SNAPSHOT,
     },
     {
@@ -132,7 +191,11 @@ static const rs_model builtin[] = {
         .ptu_sigma = RS_MODELS_PTU_SIGMA,
         .price_input_per_1m = 30.0, /* PRICE: 8K context */
         .price_output_per_1m = 60.0,
-        .price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+        .price_input_per_1m_data_zone = 30.0, /* assumption: one price, every kind */
+        .price_output_per_1m_data_zone = 60.0,
+        .price_input_per_1m_regional = 30.0,
+        .price_output_per_1m_regional = 60.0,
+        RS_MODELS_PTU_PRICES,
         .source = "seed 000; QM-2410; MOD (0613); prices " RS_MODELS_PRICE_SNAPSHOT,
     },
     {
@@ -157,7 +220,11 @@ static const rs_model builtin[] = {
         .ptu_sigma = RS_MODELS_PTU_SIGMA,
         .price_input_per_1m = 60.0, /* PRICE */
         .price_output_per_1m = 120.0,
-        .price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+        .price_input_per_1m_data_zone = 60.0, /* assumption: one price, every kind */
+        .price_output_per_1m_data_zone = 120.0,
+        .price_input_per_1m_regional = 60.0,
+        .price_output_per_1m_regional = 120.0,
+        RS_MODELS_PTU_PRICES,
         .source = "seed 000; QM-2410; MOD (0613); prices " RS_MODELS_PRICE_SNAPSHOT,
     },
     {
@@ -184,7 +251,11 @@ static const rs_model builtin[] = {
         .ptu_sigma = RS_MODELS_PTU_SIGMA,
         .price_input_per_1m = 2.50, /* PRICE: global, 2024-08-06 */
         .price_output_per_1m = 10.00,
-        .price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+        .price_input_per_1m_data_zone = 2.75, /* 1.1 x global (CALC-2508) */
+        .price_output_per_1m_data_zone = 11.00,
+        .price_input_per_1m_regional = 2.75,
+        .price_output_per_1m_regional = 11.00,
+        RS_MODELS_PTU_PRICES,
         .source = "seed 003; QL-2411; PTU-2604; prices " RS_MODELS_PRICE_SNAPSHOT,
     },
     {
@@ -209,7 +280,11 @@ static const rs_model builtin[] = {
         .ptu_sigma = RS_MODELS_PTU_SIGMA,
         .price_input_per_1m = 0.15, /* PRICE: global */
         .price_output_per_1m = 0.60,
-        .price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+        .price_input_per_1m_data_zone = 0.165, /* 1.1 x global (CALC-2508) */
+        .price_output_per_1m_data_zone = 0.66,
+        .price_input_per_1m_regional = 0.165,
+        .price_output_per_1m_regional = 0.66,
+        RS_MODELS_PTU_PRICES,
         .source = "seed 003; QL-2411; MOD-2506; PTU-2604; prices " RS_MODELS_PRICE_SNAPSHOT,
     },
     {
@@ -236,7 +311,11 @@ static const rs_model builtin[] = {
         .ptu_sigma = RS_MODELS_PTU_SIGMA,
         .price_input_per_1m = 2.00, /* PRICE: global */
         .price_output_per_1m = 8.00,
-        .price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+        .price_input_per_1m_data_zone = 2.20, /* 1.1 x global (CALC-2508) */
+        .price_output_per_1m_data_zone = 8.80,
+        .price_input_per_1m_regional = 2.20,
+        .price_output_per_1m_regional = 8.80,
+        RS_MODELS_PTU_PRICES,
         .source = "QL-2507; TIER1-2602; MOD-2506; PTU-2508; PTU-2604; "
                   "prices " RS_MODELS_PRICE_SNAPSHOT,
     },
@@ -262,7 +341,11 @@ static const rs_model builtin[] = {
         .ptu_sigma = RS_MODELS_PTU_SIGMA,
         .price_input_per_1m = 0.40, /* PRICE: global */
         .price_output_per_1m = 1.60,
-        .price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+        .price_input_per_1m_data_zone = 0.44, /* 1.1 x global (CALC-2508) */
+        .price_output_per_1m_data_zone = 1.76,
+        .price_input_per_1m_regional = 0.44,
+        .price_output_per_1m_regional = 1.76,
+        RS_MODELS_PTU_PRICES,
         .source = "TIER1-2602; MOD-2506; PTU-2508; PTU-2604; "
                   "prices " RS_MODELS_PRICE_SNAPSHOT,
     },
@@ -292,7 +375,11 @@ static const rs_model builtin[] = {
         .ptu_sigma = RS_MODELS_PTU_SIGMA,
         .price_input_per_1m = 1.10, /* PRICE: global */
         .price_output_per_1m = 4.40,
-        .price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+        .price_input_per_1m_data_zone = 1.21, /* 1.1 x global (CALC-2508) */
+        .price_output_per_1m_data_zone = 4.84,
+        .price_input_per_1m_regional = 1.21,
+        .price_output_per_1m_regional = 4.84,
+        RS_MODELS_PTU_PRICES,
         .source = "QL-2507; TIER1-2602; MOD-2506; PTU-2508; PTU-2604; "
                   "prices " RS_MODELS_PRICE_SNAPSHOT,
     },
@@ -320,7 +407,11 @@ static const rs_model builtin[] = {
         .ptu_sigma = RS_MODELS_PTU_SIGMA,
         .price_input_per_1m = 1.25, /* PRICE: global */
         .price_output_per_1m = 10.00,
-        .price_ptu_hour = RS_MODELS_PRICE_PTU_HOUR,
+        .price_input_per_1m_data_zone = 1.375, /* 1.1 x global (CALC-2508) */
+        .price_output_per_1m_data_zone = 11.00,
+        .price_input_per_1m_regional = 1.375,
+        .price_output_per_1m_regional = 11.00,
+        RS_MODELS_PTU_PRICES,
         .source = "TIER1-2602; PTU-2508; PTU-2604; prices " RS_MODELS_PRICE_SNAPSHOT,
     },
 };

@@ -8,6 +8,8 @@
  */
 #include "ratesim/output.h"
 
+#include "ratesim/cost.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -238,6 +240,10 @@ static void add_scope_figures(cJSON *obj, const rs_metrics *m, size_t i, double 
 	add_u64(att, "error", c->errors);
 	add_u64(att, "retries", c->retries);
 	add_u64(att, "spilled", c->spilled);
+	add_u64(att, "router_retries", c->router_retries);
+	add_u64(att, "timeouts", c->timeouts);
+	add_u64(att, "rejected_locally", c->rejected_locally);
+	add_u64(att, "retries_denied", c->retries_denied);
 	add_num(obj, "rate_429", c->attempts ? (double)c->throttled / (double)c->attempts : 0.0,
 	        RATE_DECIMALS);
 	cJSON *lat = cJSON_AddObjectToObject(obj, "latency_ms");
@@ -245,6 +251,7 @@ static void add_scope_figures(cJSON *obj, const rs_metrics *m, size_t i, double 
 	add_num(lat, "p95", rs_metrics_latency_quantile(m, i, 0.95), MS_DECIMALS);
 	add_num(lat, "p99", rs_metrics_latency_quantile(m, i, 0.99), MS_DECIMALS);
 	add_num(lat, "max", rs_metrics_latency_max(m, i), MS_DECIMALS);
+	add_num(lat, "mean", rs_metrics_latency_mean(m, i), MS_DECIMALS);
 	cJSON *tt = cJSON_AddObjectToObject(obj, "ttft_ms");
 	add_num(tt, "p50", rs_metrics_ttft_quantile(m, i, 0.50), MS_DECIMALS);
 	add_num(tt, "p95", rs_metrics_ttft_quantile(m, i, 0.95), MS_DECIMALS);
@@ -327,6 +334,43 @@ static void add_ptu_figures(cJSON *o, const rs_config *cfg, const rs_metrics *m,
 	        1);
 }
 
+/* "cost": PTU-hours and pay-as-you-go tokens over the run after warm-up,
+ * per deployment and in all (cost.h; prices: the model table's snapshot). */
+static void add_cost(cJSON *root, const rs_config *cfg, const rs_metrics *m)
+{
+	double hours = (cfg->duration_s - cfg->warmup_s) / 3600.0;
+	rs_cost_line *lines = rs_calloc(cfg->n_deployments, sizeof *lines);
+	if (!lines)
+		return;
+	cJSON *cost = cJSON_AddObjectToObject(root, "cost");
+	cJSON *deps = cJSON_CreateArray();
+	for (size_t d = 0; d < cfg->n_deployments; d++) {
+		const rs_counts *c = rs_metrics_run_counts(m, 1 + d);
+		rs_cost_deployment(cfg, d, hours, c->prompt_tokens, c->output_tokens, &lines[d]);
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddItemToArray(deps, o);
+		cJSON_AddStringToObject(o, "name", cfg->deployments[d].name);
+		cJSON_AddStringToObject(o, "kind", rs_kind_name(cfg->deployments[d].kind));
+		add_num(o, "ptu_hours", lines[d].ptu_hours, RATE_DECIMALS);
+		add_num(o, "ptu_usd", lines[d].ptu_usd, RATE_DECIMALS);
+		add_u64(o, "input_tokens", lines[d].input_tokens);
+		add_u64(o, "output_tokens", lines[d].output_tokens);
+		add_num(o, "tokens_usd", lines[d].tokens_usd, RATE_DECIMALS);
+		add_num(o, "total_usd", lines[d].total_usd, RATE_DECIMALS);
+	}
+	rs_cost total;
+	rs_cost_total(cfg, lines, cfg->n_deployments, &total);
+	free(lines);
+	cJSON_AddStringToObject(cost, "currency", "USD");
+	cJSON_AddStringToObject(cost, "price_snapshot", total.price_snapshot);
+	cJSON_AddStringToObject(cost, "ptu_billing", rs_cost_billing_name(total.billing));
+	add_num(cost, "hours", hours, RATE_DECIMALS);
+	add_num(cost, "ptu_usd", total.ptu_usd, RATE_DECIMALS);
+	add_num(cost, "tokens_usd", total.tokens_usd, RATE_DECIMALS);
+	add_num(cost, "total_usd", total.total_usd, RATE_DECIMALS);
+	cJSON_AddItemToObject(cost, "deployments", deps);
+}
+
 cJSON *rs_output_summary(const rs_config *cfg, const rs_metrics *m)
 {
 	cJSON *root = cJSON_CreateObject();
@@ -352,6 +396,19 @@ cJSON *rs_output_summary(const rs_config *cfg, const rs_metrics *m)
 		add_scope_figures(o, m, 1 + d, minutes, false);
 		if (rs_kind_is_provisioned(dc->kind))
 			add_ptu_figures(o, cfg, m, d, minutes);
+	}
+	add_cost(root, cfg, m);
+	cJSON *routers = cJSON_AddArrayToObject(root, "routers");
+	for (size_t k = 0; k < cfg->n_routers; k++) {
+		rs_router_figures f;
+		rs_metrics_router(m, k, &f);
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddItemToArray(routers, o);
+		cJSON_AddStringToObject(o, "name", cfg->routers[k].name);
+		add_u64(o, "picks", f.picks);
+		add_u64(o, "cooldowns", f.cooldowns);
+		add_u64(o, "breaker_trips", f.breaker_trips);
+		add_u64(o, "all_down", f.all_down);
 	}
 	cJSON *clients = cJSON_AddArrayToObject(root, "clients");
 	for (size_t c = 0; c < cfg->n_clients; c++) {

@@ -6,7 +6,9 @@
  *      what was expected with a small scanner (json_locate);
  *   2. reject duplicate keys anywhere in the tree (cJSON keeps both);
  *   3. apply the --set overrides (overrides.c) to the tree;
- *   4. walk the tree top-down, object by object.
+ *   4. walk the tree top-down, object by object: models, quotas,
+ *      deployments, routers, clients, faults, network, pricing, in that
+ *      order, so that every name a later object uses is already known.
  *
  * Step 4 is table-driven: each kind of object has one table of sc_key rows
  * (name, which variants use it, required or not).  The same table answers
@@ -15,14 +17,21 @@
  * and "is a required key missing?".  Adding a key is adding a row here, a
  * property in scenarios/schema.json and a line in scenarios/README.md.
  *
+ * Two things are expanded here rather than left to the run: a retry
+ * `preset` becomes the full policy it names (retry_presets, with sources),
+ * and a `daily` arrival becomes a Poisson arrival with a ramped schedule
+ * (daily_schedule), so the rest of the program sees only plain values.
+ *
  * Invariants: the config is built with calloc and owns everything it points
  * to, so a load that fails half-way frees it with rs_config_free; the JSON
  * tree is freed before returning; nothing here prints, reads the
  * environment or keeps state between calls.
  *
  * Cost: O(size of the file) for the walk, O(k^2) per object of k keys for
- * the duplicate check, O(d^2) in the number of deployments for names and
- * quota pools.  Scenarios are small; none of this shows in a run.
+ * the duplicate check, O(d^2) in the number of deployments and routers for
+ * names and quota pools, O(routers + backends) for the router cycle check,
+ * and O(duration / (86400 / points_per_day)) points for a daily arrival.
+ * Scenarios are small; none of this shows in a run.
  */
 #include "ratesim/scenario.h"
 
@@ -38,8 +47,17 @@
 #include "ratesim/models.h"
 #include "ratesim/overrides.h"
 
-/* Defaults that config.h does not define (yet); scenarios/README.md gives
- * the reasoning for each.  Guarded, so that config.h can take them over. */
+
+/* ---- implementation constants --------------------------------------------- */
+
+/* A daily arrival's period, and the fewest points per day that still show a
+ * peak and a trough (two points would sample the cosine at both extremes
+ * only when the peak falls on one of them). */
+#define SC_DAY_S            86400.0
+#define SC_DAILY_MIN_POINTS 4
+/* A schedule longer than this is refused (a daily arrival over years at a
+ * point a minute): it would cost memory for no visible difference. */
+#define SC_SCHEDULE_MAX_POINTS 1000000
 
 /* The two RPM evaluation windows of the standard meter (MODEL.md section 4). */
 #define SC_RPM_WINDOW_SHORT_S 1
@@ -137,16 +155,23 @@ static rs_status wrong_type(sc *c, const char *path, const char *want, const cJS
 	return sc_invalid(c, path, "must be %s (got %s)", want, got);
 }
 
-/* Append ", item" (or "item" to an empty list), cutting at the buffer's end. */
-static void list_add(char *buf, size_t size, const char *item)
+/* Append sep and item (item alone to an empty buffer), cutting at the
+ * buffer's end. */
+static void list_add_sep(char *buf, size_t size, const char *sep, const char *item)
 {
 	size_t len = strlen(buf);
-	const char *parts[2] = {len ? ", " : "", item};
+	const char *parts[2] = {len ? sep : "", item};
 	for (int k = 0; k < 2; k++) {
 		for (const char *s = parts[k]; *s && len + 1 < size; s++)
 			buf[len++] = *s;
 	}
 	buf[len] = '\0';
+}
+
+/* Append ", item" (or "item" to an empty list). */
+static void list_add(char *buf, size_t size, const char *item)
+{
+	list_add_sep(buf, size, ", ", item);
 }
 
 static void child_key(char *out, const char *parent, const char *key)
@@ -335,6 +360,7 @@ typedef enum sc_rule {
 	SC_NONNEG, /* >= 0 */
 	SC_GE1,    /* >= 1 */
 	SC_UNIT,   /* 0..1 */
+	SC_SHARE,  /* > 0 and <= 1: a factor that may shrink but not vanish */
 } sc_rule;
 
 /* Check a number against a rule; `whole` asks for an integer <= max.
@@ -365,6 +391,10 @@ static rs_status num_value(sc *c, const cJSON *v, const char *path, sc_rule rule
 	case SC_UNIT:
 		if (!(x >= 0 && x <= 1))
 			return sc_invalid(c, path, "must be between 0 and 1 (got %s)", got);
+		break;
+	case SC_SHARE:
+		if (!(x > 0 && x <= 1))
+			return sc_invalid(c, path, "must be > 0 and <= 1 (got %s)", got);
 		break;
 	case SC_ANY:
 		break;
@@ -505,9 +535,66 @@ static rs_status get_enum(sc *c, const cJSON *obj, const char *path, const char 
 	return sc_invalid(c, kp, "must be one of: %s (got %s)", list, got);
 }
 
+/* A key that only one value of another key (dkey) uses: when `used` is
+ * false and obj has the key, say so, as keys_variant does for the variant
+ * key of a table. */
+static rs_status key_unused(sc *c, const cJSON *obj, const char *path, const char *key, bool used,
+                            const char *dkey, const char *dvalue)
+{
+	if (used || !member(obj, key))
+		return RS_OK;
+	char kp[SC_PATH_MAX];
+	child_key(kp, path, key);
+	return sc_invalid(c, kp, "not used when %s is \"%s\"", dkey, dvalue);
+}
+
+/* "must be >= OTHER (V) (got X)": a number that must not be below another
+ * key's value. */
+static rs_status below(sc *c, const char *path, const char *key, const char *other, double lo,
+                       double got)
+{
+	char kp[SC_PATH_MAX], l[32], g[32];
+	child_key(kp, path, key);
+	fmt_num(l, sizeof l, lo);
+	fmt_num(g, sizeof g, got);
+	return sc_invalid(c, kp, "must be >= %s (%s) (got %s)", other, l, g);
+}
+
+/* "must be <= OTHER (V) (got X)": the mirror of below(), said of the key the
+ * author wrote when the other one was left at its default. */
+static rs_status above(sc *c, const char *path, const char *key, const char *other, double hi,
+                       double got)
+{
+	char kp[SC_PATH_MAX], h[32], g[32];
+	child_key(kp, path, key);
+	fmt_num(h, sizeof h, hi);
+	fmt_num(g, sizeof g, got);
+	return sc_invalid(c, kp, "must be <= %s (%s) (got %s)", other, h, g);
+}
+
 static rs_status expect_object(sc *c, const cJSON *v, const char *path)
 {
 	return cJSON_IsObject(v) ? RS_OK : wrong_type(c, path, "an object", v);
+}
+
+/* obj.key as an array (when present), empty or not. OUT: *arr (NULL when
+ * absent), *n. */
+static rs_status get_array_any(sc *c, const cJSON *obj, const char *path, const char *key,
+                               const cJSON **arr, size_t *n)
+{
+	const cJSON *v = member(obj, key);
+	*arr = NULL;
+	*n = 0;
+	if (!v)
+		return RS_OK;
+	if (!cJSON_IsArray(v)) {
+		char kp[SC_PATH_MAX];
+		child_key(kp, path, key);
+		return wrong_type(c, kp, "an array", v);
+	}
+	*arr = v;
+	*n = (size_t)cJSON_GetArraySize(v);
+	return RS_OK;
 }
 
 /* obj.key as a non-empty array (when present). OUT: *arr (NULL when absent), *n. */
@@ -539,10 +626,16 @@ static const char *const window_names[] = {
     [RS_WINDOW_SLIDING] = "sliding",
     [RS_WINDOW_FIXED] = "fixed",
 };
+/* "daily" is not a process of the config: the loader expands it into a
+ * Poisson schedule (daily_schedule), so it takes the index after the last. */
+#define SC_PROCESS_DAILY (RS_ARRIVAL_CLOSED + 1)
 static const char *const process_names[] = {
     [RS_ARRIVAL_CONSTANT] = "constant",
     [RS_ARRIVAL_POISSON] = "poisson",
     [RS_ARRIVAL_TRACE] = "trace",
+    [RS_ARRIVAL_ONOFF] = "onoff",
+    [RS_ARRIVAL_CLOSED] = "closed",
+    [SC_PROCESS_DAILY] = "daily",
 };
 static const char *const format_names[] = {
     [RS_TRACE_AUTO] = "auto",
@@ -567,6 +660,47 @@ static const char *const maxtok_names[] = {
 static const char *const retry_names[] = {
     [RS_RETRY_NONE] = "none",
     [RS_RETRY_FIXED] = "fixed",
+    [RS_RETRY_EXPONENTIAL] = "exponential",
+};
+static const char *const jitter_names[] = {
+    [RS_JITTER_NONE] = "none",
+    [RS_JITTER_FULL] = "full",
+    [RS_JITTER_EQUAL] = "equal",
+    [RS_JITTER_DECORRELATED] = "decorrelated",
+    [RS_JITTER_FACTOR] = "factor",
+};
+static const char *const retry_after_names[] = {
+    [RS_RETRY_AFTER_IGNORE] = "ignore",
+    [RS_RETRY_AFTER_HONOUR] = "honour",
+    [RS_RETRY_AFTER_CAP] = "cap",
+    [RS_RETRY_AFTER_JITTER] = "jitter",
+};
+static const char *const strategy_names[] = {
+    [RS_ROUTE_ROUND_ROBIN] = "round_robin",
+    [RS_ROUTE_WEIGHTED] = "weighted",
+    [RS_ROUTE_PRIORITY] = "priority",
+    [RS_ROUTE_LEAST_UTILIZED] = "least_utilized",
+    [RS_ROUTE_LATENCY] = "latency",
+    [RS_ROUTE_RANDOM] = "random",
+};
+static const char *const all_down_names[] = {
+    [RS_ALL_DOWN_FAIL] = "fail",
+    [RS_ALL_DOWN_WAIT] = "wait",
+    [RS_ALL_DOWN_SEND] = "send",
+};
+static const char *const fault_names[] = {
+    [RS_FAULT_DOWN] = "down",
+    [RS_FAULT_DEGRADE] = "degrade",
+    [RS_FAULT_LATENCY] = "latency",
+};
+static const char *const down_mode_names[] = {
+    [RS_DOWN_ERROR] = "error",
+    [RS_DOWN_HANG] = "hang",
+};
+static const char *const billing_names[] = {
+    [RS_PTU_HOURLY] = "hourly",
+    [RS_PTU_MONTHLY] = "monthly",
+    [RS_PTU_YEARLY] = "yearly",
 };
 static const char *const estimator_names[] = {
     [RS_ESTIMATOR_MODEL_DEFAULT] = "model_default",
@@ -635,7 +769,19 @@ static const model_field model_fields[] = {
     MF(ptu_sigma, MF_DBL, SC_NONNEG),
     MF(price_input_per_1m, MF_DBL, SC_NONNEG),
     MF(price_output_per_1m, MF_DBL, SC_NONNEG),
-    MF(price_ptu_hour, MF_DBL, SC_NONNEG),
+    MF(price_input_per_1m_data_zone, MF_DBL, SC_NONNEG),
+    MF(price_output_per_1m_data_zone, MF_DBL, SC_NONNEG),
+    MF(price_input_per_1m_regional, MF_DBL, SC_NONNEG),
+    MF(price_output_per_1m_regional, MF_DBL, SC_NONNEG),
+    MF(price_ptu_hour_global, MF_DBL, SC_NONNEG),
+    MF(price_ptu_hour_data_zone, MF_DBL, SC_NONNEG),
+    MF(price_ptu_hour_regional, MF_DBL, SC_NONNEG),
+    MF(price_ptu_month_global, MF_DBL, SC_NONNEG),
+    MF(price_ptu_month_data_zone, MF_DBL, SC_NONNEG),
+    MF(price_ptu_month_regional, MF_DBL, SC_NONNEG),
+    MF(price_ptu_year_global, MF_DBL, SC_NONNEG),
+    MF(price_ptu_year_data_zone, MF_DBL, SC_NONNEG),
+    MF(price_ptu_year_regional, MF_DBL, SC_NONNEG),
 };
 
 static void model_list(char *buf, size_t size, const rs_model *models, size_t n)
@@ -1153,10 +1299,268 @@ static rs_status parse_deployments(sc *c, const cJSON *root)
 	return check_pools(c);
 }
 
+/* ---- routers ------------------------------------------------------------- */
+
+/* clang-format off: key tables keep one key per line */
+static const sc_key router_keys[] = {
+    {"name", 0, true, NULL},
+    {"strategy", 0, true, NULL},
+    {"backends", 0, true, NULL},
+    {"cooldown_on_429", 0, false, NULL},
+    {"cooldown_s", 0, false, NULL},
+    {"breaker_failures", 0, false, NULL},
+    {"breaker_window_s", 0, false, NULL},
+    {"breaker_open_s", 0, false, NULL},
+    {"all_down", 0, false, NULL},
+    {"max_tries", 0, false, NULL},
+    {"latency_alpha", 0, false, NULL},
+};
+
+static const sc_key backend_keys[] = {
+    {"target", 0, true, NULL},
+    {"weight", 0, false, NULL},
+    {"priority", 0, false, NULL},
+    {"rtt_ms", 0, false, NULL},
+};
+/* clang-format on */
+
+static int router_find(const rs_config *cfg, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (cfg->routers[i].name && strcmp(cfg->routers[i].name, name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* A deployment's or a router's name (the first n_routers routers). OUT: *ref. */
+static bool target_find(const rs_config *cfg, size_t n_routers, const char *name, rs_target *ref)
+{
+	int i = deployment_find(cfg, cfg->n_deployments, name);
+	if (i >= 0) {
+		*ref = (rs_target){.is_router = false, .index = i};
+		return true;
+	}
+	i = router_find(cfg, n_routers, name);
+	if (i >= 0) {
+		*ref = (rs_target){.is_router = true, .index = i};
+		return true;
+	}
+	return false;
+}
+
+/* "no deployment or router named ..." with both lists (routers when any). */
+static rs_status no_target(sc *c, const char *path, const char *name)
+{
+	char deps[SC_LIST_MAX] = "", routers[SC_LIST_MAX] = "";
+	for (size_t i = 0; i < c->cfg->n_deployments; i++)
+		list_add(deps, sizeof deps, c->cfg->deployments[i].name);
+	for (size_t i = 0; i < c->cfg->n_routers; i++)
+		list_add(routers, sizeof routers, c->cfg->routers[i].name);
+	if (!*routers)
+		return sc_invalid(c, path, "no deployment or router named \"%s\" (deployments: %s)",
+		                  name, deps);
+	return sc_invalid(c, path,
+	                  "no deployment or router named \"%s\" (deployments: %s; routers: %s)",
+	                  name, deps, routers);
+}
+
+static rs_status parse_backend(sc *c, const cJSON *b, const char *path, rs_backend_cfg *be)
+{
+	be->target = (rs_target){.is_router = false, .index = -1};
+	rs_status st = expect_object(c, b, path);
+	if (st == RS_OK)
+		st = keys_known(c, b, path, SC_KEYS(backend_keys));
+	if (st == RS_OK)
+		st = get_owned(c, b, path, "target", false, NULL, &be->name);
+	if (st == RS_OK)
+		st = get_num(c, b, path, "weight", SC_POS, RS_DEFAULT_BACKEND_WEIGHT, &be->weight);
+	if (st == RS_OK)
+		st = get_int(c, b, path, "priority", SC_NONNEG, RS_DEFAULT_BACKEND_PRIORITY,
+		             &be->priority);
+	if (st == RS_OK)
+		st = get_num(c, b, path, "rtt_ms", SC_NONNEG, -1, &be->rtt_ms);
+	return st;
+}
+
+static rs_status parse_router(sc *c, const cJSON *r, const char *path, size_t i)
+{
+	rs_router_cfg *rt = &c->cfg->routers[i];
+	rs_status st = expect_object(c, r, path);
+	if (st == RS_OK)
+		st = keys_known(c, r, path, SC_KEYS(router_keys));
+	if (st == RS_OK)
+		st = get_owned(c, r, path, "name", false, NULL, &rt->name);
+	if (st != RS_OK)
+		return st;
+	/* one namespace: clients and backends name deployments and routers alike */
+	char kp[SC_PATH_MAX];
+	child_key(kp, path, "name");
+	int prev = deployment_find(c->cfg, c->cfg->n_deployments, rt->name);
+	if (prev >= 0)
+		return sc_invalid(c, kp, "\"%s\" is already the name of .deployments[%d]", rt->name,
+		                  prev);
+	prev = router_find(c->cfg, i, rt->name);
+	if (prev >= 0)
+		return sc_invalid(c, kp, "\"%s\" is already the name of .routers[%d]", rt->name,
+		                  prev);
+
+	int strategy = RS_ROUTE_ROUND_ROBIN, all_down = RS_DEFAULT_ROUTER_ALL_DOWN;
+	st = get_enum(c, r, path, "strategy", strategy_names, SC_N(strategy_names),
+	              RS_ROUTE_ROUND_ROBIN, &strategy);
+	rt->strategy = (rs_route_strategy)strategy;
+	const cJSON *arr;
+	size_t n = 0;
+	if (st == RS_OK)
+		st = get_array(c, r, path, "backends", "backend", &arr, &n);
+	if (st != RS_OK)
+		return st;
+	rt->backends = rs_calloc(n, sizeof *rt->backends);
+	if (!rt->backends)
+		return sc_nomem(c);
+	rt->n_backends = n;
+	char bp[SC_PATH_MAX];
+	child_key(bp, path, "backends");
+	size_t j = 0;
+	for (const cJSON *b = arr->child; b; b = b->next, j++) {
+		char ep[SC_PATH_MAX];
+		child_index(ep, bp, j);
+		if ((st = parse_backend(c, b, ep, &rt->backends[j])) != RS_OK)
+			return st;
+	}
+	st = get_bool(c, r, path, "cooldown_on_429", RS_DEFAULT_ROUTER_COOLDOWN_ON_429,
+	              &rt->cooldown_on_429);
+	if (st == RS_OK)
+		st = get_num(c, r, path, "cooldown_s", SC_NONNEG, RS_DEFAULT_ROUTER_COOLDOWN_S,
+		             &rt->cooldown_s);
+	if (st == RS_OK)
+		st = get_int(c, r, path, "breaker_failures", SC_NONNEG,
+		             RS_DEFAULT_ROUTER_BREAKER_FAILURES, &rt->breaker_failures);
+	if (st == RS_OK)
+		st = get_num(c, r, path, "breaker_window_s", SC_POS,
+		             RS_DEFAULT_ROUTER_BREAKER_WINDOW_S, &rt->breaker_window_s);
+	if (st == RS_OK)
+		st = get_num(c, r, path, "breaker_open_s", SC_POS, RS_DEFAULT_ROUTER_BREAKER_OPEN_S,
+		             &rt->breaker_open_s);
+	if (st == RS_OK)
+		st = get_enum(c, r, path, "all_down", all_down_names, SC_N(all_down_names),
+		              RS_DEFAULT_ROUTER_ALL_DOWN, &all_down);
+	rt->all_down = (rs_all_down)all_down;
+	if (st == RS_OK)
+		st = get_int(c, r, path, "max_tries", SC_GE1, (int)n, &rt->max_tries);
+	if (st == RS_OK && (size_t)rt->max_tries > n) {
+		child_key(kp, path, "max_tries");
+		return sc_invalid(c, kp, "must be at most %zu, the number of backends (got %d)", n,
+		                  rt->max_tries);
+	}
+	if (st == RS_OK)
+		st = get_num(c, r, path, "latency_alpha", SC_SHARE, RS_DEFAULT_ROUTER_LATENCY_ALPHA,
+		             &rt->latency_alpha);
+	return st;
+}
+
+/* Every backend names a deployment or a router, at most once per router. */
+static rs_status resolve_backends(sc *c, size_t i)
+{
+	rs_router_cfg *rt = &c->cfg->routers[i];
+	for (size_t j = 0; j < rt->n_backends; j++) {
+		rs_backend_cfg *be = &rt->backends[j];
+		char path[SC_PATH_MAX];
+		snprintf(path, sizeof path, ".routers[%zu].backends[%zu].target", i, j);
+		if (!target_find(c->cfg, c->cfg->n_routers, be->name, &be->target))
+			return no_target(c, path, be->name);
+		for (size_t k = 0; k < j; k++) {
+			if (strcmp(rt->backends[k].name, be->name) == 0)
+				return sc_invalid(c, path,
+				                  "\"%s\" is already .routers[%zu].backends[%zu]",
+				                  be->name, i, k);
+		}
+	}
+	return RS_OK;
+}
+
+/* Depth-first walk of the routers that router r sends to.  state: 0 not
+ * seen, 1 on the walk's stack, 2 done; stack[0..depth] is the walk.  A
+ * backend that leads back to a router on the stack closes a cycle: an
+ * attempt would loop between routers for ever. */
+static rs_status router_walk(sc *c, int r, unsigned char *state, int *stack, size_t depth)
+{
+	const rs_router_cfg *rt = &c->cfg->routers[r];
+	state[r] = 1;
+	stack[depth] = r;
+	for (size_t j = 0; j < rt->n_backends; j++) {
+		const rs_target *t = &rt->backends[j].target;
+		if (!t->is_router || state[t->index] == 2)
+			continue;
+		if (state[t->index] == 1) {
+			char chain[SC_LIST_MAX] = "", path[SC_PATH_MAX];
+			size_t from = 0;
+			while (stack[from] != t->index)
+				from++;
+			for (size_t k = from; k <= depth; k++)
+				list_add_sep(chain, sizeof chain, " -> ",
+				             c->cfg->routers[stack[k]].name);
+			list_add_sep(chain, sizeof chain, " -> ", c->cfg->routers[t->index].name);
+			snprintf(path, sizeof path, ".routers[%d].backends[%zu].target", r, j);
+			return sc_invalid(c, path, "router cycle: %s", chain);
+		}
+		rs_status st = router_walk(c, t->index, state, stack, depth + 1);
+		if (st != RS_OK)
+			return st;
+	}
+	state[r] = 2;
+	return RS_OK;
+}
+
+static rs_status check_router_cycles(sc *c)
+{
+	size_t n = c->cfg->n_routers;
+	unsigned char *state = rs_calloc(n, sizeof *state);
+	int *stack = rs_calloc(n, sizeof *stack);
+	rs_status st = RS_OK;
+	if (!state || !stack)
+		st = sc_nomem(c);
+	for (size_t i = 0; i < n && st == RS_OK; i++) {
+		if (state[i] == 0)
+			st = router_walk(c, (int)i, state, stack, 0);
+	}
+	free(state);
+	free(stack);
+	return st;
+}
+
+static rs_status parse_routers(sc *c, const cJSON *root)
+{
+	const cJSON *arr;
+	size_t n;
+	rs_status st = get_array_any(c, root, "", "routers", &arr, &n);
+	if (st != RS_OK || n == 0)
+		return st;
+	c->cfg->routers = rs_calloc(n, sizeof *c->cfg->routers);
+	if (!c->cfg->routers)
+		return sc_nomem(c);
+	c->cfg->n_routers = n;
+	size_t i = 0;
+	for (const cJSON *r = arr->child; r; r = r->next, i++) {
+		char path[SC_PATH_MAX];
+		child_index(path, ".routers", i);
+		if ((st = parse_router(c, r, path, i)) != RS_OK)
+			return st;
+	}
+	for (i = 0; i < n; i++) {
+		if ((st = resolve_backends(c, i)) != RS_OK)
+			return st;
+	}
+	return check_router_cycles(c);
+}
+
 /* ---- clients ------------------------------------------------------------- */
 
-#define G_RATE  (SC_BIT(RS_ARRIVAL_CONSTANT) | SC_BIT(RS_ARRIVAL_POISSON))
-#define G_TRACE SC_BIT(RS_ARRIVAL_TRACE)
+#define G_RATE   (SC_BIT(RS_ARRIVAL_CONSTANT) | SC_BIT(RS_ARRIVAL_POISSON))
+#define G_TRACE  SC_BIT(RS_ARRIVAL_TRACE)
+#define G_ONOFF  SC_BIT(RS_ARRIVAL_ONOFF)
+#define G_CLOSED SC_BIT(RS_ARRIVAL_CLOSED)
+#define G_DAILY  SC_BIT(SC_PROCESS_DAILY)
 
 /* clang-format off: key tables keep one key per line */
 static const sc_key client_keys[] = {
@@ -1165,18 +1569,29 @@ static const sc_key client_keys[] = {
     {"output_tokens", 0, false, NULL}, {"max_tokens", 0, false, NULL},
     {"best_of", 0, false, NULL},       {"cached_fraction", 0, false, NULL},
     {"retry", 0, false, NULL},         {"rtt_ms", 0, false, NULL},
+    {"region", 0, false, NULL},        {"priority", 0, false, NULL},
 };
 
 static const sc_key arrival_keys[] = {
     {"process", 0, true, NULL},
-    {"rate_rps", G_RATE, false, "a trace arrival replays the file's times"},
-    {"schedule", G_RATE, false, "a trace arrival replays the file's times"},
+    {"rate_rps", G_RATE, false, "only constant and poisson arrivals take a rate"},
+    {"schedule", G_RATE, false, "only constant and poisson arrivals take a schedule"},
     {"file", G_TRACE, true, "only a trace arrival reads a file"},
     {"format", G_TRACE, false, "only a trace arrival reads a file"},
     {"speedup", G_TRACE, false, "only a trace arrival is replayed"},
     {"loop", G_TRACE, false, "only a trace arrival is replayed"},
     {"zero_rows", G_TRACE, false, "only a trace arrival reads a file"},
     {"model", G_TRACE, false, "only a trace arrival reads a file"},
+    {"rate_on", G_ONOFF, true, "only an onoff arrival has on and off periods"},
+    {"rate_off", G_ONOFF, true, "only an onoff arrival has on and off periods"},
+    {"on_s", G_ONOFF, true, "only an onoff arrival has on and off periods"},
+    {"off_s", G_ONOFF, true, "only an onoff arrival has on and off periods"},
+    {"users", G_CLOSED, true, "only a closed arrival has users"},
+    {"think_s", G_CLOSED, false, "only a closed arrival's users think"},
+    {"mean_rps", G_DAILY, true, "only a daily arrival has a daily cycle"},
+    {"amplitude", G_DAILY, false, "only a daily arrival has a daily cycle"},
+    {"peak_at_s", G_DAILY, false, "only a daily arrival has a daily cycle"},
+    {"points_per_day", G_DAILY, false, "only a daily arrival has a daily cycle"},
 };
 
 static const sc_key point_keys[] = {
@@ -1206,13 +1621,33 @@ static const sc_key max_tokens_keys[] = {
     {"factor", SC_BIT(RS_MAXTOK_FACTOR), true, NULL},
 };
 
-#define G_RETRY_FIXED SC_BIT(RS_RETRY_FIXED)
+#define G_RETRY_FIXED (SC_BIT(RS_RETRY_FIXED))
+#define G_RETRY_EXP   (SC_BIT(RS_RETRY_EXPONENTIAL))
+#define G_RETRY_ANY   (G_RETRY_FIXED | G_RETRY_EXP)
 
+/* policy is required unless preset gives it (checked in parse_retry). */
 static const sc_key retry_keys[] = {
-    {"policy", 0, true, NULL},
-    {"max_retries", G_RETRY_FIXED, false, NULL},
-    {"delay_s", G_RETRY_FIXED, false, NULL},
-    {"honour_retry_after", G_RETRY_FIXED, false, NULL},
+    {"preset", 0, false, NULL},
+    {"policy", 0, false, NULL},
+    {"max_retries", G_RETRY_ANY, false, "a \"none\" policy never retries"},
+    {"max_attempts", G_RETRY_ANY, false, "a \"none\" policy never retries"},
+    {"delay_s", G_RETRY_FIXED, false, "only a fixed policy waits a fixed delay"},
+    {"base_s", G_RETRY_EXP, false, "only an exponential policy backs off"},
+    {"cap_s", G_RETRY_EXP, false, "only an exponential policy backs off"},
+    {"jitter", G_RETRY_EXP, false, "only an exponential policy backs off"},
+    {"factor_min", G_RETRY_EXP, false, "only an exponential policy backs off"},
+    {"factor_max", G_RETRY_EXP, false, "only an exponential policy backs off"},
+    {"retry_after", G_RETRY_ANY, false, "a \"none\" policy never retries"},
+    {"retry_after_cap_s", G_RETRY_ANY, false, "a \"none\" policy never retries"},
+    {"retry_after_jitter_s", G_RETRY_ANY, false, "a \"none\" policy never retries"},
+    {"attempt_timeout_s", 0, false, NULL},
+    {"deadline_s", 0, false, NULL},
+    {"budget_max", 0, false, NULL},
+    {"budget_refund", 0, false, NULL},
+    {"retry_ratio", 0, false, NULL},
+    {"retry_ratio_window_s", 0, false, NULL},
+    {"adaptive_k", 0, false, NULL},
+    {"adaptive_window_s", 0, false, NULL},
 };
 /* clang-format on */
 
@@ -1290,6 +1725,145 @@ static rs_status parse_schedule(sc *c, const cJSON *arr, const char *path, rs_ar
 	return RS_OK;
 }
 
+/* A distribution: a plain number (fixed) or an object with `dist`.  kinds is
+ * the bit set of the rs_dist_kind values allowed here (the others are left
+ * out of the message's list); "trace" also needs a trace arrival. */
+static rs_status dist_value(sc *c, const cJSON *v, const char *path, unsigned kinds,
+                            bool trace_arrival, rs_dist_cfg *d)
+{
+	if (cJSON_IsNumber(v)) {
+		d->kind = RS_DIST_FIXED;
+		return num_value(c, v, path, SC_NONNEG, false, 0, &d->value);
+	}
+	if (!cJSON_IsObject(v))
+		return wrong_type(c, path, "a number or an object", v);
+	const char *names[SC_N(dist_names)];
+	for (size_t k = 0; k < SC_N(dist_names); k++)
+		names[k] = kinds & SC_BIT(k) ? dist_names[k] : NULL;
+	int kind = RS_DIST_FIXED;
+	rs_status st = keys_known(c, v, path, SC_KEYS(dist_keys));
+	if (st == RS_OK)
+		st = get_enum(c, v, path, "dist", names, SC_N(names), RS_DIST_FIXED, &kind);
+	if (st != RS_OK)
+		return st;
+	if (kind == RS_DIST_TRACE && !trace_arrival) {
+		char kp[SC_PATH_MAX];
+		child_key(kp, path, "dist");
+		return sc_invalid(c, kp, "\"trace\" needs a trace arrival");
+	}
+	st = keys_variant(c, v, path, SC_KEYS(dist_keys), SC_BIT(kind), "dist", dist_names[kind]);
+	if (st != RS_OK)
+		return st;
+	d->kind = (rs_dist_kind)kind;
+	switch (d->kind) {
+	case RS_DIST_FIXED:
+		return get_num(c, v, path, "value", SC_NONNEG, 0, &d->value);
+	case RS_DIST_UNIFORM:
+		st = get_num(c, v, path, "min", SC_NONNEG, 0, &d->min);
+		if (st == RS_OK)
+			st = get_num(c, v, path, "max", SC_NONNEG, 0, &d->max);
+		if (st == RS_OK && d->max < d->min)
+			return below(c, path, "max", "min", d->min, d->max);
+		return st;
+	case RS_DIST_LOGNORMAL:
+		st = get_num(c, v, path, "median", SC_POS, 0, &d->median);
+		if (st == RS_OK)
+			st = get_num(c, v, path, "sigma", SC_NONNEG, 0, &d->sigma);
+		return st;
+	case RS_DIST_EMPIRICAL:
+		return parse_trace(c, v, path, &d->trace);
+	case RS_DIST_TRACE:
+		break;
+	}
+	return RS_OK;
+}
+
+/* A token-size distribution: required, except that a trace arrival defaults
+ * to the replayed row's own value. */
+static rs_status parse_dist(sc *c, const cJSON *cl, const char *cpath, const char *key,
+                            bool trace_arrival, rs_dist_cfg *d)
+{
+	const cJSON *v = member(cl, key);
+	char path[SC_PATH_MAX];
+	child_key(path, cpath, key);
+	if (!v) {
+		if (!trace_arrival)
+			return sc_invalid(c, path, "required key is missing");
+		d->kind = RS_DIST_TRACE;
+		return RS_OK;
+	}
+	unsigned all = SC_BIT(RS_DIST_FIXED) | SC_BIT(RS_DIST_UNIFORM) | SC_BIT(RS_DIST_LOGNORMAL) |
+	               SC_BIT(RS_DIST_EMPIRICAL) | SC_BIT(RS_DIST_TRACE);
+	return dist_value(c, v, path, all, trace_arrival, d);
+}
+
+/* "must be at least LO (got X)" / "must be at most HI (got X)" for a whole
+ * number with bounds that no sc_rule has. */
+static rs_status out_of_bounds(sc *c, const char *path, const char *key, const char *how,
+                               double limit, double got)
+{
+	char kp[SC_PATH_MAX], l[32], g[32];
+	child_key(kp, path, key);
+	fmt_num(l, sizeof l, limit);
+	fmt_num(g, sizeof g, got);
+	return sc_invalid(c, kp, "must be %s %s (got %s)", how, l, g);
+}
+
+/* 2 pi, for the daily cosine (M_PI is not in C11). */
+#define SC_TWO_PI 6.28318530717958647692528676655900577
+
+/* A daily cycle as a Poisson schedule: points_per_day points a day, from 0
+ * to the first point at or after the end of the run, each ramping linearly
+ * to the next, so that the schedule is the piecewise-linear interpolation of
+ *   rate(t) = mean_rps (1 + amplitude cos(2 pi (t - peak_at_s) / 86400))
+ * through its values at the points. */
+static rs_status daily_schedule(sc *c, const cJSON *arr, const char *path, rs_arrival_cfg *a)
+{
+	double mean, amplitude, peak;
+	int per_day;
+	rs_status st = get_num(c, arr, path, "mean_rps", SC_POS, 0, &mean);
+	if (st == RS_OK)
+		st = get_num(c, arr, path, "amplitude", SC_UNIT, RS_DEFAULT_DAILY_AMPLITUDE,
+		             &amplitude);
+	if (st == RS_OK)
+		st = get_num(c, arr, path, "peak_at_s", SC_NONNEG, RS_DEFAULT_DAILY_PEAK_AT_S,
+		             &peak);
+	if (st == RS_OK && peak > SC_DAY_S)
+		return out_of_bounds(c, path, "peak_at_s", "at most", SC_DAY_S, peak);
+	if (st == RS_OK)
+		st = get_int(c, arr, path, "points_per_day", SC_GE1,
+		             RS_DEFAULT_DAILY_POINTS_PER_DAY, &per_day);
+	if (st == RS_OK && per_day < SC_DAILY_MIN_POINTS)
+		return out_of_bounds(c, path, "points_per_day", ">=", SC_DAILY_MIN_POINTS,
+		                     per_day);
+	if (st != RS_OK)
+		return st;
+	double step = SC_DAY_S / per_day;
+	double last = ceil(c->cfg->duration_s / step); /* index of the point at or after the end */
+	if (last + 1 > SC_SCHEDULE_MAX_POINTS) {
+		char kp[SC_PATH_MAX], d[32];
+		child_key(kp, path, "points_per_day");
+		fmt_num(d, sizeof d, c->cfg->duration_s);
+		return sc_invalid(c, kp,
+		                  "%d points a day over duration_s %s make more than %d schedule "
+		                  "points; use fewer points a day",
+		                  per_day, d, SC_SCHEDULE_MAX_POINTS);
+	}
+	size_t n = (size_t)last + 1;
+	a->schedule = rs_calloc(n, sizeof *a->schedule);
+	if (!a->schedule)
+		return sc_nomem(c);
+	a->n_schedule = n;
+	for (size_t k = 0; k < n; k++) {
+		double t = (double)k * step;
+		double r = mean * (1 + amplitude * cos(SC_TWO_PI * (t - peak) / SC_DAY_S));
+		a->schedule[k] = (rs_rate_point){.at_s = t, .rate_rps = r > 0 ? r : 0,
+		                                  .ramp = k + 1 < n};
+	}
+	a->process = RS_ARRIVAL_POISSON;
+	return RS_OK;
+}
+
 static rs_status parse_arrival(sc *c, const cJSON *cl, const char *cpath, rs_arrival_cfg *a)
 {
 	const cJSON *arr = member(cl, "arrival");
@@ -1308,8 +1882,11 @@ static rs_status parse_arrival(sc *c, const cJSON *cl, const char *cpath, rs_arr
 		                  process_names[process]);
 	if (st != RS_OK)
 		return st;
+	if (process == SC_PROCESS_DAILY)
+		return daily_schedule(c, arr, path, a);
 	a->process = (rs_arrival_process)process;
-	if (a->process == RS_ARRIVAL_TRACE) {
+	switch (a->process) {
+	case RS_ARRIVAL_TRACE:
 		st = parse_trace(c, arr, path, &a->trace);
 		if (st == RS_OK)
 			st = get_num(c, arr, path, "speedup", SC_POS, RS_DEFAULT_TRACE_SPEEDUP,
@@ -1317,6 +1894,36 @@ static rs_status parse_arrival(sc *c, const cJSON *cl, const char *cpath, rs_arr
 		if (st == RS_OK)
 			st = get_bool(c, arr, path, "loop", false, &a->loop);
 		return st;
+	case RS_ARRIVAL_ONOFF:
+		st = get_num(c, arr, path, "rate_on", SC_NONNEG, 0, &a->rate_on);
+		if (st == RS_OK)
+			st = get_num(c, arr, path, "rate_off", SC_NONNEG, 0, &a->rate_off);
+		if (st == RS_OK)
+			st = get_num(c, arr, path, "on_s", SC_POS, 0, &a->on_s);
+		if (st == RS_OK)
+			st = get_num(c, arr, path, "off_s", SC_POS, 0, &a->off_s);
+		return st;
+	case RS_ARRIVAL_CLOSED: {
+		st = get_int(c, arr, path, "users", SC_GE1, 0, &a->users);
+		if (st != RS_OK)
+			return st;
+		a->think_s = rs_calloc(1, sizeof *a->think_s);
+		if (!a->think_s)
+			return sc_nomem(c);
+		*a->think_s = (rs_dist_cfg){.kind = RS_DIST_FIXED, .value = RS_DEFAULT_THINK_S};
+		const cJSON *think = member(arr, "think_s");
+		if (!think)
+			return RS_OK;
+		char tp[SC_PATH_MAX];
+		child_key(tp, path, "think_s");
+		/* a time, not a token count: no trace rows to draw it from */
+		unsigned kinds =
+		    SC_BIT(RS_DIST_FIXED) | SC_BIT(RS_DIST_UNIFORM) | SC_BIT(RS_DIST_LOGNORMAL);
+		return dist_value(c, think, tp, kinds, false, a->think_s);
+	}
+	case RS_ARRIVAL_CONSTANT:
+	case RS_ARRIVAL_POISSON:
+		break;
 	}
 	const cJSON *rate = member(arr, "rate_rps"), *sched = member(arr, "schedule");
 	if (!rate && !sched)
@@ -1337,68 +1944,6 @@ static rs_status parse_arrival(sc *c, const cJSON *cl, const char *cpath, rs_arr
 	char sp[SC_PATH_MAX];
 	child_key(sp, path, "schedule");
 	return parse_schedule(c, sarr, sp, a);
-}
-
-static rs_status parse_dist(sc *c, const cJSON *cl, const char *cpath, const char *key,
-                            bool trace_arrival, rs_dist_cfg *d)
-{
-	const cJSON *v = member(cl, key);
-	char path[SC_PATH_MAX];
-	child_key(path, cpath, key);
-	if (!v) {
-		if (!trace_arrival)
-			return sc_invalid(c, path, "required key is missing");
-		d->kind = RS_DIST_TRACE;
-		return RS_OK;
-	}
-	if (cJSON_IsNumber(v)) {
-		d->kind = RS_DIST_FIXED;
-		return num_value(c, v, path, SC_NONNEG, false, 0, &d->value);
-	}
-	if (!cJSON_IsObject(v))
-		return wrong_type(c, path, "a number or an object", v);
-	int kind = RS_DIST_FIXED;
-	rs_status st = keys_known(c, v, path, SC_KEYS(dist_keys));
-	if (st == RS_OK)
-		st = get_enum(c, v, path, "dist", dist_names, SC_N(dist_names), RS_DIST_FIXED,
-		              &kind);
-	if (st != RS_OK)
-		return st;
-	if (kind == RS_DIST_TRACE && !trace_arrival) {
-		char kp[SC_PATH_MAX];
-		child_key(kp, path, "dist");
-		return sc_invalid(c, kp, "\"trace\" needs a trace arrival");
-	}
-	st = keys_variant(c, v, path, SC_KEYS(dist_keys), SC_BIT(kind), "dist", dist_names[kind]);
-	if (st != RS_OK)
-		return st;
-	d->kind = (rs_dist_kind)kind;
-	switch (d->kind) {
-	case RS_DIST_FIXED:
-		return get_num(c, v, path, "value", SC_NONNEG, 0, &d->value);
-	case RS_DIST_UNIFORM:
-		st = get_num(c, v, path, "min", SC_NONNEG, 0, &d->min);
-		if (st == RS_OK)
-			st = get_num(c, v, path, "max", SC_NONNEG, 0, &d->max);
-		if (st == RS_OK && d->max < d->min) {
-			char kp[SC_PATH_MAX], lo[32], hi[32];
-			child_key(kp, path, "max");
-			fmt_num(lo, sizeof lo, d->min);
-			fmt_num(hi, sizeof hi, d->max);
-			return sc_invalid(c, kp, "must be >= min (%s) (got %s)", lo, hi);
-		}
-		return st;
-	case RS_DIST_LOGNORMAL:
-		st = get_num(c, v, path, "median", SC_POS, 0, &d->median);
-		if (st == RS_OK)
-			st = get_num(c, v, path, "sigma", SC_NONNEG, 0, &d->sigma);
-		return st;
-	case RS_DIST_EMPIRICAL:
-		return parse_trace(c, v, path, &d->trace);
-	case RS_DIST_TRACE:
-		break;
-	}
-	return RS_OK;
 }
 
 static rs_status parse_max_tokens(sc *c, const cJSON *cl, const char *cpath, rs_max_tokens_cfg *m)
@@ -1427,40 +1972,243 @@ static rs_status parse_max_tokens(sc *c, const cJSON *cl, const char *cpath, rs_
 	return st;
 }
 
+/* Every field of a retry policy at its default: what a client without
+ * `retry` has, and what a `retry` object starts from. */
+static void retry_defaults(rs_retry_cfg *r)
+{
+	*r = (rs_retry_cfg){
+	    .preset = NULL,
+	    .policy = RS_RETRY_NONE,
+	    .max_retries = RS_DEFAULT_RETRY_MAX_RETRIES,
+	    .delay_s = RS_DEFAULT_RETRY_DELAY_S,
+	    .base_s = RS_DEFAULT_RETRY_BASE_S,
+	    .cap_s = RS_DEFAULT_RETRY_CAP_S,
+	    .jitter = RS_DEFAULT_RETRY_JITTER,
+	    .factor_min = RS_DEFAULT_RETRY_FACTOR_MIN,
+	    .factor_max = RS_DEFAULT_RETRY_FACTOR_MAX,
+	    .retry_after = RS_DEFAULT_RETRY_AFTER,
+	    .retry_after_cap_s = RS_DEFAULT_RETRY_AFTER_CAP_S,
+	    .retry_after_jitter_s = RS_DEFAULT_RETRY_AFTER_JITTER_S,
+	    .attempt_timeout_s = RS_DEFAULT_RETRY_ATTEMPT_TIMEOUT_S,
+	    .deadline_s = RS_DEFAULT_RETRY_DEADLINE_S,
+	    .budget_max = RS_DEFAULT_RETRY_BUDGET_MAX,
+	    .budget_refund = 0, /* RS_DEFAULT_RETRY_BUDGET_REFUND once a budget is on */
+	    .retry_ratio = RS_DEFAULT_RETRY_RATIO,
+	    .retry_ratio_window_s = RS_DEFAULT_RETRY_RATIO_WINDOW_S,
+	    .adaptive_k = RS_DEFAULT_RETRY_ADAPTIVE_K,
+	    .adaptive_window_s = RS_DEFAULT_RETRY_ADAPTIVE_WINDOW_S,
+	};
+}
+
+/* The policies of real SDKs, each a full rs_retry_cfg (every field given,
+ * the ones the SDK has no notion of at their defaults).  Sources, as read in
+ * the SDKs' code (scenarios/README.md, "Presets", says what maps and what
+ * does not):
+ *
+ * openai-python: openai/openai-python src/openai/_constants.py
+ *   (DEFAULT_MAX_RETRIES = 2, INITIAL_RETRY_DELAY = 0.5, MAX_RETRY_DELAY =
+ *   8.0, DEFAULT_TIMEOUT 600 s) and src/openai/_base_client.py
+ *   _calculate_retry_timeout: a retry-after(-ms) in (0, 60] is waited as
+ *   sent; else min(0.5 x 2^nb_retries, 8) x (1 - 0.25 x random()).  Newer
+ *   versions honour up to 120 s (MAX_RETRY_AFTER_DELAY) and do not retry
+ *   beyond it; the preset follows the 60 s versions.
+ * azure-core: Azure/azure-sdk-for-python sdk/core/azure-core/azure/core/
+ *   pipeline/policies/_retry.py RetryPolicy: retry_total 10 but
+ *   retry_status 3 (a 429 is a status retry, and is_exhausted stops at the
+ *   first count below 0), backoff_factor 0.8 x 2^(n - 1) capped at
+ *   backoff_max 120 s with no jitter (get_backoff_time), the first retry
+ *   immediate, and Retry-After always honoured (_sleep_for_retry).
+ * litellm-router: BerriAI/litellm litellm/constants.py (INITIAL_RETRY_DELAY
+ *   0.5, MAX_RETRY_DELAY 8.0, JITTER 0.75) and Router.__init__ in
+ *   litellm/router.py (num_retries defaults to openai.DEFAULT_MAX_RETRIES,
+ *   2); _calculate_retry_after waits retry-after + U(0, 0.75) when the
+ *   header is in (0, 60], else min(0.5 x 2^n, 8) + U(0, 0.75). */
+typedef struct sc_preset {
+	const char *name;
+	rs_retry_cfg r; /* r.preset unused */
+} sc_preset;
+
+/* clang-format off */
+static const sc_preset retry_presets[] = {
+    {"openai-python", {
+	.policy = RS_RETRY_EXPONENTIAL, .max_retries = 2, .delay_s = RS_DEFAULT_RETRY_DELAY_S,
+	.base_s = 0.5, .cap_s = 8.0, .jitter = RS_JITTER_FACTOR,
+	.factor_min = 0.75, .factor_max = 1.0,
+	.retry_after = RS_RETRY_AFTER_CAP, .retry_after_cap_s = 60.0,
+	.retry_after_jitter_s = RS_DEFAULT_RETRY_AFTER_JITTER_S,
+	.attempt_timeout_s = 600.0, .deadline_s = 0,
+	.budget_max = 0, .budget_refund = 0,
+	.retry_ratio = 0, .retry_ratio_window_s = RS_DEFAULT_RETRY_RATIO_WINDOW_S,
+	.adaptive_k = 0, .adaptive_window_s = RS_DEFAULT_RETRY_ADAPTIVE_WINDOW_S}},
+    {"azure-core", {
+	.policy = RS_RETRY_EXPONENTIAL, .max_retries = 3, .delay_s = RS_DEFAULT_RETRY_DELAY_S,
+	.base_s = 0.8, .cap_s = 120.0, .jitter = RS_JITTER_NONE,
+	.factor_min = RS_DEFAULT_RETRY_FACTOR_MIN, .factor_max = RS_DEFAULT_RETRY_FACTOR_MAX,
+	.retry_after = RS_RETRY_AFTER_HONOUR, .retry_after_cap_s = RS_DEFAULT_RETRY_AFTER_CAP_S,
+	.retry_after_jitter_s = RS_DEFAULT_RETRY_AFTER_JITTER_S,
+	.attempt_timeout_s = 0, .deadline_s = 0,
+	.budget_max = 0, .budget_refund = 0,
+	.retry_ratio = 0, .retry_ratio_window_s = RS_DEFAULT_RETRY_RATIO_WINDOW_S,
+	.adaptive_k = 0, .adaptive_window_s = RS_DEFAULT_RETRY_ADAPTIVE_WINDOW_S}},
+    {"litellm-router", {
+	.policy = RS_RETRY_EXPONENTIAL, .max_retries = 2, .delay_s = RS_DEFAULT_RETRY_DELAY_S,
+	.base_s = 0.5, .cap_s = 8.0, .jitter = RS_JITTER_NONE,
+	.factor_min = RS_DEFAULT_RETRY_FACTOR_MIN, .factor_max = RS_DEFAULT_RETRY_FACTOR_MAX,
+	.retry_after = RS_RETRY_AFTER_JITTER, .retry_after_cap_s = RS_DEFAULT_RETRY_AFTER_CAP_S,
+	.retry_after_jitter_s = 0.75,
+	.attempt_timeout_s = 0, .deadline_s = 0,
+	.budget_max = 0, .budget_refund = 0,
+	.retry_ratio = 0, .retry_ratio_window_s = RS_DEFAULT_RETRY_RATIO_WINDOW_S,
+	.adaptive_k = 0, .adaptive_window_s = RS_DEFAULT_RETRY_ADAPTIVE_WINDOW_S}},
+};
+/* clang-format on */
+
+/* r becomes the preset `name` (and keeps a copy of the name). */
+static rs_status apply_preset(sc *c, const char *path, const char *name, rs_retry_cfg *r)
+{
+	const char *names[SC_N(retry_presets)];
+	char list[SC_LIST_MAX] = "";
+	for (size_t i = 0; i < SC_N(retry_presets); i++) {
+		names[i] = retry_presets[i].name;
+		list_add(list, sizeof list, names[i]);
+		if (strcmp(name, names[i]) == 0) {
+			*r = retry_presets[i].r;
+			r->preset = sc_strdup(name);
+			return r->preset ? RS_OK : sc_nomem(c);
+		}
+	}
+	char kp[SC_PATH_MAX];
+	child_key(kp, path, "preset");
+	const char *near = nearest(name, names, SC_N(names));
+	if (near)
+		return sc_invalid(c, kp, "no preset named \"%s\"; did you mean \"%s\"?", name,
+		                  near);
+	return sc_invalid(c, kp, "no preset named \"%s\" (presets: %s)", name, list);
+}
+
+/* The attempt count, delays and jitter of a fixed or exponential policy. */
+static rs_status retry_delays(sc *c, const cJSON *v, const char *path, rs_retry_cfg *r)
+{
+	if (member(v, "max_retries") && member(v, "max_attempts"))
+		return sc_invalid(c, path, "takes \"max_retries\" or \"max_attempts\", not both");
+	int attempts = r->max_retries + 1;
+	rs_status st = get_int(c, v, path, "max_retries", SC_NONNEG, r->max_retries,
+	                       &r->max_retries);
+	if (st == RS_OK && member(v, "max_attempts")) {
+		st = get_int(c, v, path, "max_attempts", SC_GE1, attempts, &attempts);
+		r->max_retries = attempts - 1;
+	}
+	if (st == RS_OK)
+		st = get_num(c, v, path, "delay_s", SC_NONNEG, r->delay_s, &r->delay_s);
+	if (st == RS_OK)
+		st = get_num(c, v, path, "base_s", SC_POS, r->base_s, &r->base_s);
+	if (st == RS_OK)
+		st = get_num(c, v, path, "cap_s", SC_POS, r->cap_s, &r->cap_s);
+	if (st == RS_OK && r->cap_s < r->base_s) {
+		if (member(v, "cap_s"))
+			return below(c, path, "cap_s", "base_s", r->base_s, r->cap_s);
+		return above(c, path, "base_s", "cap_s", r->cap_s, r->base_s);
+	}
+	int jitter = r->jitter, after = r->retry_after;
+	if (st == RS_OK)
+		st = get_enum(c, v, path, "jitter", jitter_names, SC_N(jitter_names), r->jitter,
+		              &jitter);
+	r->jitter = (rs_jitter)jitter;
+	bool factor = r->jitter == RS_JITTER_FACTOR;
+	if (st == RS_OK)
+		st = key_unused(c, v, path, "factor_min", factor, "jitter", jitter_names[jitter]);
+	if (st == RS_OK)
+		st = key_unused(c, v, path, "factor_max", factor, "jitter", jitter_names[jitter]);
+	if (st == RS_OK)
+		st = get_num(c, v, path, "factor_min", SC_POS, r->factor_min, &r->factor_min);
+	if (st == RS_OK)
+		st = get_num(c, v, path, "factor_max", SC_POS, r->factor_max, &r->factor_max);
+	if (st == RS_OK && r->factor_max < r->factor_min) {
+		if (member(v, "factor_max"))
+			return below(c, path, "factor_max", "factor_min", r->factor_min,
+			             r->factor_max);
+		return above(c, path, "factor_min", "factor_max", r->factor_max, r->factor_min);
+	}
+	if (st == RS_OK)
+		st = get_enum(c, v, path, "retry_after", retry_after_names,
+		              SC_N(retry_after_names), r->retry_after, &after);
+	r->retry_after = (rs_retry_after_mode)after;
+	if (st == RS_OK)
+		st = key_unused(c, v, path, "retry_after_cap_s", after == RS_RETRY_AFTER_CAP,
+		                "retry_after", retry_after_names[after]);
+	if (st == RS_OK)
+		st = key_unused(c, v, path, "retry_after_jitter_s", after == RS_RETRY_AFTER_JITTER,
+		                "retry_after", retry_after_names[after]);
+	if (st == RS_OK)
+		st = get_num(c, v, path, "retry_after_cap_s", SC_POS, r->retry_after_cap_s,
+		             &r->retry_after_cap_s);
+	if (st == RS_OK)
+		st = get_num(c, v, path, "retry_after_jitter_s", SC_NONNEG,
+		             r->retry_after_jitter_s, &r->retry_after_jitter_s);
+	return st;
+}
+
+/* Timeouts, budget, ratio and adaptive throttling: on top of any policy. */
+static rs_status retry_limits(sc *c, const cJSON *v, const char *path, rs_retry_cfg *r)
+{
+	rs_status st = get_num(c, v, path, "attempt_timeout_s", SC_NONNEG, r->attempt_timeout_s,
+	                       &r->attempt_timeout_s);
+	if (st == RS_OK)
+		st = get_num(c, v, path, "deadline_s", SC_NONNEG, r->deadline_s, &r->deadline_s);
+	if (st == RS_OK)
+		st = get_num(c, v, path, "budget_max", SC_NONNEG, r->budget_max, &r->budget_max);
+	if (st == RS_OK)
+		st = get_num(c, v, path, "budget_refund", SC_NONNEG,
+		             r->budget_max > 0 ? RS_DEFAULT_RETRY_BUDGET_REFUND : 0,
+		             &r->budget_refund);
+	if (st == RS_OK)
+		st = get_num(c, v, path, "retry_ratio", SC_UNIT, r->retry_ratio, &r->retry_ratio);
+	if (st == RS_OK)
+		st = get_num(c, v, path, "retry_ratio_window_s", SC_POS, r->retry_ratio_window_s,
+		             &r->retry_ratio_window_s);
+	if (st == RS_OK)
+		st = get_num(c, v, path, "adaptive_k", SC_NONNEG, r->adaptive_k, &r->adaptive_k);
+	if (st == RS_OK)
+		st = get_num(c, v, path, "adaptive_window_s", SC_POS, r->adaptive_window_s,
+		             &r->adaptive_window_s);
+	return st;
+}
+
+/* A client's retry: defaults, then the preset's values, then every key the
+ * object gives, so a key beside a preset overrides the preset. */
 static rs_status parse_retry(sc *c, const cJSON *cl, const char *cpath, rs_retry_cfg *r)
 {
+	retry_defaults(r);
 	const cJSON *v = member(cl, "retry");
-	r->policy = RS_RETRY_NONE;
-	r->max_retries = RS_DEFAULT_RETRY_MAX_RETRIES;
-	r->delay_s = RS_DEFAULT_RETRY_DELAY_S;
-	r->retry_after = RS_DEFAULT_RETRY_HONOUR_RETRY_AFTER ? RS_RETRY_AFTER_HONOUR
-							     : RS_RETRY_AFTER_IGNORE;
-	bool honour = RS_DEFAULT_RETRY_HONOUR_RETRY_AFTER;
 	if (!v)
 		return RS_OK;
 	char path[SC_PATH_MAX];
 	child_key(path, cpath, "retry");
-	int policy = RS_RETRY_NONE;
+	const char *preset = NULL;
 	rs_status st = expect_object(c, v, path);
 	if (st == RS_OK)
 		st = keys_known(c, v, path, SC_KEYS(retry_keys));
 	if (st == RS_OK)
-		st = get_enum(c, v, path, "policy", retry_names, SC_N(retry_names), RS_RETRY_NONE,
-		              &policy);
+		st = get_str(c, v, path, "preset", false, &preset);
+	if (st == RS_OK && preset)
+		st = apply_preset(c, path, preset, r);
+	if (st != RS_OK)
+		return st;
+	if (!preset && !member(v, "policy")) {
+		char kp[SC_PATH_MAX];
+		child_key(kp, path, "policy");
+		return sc_invalid(c, kp, "required key is missing");
+	}
+	int policy = r->policy;
+	st = get_enum(c, v, path, "policy", retry_names, SC_N(retry_names), r->policy, &policy);
 	if (st == RS_OK)
 		st = keys_variant(c, v, path, SC_KEYS(retry_keys), SC_BIT(policy), "policy",
 		                  retry_names[policy]);
-	if (st == RS_OK)
-		st = get_int(c, v, path, "max_retries", SC_NONNEG, RS_DEFAULT_RETRY_MAX_RETRIES,
-		             &r->max_retries);
-	if (st == RS_OK)
-		st = get_num(c, v, path, "delay_s", SC_NONNEG, RS_DEFAULT_RETRY_DELAY_S,
-		             &r->delay_s);
-	if (st == RS_OK)
-		st = get_bool(c, v, path, "honour_retry_after", RS_DEFAULT_RETRY_HONOUR_RETRY_AFTER,
-		              &honour);
-	r->retry_after = honour ? RS_RETRY_AFTER_HONOUR : RS_RETRY_AFTER_IGNORE;
 	r->policy = (rs_retry_policy)policy;
+	if (st == RS_OK)
+		st = retry_delays(c, v, path, r);
+	if (st == RS_OK)
+		st = retry_limits(c, v, path, r);
 	return st;
 }
 
@@ -1468,7 +2216,9 @@ static rs_status parse_client(sc *c, const cJSON *cl, const char *path, size_t i
 {
 	rs_client_cfg *cli = &c->cfg->clients[i];
 	cli->target_index = -1;
+	cli->target_ref = (rs_target){.is_router = false, .index = -1};
 	cli->rtt_ms = -1;
+	retry_defaults(&cli->retry);
 	rs_status st = expect_object(c, cl, path);
 	if (st == RS_OK)
 		st = keys_known(c, cl, path, SC_KEYS(client_keys));
@@ -1486,13 +2236,19 @@ static rs_status parse_client(sc *c, const cJSON *cl, const char *path, size_t i
 	}
 	if ((st = get_owned(c, cl, path, "target", false, NULL, &cli->target)) != RS_OK)
 		return st;
-	cli->target_index = deployment_find(c->cfg, c->cfg->n_deployments, cli->target);
-	if (cli->target_index < 0) {
+	if (!target_find(c->cfg, c->cfg->n_routers, cli->target, &cli->target_ref)) {
 		char kp[SC_PATH_MAX];
 		child_key(kp, path, "target");
-		return no_deployment(c, kp, cli->target);
+		return no_target(c, kp, cli->target);
 	}
-	st = parse_arrival(c, cl, path, &cli->arrival);
+	if (!cli->target_ref.is_router)
+		cli->target_index = cli->target_ref.index;
+	st = get_owned(c, cl, path, "region", false, NULL, &cli->region);
+	if (st == RS_OK)
+		st = get_int(c, cl, path, "priority", SC_NONNEG, RS_DEFAULT_CLIENT_PRIORITY,
+		             &cli->priority);
+	if (st == RS_OK)
+		st = parse_arrival(c, cl, path, &cli->arrival);
 	bool trace = cli->arrival.process == RS_ARRIVAL_TRACE;
 	if (st == RS_OK)
 		st = parse_dist(c, cl, path, "prompt_tokens", trace, &cli->prompt_tokens);
@@ -1533,6 +2289,268 @@ static rs_status parse_clients(sc *c, const cJSON *root)
 	return RS_OK;
 }
 
+/* ---- faults -------------------------------------------------------------- */
+
+#define G_DOWN    SC_BIT(RS_FAULT_DOWN)
+#define G_DEGRADE SC_BIT(RS_FAULT_DEGRADE)
+#define G_SLOW    SC_BIT(RS_FAULT_LATENCY)
+
+/* clang-format off */
+static const sc_key fault_keys[] = {
+    {"kind", 0, true, NULL},
+    {"deployment", 0, false, NULL},
+    {"region", 0, false, NULL},
+    {"start_s", 0, true, NULL},
+    {"end_s", 0, true, NULL},
+    {"mode", G_DOWN, false, "only a \"down\" fault has a mode"},
+    {"error_ms", G_DOWN, false, "only a \"down\" fault answers with errors"},
+    {"scale", G_DEGRADE | G_SLOW, true, "a \"down\" fault does not serve at all"},
+};
+/* clang-format on */
+
+/* The distinct regions of the deployments, in file order, as a list. */
+static void region_list(const rs_config *cfg, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < cfg->n_deployments; i++) {
+		size_t j = 0;
+		while (j < i && strcmp(cfg->deployments[j].region, cfg->deployments[i].region) != 0)
+			j++;
+		if (j == i)
+			list_add(buf, size, cfg->deployments[i].region);
+	}
+}
+
+static bool region_used(const rs_config *cfg, const char *region)
+{
+	for (size_t i = 0; i < cfg->n_deployments; i++) {
+		if (strcmp(cfg->deployments[i].region, region) == 0)
+			return true;
+	}
+	return false;
+}
+
+static rs_status no_region(sc *c, const char *path, const char *region)
+{
+	char list[SC_LIST_MAX];
+	region_list(c->cfg, list, sizeof list);
+	return sc_invalid(c, path, "no deployment is in region \"%s\" (regions: %s)", region, list);
+}
+
+static rs_status parse_fault(sc *c, const cJSON *f, const char *path, rs_fault_cfg *fault)
+{
+	int kind = RS_FAULT_DOWN, mode = RS_DEFAULT_FAULT_DOWN_MODE;
+	fault->mode = RS_DEFAULT_FAULT_DOWN_MODE;
+	fault->error_ms = RS_DEFAULT_FAULT_ERROR_MS;
+	fault->scale = 1;
+	rs_status st = expect_object(c, f, path);
+	if (st == RS_OK)
+		st = keys_known(c, f, path, SC_KEYS(fault_keys));
+	if (st == RS_OK)
+		st = get_enum(c, f, path, "kind", fault_names, SC_N(fault_names), RS_FAULT_DOWN,
+		              &kind);
+	if (st == RS_OK)
+		st = keys_variant(c, f, path, SC_KEYS(fault_keys), SC_BIT(kind), "kind",
+		                  fault_names[kind]);
+	fault->kind = (rs_fault_kind)kind;
+	if (st != RS_OK)
+		return st;
+	const cJSON *dep = member(f, "deployment"), *region = member(f, "region");
+	if (!dep && !region)
+		return sc_invalid(c, path, "needs \"deployment\" or \"region\"");
+	if (dep && region)
+		return sc_invalid(c, path, "takes \"deployment\" or \"region\", not both");
+	char kp[SC_PATH_MAX];
+	if (dep) {
+		st = get_owned(c, f, path, "deployment", false, NULL, &fault->deployment);
+		child_key(kp, path, "deployment");
+		if (st == RS_OK &&
+		    deployment_find(c->cfg, c->cfg->n_deployments, fault->deployment) < 0)
+			return no_deployment(c, kp, fault->deployment);
+	} else {
+		st = get_owned(c, f, path, "region", false, NULL, &fault->region);
+		child_key(kp, path, "region");
+		if (st == RS_OK && !region_used(c->cfg, fault->region))
+			return no_region(c, kp, fault->region);
+	}
+	if (st == RS_OK)
+		st = get_num(c, f, path, "start_s", SC_NONNEG, 0, &fault->start_s);
+	if (st == RS_OK)
+		st = get_num(c, f, path, "end_s", SC_NONNEG, 0, &fault->end_s);
+	if (st == RS_OK && !(fault->end_s > fault->start_s)) {
+		char s0[32], e[32];
+		child_key(kp, path, "end_s");
+		fmt_num(s0, sizeof s0, fault->start_s);
+		fmt_num(e, sizeof e, fault->end_s);
+		return sc_invalid(c, kp, "must be > start_s (%s) (got %s)", s0, e);
+	}
+	if (st != RS_OK)
+		return st;
+	switch (fault->kind) {
+	case RS_FAULT_DOWN:
+		st = get_enum(c, f, path, "mode", down_mode_names, SC_N(down_mode_names),
+		              RS_DEFAULT_FAULT_DOWN_MODE, &mode);
+		fault->mode = (rs_down_mode)mode;
+		if (st == RS_OK)
+			st = key_unused(c, f, path, "error_ms", mode == RS_DOWN_ERROR, "mode",
+			                down_mode_names[mode]);
+		if (st == RS_OK)
+			st = get_num(c, f, path, "error_ms", SC_NONNEG, RS_DEFAULT_FAULT_ERROR_MS,
+			             &fault->error_ms);
+		return st;
+	case RS_FAULT_DEGRADE: /* a share of the capacity: it may shrink, not grow */
+		return get_num(c, f, path, "scale", SC_SHARE, 1, &fault->scale);
+	case RS_FAULT_LATENCY: /* a factor on latency: it may grow, not shrink */
+		return get_num(c, f, path, "scale", SC_GE1, 1, &fault->scale);
+	}
+	return RS_OK;
+}
+
+static rs_status parse_faults(sc *c, const cJSON *root)
+{
+	const cJSON *arr;
+	size_t n;
+	rs_status st = get_array_any(c, root, "", "faults", &arr, &n);
+	if (st != RS_OK || n == 0)
+		return st;
+	c->cfg->faults = rs_calloc(n, sizeof *c->cfg->faults);
+	if (!c->cfg->faults)
+		return sc_nomem(c);
+	c->cfg->n_faults = n;
+	size_t i = 0;
+	for (const cJSON *f = arr->child; f; f = f->next, i++) {
+		char path[SC_PATH_MAX];
+		child_index(path, ".faults", i);
+		if ((st = parse_fault(c, f, path, &c->cfg->faults[i])) != RS_OK)
+			return st;
+	}
+	return RS_OK;
+}
+
+/* ---- network ------------------------------------------------------------- */
+
+static const sc_key network_keys[] = {
+    {"rtt_ms", 0, true, NULL},
+};
+
+/* A client region the matrix names must be some client's region. */
+static rs_status check_client_region(sc *c, const char *path, const char *region)
+{
+	char list[SC_LIST_MAX] = "";
+	const rs_config *cfg = c->cfg;
+	for (size_t i = 0; i < cfg->n_clients; i++) {
+		const char *r = cfg->clients[i].region;
+		if (!r)
+			continue;
+		if (strcmp(r, region) == 0)
+			return RS_OK;
+		size_t j = 0;
+		while (j < i && !(cfg->clients[j].region && strcmp(cfg->clients[j].region, r) == 0))
+			j++;
+		if (j == i)
+			list_add(list, sizeof list, r);
+	}
+	if (!*list)
+		return sc_invalid(c, path, "no client is in region \"%s\" (no client has a region)",
+		                  region);
+	return sc_invalid(c, path, "no client is in region \"%s\" (client regions: %s)", region,
+	                  list);
+}
+
+/* Whether the matrix member m is a "comment" note (which must be a string)
+ * rather than a region, as in "models". OUT: *note. */
+static rs_status matrix_note(sc *c, const cJSON *m, const char *path, bool *note)
+{
+	*note = strcmp(m->string, SC_COMMENT_KEY) == 0;
+	if (*note && !cJSON_IsString(m))
+		return wrong_type(c, path, "a string", m);
+	return RS_OK;
+}
+
+/* network.rtt_ms[from][to], flattened into cfg->net_* in file order. */
+static rs_status parse_network(sc *c, const cJSON *root)
+{
+	rs_config *cfg = c->cfg;
+	const cJSON *net = member(root, "network");
+	if (!net)
+		return RS_OK;
+	rs_status st = expect_object(c, net, ".network");
+	if (st == RS_OK)
+		st = keys_known(c, net, ".network", SC_KEYS(network_keys));
+	const cJSON *m = member(net, "rtt_ms");
+	if (st == RS_OK)
+		st = expect_object(c, m, ".network.rtt_ms");
+	if (st != RS_OK)
+		return st;
+	size_t n = 0;
+	for (const cJSON *from = m->child; from; from = from->next) {
+		if (cJSON_IsObject(from))
+			n += (size_t)cJSON_GetArraySize(from);
+	}
+	if (n > 0) {
+		cfg->net_from = rs_calloc(n, sizeof *cfg->net_from);
+		cfg->net_to = rs_calloc(n, sizeof *cfg->net_to);
+		cfg->net_rtt_ms = rs_calloc(n, sizeof *cfg->net_rtt_ms);
+		if (!cfg->net_from || !cfg->net_to || !cfg->net_rtt_ms)
+			return sc_nomem(c);
+	}
+	for (const cJSON *from = m->child; from; from = from->next) {
+		char fp[SC_PATH_MAX];
+		child_key(fp, ".network.rtt_ms", from->string);
+		bool note;
+		if ((st = matrix_note(c, from, fp, &note)) != RS_OK)
+			return st;
+		if (note)
+			continue;
+		if ((st = expect_object(c, from, fp)) != RS_OK ||
+		    (st = check_client_region(c, fp, from->string)) != RS_OK)
+			return st;
+		for (const cJSON *to = from->child; to; to = to->next) {
+			char tp[SC_PATH_MAX];
+			child_key(tp, fp, to->string);
+			if ((st = matrix_note(c, to, tp, &note)) != RS_OK)
+				return st;
+			if (note)
+				continue;
+			if (!region_used(cfg, to->string))
+				return no_region(c, tp, to->string);
+			size_t k = cfg->n_net;
+			if ((st = num_value(c, to, tp, SC_NONNEG, false, 0, &cfg->net_rtt_ms[k])) !=
+			    RS_OK)
+				return st;
+			cfg->net_from[k] = sc_strdup(from->string);
+			cfg->net_to[k] = sc_strdup(to->string);
+			cfg->n_net = k + 1;
+			if (!cfg->net_from[k] || !cfg->net_to[k])
+				return sc_nomem(c);
+		}
+	}
+	return RS_OK;
+}
+
+/* ---- pricing ------------------------------------------------------------- */
+
+static const sc_key pricing_keys[] = {
+    {"ptu_billing", 0, false, NULL},
+};
+
+static rs_status parse_pricing(sc *c, const cJSON *root)
+{
+	const cJSON *p = member(root, "pricing");
+	int billing = RS_DEFAULT_PTU_BILLING;
+	c->cfg->pricing.ptu_billing = RS_DEFAULT_PTU_BILLING;
+	if (!p)
+		return RS_OK;
+	rs_status st = expect_object(c, p, ".pricing");
+	if (st == RS_OK)
+		st = keys_known(c, p, ".pricing", SC_KEYS(pricing_keys));
+	if (st == RS_OK)
+		st = get_enum(c, p, ".pricing", "ptu_billing", billing_names, SC_N(billing_names),
+		              RS_DEFAULT_PTU_BILLING, &billing);
+	c->cfg->pricing.ptu_billing = (rs_ptu_billing)billing;
+	return st;
+}
+
 /* ---- the top level ------------------------------------------------------- */
 
 static const sc_key top_keys[] = {
@@ -1540,7 +2558,8 @@ static const sc_key top_keys[] = {
     {"name", 0, true, NULL},          {"description", 0, false, NULL}, {"seed", 0, false, NULL},
     {"duration_s", 0, true, NULL},    {"warmup_s", 0, false, NULL},    {"bucket_s", 0, false, NULL},
     {"strict_sizes", 0, false, NULL}, {"models", 0, false, NULL},      {"quotas", 0, false, NULL},
-    {"deployments", 0, true, NULL},   {"clients", 0, true, NULL},
+    {"deployments", 0, true, NULL},   {"clients", 0, true, NULL},      {"routers", 0, false, NULL},
+    {"faults", 0, false, NULL},       {"network", 0, false, NULL},     {"pricing", 0, false, NULL},
 };
 
 static rs_status parse_top(sc *c, const cJSON *root)
@@ -1579,7 +2598,15 @@ static rs_status parse_top(sc *c, const cJSON *root)
 	if (st == RS_OK)
 		st = parse_deployments(c, root);
 	if (st == RS_OK)
+		st = parse_routers(c, root);
+	if (st == RS_OK)
 		st = parse_clients(c, root);
+	if (st == RS_OK)
+		st = parse_faults(c, root);
+	if (st == RS_OK)
+		st = parse_network(c, root);
+	if (st == RS_OK)
+		st = parse_pricing(c, root);
 	return st;
 }
 

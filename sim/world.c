@@ -1,13 +1,30 @@
 /*
  * world.c - building the world and the flow of an attempt (see world.h).
  *
- * Events (engine payload: a = client or deployment index, b = request slot):
- *   ARRIVAL(a=client)     a new request; the client's next arrival is scheduled
- *   DONE(a=dep, b=slot)   an admitted attempt completes: meter correction, success
- *   REFUSED(b=slot)       a 429 reaches the client: retry or give up
- *   RETRY(b=slot)         the retry delay is over: send the next attempt
- * A request has at most one attempt in flight.  Its slot is freed when it
- * succeeds or fails; requests still in flight at the end are counted as such.
+ * Events (engine payload: a = a small index, b = a pool slot):
+ *   ARRIVAL(a=client, b=trace row + 1)  a new request; open-loop clients chain
+ *                                       their next arrival, closed-loop users
+ *                                       send again after thinking
+ *   DISPATCH(b=slot)     send (again) an attempt a router held for a backend
+ *   DONE(a=dep, b=slot)  an admitted attempt completes: meter correction, success
+ *   ANSWER(b=slot)       a 429 or 503 reaches the client: retry or give up
+ *   TIMEOUT(a=gen, b=slot)  the client stops waiting for attempt `gen`
+ *   RETRY(b=slot)        the retry delay is over: send the next attempt
+ *   ORPHAN(a=dep, b=orphan)  an attempt the client abandoned completes on the
+ *                        service and is still corrected on the meter
+ *   FAULT(a=fault, b=0 start / 1 end)
+ *
+ * Routing (MODEL.md section 8): a client's attempt to a router is routed at
+ * once: the router picks a backend (a deployment, or another router routed
+ * the same way); a backend that refuses or fails is reported to the router
+ * and the next one is tried, up to the router's max_tries, with no delay
+ * (router-level retries, counted apart from the client's).  When no backend
+ * may be used, the router fails fast with a 429 or holds the attempt until
+ * the soonest backend recovers (DISPATCH).  Each deployment counts what it
+ * saw; the client's attempt is counted once, with its final answer.
+ *
+ * A request has at most one attempt the client waits for; an attempt it
+ * abandoned (timeout) lives on as an orphan until the service finishes it.
  */
 #include "ratesim/world.h"
 
@@ -16,28 +33,65 @@
 #include "ratesim/engine.h"
 #include "ratesim/meter_ptu.h"
 #include "ratesim/retry.h"
+#include "ratesim/rng.h"
+#include "ratesim/router.h"
 
+#include <gsl/gsl_randist.h>
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
-enum { EV_ARRIVAL, EV_DONE, EV_REFUSED, EV_RETRY };
+enum { EV_ARRIVAL, EV_DISPATCH, EV_DONE, EV_ANSWER, EV_TIMEOUT, EV_RETRY, EV_ORPHAN, EV_FAULT };
 
-#define NO_SLOT      UINT32_MAX
+#define NO_SLOT UINT32_MAX
 #define POOL_INITIAL 1024
+/* Routers in front of routers: how deep the chain may be.  Deeper layouts
+ * are refused when the world is built. */
+#define ROUTE_DEPTH 8
+
+typedef struct route_path {
+	uint8_t n;
+	uint16_t router[ROUTE_DEPTH];
+	uint16_t backend[ROUTE_DEPTH];
+} route_path;
 
 typedef struct request {
 	uint64_t id;
-	rs_time arrived;  /* first attempt: latency is measured from here */
-	rs_time sent;     /* when the current attempt was sent */
-	rs_timing timing; /* of the current attempt, when admitted */
+	rs_time arrived;      /* first attempt: latency is measured from here */
+	rs_time sent;         /* when the current attempt was sent */
+	rs_timing timing;     /* of the current attempt, when admitted */
 	rs_shape shape;
-	double charged; /* what the meter charged at admission */
+	double charged;       /* what the meter charged at admission */
+	double prev_delay_s;  /* the previous backoff delay (decorrelated jitter) */
 	int64_t retry_after_ms;
 	uint32_t client;
-	uint32_t deployment; /* where the current attempt was admitted */
+	uint32_t deployment;  /* where the current attempt was admitted */
+	uint32_t gen;         /* attempt generation: a stale TIMEOUT is ignored */
 	int32_t attempts;
-	bool spilled; /* the current attempt was admitted by spillover */
 	uint32_t next_free;
+	bool spilled;         /* the current attempt was admitted by spillover */
+	route_path path;      /* the routers that chose its deployment */
 } request;
+
+/* An abandoned attempt still being served. */
+typedef struct orphan {
+	rs_meter_req mreq;
+	double charged;
+	uint32_t next_free;
+} orphan;
+
+/* The outcome of presenting an attempt to a deployment or a router. */
+typedef struct outcome {
+	rs_answer answer;
+	size_t dep;             /* the deployment whose answer it is, or SIZE_MAX */
+	rs_decision dec;        /* OK and THROTTLED: the decision */
+	int64_t retry_after_ms; /* THROTTLED */
+	bool spilled;
+	unsigned extra_tries;   /* backends tried beyond the first */
+	rs_time hold_until;     /* > 0: a router holds the attempt until then */
+	double backend_rtt_ms;  /* the last router hop's round trip, or -1 */
+	route_path path;
+} outcome;
 
 struct rs_world {
 	const rs_config *cfg;
@@ -46,10 +100,16 @@ struct rs_world {
 	size_t n_deps;
 	rs_client *clients;
 	size_t n_clients;
+	rs_router **routers;
+	bool **router_tried; /* per router: scratch "tried" flags of one routing */
+	size_t n_routers;
 	rs_metrics *metrics;
 	rs_world_hooks hooks;
 	request *pool;
 	uint32_t pool_len, pool_cap, free_head;
+	orphan *orphans;
+	uint32_t orphans_len, orphans_cap, orphans_free;
+	double *rtt; /* [client * n_deps + dep]: network round trip, ms */
 	uint64_t next_id;
 	rs_time end;
 	rs_status status; /* first failure of a hook or an allocation */
@@ -69,9 +129,23 @@ static void fail(rs_world *w, rs_status st)
 
 static void schedule(rs_world *w, rs_time at, uint32_t type, uint32_t a, uint64_t b)
 {
+	if (at >= w->end)
+		return; /* nothing after the end is observed */
 	rs_status st = rs_engine_at(w->eng, at, type, a, b);
 	if (st != RS_OK)
 		fail(w, st);
+}
+
+/* Grow a pool array to hold one more element; false when out of memory. */
+static bool pool_grow(void **arr, uint32_t *cap, size_t size)
+{
+	uint32_t n = *cap ? *cap * 2 : POOL_INITIAL;
+	void *p = rs_realloc_array(*arr, n, size);
+	if (!p)
+		return false;
+	*arr = p;
+	*cap = n;
+	return true;
 }
 
 static uint32_t slot_new(rs_world *w)
@@ -81,14 +155,9 @@ static uint32_t slot_new(rs_world *w)
 		w->free_head = w->pool[s].next_free;
 		return s;
 	}
-	if (w->pool_len == w->pool_cap) {
-		uint32_t cap = w->pool_cap ? w->pool_cap * 2 : POOL_INITIAL;
-		request *p = rs_realloc_array(w->pool, cap, sizeof *p);
-		if (!p)
-			return NO_SLOT;
-		w->pool = p;
-		w->pool_cap = cap;
-	}
+	if (w->pool_len == w->pool_cap &&
+	    !pool_grow((void **)&w->pool, &w->pool_cap, sizeof *w->pool))
+		return NO_SLOT;
 	return w->pool_len++;
 }
 
@@ -109,10 +178,22 @@ static rs_meter_req meter_req(const rs_world *w, const request *r)
 	};
 }
 
-static void log_attempt(rs_world *w, rs_time now, const request *r, size_t d, bool admitted,
-                        double duration_ms, int64_t retry_after_ms, bool spilled)
+static rs_tokens tokens_of(const request *r)
 {
-	if (!w->hooks.attempt)
+	return (rs_tokens){r->shape.prompt_tokens, r->shape.cached_tokens,
+	                   r->shape.output_tokens};
+}
+
+static int status_of(rs_answer a)
+{
+	return a == RS_ANS_OK ? 200 : a == RS_ANS_THROTTLED ? 429 : 503;
+}
+
+static void log_attempt(rs_world *w, rs_time now, const request *r, size_t d,
+                        rs_answer answer, double duration_ms, int64_t retry_after_ms,
+                        bool spilled)
+{
+	if (!w->hooks.attempt || d == SIZE_MAX)
 		return;
 	rs_attempt_record rec = {
 	    .time = now,
@@ -120,11 +201,11 @@ static void log_attempt(rs_world *w, rs_time now, const request *r, size_t d, bo
 	    .attempt = r->attempts,
 	    .client = w->clients[r->client].cfg->name,
 	    .deployment = w->deps[d].cfg->name,
-	    .status = admitted ? 200 : 429,
+	    .status = status_of(answer),
 	    .duration_ms = duration_ms,
 	    .prompt_tokens = r->shape.prompt_tokens,
-	    .completion_tokens = admitted ? r->shape.output_tokens : 0,
-	    .retry_after_ms = admitted ? -1 : retry_after_ms,
+	    .completion_tokens = answer == RS_ANS_OK ? r->shape.output_tokens : 0,
+	    .retry_after_ms = answer == RS_ANS_THROTTLED ? retry_after_ms : -1,
 	    .spilled = spilled,
 	};
 	rs_status st = w->hooks.attempt(w->hooks.ctx, &rec);
@@ -132,73 +213,337 @@ static void log_attempt(rs_world *w, rs_time now, const request *r, size_t d, bo
 		fail(w, st);
 }
 
-/* The latency model of deployment d as seen from client c (its own round
- * trip when the scenario gives one). */
-static rs_latency_params latency_for(const rs_world *w, const request *r, size_t d)
+/* The latency model of deployment d as seen from the request's client:
+ * the client's own round trip when the scenario gives one, else the last
+ * router hop's, else the network matrix's or the deployment's. */
+static rs_latency_params latency_for(const rs_world *w, const request *r, size_t d,
+                                     double backend_rtt_ms)
 {
 	rs_latency_params p = w->deps[d].latency;
-	double rtt = w->clients[r->client].cfg->rtt_ms;
-	if (rtt >= 0)
-		p.rtt_ms = rtt;
+	double client_rtt = w->clients[r->client].cfg->rtt_ms;
+	if (client_rtt >= 0)
+		p.rtt_ms = client_rtt;
+	else if (backend_rtt_ms >= 0)
+		p.rtt_ms = backend_rtt_ms;
+	else
+		p.rtt_ms = w->rtt[(size_t)r->client * w->n_deps + d];
 	return p;
 }
 
+/* ---- presenting an attempt ---------------------------------------------- */
+
+static void route(rs_world *w, request *r, size_t k, rs_time now, bool retry, int depth,
+                  outcome *out);
+
+/* What deployment d (alone) answers.  No metrics. */
+static void answer_of(rs_world *w, size_t d, rs_time now, const rs_meter_req *mreq,
+                      outcome *out)
+{
+	rs_deployment *dep = &w->deps[d];
+	out->dep = d;
+	out->spilled = false;
+	if (dep->down) {
+		out->answer = dep->down_mode == RS_DOWN_HANG ? RS_ANS_HANG : RS_ANS_ERROR;
+		out->retry_after_ms = -1;
+		out->dec = (rs_decision){.retry_after_ms = -1};
+		return;
+	}
+	rs_meter_admit(dep->meter, now, mreq, &out->dec);
+	out->answer = out->dec.admitted ? RS_ANS_OK : RS_ANS_THROTTLED;
+	out->retry_after_ms = out->dec.admitted ? -1 : out->dec.retry_after_ms;
+}
+
+/* Present the attempt to deployment d, with its spillover (MODEL.md
+ * section 6): a refusal or a 503 of a deployment with spillover_to goes to
+ * that deployment at once; the client sees its answer if it admits, else the
+ * original one.  Records the spillover deployment's (or the passing one's)
+ * view in the metrics; the final answer is the caller's to record. */
+static void present(rs_world *w, request *r, size_t d, rs_time now, bool retry, outcome *out)
+{
+	rs_meter_req mreq = meter_req(w, r);
+	rs_tokens tok = tokens_of(r);
+	answer_of(w, d, now, &mreq, out);
+	int spill = w->deps[d].cfg->spillover_index;
+	if (spill < 0 || (out->answer != RS_ANS_THROTTLED && out->answer != RS_ANS_ERROR))
+		return;
+	outcome second;
+	answer_of(w, (size_t)spill, now, &mreq, &second);
+	rs_latency_params lp = latency_for(w, r, d, out->backend_rtt_ms);
+	if (second.answer == RS_ANS_OK) {
+		rs_metrics_on_deployment_answer(w->metrics, now, d, out->answer, true, retry, &tok);
+		log_attempt(w, now, r, d, out->answer, rs_time_to_ms(rs_latency_refusal(&lp)),
+		            out->retry_after_ms, false);
+		out->dep = (size_t)spill;
+		out->answer = RS_ANS_OK;
+		out->dec = second.dec;
+		out->retry_after_ms = -1;
+		out->spilled = true;
+	} else {
+		rs_metrics_on_deployment_answer(w->metrics, now, (size_t)spill, second.answer, false,
+		                                retry, &tok);
+		log_attempt(w, now, r, (size_t)spill, second.answer,
+		            rs_time_to_ms(rs_latency_refusal(&lp)), second.retry_after_ms, true);
+	}
+}
+
+static void present_target(rs_world *w, request *r, rs_target t, rs_time now, bool retry,
+                           int depth, outcome *out)
+{
+	if (t.is_router)
+		route(w, r, (size_t)t.index, now, retry, depth, out);
+	else
+		present(w, r, (size_t)t.index, now, retry, out);
+}
+
+static void observe(rs_world *w, size_t k, int b, rs_time now, const outcome *o)
+{
+	rs_router_answer a = {
+	    .kind = o->answer == RS_ANS_OK          ? RS_ANSWER_OK
+	            : o->answer == RS_ANS_THROTTLED ? RS_ANSWER_THROTTLED
+	                                            : RS_ANSWER_ERROR,
+	    .retry_after_ms = o->retry_after_ms,
+	    .decision = o->dep != SIZE_MAX ? &o->dec : NULL,
+	    .latency_ms = 0,
+	};
+	rs_router_observe(w->routers[k], b, now, &a);
+}
+
+/* A deployment's failed answer that a router went past (to another backend,
+ * or to hold the attempt): counted in that deployment's scope and logged. */
+static void passed_over(rs_world *w, const request *r, rs_time now, bool retry, const outcome *o)
+{
+	if (o->dep == SIZE_MAX)
+		return;
+	rs_tokens tok = tokens_of(r);
+	rs_metrics_on_deployment_answer(w->metrics, now, o->dep, o->answer, false, retry, &tok);
+	if (!o->spilled) {
+		rs_latency_params lp = latency_for(w, r, o->dep, o->backend_rtt_ms);
+		log_attempt(w, now, r, o->dep, o->answer, rs_time_to_ms(rs_latency_refusal(&lp)),
+		            o->retry_after_ms, false);
+	}
+}
+
+/* Route an attempt through router k (see the design note). */
+static void route(rs_world *w, request *r, size_t k, rs_time now, bool retry, int depth,
+                  outcome *out)
+{
+	const rs_router_cfg *rc = &w->cfg->routers[k];
+	rs_router *rt = w->routers[k];
+	bool *tried = w->router_tried[k];
+	for (size_t i = 0; i < rc->n_backends; i++)
+		tried[i] = false;
+	outcome last = {.answer = RS_ANS_THROTTLED, .dep = SIZE_MAX, .retry_after_ms = -1};
+	unsigned tries = 0;
+	rs_time hold = 0;
+	for (;;) {
+		rs_time soonest = INT64_MAX;
+		int b = rs_router_pick(rt, now, tried, &soonest);
+		if (b < 0) {
+			if (rc->all_down == RS_ALL_DOWN_WAIT && soonest != INT64_MAX) {
+				hold = soonest;
+			} else if (soonest != INT64_MAX) {
+				/* fail fast: a 429 whose retry-after is the soonest recovery */
+				last.answer = RS_ANS_THROTTLED;
+				last.retry_after_ms = rs_time_ceil_ms(soonest - now);
+			}
+			break;
+		}
+		tried[b] = true;
+		if (tries++ > 0)
+			/* the previous backend's failure was not the final answer */
+			passed_over(w, r, now, retry, &last);
+		outcome o = {.backend_rtt_ms = rc->backends[b].rtt_ms};
+		present_target(w, r, rc->backends[b].target, now, retry, depth + 1, &o);
+		if (o.hold_until > 0) {
+			/* an inner router is holding: this backend is unavailable now */
+			hold = hold == 0 || o.hold_until < hold ? o.hold_until : hold;
+			tries--;
+			continue;
+		}
+		if (o.answer != RS_ANS_HANG)
+			observe(w, k, b, now, &o);
+		last = o;
+		if (o.backend_rtt_ms < 0)
+			last.backend_rtt_ms = rc->backends[b].rtt_ms;
+		if (o.answer == RS_ANS_OK || o.answer == RS_ANS_HANG) {
+			/* record the route for the completion's latency report */
+			route_path *p = &last.path;
+			if (p->n < ROUTE_DEPTH) {
+				memmove(p->router + 1, p->router, p->n * sizeof *p->router);
+				memmove(p->backend + 1, p->backend, p->n * sizeof *p->backend);
+				p->router[0] = (uint16_t)k;
+				p->backend[0] = (uint16_t)b;
+				p->n++;
+			}
+			break;
+		}
+		if (tries >= (unsigned)rc->max_tries)
+			break;
+	}
+	*out = last;
+	out->extra_tries += tries > 0 ? tries - 1 : 0;
+	if (last.answer != RS_ANS_OK && hold > 0 && (tries == 0 || rc->all_down == RS_ALL_DOWN_WAIT)) {
+		if (tries > 0)
+			passed_over(w, r, now, retry, &last);
+		out->hold_until = hold;
+		out->dep = SIZE_MAX;
+	}
+}
+
+/* ---- the client's side -------------------------------------------------- */
+
+static void finish(rs_world *w, uint32_t slot, rs_time now);
+static void attempt_failed(rs_world *w, uint32_t slot, rs_time now);
+
+/* Send (or, after a router's hold, send again) the current attempt. */
+static void dispatch(rs_world *w, uint32_t slot, rs_time now)
+{
+	request *r = &w->pool[slot];
+	const rs_client_cfg *cc = w->clients[r->client].cfg;
+	bool retry = r->attempts > 1;
+	outcome o = {.dep = SIZE_MAX, .backend_rtt_ms = -1};
+	present_target(w, r, cc->target_ref, now, retry, 0, &o);
+	if (o.hold_until > 0) {
+		schedule(w, o.hold_until, EV_DISPATCH, 0, slot);
+		return;
+	}
+	rs_tokens tok = tokens_of(r);
+	rs_metrics_on_attempt_answer(w->metrics, now, r->client, o.dep, o.answer, retry, o.spilled,
+	                             o.extra_tries, &tok);
+	r->path = o.path;
+	r->gen++;
+	double timeout_s = cc->retry.attempt_timeout_s;
+	rs_time timeout = timeout_s > 0 ? rs_time_from_s(timeout_s) : 0;
+	if (o.answer == RS_ANS_HANG) {
+		log_attempt(w, now, r, o.dep, o.answer, timeout_s * 1e3, -1, false);
+		if (timeout)
+			schedule(w, now + timeout, EV_TIMEOUT, r->gen, slot);
+		return; /* without a timeout the request waits to the end */
+	}
+	if (o.dep == SIZE_MAX) {
+		/* a router failed fast with no deployment behind its answer */
+		r->retry_after_ms = o.retry_after_ms;
+		schedule(w, now, EV_ANSWER, 0, slot);
+		return;
+	}
+	size_t d = o.dep;
+	rs_latency_params lp = latency_for(w, r, d, o.backend_rtt_ms);
+	if (o.answer == RS_ANS_OK) {
+		rs_deployment *dep = &w->deps[d];
+		rs_latency_draw(&lp, dep->rng, r->shape.prompt_tokens, r->shape.output_tokens,
+		                o.dec.utilisation, &r->timing);
+		if (dep->latency_scale != 1.0) {
+			r->timing.ttft = (rs_time)llround((double)r->timing.ttft * dep->latency_scale);
+			r->timing.total = (rs_time)llround((double)r->timing.total * dep->latency_scale);
+		}
+		r->charged = o.dec.charged;
+		r->deployment = (uint32_t)d;
+		r->spilled = o.spilled;
+		log_attempt(w, now, r, d, o.answer, rs_time_to_ms(r->timing.total), -1, o.spilled);
+		if (timeout && r->timing.total > timeout) {
+			/* The client will give up first; the service still finishes
+			 * the attempt and corrects its meter (MODEL.md section 5). */
+			if (w->orphans_free == NO_SLOT && w->orphans_len == w->orphans_cap &&
+			    !pool_grow((void **)&w->orphans, &w->orphans_cap, sizeof *w->orphans)) {
+				fail(w, RS_ERR_NOMEM);
+				return;
+			}
+			uint32_t os = w->orphans_free;
+			if (os != NO_SLOT)
+				w->orphans_free = w->orphans[os].next_free;
+			else
+				os = w->orphans_len++;
+			w->orphans[os] = (orphan){.mreq = meter_req(w, r), .charged = r->charged};
+			schedule(w, now + r->timing.total, EV_ORPHAN, (uint32_t)d, os);
+			schedule(w, now + timeout, EV_TIMEOUT, r->gen, slot);
+		} else {
+			schedule(w, now + r->timing.total, EV_DONE, (uint32_t)d, slot);
+		}
+		return;
+	}
+	rs_time answer_after = o.answer == RS_ANS_ERROR
+	                           ? rs_time_from_s((lp.rtt_ms + w->deps[d].error_ms) / 1e3)
+	                           : rs_latency_refusal(&lp);
+	r->retry_after_ms = o.answer == RS_ANS_THROTTLED ? o.retry_after_ms : -1;
+	if (!o.spilled)
+		log_attempt(w, now, r, d, o.answer, rs_time_to_ms(answer_after), o.retry_after_ms,
+		            false);
+	schedule(w, now + answer_after, EV_ANSWER, 0, slot);
+}
+
+/* A new attempt of request `slot`: adaptive throttling may refuse it
+ * locally (MODEL.md section 8); otherwise it is dispatched. */
 static void send_attempt(rs_world *w, uint32_t slot, rs_time now)
 {
 	request *r = &w->pool[slot];
-	size_t d = (size_t)w->clients[r->client].cfg->target_index;
-	rs_meter_req mreq = meter_req(w, r);
-	rs_decision dec;
+	rs_client *c = &w->clients[r->client];
 	r->attempts++;
 	r->sent = now;
-	rs_meter_admit(w->deps[d].meter, now, &mreq, &dec);
+	if (rs_retry_throttle(c->retry, c->rng_retry, now)) {
+		rs_metrics_on_rejected_locally(w->metrics, now, r->client);
+		r->retry_after_ms = -1;
+		attempt_failed(w, slot, now);
+		return;
+	}
+	rs_retry_on_sent(c->retry, now, r->attempts > 1);
+	dispatch(w, slot, now);
+}
 
-	/* Spillover (MODEL.md section 6): the refusing provisioned deployment
-	 * passes the attempt to its spillover deployment at once; the client
-	 * sees that deployment's answer if it admits, else the original 429. */
-	bool spilled = false;
-	bool retry = r->attempts > 1;
-	rs_tokens tok = {r->shape.prompt_tokens, r->shape.cached_tokens, r->shape.output_tokens};
-	int spill = w->deps[d].cfg->spillover_index;
-	if (!dec.admitted && spill >= 0) {
-		rs_decision dec2;
-		rs_meter_admit(w->deps[spill].meter, now, &mreq, &dec2);
-		rs_latency_params lp = latency_for(w, r, d);
-		log_attempt(w, now, r, d, false, rs_time_to_ms(rs_latency_refusal(&lp)),
-		            dec.retry_after_ms, false);
-		if (dec2.admitted) {
-			rs_metrics_on_backend_attempt(w->metrics, now, d, false, true, retry, &tok);
-			d = (size_t)spill;
-			dec = dec2;
-			spilled = true;
-		} else {
-			rs_metrics_on_backend_attempt(w->metrics, now, (size_t)spill, false, false,
-			                              retry, &tok);
-			log_attempt(w, now, r, (size_t)spill, false,
-			            rs_time_to_ms(rs_latency_refusal(&lp)), dec2.retry_after_ms,
-			            true);
+/* Think time of a closed-loop user, in simulated time. */
+static rs_time think_time(rs_client *c)
+{
+	const rs_dist_cfg *d = c->cfg->arrival.think_s;
+	double s = 0;
+	if (d) {
+		switch (d->kind) {
+		case RS_DIST_FIXED:
+			s = d->value;
+			break;
+		case RS_DIST_UNIFORM:
+			s = d->min + (d->max - d->min) * gsl_rng_uniform(c->rng_arrival);
+			break;
+		case RS_DIST_LOGNORMAL:
+			s = d->median * exp(d->sigma * gsl_ran_gaussian_ziggurat(c->rng_arrival, 1.0));
+			break;
+		default:
+			break;
 		}
 	}
-	rs_metrics_on_attempt(w->metrics, now, r->client, d, dec.admitted, retry, spilled, &tok);
-
-	rs_latency_params lp = latency_for(w, r, d);
-	if (dec.admitted) {
-		rs_latency_draw(&lp, w->deps[d].rng, r->shape.prompt_tokens, r->shape.output_tokens,
-		                dec.utilisation, &r->timing);
-		r->charged = dec.charged;
-		r->deployment = (uint32_t)d;
-		r->spilled = spilled;
-		log_attempt(w, now, r, d, true, rs_time_to_ms(r->timing.total), -1, spilled);
-		schedule(w, now + r->timing.total, EV_DONE, (uint32_t)d, slot);
-	} else {
-		rs_time refusal = rs_latency_refusal(&lp);
-		r->retry_after_ms = dec.retry_after_ms;
-		if (spill < 0)
-			log_attempt(w, now, r, d, false, rs_time_to_ms(refusal), dec.retry_after_ms,
-			            false);
-		schedule(w, now + refusal, EV_REFUSED, 0, slot);
-	}
+	return rs_time_from_s(s > 0 ? s : 0);
 }
+
+/* The request has ended (success or failure): a closed-loop user thinks,
+ * then sends its next request. */
+static void finish(rs_world *w, uint32_t slot, rs_time now)
+{
+	request *r = &w->pool[slot];
+	rs_client *c = &w->clients[r->client];
+	if (c->cfg->arrival.process == RS_ARRIVAL_CLOSED)
+		schedule(w, now + think_time(c), EV_ARRIVAL, r->client, 0);
+	slot_free(w, slot);
+}
+
+/* The current attempt failed (429, 503, timeout or local rejection): ask
+ * the retry policy; give up when it says so. */
+static void attempt_failed(rs_world *w, uint32_t slot, rs_time now)
+{
+	request *r = &w->pool[slot];
+	rs_client *c = &w->clients[r->client];
+	rs_time delay = 0;
+	rs_retry_stop stop =
+	    rs_retry_next(&c->cfg->retry, c->retry, c->rng_retry, now, r->attempts,
+	                  r->retry_after_ms, now - r->arrived, &r->prev_delay_s, &delay);
+	if (stop == RS_RETRY_GO) {
+		schedule(w, now + delay, EV_RETRY, 0, slot);
+		return;
+	}
+	if (stop != RS_RETRY_STOP_POLICY)
+		rs_metrics_on_retry_denied(w->metrics, now, r->client);
+	rs_metrics_on_failed(w->metrics, now, r->arrived, r->client);
+	finish(w, slot, now);
+}
+
+/* ---- event handlers ------------------------------------------------------ */
 
 static void on_arrival(void *ctx, rs_engine *eng, const rs_event *ev)
 {
@@ -217,11 +562,18 @@ static void on_arrival(void *ctx, rs_engine *eng, const rs_event *ev)
 	rs_client_draw_shape(c, row, &r->shape);
 	rs_metrics_on_offered(w->metrics, now, ev->a);
 
-	rs_time at;
-	int64_t next_row;
-	if (rs_client_next_arrival(c, &at, &next_row))
-		schedule(w, at, EV_ARRIVAL, ev->a, (uint64_t)(next_row + 1));
+	if (c->cfg->arrival.process != RS_ARRIVAL_CLOSED) {
+		rs_time at;
+		int64_t next_row;
+		if (rs_client_next_arrival(c, &at, &next_row))
+			schedule(w, at, EV_ARRIVAL, ev->a, (uint64_t)(next_row + 1));
+	}
 	send_attempt(w, slot, now);
+}
+
+static void on_dispatch(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	dispatch(ctx, (uint32_t)ev->b, rs_engine_now(eng));
 }
 
 static void on_done(void *ctx, rs_engine *eng, const rs_event *ev)
@@ -237,28 +589,85 @@ static void on_done(void *ctx, rs_engine *eng, const rs_event *ev)
 	rs_metrics_on_success(w->metrics, now, r->arrived, r->client, ev->a, latency_ms, ttft_ms,
 	                      r->shape.prompt_tokens, r->shape.output_tokens, r->attempts > 1,
 	                      r->spilled);
-	slot_free(w, slot);
+	rs_retry_on_answer(w->clients[r->client].retry, now, true);
+	rs_router_answer ok = {.kind = RS_ANSWER_OK,
+	                       .retry_after_ms = -1,
+	                       .latency_ms = rs_time_to_ms(now - r->sent)};
+	for (unsigned i = 0; i < r->path.n; i++)
+		rs_router_observe(w->routers[r->path.router[i]], r->path.backend[i], now, &ok);
+	finish(w, slot, now);
 }
 
-static void on_refused(void *ctx, rs_engine *eng, const rs_event *ev)
+static void on_answer(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	rs_world *w = ctx;
+	rs_time now = rs_engine_now(eng);
+	uint32_t slot = (uint32_t)ev->b;
+	rs_retry_on_answer(w->clients[w->pool[slot].client].retry, now, false);
+	attempt_failed(w, slot, now);
+}
+
+static void on_timeout(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	rs_world *w = ctx;
 	rs_time now = rs_engine_now(eng);
 	uint32_t slot = (uint32_t)ev->b;
 	request *r = &w->pool[slot];
-	rs_client *c = &w->clients[r->client];
-	rs_time delay;
-	if (rs_retry_next(&c->cfg->retry, c->rng_retry, r->attempts, r->retry_after_ms, &delay)) {
-		schedule(w, now + delay, EV_RETRY, 0, slot);
-		return;
-	}
-	rs_metrics_on_failed(w->metrics, now, r->arrived, r->client);
-	slot_free(w, slot);
+	if (r->gen != ev->a)
+		return; /* stale: that attempt already ended */
+	rs_metrics_on_timeout(w->metrics, now, r->client);
+	rs_retry_on_answer(w->clients[r->client].retry, now, false);
+	rs_router_answer to = {.kind = RS_ANSWER_TIMEOUT, .retry_after_ms = -1};
+	for (unsigned i = 0; i < r->path.n; i++)
+		rs_router_observe(w->routers[r->path.router[i]], r->path.backend[i], now, &to);
+	r->retry_after_ms = -1;
+	attempt_failed(w, slot, now);
 }
 
 static void on_retry(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	send_attempt(ctx, (uint32_t)ev->b, rs_engine_now(eng));
+}
+
+static void on_orphan(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	rs_world *w = ctx;
+	orphan *o = &w->orphans[ev->b];
+	rs_meter_complete(w->deps[ev->a].meter, rs_engine_now(eng), &o->mreq, o->charged);
+	o->next_free = w->orphans_free;
+	w->orphans_free = (uint32_t)ev->b;
+}
+
+/* Faults (MODEL.md section 8): start or end fault `a` on every deployment
+ * it names (one, or all of a region). */
+static void on_fault(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	rs_world *w = ctx;
+	rs_time now = rs_engine_now(eng);
+	const rs_fault_cfg *f = &w->cfg->faults[ev->a];
+	bool start = ev->b == 0;
+	for (size_t d = 0; d < w->n_deps; d++) {
+		rs_deployment *dep = &w->deps[d];
+		bool hit = f->deployment ? !strcmp(f->deployment, dep->cfg->name)
+		                         : !strcmp(f->region, dep->cfg->region);
+		if (!hit)
+			continue;
+		switch (f->kind) {
+		case RS_FAULT_DOWN:
+			dep->down += start ? 1 : -1;
+			if (start) {
+				dep->down_mode = f->mode;
+				dep->error_ms = f->error_ms;
+			}
+			break;
+		case RS_FAULT_DEGRADE:
+			dep->meter->ops->set_scale(dep->meter, now, start ? f->scale : 1.0);
+			break;
+		case RS_FAULT_LATENCY:
+			dep->latency_scale = start ? f->scale : 1.0;
+			break;
+		}
+	}
 }
 
 static void sample_deployment(void *ctx, size_t d, rs_time now, bool take_peak, rs_dep_sample *out)
@@ -294,6 +703,56 @@ static rs_status forward_row(void *ctx, const rs_ts_row *row)
 {
 	rs_world *w = ctx;
 	return w->hooks.row ? w->hooks.row(w->hooks.ctx, row) : RS_OK;
+}
+
+/* How many routers deep the chain from router k goes (1 for a router in
+ * front of deployments only).  The loader has refused cycles. */
+static int router_depth(const rs_config *cfg, size_t k)
+{
+	int deepest = 0;
+	const rs_router_cfg *rc = &cfg->routers[k];
+	for (size_t b = 0; b < rc->n_backends; b++) {
+		if (!rc->backends[b].target.is_router)
+			continue;
+		int d = router_depth(cfg, (size_t)rc->backends[b].target.index);
+		deepest = d > deepest ? d : deepest;
+	}
+	return deepest + 1;
+}
+
+/* Routers, their scratch flags, and the client-to-deployment round trips. */
+static rs_status build_routing(rs_world *w, rs_error *err)
+{
+	const rs_config *cfg = w->cfg;
+	w->routers = rs_calloc(cfg->n_routers, sizeof *w->routers);
+	w->router_tried = rs_calloc(cfg->n_routers, sizeof *w->router_tried);
+	w->rtt = rs_calloc(cfg->n_clients * cfg->n_deployments, sizeof *w->rtt);
+	if (!w->routers || !w->router_tried || !w->rtt)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the routers");
+	for (size_t k = 0; k < cfg->n_routers; k++) {
+		if (router_depth(cfg, k) > ROUTE_DEPTH)
+			return rs_fail(err, RS_ERR_INVALID,
+			               "%s: .routers[%zu]: routers are nested more than %d deep",
+			               cfg->path ? cfg->path : cfg->name, k, ROUTE_DEPTH);
+		w->routers[k] = rs_router_new(&cfg->routers[k], cfg->seed);
+		w->router_tried[k] = rs_calloc(cfg->routers[k].n_backends, sizeof(bool));
+		w->n_routers++;
+		if (!w->routers[k] || !w->router_tried[k])
+			return rs_fail(err, RS_ERR_NOMEM, "out of memory building router %s",
+			               cfg->routers[k].name);
+	}
+	for (size_t c = 0; c < cfg->n_clients; c++) {
+		const char *from = cfg->clients[c].region;
+		for (size_t d = 0; d < cfg->n_deployments; d++) {
+			double rtt = w->deps[d].latency.rtt_ms;
+			for (size_t i = 0; from && i < cfg->n_net; i++)
+				if (!strcmp(cfg->net_from[i], from) &&
+				    !strcmp(cfg->net_to[i], cfg->deployments[d].region))
+					rtt = cfg->net_rtt_ms[i];
+			w->rtt[c * cfg->n_deployments + d] = rtt;
+		}
+	}
+	return RS_OK;
 }
 
 static rs_status build(rs_world *w, rs_error *err)
@@ -332,6 +791,7 @@ static rs_status build(rs_world *w, rs_error *err)
 	rs_metrics_setup ms = {
 	    .n_deployments = cfg->n_deployments,
 	    .n_clients = cfg->n_clients,
+	    .n_routers = cfg->n_routers,
 	    .deployment_names = w->dep_names,
 	    .client_names = w->client_names,
 	    .tpm_limits = w->tpm_limits,
@@ -351,14 +811,34 @@ static rs_status build(rs_world *w, rs_error *err)
 	if (!w->metrics)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the metrics");
 
+	rs_status st = build_routing(w, err);
+	if (st != RS_OK)
+		return st;
+
 	rs_engine_on(w->eng, EV_ARRIVAL, on_arrival, w);
+	rs_engine_on(w->eng, EV_DISPATCH, on_dispatch, w);
 	rs_engine_on(w->eng, EV_DONE, on_done, w);
-	rs_engine_on(w->eng, EV_REFUSED, on_refused, w);
+	rs_engine_on(w->eng, EV_ANSWER, on_answer, w);
+	rs_engine_on(w->eng, EV_TIMEOUT, on_timeout, w);
 	rs_engine_on(w->eng, EV_RETRY, on_retry, w);
+	rs_engine_on(w->eng, EV_ORPHAN, on_orphan, w);
+	rs_engine_on(w->eng, EV_FAULT, on_fault, w);
+	for (size_t i = 0; i < cfg->n_faults; i++) {
+		schedule(w, rs_time_from_s(cfg->faults[i].start_s), EV_FAULT, (uint32_t)i, 0);
+		schedule(w, rs_time_from_s(cfg->faults[i].end_s), EV_FAULT, (uint32_t)i, 1);
+	}
 	for (size_t i = 0; i < cfg->n_clients; i++) {
+		rs_client *c = &w->clients[i];
+		if (c->cfg->arrival.process == RS_ARRIVAL_CLOSED) {
+			/* each user starts after one think time, so they do not
+			 * all arrive at once */
+			for (int u = 0; u < c->cfg->arrival.users; u++)
+				schedule(w, think_time(c), EV_ARRIVAL, (uint32_t)i, 0);
+			continue;
+		}
 		rs_time at;
 		int64_t row;
-		if (rs_client_next_arrival(&w->clients[i], &at, &row))
+		if (rs_client_next_arrival(c, &at, &row))
 			schedule(w, at, EV_ARRIVAL, (uint32_t)i, (uint64_t)(row + 1));
 	}
 	if (w->status != RS_OK)
@@ -376,6 +856,7 @@ rs_status rs_world_new(const rs_config *cfg, const rs_world_hooks *hooks, rs_wor
 	w->cfg = cfg;
 	w->end = rs_time_from_s(cfg->duration_s);
 	w->free_head = NO_SLOT;
+	w->orphans_free = NO_SLOT;
 	if (hooks)
 		w->hooks = *hooks;
 	rs_status st = build(w, err);
@@ -395,6 +876,14 @@ void rs_world_free(rs_world *w)
 		rs_deployment_fini(&w->deps[i]);
 	for (size_t i = 0; i < w->n_clients; i++)
 		rs_client_fini(&w->clients[i]);
+	for (size_t k = 0; k < w->n_routers; k++) {
+		rs_router_free(w->routers[k]);
+		free(w->router_tried[k]);
+	}
+	free(w->routers);
+	free(w->router_tried);
+	free(w->rtt);
+	free(w->orphans);
 	rs_metrics_free(w->metrics);
 	rs_engine_free(w->eng);
 	free(w->deps);
@@ -454,6 +943,12 @@ rs_status rs_world_run(rs_world *w, rs_error *err)
 			w->hooks.progress(w->hooks.progress_ctx, rs_engine_now(w->eng), w->end,
 			                  rs_engine_events_run(w->eng));
 		}
+	}
+	for (size_t k = 0; k < w->n_routers; k++) {
+		rs_router_stats rs;
+		rs_router_stats_get(w->routers[k], &rs);
+		rs_router_figures f = {rs.picks, rs.cooldowns, rs.breaker_trips, rs.all_down};
+		rs_metrics_set_router(w->metrics, k, &f);
 	}
 	rs_status st = rs_metrics_advance(w->metrics, w->end);
 	if (st != RS_OK) {

@@ -13,6 +13,7 @@
 
 #include "ratesim/arrivals.h"
 #include "ratesim/config.h"
+#include "ratesim/retry.h"
 #include "ratesim/trace.h"
 
 /* What one request asks for. */
@@ -30,6 +31,7 @@ typedef struct rs_client {
 	rs_trace *prompt_trace;                       /* owned: empirical prompt sizes, or NULL */
 	rs_trace *output_trace;                       /* owned: empirical output sizes, or NULL */
 	gsl_rng *rng_arrival, *rng_shape, *rng_retry; /* owned */
+	rs_retry_state *retry;                        /* owned: budget and throttling */
 } rs_client;
 
 /* Build client `index` of cfg (loading its traces) in caller storage.

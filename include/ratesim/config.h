@@ -29,10 +29,55 @@
 #define RS_DEFAULT_BEST_OF                  1
 #define RS_DEFAULT_TRACE_SPEEDUP            1.0
 #define RS_DEFAULT_STRICT_SIZES             true
-#define RS_DEFAULT_RETRY_MAX_RETRIES        3 /* a fixed retry policy's attempts after the first */
+#define RS_DEFAULT_RETRY_MAX_RETRIES        3 /* a retry policy's attempts after the first */
 #define RS_DEFAULT_RETRY_DELAY_S            1.0 /* its wait when retry-after is absent or ignored */
-#define RS_DEFAULT_RETRY_HONOUR_RETRY_AFTER true
 #define RS_DEFAULT_CACHED_FRACTION          0.0   /* no prompt caching unless asked */
+
+/* Defaults of the retry family, routers, faults, arrivals and pricing;
+ * scenarios/README.md gives the reason and source of each. */
+
+/* retry (MODEL.md section 8) */
+#define RS_DEFAULT_RETRY_BASE_S 0.5 /* exponential: first wait; openai-python's */
+#define RS_DEFAULT_RETRY_CAP_S 8.0 /* exponential: longest wait; openai-python's */
+#define RS_DEFAULT_RETRY_JITTER RS_JITTER_FULL /* AWS blog: the cheapest that spreads */
+#define RS_DEFAULT_RETRY_FACTOR_MIN 0.75 /* openai-python: 1 - 0.25 x U(0, 1) */
+#define RS_DEFAULT_RETRY_FACTOR_MAX 1.0
+#define RS_DEFAULT_RETRY_AFTER RS_RETRY_AFTER_HONOUR /* the service says when */
+#define RS_DEFAULT_RETRY_AFTER_CAP_S 60.0 /* openai-python honours <= 60 s */
+#define RS_DEFAULT_RETRY_AFTER_JITTER_S 1.0
+#define RS_DEFAULT_RETRY_ATTEMPT_TIMEOUT_S 0.0 /* 0: never */
+#define RS_DEFAULT_RETRY_DEADLINE_S 0.0 /* 0: never */
+#define RS_DEFAULT_RETRY_BUDGET_MAX 0.0 /* 0: no retry budget */
+#define RS_DEFAULT_RETRY_BUDGET_REFUND 0.1 /* 1 retry per 10 successes */
+#define RS_DEFAULT_RETRY_RATIO 0.0 /* 0: no ratio limit */
+#define RS_DEFAULT_RETRY_RATIO_WINDOW_S 60.0
+#define RS_DEFAULT_RETRY_ADAPTIVE_K 0.0 /* 0: no adaptive throttling */
+#define RS_DEFAULT_RETRY_ADAPTIVE_WINDOW_S 120.0 /* SRE book: "two minutes" */
+
+/* clients */
+#define RS_DEFAULT_CLIENT_PRIORITY 0
+#define RS_DEFAULT_THINK_S 1.0 /* closed loop: think time, a fixed 1 s */
+#define RS_DEFAULT_DAILY_AMPLITUDE 0.5 /* peak 1.5x, trough 0.5x the mean */
+#define RS_DEFAULT_DAILY_PEAK_AT_S 43200.0 /* noon */
+#define RS_DEFAULT_DAILY_POINTS_PER_DAY 96 /* every 15 minutes */
+
+/* routers */
+#define RS_DEFAULT_BACKEND_WEIGHT 1.0
+#define RS_DEFAULT_BACKEND_PRIORITY 0
+#define RS_DEFAULT_ROUTER_COOLDOWN_ON_429 true
+#define RS_DEFAULT_ROUTER_COOLDOWN_S 10.0 /* the standard meter's RPM window */
+#define RS_DEFAULT_ROUTER_BREAKER_FAILURES 0 /* 0: no circuit breaker */
+#define RS_DEFAULT_ROUTER_BREAKER_WINDOW_S 10.0
+#define RS_DEFAULT_ROUTER_BREAKER_OPEN_S 30.0
+#define RS_DEFAULT_ROUTER_ALL_DOWN RS_ALL_DOWN_FAIL
+#define RS_DEFAULT_ROUTER_LATENCY_ALPHA 0.2
+
+/* faults */
+#define RS_DEFAULT_FAULT_DOWN_MODE RS_DOWN_ERROR
+#define RS_DEFAULT_FAULT_ERROR_MS 50.0
+
+/* pricing */
+#define RS_DEFAULT_PTU_BILLING RS_PTU_HOURLY /* pay for what the run holds */
 #define RS_DEFAULT_COUNT_REFUSED            false /* MODEL.md section 4 */
 #define RS_DEFAULT_ESTIMATOR_WINDOW         100
 
@@ -144,6 +189,11 @@ typedef struct rs_arrival_cfg {
 	rs_trace_cfg trace; /* RS_ARRIVAL_TRACE */
 	double speedup;     /* trace time is divided by this */
 	bool loop;          /* replay the trace again when it ends */
+	/* on/off bursts */
+	double rate_on, rate_off, on_s, off_s;
+	/* closed loop */
+	int users;
+	struct rs_dist_cfg *think_s; /* think time in seconds (owned) */
 } rs_arrival_cfg;
 
 typedef enum rs_dist_kind {

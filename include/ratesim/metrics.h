@@ -38,6 +38,10 @@ typedef struct rs_counts {
 	uint64_t succeeded_retried; /* succeeded after a 429, not through spillover */
 	uint64_t succeeded_spilled; /* succeeded through a spillover deployment */
 	uint64_t spilled_out;       /* deployment: refusals passed on and served by its spillover */
+        uint64_t router_retries;   /* extra backends a router tried within one client attempt */
+        uint64_t timeouts;         /* attempts the client stopped waiting for */
+        uint64_t rejected_locally; /* attempts adaptive throttling refused before sending */
+        uint64_t retries_denied;   /* retries refused by the budget, the ratio or the deadline */
 	/* deployment: the load its clients sent it (first attempts), for sizing */
 	uint64_t offered_prompt_tokens, offered_cached_tokens, offered_output_tokens;
 } rs_counts;
@@ -97,7 +101,7 @@ typedef struct rs_metrics_sink {
 typedef struct rs_metrics rs_metrics;
 
 typedef struct rs_metrics_setup {
-	size_t n_deployments, n_clients;
+	size_t n_deployments, n_clients, n_routers;
 	const char *const *deployment_names; /* borrowed for the metrics' lifetime */
 	const char *const *client_names;
 	const double *tpm_limits, *rpm_limits; /* per deployment, borrowed */
@@ -128,6 +132,32 @@ void rs_metrics_on_attempt(rs_metrics *m, rs_time now, size_t client, size_t dep
  * passed on (spillover): counted in that deployment's scope only. */
 void rs_metrics_on_backend_attempt(rs_metrics *m, rs_time now, size_t deployment, bool admitted,
                                    bool passed_on, bool is_retry, const rs_tokens *tokens);
+
+/* How a deployment (or the way to it) answered an attempt. */
+typedef enum rs_answer {
+	RS_ANS_OK,        /* admitted */
+	RS_ANS_THROTTLED, /* 429 */
+	RS_ANS_ERROR,     /* 5xx (a fault) */
+	RS_ANS_HANG,      /* no answer (a hanging fault): the client's timeout decides */
+} rs_answer;
+
+/* The general form of rs_metrics_on_attempt: the client's attempt (total,
+ * client and the answering deployment's scopes), with its answer and the
+ * number of extra backends a router tried for it.  deployment may be
+ * SIZE_MAX when no deployment answered (a router with every backend down). */
+void rs_metrics_on_attempt_answer(rs_metrics *m, rs_time now, size_t client, size_t deployment,
+                                  rs_answer answer, bool is_retry, bool spilled,
+                                  unsigned router_retries, const rs_tokens *tokens);
+/* A deployment that saw the attempt but did not give the client its
+ * answer (a router went on to another backend, or spillover). */
+void rs_metrics_on_deployment_answer(rs_metrics *m, rs_time now, size_t deployment,
+                                     rs_answer answer, bool passed_on, bool is_retry,
+                                     const rs_tokens *tokens);
+/* The client stopped waiting for an attempt / refused one locally / was
+ * denied a retry by its budget, ratio or deadline. */
+void rs_metrics_on_timeout(rs_metrics *m, rs_time now, size_t client);
+void rs_metrics_on_rejected_locally(rs_metrics *m, rs_time now, size_t client);
+void rs_metrics_on_retry_denied(rs_metrics *m, rs_time now, size_t client);
 void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t client,
                            size_t deployment, double latency_ms, double ttft_ms,
                            int64_t prompt_tokens, int64_t output_tokens, bool retried,
@@ -140,6 +170,7 @@ size_t rs_metrics_n_scopes(const rs_metrics *m);
 const rs_counts *rs_metrics_run_counts(const rs_metrics *m, size_t scope);
 double rs_metrics_latency_quantile(const rs_metrics *m, size_t scope, double q);
 double rs_metrics_latency_max(const rs_metrics *m, size_t scope);
+double rs_metrics_latency_mean(const rs_metrics *m, size_t scope);
 double rs_metrics_ttft_quantile(const rs_metrics *m, size_t scope, double q);
 
 /* Provisioned deployment d over the run after warm-up: bucket-end
@@ -152,6 +183,14 @@ typedef struct rs_ptu_run {
 	double charged, actual, corrections, clipped;
 } rs_ptu_run;
 void rs_metrics_ptu_run(const rs_metrics *m, size_t d, rs_ptu_run *out);
+
+/* What a router did over the run (handed over by the world at the end). */
+typedef struct rs_router_figures {
+	uint64_t picks, cooldowns, breaker_trips, all_down;
+} rs_router_figures;
+void rs_metrics_set_router(rs_metrics *m, size_t k, const rs_router_figures *f);
+/* OUT: router k's figures (zeros before rs_metrics_set_router). */
+void rs_metrics_router(const rs_metrics *m, size_t k, rs_router_figures *out);
 
 /* The latency histogram of the whole run (scope 0), for the CDF chart:
  * calls fn(ctx, upper_edge_ms, cumulative_fraction) for each non-empty bin. */

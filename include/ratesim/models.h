@@ -4,7 +4,8 @@
  *
  * A scenario's "models" object overrides any field of any row, or adds a new
  * model by name; the loader copies the table first, so the built-in rows are
- * never modified.
+ * never modified.  Prices are a dated snapshot (RS_MODELS_PRICE_SNAPSHOT):
+ * a scenario that needs today's prices sets them.
  */
 #ifndef RATESIM_MODELS_H
 #define RATESIM_MODELS_H
@@ -12,6 +13,11 @@
 #include "ratesim/common.h"
 
 #define RS_MODEL_NAME_MAX 48
+
+/* When the built-in prices were published: the date of the newest public
+ * copy they were read from (docs/models.md, "Prices").  One date for the
+ * whole price set; a run prints it beside its cost (summary.json). */
+#define RS_MODELS_PRICE_SNAPSHOT "2026-06"
 
 typedef struct rs_model {
 	char name[RS_MODEL_NAME_MAX];
@@ -40,10 +46,26 @@ typedef struct rs_model {
 	double ptu_tokens_per_s; /* the generation-speed target on PTU */
 	double ptu_sigma;        /* PTU holds its target: small variation */
 
-	/* Prices, a dated public snapshot (models.c says which). */
-	double price_input_per_1m;  /* USD per 1M input tokens, standard */
-	double price_output_per_1m; /* USD per 1M output tokens, standard */
-	double price_ptu_hour;      /* USD per PTU-hour, hourly provisioned */
+	/* Prices in USD, all from one dated public snapshot
+	 * (RS_MODELS_PRICE_SNAPSHOT; models.c gives each figure's source).
+	 * Standard family: per 1M tokens, by kind. */
+	double price_input_per_1m;           /* global standard, input */
+	double price_output_per_1m;          /* global standard, output */
+	double price_input_per_1m_data_zone; /* data zone standard */
+	double price_output_per_1m_data_zone;
+	double price_input_per_1m_regional; /* (regional) standard */
+	double price_output_per_1m_regional;
+	/* Provisioned family: per PTU, by kind; hourly billing per PTU-hour,
+	 * reservations per PTU per month and per PTU per year of the term. */
+	double price_ptu_hour_global;
+	double price_ptu_hour_data_zone;
+	double price_ptu_hour_regional;
+	double price_ptu_month_global;
+	double price_ptu_month_data_zone;
+	double price_ptu_month_regional;
+	double price_ptu_year_global;
+	double price_ptu_year_data_zone;
+	double price_ptu_year_regional;
 
 	const char *source; /* where the figures come from */
 } rs_model;

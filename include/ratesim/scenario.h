@@ -6,8 +6,12 @@
  * tree (overrides.h), and then walks the tree once with a table of known keys
  * per object, so that every key is checked: unknown keys (with the nearest
  * known key suggested), missing required keys, wrong types, values out of
- * range, names that do not resolve, and quota pools that are over-committed.
- * The key reference, with every default and its source, is
+ * range, names that do not resolve (deployments and routers share one
+ * namespace), routers that reach themselves, and quota pools that are
+ * over-committed.  Two things are expanded on the way, so that the config
+ * holds plain values only: a retry `preset` becomes the SDK policy it names,
+ * and a `daily` arrival becomes a Poisson arrival with a piecewise-linear
+ * schedule.  The key reference, with every default and its source, is
  * scenarios/README.md; scenarios/schema.json says the same for editors.
  *
  * Messages name the file and, for meaning, the JSON path of the value:
@@ -16,9 +20,10 @@
  * A path is also what `--set` takes, so a message's path can be pasted into
  * a `--set` to fix the value from the command line.
  *
- * Cost: linear in the file, except name lookups (deployment names, quota
- * pools), which are O(n^2) in the number of deployments: scenarios have tens
- * of them, not thousands.
+ * Cost: linear in the file, except name lookups (deployment and router
+ * names, quota pools), which are O(n^2) in their number: scenarios have tens
+ * of them, not thousands; and a daily arrival's schedule, one point per
+ * 86400 / points_per_day seconds of the run.
  */
 #ifndef RATESIM_SCENARIO_H
 #define RATESIM_SCENARIO_H

@@ -5,7 +5,8 @@
  * simulation divides by it, PTU minimum a multiple of the increment when the
  * kind is offered, output ratio >= 1); the figures the seeds and the public
  * docs give are in the table exactly (seed 000's quotas and the RPM they
- * imply, seed 003's PTU figures, the PTU-2604 table for the newer models);
+ * imply, seed 003's PTU figures, the PTU-2604 table for the newer models,
+ * the dated price snapshot, a longer PTU commitment being cheaper per hour);
  * and rs_models_find finds every row by name and nothing else.
  */
 #include "ratesim/models.h"
@@ -92,6 +93,24 @@ static void check_sizes(const char *name, const char *kind, int min, int inc)
 		TH_FAIL("%s %s: minimum %d not a multiple of increment %d", name, kind, min, inc);
 }
 
+/* Hours in a month and a year, as the pricing pages count them. */
+#define HOURS_PER_MONTH 730.0
+#define HOURS_PER_YEAR  8760.0
+
+/* A provisioned kind's prices: all positive, and a longer commitment is
+ * cheaper per hour (hourly > monthly reservation > yearly reservation). */
+static void check_ptu_prices(const char *name, const char *kind, double hour, double month,
+                             double year)
+{
+	if (!(hour > 0.0 && month > 0.0 && year > 0.0))
+		TH_FAIL("%s %s: PTU prices must be > 0 (%g, %g, %g)", name, kind, hour, month,
+		        year);
+	if (!(month / HOURS_PER_MONTH < hour))
+		TH_FAIL("%s %s: monthly %g not cheaper than hourly %g", name, kind, month, hour);
+	if (!(year / HOURS_PER_YEAR < month / HOURS_PER_MONTH))
+		TH_FAIL("%s %s: yearly %g not cheaper than monthly %g", name, kind, year, month);
+}
+
 static void test_every_row_sane(void)
 {
 	size_t n;
@@ -124,7 +143,20 @@ static void test_every_row_sane(void)
 			CHECK(r->input_tpm_per_ptu == 0.0);
 		CHECK(r->price_input_per_1m > 0.0);
 		CHECK(r->price_output_per_1m > 0.0);
-		CHECK(r->price_ptu_hour > 0.0);
+		/* Data zone and regional standard never cost less than global. */
+		CHECK(r->price_input_per_1m_data_zone >= r->price_input_per_1m);
+		CHECK(r->price_output_per_1m_data_zone >= r->price_output_per_1m);
+		CHECK(r->price_input_per_1m_regional >= r->price_input_per_1m);
+		CHECK(r->price_output_per_1m_regional >= r->price_output_per_1m);
+		check_ptu_prices(r->name, "global", r->price_ptu_hour_global,
+		                 r->price_ptu_month_global, r->price_ptu_year_global);
+		check_ptu_prices(r->name, "data zone", r->price_ptu_hour_data_zone,
+		                 r->price_ptu_month_data_zone, r->price_ptu_year_data_zone);
+		check_ptu_prices(r->name, "regional", r->price_ptu_hour_regional,
+		                 r->price_ptu_month_regional, r->price_ptu_year_regional);
+		/* Global is the cheapest provisioned kind, regional the dearest. */
+		CHECK(r->price_ptu_hour_global <= r->price_ptu_hour_data_zone);
+		CHECK(r->price_ptu_hour_data_zone <= r->price_ptu_hour_regional);
 		CHECK(r->source != NULL && r->source[0] != '\0');
 	}
 	th_cur = "test_every_row_sane";
@@ -253,6 +285,58 @@ static void test_gpt4o_standard_default(void)
 	}
 }
 
+/* The dated price snapshot: global standard list prices, the 1.1 x premium
+ * of data zone and regional standard, and the per-kind PTU prices (models.c
+ * names the sources). */
+static void test_prices(void)
+{
+	const rs_model *m;
+	CHECK(strlen(RS_MODELS_PRICE_SNAPSHOT) == 7); /* YYYY-MM */
+	if ((m = row("gpt-4o"))) {
+		CHECK(m->price_input_per_1m == 2.50);
+		CHECK(m->price_output_per_1m == 10.00);
+		CHECK(m->price_input_per_1m_regional == 2.75);
+		CHECK(m->price_output_per_1m_regional == 11.00);
+		CHECK(m->price_input_per_1m_data_zone == 2.75);
+		CHECK(m->price_output_per_1m_data_zone == 11.00);
+		CHECK(m->price_ptu_hour_global == 1.00);
+		CHECK(m->price_ptu_hour_data_zone == 1.10);
+		CHECK(m->price_ptu_hour_regional == 2.00);
+		CHECK(m->price_ptu_month_global == 260.0);
+		CHECK(m->price_ptu_year_global == 2652.0);
+		CHECK_NEAR(m->price_ptu_year_global / 12.0, 221.0, 1e-9); /* $221 a month */
+		CHECK(m->price_ptu_month_regional == 286.0);
+		CHECK(m->price_ptu_year_regional == 2916.0);
+	}
+	/* 1.1 x global, written out, for every model sold on all kinds. */
+	static const char *const newer[] = {"gpt-4o",       "gpt-4o-mini", "gpt-4.1",
+	                                    "gpt-4.1-mini", "o3-mini",     "gpt-5"};
+	for (size_t k = 0; k < sizeof newer / sizeof newer[0]; k++) {
+		if (!(m = row(newer[k])))
+			continue;
+		th_cur = m->name;
+		CHECK_NEAR(m->price_input_per_1m_regional, 1.1 * m->price_input_per_1m, 1e-9);
+		CHECK_NEAR(m->price_output_per_1m_regional, 1.1 * m->price_output_per_1m, 1e-9);
+		CHECK_NEAR(m->price_input_per_1m_data_zone, 1.1 * m->price_input_per_1m, 1e-9);
+		CHECK_NEAR(m->price_output_per_1m_data_zone, 1.1 * m->price_output_per_1m, 1e-9);
+	}
+	th_cur = "test_prices";
+	/* PTUs are model-independent: every row has the same PTU prices. */
+	size_t n;
+	const rs_model *t = rs_models_builtin(&n);
+	for (size_t i = 1; i < n; i++) {
+		CHECK(t[i].price_ptu_hour_global == t[0].price_ptu_hour_global);
+		CHECK(t[i].price_ptu_hour_data_zone == t[0].price_ptu_hour_data_zone);
+		CHECK(t[i].price_ptu_hour_regional == t[0].price_ptu_hour_regional);
+		CHECK(t[i].price_ptu_month_global == t[0].price_ptu_month_global);
+		CHECK(t[i].price_ptu_month_data_zone == t[0].price_ptu_month_data_zone);
+		CHECK(t[i].price_ptu_month_regional == t[0].price_ptu_month_regional);
+		CHECK(t[i].price_ptu_year_global == t[0].price_ptu_year_global);
+		CHECK(t[i].price_ptu_year_data_zone == t[0].price_ptu_year_data_zone);
+		CHECK(t[i].price_ptu_year_regional == t[0].price_ptu_year_regional);
+	}
+}
+
 static void test_find(void)
 {
 	size_t n;
@@ -302,6 +386,7 @@ int main(void)
 	RUN(test_newer_models_ptu);
 	RUN(test_older_models_not_provisioned);
 	RUN(test_gpt4o_standard_default);
+	RUN(test_prices);
 	RUN(test_find);
 	RUN(test_find_in_copy);
 	return th_done();

@@ -162,6 +162,30 @@ static void test_path_format(void)
 	cJSON_Delete(root);
 }
 
+/* The objects of routers, faults and the network matrix are reached like any
+ * other: nested arrays, keys added to an element, a whole array replaced. */
+static void test_nested_new_objects(void)
+{
+	const char *text = "{\"routers\":[{\"name\":\"r\",\"backends\":[{\"target\":\"a\"},"
+	                   "{\"target\":\"b\"}]}],\"faults\":[{\"kind\":\"down\"}],"
+	                   "\"network\":{\"rtt_ms\":{\"tokyo\":{\"eastus\":160}}}}";
+	cJSON *root = cJSON_Parse(text);
+	rs_error err = {0};
+	CHECK_I64(rs_overrides_apply(root, "routers[0].backends[1].weight=2.5", &err), RS_OK);
+	CHECK_I64(rs_overrides_apply(root, "network.rtt_ms.tokyo.eastus=90", &err), RS_OK);
+	CHECK_I64(rs_overrides_apply(root, "network.rtt_ms.tokyo.westus=120", &err), RS_OK);
+	CHECK_I64(rs_overrides_apply(root, "faults=[]", &err), RS_OK);
+	CHECK_STR(text_of(root), "{\"routers\":[{\"name\":\"r\",\"backends\":"
+	                         "[{\"target\":\"a\"},{\"target\":\"b\",\"weight\":2.5}]}],"
+	                         "\"faults\":[],"
+	                         "\"network\":{\"rtt_ms\":{\"tokyo\":{\"eastus\":90,"
+	                         "\"westus\":120}}}}");
+	CHECK_I64(rs_overrides_apply(root, "routers[0].backends[2].weight=1", &err), RS_ERR_USAGE);
+	CHECK_STR(err.msg, "--set routers[0].backends[2].weight=1: .routers[0].backends[2]: "
+	                   "no such element (.routers[0].backends has 2 elements)");
+	cJSON_Delete(root);
+}
+
 int main(void)
 {
 	RUN(test_set_nested_number);
@@ -169,5 +193,6 @@ int main(void)
 	RUN(test_value_string_or_json);
 	RUN(test_bad_paths);
 	RUN(test_path_format);
+	RUN(test_nested_new_objects);
 	return th_done();
 }
