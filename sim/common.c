@@ -8,11 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-rs_time rs_time_from_s(double seconds)
-{
-	return (rs_time)llround(seconds * (double)RS_US_PER_S);
-}
-
 double rs_time_to_s(rs_time t)
 {
 	return (double)t / (double)RS_US_PER_S;

@@ -18,7 +18,7 @@ static int64_t clamp_round(double x)
 		return 0;
 	if (x >= (double)RS_DIST_DRAW_MAX)
 		return RS_DIST_DRAW_MAX;
-	return (int64_t)llround(x);
+	return rs_round_i64(x);
 }
 
 /* Round a real bound into [-RS_DIST_DRAW_MAX, RS_DIST_DRAW_MAX]. */
@@ -28,7 +28,7 @@ static int64_t round_bounded(double x)
 		return -RS_DIST_DRAW_MAX;
 	if (x >= (double)RS_DIST_DRAW_MAX)
 		return RS_DIST_DRAW_MAX;
-	return (int64_t)llround(x);
+	return rs_round_i64(x);
 }
 
 /* A uniform integer in [0, n), n >= 1. */

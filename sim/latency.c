@@ -8,7 +8,7 @@
 
 static rs_time ms_to_time(double ms)
 {
-	return (rs_time)llround(ms * (double)RS_US_PER_MS);
+	return rs_round_i64(ms * (double)RS_US_PER_MS);
 }
 
 void rs_latency_draw(const rs_latency_params *p, gsl_rng *rng, int64_t prompt_tokens,

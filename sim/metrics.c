@@ -276,6 +276,14 @@ static rs_status close_minute(rs_metrics *m)
 	return RS_OK;
 }
 
+rs_time rs_metrics_next_due(const rs_metrics *m)
+{
+	if (m->bucket_start >= m->end)
+		return INT64_MAX;
+	rs_time minute_end = (m->minute + 1) * RS_US_PER_MIN;
+	return minute_end < m->bucket_end ? minute_end : m->bucket_end;
+}
+
 rs_status rs_metrics_advance(rs_metrics *m, rs_time now)
 {
 	/* Close minutes and buckets in time order (a minute first when both end

@@ -112,7 +112,8 @@ struct rs_world {
 	double *rtt; /* [client * n_deps + dep]: network round trip, ms */
 	uint64_t next_id;
 	rs_time end;
-	rs_status status; /* first failure of a hook or an allocation */
+	rs_time metrics_due; /* before this, no bucket or minute is due */
+	rs_status status;    /* first failure of a hook or an allocation */
 	/* names and limits handed to the metrics (borrowed strings) */
 	const char **dep_names, **client_names;
 	double *tpm_limits, *rpm_limits;
@@ -433,8 +434,8 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 		rs_latency_draw(&lp, dep->rng, r->shape.prompt_tokens, r->shape.output_tokens,
 		                o.dec.utilisation, &r->timing);
 		if (dep->latency_scale != 1.0) {
-			r->timing.ttft = (rs_time)llround((double)r->timing.ttft * dep->latency_scale);
-			r->timing.total = (rs_time)llround((double)r->timing.total * dep->latency_scale);
+			r->timing.ttft = rs_round_i64((double)r->timing.ttft * dep->latency_scale);
+			r->timing.total = rs_round_i64((double)r->timing.total * dep->latency_scale);
 		}
 		r->charged = o.dec.charged;
 		r->deployment = (uint32_t)d;
@@ -816,6 +817,7 @@ static rs_status build(rs_world *w, rs_error *err)
 		return st;
 
 	rs_engine_on(w->eng, EV_ARRIVAL, on_arrival, w);
+	rs_engine_lane(w->eng, EV_ARRIVAL, 1); /* at most one pending per client */
 	rs_engine_on(w->eng, EV_DISPATCH, on_dispatch, w);
 	rs_engine_on(w->eng, EV_DONE, on_done, w);
 	rs_engine_on(w->eng, EV_ANSWER, on_answer, w);
@@ -916,10 +918,13 @@ rs_status rs_world_step(rs_world *w, bool *ran, rs_error *err)
 	rs_time next = rs_engine_next_time(w->eng);
 	if (next >= w->end)
 		return RS_OK;
-	rs_status st = rs_metrics_advance(w->metrics, next);
-	if (st != RS_OK) {
-		fail(w, st);
-		return stopped(w, err);
+	if (next >= w->metrics_due) {
+		rs_status st = rs_metrics_advance(w->metrics, next);
+		if (st != RS_OK) {
+			fail(w, st);
+			return stopped(w, err);
+		}
+		w->metrics_due = rs_metrics_next_due(w->metrics);
 	}
 	rs_engine_step(w->eng, next, ran);
 	if (w->status != RS_OK)

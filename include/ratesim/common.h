@@ -22,9 +22,20 @@ typedef int64_t rs_time; /* simulated microseconds */
 #define RS_US_PER_S   INT64_C(1000000)
 #define RS_US_PER_MIN (60 * RS_US_PER_S)
 
+/* x rounded to the nearest integer, halves away from zero, like llround,
+ * but inline (llround is a library call on the hot path).  x must be
+ * finite and within the int64 range. */
+static inline int64_t rs_round_i64(double x)
+{
+	return x >= 0 ? (int64_t)(x + 0.5) : -(int64_t)(0.5 - x);
+}
+
 /* Seconds (as written in a scenario) to simulated time, rounded to the
  * nearest microsecond. */
-rs_time rs_time_from_s(double seconds);
+static inline rs_time rs_time_from_s(double seconds)
+{
+	return rs_round_i64(seconds * (double)RS_US_PER_S);
+}
 double rs_time_to_s(rs_time t);
 double rs_time_to_ms(rs_time t);
 /* Microseconds to whole milliseconds, rounded up: how retry-after-ms is sent. */

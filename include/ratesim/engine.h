@@ -34,6 +34,7 @@ typedef struct rs_engine rs_engine;
 typedef void (*rs_event_fn)(void *ctx, rs_engine *eng, const rs_event *ev);
 
 #define RS_ENGINE_MAX_TYPES 32
+#define RS_ENGINE_LANES 2 /* queues: 0 (default) and one more, see rs_engine_lane */
 
 /* Create an empty engine at time 0.  Returns NULL when out of memory.
  * Caller frees with rs_engine_free. */
@@ -43,6 +44,12 @@ void rs_engine_free(rs_engine *eng); /* NULL does nothing */
 /* Register the handler for event type `type` (< RS_ENGINE_MAX_TYPES).
  * `ctx` is borrowed and passed back to every call. */
 void rs_engine_on(rs_engine *eng, uint32_t type, rs_event_fn fn, void *ctx);
+
+/* Put events of `type` on queue `lane` (< RS_ENGINE_LANES; all start on 0).
+ * Lanes change the cost, never the order: events of every lane run in one
+ * (time, sequence) order.  Worth it for a type with few pending events that
+ * makes up much of the traffic (client arrivals). */
+void rs_engine_lane(rs_engine *eng, uint32_t type, unsigned lane);
 
 /* Schedule an event at absolute time `at` (>= now; asserted).
  * Returns RS_ERR_NOMEM if the queue cannot grow. */

@@ -118,6 +118,9 @@ void rs_metrics_free(rs_metrics *m);
 /* Close every bucket that ends at or before `now` (call before handling an
  * event at `now`; and with the run's end to flush).  Returns the sink's error. */
 rs_status rs_metrics_advance(rs_metrics *m, rs_time now);
+/* The time at which rs_metrics_advance next has anything to close: callers
+ * may skip it for events before then. */
+rs_time rs_metrics_next_due(const rs_metrics *m);
 
 /* Hooks.  arrived: the request's arrival time (decides warm-up counting). */
 void rs_metrics_on_offered(rs_metrics *m, rs_time now, size_t client);
