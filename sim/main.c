@@ -7,7 +7,9 @@
  *   2  command-line misuse
  */
 #include "ratesim/chart.h"
+#include "ratesim/compare.h"
 #include "ratesim/output.h"
+#include "ratesim/report.h"
 #include "ratesim/run.h"
 #include "ratesim/scenario.h"
 #include "ratesim/world.h"
@@ -23,10 +25,12 @@
 #define EXIT_BAD_INPUT   1
 #define EXIT_USAGE       2
 #define MAX_SETS         256
+#define MAX_FILES        64         /* scenarios of one comparison */
 #define PROGRESS_EVENTS  (1u << 18) /* how often the run loop reports progress */
 #define PROGRESS_AFTER_S 1.0        /* progress appears only on runs longer than this */
 #define PROGRESS_EVERY_S 0.25       /* and is redrawn at most this often */
 #define DEFAULT_RESULTS  "results"
+#define DEFAULT_COMPARE  "results/compare"
 
 static const char usage_text[] =
     "Usage: ratesim COMMAND [OPTIONS]\n"
@@ -37,14 +41,20 @@ static const char usage_text[] =
     "Commands:\n"
     "  run FILE        run a scenario and write its results\n"
     "  validate FILE   check a scenario and exit (0 when valid)\n"
-    "  plot DIR        re-render the charts of a finished run from its CSV files\n"
+    "  plot DIR        re-render the charts of a finished run from its files\n"
+    "  compare FILE FILE...\n"
+    "                  run each scenario into DIR/<its name>/, then draw\n"
+    "                  side-by-side charts and write DIR/report.md and a\n"
+    "                  self-contained DIR/report.html\n"
     "\n"
-    "Options of run and validate:\n"
-    "  -o, --output DIR       results folder (default: results/<scenario name>)\n"
-    "  --seed N               override the scenario's seed\n"
+    "Options of run, validate and compare:\n"
+    "  -o, --output DIR       results folder (default: results/<scenario name>;\n"
+    "                         compare: results/compare)\n"
+    "  --seed N               override the seed (compare: of every scenario)\n"
     "  --set PATH=VALUE       override any scenario value, e.g.\n"
     "                         --set clients[0].arrival.rate_rps=40 (repeatable;\n"
-    "                         VALUE is JSON, or a string when it is not JSON)\n"
+    "                         VALUE is JSON, or a string when it is not JSON;\n"
+    "                         compare: applied to every scenario)\n"
     "  --log-requests         also write requests.csv, one row per attempt\n"
     "  --no-charts            do not run gnuplot\n"
     "  -q, --quiet            print nothing but errors\n"
@@ -53,15 +63,21 @@ static const char usage_text[] =
     "  -h, --help             show this help\n"
     "  -V, --version          show the version\n"
     "\n"
-    "Outputs (run): summary.json, timeseries.csv, engine.json, throughput.png\n"
-    "(+ .gp/.dat), requests.csv with --log-requests.  See docs/outputs.md.\n"
+    "Outputs (run): summary.json, timeseries.csv, utilisation.csv,\n"
+    "latency_cdf.csv, engine.json, requests.csv with --log-requests, and the\n"
+    "charts throughput, rate_429, latency, utilisation (provisioned\n"
+    "deployments), latency_cdf and outcomes as .png and .svg (+ .gp/.dat).\n"
+    "See docs/outputs.md and docs/charts.md.  Charts need gnuplot (package\n"
+    "gnuplot-nox): without it run and compare warn, plot fails.\n"
     "\n"
     "Exit status: 0 success; 1 bad scenario, trace or file, or a failed tool;\n"
     "2 command-line misuse.\n";
 
 typedef struct cli {
 	const char *command;
-	const char *file;
+	const char *file;             /* the first FILE (DIR for plot) */
+	const char *files[MAX_FILES]; /* compare: every FILE */
+	size_t n_files;
 	const char *out_dir;
 	const char *sets[MAX_SETS];
 	size_t n_sets;
@@ -91,7 +107,7 @@ static bool is_uint(const char *s)
 static int parse_args(int argc, char **argv, cli *c)
 {
 	if (argc < 2)
-		return usage_error("%s", "a command is required (run, validate or plot)");
+		return usage_error("%s", "a command is required (run, validate, plot or compare)");
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
@@ -127,18 +143,23 @@ static int parse_args(int argc, char **argv, cli *c)
 			return usage_error("unknown option %s", a);
 		} else if (!c->command) {
 			c->command = a;
-		} else if (!c->file) {
-			c->file = a;
+		} else if (!c->file || !strcmp(c->command, "compare")) {
+			if (c->n_files == MAX_FILES)
+				return usage_error("too many scenario files (at most %s)", "64");
+			c->files[c->n_files++] = a;
+			c->file = c->files[0];
 		} else {
 			return usage_error("unexpected argument %s", a);
 		}
 	}
 	if (!c->command)
-		return usage_error("%s", "a command is required (run, validate or plot)");
+		return usage_error("%s", "a command is required (run, validate, plot or compare)");
 	if (strcmp(c->command, "run") && strcmp(c->command, "validate") &&
-	    strcmp(c->command, "plot"))
-		return usage_error("unknown command %s (expected run, validate or plot)",
+	    strcmp(c->command, "plot") && strcmp(c->command, "compare"))
+		return usage_error("unknown command %s (expected run, validate, plot or compare)",
 		                   c->command);
+	if (!strcmp(c->command, "compare") && c->n_files < 2)
+		return usage_error("%s", "compare needs at least two scenario files");
 	if (!c->file)
 		return usage_error("%s needs a file", c->command);
 	if (c->seed_set[0]) {
@@ -173,6 +194,14 @@ typedef struct progress {
 	double start, last;
 	bool shown;
 } progress;
+
+/* Clear a progress line from the terminal. */
+static void progress_clear(progress *p)
+{
+	if (p->shown)
+		fprintf(stderr, "\r%*s\r", 79, "");
+	p->shown = false;
+}
 
 static void on_progress(void *ctx, rs_time now, rs_time end, uint64_t events)
 {
@@ -233,8 +262,7 @@ static int cmd_run(const cli *c, const rs_config *cfg)
 	}
 	rs_run_result res;
 	rs_status st = rs_run(cfg, &o, &res, &err);
-	if (prog.shown)
-		fprintf(stderr, "\r%*s\r", 79, "");
+	progress_clear(&prog);
 	if (st != RS_OK)
 		return report(&err);
 	if (res.chart_warning[0])
@@ -258,33 +286,87 @@ static int cmd_run(const cli *c, const rs_config *cfg)
 		        (double)es->peak_rss_kb / 1024.0);
 		fprintf(stderr, "ratesim: results in %s/ (summary.json, timeseries.csv%s%s)\n", dir,
 		        c->log_requests ? ", requests.csv" : "",
-		        c->no_charts || res.chart_warning[0] ? "" : ", throughput.png");
+		        c->no_charts || res.chart_warning[0] ? "" : ", charts as .png and .svg");
 	}
 	return 0;
 }
 
 /* The chart title of a finished run: "NAME (seed N)" from its summary.json,
- * as the run wrote it; the folder's name when there is no summary. */
+ * as the run wrote it; the folder's name when there is no readable summary
+ * (rs_chart_render then reports what is wrong with it). */
 static void title_of_run(const char *dir, char *title, size_t len)
 {
-	char path[1100];
-	snprintf(title, len, "%s", dir);
-	snprintf(path, sizeof path, "%s/summary.json", dir);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return;
-	char buf[4096];
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	/* The name and seed come first; a truncated read still parses them. */
-	char name[256];
-	unsigned long long seed;
-	const char *p = strstr(buf, "\"scenario\":");
-	const char *q = strstr(buf, "\"seed\":");
-	if (p && q && sscanf(p, "\"scenario\": \"%255[^\"]\"", name) == 1 &&
-	    sscanf(q, "\"seed\": %llu", &seed) == 1)
-		snprintf(title, len, "%s (seed %llu)", name, seed);
+	rs_report_figures f;
+	if (rs_report_read_figures(dir, &f, NULL) == RS_OK)
+		snprintf(title, len, "%s (seed %llu)", f.scenario, (unsigned long long)f.seed);
+	else
+		snprintf(title, len, "%s", dir);
+}
+
+/* compare: a new candidate starts; its progress starts from zero. */
+static void on_candidate(void *ctx, size_t i, size_t n, const char *label)
+{
+	progress *p = ctx;
+	progress_clear(p);
+	p->start = p->last = wall_now();
+}
+
+static int cmd_compare(const cli *c)
+{
+	rs_error err = {0};
+	rs_config *cfgs[MAX_FILES] = {0};
+	rs_compare_candidate cands[MAX_FILES];
+	int rc = 0;
+	for (size_t i = 0; i < c->n_files && rc == 0; i++) {
+		rs_status st = rs_scenario_load(c->files[i], c->sets, c->n_sets, &cfgs[i], &err);
+		if (st != RS_OK)
+			rc = report(&err);
+	}
+	if (rc != 0)
+		goto out;
+	const char *dir = c->out_dir ? c->out_dir : DEFAULT_COMPARE;
+	progress prog = {.start = wall_now()};
+	rs_compare_opts o = {
+	    .dir = dir,
+	    .log_requests = c->log_requests,
+	    .charts = !c->no_charts,
+	    .wall_clock = wall_now,
+	    .peak_rss_kb = peak_rss_kb,
+	};
+	if (!c->quiet && isatty(STDERR_FILENO)) {
+		o.progress = on_progress;
+		o.progress_every = PROGRESS_EVENTS;
+		o.progress_ctx = &prog;
+		o.on_candidate = on_candidate;
+	}
+	char warning[512];
+	rs_status st = rs_compare_run((const rs_config *const *)cfgs, c->n_files, &o, cands,
+	                              warning, sizeof warning, &err);
+	progress_clear(&prog);
+	if (st != RS_OK) {
+		rc = report(&err);
+		goto out;
+	}
+	if (warning[0])
+		fprintf(stderr, "ratesim: %s\n", warning);
+	if (!c->quiet) {
+		for (size_t i = 0; i < c->n_files; i++) {
+			const rs_counts *t = &cands[i].run.total;
+			fprintf(stderr,
+			        "ratesim: %s: %llu requests offered, %llu succeeded, %llu failed; "
+			        "429 rate %.2f%%\n",
+			        cands[i].label, (unsigned long long)t->offered,
+			        (unsigned long long)t->succeeded, (unsigned long long)t->failed,
+			        t->attempts ? 100.0 * (double)t->throttled / (double)t->attempts
+			                    : 0.0);
+		}
+		fprintf(stderr, "ratesim: comparison in %s/ (report.html, report.md%s)\n", dir,
+		        c->no_charts || warning[0] ? "" : ", compare_*.png and .svg");
+	}
+out:
+	for (size_t i = 0; i < c->n_files; i++)
+		rs_config_free(cfgs[i]);
+	return rc;
 }
 
 static int cmd_plot(const cli *c)
@@ -311,6 +393,8 @@ int main(int argc, char **argv)
 		return rc;
 	if (!strcmp(c.command, "plot"))
 		return cmd_plot(&c);
+	if (!strcmp(c.command, "compare"))
+		return cmd_compare(&c);
 
 	rs_error err = {0};
 	rs_config *cfg = NULL;

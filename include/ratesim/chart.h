@@ -1,16 +1,21 @@
 /*
- * chart.h - charts of a run, drawn by gnuplot from the run's time series.
+ * chart.h - the charts of a run and of a comparison, drawn by gnuplot.
  *
- * The chart writer reads DIR/timeseries.csv (columns looked up by name in the
+ * The chart writer reads a run's files (timeseries.csv, utilisation.csv,
+ * latency_cdf.csv and summary.json; CSV columns looked up by name in the
  * header), extracts each chart's series into DIR/<chart>.dat, writes the
- * gnuplot script it runs to DIR/<chart>.gp (variable settings followed by a
- * template from plots/, compiled into the binary) and runs gnuplot on it
- * without a shell.  The .dat and .gp files depend only on the CSV and the
- * options, byte for byte, and the .gp can be edited and rerun by hand
- * (plots/README.md).  A PNG appears only when gnuplot succeeded cleanly.
+ * gnuplot script it runs to DIR/<chart>.gp (the variable settings, then the
+ * templates plots/style.gp and plots/<chart>.gp, compiled into the binary)
+ * and runs gnuplot on it, without a shell, once for the PNG (pngcairo) and
+ * once for the SVG.  The .dat and .gp files depend only on the inputs and
+ * the options, byte for byte, and the .gp can be edited and rerun by hand
+ * (plots/README.md, docs/charts.md).  A PNG or SVG appears only when
+ * gnuplot drew it cleanly: exit status 0 and nothing at all on stderr.
  *
- * Cost: one pass over the CSV, memory independent of its length, and one
- * gnuplot process per chart.
+ * Cost: one streaming pass over timeseries.csv (memory independent of its
+ * length), utilisation.csv held in memory (one row per minute and
+ * provisioned deployment), and two gnuplot processes per chart, at most
+ * eight at a time.
  */
 #ifndef RATESIM_CHART_H
 #define RATESIM_CHART_H
@@ -28,16 +33,23 @@ typedef struct rs_chart_opts {
 	                        gnuplot is an error */
 } rs_chart_opts;
 
-/* Render DIR/throughput.png from DIR/timeseries.csv: served tokens per minute
- * (left axis) and the 429 rate in % (right axis) over time in minutes, for
- * scope "total".
+/* Render the charts of the run in DIR, each as DIR/NAME.png and DIR/NAME.svg
+ * beside DIR/NAME.dat (its series) and DIR/NAME.gp (the exact script run):
  *
- * Writes DIR/throughput.dat (the extracted series, whitespace separated,
- * commented header) and DIR/throughput.gp (the exact script run: the variable
- * settings followed by the template plots/throughput.gp), then runs gnuplot
- * on it.  A throughput.png left by an earlier run is removed first.  The PNG
- * is written to DIR/throughput.png.tmp and renamed only when gnuplot exits 0
- * with empty stderr.
+ *   throughput    served tokens/min and requests/min (total and per
+ *                 deployment) with each deployment's TPM / RPM limit
+ *   rate_429      429 rate (total and per deployment) and final-failure rate
+ *   latency       end-to-end and time-to-first-token p50 / p95 / p99
+ *   utilisation   provisioned deployments' utilisation with the 100% line and
+ *                 the per-minute Utilization V2; only when utilisation.csv
+ *                 has rows (its files are removed otherwise)
+ *   latency_cdf   the latency distribution on a log axis
+ *   outcomes      requests ok first try, ok after 429, spilled, failed, and
+ *                 still in flight at the end (from summary.json)
+ *
+ * Charts left by an earlier run are removed first.  Every PNG and SVG is
+ * drawn under NAME.FMT.tmp and renamed only when all of them were drawn
+ * cleanly, so after an error none is left.
  *
  * dir:     the run's output folder (borrowed).
  * opts:    borrowed; NULL means all defaults.
@@ -46,18 +58,34 @@ typedef struct rs_chart_opts {
  * err:     OUT: the message on failure; may be NULL.
  *
  * Result: RS_OK (charts drawn, or skipped with a warning);
- *   RS_ERR_IO      timeseries.csv cannot be read, or an output cannot be written;
- *   RS_ERR_SYNTAX  the CSV lacks a needed column (t_s, scope, tokens_per_min,
- *                  rate_429), has a malformed row or a non-number in those
- *                  columns, has total rows out of time order, or has no total row;
+ *   RS_ERR_IO      an input cannot be read, or an output cannot be written;
+ *   RS_ERR_SYNTAX  an input lacks a needed column or key, has a malformed
+ *                  row or a non-number where a number belongs, has "total"
+ *                  rows out of time order or none at all, or lists a
+ *                  deployment in some buckets only;
  *   RS_ERR_TOOL    gnuplot is missing and opts->required ("gnuplot not found:
  *                  install the gnuplot-nox package (apt-get install
  *                  gnuplot-nox)"), cannot be run, exits non-zero, or writes
- *                  anything (a warning too) to stderr: the message quotes its
- *                  first line;
+ *                  anything (a warning too) to stderr: the message names the
+ *                  script and quotes gnuplot's first line;
  *   RS_ERR_NOMEM   out of memory.
- * On an error no PNG is left behind; the .dat and .gp may be. */
+ * On an error no PNG or SVG is left behind; the .dat and .gp may be. */
 rs_status rs_chart_render(const char *dir, const rs_chart_opts *opts, char *warning, size_t wlen,
                           rs_error *err);
+
+/* Render the comparison charts of n >= 1 runs DIR/labels[i]/ (each a
+ * finished run: timeseries.csv and summary.json), one line or bar per run,
+ * labelled labels[i], as DIR/NAME.{png,svg,dat,gp} for each NAME of
+ * rs_chart_compare_info.  Rules, warning and errors as rs_chart_render.
+ * labels: n strings, borrowed; each names a folder under dir. */
+rs_status rs_chart_render_compare(const char *dir, const char *const *labels, size_t n,
+                                  const rs_chart_opts *opts, char *warning, size_t wlen,
+                                  rs_error *err);
+
+/* The comparison charts, in the order a report shows them: for i below
+ * their number, OUT: *name (e.g. "compare_rate_429") and *caption (a
+ * sentence saying what the chart shows), static strings; returns true.
+ * Returns false, touching nothing, when i is past the last chart. */
+bool rs_chart_compare_info(size_t i, const char **name, const char **caption);
 
 #endif

@@ -1,0 +1,41 @@
+# compare_throughput.gp - the candidates of a comparison side by side: served
+# tokens per minute (top) and requests served per minute (bottom) over time,
+# one line per candidate.
+#
+# A ratesim chart template (docs/charts.md, plots/README.md).  Variables set
+# before it:
+#   datafile, outfile, format, title   (every chart; title names the candidates)
+#   n_cand, cand_name[i]   the candidates, in the order given to compare
+#   t_max                  the latest bucket start of any candidate (min)
+#   tpm_max, rpm_max       the largest value of each panel
+# datafile, index i - 1 for candidate i, one row per bucket: 1 time (min)
+# 2 served tokens per minute  3 requests served per minute
+
+tpm_scale = (tpm_max >= 1e7) ? 1e6 : (tpm_max >= 1e4) ? 1e3 : 1
+tpm_unit = (tpm_scale == 1e6) ? "million " : (tpm_scale == 1e3) ? "thousand " : ""
+
+set multiplot title title font title_font
+set lmargin at screen panel_left
+set rmargin at screen panel_right
+set xrange [0:(t_max > 0 ? t_max : 1)]
+
+set tmargin at screen top_panel
+set bmargin at screen split + 0.03
+set format x ""
+set ylabel tpm_unit . "tokens/min"
+set yrange [0:(tpm_max > 0 ? 1.05 * tpm_max / tpm_scale : 1)]
+set key at screen legend_x, top_panel left top Left reverse samplen 2 spacing 1.1
+plot for [i=1:n_cand] datafile index (i - 1) using 1:($2 / tpm_scale) with lines \
+	linetype series(i) title cand_name[i]
+
+set tmargin at screen split - 0.03
+set bmargin at screen bottom_panel
+set format x "%g"
+set xlabel "time (min)"
+set ylabel "requests/min"
+set yrange [0:(rpm_max > 0 ? 1.05 * rpm_max : 1)]
+set key at screen legend_x, split - 0.03 left top Left reverse samplen 2 spacing 1.1
+plot for [i=1:n_cand] datafile index (i - 1) using 1:3 with lines linetype series(i) \
+	title cand_name[i]
+unset multiplot
+unset output

@@ -1,0 +1,58 @@
+# latency.gp - request latency percentiles over time: end to end (top) and
+# time to first token (bottom), p50 / p95 / p99 of the requests that
+# completed in each bucket (all clients).
+#
+# A ratesim chart template (docs/charts.md, plots/README.md).  Variables set
+# before it:
+#   datafile, outfile, format, title   (every chart)
+#   t_max                            the last bucket's start (min)
+#   latency_points, ttft_points      buckets with a value (0: nothing succeeded)
+#   latency_max_ms, ttft_max_ms      the largest value of each panel (ms)
+# datafile, one row per bucket, ms ("NaN": no request completed, a gap):
+# 1 time (min)  2-4 latency p50 p95 p99  5-7 time to first token p50 p95 p99
+
+# Seconds once a panel reaches 2 s, else milliseconds.
+lat_scale = (latency_max_ms >= 2000) ? 1000 : 1
+lat_unit = (lat_scale == 1000) ? "s" : "ms"
+ttft_scale = (ttft_max_ms >= 2000) ? 1000 : 1
+ttft_unit = (ttft_scale == 1000) ? "s" : "ms"
+array pct_name[3] = ["p50", "p95", "p99"]
+
+set multiplot title title . ": latency" font title_font
+set lmargin at screen panel_left
+set rmargin at screen panel_right
+set xrange [0:(t_max > 0 ? t_max : 1)]
+
+set tmargin at screen top_panel
+set bmargin at screen split + 0.03
+set format x ""
+set ylabel "end to end (" . lat_unit . ")"
+set yrange [0:(latency_max_ms > 0 ? 1.05 * latency_max_ms / lat_scale : 1)]
+set key at screen legend_x, top_panel left top Left reverse samplen 2 spacing 1.1
+if (latency_points > 0) {
+	plot for [i=1:3] datafile using 1:(column(1 + i) / lat_scale) with lines \
+		linetype i title "latency " . pct_name[i]
+} else {
+	set label 1 "no request succeeded: no latency to show" at graph 0.5, 0.5 center
+	plot 2 notitle
+	unset label 1
+}
+
+set tmargin at screen split - 0.03
+set bmargin at screen bottom_panel
+set format x "%g"
+set xlabel "time (min)"
+set ylabel "time to first token (" . ttft_unit . ")"
+set yrange [0:(ttft_max_ms > 0 ? 1.05 * ttft_max_ms / ttft_scale : 1)]
+set key at screen legend_x, split - 0.03 left top Left reverse samplen 2 spacing 1.1
+if (ttft_points > 0) {
+	plot for [i=1:3] datafile using 1:(column(4 + i) / ttft_scale) with lines \
+		linetype i title "TTFT " . pct_name[i]
+} else {
+	set label 1 "no request succeeded: no time to first token to show" \
+		at graph 0.5, 0.5 center
+	plot 2 notitle
+	unset label 1
+}
+unset multiplot
+unset output

@@ -1,0 +1,46 @@
+# rate_429.gp - the 429 rate over time (top: all attempts and each
+# deployment's) and the final-failure rate (bottom).
+#
+# A ratesim chart template (docs/charts.md, plots/README.md).  Variables set
+# before it:
+#   datafile, outfile, format, title   (every chart)
+#   n_dep, dep_name[i]    the deployments, in the order of timeseries.csv
+#   t_max                 the last bucket's start (min)
+#   rate_max              the largest 429 rate, deployments included (%)
+#   rate_total_max        the largest 429 rate of all attempts (%)
+#   fail_max              the largest final-failure rate (%)
+# datafile, one row per bucket: 1 time (min)  2 429 rate of all attempts (%)
+# 3 final failures (% of the requests that ended in the bucket), then column
+# 3 + i: the 429 rate of deployment i (%).
+
+max_series = 6
+per_dep = (n_dep >= 2 && n_dep <= max_series) ? n_dep : 0
+rate_top = per_dep ? rate_max : rate_total_max
+
+set multiplot title title . ": 429s and failures" font title_font
+set lmargin at screen panel_left
+set rmargin at screen panel_right
+set xrange [0:(t_max > 0 ? t_max : 1)]
+
+# The top panel is taller: it is the one a reviewer reads first.
+set tmargin at screen top_panel
+set bmargin at screen 0.44
+set format x ""
+set ylabel "429 rate (% of attempts)"
+set yrange [0:(rate_top > 0 ? (rate_top > 95 ? 100 : 1.05 * rate_top) : 1)]
+set key at screen legend_x, top_panel left top Left reverse samplen 2 spacing 1.1
+plot datafile using 1:2 with lines linestyle 100 title "all attempts", \
+     for [i=1:per_dep] datafile using 1:(column(3 + i)) with lines \
+	linetype series(i) title dep_name[i]
+
+set tmargin at screen 0.38
+set bmargin at screen bottom_panel
+set format x "%g"
+set xlabel "time (min)"
+set ylabel "failed (% of ended)"
+set yrange [0:(fail_max > 0 ? (fail_max > 95 ? 100 : 1.05 * fail_max) : 1)]
+set key at screen legend_x, 0.38 left top Left reverse samplen 2 spacing 1.1
+plot datafile using 1:3 with lines linetype 2 linewidth 3 dashtype 1 \
+	title "final failures:\nrequests that gave up"
+unset multiplot
+unset output

@@ -1,0 +1,55 @@
+# style.gp - the look every ratesim chart shares: size, fonts, colours, lines.
+#
+# ratesim writes each DIR/NAME.gp as: its variables, then this text, then the
+# chart's own template plots/NAME.gp.  To restyle one chart, edit its copy in
+# DIR/NAME.gp and rerun gnuplot on it; to restyle every chart of every run,
+# edit this file and rebuild ratesim (the templates are compiled in).
+# docs/charts.md says what each chart shows.
+
+# Slide size (16:9) and a font that stays readable when projected.
+# noenhanced: names such as "gpt_4o" print as written, not as subscripts.
+if (format eq "svg") {
+	set terminal svg size 1280,720 dynamic font "sans,16" linewidth 1.5 noenhanced \
+		background "#ffffff"
+} else {
+	set terminal pngcairo size 1280,720 font "sans,16" linewidth 1.5 noenhanced
+}
+set output outfile
+
+# Okabe-Ito colours (M. Okabe and K. Ito, "Color Universal Design", 2008):
+# told apart with every common colour-vision deficiency.  Each linetype also
+# has its own dash pattern, so that a greyscale print tells the series apart.
+# Series i of a chart (a deployment, a percentile, a candidate) is drawn with
+# linetype series(i); what stands for "all requests" is black (style 100).
+set linetype 1 linecolor rgb "#0072B2" linewidth 2.5 dashtype 1
+set linetype 2 linecolor rgb "#D55E00" linewidth 2.5 dashtype 2
+set linetype 3 linecolor rgb "#009E73" linewidth 2.5 dashtype 4
+set linetype 4 linecolor rgb "#CC79A7" linewidth 2.5 dashtype 5
+set linetype 5 linecolor rgb "#E69F00" linewidth 2.5 dashtype 3
+set linetype 6 linecolor rgb "#56B4E9" linewidth 2.5 dashtype (18,6,4,6,4,6)
+n_styles = 6
+series(i) = (i - 1) % n_styles + 1
+# A word of a list such as "1 3" as a number.  gnuplot reads a plot's titles
+# even when `for [k in list]` has nothing to iterate; k is then "".
+num(k) = (strlen(k) > 0) ? int(k) : 1
+set style line 100 linecolor rgb "#000000" linewidth 3 dashtype 1
+# Limits and references (a TPM limit, 100% utilisation): thin long dashes.
+set style line 101 linecolor rgb "#404040" linewidth 1.5 dashtype (14,8)
+
+set grid xtics ytics linecolor rgb "#B8B8B8" linewidth 0.75 dashtype 3
+set border 3 linewidth 0.75
+set tics nomirror out
+set format x "%g"
+set format y "%g"
+set style fill solid 0.85 border rgb "#000000"
+
+# Charts of two panels share their time axis: fixed margins line the panels
+# up, and each panel's legend sits in the right margin, where it hides no
+# data.  Values are in screen coordinates (0 to 1).
+panel_left = 0.105
+panel_right = 0.70
+legend_x = 0.715
+top_panel = 0.88
+split = 0.51
+bottom_panel = 0.13
+title_font = "sans,20"
