@@ -19,7 +19,7 @@
 #include <assert.h>
 #include <stdlib.h>
 
-#define ARITY 4
+#define ARITY         4
 #define QUEUE_INITIAL 1024
 
 typedef unsigned __int128 key_t128;

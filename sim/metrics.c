@@ -339,12 +339,12 @@ static void offered_load(rs_metrics *m, rs_time now, scope *dep, const rs_tokens
 }
 
 void rs_metrics_on_attempt_answer(rs_metrics *m, rs_time now, size_t client, size_t deployment,
-				  rs_answer answer, bool is_retry, bool spilled,
-				  unsigned router_retries, const rs_tokens *tokens)
+                                  rs_answer answer, bool is_retry, bool spilled,
+                                  unsigned router_retries, const rs_tokens *tokens)
 {
 	bool has_dep = deployment != SIZE_MAX;
 	scope *sc[3] = {&m->scopes[0], client_scope(m, client),
-			has_dep ? dep_scope(m, deployment) : NULL};
+	                has_dep ? dep_scope(m, deployment) : NULL};
 	TOUCH(sc, has_dep ? 3u : 2u, now >= m->warmup, {
 		c->attempts++;
 		c->ok += answer == RS_ANS_OK;
@@ -360,16 +360,16 @@ void rs_metrics_on_attempt_answer(rs_metrics *m, rs_time now, size_t client, siz
 }
 
 void rs_metrics_on_attempt(rs_metrics *m, rs_time now, size_t client, size_t deployment,
-			   bool admitted, bool is_retry, bool spilled, const rs_tokens *tokens)
+                           bool admitted, bool is_retry, bool spilled, const rs_tokens *tokens)
 {
 	rs_metrics_on_attempt_answer(m, now, client, deployment,
-				     admitted ? RS_ANS_OK : RS_ANS_THROTTLED, is_retry, spilled, 0,
-				     tokens);
+	                             admitted ? RS_ANS_OK : RS_ANS_THROTTLED, is_retry, spilled, 0,
+	                             tokens);
 }
 
 void rs_metrics_on_deployment_answer(rs_metrics *m, rs_time now, size_t deployment,
-				     rs_answer answer, bool passed_on, bool is_retry,
-				     const rs_tokens *tokens)
+                                     rs_answer answer, bool passed_on, bool is_retry,
+                                     const rs_tokens *tokens)
 {
 	scope *sc[1] = {dep_scope(m, deployment)};
 	TOUCH(sc, 1, now >= m->warmup, {
@@ -385,11 +385,10 @@ void rs_metrics_on_deployment_answer(rs_metrics *m, rs_time now, size_t deployme
 }
 
 void rs_metrics_on_backend_attempt(rs_metrics *m, rs_time now, size_t deployment, bool admitted,
-				   bool passed_on, bool is_retry, const rs_tokens *tokens)
+                                   bool passed_on, bool is_retry, const rs_tokens *tokens)
 {
-	rs_metrics_on_deployment_answer(m, now, deployment,
-					admitted ? RS_ANS_OK : RS_ANS_THROTTLED, passed_on, is_retry,
-					tokens);
+	rs_metrics_on_deployment_answer(m, now, deployment, admitted ? RS_ANS_OK : RS_ANS_THROTTLED,
+	                                passed_on, is_retry, tokens);
 }
 
 static void client_count(rs_metrics *m, rs_time now, size_t client, size_t field_offset)

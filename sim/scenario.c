@@ -47,7 +47,6 @@
 #include "ratesim/models.h"
 #include "ratesim/overrides.h"
 
-
 /* ---- implementation constants --------------------------------------------- */
 
 /* A daily arrival's period, and the fewest points per day that still show a
@@ -630,12 +629,9 @@ static const char *const window_names[] = {
  * Poisson schedule (daily_schedule), so it takes the index after the last. */
 #define SC_PROCESS_DAILY (RS_ARRIVAL_CLOSED + 1)
 static const char *const process_names[] = {
-    [RS_ARRIVAL_CONSTANT] = "constant",
-    [RS_ARRIVAL_POISSON] = "poisson",
-    [RS_ARRIVAL_TRACE] = "trace",
-    [RS_ARRIVAL_ONOFF] = "onoff",
-    [RS_ARRIVAL_CLOSED] = "closed",
-    [SC_PROCESS_DAILY] = "daily",
+    [RS_ARRIVAL_CONSTANT] = "constant", [RS_ARRIVAL_POISSON] = "poisson",
+    [RS_ARRIVAL_TRACE] = "trace",       [RS_ARRIVAL_ONOFF] = "onoff",
+    [RS_ARRIVAL_CLOSED] = "closed",     [SC_PROCESS_DAILY] = "daily",
 };
 static const char *const format_names[] = {
     [RS_TRACE_AUTO] = "auto",
@@ -663,10 +659,8 @@ static const char *const retry_names[] = {
     [RS_RETRY_EXPONENTIAL] = "exponential",
 };
 static const char *const jitter_names[] = {
-    [RS_JITTER_NONE] = "none",
-    [RS_JITTER_FULL] = "full",
-    [RS_JITTER_EQUAL] = "equal",
-    [RS_JITTER_DECORRELATED] = "decorrelated",
+    [RS_JITTER_NONE] = "none",     [RS_JITTER_FULL] = "full",
+    [RS_JITTER_EQUAL] = "equal",   [RS_JITTER_DECORRELATED] = "decorrelated",
     [RS_JITTER_FACTOR] = "factor",
 };
 static const char *const retry_after_names[] = {
@@ -676,12 +670,9 @@ static const char *const retry_after_names[] = {
     [RS_RETRY_AFTER_JITTER] = "jitter",
 };
 static const char *const strategy_names[] = {
-    [RS_ROUTE_ROUND_ROBIN] = "round_robin",
-    [RS_ROUTE_WEIGHTED] = "weighted",
-    [RS_ROUTE_PRIORITY] = "priority",
-    [RS_ROUTE_LEAST_UTILIZED] = "least_utilized",
-    [RS_ROUTE_LATENCY] = "latency",
-    [RS_ROUTE_RANDOM] = "random",
+    [RS_ROUTE_ROUND_ROBIN] = "round_robin", [RS_ROUTE_WEIGHTED] = "weighted",
+    [RS_ROUTE_PRIORITY] = "priority",       [RS_ROUTE_LEAST_UTILIZED] = "least_utilized",
+    [RS_ROUTE_LATENCY] = "latency",         [RS_ROUTE_RANDOM] = "random",
 };
 static const char *const all_down_names[] = {
     [RS_ALL_DOWN_FAIL] = "fail",
@@ -1834,8 +1825,7 @@ static rs_status daily_schedule(sc *c, const cJSON *arr, const char *path, rs_ar
 		st = get_int(c, arr, path, "points_per_day", SC_GE1,
 		             RS_DEFAULT_DAILY_POINTS_PER_DAY, &per_day);
 	if (st == RS_OK && per_day < SC_DAILY_MIN_POINTS)
-		return out_of_bounds(c, path, "points_per_day", ">=", SC_DAILY_MIN_POINTS,
-		                     per_day);
+		return out_of_bounds(c, path, "points_per_day", ">=", SC_DAILY_MIN_POINTS, per_day);
 	if (st != RS_OK)
 		return st;
 	double step = SC_DAY_S / per_day;
@@ -1857,8 +1847,8 @@ static rs_status daily_schedule(sc *c, const cJSON *arr, const char *path, rs_ar
 	for (size_t k = 0; k < n; k++) {
 		double t = (double)k * step;
 		double r = mean * (1 + amplitude * cos(SC_TWO_PI * (t - peak) / SC_DAY_S));
-		a->schedule[k] = (rs_rate_point){.at_s = t, .rate_rps = r > 0 ? r : 0,
-		                                  .ramp = k + 1 < n};
+		a->schedule[k] =
+		    (rs_rate_point){.at_s = t, .rate_rps = r > 0 ? r : 0, .ramp = k + 1 < n};
 	}
 	a->process = RS_ARRIVAL_POISSON;
 	return RS_OK;
@@ -2092,8 +2082,8 @@ static rs_status retry_delays(sc *c, const cJSON *v, const char *path, rs_retry_
 	if (member(v, "max_retries") && member(v, "max_attempts"))
 		return sc_invalid(c, path, "takes \"max_retries\" or \"max_attempts\", not both");
 	int attempts = r->max_retries + 1;
-	rs_status st = get_int(c, v, path, "max_retries", SC_NONNEG, r->max_retries,
-	                       &r->max_retries);
+	rs_status st =
+	    get_int(c, v, path, "max_retries", SC_NONNEG, r->max_retries, &r->max_retries);
 	if (st == RS_OK && member(v, "max_attempts")) {
 		st = get_int(c, v, path, "max_attempts", SC_GE1, attempts, &attempts);
 		r->max_retries = attempts - 1;
@@ -2130,8 +2120,8 @@ static rs_status retry_delays(sc *c, const cJSON *v, const char *path, rs_retry_
 		return above(c, path, "factor_min", "factor_max", r->factor_max, r->factor_min);
 	}
 	if (st == RS_OK)
-		st = get_enum(c, v, path, "retry_after", retry_after_names,
-		              SC_N(retry_after_names), r->retry_after, &after);
+		st = get_enum(c, v, path, "retry_after", retry_after_names, SC_N(retry_after_names),
+		              r->retry_after, &after);
 	r->retry_after = (rs_retry_after_mode)after;
 	if (st == RS_OK)
 		st = key_unused(c, v, path, "retry_after_cap_s", after == RS_RETRY_AFTER_CAP,
@@ -2143,8 +2133,8 @@ static rs_status retry_delays(sc *c, const cJSON *v, const char *path, rs_retry_
 		st = get_num(c, v, path, "retry_after_cap_s", SC_POS, r->retry_after_cap_s,
 		             &r->retry_after_cap_s);
 	if (st == RS_OK)
-		st = get_num(c, v, path, "retry_after_jitter_s", SC_NONNEG,
-		             r->retry_after_jitter_s, &r->retry_after_jitter_s);
+		st = get_num(c, v, path, "retry_after_jitter_s", SC_NONNEG, r->retry_after_jitter_s,
+		             &r->retry_after_jitter_s);
 	return st;
 }
 

@@ -43,7 +43,7 @@
 
 enum { EV_ARRIVAL, EV_DISPATCH, EV_DONE, EV_ANSWER, EV_TIMEOUT, EV_RETRY, EV_ORPHAN, EV_FAULT };
 
-#define NO_SLOT UINT32_MAX
+#define NO_SLOT      UINT32_MAX
 #define POOL_INITIAL 1024
 /* Routers in front of routers: how deep the chain may be.  Deeper layouts
  * are refused when the world is built. */
@@ -57,20 +57,20 @@ typedef struct route_path {
 
 typedef struct request {
 	uint64_t id;
-	rs_time arrived;      /* first attempt: latency is measured from here */
-	rs_time sent;         /* when the current attempt was sent */
-	rs_timing timing;     /* of the current attempt, when admitted */
+	rs_time arrived;  /* first attempt: latency is measured from here */
+	rs_time sent;     /* when the current attempt was sent */
+	rs_timing timing; /* of the current attempt, when admitted */
 	rs_shape shape;
-	double charged;       /* what the meter charged at admission */
-	double prev_delay_s;  /* the previous backoff delay (decorrelated jitter) */
+	double charged;      /* what the meter charged at admission */
+	double prev_delay_s; /* the previous backoff delay (decorrelated jitter) */
 	int64_t retry_after_ms;
 	uint32_t client;
-	uint32_t deployment;  /* where the current attempt was admitted */
-	uint32_t gen;         /* attempt generation: a stale TIMEOUT is ignored */
+	uint32_t deployment; /* where the current attempt was admitted */
+	uint32_t gen;        /* attempt generation: a stale TIMEOUT is ignored */
 	int32_t attempts;
 	uint32_t next_free;
-	bool spilled;         /* the current attempt was admitted by spillover */
-	route_path path;      /* the routers that chose its deployment */
+	bool spilled;    /* the current attempt was admitted by spillover */
+	route_path path; /* the routers that chose its deployment */
 } request;
 
 /* An abandoned attempt still being served. */
@@ -87,9 +87,9 @@ typedef struct outcome {
 	rs_decision dec;        /* OK and THROTTLED: the decision */
 	int64_t retry_after_ms; /* THROTTLED */
 	bool spilled;
-	unsigned extra_tries;   /* backends tried beyond the first */
-	rs_time hold_until;     /* > 0: a router holds the attempt until then */
-	double backend_rtt_ms;  /* the last router hop's round trip, or -1 */
+	unsigned extra_tries;  /* backends tried beyond the first */
+	rs_time hold_until;    /* > 0: a router holds the attempt until then */
+	double backend_rtt_ms; /* the last router hop's round trip, or -1 */
 	route_path path;
 } outcome;
 
@@ -181,8 +181,7 @@ static rs_meter_req meter_req(const rs_world *w, const request *r)
 
 static rs_tokens tokens_of(const request *r)
 {
-	return (rs_tokens){r->shape.prompt_tokens, r->shape.cached_tokens,
-	                   r->shape.output_tokens};
+	return (rs_tokens){r->shape.prompt_tokens, r->shape.cached_tokens, r->shape.output_tokens};
 }
 
 static int status_of(rs_answer a)
@@ -190,9 +189,8 @@ static int status_of(rs_answer a)
 	return a == RS_ANS_OK ? 200 : a == RS_ANS_THROTTLED ? 429 : 503;
 }
 
-static void log_attempt(rs_world *w, rs_time now, const request *r, size_t d,
-                        rs_answer answer, double duration_ms, int64_t retry_after_ms,
-                        bool spilled)
+static void log_attempt(rs_world *w, rs_time now, const request *r, size_t d, rs_answer answer,
+                        double duration_ms, int64_t retry_after_ms, bool spilled)
 {
 	if (!w->hooks.attempt || d == SIZE_MAX)
 		return;
@@ -237,8 +235,7 @@ static void route(rs_world *w, request *r, size_t k, rs_time now, bool retry, in
                   outcome *out);
 
 /* What deployment d (alone) answers.  No metrics. */
-static void answer_of(rs_world *w, size_t d, rs_time now, const rs_meter_req *mreq,
-                      outcome *out)
+static void answer_of(rs_world *w, size_t d, rs_time now, const rs_meter_req *mreq, outcome *out)
 {
 	rs_deployment *dep = &w->deps[d];
 	out->dep = d;
@@ -280,15 +277,15 @@ static void present(rs_world *w, request *r, size_t d, rs_time now, bool retry, 
 		out->retry_after_ms = -1;
 		out->spilled = true;
 	} else {
-		rs_metrics_on_deployment_answer(w->metrics, now, (size_t)spill, second.answer, false,
-		                                retry, &tok);
+		rs_metrics_on_deployment_answer(w->metrics, now, (size_t)spill, second.answer,
+		                                false, retry, &tok);
 		log_attempt(w, now, r, (size_t)spill, second.answer,
 		            rs_time_to_ms(rs_latency_refusal(&lp)), second.retry_after_ms, true);
 	}
 }
 
-static void present_target(rs_world *w, request *r, rs_target t, rs_time now, bool retry,
-                           int depth, outcome *out)
+static void present_target(rs_world *w, request *r, rs_target t, rs_time now, bool retry, int depth,
+                           outcome *out)
 {
 	if (t.is_router)
 		route(w, r, (size_t)t.index, now, retry, depth, out);
@@ -383,7 +380,8 @@ static void route(rs_world *w, request *r, size_t k, rs_time now, bool retry, in
 	}
 	*out = last;
 	out->extra_tries += tries > 0 ? tries - 1 : 0;
-	if (last.answer != RS_ANS_OK && hold > 0 && (tries == 0 || rc->all_down == RS_ALL_DOWN_WAIT)) {
+	if (last.answer != RS_ANS_OK && hold > 0 &&
+	    (tries == 0 || rc->all_down == RS_ALL_DOWN_WAIT)) {
 		if (tries > 0)
 			passed_over(w, r, now, retry, &last);
 		out->hold_until = hold;
@@ -435,7 +433,8 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 		                o.dec.utilisation, &r->timing);
 		if (dep->latency_scale != 1.0) {
 			r->timing.ttft = rs_round_i64((double)r->timing.ttft * dep->latency_scale);
-			r->timing.total = rs_round_i64((double)r->timing.total * dep->latency_scale);
+			r->timing.total =
+			    rs_round_i64((double)r->timing.total * dep->latency_scale);
 		}
 		r->charged = o.dec.charged;
 		r->deployment = (uint32_t)d;
@@ -504,7 +503,8 @@ static rs_time think_time(rs_client *c)
 			s = d->min + (d->max - d->min) * gsl_rng_uniform(c->rng_arrival);
 			break;
 		case RS_DIST_LOGNORMAL:
-			s = d->median * exp(d->sigma * gsl_ran_gaussian_ziggurat(c->rng_arrival, 1.0));
+			s = d->median *
+			    exp(d->sigma * gsl_ran_gaussian_ziggurat(c->rng_arrival, 1.0));
 			break;
 		default:
 			break;
@@ -591,9 +591,8 @@ static void on_done(void *ctx, rs_engine *eng, const rs_event *ev)
 	                      r->shape.prompt_tokens, r->shape.output_tokens, r->attempts > 1,
 	                      r->spilled);
 	rs_retry_on_answer(w->clients[r->client].retry, now, true);
-	rs_router_answer ok = {.kind = RS_ANSWER_OK,
-	                       .retry_after_ms = -1,
-	                       .latency_ms = rs_time_to_ms(now - r->sent)};
+	rs_router_answer ok = {
+	    .kind = RS_ANSWER_OK, .retry_after_ms = -1, .latency_ms = rs_time_to_ms(now - r->sent)};
 	for (unsigned i = 0; i < r->path.n; i++)
 		rs_router_observe(w->routers[r->path.router[i]], r->path.backend[i], now, &ok);
 	finish(w, slot, now);

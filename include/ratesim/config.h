@@ -20,66 +20,66 @@
 #include "ratesim/models.h"
 
 /* Scenario-wide defaults (scenarios/README.md lists them). */
-#define RS_DEFAULT_SEED                     1
-#define RS_DEFAULT_WARMUP_S                 0.0
-#define RS_DEFAULT_BUCKET_S                 10.0
-#define RS_DEFAULT_SUBSCRIPTION             "default"
-#define RS_DEFAULT_RPM_WINDOW_S             10
-#define RS_DEFAULT_PROMPT_ESTIMATE_FACTOR   1.0
-#define RS_DEFAULT_BEST_OF                  1
-#define RS_DEFAULT_TRACE_SPEEDUP            1.0
-#define RS_DEFAULT_STRICT_SIZES             true
-#define RS_DEFAULT_RETRY_MAX_RETRIES        3 /* a retry policy's attempts after the first */
-#define RS_DEFAULT_RETRY_DELAY_S            1.0 /* its wait when retry-after is absent or ignored */
-#define RS_DEFAULT_CACHED_FRACTION          0.0   /* no prompt caching unless asked */
+#define RS_DEFAULT_SEED                   1
+#define RS_DEFAULT_WARMUP_S               0.0
+#define RS_DEFAULT_BUCKET_S               10.0
+#define RS_DEFAULT_SUBSCRIPTION           "default"
+#define RS_DEFAULT_RPM_WINDOW_S           10
+#define RS_DEFAULT_PROMPT_ESTIMATE_FACTOR 1.0
+#define RS_DEFAULT_BEST_OF                1
+#define RS_DEFAULT_TRACE_SPEEDUP          1.0
+#define RS_DEFAULT_STRICT_SIZES           true
+#define RS_DEFAULT_RETRY_MAX_RETRIES      3   /* a retry policy's attempts after the first */
+#define RS_DEFAULT_RETRY_DELAY_S          1.0 /* its wait when retry-after is absent or ignored */
+#define RS_DEFAULT_CACHED_FRACTION        0.0 /* no prompt caching unless asked */
 
 /* Defaults of the retry family, routers, faults, arrivals and pricing;
  * scenarios/README.md gives the reason and source of each. */
 
 /* retry (MODEL.md section 8) */
-#define RS_DEFAULT_RETRY_BASE_S 0.5 /* exponential: first wait; openai-python's */
-#define RS_DEFAULT_RETRY_CAP_S 8.0 /* exponential: longest wait; openai-python's */
-#define RS_DEFAULT_RETRY_JITTER RS_JITTER_FULL /* AWS blog: the cheapest that spreads */
-#define RS_DEFAULT_RETRY_FACTOR_MIN 0.75 /* openai-python: 1 - 0.25 x U(0, 1) */
-#define RS_DEFAULT_RETRY_FACTOR_MAX 1.0
-#define RS_DEFAULT_RETRY_AFTER RS_RETRY_AFTER_HONOUR /* the service says when */
-#define RS_DEFAULT_RETRY_AFTER_CAP_S 60.0 /* openai-python honours <= 60 s */
-#define RS_DEFAULT_RETRY_AFTER_JITTER_S 1.0
+#define RS_DEFAULT_RETRY_BASE_S            0.5 /* exponential: first wait; openai-python's */
+#define RS_DEFAULT_RETRY_CAP_S             8.0 /* exponential: longest wait; openai-python's */
+#define RS_DEFAULT_RETRY_JITTER            RS_JITTER_FULL /* AWS blog: the cheapest that spreads */
+#define RS_DEFAULT_RETRY_FACTOR_MIN        0.75           /* openai-python: 1 - 0.25 x U(0, 1) */
+#define RS_DEFAULT_RETRY_FACTOR_MAX        1.0
+#define RS_DEFAULT_RETRY_AFTER             RS_RETRY_AFTER_HONOUR /* the service says when */
+#define RS_DEFAULT_RETRY_AFTER_CAP_S       60.0                  /* openai-python honours <= 60 s */
+#define RS_DEFAULT_RETRY_AFTER_JITTER_S    1.0
 #define RS_DEFAULT_RETRY_ATTEMPT_TIMEOUT_S 0.0 /* 0: never */
-#define RS_DEFAULT_RETRY_DEADLINE_S 0.0 /* 0: never */
-#define RS_DEFAULT_RETRY_BUDGET_MAX 0.0 /* 0: no retry budget */
-#define RS_DEFAULT_RETRY_BUDGET_REFUND 0.1 /* 1 retry per 10 successes */
-#define RS_DEFAULT_RETRY_RATIO 0.0 /* 0: no ratio limit */
-#define RS_DEFAULT_RETRY_RATIO_WINDOW_S 60.0
-#define RS_DEFAULT_RETRY_ADAPTIVE_K 0.0 /* 0: no adaptive throttling */
+#define RS_DEFAULT_RETRY_DEADLINE_S        0.0 /* 0: never */
+#define RS_DEFAULT_RETRY_BUDGET_MAX        0.0 /* 0: no retry budget */
+#define RS_DEFAULT_RETRY_BUDGET_REFUND     0.1 /* 1 retry per 10 successes */
+#define RS_DEFAULT_RETRY_RATIO             0.0 /* 0: no ratio limit */
+#define RS_DEFAULT_RETRY_RATIO_WINDOW_S    60.0
+#define RS_DEFAULT_RETRY_ADAPTIVE_K        0.0   /* 0: no adaptive throttling */
 #define RS_DEFAULT_RETRY_ADAPTIVE_WINDOW_S 120.0 /* SRE book: "two minutes" */
 
 /* clients */
-#define RS_DEFAULT_CLIENT_PRIORITY 0
-#define RS_DEFAULT_THINK_S 1.0 /* closed loop: think time, a fixed 1 s */
-#define RS_DEFAULT_DAILY_AMPLITUDE 0.5 /* peak 1.5x, trough 0.5x the mean */
-#define RS_DEFAULT_DAILY_PEAK_AT_S 43200.0 /* noon */
-#define RS_DEFAULT_DAILY_POINTS_PER_DAY 96 /* every 15 minutes */
+#define RS_DEFAULT_CLIENT_PRIORITY      0
+#define RS_DEFAULT_THINK_S              1.0     /* closed loop: think time, a fixed 1 s */
+#define RS_DEFAULT_DAILY_AMPLITUDE      0.5     /* peak 1.5x, trough 0.5x the mean */
+#define RS_DEFAULT_DAILY_PEAK_AT_S      43200.0 /* noon */
+#define RS_DEFAULT_DAILY_POINTS_PER_DAY 96      /* every 15 minutes */
 
 /* routers */
-#define RS_DEFAULT_BACKEND_WEIGHT 1.0
-#define RS_DEFAULT_BACKEND_PRIORITY 0
-#define RS_DEFAULT_ROUTER_COOLDOWN_ON_429 true
-#define RS_DEFAULT_ROUTER_COOLDOWN_S 10.0 /* the standard meter's RPM window */
-#define RS_DEFAULT_ROUTER_BREAKER_FAILURES 0 /* 0: no circuit breaker */
+#define RS_DEFAULT_BACKEND_WEIGHT          1.0
+#define RS_DEFAULT_BACKEND_PRIORITY        0
+#define RS_DEFAULT_ROUTER_COOLDOWN_ON_429  true
+#define RS_DEFAULT_ROUTER_COOLDOWN_S       10.0 /* the standard meter's RPM window */
+#define RS_DEFAULT_ROUTER_BREAKER_FAILURES 0    /* 0: no circuit breaker */
 #define RS_DEFAULT_ROUTER_BREAKER_WINDOW_S 10.0
-#define RS_DEFAULT_ROUTER_BREAKER_OPEN_S 30.0
-#define RS_DEFAULT_ROUTER_ALL_DOWN RS_ALL_DOWN_FAIL
-#define RS_DEFAULT_ROUTER_LATENCY_ALPHA 0.2
+#define RS_DEFAULT_ROUTER_BREAKER_OPEN_S   30.0
+#define RS_DEFAULT_ROUTER_ALL_DOWN         RS_ALL_DOWN_FAIL
+#define RS_DEFAULT_ROUTER_LATENCY_ALPHA    0.2
 
 /* faults */
 #define RS_DEFAULT_FAULT_DOWN_MODE RS_DOWN_ERROR
-#define RS_DEFAULT_FAULT_ERROR_MS 50.0
+#define RS_DEFAULT_FAULT_ERROR_MS  50.0
 
 /* pricing */
-#define RS_DEFAULT_PTU_BILLING RS_PTU_HOURLY /* pay for what the run holds */
-#define RS_DEFAULT_COUNT_REFUSED            false /* MODEL.md section 4 */
-#define RS_DEFAULT_ESTIMATOR_WINDOW         100
+#define RS_DEFAULT_PTU_BILLING      RS_PTU_HOURLY /* pay for what the run holds */
+#define RS_DEFAULT_COUNT_REFUSED    false         /* MODEL.md section 4 */
+#define RS_DEFAULT_ESTIMATOR_WINDOW 100
 
 /* ---- deployments ------------------------------------------------------ */
 
@@ -243,27 +243,27 @@ typedef enum rs_jitter {
 
 /* What a client does with an answer's retry-after-ms. */
 typedef enum rs_retry_after_mode {
-	RS_RETRY_AFTER_IGNORE,  /* use the policy's own delay */
-	RS_RETRY_AFTER_HONOUR,  /* wait exactly retry-after-ms */
-	RS_RETRY_AFTER_CAP,     /* honour it when <= retry_after_cap_s, else the policy's delay */
-	RS_RETRY_AFTER_JITTER,  /* retry-after-ms + U(0, retry_after_jitter_s) */
+	RS_RETRY_AFTER_IGNORE, /* use the policy's own delay */
+	RS_RETRY_AFTER_HONOUR, /* wait exactly retry-after-ms */
+	RS_RETRY_AFTER_CAP,    /* honour it when <= retry_after_cap_s, else the policy's delay */
+	RS_RETRY_AFTER_JITTER, /* retry-after-ms + U(0, retry_after_jitter_s) */
 } rs_retry_after_mode;
 
 /* A client's retry policy (MODEL.md section 8).  Budgets and adaptive
  * throttling apply on top of any policy; 0 turns each off. */
 typedef struct rs_retry_cfg {
-	char *preset;                 /* the preset it was expanded from, or NULL */
+	char *preset; /* the preset it was expanded from, or NULL */
 	rs_retry_policy policy;
-	int max_retries;              /* attempts after the first (max_attempts - 1) */
-	double delay_s;               /* fixed: the wait */
-	double base_s, cap_s;         /* exponential */
+	int max_retries;      /* attempts after the first (max_attempts - 1) */
+	double delay_s;       /* fixed: the wait */
+	double base_s, cap_s; /* exponential */
 	rs_jitter jitter;
-	double factor_min, factor_max;/* RS_JITTER_FACTOR */
+	double factor_min, factor_max; /* RS_JITTER_FACTOR */
 	rs_retry_after_mode retry_after;
-	double retry_after_cap_s;     /* RS_RETRY_AFTER_CAP */
-	double retry_after_jitter_s;  /* RS_RETRY_AFTER_JITTER */
-	double attempt_timeout_s;     /* give up on one attempt after this; 0 = never */
-	double deadline_s;            /* give up on the request after this; 0 = never */
+	double retry_after_cap_s;    /* RS_RETRY_AFTER_CAP */
+	double retry_after_jitter_s; /* RS_RETRY_AFTER_JITTER */
+	double attempt_timeout_s;    /* give up on one attempt after this; 0 = never */
+	double deadline_s;           /* give up on the request after this; 0 = never */
 	/* Retry budget: a token bucket of retries (each costs 1, each success
 	 * refunds budget_refund), holding at most budget_max; 0 = off. */
 	double budget_max, budget_refund;
@@ -313,14 +313,14 @@ typedef struct rs_router_cfg {
 	rs_route_strategy strategy;
 	rs_backend_cfg *backends;
 	size_t n_backends;
-	bool cooldown_on_429;   /* a 429 marks the backend unavailable for retry-after */
-	double cooldown_s;      /* ... or this long when the answer has none */
-	int breaker_failures;   /* circuit breaker: trips after N failures ... */
-	double breaker_window_s;/* ... within this window ... */
-	double breaker_open_s;  /* ... and stays open this long; 0 failures = off */
+	bool cooldown_on_429;    /* a 429 marks the backend unavailable for retry-after */
+	double cooldown_s;       /* ... or this long when the answer has none */
+	int breaker_failures;    /* circuit breaker: trips after N failures ... */
+	double breaker_window_s; /* ... within this window ... */
+	double breaker_open_s;   /* ... and stays open this long; 0 failures = off */
 	rs_all_down all_down;
-	int max_tries;          /* backends tried per attempt (router retries + 1) */
-	double latency_alpha;   /* weight of the newest sample in the latency average */
+	int max_tries;        /* backends tried per attempt (router retries + 1) */
+	double latency_alpha; /* weight of the newest sample in the latency average */
 } rs_router_cfg;
 
 /* ---- faults ------------------------------------------------------------ */
@@ -360,11 +360,11 @@ typedef struct rs_pricing_cfg {
 
 typedef struct rs_client_cfg {
 	char *name;
-	char *target;      /* a deployment's or a router's name */
+	char *target;         /* a deployment's or a router's name */
 	rs_target target_ref; /* resolved */
-	int target_index;  /* = target_ref.index when it is a deployment, else -1 */
-	char *region;      /* where the client runs (network matrix), or NULL */
-	int priority;      /* a label for reports; lower = more important */
+	int target_index;     /* = target_ref.index when it is a deployment, else -1 */
+	char *region;         /* where the client runs (network matrix), or NULL */
+	int priority;         /* a label for reports; lower = more important */
 	rs_arrival_cfg arrival;
 	rs_dist_cfg prompt_tokens;
 	rs_dist_cfg output_tokens;

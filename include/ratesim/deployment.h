@@ -22,10 +22,10 @@ typedef struct rs_deployment {
 	double limit_tpm; /* TPM, or C (normalised tokens per minute) for PTU */
 	double limit_rpm; /* RPM; 0 for PTU (it counts no requests) */
 	/* faults in force (MODEL.md section 8) */
-	int down;              /* active "down" faults; > 0: it does not serve */
+	int down; /* active "down" faults; > 0: it does not serve */
 	rs_down_mode down_mode;
-	double error_ms;       /* how fast a down deployment answers 503 */
-	double latency_scale;  /* 1 = normal */
+	double error_ms;      /* how fast a down deployment answers 503 */
+	double latency_scale; /* 1 = normal */
 } rs_deployment;
 
 /* Build deployment `index` of cfg in caller storage.  On failure nothing is

@@ -34,7 +34,7 @@ typedef struct rs_engine rs_engine;
 typedef void (*rs_event_fn)(void *ctx, rs_engine *eng, const rs_event *ev);
 
 #define RS_ENGINE_MAX_TYPES 32
-#define RS_ENGINE_LANES 2 /* queues: 0 (default) and one more, see rs_engine_lane */
+#define RS_ENGINE_LANES     2 /* queues: 0 (default) and one more, see rs_engine_lane */
 
 /* Create an empty engine at time 0.  Returns NULL when out of memory.
  * Caller frees with rs_engine_free. */

@@ -38,10 +38,10 @@ typedef struct rs_counts {
 	uint64_t succeeded_retried; /* succeeded after a 429, not through spillover */
 	uint64_t succeeded_spilled; /* succeeded through a spillover deployment */
 	uint64_t spilled_out;       /* deployment: refusals passed on and served by its spillover */
-        uint64_t router_retries;   /* extra backends a router tried within one client attempt */
-        uint64_t timeouts;         /* attempts the client stopped waiting for */
-        uint64_t rejected_locally; /* attempts adaptive throttling refused before sending */
-        uint64_t retries_denied;   /* retries refused by the budget, the ratio or the deadline */
+	uint64_t router_retries;    /* extra backends a router tried within one client attempt */
+	uint64_t timeouts;          /* attempts the client stopped waiting for */
+	uint64_t rejected_locally;  /* attempts adaptive throttling refused before sending */
+	uint64_t retries_denied;    /* retries refused by the budget, the ratio or the deadline */
 	/* deployment: the load its clients sent it (first attempts), for sizing */
 	uint64_t offered_prompt_tokens, offered_cached_tokens, offered_output_tokens;
 } rs_counts;

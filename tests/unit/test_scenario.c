@@ -678,8 +678,7 @@ static void test_retry_exponential(void)
 	set_fails("clients[0].retry={\"policy\":\"fixed\",\"max_attempts\":0}", RS_ERR_INVALID,
 	          "t.json: .clients[0].retry.max_attempts: must be >= 1 (got 0)");
 	set_fails("clients[0].retry={\"policy\":\"exponential\",\"base_s\":2,\"cap_s\":1}",
-	          RS_ERR_INVALID,
-	          "t.json: .clients[0].retry.cap_s: must be >= base_s (2) (got 1)");
+	          RS_ERR_INVALID, "t.json: .clients[0].retry.cap_s: must be >= base_s (2) (got 1)");
 	set_fails("clients[0].retry={\"policy\":\"exponential\",\"base_s\":10}", RS_ERR_INVALID,
 	          "t.json: .clients[0].retry.base_s: must be <= cap_s (8) (got 10)");
 	set_fails("clients[0].retry={\"policy\":\"exponential\",\"base_s\":0}", RS_ERR_INVALID,
@@ -691,8 +690,7 @@ static void test_retry_exponential(void)
 	set_fails("clients[0].retry={\"policy\":\"exponential\",\"factor_min\":0.5}",
 	          RS_ERR_INVALID,
 	          "t.json: .clients[0].retry.factor_min: not used when jitter is \"full\"");
-	set_fails("clients[0].retry={\"policy\":\"fixed\",\"retry_after_cap_s\":5}",
-	          RS_ERR_INVALID,
+	set_fails("clients[0].retry={\"policy\":\"fixed\",\"retry_after_cap_s\":5}", RS_ERR_INVALID,
 	          "t.json: .clients[0].retry.retry_after_cap_s: not used when retry_after is "
 	          "\"honour\"");
 	set_fails("clients[0].retry={\"policy\":\"exponential\",\"jitter\":\"half\"}",
@@ -904,8 +902,8 @@ static void test_routers(void)
 		rs_config_free(cfg);
 	}
 	/* every strategy name */
-	const char *names[] = {"round_robin", "weighted",   "priority",
-	                       "least_utilized", "latency", "random"};
+	const char *names[] = {"round_robin",    "weighted", "priority",
+	                       "least_utilized", "latency",  "random"};
 	for (int k = 0; k < 6; k++) {
 		char set[96];
 		snprintf(set, sizeof set, "routers[0].strategy=%s", names[k]);
@@ -943,13 +941,11 @@ static void test_routers(void)
 	            "t.json: .routers[0].backends[1].target: no deployment or router named \"x\" "
 	            "(deployments: a, b; routers: front, back)");
 	parse_fails(router_text(two, "front"),
-	            (const char *const[]){"routers[1].backends[0].target=front"}, 1,
-	            RS_ERR_INVALID,
+	            (const char *const[]){"routers[1].backends[0].target=front"}, 1, RS_ERR_INVALID,
 	            "t.json: .routers[1].backends[0].target: router cycle: front -> back -> "
 	            "front");
 	parse_fails(router_text(one, "front"),
-	            (const char *const[]){"routers[0].backends[1].target=front"}, 1,
-	            RS_ERR_INVALID,
+	            (const char *const[]){"routers[0].backends[1].target=front"}, 1, RS_ERR_INVALID,
 	            "t.json: .routers[0].backends[1].target: router cycle: front -> front");
 	parse_fails(router_text(one, "front"),
 	            (const char *const[]){"routers[0].backends[1].target=a"}, 1, RS_ERR_INVALID,
@@ -1045,9 +1041,9 @@ static void test_faults(void)
 	            "t.json: .faults[0].scale: must be > 0 and <= 1 (got 1.5)");
 	parse_fails(fault_text(degrade), (const char *const[]){"faults[0].scale=0"}, 1,
 	            RS_ERR_INVALID, "t.json: .faults[0].scale: must be > 0 and <= 1 (got 0)");
-	parse_fails(fault_text(degrade), (const char *const[]){"faults[0].kind=latency",
-	                                                       "faults[0].scale=0.5"},
-	            2, RS_ERR_INVALID, "t.json: .faults[0].scale: must be >= 1 (got 0.5)");
+	parse_fails(fault_text(degrade),
+	            (const char *const[]){"faults[0].kind=latency", "faults[0].scale=0.5"}, 2,
+	            RS_ERR_INVALID, "t.json: .faults[0].scale: must be >= 1 (got 0.5)");
 	parse_fails(fault_text("{ \"kind\": \"degrade\", \"deployment\": \"a\", \"start_s\": 0, "
 	                       "\"end_s\": 10 }"),
 	            NULL, 0, RS_ERR_INVALID, "t.json: .faults[0].scale: required key is missing");
@@ -1065,10 +1061,9 @@ static void test_faults(void)
 	            NULL, 0, RS_ERR_INVALID,
 	            "t.json: .faults[0].region: no deployment is in region \"northpole\" "
 	            "(regions: eastus, westus)");
-	parse_fails(fault_text(down), (const char *const[]){"faults[0].mode=hang",
-	                                                    "faults[0].error_ms=10"},
-	            2, RS_ERR_INVALID,
-	            "t.json: .faults[0].error_ms: not used when mode is \"hang\"");
+	parse_fails(fault_text(down),
+	            (const char *const[]){"faults[0].mode=hang", "faults[0].error_ms=10"}, 2,
+	            RS_ERR_INVALID, "t.json: .faults[0].error_ms: not used when mode is \"hang\"");
 	parse_fails(fault_text(down), (const char *const[]){"faults[0].kind=outage"}, 1,
 	            RS_ERR_INVALID,
 	            "t.json: .faults[0].kind: must be one of: down, degrade, latency (got string "
@@ -1242,8 +1237,9 @@ static void test_onoff_and_closed(void)
 	set_fails("clients[0].arrival={\"process\":\"closed\",\"users\":2,\"think_s\":-1}",
 	          RS_ERR_INVALID, "t.json: .clients[0].arrival.think_s: must be >= 0 (got -1)");
 	/* a closed loop needs token sizes as an open one does */
-	parse_fails(with(minimal, "\"arrival\": { \"process\": \"poisson\", \"rate_rps\": 2 },\n"
-	                          "      \"prompt_tokens\": 1000, ",
+	parse_fails(with(minimal,
+	                 "\"arrival\": { \"process\": \"poisson\", \"rate_rps\": 2 },\n"
+	                 "      \"prompt_tokens\": 1000, ",
 	                 "\"arrival\": { \"process\": \"closed\", \"users\": 3 },\n      "),
 	            NULL, 0, RS_ERR_INVALID,
 	            "t.json: .clients[0].prompt_tokens: required key is missing");

@@ -55,7 +55,8 @@ static void test_retry_ratio_bounds_attempts(void)
 	const char *sets[] = {"clients[0].retry.retry_ratio=0.1"};
 	cJSON *s = run_summary("tests/scenarios/refuse-all.json", sets, 1, NULL);
 	if (s) {
-		double offered = num(s, "requests", "offered"), attempts = num(s, "attempts", "total");
+		double offered = num(s, "requests", "offered"),
+		       attempts = num(s, "attempts", "total");
 		printf("    offered %.0f, attempts %.0f (bound %.1f + 2)\n", offered, attempts,
 		       1.1 * offered);
 		CHECK(attempts <= 1.1 * offered + 2);
@@ -71,9 +72,11 @@ static void test_adaptive_throttling_approaches_k_accepts(void)
 	const char *sets[] = {"clients[0].retry.adaptive_k=2"};
 	cJSON *s = run_summary("tests/scenarios/overload.json", sets, 1, NULL);
 	if (s) {
-		const cJSON *d = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(s, "deployments"), 0);
+		const cJSON *d =
+		    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(s, "deployments"), 0);
 		double reached = num(d, "attempts", "total"), ok = num(d, "attempts", "ok");
-		printf("    reached %.0f, accepted %.0f, ratio %.4f (K = 2)\n", reached, ok, reached / ok);
+		printf("    reached %.0f, accepted %.0f, ratio %.4f (K = 2)\n", reached, ok,
+		       reached / ok);
 		CHECK_NEAR(reached / ok, 2.0, 0.05);
 		CHECK(num(s, "attempts", "rejected_locally") > 0);
 	}
@@ -126,8 +129,8 @@ static log_row *read_log(const char *dir, size_t *n)
 		char client[64];
 		unsigned long long id;
 		int attempt;
-		if (sscanf(line, "%lf,%llu,%d,%63[^,],%15[^,],%d", &r->t, &id, &attempt, client, r->dep,
-			   &r->status) != 6)
+		if (sscanf(line, "%lf,%llu,%d,%63[^,],%15[^,],%d", &r->t, &id, &attempt, client,
+		           r->dep, &r->status) != 6)
 			continue;
 		r->retry_after_ms = csv_num(line, 9);
 		(*n)++;
@@ -143,7 +146,7 @@ static void test_priority_uses_second_only_while_first_refuses(void)
 	 * while the first cools down, and no attempt reaches the first before
 	 * its retry-after-ms has passed. */
 	const char *sets[] = {"routers[0].strategy=\"priority\"", "clients[0].arrival.rate_rps=30",
-			      "duration_s=300"};
+	                      "duration_s=300"};
 	char *dir = NULL;
 	cJSON *s = run_summary("tests/scenarios/routers.json", sets, 3, &dir);
 	size_t n = 0;
