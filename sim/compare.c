@@ -140,45 +140,36 @@ rs_status rs_compare_run(const rs_config *const *cfgs, size_t n, const rs_compar
 		rc[i] = (rs_report_candidate){.label = out[i].label,
 		                              .file = cfgs[i]->path,
 		                              .description = cfgs[i]->description};
-		size_t dl = strlen(o->dir) + strlen(out[i].label) + 2;
+		size_t dl = strlen(o->run.dir) + strlen(out[i].label) + 2;
 		char *sub = malloc(dl);
 		if (!sub) {
 			st = rs_fail(err, RS_ERR_NOMEM, "out of memory");
 			break;
 		}
-		snprintf(sub, dl, "%s/%s", o->dir, out[i].label);
+		snprintf(sub, dl, "%s/%s", o->run.dir, out[i].label);
 		if (o->on_candidate)
-			o->on_candidate(o->progress_ctx, i, n, out[i].label);
-		rs_run_opts ro = {
-		    .dir = sub,
-		    .log_requests = o->log_requests,
-		    .charts = o->charts,
-		    .charts_required = o->charts_required,
-		    .wall_clock = o->wall_clock,
-		    .peak_rss_kb = o->peak_rss_kb,
-		    .progress = o->progress,
-		    .progress_every = o->progress_every,
-		    .progress_ctx = o->progress_ctx,
-		};
+			o->on_candidate(o->run.progress_ctx, i, n, out[i].label);
+		rs_run_opts ro = o->run;
+		ro.dir = sub;
 		st = rs_run(cfgs[i], &ro, &out[i].run, err);
 		free(sub);
 		if (st == RS_OK && !run_warning[0] && out[i].run.chart_warning[0])
 			snprintf(run_warning, sizeof run_warning, "%s", out[i].run.chart_warning);
 	}
-	if (st == RS_OK && !o->charts)
-		st = remove_compare_charts(o->dir, err);
-	if (st == RS_OK && o->charts) {
+	if (st == RS_OK && !o->run.charts)
+		st = remove_compare_charts(o->run.dir, err);
+	if (st == RS_OK && o->run.charts) {
 		char title[COMPARE_TITLE_MAX];
 		compare_title(cfgs, n, out, title, sizeof title);
 		rs_chart_opts co = {
-		    .title = title, .gnuplot = NULL, .required = o->charts_required};
-		st = rs_chart_render_compare(o->dir, labels, n, &co, warning, wlen, err);
+		    .title = title, .gnuplot = NULL, .required = o->run.charts_required};
+		st = rs_chart_render_compare(o->run.dir, labels, n, &co, warning, wlen, err);
 		/* the comparison's warning names its folder; else a candidate's */
 		if (st == RS_OK && warning && wlen > 0 && !warning[0] && run_warning[0])
 			snprintf(warning, wlen, "%s", run_warning);
 	}
 	if (st == RS_OK)
-		st = rs_report_write(o->dir, rc, n, err);
+		st = rs_report_write(o->run.dir, rc, n, err);
 out:
 	free(labels);
 	free(rc);

@@ -238,16 +238,10 @@ static long peak_rss_kb(void)
 	return ru.ru_maxrss;
 }
 
-static int cmd_run(const cli *c, const rs_config *cfg)
+/* How `run` and every candidate of `compare` run: the command line's
+ * options, the wall clock, and a progress line on a terminal. */
+static rs_run_opts run_opts(const cli *c, const char *dir, progress *prog)
 {
-	rs_error err = {0};
-	char dirbuf[1024];
-	const char *dir = c->out_dir;
-	if (!dir) {
-		default_dir(cfg, dirbuf, sizeof dirbuf);
-		dir = dirbuf;
-	}
-	progress prog = {.start = wall_now()};
 	rs_run_opts o = {
 	    .dir = dir,
 	    .log_requests = c->log_requests,
@@ -258,8 +252,22 @@ static int cmd_run(const cli *c, const rs_config *cfg)
 	if (!c->quiet && isatty(STDERR_FILENO)) {
 		o.progress = on_progress;
 		o.progress_every = PROGRESS_EVENTS;
-		o.progress_ctx = &prog;
+		o.progress_ctx = prog;
 	}
+	return o;
+}
+
+static int cmd_run(const cli *c, const rs_config *cfg)
+{
+	rs_error err = {0};
+	char dirbuf[1024];
+	const char *dir = c->out_dir;
+	if (!dir) {
+		default_dir(cfg, dirbuf, sizeof dirbuf);
+		dir = dirbuf;
+	}
+	progress prog = {.start = wall_now()};
+	rs_run_opts o = run_opts(c, dir, &prog);
 	rs_run_result res;
 	rs_status st = rs_run(cfg, &o, &res, &err);
 	progress_clear(&prog);
@@ -326,19 +334,9 @@ static int cmd_compare(const cli *c)
 		goto out;
 	const char *dir = c->out_dir ? c->out_dir : DEFAULT_COMPARE;
 	progress prog = {.start = wall_now()};
-	rs_compare_opts o = {
-	    .dir = dir,
-	    .log_requests = c->log_requests,
-	    .charts = !c->no_charts,
-	    .wall_clock = wall_now,
-	    .peak_rss_kb = peak_rss_kb,
-	};
-	if (!c->quiet && isatty(STDERR_FILENO)) {
-		o.progress = on_progress;
-		o.progress_every = PROGRESS_EVENTS;
-		o.progress_ctx = &prog;
+	rs_compare_opts o = {.run = run_opts(c, dir, &prog)};
+	if (o.run.progress)
 		o.on_candidate = on_candidate;
-	}
 	char warning[512];
 	rs_status st = rs_compare_run((const rs_config *const *)cfgs, c->n_files, &o, cands,
 	                              warning, sizeof warning, &err);

@@ -20,17 +20,11 @@
 #define RS_COMPARE_LABEL_MAX 64 /* a label's bytes, with its NUL */
 
 typedef struct rs_compare_opts {
-	const char *dir;      /* the comparison's folder (created) */
-	bool log_requests;    /* each candidate also writes requests.csv */
-	bool charts;          /* draw the candidates' and the comparison's charts */
-	bool charts_required; /* a missing gnuplot is an error, not a warning */
-	/* As in rs_run_opts, for every candidate's run (may be NULL). */
-	double (*wall_clock)(void);
-	long (*peak_rss_kb)(void);
-	void (*progress)(void *ctx, rs_time now, rs_time end, uint64_t events);
-	uint64_t progress_every;
-	void *progress_ctx;
-	/* Called with progress_ctx before candidate i of n runs (may be NULL). */
+	/* How every candidate runs, as for `ratesim run`; run.dir is the
+	 * comparison's folder (created), each candidate runs in a folder of it,
+	 * and run.charts also decides the comparison's charts. */
+	rs_run_opts run;
+	/* Called with run.progress_ctx before candidate i of n runs (may be NULL). */
 	void (*on_candidate)(void *ctx, size_t i, size_t n, const char *label);
 } rs_compare_opts;
 

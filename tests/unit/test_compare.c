@@ -449,7 +449,7 @@ static void test_compare_run(void)
 		rs_config_free(cfg[1]);
 		return;
 	}
-	rs_compare_opts o = {.dir = dir, .charts = false};
+	rs_compare_opts o = {.run = {.dir = dir, .charts = false}};
 	rs_compare_candidate out[2];
 	char warning[64];
 	rs_status st = rs_compare_run((const rs_config *const *)cfg, 2, &o, out, warning,
@@ -513,7 +513,7 @@ static void test_compare_run(void)
 	free(html);
 
 	/* A folder that cannot be made: the run's error, nothing written. */
-	o.dir = "/proc/ratesim-compare-test";
+	o.run.dir = "/proc/ratesim-compare-test";
 	CHECK_I64(rs_compare_run((const rs_config *const *)cfg, 2, &o, out, NULL, 0, &err),
 	          RS_ERR_IO);
 	CHECK_STR(err.msg, "/proc/ratesim-compare-test: cannot create folder: No such file or "
