@@ -13,7 +13,9 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int th_passed, th_failed, th_cur_failed;
 static const char *th_cur;
@@ -67,6 +69,50 @@ static const char *th_cur;
 		}                                                                                  \
 		fflush(stdout);                                                                    \
 	} while (0)
+
+/* A new empty folder /tmp/PREFIX_XXXXXX (exits on failure); up to 8 live
+ * at once in static storage. */
+static inline char *th_tmpdir(const char *prefix)
+{
+	static char dirs[8][96];
+	static int used;
+	char *d = dirs[used++ % 8];
+	snprintf(d, sizeof dirs[0], "/tmp/%s_XXXXXX", prefix);
+	if (!mkdtemp(d)) {
+		perror("mkdtemp");
+		exit(1);
+	}
+	return d;
+}
+
+/* Remove a folder and everything in it. */
+static inline void th_rmtree(const char *dir)
+{
+	char cmd[1200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", dir);
+}
+
+/* The whole file, NUL-terminated (caller frees), or NULL. */
+static inline char *th_slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	if (buf)
+		buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
 
 static inline int th_done(void)
 {

@@ -18,25 +18,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static inline char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = malloc((size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	if (buf)
-		buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* Run scenario `path` with overrides into a new temp folder; returns the
  * folder (caller frees) or NULL after reporting a failure. */
 static inline char *run_into_log(const char *path, const char *const *sets, size_t n_sets, bool log)
@@ -83,7 +64,7 @@ static inline cJSON *summary_of(const char *dir)
 {
 	char path[512];
 	snprintf(path, sizeof path, "%s/summary.json", dir);
-	char *text = slurp(path);
+	char *text = th_slurp(path);
 	cJSON *j = text ? cJSON_Parse(text) : NULL;
 	free(text);
 	if (!j)
@@ -173,12 +154,11 @@ static inline bool same_file(const char *a_dir, const char *b_dir, const char *n
 	char pa[512], pb[512];
 	snprintf(pa, sizeof pa, "%s/%s", a_dir, name);
 	snprintf(pb, sizeof pb, "%s/%s", b_dir, name);
-	char *a = slurp(pa), *b = slurp(pb);
+	char *a = th_slurp(pa), *b = th_slurp(pb);
 	bool same = a && b && strcmp(a, b) == 0;
 	free(a);
 	free(b);
 	return same;
 }
-
 
 #endif

@@ -21,6 +21,9 @@
 #include "harness.h"
 #include "plots_gen.h"
 
+#define tmpdir() th_tmpdir("rs_chart")
+#define rmtree   th_rmtree
+
 #define PNG_MIN_BYTES 10000 /* a 1280x720 chart with text is far above this */
 #define SVG_MIN_BYTES 5000
 #define PATH_LEN      512
@@ -48,27 +51,6 @@ static const char summary[] =
     " \"rate_429\": 0.266667,\n"
     " \"latency_ms\": {\"p50\": 1000, \"p95\": 2000, \"p99\": 8000, \"max\": 9000},\n"
     " \"throughput\": {\"tokens_per_min\": 1234.5, \"requests_per_min\": 8}}\n";
-
-static char *tmpdir(void)
-{
-	static char dirs[8][64];
-	static int used;
-	char *d = dirs[used++ % 8];
-	snprintf(d, 64, "/tmp/rs_chart_XXXXXX");
-	if (!mkdtemp(d)) {
-		perror("mkdtemp");
-		exit(1);
-	}
-	return d;
-}
-
-static void rmtree(const char *dir)
-{
-	char cmd[PATH_LEN];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", dir);
-}
 
 static void join(char *out, const char *dir, const char *name)
 {

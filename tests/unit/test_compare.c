@@ -23,29 +23,11 @@
 #include "ratesim/report.h"
 #include "ratesim/scenario.h"
 
+#define tmpdir() th_tmpdir("rs_compare")
+#define rmtree   th_rmtree
+
 #define PATH_LEN 512
 #define TEXT_LEN 2048
-
-static char *tmpdir(void)
-{
-	static char dirs[8][64];
-	static int used;
-	char *d = dirs[used++ % 8];
-	snprintf(d, 64, "/tmp/rs_compare_XXXXXX");
-	if (!mkdtemp(d)) {
-		perror("mkdtemp");
-		exit(1);
-	}
-	return d;
-}
-
-static void rmtree(const char *dir)
-{
-	char cmd[PATH_LEN];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", dir);
-}
 
 static void write_file(const char *dir, const char *name, const char *text)
 {
@@ -62,21 +44,7 @@ static char *slurp(const char *dir, const char *name)
 {
 	char p[PATH_LEN];
 	snprintf(p, sizeof p, "%s/%s", dir, name);
-	FILE *f = fopen(p, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = malloc((size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	if (buf)
-		buf[n] = '\0';
-	fclose(f);
-	return buf;
+	return th_slurp(p);
 }
 
 /* A summary.json with the given figures (p99 < 0: null percentiles; cost
