@@ -96,9 +96,10 @@ lint:
 		--suppress=missingIncludeSystem -Iinclude sim
 
 install: $(BUILD)/ratesim
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios $(DESTDIR)$(DATADIR)/plots
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios/traces $(DESTDIR)$(DATADIR)/plots
 	install -m 755 $(BUILD)/ratesim $(DESTDIR)$(BINDIR)/ratesim
-	install -m 644 scenarios/*.json $(DESTDIR)$(DATADIR)/scenarios/
+	install -m 644 scenarios/*.json scenarios/README.md $(DESTDIR)$(DATADIR)/scenarios/
+	install -m 644 scenarios/traces/* $(DESTDIR)$(DATADIR)/scenarios/traces/
 	install -m 644 plots/*.gp $(DESTDIR)$(DATADIR)/plots/
 
 uninstall:
