@@ -400,6 +400,15 @@ int main(int argc, char **argv)
 	if (st != RS_OK)
 		return report(&err);
 	if (!strcmp(c.command, "validate")) {
+		/* Building the world reads the trace files, so a missing or
+		 * malformed trace is reported here, not first by `run`. */
+		rs_world *w = NULL;
+		st = rs_world_new(cfg, NULL, &w, &err);
+		rs_world_free(w);
+		if (st != RS_OK) {
+			rs_config_free(cfg);
+			return report(&err);
+		}
 		if (!c.quiet)
 			printf("%s: valid (%zu deployments, %zu clients, %.0f s)\n", c.file,
 			       cfg->n_deployments, cfg->n_clients, cfg->duration_s);

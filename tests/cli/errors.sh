@@ -40,6 +40,10 @@ try 'ratesim --help'" -- run "$Q" --seed -1
 expect run-needs-file 2 "ratesim: run needs a file
 try 'ratesim --help'" -- run
 
+# validate reads the trace files a scenario names.
+sed 's|traces/AzureLLMInferenceTrace_conv.csv|/nonexistent/trace.csv|' scenarios/trace-azure-conv.json > "$TMP/trace.json"
+expect missing-trace 1 "ratesim: /nonexistent/trace.csv: cannot open: No such file or directory" -- validate "$TMP/trace.json"
+
 # A failed run leaves no output presented as complete.
 expect unwritable-output 1 "ratesim: /proc/ratesim-test: cannot create folder: No such file or directory" -- run "$Q" -o /proc/ratesim-test --quiet
 
