@@ -161,6 +161,17 @@ static scope *client_scope(rs_metrics *m, size_t c)
 	return &m->scopes[1 + m->n_deployments + c];
 }
 
+/* A deployment sample before the sink fills it: every figure absent (NaN),
+ * which is what a standard deployment leaves in the provisioned ones. */
+static const rs_dep_sample no_sample = {
+    .meter = {NAN, NAN, NAN, NAN},
+    .peak_utilisation = NAN,
+    .charged = NAN,
+    .actual = NAN,
+    .corrections = NAN,
+    .clipped = NAN,
+};
+
 /* Fill the provisioned columns of a deployment row from a sample. */
 static void ptu_row(rs_metrics *m, scope *sc, const rs_dep_sample *smp, rs_ts_row *row)
 {
@@ -210,14 +221,7 @@ static rs_status close_bucket(rs_metrics *m)
 		    .clipped = NAN,
 		};
 		if (sc->kind == RS_SCOPE_DEPLOYMENT && m->sink.sample) {
-			rs_dep_sample smp = {
-			    .meter = {NAN, NAN, NAN, NAN},
-			    .peak_utilisation = NAN,
-			    .charged = NAN,
-			    .actual = NAN,
-			    .corrections = NAN,
-			    .clipped = NAN,
-			};
+			rs_dep_sample smp = no_sample;
 			m->sink.sample(m->sink.ctx, i - 1, m->bucket_end, true, &smp);
 			row.meter = smp.meter;
 			if (sc->provisioned)
@@ -257,7 +261,7 @@ static rs_status close_minute(rs_metrics *m)
 		}
 		t->minute_load = 0;
 		if (m->sink.minute_row) {
-			rs_dep_sample smp = {.meter = {NAN, NAN, NAN, NAN}};
+			rs_dep_sample smp = no_sample;
 			rs_time at = (minute + 1) * RS_US_PER_MIN;
 			double u_end = NAN;
 			if (m->sink.sample && at <= m->end) {
