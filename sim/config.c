@@ -91,6 +91,7 @@ void rs_config_free(rs_config *cfg)
 	if (!cfg)
 		return;
 	free(cfg->path);
+	free(cfg->effective_json);
 	free(cfg->name);
 	free(cfg->description);
 	free(cfg->models);

@@ -2804,6 +2804,8 @@ rs_status rs_scenario_parse(const char *display_name, const char *text, const ch
 	}
 	if (st == RS_OK)
 		st = parse_top(&c, root);
+	if (st == RS_OK && !(c.cfg->effective_json = cJSON_Print(root)))
+		st = sc_nomem(&c);
 	cJSON_Delete(root);
 	if (st != RS_OK) {
 		rs_config_free(c.cfg);

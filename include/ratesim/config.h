@@ -379,6 +379,10 @@ typedef struct rs_client_cfg {
 
 typedef struct rs_config {
 	char *path; /* the scenario file as given */
+	/* The effective scenario as JSON text: the file after the --set
+	 * overrides, so that loading this text again gives the same run
+	 * (written as scenario.json beside every run's results). */
+	char *effective_json;
 	char *name;
 	char *description;
 	uint64_t seed;
