@@ -1,29 +1,23 @@
 /*
- * chart.c - extract series from a run's files and run gnuplot on them.
+ * chart.c - extract series from a run's files and have gnuplot draw them.
  *
  * For a chart NAME drawn in the folder DIR:
  *   1. the chart's series go to DIR/NAME.dat (whitespace separated, '#'
  *      comment lines naming the columns; "NaN" where there is no value,
  *      which gnuplot leaves as a gap);
- *   2. DIR/NAME.gp = a head of variable settings (where the script is, the
- *      title, what the data holds: deployment names, maxima) + the template
- *      style.gp + the template NAME.gp, both compiled in from plots/
- *      (scripts/embed.sh);
- *   3. for each format F in png, svg: gnuplot -c DIR/NAME.gp DIR/NAME.F.tmp F
- *      with posix_spawnp (no shell), stdin and stdout on /dev/null and stderr
- *      in an unlinked temporary file in DIR.  Up to CHART_PARALLEL processes
- *      run at once.
- * The images are renamed into place only when every gnuplot of the set
- * exited 0 and wrote nothing to stderr, so an image on disk was drawn
- * cleanly and a failed render leaves none.
+ *   2. DIR/NAME.gp = the head of gnuplot.c (where the script is, the title)
+ *      + what the data holds (deployment names, maxima) + the templates
+ *      style.gp and NAME.gp, compiled in from plots/ (scripts/embed.sh);
+ *   3. rs_gnuplot_draw (gnuplot.c) draws every script of the run as PNG and
+ *      SVG, and leaves images only when all were drawn cleanly.
+ * The run-wide figures (the outcomes chart, the comparison's summary bars)
+ * come from figures.c, which reads summary.json.
  *
- * The .gp names no folder: it finds its data beside itself through ARG0 (the
- * script's path in gnuplot 5), so `gnuplot DIR/NAME.gp` works from anywhere
- * and two renders of the same inputs write byte-identical .dat and .gp
- * files.  Numbers are printed with "%.10g", which depends on nothing but the
- * value.  What a template needs to know about the data (how many
- * deployments, the largest value of a series) is computed here and written
- * into the head, so templates need no `stats` (which warns on empty data).
+ * The .gp names no folder (gnuplot.h), so two renders of the same inputs
+ * write byte-identical .dat and .gp files.  Numbers are printed with "%.10g", which depends on
+ * nothing but the value.  What a template needs to know about the data (how many deployments, the
+ * largest value of a series) is computed here and written into the head, so templates need no
+ * `stats` (which warns on empty data).
  *
  * The CSV is RFC 4180: fields separated by commas, optionally in double
  * quotes ("" for a quote; a quoted field may span lines), CRLF or LF.
@@ -35,47 +29,28 @@
 
 #include <assert.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "plots_gen.h"
-#include "ratesim/report.h"
-
-extern char **environ; /* passed to gnuplot unchanged (fonts, locale) */
+#include "ratesim/figures.h"
+#include "ratesim/gnuplot.h"
 
 #define CHART_TS_CSV           "timeseries.csv"
 #define CHART_UTIL_CSV         "utilisation.csv"
 #define CHART_CDF_CSV          "latency_cdf.csv"
 #define CHART_SCOPE_TOTAL      "total"
 #define CHART_SCOPE_DEPLOYMENT "deployment"
-#define CHART_DEFAULT_GNUPLOT  "gnuplot"
 #define CHART_DEFAULT_TITLE    "ratesim"
-#define CHART_STYLE            "style.gp" /* the shared look, before each chart's template */
-/* The name gnuplot draws into before a clean exit renames it. */
-#define CHART_TMP_SUFFIX ".tmp"
-/* Template for the file that receives gnuplot's stderr (mkstemp). */
-#define CHART_STDERR_NAME ".gnuplot-stderr.XXXXXX"
-/* How much of gnuplot's stderr is read to quote in a message: the first
- * lines are what matter, and any byte at all already means failure. */
-#define CHART_STDERR_MAX 4096
-/* Longest stderr line quoted in a message. */
-#define CHART_QUOTE_MAX       300
-#define CHART_NOT_FOUND       "not found: install the gnuplot-nox package (apt-get install gnuplot-nox)"
-#define CHART_SECONDS_PER_MIN 60.0
-#define CHART_PERCENT         100.0
-#define CHART_MS_PER_S        1000.0
-/* gnuplot processes at once: enough to overlap their start-up (about 0.1 s
- * each), few enough not to swamp a small machine. */
-#define CHART_PARALLEL  8
-#define CHART_N_FORMATS 2
+#define CHART_SECONDS_PER_MIN  60.0
+#define CHART_PERCENT          100.0
+#define CHART_MS_PER_S         1000.0
+#define CHART_N_FORMATS        2
+/* The longest template name, "compare_throughput.gp" and the like. */
+#define CHART_TEMPLATE_MAX 64
 static const char *const chart_formats[CHART_N_FORMATS] = {"png", "svg"};
 
 /* The charts of one run, in the order they are drawn. */
@@ -97,8 +72,6 @@ static const struct {
     {"compare_summary", "The summary figures of each candidate over the whole run after "
                         "warm-up."},
 };
-
-#define CHART_MAX_JOBS (RUN_N * CHART_N_FORMATS) /* the largest set drawn at once */
 
 bool rs_chart_compare_info(size_t i, const char **name, const char **caption)
 {
@@ -421,57 +394,6 @@ static double max_of(double m, double v)
 	return !isnan(v) && v > m ? v : m;
 }
 
-static const char *find_template(const char *name)
-{
-	for (size_t i = 0; i < rs_embedded_plots_count; i++)
-		if (strcmp(rs_embedded_plots[i].name, name) == 0)
-			return rs_embedded_plots[i].text;
-	return NULL;
-}
-
-/* s as a gnuplot single-quoted string: '' for a quote, control characters
- * (which would end the command) as spaces. */
-static void put_gnuplot_string(FILE *f, const char *s)
-{
-	fputc('\'', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '\'')
-			fputs("''", f);
-		else
-			fputc(c < 0x20 || c == 0x7f ? ' ' : c, f);
-	}
-	fputc('\'', f);
-}
-
-/* The variable settings every script starts with.  Nothing here depends on
- * the folder, so the script is the same for the same inputs. */
-static void put_script_head(FILE *f, const char *chart, const char *title)
-{
-	fprintf(f,
-	        "# %s.gp - written by ratesim: the variables below, then the templates\n"
-	        "# plots/" CHART_STYLE " and plots/%s.gp compiled into ratesim.  Edit freely\n"
-	        "# and rerun from any folder with\n"
-	        "#     gnuplot path/to/%s.gp                 (draws %s.png beside it)\n"
-	        "#     gnuplot -c path/to/%s.gp OUT.svg      (draws OUT.svg; OUT.png for a PNG)\n"
-	        "# Paths are relative to this script's folder, found from ARG0 (the\n"
-	        "# script's path).  ratesim runs `gnuplot -c %s.gp TEMPORARY FORMAT`.\n"
-	        "scriptdir = \"\"\n"
-	        "rest = ARG0\n"
-	        "while (strstrt(rest, \"/\") > 0) {\n"
-	        "\tscriptdir = scriptdir . rest[1:strstrt(rest, \"/\")]\n"
-	        "\trest = rest[strstrt(rest, \"/\") + 1:]\n"
-	        "}\n"
-	        "datafile = scriptdir . \"%s.dat\"\n"
-	        "outfile = (ARGC >= 1) ? ARG1 : scriptdir . \"%s.png\"\n"
-	        "format = (ARGC >= 2) ? ARG2 : (strlen(outfile) >= 4 && "
-	        "outfile[strlen(outfile) - 2:] eq \"svg\") ? \"svg\" : \"png\"\n"
-	        "title = ",
-	        chart, chart, chart, chart, chart, chart, chart, chart);
-	put_gnuplot_string(f, title);
-	fputs("\n# What ratesim found in the data, for the template:\n", f);
-}
-
 static void put_var_num(FILE *f, const char *name, double v)
 {
 	fprintf(f, "%s = %.10g\n", name, isnan(v) ? 0.0 : v);
@@ -491,22 +413,8 @@ static void put_array_head(FILE *f, const char *name, size_t n)
 static void put_array_item(FILE *f, const char *name, size_t i, const char *s)
 {
 	fprintf(f, "%s[%zu] = ", name, i + 1);
-	put_gnuplot_string(f, s);
+	rs_gnuplot_put_string(f, s);
 	fputc('\n', f);
-}
-
-/* The templates after the head. */
-static void put_script_body(FILE *f, const char *chart)
-{
-	char name[64];
-	snprintf(name, sizeof name, "%s.gp", chart);
-	const char *style = find_template(CHART_STYLE);
-	const char *tmpl = find_template(name);
-	assert(style && tmpl && "plots/*.gp are compiled in by scripts/embed.sh");
-	fputs("\n", f);
-	fputs(style ? style : "", f);
-	fputs("\n", f);
-	fputs(tmpl ? tmpl : "", f);
 }
 
 /* Close f, reporting any earlier write error or a failed flush. */
@@ -553,213 +461,6 @@ static rs_status close_out(const char *dir, const char *chart, const char *ext, 
 	rs_status st = close_checked(f, p, err);
 	free(p);
 	return st;
-}
-
-/* ---- running gnuplot ------------------------------------------------------------------ */
-
-/* One gnuplot process: draw `script` into `tmp` in `format`; `out` is where
- * the image goes when the whole set succeeded. */
-typedef struct chart_job {
-	char *script, *out, *tmp; /* owned */
-	const char *format;       /* static */
-	pid_t pid;
-	int errfd; /* the captured stderr; -1 when not started */
-} chart_job;
-
-typedef struct chart_set {
-	const char *dir;     /* borrowed */
-	const char *program; /* borrowed */
-	chart_job jobs[CHART_MAX_JOBS];
-	size_t n;
-} chart_set;
-
-static void set_fini(chart_set *s)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		free(s->jobs[i].script);
-		free(s->jobs[i].out);
-		free(s->jobs[i].tmp);
-	}
-	s->n = 0;
-}
-
-/* Queue chart's script to be drawn in every format. */
-static rs_status set_add(chart_set *s, const char *chart, rs_error *err)
-{
-	for (int f = 0; f < CHART_N_FORMATS; f++) {
-		assert(s->n < CHART_MAX_JOBS);
-		chart_job *j = &s->jobs[s->n++];
-		*j = (chart_job){.format = chart_formats[f], .errfd = -1};
-		j->script = chart_path(s->dir, chart, "gp");
-		j->out = chart_path(s->dir, chart, chart_formats[f]);
-		j->tmp = j->out ? str_printf("%s" CHART_TMP_SUFFIX, j->out) : NULL;
-		if (!j->script || !j->out || !j->tmp)
-			return rs_fail(err, RS_ERR_NOMEM, "out of memory");
-	}
-	return RS_OK;
-}
-
-/* The line of gnuplot's stderr to quote: the first one naming a script line
- * ("... line N: message"), else the first non-blank one.  Trailing
- * whitespace removed.  buf is modified. */
-static const char *stderr_quote(char *buf)
-{
-	const char *first = NULL;
-	for (char *s = buf; *s;) {
-		char *eol = strchr(s, '\n');
-		char *next = eol ? eol + 1 : s + strlen(s);
-		if (eol)
-			*eol = '\0';
-		char *e = s + strlen(s);
-		while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-			*--e = '\0';
-		const char *t = s + strspn(s, " \t");
-		if (*t && strstr(t, "\" line "))
-			return t;
-		if (*t && !first)
-			first = t;
-		s = next;
-	}
-	return first ? first : "(blank output)";
-}
-
-/* Start job j.  OUT: *missing when the program does not exist (nothing
- * else is reported then, and j is not started). */
-static rs_status job_start(const chart_set *s, chart_job *j, bool *missing, rs_error *err)
-{
-	*missing = false;
-	char *err_path = path_in(s->dir, CHART_STDERR_NAME);
-	if (!err_path)
-		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
-	int errfd = mkstemp(err_path);
-	if (errfd < 0) {
-		rs_status st = rs_fail(err, RS_ERR_IO, "%s: cannot create a temporary file: %s",
-		                       err_path, strerror(errno));
-		free(err_path);
-		return st;
-	}
-	unlink(err_path); /* the open descriptor keeps it alive */
-	free(err_path);
-
-	rs_status st = RS_OK;
-	posix_spawn_file_actions_t fa;
-	bool fa_ok = posix_spawn_file_actions_init(&fa) == 0;
-	if (!fa_ok || posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) != 0 ||
-	    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0) != 0 ||
-	    posix_spawn_file_actions_adddup2(&fa, errfd, 2) != 0 ||
-	    posix_spawn_file_actions_addclose(&fa, errfd) != 0) {
-		st = rs_fail(err, RS_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	char *argv[] = {(char *)s->program, "-c", j->script, j->tmp, (char *)j->format, NULL};
-	int rc = posix_spawnp(&j->pid, s->program, &fa, NULL, argv, environ);
-	if (rc == ENOENT)
-		*missing = true;
-	else if (rc != 0)
-		st = rs_fail(err, RS_ERR_TOOL, "%s: cannot run %s: %s", j->script, s->program,
-		             strerror(rc));
-	else
-		j->errfd = errfd;
-out:
-	if (fa_ok)
-		posix_spawn_file_actions_destroy(&fa);
-	if (j->errfd < 0)
-		close(errfd);
-	return st;
-}
-
-/* Wait for the started job j and judge it: exit 0 and an empty stderr. */
-static rs_status job_finish(const chart_set *s, chart_job *j, rs_error *err)
-{
-	rs_status st = RS_OK;
-	int status;
-	while (waitpid(j->pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			st = rs_fail(err, RS_ERR_TOOL, "%s: waiting for %s: %s", j->script,
-			             s->program, strerror(errno));
-			goto out;
-		}
-	}
-	char buf[CHART_STDERR_MAX + 1];
-	ssize_t n = pread(j->errfd, buf, CHART_STDERR_MAX, 0);
-	if (n < 0) {
-		st = rs_fail(err, RS_ERR_IO, "%s: cannot read gnuplot's messages: %s", j->script,
-		             strerror(errno));
-		goto out;
-	}
-	buf[n] = '\0';
-	if (WIFSIGNALED(status))
-		st = rs_fail(err, RS_ERR_TOOL, "%s: %s was killed by signal %d", j->script,
-		             s->program, WTERMSIG(status));
-	else if (WEXITSTATUS(status) != 0)
-		st = rs_fail(err, RS_ERR_TOOL, "%s: %s failed (exit status %d): %.*s", j->script,
-		             s->program, WEXITSTATUS(status), CHART_QUOTE_MAX,
-		             n > 0 ? stderr_quote(buf) : "(no message)");
-	else if (n > 0)
-		st = rs_fail(err, RS_ERR_TOOL, "%s: %s reported a problem: %.*s", j->script,
-		             s->program, CHART_QUOTE_MAX, stderr_quote(buf));
-out:
-	close(j->errfd);
-	j->errfd = -1;
-	return st;
-}
-
-/* Run every job of s, CHART_PARALLEL at a time, then rename every image
- * into place, or on any failure remove them all.  The first failure is
- * reported; later ones are waited for and dropped.  OUT: *missing when the
- * program does not exist (RS_OK, nothing drawn). */
-static rs_status set_run(chart_set *s, bool *missing, rs_error *err)
-{
-	rs_status st = RS_OK;
-	size_t started = 0, finished = 0;
-	*missing = false;
-	for (size_t i = 0; i < s->n && st == RS_OK && !*missing; i++) {
-		if (started - finished == CHART_PARALLEL) {
-			rs_status fs = job_finish(s, &s->jobs[finished++], err);
-			if (fs != RS_OK) {
-				st = fs;
-				break;
-			}
-		}
-		st = job_start(s, &s->jobs[i], missing, err);
-		if (st == RS_OK && !*missing)
-			started++;
-	}
-	while (finished < started) {
-		rs_status fs = job_finish(s, &s->jobs[finished++], st == RS_OK ? err : NULL);
-		if (st == RS_OK)
-			st = fs;
-	}
-	for (size_t i = 0; i < s->n && st == RS_OK && !*missing; i++)
-		if (rename(s->jobs[i].tmp, s->jobs[i].out) != 0)
-			st = rs_fail(err, RS_ERR_IO, "%s: cannot rename to %s: %s", s->jobs[i].tmp,
-			             s->jobs[i].out, strerror(errno));
-	if (st != RS_OK) {
-		for (size_t i = 0; i < s->n; i++) {
-			unlink(s->jobs[i].tmp);
-			unlink(s->jobs[i].out);
-		}
-	}
-	return st;
-}
-
-/* Draw the queued set with the options, turning a missing gnuplot into a
- * warning or an error as opts->required says. */
-static rs_status set_draw(chart_set *s, const rs_chart_opts *opts, char *warning, size_t wlen,
-                          rs_error *err)
-{
-	bool missing;
-	rs_status st = set_run(s, &missing, err);
-	if (st != RS_OK || !missing)
-		return st;
-	if (opts->required)
-		return rs_fail(err, RS_ERR_TOOL, "%s " CHART_NOT_FOUND, s->program);
-	if (warning && wlen > 0 && s->n > 0)
-		snprintf(warning, wlen,
-		         "warning: %s " CHART_NOT_FOUND "; charts not drawn in %s (their data and "
-		         "scripts are there: gnuplot %s)",
-		         s->program, s->dir, s->jobs[0].script);
-	return RS_OK;
 }
 
 /* ---- reading timeseries.csv ----------------------------------------------------------- */
@@ -1379,10 +1080,13 @@ static rs_status write_script(const char *dir, const char *chart, const char *ti
 	rs_status st = open_out(dir, chart, "gp", &f, err);
 	if (st != RS_OK)
 		return st;
-	put_script_head(f, chart, title);
+	rs_gnuplot_put_head(f, chart, title);
 	facts(f, ctx);
-	put_script_body(f, chart);
-	return close_out(dir, chart, "gp", f, err);
+	char tmpl[CHART_TEMPLATE_MAX];
+	snprintf(tmpl, sizeof tmpl, "%s.gp", chart);
+	st = rs_gnuplot_put_body(f, tmpl, err);
+	rs_status cs = close_out(dir, chart, "gp", f, st == RS_OK ? err : NULL);
+	return st == RS_OK ? cs : st;
 }
 
 /* The names of the deployments (or provisioned deployments) for a head. */
@@ -1512,8 +1216,8 @@ rs_status rs_chart_render(const char *dir, const rs_chart_opts *opts, char *warn
 	if (warning && wlen > 0)
 		warning[0] = '\0';
 	run_data d = {.dir = dir};
-	chart_set set = {.dir = dir,
-	                 .program = opts->gnuplot ? opts->gnuplot : CHART_DEFAULT_GNUPLOT};
+	const char *drawn[RUN_N]; /* the charts whose script is written */
+	size_t n_drawn = 0;
 	ts_reader t = {0};
 	char *ts_path = path_in(dir, CHART_TS_CSV);
 	if (!ts_path)
@@ -1556,14 +1260,13 @@ rs_status rs_chart_render(const char *dir, const rs_chart_opts *opts, char *warn
 			continue;
 		st = write_script(dir, run_charts[c], title, facts[c], &d, err);
 		if (st == RS_OK)
-			st = set_add(&set, run_charts[c], err);
+			drawn[n_drawn++] = run_charts[c];
 	}
 	if (st == RS_OK)
-		st = set_draw(&set, opts, warning, wlen, err);
+		st = rs_gnuplot_draw(dir, drawn, n_drawn, opts, warning, wlen, err);
 out:
 	csv_fini(&t.csv);
 	free(ts_path);
-	set_fini(&set);
 	run_data_fini(&d);
 	return st;
 }
@@ -1758,8 +1461,8 @@ rs_status rs_chart_render_compare(const char *dir, const char *const *labels, si
 		warning[0] = '\0';
 	assert(n >= 1);
 	cmp_data c = {.dir = dir, .labels = labels, .n = n};
-	chart_set set = {.dir = dir,
-	                 .program = opts->gnuplot ? opts->gnuplot : CHART_DEFAULT_GNUPLOT};
+	const char *drawn[CMP_N]; /* the charts whose script is written */
+	size_t n_drawn = 0;
 	c.fig = rs_calloc(n, sizeof *c.fig);
 	c.has_latency = rs_calloc(n, sizeof *c.has_latency);
 	if (!c.fig || !c.has_latency) {
@@ -1817,16 +1520,15 @@ rs_status rs_chart_render_compare(const char *dir, const char *const *labels, si
 	for (int k = 0; k < CMP_N && st == RS_OK; k++) {
 		st = write_script(dir, cmp_charts[k].name, title, facts[k], &c, err);
 		if (st == RS_OK)
-			st = set_add(&set, cmp_charts[k].name, err);
+			drawn[n_drawn++] = cmp_charts[k].name;
 	}
 	if (st == RS_OK)
-		st = set_draw(&set, opts, warning, wlen, err);
+		st = rs_gnuplot_draw(dir, drawn, n_drawn, opts, warning, wlen, err);
 out:
 	for (int k = 0; k < CMP_N; k++)
 		if (c.dat[k])
 			fclose(c.dat[k]);
 	free(c.fig);
 	free(c.has_latency);
-	set_fini(&set);
 	return st;
 }
