@@ -20,6 +20,19 @@ else
 fi
 command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
 
+# --- engine tests (tests/engines/*.sh) -------------------------------------
+# GNU parallel and a single-node Slurm (slurmctld, slurmd, the client tools
+# sbatch/sinfo/squeue, and munge for its authentication) run the emitted jobs
+# files for real.  moreutils also ships a `parallel`: only GNU's will do.
+PKGS="$PKGS parallel slurmctld slurmd slurm-client munge"
+has() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
+parallel --version 2>/dev/null | grep -q 'GNU parallel' || missing="$missing parallel"
+has slurmctld || missing="$missing slurmctld"
+has slurmd || missing="$missing slurmd"
+has sbatch && has sinfo && has squeue || missing="$missing slurm-client"
+has munged && has munge || missing="$missing munge"
+# --- end of engine tests block ---------------------------------------------
+
 [ -z "$missing" ] && exit 0
 
 # Unique, in a stable order.
