@@ -23,15 +23,23 @@ if [ ! -e "$DIR" ]; then
 	exit 0
 fi
 
+# running PID NAME: PID is a live process called NAME (a zombie is dead:
+# this machine's init may take seconds to reap an orphan).
+running() {
+	[ "$(cat /proc/"$1"/comm 2>/dev/null)" = "$2" ] || return 1
+	st=$(sed 's/.*) //' /proc/"$1"/stat 2>/dev/null | cut -d' ' -f1)
+	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
 pid_of() { # pid_of PIDFILE NAME: print the pid if it is a live NAME
 	[ -s "$1" ] || return 1
 	p=$(cat "$1" 2>/dev/null) || return 1
 	case $p in '' | *[!0-9]*) return 1 ;; esac
-	[ "$(cat /proc/"$p"/comm 2>/dev/null)" = "$2" ] && echo "$p"
+	running "$p" "$2" && echo "$p"
 }
 # The slurmstepd processes that our slurmd forked (they outlive it).
 steps() {
 	for p in $(pgrep -x slurmstepd 2>/dev/null); do
+		running "$p" slurmstepd || continue
 		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "RATESIM_SLURM_DIR=$DIR" && echo "$p"
 	done
 }
@@ -58,14 +66,14 @@ stop() { # stop NAME PID...
 	i=0
 	while [ $i -lt 100 ]; do
 		any=""
-		for p in "$@"; do [ "$(cat /proc/"$p"/comm 2>/dev/null)" = "$name" ] && any=1; done
+		for p in "$@"; do running "$p" "$name" && any=1; done
 		[ -z "$any" ] && { say "stopped $name ($*)"; return 0; }
 		sleep 0.1; i=$((i + 1))
 	done
 	say "$name ($*) ignored SIGTERM for 10 s; sending SIGKILL"
 	kill -KILL "$@" 2>/dev/null
 	sleep 0.5
-	for p in "$@"; do [ "$(cat /proc/"$p"/comm 2>/dev/null)" = "$name" ] && left="$left $name:$p"; done
+	for p in "$@"; do running "$p" "$name" && left="$left $name:$p"; done
 	return 0
 }
 # shellcheck disable=SC2046

@@ -94,7 +94,10 @@ if [ $started = 1 ]; then
 	if sh $E/slurm-down.sh; then
 		started=0
 		alive=""
-		for p in $pids; do [ -d "/proc/$p" ] && alive="$alive $p"; done
+		for p in $pids; do # a zombie is dead (init reaps orphans late here)
+			st=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | cut -d' ' -f1)
+			[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ] && alive="$alive $p"
+		done
 		[ -z "$alive" ] && [ ! -e "$DIR" ] && pass slurm-down || fail slurm-down "still alive:$alive"
 	else
 		fail slurm-down "slurm-down.sh failed"

@@ -59,7 +59,9 @@ alive() { # alive PIDFILE NAME: the pid file names a live process called NAME
 	[ -s "$1" ] || return 1
 	p=$(cat "$1" 2>/dev/null) || return 1
 	case $p in '' | *[!0-9]*) return 1 ;; esac
-	[ "$(cat /proc/"$p"/comm 2>/dev/null)" = "$2" ]
+	[ "$(cat /proc/"$p"/comm 2>/dev/null)" = "$2" ] || return 1
+	st=$(sed 's/.*) //' /proc/"$p"/stat 2>/dev/null | cut -d' ' -f1)
+	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ] # a zombie is dead
 }
 node_state() { SLURM_CONF=$CONF sinfo -h -N -n "$NODE" -o '%T' 2>/dev/null | head -n 1; }
 NODE=$(hostname -s) || die "hostname -s failed"
@@ -136,17 +138,20 @@ AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
 MpiDefault=none
 SchedulerType=sched/backfill
+SchedulerParameters=batch_sched_delay=0,sched_interval=1
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
 MinJobAge=60
+MailProg=/bin/true
+PlugStackConfig=$DIR/plugstack.conf
 SlurmdTimeout=60
 InactiveLimit=0
 KillWait=5
 NodeName=$NODE NodeAddr=127.0.0.1$layout RealMemory=$mem State=UNKNOWN
 PartitionName=ratesim Nodes=$NODE Default=YES MaxTime=INFINITE State=UP
 EOF
-# An empty plugstack.conf beside slurm.conf, so that the system's
+# An empty plugstack.conf, so that the system's
 # /etc/slurm/plugstack.conf.d plugins are not loaded into our jobs.
 : >"$DIR/plugstack.conf"
 
