@@ -53,6 +53,15 @@ if ! command -v apt-get >/dev/null 2>&1; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq >&2 || exit 1
+# apt and dpkg print a line per package (hundreds with Slurm): keep them in
+# a log and show its end only when something fails.
+log=$(mktemp) || exit 1
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing >&2 || exit 1
+if ! { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends $missing; } >"$log" 2>&1; then
+	echo "ratesim: apt-get failed; the end of its output:" >&2
+	tail -n 30 "$log" >&2
+	rm -f "$log"
+	exit 1
+fi
+rm -f "$log"
+echo "ratesim: installed $missing" >&2
