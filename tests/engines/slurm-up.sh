@@ -85,6 +85,16 @@ if [ -e "$DIR" ]; then
 	RATESIM_SLURM_LOCKED=1 sh "$HERE/slurm-down.sh" || die "could not stop the earlier Slurm in $DIR"
 fi
 
+# Another Slurm (a system one, or another folder's) on our ports would answer
+# our sinfo and fool the wait below.
+listening() { # listening PORT: some process listens on TCP PORT
+	hex=$(printf ':%04X' "$1")
+	cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk -v h="$hex" '$4 == "0A" && substr($2, length($2) - 4) == h { f = 1 } END { exit !f }'
+}
+for p in "$PORT" $((PORT + 1)); do
+	listening "$p" && die "TCP port $p is already in use (another slurmctld/slurmd?); set RATESIM_SLURM_PORT to a free pair of ports"
+done
+
 # --- files --------------------------------------------------------------------
 mkdir -p "$DIR/state" "$DIR/spool" "$DIR/munge" || die "cannot create $DIR"
 chmod 755 "$DIR"
@@ -163,7 +173,13 @@ tail_logs() {
 		tail -n 15 "$f" >&2
 	done
 }
-fail() { say "error: $*"; tail_logs; exit 1; }
+# On failure: say why, show the logs, and stop whatever this call started.
+fail() {
+	say "error: $*"
+	tail_logs
+	RATESIM_SLURM_LOCKED=1 sh "$HERE/slurm-down.sh" 9>&-
+	exit 1
+}
 
 # munged as user munge, with a socket of its own, so that a system munged
 # (if any) is neither needed nor disturbed.
@@ -188,8 +204,8 @@ SLURM_CONF=$CONF slurmd -f "$CONF" </dev/null >"$DIR/slurmd.out" 2>&1 9>&- ||
 start=$(date +%s)
 while :; do
 	st=$(node_state)
-	[ "$st" = idle ] && break
 	now=$(date +%s)
+	[ "$st" = idle ] && alive "$DIR/slurmctld.pid" slurmctld && alive "$DIR/slurmd.pid" slurmd && break
 	if [ $((now - start)) -ge "$TIMEOUT" ]; then
 		SLURM_CONF=$CONF sinfo -R >&2 2>/dev/null
 		fail "node $NODE is not idle after ${TIMEOUT} s (state: '${st:-no answer from slurmctld}')"
