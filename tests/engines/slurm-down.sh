@@ -36,12 +36,26 @@ pid_of() { # pid_of PIDFILE NAME: print the pid if it is a live NAME
 	case $p in '' | *[!0-9]*) return 1 ;; esac
 	running "$p" "$2" && echo "$p"
 }
-# The slurmstepd processes that our slurmd forked (they outlive it).
+# The slurmstepd processes of our slurmd (they outlive it; their working
+# folder and log are in $DIR), and every process below them (the jobs).
 steps() {
 	for p in $(pgrep -x slurmstepd 2>/dev/null); do
 		running "$p" slurmstepd || continue
-		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "RATESIM_SLURM_DIR=$DIR" && echo "$p"
+		readlink /proc/"$p"/cwd /proc/"$p"/fd/* 2>/dev/null |
+			awk -v d="$DIR" '$0 == d || index($0, d "/") == 1 { f = 1 } END { exit !f }' && echo "$p"
 	done
+}
+below() { # below PID...: every descendant of these processes
+	[ $# -gt 0 ] || return 0
+	ps -e -o pid= -o ppid= 2>/dev/null | awk -v roots="$*" '
+		BEGIN { n = split(roots, r, " "); for (i = 1; i <= n; i++) mark[r[i]] = 1 }
+		{ parent[$1] = $2 }
+		END {
+			do { more = 0
+				for (p in parent) if (!(p in mark) && (parent[p] in mark)) { mark[p] = 2; more = 1 }
+			} while (more)
+			for (p in mark) if (mark[p] == 2) print p
+		}'
 }
 
 # Cancel what is still queued or running, while the controller answers.
@@ -78,8 +92,20 @@ stop() { # stop NAME PID...
 }
 # shellcheck disable=SC2046
 stop slurmd $(pid_of "$DIR/slurmd.pid" slurmd)
-# shellcheck disable=SC2046
-stop slurmstepd $(steps)
+# A slurmstepd whose slurmd is gone waits on it and ignores SIGTERM: its
+# job's processes get SIGTERM then SIGKILL, and it gets SIGKILL.
+stepds=$(steps)
+if [ -n "$stepds" ]; then
+	# shellcheck disable=SC2086
+	procs=$(below $stepds)
+	say "stopping the job steps left by slurmd: slurmstepd $(echo $stepds) and their processes $(echo $procs)"
+	# shellcheck disable=SC2086
+	[ -n "$procs" ] && kill -TERM $procs 2>/dev/null && sleep 1 && kill -KILL $procs 2>/dev/null
+	# shellcheck disable=SC2086
+	kill -KILL $stepds 2>/dev/null
+	sleep 0.5
+	for p in $stepds; do running "$p" slurmstepd && left="$left slurmstepd:$p"; done
+fi
 # shellcheck disable=SC2046
 stop slurmctld $(pid_of "$DIR/slurmctld.pid" slurmctld)
 # shellcheck disable=SC2046
