@@ -16,7 +16,10 @@ CONF=$DIR/slurm.conf
 say() { echo "slurm-down: $*" >&2; }
 
 if [ "${RATESIM_SLURM_LOCKED:-}" != 1 ] && command -v flock >/dev/null 2>&1 && [ -d "$(dirname "$DIR")" ]; then
-	exec 9>"$DIR.lock" && flock -w 120 9 || say "warning: could not take $DIR.lock; going on"
+	if (: >>"$DIR.lock") 2>/dev/null; then
+		exec 9>>"$DIR.lock"
+		flock -w 120 9 || say "warning: could not take $DIR.lock; going on"
+	fi
 fi
 if [ ! -e "$DIR" ]; then
 	say "nothing to stop ($DIR does not exist)"
@@ -39,15 +42,20 @@ pid_of() { # pid_of PIDFILE NAME: print the pid if it is a live NAME
 # The slurmstepd processes of our slurmd (they outlive it; their working
 # folder and log are in $DIR), and every process below them (the jobs).
 steps() {
-	for p in $(pgrep -x slurmstepd 2>/dev/null); do
+	for d in /proc/[0-9]*; do
+		c=""; { read -r c <"$d/comm"; } 2>/dev/null
+		[ "$c" = slurmstepd ] || continue
+		p=${d#/proc/}
 		running "$p" slurmstepd || continue
-		readlink /proc/"$p"/cwd /proc/"$p"/fd/* 2>/dev/null |
+		readlink "$d/cwd" "$d"/fd/* 2>/dev/null |
 			awk -v d="$DIR" '$0 == d || index($0, d "/") == 1 { f = 1 } END { exit !f }' && echo "$p"
 	done
 }
-below() { # below PID...: every descendant of these processes
+below() { # below PID...: every descendant of these processes (from /proc)
 	[ $# -gt 0 ] || return 0
-	ps -e -o pid= -o ppid= 2>/dev/null | awk -v roots="$*" '
+	for d in /proc/[0-9]*; do
+		sed -n 's/^[0-9]* (.*) [A-Za-z] \([0-9]*\) .*/\1/p' "$d/stat" 2>/dev/null | sed "s|^|${d#/proc/} |"
+	done | awk -v roots="$*" '
 		BEGIN { n = split(roots, r, " "); for (i = 1; i <= n; i++) mark[r[i]] = 1 }
 		{ parent[$1] = $2 }
 		END {
