@@ -153,6 +153,7 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
 MinJobAge=60
+MaxArraySize=10001
 MailProg=/bin/true
 PlugStackConfig=$DIR/plugstack.conf
 SlurmdTimeout=60
