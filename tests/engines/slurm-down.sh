@@ -3,9 +3,9 @@
 # remove its folder ($RATESIM_SLURM_DIR, default /tmp/ratesim-slurm).
 #
 # Stops exactly the processes named by the pid files in that folder (after
-# checking that each pid is still the daemon it was), plus the slurmstepd
-# processes of that slurmd (marked by RATESIM_SLURM_DIR in their
-# environment).  Jobs still queued are cancelled first.  Safe to call twice,
+# checking that each pid is still the daemon it was), plus any slurmstepd
+# that slurmd left (found by its working folder, which is in that folder)
+# and the job processes below it.  Jobs still queued are cancelled first.  Safe to call twice,
 # or when slurm-up.sh never ran: it then says so and exits 0.  Exits 1 only
 # when a daemon it started is still alive after SIGKILL.
 set -u

@@ -82,7 +82,7 @@ if [ -f "$CONF" ] && alive "$DIR/munge/munged.pid" munged &&
 fi
 if [ -e "$DIR" ]; then
 	say "clearing what is left of an earlier call in $DIR"
-	RATESIM_SLURM_LOCKED=1 sh "$HERE/slurm-down.sh" || die "could not stop the earlier Slurm in $DIR"
+	RATESIM_SLURM_DIR="$DIR" RATESIM_SLURM_LOCKED=1 sh "$HERE/slurm-down.sh" || die "could not stop the earlier Slurm in $DIR"
 fi
 
 # Another Slurm (a system one, or another folder's) on our ports would answer
@@ -178,7 +178,7 @@ tail_logs() {
 fail() {
 	say "error: $*"
 	tail_logs
-	RATESIM_SLURM_LOCKED=1 sh "$HERE/slurm-down.sh" 9>&-
+	RATESIM_SLURM_DIR="$DIR" RATESIM_SLURM_LOCKED=1 sh "$HERE/slurm-down.sh" 9>&-
 	exit 1
 }
 
@@ -194,9 +194,8 @@ until munge -S "$MSOCK" -n 2>/dev/null | unmunge -S "$MSOCK" >/dev/null 2>&1; do
 	sleep 0.2
 done
 
-# Detached from our stdout/stderr, so that "$(slurm-up.sh)" returns.
-# RATESIM_SLURM_DIR marks slurmd's children (slurmstepd) for slurm-down.sh.
-export RATESIM_SLURM_DIR="$DIR"
+# Detached from our stdout/stderr (and the lock), so that "$(slurm-up.sh)"
+# returns and the next caller can take the lock.
 SLURM_CONF=$CONF slurmctld -f "$CONF" </dev/null >"$DIR/slurmctld.out" 2>&1 9>&- ||
 	fail "slurmctld did not start: $(cat "$DIR/slurmctld.out")"
 SLURM_CONF=$CONF slurmd -f "$CONF" </dev/null >"$DIR/slurmd.out" 2>&1 9>&- ||
