@@ -2550,7 +2550,7 @@ static const sc_key top_keys[] = {
     {"strict_sizes", 0, false, NULL}, {"models", 0, false, NULL},      {"quotas", 0, false, NULL},
     {"deployments", 0, true, NULL},   {"clients", 0, true, NULL},      {"routers", 0, false, NULL},
     {"faults", 0, false, NULL},       {"network", 0, false, NULL},     {"pricing", 0, false, NULL},
-    {"provenance", 0, false, NULL},  {"sweep", 0, false, NULL},       {"variants", 0, false, NULL},
+    {"provenance", 0, false, NULL},   {"sweep", 0, false, NULL},       {"variants", 0, false, NULL},
 };
 
 static const sc_key provenance_keys[] = {
@@ -2574,7 +2574,8 @@ static rs_status parse_provenance(sc *c, const cJSON *root)
 		st = get_owned(c, p, ".provenance", "source", true, "", &cfg->source);
 	int64_t rep = 0;
 	if (st == RS_OK)
-		st = get_whole(c, p, ".provenance", "replication", SC_NONNEG, SC_MAX_WHOLE, 0, &rep);
+		st =
+		    get_whole(c, p, ".provenance", "replication", SC_NONNEG, SC_MAX_WHOLE, 0, &rep);
 	cfg->replication = (uint64_t)rep;
 	const cJSON *ov = member(p, "overrides");
 	if (st != RS_OK || !ov)
