@@ -355,7 +355,12 @@ rs_status rs_dchart_sweep(const rs_dchart_sweep_in *in, const char **name_out, c
 		rs_gnuplot_put_string(gp.f, xs[i]);
 		fputc('\n', gp.f);
 	}
-	fprintf(gp.f, "x_log = %d\nn_rep = %zu\n", in->x_log && numeric, in->n_rep);
+	fprintf(gp.f, "x_log = %d\nn_rep = %zu\nkey_title = ", in->x_log && numeric, in->n_rep);
+	rs_gnuplot_put_string(gp.f, in->line_title ? in->line_title : "");
+	bool nonneg = true;
+	for (size_t i = 0; i < np; i++)
+		nonneg = nonneg && !(in->mean[i] - (isfinite(in->hw[i]) ? in->hw[i] : 0) < 0);
+	fprintf(gp.f, "\ny_nonneg = %d\n", nonneg);
 	st = rs_gnuplot_put_body(gp.f, "sweep.gp", err);
 	if (st == RS_OK)
 		st = rs_text_close(&gp, err);
