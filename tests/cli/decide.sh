@@ -40,6 +40,14 @@ else
 	fail size-ptu "size failed: $(cat "$TMP/err")"
 fi
 
+# ---- size: replicas behind a router -----------------------------------------
+# 150 requests a minute, round robin over copies of a 60-RPM deployment: 3.
+"$RATESIM" size tests/scenarios/replicas.json --param 'routers[0].replicas' --target 'rate_429<=0' \
+	-r 2 -o "$TMP/s4" --no-charts >"$TMP/out" 2>"$TMP/err" &&
+	grep -q 'needs routers\[0\].replicas = 3 (2 does not meet them)' "$TMP/out" &&
+	grep -q '"name":	"d-r3"' "$TMP/s4/v-3/rep-1/scenario.json" && pass size-replicas ||
+	fail size-replicas "$(cat "$TMP/out" "$TMP/err")"
+
 # ---- sweep -----------------------------------------------------------------
 if "$RATESIM" sweep "$Q" $SHORT --axis 'clients[0].arrival.schedule[0].rate_rps=1,2' \
 	--axis 'deployments[0].tpm=100000,150000' -r 2 -o "$TMP/sw" >"$TMP/out" 2>"$TMP/err"; then
@@ -74,6 +82,15 @@ grep -q '"overrides":	\["duration_s=300", "deployments\[0\].tpm=120000", "seed=9
 "$RATESIM" run --quiet --no-charts -o "$TMP/dd" -- "$Q" $SHORT 2>/dev/null; [ $? -eq 2 ] &&
 	pass double-dash || fail double-dash "an option after -- was taken as an option"
 "$RATESIM" validate --quiet -- "$Q" && pass double-dash-file || fail double-dash-file "-- FILE"
+
+# stdout carries the result, stderr the rest; --json the summary itself
+"$RATESIM" run "$Q" $SHORT --no-charts -o "$TMP/o1" >"$TMP/out" 2>"$TMP/err"
+grep -Eq '^quickstart: [0-9]+ requests offered, [0-9]+ succeeded, [0-9]+ failed, [0-9]+ still in flight at the end; 429 rate [0-9.]+% of attempts$' "$TMP/out" &&
+	[ "$(wc -l < "$TMP/out")" -eq 1 ] && grep -q '^ratesim: engine:' "$TMP/err" && ! grep -q 'requests offered' "$TMP/err" &&
+	pass stdout-result || fail stdout-result "stdout [$(cat "$TMP/out")] stderr [$(cat "$TMP/err")]"
+"$RATESIM" run "$Q" $SHORT --no-charts --json -o "$TMP/o2" >"$TMP/out" 2>/dev/null &&
+	cmp -s "$TMP/out" "$TMP/o2/summary.json" && pass json || fail json "stdout is not summary.json"
+"$RATESIM" collect "$TMP/j" --json >/dev/null 2>&1; [ $? -eq 1 ] && pass json-collect-missing || fail json-collect-missing "collect of no folder"
 
 # ---- bad input -------------------------------------------------------------
 expect reps-zero 2 "ratesim: --replications needs a whole number from 1 to 100000 (got 0)
