@@ -83,7 +83,8 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/demo.sh
 
-test check: deps
+test check:
+	@sh scripts/deps.sh --test
 	@$(MAKE) --no-print-directory tests
 	@sh tests/run.sh
 
