@@ -68,7 +68,8 @@ static const char usage_text[] =
     "  run FILE        run a scenario and write its results (with -r N: N\n"
     "                  replications and their aggregate)\n"
     "  validate FILE...  check scenarios and exit (0 when all are valid)\n"
-    "  plot DIR        re-render the charts of a finished run from its files\n"
+    "  plot DIR        re-render the charts of a finished run (or of a run -r,\n"
+    "                  compare, sweep or size folder) from its files\n"
     "  compare FILE FILE...  (or one FILE with a \"variants\" list)\n"
     "                  run each candidate R times into DIR/<name>/rep-K/, then\n"
     "                  write side-by-side charts and DIR/report.md and\n"
@@ -629,8 +630,15 @@ static void title_of_run(const char *dir, char *title, size_t len)
 		snprintf(title, len, "%s", dir);
 }
 
+static int cmd_collect(const cli *c);
+
 static int cmd_plot(const cli *c)
 {
+	/* the folder of a decision: its charts are drawn by collect */
+	char plan[PATH_MAX];
+	snprintf(plan, sizeof plan, "%s/%s", c->files[0], RS_PLAN_FILE);
+	if (access(plan, F_OK) == 0)
+		return cmd_collect(c);
 	rs_error err = {0};
 	char warning[512] = "";
 	char title[512];
