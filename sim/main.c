@@ -50,7 +50,7 @@
 #define DEFAULT_RESULTS  "results"
 #define DEFAULT_COMPARE  "results/compare"
 #define SET_MAX          96 /* bytes of a generated --set ("seed=...") */
-#ifndef RS_DOCDIR /* where `make install` puts the docs (Makefile) */
+#ifndef RS_DOCDIR           /* where `make install` puts the docs (Makefile) */
 #define RS_DOCDIR "/usr/local/share/doc/ratesim"
 #endif
 #ifndef RS_DATADIR
@@ -597,7 +597,8 @@ static int cmd_run(const cli *c, const rs_config *cfg)
 		const rs_engine_stats *es = &res.engine;
 		double wall = es->wall_s;
 		/* the result, on stdout; the run's own figures on stderr */
-		printf("%s: %llu requests offered, %llu succeeded, %llu failed, %llu still in flight at "
+		printf("%s: %llu requests offered, %llu succeeded, %llu failed, %llu still in "
+		       "flight at "
 		       "the end; 429 rate %.2f%% of attempts\n",
 		       cfg->name, (unsigned long long)t->offered, (unsigned long long)t->succeeded,
 		       (unsigned long long)t->failed,
