@@ -1,0 +1,205 @@
+/*
+ * scenario_internal.h - what the rooms of the scenario loader share.
+ *
+ * The loader (scenario.h) is split by object kind: scenario.c keeps the
+ * entry points and the top level; scenario_keys.c the key-table machinery
+ * (messages, paths, suggestions, typed getters); scenario_topology.c the
+ * models, quotas, deployments and routers; scenario_workload.c the clients
+ * (arrivals, distributions, max_tokens, retry and its presets, traces);
+ * scenario_faults.c the faults, network and pricing; scenario_json.c the
+ * syntax-error locator and the duplicate-key check.  This header is private
+ * to those files (it lives in sim/, not include/), and includes no other
+ * loader file, so the rooms depend on it and on nothing of each other but
+ * the few name lookups declared below.
+ *
+ * Conventions: every function takes the load context `sc`; a failure
+ * returns its status with the message already in c->err ("FILE: PATH:
+ * text"); paths are built in buffers of SC_PATH_MAX bytes.
+ */
+#ifndef RATESIM_SCENARIO_INTERNAL_H
+#define RATESIM_SCENARIO_INTERNAL_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ratesim/common.h"
+#include "ratesim/config.h"
+
+/* ---- implementation constants ------------------------------------------ */
+
+/* A daily arrival's period, and the fewest points per day that still show a
+ * peak and a trough (two points would sample the cosine at both extremes
+ * only when the peak falls on one of them). */
+#define SC_DAY_S            86400.0
+#define SC_DAILY_MIN_POINTS 4
+/* A schedule longer than this is refused (a daily arrival over years at a
+ * point a minute): it would cost memory for no visible difference. */
+#define SC_SCHEDULE_MAX_POINTS 1000000
+
+/* The two RPM evaluation windows of the standard meter (MODEL.md section 4). */
+#define SC_RPM_WINDOW_SHORT_S 1
+#define SC_RPM_WINDOW_LONG_S  10
+
+/* Longest JSON path kept for a message. */
+#define SC_PATH_MAX 512
+/* Room for a list of names inside a message (the message is cut at RS_ERROR_MAX). */
+#define SC_LIST_MAX 768
+/* The largest whole number a JSON number (an IEEE double) holds exactly: 2^53. */
+#define SC_MAX_WHOLE 9007199254740992.0
+/* Keys longer than this are not compared for a suggestion. */
+#define SC_SUGGEST_MAX_LEN 64
+/* A wrong string value is quoted in a message up to this many bytes. */
+#define SC_SHOW_STRING_MAX 40
+#define SC_STR_(x)         #x
+#define SC_STR(x)          SC_STR_(x)
+
+#define SC_N(a)   (sizeof(a) / sizeof((a)[0]))
+#define SC_BIT(e) (1u << (unsigned)(e))
+
+/* ---- the load context -------------------------------------------------- */
+
+typedef struct sc {
+	const char *file;     /* display name, for messages */
+	const char *base_dir; /* folder of relative trace paths, or NULL */
+	rs_error *err;
+	rs_config *cfg; /* being built */
+} sc;
+
+/* ---- messages (scenario_keys.c) ---------------------------------------- */
+
+/* "FILE: PATH: message" (RS_ERR_INVALID); path NULL or "" gives "FILE: message". */
+rs_status sc_invalid(sc *c, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+rs_status sc_nomem(sc *c);
+/* The shortest text that reads back as v ("-3", "2.5", "0.1"). */
+void sc_fmt_num(char *buf, size_t size, double v);
+/* What a value is, for "(got ...)": `string "ten"`, `number 5`, ... */
+void sc_describe(char *buf, size_t size, const cJSON *v);
+/* "must be WANT (got ...)". */
+rs_status sc_wrong_type(sc *c, const char *path, const char *want, const cJSON *v);
+/* Append sep and item (item alone to an empty buffer), cut at the end. */
+void sc_list_add_sep(char *buf, size_t size, const char *sep, const char *item);
+/* Append ", item" (or "item" to an empty list). */
+void sc_list_add(char *buf, size_t size, const char *item);
+/* out (SC_PATH_MAX bytes) = parent.key / parent[i]. */
+void sc_child_key(char *out, const char *parent, const char *key);
+void sc_child_index(char *out, const char *parent, size_t i);
+/* A copy of s (caller frees), or NULL when out of memory. */
+char *sc_strdup(const char *s);
+/* The candidate nearest to word when near enough to be a typo, else NULL. */
+const char *sc_nearest(const char *word, const char *const *cands, size_t n);
+
+/* ---- key tables (scenario_keys.c) -------------------------------------- */
+
+/* The key every object accepts and ignores, so that authors can annotate. */
+#define SC_COMMENT_KEY "comment"
+
+typedef struct sc_key {
+	const char *name;
+	unsigned groups;  /* the variants (bit set) that use this key; 0: every variant */
+	bool required;    /* required whenever its variant is in use */
+	const char *hint; /* said when the key is used by the wrong variant, or NULL */
+} sc_key;
+
+/* A table of rows whose first member is an sc_key (stride: the row size). */
+typedef struct sc_keys {
+	const void *rows;
+	size_t n;
+	size_t stride;
+} sc_keys;
+
+#define SC_KEYS(t) ((sc_keys){(t), sizeof(t) / sizeof((t)[0]), sizeof((t)[0])})
+
+const sc_key *sc_key_at(sc_keys ks, size_t i);
+const sc_key *sc_key_find(sc_keys ks, const char *name);
+/* obj.key, or NULL (borrowed). */
+const cJSON *sc_member(const cJSON *obj, const char *key);
+/* Every key of obj is in the table (or is a string "comment"), and every
+ * key required by all variants is there. */
+rs_status sc_keys_known(sc *c, const cJSON *obj, const char *path, sc_keys ks);
+/* Once the variant (bit `group`, the value dvalue of key dkey) is known: no
+ * key of another variant is present, and every key it requires is. */
+rs_status sc_keys_variant(sc *c, const cJSON *obj, const char *path, sc_keys ks, unsigned group,
+                          const char *dkey, const char *dvalue);
+
+/* ---- typed values (scenario_keys.c) ------------------------------------ */
+
+typedef enum sc_rule {
+	SC_ANY,    /* any finite number */
+	SC_POS,    /* > 0 */
+	SC_NONNEG, /* >= 0 */
+	SC_GE1,    /* >= 1 */
+	SC_UNIT,   /* 0..1 */
+	SC_SHARE,  /* > 0 and <= 1: a factor that may shrink but not vanish */
+} sc_rule;
+
+/* Each getter reads obj.key (path: obj's path), checks it and writes OUT:
+ * *out, or the default when the key is absent. */
+rs_status sc_num_value(sc *c, const cJSON *v, const char *path, sc_rule rule, bool whole,
+                       double max, double *out);
+rs_status sc_get_num(sc *c, const cJSON *obj, const char *path, const char *key, sc_rule rule,
+                     double dflt, double *out);
+rs_status sc_get_whole(sc *c, const cJSON *obj, const char *path, const char *key, sc_rule rule,
+                       double max, int64_t dflt, int64_t *out);
+rs_status sc_get_int(sc *c, const cJSON *obj, const char *path, const char *key, sc_rule rule,
+                     int dflt, int *out);
+rs_status sc_get_bool(sc *c, const cJSON *obj, const char *path, const char *key, bool dflt,
+                      bool *out);
+/* A string borrowed from the tree; NULL when absent. */
+rs_status sc_get_str(sc *c, const cJSON *obj, const char *path, const char *key, bool allow_empty,
+                     const char **out);
+/* A new string (or a copy of dflt; NULL when both are absent). */
+rs_status sc_get_owned(sc *c, const cJSON *obj, const char *path, const char *key, bool allow_empty,
+                       const char *dflt, char **out);
+/* One of names[0..n) (NULL entries skipped); OUT: the index. */
+rs_status sc_get_enum(sc *c, const cJSON *obj, const char *path, const char *key,
+                      const char *const *names, size_t n, int dflt, int *out);
+/* "not used when DKEY is DVALUE" when obj has key and `used` is false. */
+rs_status sc_key_unused(sc *c, const cJSON *obj, const char *path, const char *key, bool used,
+                        const char *dkey, const char *dvalue);
+/* "must be >= OTHER (V) (got X)" and its mirror "must be <= OTHER (V)". */
+rs_status sc_below(sc *c, const char *path, const char *key, const char *other, double lo,
+                   double got);
+rs_status sc_above(sc *c, const char *path, const char *key, const char *other, double hi,
+                   double got);
+rs_status sc_expect_object(sc *c, const cJSON *v, const char *path);
+/* obj.key as an array, empty or not; OUT: *arr (NULL when absent), *n. */
+rs_status sc_get_array_any(sc *c, const cJSON *obj, const char *path, const char *key,
+                           const cJSON **arr, size_t *n);
+/* obj.key as a non-empty array (when present). */
+rs_status sc_get_array(sc *c, const cJSON *obj, const char *path, const char *key, const char *what,
+                       const cJSON **arr, size_t *n);
+
+/* ---- the rooms --------------------------------------------------------- */
+
+/* scenario_topology.c: cfg->models, quotas, deployments, routers. */
+rs_status sc_parse_models(sc *c, const cJSON *root);
+rs_status sc_parse_quotas(sc *c, const cJSON *root);
+rs_status sc_parse_deployments(sc *c, const cJSON *root);
+rs_status sc_parse_routers(sc *c, const cJSON *root);
+/* The index of the deployment `name` among the first n, or -1. */
+int sc_deployment_find(const rs_config *cfg, size_t n, const char *name);
+rs_status sc_no_deployment(sc *c, const char *path, const char *name);
+/* A deployment's or a router's name (the first n_routers routers). OUT: *ref. */
+bool sc_target_find(const rs_config *cfg, size_t n_routers, const char *name, rs_target *ref);
+rs_status sc_no_target(sc *c, const char *path, const char *name);
+
+/* scenario_workload.c: cfg->clients. */
+rs_status sc_parse_clients(sc *c, const cJSON *root);
+
+/* scenario_faults.c: cfg->faults, the network matrix, pricing. */
+rs_status sc_parse_faults(sc *c, const cJSON *root);
+rs_status sc_parse_network(sc *c, const cJSON *root);
+rs_status sc_parse_pricing(sc *c, const cJSON *root);
+
+/* scenario_json.c: duplicate keys anywhere under node (path: a buffer of
+ * SC_PATH_MAX bytes holding node's path, restored on return); and the
+ * syntax-error locator: the offset to report for cJSON's error offset
+ * `bad`, OUT: *what, and the "FILE:LINE:COL: invalid JSON: WHAT" error. */
+rs_status sc_check_duplicates(sc *c, const cJSON *node, char *path);
+size_t sc_json_locate(const char *text, size_t bad, const char **what);
+rs_status sc_syntax_error(sc *c, const char *text, size_t at, const char *what);
+
+#endif
