@@ -27,6 +27,7 @@
 #include "ratesim/scenario.h"
 
 #include <cjson/cJSON.h>
+#include <float.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,12 +44,22 @@
 /* ---- the top level ------------------------------------------------------- */
 
 static const sc_key top_keys[] = {
-    {"$schema", 0, false, NULL}, /* for editors; ignored */
-    {"name", 0, true, NULL},          {"description", 0, false, NULL}, {"seed", 0, false, NULL},
-    {"duration_s", 0, true, NULL},    {"warmup_s", 0, false, NULL},    {"bucket_s", 0, false, NULL},
-    {"strict_sizes", 0, false, NULL}, {"models", 0, false, NULL},      {"quotas", 0, false, NULL},
-    {"deployments", 0, true, NULL},   {"clients", 0, true, NULL},      {"routers", 0, false, NULL},
-    {"faults", 0, false, NULL},       {"network", 0, false, NULL},     {"pricing", 0, false, NULL},
+    {"$schema", 0, false, NULL, SC_OTHER}, /* for editors; ignored */
+    {"name", 0, true, NULL, SC_STRING},
+    {"description", 0, false, NULL, SC_STRING_OR(""), .empty_ok = true},
+    {"seed", 0, false, NULL, SC_WHOLE(SC_NONNEG, SC_MAX_WHOLE), SC_DEFAULT(RS_DEFAULT_SEED)},
+    {"duration_s", 0, true, NULL, SC_NUMBER(SC_POS, 0, DBL_MAX)},
+    {"warmup_s", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_WARMUP_S)},
+    {"bucket_s", 0, false, NULL, SC_NUMBER(SC_POS, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_BUCKET_S)},
+    {"strict_sizes", 0, false, NULL, SC_BOOLEAN(RS_DEFAULT_STRICT_SIZES)},
+    {"models", 0, false, NULL, SC_OBJECT},
+    {"quotas", 0, false, NULL, SC_ARRAY},
+    {"deployments", 0, true, NULL, SC_ARRAY},
+    {"clients", 0, true, NULL, SC_ARRAY},
+    {"routers", 0, false, NULL, SC_ARRAY},
+    {"faults", 0, false, NULL, SC_ARRAY},
+    {"network", 0, false, NULL, SC_OBJECT},
+    {"pricing", 0, false, NULL, SC_OBJECT_OR("{\"ptu_billing\":\"hourly\"}")},
 };
 
 static rs_status parse_top(sc *c, const cJSON *root)
@@ -57,18 +68,16 @@ static rs_status parse_top(sc *c, const cJSON *root)
 	int64_t seed = 0;
 	rs_status st = sc_keys_known(c, root, "", SC_KEYS(top_keys));
 	if (st == RS_OK)
-		st = sc_get_owned(c, root, "", "name", false, NULL, &cfg->name);
+		st = sc_get_owned(c, root, "", SC_KEYS(top_keys), "name", &cfg->name);
 	if (st == RS_OK)
-		st = sc_get_owned(c, root, "", "description", true, "", &cfg->description);
+		st = sc_get_owned(c, root, "", SC_KEYS(top_keys), "description", &cfg->description);
 	if (st == RS_OK)
-		st = sc_get_whole(c, root, "", "seed", SC_NONNEG, SC_MAX_WHOLE, RS_DEFAULT_SEED,
-		                  &seed);
+		st = sc_get_whole(c, root, "", SC_KEYS(top_keys), "seed", &seed);
 	cfg->seed = (uint64_t)seed;
 	if (st == RS_OK)
-		st = sc_get_num(c, root, "", "duration_s", SC_POS, 0, &cfg->duration_s);
+		st = sc_get_num(c, root, "", SC_KEYS(top_keys), "duration_s", &cfg->duration_s);
 	if (st == RS_OK)
-		st = sc_get_num(c, root, "", "warmup_s", SC_NONNEG, RS_DEFAULT_WARMUP_S,
-		                &cfg->warmup_s);
+		st = sc_get_num(c, root, "", SC_KEYS(top_keys), "warmup_s", &cfg->warmup_s);
 	if (st == RS_OK && !(cfg->warmup_s < cfg->duration_s)) {
 		char w[32], d[32];
 		sc_fmt_num(w, sizeof w, cfg->warmup_s);
@@ -76,11 +85,10 @@ static rs_status parse_top(sc *c, const cJSON *root)
 		return sc_invalid(c, ".warmup_s", "must be < duration_s (%s) (got %s)", d, w);
 	}
 	if (st == RS_OK)
-		st = sc_get_num(c, root, "", "bucket_s", SC_POS, RS_DEFAULT_BUCKET_S,
-		                &cfg->bucket_s);
+		st = sc_get_num(c, root, "", SC_KEYS(top_keys), "bucket_s", &cfg->bucket_s);
 	if (st == RS_OK)
-		st = sc_get_bool(c, root, "", "strict_sizes", RS_DEFAULT_STRICT_SIZES,
-		                 &cfg->strict_sizes);
+		st =
+		    sc_get_bool(c, root, "", SC_KEYS(top_keys), "strict_sizes", &cfg->strict_sizes);
 	if (st == RS_OK)
 		st = sc_parse_models(c, root);
 	if (st == RS_OK)
@@ -143,6 +151,25 @@ rs_status rs_scenario_parse(const char *display_name, const char *text, const ch
 	}
 	*out = c.cfg;
 	return RS_OK;
+}
+
+/* ---- the key dump -------------------------------------------------------- */
+
+char *rs_scenario_keys_json(void)
+{
+	const sc_table top[] = {{"top", SC_KEYS(top_keys)}};
+	const sc_table *rooms[3];
+	size_t n[3];
+	rooms[0] = sc_topology_tables(&n[0]);
+	rooms[1] = sc_workload_tables(&n[1]);
+	rooms[2] = sc_faults_tables(&n[2]);
+	cJSON *o = cJSON_CreateObject();
+	bool ok = o && sc_tables_json(o, top, SC_N(top));
+	for (size_t i = 0; ok && i < SC_N(rooms); i++)
+		ok = sc_tables_json(o, rooms[i], n[i]);
+	char *text = ok ? cJSON_Print(o) : NULL;
+	cJSON_Delete(o);
+	return text;
 }
 
 /* The folder of `path` (a new string), or NULL when path names no folder. */

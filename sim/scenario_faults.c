@@ -8,7 +8,9 @@
  * regions that must already be known.  Cost: linear in faults and matrix
  * entries, times the deployments or clients searched for a region.
  */
+#include <assert.h>
 #include <cjson/cJSON.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -43,14 +45,17 @@ static const char *const billing_names[] = {
 
 /* clang-format off */
 static const sc_key fault_keys[] = {
-    {"kind", 0, true, NULL},
-    {"deployment", 0, false, NULL},
-    {"region", 0, false, NULL},
-    {"start_s", 0, true, NULL},
-    {"end_s", 0, true, NULL},
-    {"mode", G_DOWN, false, "only a \"down\" fault has a mode"},
-    {"error_ms", G_DOWN, false, "only a \"down\" fault answers with errors"},
-    {"scale", G_DEGRADE | G_SLOW, true, "a \"down\" fault does not serve at all"},
+    {"kind", 0, true, NULL, SC_ENUM(fault_names)},
+    {"deployment", 0, false, NULL, SC_STRING},
+    {"region", 0, false, NULL, SC_STRING},
+    {"start_s", 0, true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+    {"end_s", 0, true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+    {"mode", G_DOWN, false, "only a \"down\" fault has a mode", SC_ENUM_OR(down_mode_names, RS_DEFAULT_FAULT_DOWN_MODE)},
+    {"error_ms", G_DOWN, false, "only a \"down\" fault answers with errors", SC_NUMBER(SC_NONNEG, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_FAULT_ERROR_MS)},
+    /* one key, two meanings: a share of the capacity may shrink, not grow;
+     * a factor on latency may grow, not shrink */
+    {"scale", G_DEGRADE, true, "a \"down\" fault does not serve at all", SC_NUMBER(SC_SHARE, 0, DBL_MAX)},
+    {"scale", G_SLOW, true, "a \"down\" fault does not serve at all", SC_NUMBER(SC_GE1, 0, DBL_MAX)},
 };
 /* clang-format on */
 
@@ -83,6 +88,18 @@ static rs_status no_region(sc *c, const char *path, const char *region)
 	return sc_invalid(c, path, "no deployment is in region \"%s\" (regions: %s)", region, list);
 }
 
+/* The fault's scale, by the row of its kind (bit `group`). OUT: *out. */
+static rs_status get_scale(sc *c, const cJSON *f, const char *path, unsigned group, double *out)
+{
+	const sc_key *k = NULL;
+	for (size_t i = 0; i < SC_N(fault_keys) && !k; i++) {
+		if (strcmp(fault_keys[i].name, "scale") == 0 && (fault_keys[i].groups & group))
+			k = &fault_keys[i];
+	}
+	assert(k && "every scaled fault kind has its scale row");
+	return sc_get_num(c, f, path, (sc_keys){k, 1, sizeof *k}, "scale", out);
+}
+
 static rs_status parse_fault(sc *c, const cJSON *f, const char *path, rs_fault_cfg *fault)
 {
 	int kind = RS_FAULT_DOWN, mode = RS_DEFAULT_FAULT_DOWN_MODE;
@@ -93,8 +110,7 @@ static rs_status parse_fault(sc *c, const cJSON *f, const char *path, rs_fault_c
 	if (st == RS_OK)
 		st = sc_keys_known(c, f, path, SC_KEYS(fault_keys));
 	if (st == RS_OK)
-		st = sc_get_enum(c, f, path, "kind", fault_names, SC_N(fault_names), RS_FAULT_DOWN,
-		                 &kind);
+		st = sc_get_enum(c, f, path, SC_KEYS(fault_keys), "kind", &kind);
 	if (st == RS_OK)
 		st = sc_keys_variant(c, f, path, SC_KEYS(fault_keys), SC_BIT(kind), "kind",
 		                     fault_names[kind]);
@@ -108,21 +124,22 @@ static rs_status parse_fault(sc *c, const cJSON *f, const char *path, rs_fault_c
 		return sc_invalid(c, path, "takes \"deployment\" or \"region\", not both");
 	char kp[SC_PATH_MAX];
 	if (dep) {
-		st = sc_get_owned(c, f, path, "deployment", false, NULL, &fault->deployment);
+		st =
+		    sc_get_owned(c, f, path, SC_KEYS(fault_keys), "deployment", &fault->deployment);
 		sc_child_key(kp, path, "deployment");
 		if (st == RS_OK &&
 		    sc_deployment_find(c->cfg, c->cfg->n_deployments, fault->deployment) < 0)
 			return sc_no_deployment(c, kp, fault->deployment);
 	} else {
-		st = sc_get_owned(c, f, path, "region", false, NULL, &fault->region);
+		st = sc_get_owned(c, f, path, SC_KEYS(fault_keys), "region", &fault->region);
 		sc_child_key(kp, path, "region");
 		if (st == RS_OK && !region_used(c->cfg, fault->region))
 			return no_region(c, kp, fault->region);
 	}
 	if (st == RS_OK)
-		st = sc_get_num(c, f, path, "start_s", SC_NONNEG, 0, &fault->start_s);
+		st = sc_get_num(c, f, path, SC_KEYS(fault_keys), "start_s", &fault->start_s);
 	if (st == RS_OK)
-		st = sc_get_num(c, f, path, "end_s", SC_NONNEG, 0, &fault->end_s);
+		st = sc_get_num(c, f, path, SC_KEYS(fault_keys), "end_s", &fault->end_s);
 	if (st == RS_OK && !(fault->end_s > fault->start_s)) {
 		char s0[32], e[32];
 		sc_child_key(kp, path, "end_s");
@@ -134,20 +151,19 @@ static rs_status parse_fault(sc *c, const cJSON *f, const char *path, rs_fault_c
 		return st;
 	switch (fault->kind) {
 	case RS_FAULT_DOWN:
-		st = sc_get_enum(c, f, path, "mode", down_mode_names, SC_N(down_mode_names),
-		                 RS_DEFAULT_FAULT_DOWN_MODE, &mode);
+		st = sc_get_enum(c, f, path, SC_KEYS(fault_keys), "mode", &mode);
 		fault->mode = (rs_down_mode)mode;
 		if (st == RS_OK)
 			st = sc_key_unused(c, f, path, "error_ms", mode == RS_DOWN_ERROR, "mode",
 			                   down_mode_names[mode]);
 		if (st == RS_OK)
-			st = sc_get_num(c, f, path, "error_ms", SC_NONNEG,
-			                RS_DEFAULT_FAULT_ERROR_MS, &fault->error_ms);
+			st = sc_get_num(c, f, path, SC_KEYS(fault_keys), "error_ms",
+			                &fault->error_ms);
 		return st;
 	case RS_FAULT_DEGRADE: /* a share of the capacity: it may shrink, not grow */
-		return sc_get_num(c, f, path, "scale", SC_SHARE, 1, &fault->scale);
+		return get_scale(c, f, path, G_DEGRADE, &fault->scale);
 	case RS_FAULT_LATENCY: /* a factor on latency: it may grow, not shrink */
-		return sc_get_num(c, f, path, "scale", SC_GE1, 1, &fault->scale);
+		return get_scale(c, f, path, G_SLOW, &fault->scale);
 	}
 	return RS_OK;
 }
@@ -176,8 +192,12 @@ rs_status sc_parse_faults(sc *c, const cJSON *root)
 /* ---- network ------------------------------------------------------------- */
 
 static const sc_key network_keys[] = {
-    {"rtt_ms", 0, true, NULL},
+    {"rtt_ms", 0, true, NULL, SC_OBJECT},
 };
+
+/* Each entry of the matrix network.rtt_ms[from][to]. */
+static const sc_key rtt_entry = {"rtt_ms[from][to]", 0, false, NULL,
+                                 SC_NUMBER(SC_NONNEG, 0, DBL_MAX)};
 
 /* A client region the matrix names must be some client's region. */
 static rs_status check_client_region(sc *c, const char *path, const char *region)
@@ -261,8 +281,8 @@ rs_status sc_parse_network(sc *c, const cJSON *root)
 			if (!region_used(cfg, to->string))
 				return no_region(c, tp, to->string);
 			size_t k = cfg->n_net;
-			if ((st = sc_num_value(c, to, tp, SC_NONNEG, false, 0,
-			                       &cfg->net_rtt_ms[k])) != RS_OK)
+			if ((st = sc_num_value(c, to, tp, &rtt_entry, &cfg->net_rtt_ms[k])) !=
+			    RS_OK)
 				return st;
 			cfg->net_from[k] = sc_strdup(from->string);
 			cfg->net_to[k] = sc_strdup(to->string);
@@ -277,7 +297,7 @@ rs_status sc_parse_network(sc *c, const cJSON *root)
 /* ---- pricing ------------------------------------------------------------- */
 
 static const sc_key pricing_keys[] = {
-    {"ptu_billing", 0, false, NULL},
+    {"ptu_billing", 0, false, NULL, SC_ENUM_OR(billing_names, RS_DEFAULT_PTU_BILLING)},
 };
 
 rs_status sc_parse_pricing(sc *c, const cJSON *root)
@@ -291,8 +311,22 @@ rs_status sc_parse_pricing(sc *c, const cJSON *root)
 	if (st == RS_OK)
 		st = sc_keys_known(c, p, ".pricing", SC_KEYS(pricing_keys));
 	if (st == RS_OK)
-		st = sc_get_enum(c, p, ".pricing", "ptu_billing", billing_names,
-		                 SC_N(billing_names), RS_DEFAULT_PTU_BILLING, &billing);
+		st = sc_get_enum(c, p, ".pricing", SC_KEYS(pricing_keys), "ptu_billing", &billing);
 	c->cfg->pricing.ptu_billing = (rs_ptu_billing)billing;
 	return st;
+}
+
+/* ---- the room's tables, for the key dump ---------------------------------- */
+
+static const sc_table faults_tables[] = {
+    {"fault", SC_KEYS(fault_keys)},
+    {"network", SC_KEYS(network_keys)},
+    {"network_rtt", {&rtt_entry, 1, sizeof rtt_entry}},
+    {"pricing", SC_KEYS(pricing_keys)},
+};
+
+const sc_table *sc_faults_tables(size_t *n)
+{
+	*n = SC_N(faults_tables);
+	return faults_tables;
 }

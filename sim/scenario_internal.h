@@ -91,17 +91,75 @@ char *sc_strdup(const char *s);
 /* The candidate nearest to word when near enough to be a typo, else NULL. */
 const char *sc_nearest(const char *word, const char *const *cands, size_t n);
 
+typedef enum sc_rule {
+	SC_ANY,    /* any finite number */
+	SC_POS,    /* > 0 */
+	SC_NONNEG, /* >= 0 */
+	SC_GE1,    /* >= 1 */
+	SC_UNIT,   /* 0..1 */
+	SC_SHARE,  /* > 0 and <= 1: a factor that may shrink but not vanish */
+} sc_rule;
+
 /* ---- key tables (scenario_keys.c) -------------------------------------- */
 
 /* The key every object accepts and ignores, so that authors can annotate. */
 #define SC_COMMENT_KEY "comment"
 
+/* What a key holds.  The getters check it; the key dump (rs_scenario_keys_json)
+ * says it; scenarios/schema.json and scenarios/README.md say the same. */
+typedef enum sc_type {
+	SC_T_OTHER,  /* anything (ignored, as "$schema") */
+	SC_T_OBJECT, /* an object: checked by its own code */
+	SC_T_ARRAY,  /* an array: checked by its own code */
+	SC_T_DIST,   /* a distribution: a number or an object with "dist" */
+	SC_T_STRING, /* a string */
+	SC_T_ENUM,   /* one of a list of strings */
+	SC_T_BOOL,   /* true or false */
+	SC_T_NUMBER, /* a finite number */
+	SC_T_WHOLE,  /* a whole number */
+} sc_type;
+
+/* One key of one kind of object: the ONE place that says its name, its
+ * type, its default and its valid range.  The getters take all of these
+ * from the row, so that a default or a range cannot be written twice. */
 typedef struct sc_key {
 	const char *name;
 	unsigned groups;  /* the variants (bit set) that use this key; 0: every variant */
 	bool required;    /* required whenever its variant is in use */
 	const char *hint; /* said when the key is used by the wrong variant, or NULL */
+	sc_type type;
+	/* numbers: rule is the lower bound (and the upper one for SC_UNIT and
+	 * SC_SHARE); min > 0 raises it (>= min); max is the upper bound (<= max). */
+	sc_rule rule;
+	double min, max;
+	/* the default: has_dflt says whether there is one (absent keys without
+	 * one mean "not set", e.g. "the model's value"); dflt holds a number,
+	 * a whole number, a bool (0 or 1) or an enum index; dflt_str a string,
+	 * or for an object the JSON text it stands for. */
+	bool has_dflt;
+	double dflt;
+	const char *dflt_str;
+	bool empty_ok; /* strings: "" is allowed */
+	/* enums: the names, indexed by value (NULL entries are not offered) */
+	const char *const *names;
+	size_t n_names;
 } sc_key;
+
+/* Row builders: {"key", groups, required, hint, SC_NUMBER(SC_POS, 0, 1e6), SC_DEFAULT(10)} */
+#define SC_NUMBER(r, lo, hi) .type = SC_T_NUMBER, .rule = (r), .min = (lo), .max = (hi)
+#define SC_WHOLE(r, hi)      .type = SC_T_WHOLE, .rule = (r), .max = (hi)
+#define SC_DEFAULT(d)        .has_dflt = true, .dflt = (d)
+#define SC_OTHER             .type = SC_T_OTHER
+#define SC_OBJECT            .type = SC_T_OBJECT
+/* an object whose absence means the JSON text d */
+#define SC_OBJECT_OR(d)     .type = SC_T_OBJECT, .has_dflt = true, .dflt_str = (d)
+#define SC_ARRAY            .type = SC_T_ARRAY
+#define SC_DIST             .type = SC_T_DIST
+#define SC_STRING           .type = SC_T_STRING
+#define SC_STRING_OR(s)     .type = SC_T_STRING, .has_dflt = true, .dflt_str = (s)
+#define SC_BOOLEAN(d)       .type = SC_T_BOOL, .has_dflt = true, .dflt = (d)
+#define SC_ENUM(list)       .type = SC_T_ENUM, .names = (list), .n_names = SC_N(list)
+#define SC_ENUM_OR(list, d) SC_ENUM(list), .has_dflt = true, .dflt = (d)
 
 /* A table of rows whose first member is an sc_key (stride: the row size). */
 typedef struct sc_keys {
@@ -126,36 +184,40 @@ rs_status sc_keys_variant(sc *c, const cJSON *obj, const char *path, sc_keys ks,
 
 /* ---- typed values (scenario_keys.c) ------------------------------------ */
 
-typedef enum sc_rule {
-	SC_ANY,    /* any finite number */
-	SC_POS,    /* > 0 */
-	SC_NONNEG, /* >= 0 */
-	SC_GE1,    /* >= 1 */
-	SC_UNIT,   /* 0..1 */
-	SC_SHARE,  /* > 0 and <= 1: a factor that may shrink but not vanish */
-} sc_rule;
-
-/* Each getter reads obj.key (path: obj's path), checks it and writes OUT:
- * *out, or the default when the key is absent. */
-rs_status sc_num_value(sc *c, const cJSON *v, const char *path, sc_rule rule, bool whole,
-                       double max, double *out);
-rs_status sc_get_num(sc *c, const cJSON *obj, const char *path, const char *key, sc_rule rule,
-                     double dflt, double *out);
-rs_status sc_get_whole(sc *c, const cJSON *obj, const char *path, const char *key, sc_rule rule,
-                       double max, int64_t dflt, int64_t *out);
-rs_status sc_get_int(sc *c, const cJSON *obj, const char *path, const char *key, sc_rule rule,
-                     int dflt, int *out);
-rs_status sc_get_bool(sc *c, const cJSON *obj, const char *path, const char *key, bool dflt,
+/* Each getter reads obj.key (path: obj's path), checks it against its row
+ * of the table ks (type, range) and writes OUT: *out, or the row's default
+ * when the key is absent; an absent key without a default leaves *out as
+ * the caller set it (numbers: a "not set" value such as -1).  The
+ * *_or variants take the default from the caller instead, for the few keys
+ * whose default depends on other values (a preset's, the backend count):
+ * the row then documents the usual default. */
+rs_status sc_num_value(sc *c, const cJSON *v, const char *path, const sc_key *k, double *out);
+rs_status sc_get_num(sc *c, const cJSON *obj, const char *path, sc_keys ks, const char *key,
+                     double *out);
+rs_status sc_get_num_or(sc *c, const cJSON *obj, const char *path, sc_keys ks, const char *key,
+                        double dflt, double *out);
+rs_status sc_get_whole(sc *c, const cJSON *obj, const char *path, sc_keys ks, const char *key,
+                       int64_t *out);
+rs_status sc_get_int(sc *c, const cJSON *obj, const char *path, sc_keys ks, const char *key,
+                     int *out);
+rs_status sc_get_int_or(sc *c, const cJSON *obj, const char *path, sc_keys ks, const char *key,
+                        int dflt, int *out);
+rs_status sc_get_bool(sc *c, const cJSON *obj, const char *path, sc_keys ks, const char *key,
                       bool *out);
-/* A string borrowed from the tree; NULL when absent. */
-rs_status sc_get_str(sc *c, const cJSON *obj, const char *path, const char *key, bool allow_empty,
+/* A string borrowed from the tree; NULL when absent (the row's default is
+ * not applied: see sc_get_owned). */
+rs_status sc_get_str(sc *c, const cJSON *obj, const char *path, sc_keys ks, const char *key,
                      const char **out);
-/* A new string (or a copy of dflt; NULL when both are absent). */
-rs_status sc_get_owned(sc *c, const cJSON *obj, const char *path, const char *key, bool allow_empty,
-                       const char *dflt, char **out);
-/* One of names[0..n) (NULL entries skipped); OUT: the index. */
-rs_status sc_get_enum(sc *c, const cJSON *obj, const char *path, const char *key,
-                      const char *const *names, size_t n, int dflt, int *out);
+/* A new string, or a copy of the row's default; NULL when both are absent. */
+rs_status sc_get_owned(sc *c, const cJSON *obj, const char *path, sc_keys ks, const char *key,
+                       char **out);
+/* One of the row's names; OUT: the index. */
+rs_status sc_get_enum(sc *c, const cJSON *obj, const char *path, sc_keys ks, const char *key,
+                      int *out);
+/* The same among names[0..n) (NULL entries skipped), with a default from
+ * the caller: for lists known only at run time or narrowed by context. */
+rs_status sc_get_enum_in(sc *c, const cJSON *obj, const char *path, sc_keys ks, const char *key,
+                         const char *const *names, size_t n, int dflt, int *out);
 /* "not used when DKEY is DVALUE" when obj has key and `used` is false. */
 rs_status sc_key_unused(sc *c, const cJSON *obj, const char *path, const char *key, bool used,
                         const char *dkey, const char *dvalue);
@@ -172,6 +234,17 @@ rs_status sc_get_array_any(sc *c, const cJSON *obj, const char *path, const char
 rs_status sc_get_array(sc *c, const cJSON *obj, const char *path, const char *key, const char *what,
                        const cJSON **arr, size_t *n);
 
+/* A named key table, for the key dump: name is the object kind, as in
+ * scenarios/schema.json's $defs ("top" is the top level). */
+typedef struct sc_table {
+	const char *name;
+	sc_keys keys;
+} sc_table;
+
+/* Add each table to out as "NAME": [row, ...] (the format of
+ * rs_scenario_keys_json). Returns false when out of memory. */
+bool sc_tables_json(cJSON *out, const sc_table *tables, size_t n);
+
 /* ---- the rooms --------------------------------------------------------- */
 
 /* scenario_topology.c: cfg->models, quotas, deployments, routers. */
@@ -185,14 +258,18 @@ rs_status sc_no_deployment(sc *c, const char *path, const char *name);
 /* A deployment's or a router's name (the first n_routers routers). OUT: *ref. */
 bool sc_target_find(const rs_config *cfg, size_t n_routers, const char *name, rs_target *ref);
 rs_status sc_no_target(sc *c, const char *path, const char *name);
+/* The room's key tables, for the key dump. OUT: *n. */
+const sc_table *sc_topology_tables(size_t *n);
 
 /* scenario_workload.c: cfg->clients. */
 rs_status sc_parse_clients(sc *c, const cJSON *root);
+const sc_table *sc_workload_tables(size_t *n);
 
 /* scenario_faults.c: cfg->faults, the network matrix, pricing. */
 rs_status sc_parse_faults(sc *c, const cJSON *root);
 rs_status sc_parse_network(sc *c, const cJSON *root);
 rs_status sc_parse_pricing(sc *c, const cJSON *root);
+const sc_table *sc_faults_tables(size_t *n);
 
 /* scenario_json.c: duplicate keys anywhere under node (path: a buffer of
  * SC_PATH_MAX bytes holding node's path, restored on return); and the

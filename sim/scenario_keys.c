@@ -2,11 +2,15 @@
  * scenario_keys.c - the loader's key-table machinery: messages, JSON paths,
  * "did you mean" suggestions, the key tables and the typed getters.
  *
- * Each kind of object has one table of sc_key rows (name, which variants use
- * it, required or not).  The same table answers "is this key known?" (else:
- * the nearest known key is suggested), "is it used by this variant?" (a
- * `tpm` on a provisioned deployment is an error) and "is a required key
- * missing?".  The getters read one member, check its type and range, and
+ * Each kind of object has one table of sc_key rows, and a row is the one
+ * place that says a key's name, which variants use it, whether it is
+ * required, its type, its default and its valid range.  The same table
+ * answers "is this key known?" (else: the nearest known key is suggested),
+ * "is it used by this variant?" (a `tpm` on a provisioned deployment is an
+ * error) and "is a required key missing?"; the getters take the type,
+ * default and range from the row, so none is written twice; and the key
+ * dump (rs_scenario_keys_json) prints the rows, so that a test holds
+ * scenarios/schema.json and scenarios/README.md against them.  The getters read one member, check its type and range, and
  * say what is wrong with the value's JSON path, so that every message of
  * the loader has the same shape ("FILE: PATH: must be > 0 (got -3)").
  *
@@ -14,7 +18,9 @@
  * object accepts.  Cost: a key lookup is linear in its table (tens of rows);
  * a suggestion is an edit distance against each row (keys of <= 64 bytes).
  */
+#include <assert.h>
 #include <cjson/cJSON.h>
+#include <float.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <math.h>
@@ -203,6 +209,8 @@ static rs_status unknown_key(sc *c, const char *path, const char *key, sc_keys k
 	char list[SC_LIST_MAX] = "";
 	for (size_t i = 0; i < ks.n && n + 1 < sizeof cands / sizeof cands[0]; i++) {
 		const char *name = sc_key_at(ks, i)->name;
+		if (sc_key_find(ks, name) != sc_key_at(ks, i))
+			continue; /* a second row of the same key */
 		cands[n++] = name;
 		if (name[0] != '$')
 			sc_list_add(list, sizeof list, name);
@@ -242,13 +250,29 @@ rs_status sc_keys_known(sc *c, const cJSON *obj, const char *path, sc_keys ks)
 /* Once the variant is known (the value `dvalue` of the discriminator key
  * `dkey`; its bit `group`): no key of another variant is present, and every
  * key the variant requires is. */
+/* The variants that use key: the union over its rows (a key may have one
+ * row per meaning, as a fault's scale); 0 when one row says every variant. */
+static unsigned key_groups(sc_keys ks, const char *name)
+{
+	unsigned groups = 0;
+	for (size_t i = 0; i < ks.n; i++) {
+		const sc_key *k = sc_key_at(ks, i);
+		if (strcmp(k->name, name) != 0)
+			continue;
+		if (!k->groups)
+			return 0;
+		groups |= k->groups;
+	}
+	return groups;
+}
+
 rs_status sc_keys_variant(sc *c, const cJSON *obj, const char *path, sc_keys ks, unsigned group,
                           const char *dkey, const char *dvalue)
 {
 	char kp[SC_PATH_MAX];
 	for (const cJSON *m = obj->child; m; m = m->next) {
 		const sc_key *k = sc_key_find(ks, m->string);
-		if (k && k->groups && !(k->groups & group)) {
+		if (k && k->groups && !(key_groups(ks, m->string) & group)) {
 			sc_child_key(kp, path, m->string);
 			return sc_invalid(c, kp, "not used when %s is \"%s\"%s%s", dkey, dvalue,
 			                  k->hint ? "; " : "", k->hint ? k->hint : "");
@@ -264,17 +288,26 @@ rs_status sc_keys_variant(sc *c, const cJSON *obj, const char *path, sc_keys ks,
 	return RS_OK;
 }
 
-rs_status sc_num_value(sc *c, const cJSON *v, const char *path, sc_rule rule, bool whole,
-                       double max, double *out)
+/* The row of key in ks; a getter asked for a key its table lacks is a bug. */
+static const sc_key *row_of(sc_keys ks, const char *key)
+{
+	const sc_key *k = sc_key_find(ks, key);
+	assert(k && "a getter's key is in its table");
+	return k;
+}
+
+/* Check a number against its row: finite, the rule's lower bound, min,
+ * whole when the row says so, max.  path names the value. OUT: *out. */
+rs_status sc_num_value(sc *c, const cJSON *v, const char *path, const sc_key *k, double *out)
 {
 	if (!cJSON_IsNumber(v))
 		return sc_wrong_type(c, path, "a number", v);
 	double x = v->valuedouble;
-	char got[32];
+	char got[32], lim[32];
 	sc_fmt_num(got, sizeof got, x);
 	if (!isfinite(x))
 		return sc_invalid(c, path, "must be a finite number (got %s)", got);
-	switch (rule) {
+	switch (k->rule) {
 	case SC_POS:
 		if (!(x > 0))
 			return sc_invalid(c, path, "must be > 0 (got %s)", got);
@@ -298,23 +331,24 @@ rs_status sc_num_value(sc *c, const cJSON *v, const char *path, sc_rule rule, bo
 	case SC_ANY:
 		break;
 	}
-	if (whole) {
-		if (x != floor(x))
-			return sc_invalid(c, path, "must be a whole number (got %s)", got);
-		if (x > max) {
-			char lim[32];
-			sc_fmt_num(lim, sizeof lim, max);
-			return sc_invalid(c, path, "must be at most %s (got %s)", lim, got);
-		}
+	if (k->min > 0 && x < k->min) {
+		sc_fmt_num(lim, sizeof lim, k->min);
+		return sc_invalid(c, path, "must be >= %s (got %s)", lim, got);
+	}
+	if (k->type == SC_T_WHOLE && x != floor(x))
+		return sc_invalid(c, path, "must be a whole number (got %s)", got);
+	if (x > k->max) {
+		sc_fmt_num(lim, sizeof lim, k->max);
+		return sc_invalid(c, path, "must be at most %s (got %s)", lim, got);
 	}
 	*out = x;
 	return RS_OK;
 }
 
-/* obj.key as a number under `rule`; dflt when absent. OUT: *out. */
-rs_status sc_get_num(sc *c, const cJSON *obj, const char *path, const char *key, sc_rule rule,
-                     double dflt, double *out)
+rs_status sc_get_num_or(sc *c, const cJSON *obj, const char *path, sc_keys ks, const char *key,
+                        double dflt, double *out)
 {
+	const sc_key *k = row_of(ks, key);
 	const cJSON *v = sc_member(obj, key);
 	if (!v) {
 		*out = dflt;
@@ -322,43 +356,62 @@ rs_status sc_get_num(sc *c, const cJSON *obj, const char *path, const char *key,
 	}
 	char kp[SC_PATH_MAX];
 	sc_child_key(kp, path, key);
-	return sc_num_value(c, v, kp, rule, false, 0, out);
+	return sc_num_value(c, v, kp, k, out);
 }
 
-/* obj.key as a whole number <= max; dflt when absent. OUT: *out. */
-rs_status sc_get_whole(sc *c, const cJSON *obj, const char *path, const char *key, sc_rule rule,
-                       double max, int64_t dflt, int64_t *out)
+rs_status sc_get_num(sc *c, const cJSON *obj, const char *path, sc_keys ks, const char *key,
+                     double *out)
 {
-	const cJSON *v = sc_member(obj, key);
-	if (!v) {
-		*out = dflt;
+	const sc_key *k = row_of(ks, key);
+	if (!k->has_dflt && !sc_member(obj, key))
+		return RS_OK; /* not set: the caller's value stands */
+	return sc_get_num_or(c, obj, path, ks, key, k->dflt, out);
+}
+
+rs_status sc_get_whole(sc *c, const cJSON *obj, const char *path, sc_keys ks, const char *key,
+                       int64_t *out)
+{
+	const sc_key *k = row_of(ks, key);
+	assert(k->type == SC_T_WHOLE && k->max <= SC_MAX_WHOLE);
+	if (!k->has_dflt && !sc_member(obj, key))
 		return RS_OK;
-	}
-	char kp[SC_PATH_MAX];
-	sc_child_key(kp, path, key);
 	double x;
-	rs_status st = sc_num_value(c, v, kp, rule, true, max, &x);
+	rs_status st = sc_get_num(c, obj, path, ks, key, &x);
 	if (st == RS_OK)
 		*out = (int64_t)x;
 	return st;
 }
 
-rs_status sc_get_int(sc *c, const cJSON *obj, const char *path, const char *key, sc_rule rule,
-                     int dflt, int *out)
+rs_status sc_get_int_or(sc *c, const cJSON *obj, const char *path, sc_keys ks, const char *key,
+                        int dflt, int *out)
 {
-	int64_t v;
-	rs_status st = sc_get_whole(c, obj, path, key, rule, (double)INT_MAX, dflt, &v);
+	const sc_key *k = row_of(ks, key);
+	assert(k->type == SC_T_WHOLE && k->max <= INT_MAX);
+	(void)k;
+	double x;
+	rs_status st = sc_get_num_or(c, obj, path, ks, key, dflt, &x);
 	if (st == RS_OK)
-		*out = (int)v;
+		*out = (int)x;
 	return st;
 }
 
-rs_status sc_get_bool(sc *c, const cJSON *obj, const char *path, const char *key, bool dflt,
+rs_status sc_get_int(sc *c, const cJSON *obj, const char *path, sc_keys ks, const char *key,
+                     int *out)
+{
+	const sc_key *k = row_of(ks, key);
+	if (!k->has_dflt && !sc_member(obj, key))
+		return RS_OK;
+	return sc_get_int_or(c, obj, path, ks, key, (int)k->dflt, out);
+}
+
+rs_status sc_get_bool(sc *c, const cJSON *obj, const char *path, sc_keys ks, const char *key,
                       bool *out)
 {
+	const sc_key *k = row_of(ks, key);
+	assert(k->type == SC_T_BOOL);
 	const cJSON *v = sc_member(obj, key);
 	if (!v) {
-		*out = dflt;
+		*out = k->has_dflt && k->dflt != 0;
 		return RS_OK;
 	}
 	if (!cJSON_IsBool(v)) {
@@ -370,10 +423,9 @@ rs_status sc_get_bool(sc *c, const cJSON *obj, const char *path, const char *key
 	return RS_OK;
 }
 
-/* obj.key as a string (borrowed from the tree); NULL when absent.
- * allow_empty false rejects "". OUT: *out. */
-rs_status sc_get_str(sc *c, const cJSON *obj, const char *path, const char *key, bool allow_empty,
-                     const char **out)
+/* A string member, "" refused unless allow_empty. OUT: *out (borrowed). */
+static rs_status str_value(sc *c, const cJSON *obj, const char *path, const char *key,
+                           bool allow_empty, const char **out)
 {
 	const cJSON *v = sc_member(obj, key);
 	*out = NULL;
@@ -389,30 +441,38 @@ rs_status sc_get_str(sc *c, const cJSON *obj, const char *path, const char *key,
 	return RS_OK;
 }
 
-/* obj.key as a new string (or a copy of dflt when absent; NULL when both
- * are absent). OUT: *out, owned by the caller. */
-rs_status sc_get_owned(sc *c, const cJSON *obj, const char *path, const char *key, bool allow_empty,
-                       const char *dflt, char **out)
+rs_status sc_get_str(sc *c, const cJSON *obj, const char *path, sc_keys ks, const char *key,
+                     const char **out)
 {
+	const sc_key *k = row_of(ks, key);
+	assert(k->type == SC_T_STRING);
+	return str_value(c, obj, path, key, k->empty_ok, out);
+}
+
+rs_status sc_get_owned(sc *c, const cJSON *obj, const char *path, sc_keys ks, const char *key,
+                       char **out)
+{
+	const sc_key *k = row_of(ks, key);
 	const char *s;
-	rs_status st = sc_get_str(c, obj, path, key, allow_empty, &s);
+	rs_status st = sc_get_str(c, obj, path, ks, key, &s);
 	if (st != RS_OK)
 		return st;
 	if (!s)
-		s = dflt;
+		s = k->has_dflt ? k->dflt_str : NULL;
 	if (!s)
 		return RS_OK;
 	*out = sc_strdup(s);
 	return *out ? RS_OK : sc_nomem(c);
 }
 
-/* obj.key as one of names[0..n) (NULL entries skipped); dflt when absent.
- * OUT: *out the index. */
-rs_status sc_get_enum(sc *c, const cJSON *obj, const char *path, const char *key,
-                      const char *const *names, size_t n, int dflt, int *out)
+rs_status sc_get_enum_in(sc *c, const cJSON *obj, const char *path, sc_keys ks, const char *key,
+                         const char *const *names, size_t n, int dflt, int *out)
 {
+	const sc_key *k = row_of(ks, key);
+	assert(k->type == SC_T_ENUM);
+	(void)k;
 	const char *s;
-	rs_status st = sc_get_str(c, obj, path, key, true, &s);
+	rs_status st = str_value(c, obj, path, key, true, &s);
 	if (st != RS_OK)
 		return st;
 	if (!s) {
@@ -432,6 +492,15 @@ rs_status sc_get_enum(sc *c, const cJSON *obj, const char *path, const char *key
 	sc_child_key(kp, path, key);
 	sc_describe(got, sizeof got, sc_member(obj, key));
 	return sc_invalid(c, kp, "must be one of: %s (got %s)", list, got);
+}
+
+rs_status sc_get_enum(sc *c, const cJSON *obj, const char *path, sc_keys ks, const char *key,
+                      int *out)
+{
+	const sc_key *k = row_of(ks, key);
+	assert(k->names);
+	return sc_get_enum_in(c, obj, path, ks, key, k->names, k->n_names,
+	                      k->has_dflt ? (int)k->dflt : 0, out);
 }
 
 /* A key that only one value of another key (dkey) uses: when `used` is
@@ -515,4 +584,140 @@ rs_status sc_get_array(sc *c, const cJSON *obj, const char *path, const char *ke
 	*arr = v;
 	*n = (size_t)size;
 	return RS_OK;
+}
+
+/* ---- the key dump --------------------------------------------------------- */
+
+static const char *type_name(sc_type t)
+{
+	switch (t) {
+	case SC_T_STRING:
+	case SC_T_ENUM:
+		return "string";
+	case SC_T_BOOL:
+		return "boolean";
+	case SC_T_NUMBER:
+		return "number";
+	case SC_T_WHOLE:
+		return "integer";
+	case SC_T_OBJECT:
+		return "object";
+	case SC_T_ARRAY:
+		return "array";
+	case SC_T_DIST:
+		return "distribution";
+	case SC_T_OTHER:
+		break;
+	}
+	return "any";
+}
+
+/* obj.name = v, written with sc_fmt_num (cJSON's own printing rounds 2^53
+ * to 15 digits). */
+static bool add_exact(cJSON *obj, const char *name, double v)
+{
+	char num[32];
+	sc_fmt_num(num, sizeof num, v);
+	return cJSON_AddRawToObject(obj, name, num) != NULL;
+}
+
+/* The bounds of a number row in JSON Schema's words: minimum or
+ * exclusiveMinimum, and maximum (a whole number > 0 is >= 1). */
+static bool add_bounds(cJSON *o, const sc_key *k)
+{
+	double lo = 0, hi = k->max;
+	bool has_lo = true, open = false;
+	switch (k->rule) {
+	case SC_POS:
+		open = true;
+		break;
+	case SC_NONNEG:
+		break;
+	case SC_GE1:
+		lo = 1;
+		break;
+	case SC_UNIT:
+		hi = hi < 1 ? hi : 1;
+		break;
+	case SC_SHARE:
+		open = true;
+		hi = hi < 1 ? hi : 1;
+		break;
+	case SC_ANY:
+		has_lo = false;
+		break;
+	}
+	if (k->min > 0) {
+		lo = k->min;
+		has_lo = true;
+		open = false;
+	}
+	if (open && k->type == SC_T_WHOLE) {
+		lo = floor(lo) + 1;
+		open = false;
+	}
+	bool ok = true;
+	if (has_lo)
+		ok = add_exact(o, open ? "exclusiveMinimum" : "minimum", lo);
+	if (ok && hi < DBL_MAX)
+		ok = add_exact(o, "maximum", hi);
+	return ok;
+}
+
+/* One row as {"key", "type", "required", "groups", bounds, "default", "enum"}. */
+static cJSON *row_json(const sc_key *k)
+{
+	cJSON *o = cJSON_CreateObject();
+	bool ok = o && cJSON_AddStringToObject(o, "key", k->name) &&
+	          cJSON_AddStringToObject(o, "type", type_name(k->type)) &&
+	          cJSON_AddBoolToObject(o, "required", k->required) &&
+	          cJSON_AddNumberToObject(o, "groups", k->groups);
+	if (ok && (k->type == SC_T_NUMBER || k->type == SC_T_WHOLE))
+		ok = add_bounds(o, k);
+	if (ok && k->has_dflt) {
+		cJSON *d = NULL;
+		char num[32];
+		sc_fmt_num(num, sizeof num, k->dflt);
+		if (k->type == SC_T_BOOL)
+			d = cJSON_CreateBool(k->dflt != 0);
+		else if (k->type == SC_T_ENUM)
+			d = cJSON_CreateString(k->names[(size_t)k->dflt]);
+		else if (k->type == SC_T_STRING)
+			d = cJSON_CreateString(k->dflt_str);
+		else if (k->type == SC_T_OBJECT)
+			d = cJSON_Parse(k->dflt_str);
+		else
+			d = cJSON_CreateRaw(num);
+		ok = d && cJSON_AddItemToObject(o, "default", d);
+	}
+	if (ok && k->type == SC_T_ENUM) {
+		cJSON *e = cJSON_AddArrayToObject(o, "enum");
+		for (size_t i = 0; ok && e && i < k->n_names; i++) {
+			if (k->names[i])
+				ok = cJSON_AddItemToArray(e, cJSON_CreateString(k->names[i]));
+		}
+		ok = ok && e;
+	}
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+bool sc_tables_json(cJSON *out, const sc_table *tables, size_t n)
+{
+	for (size_t t = 0; t < n; t++) {
+		cJSON *arr = cJSON_AddArrayToObject(out, tables[t].name);
+		if (!arr)
+			return false;
+		for (size_t i = 0; i < tables[t].keys.n; i++) {
+			cJSON *row = row_json(sc_key_at(tables[t].keys, i));
+			if (!row || !cJSON_AddItemToArray(arr, row)) {
+				cJSON_Delete(row);
+				return false;
+			}
+		}
+	}
+	return true;
 }

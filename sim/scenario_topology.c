@@ -11,6 +11,7 @@
  * pools, O(routers + backends) for the cycle check.
  */
 #include <cjson/cJSON.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stddef.h>
@@ -44,14 +45,11 @@ static const char *const estimator_names[] = {
 };
 /* clang-format on */
 
-static rs_status get_kind(sc *c, const cJSON *obj, const char *path, rs_kind *out)
+/* obj.kind, by the row of the table ks. OUT: *out. */
+static rs_status get_kind(sc *c, const cJSON *obj, const char *path, sc_keys ks, rs_kind *out)
 {
-	const char *names[RS_KIND_COUNT];
-	for (int k = 0; k < RS_KIND_COUNT; k++)
-		names[k] = rs_kind_name((rs_kind)k);
 	int v;
-	rs_status st =
-	    sc_get_enum(c, obj, path, "kind", names, RS_KIND_COUNT, RS_KIND_STANDARD, &v);
+	rs_status st = sc_get_enum(c, obj, path, ks, "kind", &v);
 	*out = (rs_kind)v;
 	return st;
 }
@@ -68,53 +66,58 @@ static rs_status get_kind(sc *c, const cJSON *obj, const char *path, rs_kind *ou
 typedef enum mf_type { MF_I64, MF_INT, MF_DBL, MF_BASE } mf_type;
 
 /* One overridable field of rs_model (models.h); every field but name and
- * source.  The rule is what a meaningful value needs. */
+ * source.  The row's range is what a meaningful value needs; there is no
+ * default: an absent field keeps the model's value. */
 typedef struct model_field {
 	sc_key key;
 	mf_type type;
 	size_t offset;
-	sc_rule rule;
 } model_field;
 
 /* clang-format off */
-#define MF(name, type, rule) { { #name, 0, false, NULL }, type, offsetof(rs_model, name), rule }
+#define MF_NUM(name, rule, lo, hi) \
+	{ { #name, 0, false, NULL, SC_NUMBER(rule, lo, hi) }, MF_DBL, offsetof(rs_model, name) }
+#define MF_I64(name, rule, hi) \
+	{ { #name, 0, false, NULL, SC_WHOLE(rule, hi) }, MF_I64, offsetof(rs_model, name) }
+#define MF_INT(name, rule, hi) \
+	{ { #name, 0, false, NULL, SC_WHOLE(rule, hi) }, MF_INT, offsetof(rs_model, name) }
 /* clang-format on */
 
 static const model_field model_fields[] = {
-    {{"base", 0, false, NULL}, MF_BASE, 0, SC_ANY},
-    MF(quota_tpm_default, MF_I64, SC_NONNEG),
-    MF(rpm_per_1k_tpm, MF_DBL, SC_POS),
-    MF(max_tokens_default, MF_I64, SC_POS),
-    MF(rtt_ms, MF_DBL, SC_NONNEG),
-    MF(ttft_base_ms, MF_DBL, SC_NONNEG),
-    MF(ttft_per_1k_prompt_ms, MF_DBL, SC_NONNEG),
-    MF(tokens_per_s, MF_DBL, SC_POS),
-    MF(sigma, MF_DBL, SC_NONNEG),
-    MF(load_sigma, MF_DBL, SC_NONNEG),
-    MF(throttle_ms, MF_DBL, SC_NONNEG),
-    MF(input_tpm_per_ptu, MF_DBL, SC_POS),
-    MF(output_ratio, MF_DBL, SC_POS),
-    MF(ptu_min_global, MF_INT, SC_NONNEG),
-    MF(ptu_inc_global, MF_INT, SC_GE1),
-    MF(ptu_min_regional, MF_INT, SC_NONNEG),
-    MF(ptu_inc_regional, MF_INT, SC_GE1),
-    MF(ptu_tokens_per_s, MF_DBL, SC_POS),
-    MF(ptu_sigma, MF_DBL, SC_NONNEG),
-    MF(price_input_per_1m, MF_DBL, SC_NONNEG),
-    MF(price_output_per_1m, MF_DBL, SC_NONNEG),
-    MF(price_input_per_1m_data_zone, MF_DBL, SC_NONNEG),
-    MF(price_output_per_1m_data_zone, MF_DBL, SC_NONNEG),
-    MF(price_input_per_1m_regional, MF_DBL, SC_NONNEG),
-    MF(price_output_per_1m_regional, MF_DBL, SC_NONNEG),
-    MF(price_ptu_hour_global, MF_DBL, SC_NONNEG),
-    MF(price_ptu_hour_data_zone, MF_DBL, SC_NONNEG),
-    MF(price_ptu_hour_regional, MF_DBL, SC_NONNEG),
-    MF(price_ptu_month_global, MF_DBL, SC_NONNEG),
-    MF(price_ptu_month_data_zone, MF_DBL, SC_NONNEG),
-    MF(price_ptu_month_regional, MF_DBL, SC_NONNEG),
-    MF(price_ptu_year_global, MF_DBL, SC_NONNEG),
-    MF(price_ptu_year_data_zone, MF_DBL, SC_NONNEG),
-    MF(price_ptu_year_regional, MF_DBL, SC_NONNEG),
+    {{"base", 0, false, NULL, SC_STRING}, MF_BASE, 0},
+    MF_I64(quota_tpm_default, SC_NONNEG, SC_MAX_WHOLE),
+    MF_NUM(rpm_per_1k_tpm, SC_POS, 0, DBL_MAX),
+    MF_I64(max_tokens_default, SC_POS, SC_MAX_WHOLE),
+    MF_NUM(rtt_ms, SC_NONNEG, 0, DBL_MAX),
+    MF_NUM(ttft_base_ms, SC_NONNEG, 0, DBL_MAX),
+    MF_NUM(ttft_per_1k_prompt_ms, SC_NONNEG, 0, DBL_MAX),
+    MF_NUM(tokens_per_s, SC_POS, 0, DBL_MAX),
+    MF_NUM(sigma, SC_NONNEG, 0, DBL_MAX),
+    MF_NUM(load_sigma, SC_NONNEG, 0, DBL_MAX),
+    MF_NUM(throttle_ms, SC_NONNEG, 0, DBL_MAX),
+    MF_NUM(input_tpm_per_ptu, SC_POS, 0, DBL_MAX),
+    MF_NUM(output_ratio, SC_POS, 0, DBL_MAX),
+    MF_INT(ptu_min_global, SC_NONNEG, INT_MAX),
+    MF_INT(ptu_inc_global, SC_GE1, INT_MAX),
+    MF_INT(ptu_min_regional, SC_NONNEG, INT_MAX),
+    MF_INT(ptu_inc_regional, SC_GE1, INT_MAX),
+    MF_NUM(ptu_tokens_per_s, SC_POS, 0, DBL_MAX),
+    MF_NUM(ptu_sigma, SC_NONNEG, 0, DBL_MAX),
+    MF_NUM(price_input_per_1m, SC_NONNEG, 0, DBL_MAX),
+    MF_NUM(price_output_per_1m, SC_NONNEG, 0, DBL_MAX),
+    MF_NUM(price_input_per_1m_data_zone, SC_NONNEG, 0, DBL_MAX),
+    MF_NUM(price_output_per_1m_data_zone, SC_NONNEG, 0, DBL_MAX),
+    MF_NUM(price_input_per_1m_regional, SC_NONNEG, 0, DBL_MAX),
+    MF_NUM(price_output_per_1m_regional, SC_NONNEG, 0, DBL_MAX),
+    MF_NUM(price_ptu_hour_global, SC_NONNEG, 0, DBL_MAX),
+    MF_NUM(price_ptu_hour_data_zone, SC_NONNEG, 0, DBL_MAX),
+    MF_NUM(price_ptu_hour_regional, SC_NONNEG, 0, DBL_MAX),
+    MF_NUM(price_ptu_month_global, SC_NONNEG, 0, DBL_MAX),
+    MF_NUM(price_ptu_month_data_zone, SC_NONNEG, 0, DBL_MAX),
+    MF_NUM(price_ptu_month_regional, SC_NONNEG, 0, DBL_MAX),
+    MF_NUM(price_ptu_year_global, SC_NONNEG, 0, DBL_MAX),
+    MF_NUM(price_ptu_year_data_zone, SC_NONNEG, 0, DBL_MAX),
+    MF_NUM(price_ptu_year_regional, SC_NONNEG, 0, DBL_MAX),
 };
 
 static void model_list(char *buf, size_t size, const rs_model *models, size_t n)
@@ -132,20 +135,21 @@ static rs_status model_overrides(sc *c, const cJSON *m, const char *path, rs_mod
 			continue;
 		const char *key = f->key.name;
 		char *dst = (char *)row + f->offset;
+		sc_keys ks = SC_KEYS(model_fields);
 		rs_status st;
 		if (f->type == MF_DBL) {
 			double v;
-			st = sc_get_num(c, m, path, key, f->rule, 0, &v);
+			st = sc_get_num(c, m, path, ks, key, &v);
 			if (st == RS_OK && sc_member(m, key))
 				memcpy(dst, &v, sizeof v);
 		} else if (f->type == MF_I64) {
 			int64_t v;
-			st = sc_get_whole(c, m, path, key, f->rule, SC_MAX_WHOLE, 0, &v);
+			st = sc_get_whole(c, m, path, ks, key, &v);
 			if (st == RS_OK && sc_member(m, key))
 				memcpy(dst, &v, sizeof v);
 		} else {
 			int v;
-			st = sc_get_int(c, m, path, key, f->rule, 0, &v);
+			st = sc_get_int(c, m, path, ks, key, &v);
 			if (st == RS_OK && sc_member(m, key))
 				memcpy(dst, &v, sizeof v);
 		}
@@ -189,7 +193,7 @@ rs_status sc_parse_models(sc *c, const cJSON *root)
 		if (st != RS_OK)
 			return st;
 		const char *base;
-		if ((st = sc_get_str(c, m, path, "base", false, &base)) != RS_OK)
+		if ((st = sc_get_str(c, m, path, SC_KEYS(model_fields), "base", &base)) != RS_OK)
 			return st;
 		int idx = rs_models_find(builtin, nb, name);
 		if (idx >= 0 && base) {
@@ -228,10 +232,10 @@ rs_status sc_parse_models(sc *c, const cJSON *root)
 }
 
 /* obj.model as an index into cfg->models. OUT: *idx. */
-static rs_status get_model(sc *c, const cJSON *obj, const char *path, int *idx)
+static rs_status get_model(sc *c, const cJSON *obj, const char *path, sc_keys ks, int *idx)
 {
 	const char *name;
-	rs_status st = sc_get_str(c, obj, path, "model", false, &name);
+	rs_status st = sc_get_str(c, obj, path, ks, "model", &name);
 	if (st != RS_OK || !name)
 		return st;
 	*idx = rs_models_find(c->cfg->models, c->cfg->n_models, name);
@@ -246,12 +250,12 @@ static rs_status get_model(sc *c, const cJSON *obj, const char *path, int *idx)
 /* ---- quotas -------------------------------------------------------------- */
 
 static const sc_key quota_keys[] = {
-    {"subscription", 0, false, NULL},
-    {"region", 0, true, NULL},
-    {"kind", 0, false, NULL},
-    {"model", G_STD, true, "PTU quota is model-independent"},
-    {"tpm", G_STD, true, "a provisioned pool holds \"ptu\""},
-    {"ptu", G_PTU, true, "a standard-family pool holds \"tpm\""},
+    {"subscription", 0, false, NULL, SC_STRING_OR(RS_DEFAULT_SUBSCRIPTION)},
+    {"region", 0, true, NULL, SC_STRING},
+    {"kind", 0, false, NULL, SC_ENUM_OR(rs_kind_names, RS_KIND_STANDARD)},
+    {"model", G_STD, true, "PTU quota is model-independent", SC_STRING},
+    {"tpm", G_STD, true, "a provisioned pool holds \"ptu\"", SC_WHOLE(SC_POS, SC_MAX_WHOLE)},
+    {"ptu", G_PTU, true, "a standard-family pool holds \"tpm\"", SC_WHOLE(SC_POS, SC_MAX_WHOLE)},
 };
 
 /* `subscription "s", region "r", model "m", kind k` (model NULL: left out). */
@@ -281,27 +285,27 @@ static rs_status parse_quota(sc *c, const cJSON *q, const char *path, size_t i)
 	if (st == RS_OK)
 		st = sc_keys_known(c, q, path, SC_KEYS(quota_keys));
 	if (st == RS_OK)
-		st = sc_get_owned(c, q, path, "subscription", false, RS_DEFAULT_SUBSCRIPTION,
+		st = sc_get_owned(c, q, path, SC_KEYS(quota_keys), "subscription",
 		                  &quota->subscription);
 	if (st == RS_OK)
-		st = sc_get_owned(c, q, path, "region", false, NULL, &quota->region);
+		st = sc_get_owned(c, q, path, SC_KEYS(quota_keys), "region", &quota->region);
 	if (st == RS_OK)
-		st = get_kind(c, q, path, &quota->kind);
+		st = get_kind(c, q, path, SC_KEYS(quota_keys), &quota->kind);
 	if (st == RS_OK)
 		st = sc_keys_variant(c, q, path, SC_KEYS(quota_keys), SC_BIT(quota->kind), "kind",
 		                     rs_kind_name(quota->kind));
 	if (st != RS_OK)
 		return st;
 	if (rs_kind_is_provisioned(quota->kind)) {
-		st = sc_get_whole(c, q, path, "ptu", SC_POS, SC_MAX_WHOLE, 0, &quota->ptu);
+		st = sc_get_whole(c, q, path, SC_KEYS(quota_keys), "ptu", &quota->ptu);
 	} else {
 		int m = -1;
-		st = get_model(c, q, path, &m);
+		st = get_model(c, q, path, SC_KEYS(quota_keys), &m);
 		if (st == RS_OK) {
 			quota->model = sc_strdup(c->cfg->models[m].name);
 			if (!quota->model)
 				return sc_nomem(c);
-			st = sc_get_whole(c, q, path, "tpm", SC_POS, SC_MAX_WHOLE, 0, &quota->tpm);
+			st = sc_get_whole(c, q, path, SC_KEYS(quota_keys), "tpm", &quota->tpm);
 		}
 	}
 	if (st != RS_OK)
@@ -343,27 +347,36 @@ rs_status sc_parse_quotas(sc *c, const cJSON *root)
 /* ---- deployments --------------------------------------------------------- */
 
 static const sc_key deployment_keys[] = {
-    {"name", 0, true, NULL},
-    {"region", 0, true, NULL},
-    {"subscription", 0, false, NULL},
-    {"model", 0, true, NULL},
-    {"kind", 0, false, NULL},
-    {"tpm", G_STD, true, "a provisioned deployment is sized in \"ptu\""},
-    {"tpm_window", G_STD, false, "only the standard family has TPM windows"},
-    {"rpm_window", G_STD, false, "only the standard family has RPM windows"},
-    {"rpm_window_s", G_STD, false, "only the standard family has RPM windows"},
-    {"count_refused", G_STD, false, "only the standard family counts refused requests"},
-    {"prompt_estimate_factor", G_STD, false, "only the standard family estimates prompts"},
-    {"ptu", G_PTU, true, "a standard-family deployment is sized in \"tpm\""},
-    {"max_tokens_estimator", G_PTU, false, "only the provisioned family uses it"},
-    {"spillover_to", G_PTU, false, "spillover goes from a provisioned deployment"},
-    {"rtt_ms", 0, false, NULL},
+    {"name", 0, true, NULL, SC_STRING},
+    {"region", 0, true, NULL, SC_STRING},
+    {"subscription", 0, false, NULL, SC_STRING_OR(RS_DEFAULT_SUBSCRIPTION)},
+    {"model", 0, true, NULL, SC_STRING},
+    {"kind", 0, false, NULL, SC_ENUM_OR(rs_kind_names, RS_KIND_STANDARD)},
+    {"tpm", G_STD, true, "a provisioned deployment is sized in \"ptu\"",
+     SC_WHOLE(SC_POS, SC_MAX_WHOLE)},
+    {"tpm_window", G_STD, false, "only the standard family has TPM windows",
+     SC_ENUM_OR(window_names, RS_WINDOW_SLIDING)},
+    {"rpm_window", G_STD, false, "only the standard family has RPM windows",
+     SC_ENUM_OR(window_names, RS_WINDOW_SLIDING)},
+    {"rpm_window_s", G_STD, false, "only the standard family has RPM windows",
+     SC_WHOLE(SC_POS, SC_RPM_WINDOW_LONG_S), SC_DEFAULT(RS_DEFAULT_RPM_WINDOW_S)},
+    {"count_refused", G_STD, false, "only the standard family counts refused requests",
+     SC_BOOLEAN(RS_DEFAULT_COUNT_REFUSED)},
+    {"prompt_estimate_factor", G_STD, false, "only the standard family estimates prompts",
+     SC_NUMBER(SC_POS, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_PROMPT_ESTIMATE_FACTOR)},
+    {"ptu", G_PTU, true, "a standard-family deployment is sized in \"tpm\"",
+     SC_WHOLE(SC_POS, SC_MAX_WHOLE)},
+    {"max_tokens_estimator", G_PTU, false, "only the provisioned family uses it",
+     SC_OBJECT_OR("{\"kind\":\"model_default\"}")},
+    {"spillover_to", G_PTU, false, "spillover goes from a provisioned deployment", SC_STRING},
+    {"rtt_ms", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
 };
 
 static const sc_key estimator_keys[] = {
-    {"kind", 0, false, NULL},
-    {"value", SC_BIT(RS_ESTIMATOR_FIXED), true, NULL},
-    {"window", SC_BIT(RS_ESTIMATOR_RUNNING_MEAN), false, NULL},
+    {"kind", 0, false, NULL, SC_ENUM_OR(estimator_names, RS_ESTIMATOR_MODEL_DEFAULT)},
+    {"value", SC_BIT(RS_ESTIMATOR_FIXED), true, NULL, SC_NUMBER(SC_POS, 0, DBL_MAX)},
+    {"window", SC_BIT(RS_ESTIMATOR_RUNNING_MEAN), false, NULL, SC_WHOLE(SC_POS, INT_MAX),
+     SC_DEFAULT(RS_DEFAULT_ESTIMATOR_WINDOW)},
 };
 
 static rs_status parse_estimator(sc *c, const cJSON *d, const char *path, rs_deployment_cfg *dep)
@@ -380,16 +393,15 @@ static rs_status parse_estimator(sc *c, const cJSON *d, const char *path, rs_dep
 	if (st == RS_OK)
 		st = sc_keys_known(c, e, ep, SC_KEYS(estimator_keys));
 	if (st == RS_OK)
-		st = sc_get_enum(c, e, ep, "kind", estimator_names, SC_N(estimator_names),
-		                 RS_ESTIMATOR_MODEL_DEFAULT, &kind);
+		st = sc_get_enum(c, e, ep, SC_KEYS(estimator_keys), "kind", &kind);
 	if (st == RS_OK)
 		st = sc_keys_variant(c, e, ep, SC_KEYS(estimator_keys), SC_BIT(kind), "kind",
 		                     estimator_names[kind]);
 	if (st == RS_OK)
-		st = sc_get_num(c, e, ep, "value", SC_POS, 0, &dep->estimator_value);
+		st = sc_get_num(c, e, ep, SC_KEYS(estimator_keys), "value", &dep->estimator_value);
 	if (st == RS_OK)
-		st = sc_get_int(c, e, ep, "window", SC_POS, RS_DEFAULT_ESTIMATOR_WINDOW,
-		                &dep->estimator_window);
+		st =
+		    sc_get_int(c, e, ep, SC_KEYS(estimator_keys), "window", &dep->estimator_window);
 	dep->estimator = (rs_estimator)kind;
 	return st;
 }
@@ -450,7 +462,7 @@ static rs_status parse_deployment(sc *c, const cJSON *d, const char *path, size_
 	if (st == RS_OK)
 		st = sc_keys_known(c, d, path, SC_KEYS(deployment_keys));
 	if (st == RS_OK)
-		st = sc_get_owned(c, d, path, "name", false, NULL, &dep->name);
+		st = sc_get_owned(c, d, path, SC_KEYS(deployment_keys), "name", &dep->name);
 	if (st != RS_OK)
 		return st;
 	int prev = sc_deployment_find(c->cfg, i, dep->name);
@@ -460,32 +472,30 @@ static rs_status parse_deployment(sc *c, const cJSON *d, const char *path, size_
 		return sc_invalid(c, kp, "\"%s\" is already the name of .deployments[%d]",
 		                  dep->name, prev);
 	}
-	st = sc_get_owned(c, d, path, "region", false, NULL, &dep->region);
+	st = sc_get_owned(c, d, path, SC_KEYS(deployment_keys), "region", &dep->region);
 	if (st == RS_OK)
-		st = sc_get_owned(c, d, path, "subscription", false, RS_DEFAULT_SUBSCRIPTION,
+		st = sc_get_owned(c, d, path, SC_KEYS(deployment_keys), "subscription",
 		                  &dep->subscription);
 	if (st == RS_OK)
-		st = get_model(c, d, path, &dep->model);
+		st = get_model(c, d, path, SC_KEYS(deployment_keys), &dep->model);
 	if (st == RS_OK)
-		st = get_kind(c, d, path, &dep->kind);
+		st = get_kind(c, d, path, SC_KEYS(deployment_keys), &dep->kind);
 	if (st == RS_OK)
 		st = sc_keys_variant(c, d, path, SC_KEYS(deployment_keys), SC_BIT(dep->kind),
 		                     "kind", rs_kind_name(dep->kind));
 	if (st == RS_OK)
-		st = sc_get_num(c, d, path, "rtt_ms", SC_NONNEG, -1, &dep->rtt_ms);
+		st = sc_get_num(c, d, path, SC_KEYS(deployment_keys), "rtt_ms", &dep->rtt_ms);
 	if (st != RS_OK)
 		return st;
 
 	int tw = RS_WINDOW_SLIDING, rw = RS_WINDOW_SLIDING;
-	st = sc_get_whole(c, d, path, "tpm", SC_POS, SC_MAX_WHOLE, 0, &dep->tpm);
+	st = sc_get_whole(c, d, path, SC_KEYS(deployment_keys), "tpm", &dep->tpm);
 	if (st == RS_OK)
-		st = sc_get_enum(c, d, path, "tpm_window", window_names, SC_N(window_names),
-		                 RS_WINDOW_SLIDING, &tw);
+		st = sc_get_enum(c, d, path, SC_KEYS(deployment_keys), "tpm_window", &tw);
 	if (st == RS_OK)
-		st = sc_get_enum(c, d, path, "rpm_window", window_names, SC_N(window_names),
-		                 RS_WINDOW_SLIDING, &rw);
+		st = sc_get_enum(c, d, path, SC_KEYS(deployment_keys), "rpm_window", &rw);
 	if (st == RS_OK)
-		st = sc_get_int(c, d, path, "rpm_window_s", SC_POS, RS_DEFAULT_RPM_WINDOW_S,
+		st = sc_get_int(c, d, path, SC_KEYS(deployment_keys), "rpm_window_s",
 		                &dep->rpm_window_s);
 	if (st == RS_OK && dep->rpm_window_s != SC_RPM_WINDOW_SHORT_S &&
 	    dep->rpm_window_s != SC_RPM_WINDOW_LONG_S) {
@@ -495,19 +505,20 @@ static rs_status parse_deployment(sc *c, const cJSON *d, const char *path, size_
 		                  SC_RPM_WINDOW_LONG_S, dep->rpm_window_s);
 	}
 	if (st == RS_OK)
-		st = sc_get_bool(c, d, path, "count_refused", RS_DEFAULT_COUNT_REFUSED,
+		st = sc_get_bool(c, d, path, SC_KEYS(deployment_keys), "count_refused",
 		                 &dep->count_refused);
 	if (st == RS_OK)
-		st = sc_get_num(c, d, path, "prompt_estimate_factor", SC_POS,
-		                RS_DEFAULT_PROMPT_ESTIMATE_FACTOR, &dep->prompt_estimate_factor);
+		st = sc_get_num(c, d, path, SC_KEYS(deployment_keys), "prompt_estimate_factor",
+		                &dep->prompt_estimate_factor);
 	dep->tpm_window = (rs_window_kind)tw;
 	dep->rpm_window = (rs_window_kind)rw;
 	if (st == RS_OK)
-		st = sc_get_whole(c, d, path, "ptu", SC_POS, SC_MAX_WHOLE, 0, &dep->ptu);
+		st = sc_get_whole(c, d, path, SC_KEYS(deployment_keys), "ptu", &dep->ptu);
 	if (st == RS_OK)
 		st = parse_estimator(c, d, path, dep);
 	if (st == RS_OK)
-		st = sc_get_owned(c, d, path, "spillover_to", false, NULL, &dep->spillover_to);
+		st = sc_get_owned(c, d, path, SC_KEYS(deployment_keys), "spillover_to",
+		                  &dep->spillover_to);
 	if (st == RS_OK && rs_kind_is_provisioned(dep->kind))
 		st = check_ptu_size(c, path, dep);
 	return st;
@@ -636,24 +647,31 @@ rs_status sc_parse_deployments(sc *c, const cJSON *root)
 
 /* clang-format off: key tables keep one key per line */
 static const sc_key router_keys[] = {
-    {"name", 0, true, NULL},
-    {"strategy", 0, true, NULL},
-    {"backends", 0, true, NULL},
-    {"cooldown_on_429", 0, false, NULL},
-    {"cooldown_s", 0, false, NULL},
-    {"breaker_failures", 0, false, NULL},
-    {"breaker_window_s", 0, false, NULL},
-    {"breaker_open_s", 0, false, NULL},
-    {"all_down", 0, false, NULL},
-    {"max_tries", 0, false, NULL},
-    {"latency_alpha", 0, false, NULL},
+    {"name", 0, true, NULL, SC_STRING},
+    {"strategy", 0, true, NULL, SC_ENUM(strategy_names)},
+    {"backends", 0, true, NULL, SC_ARRAY},
+    {"cooldown_on_429", 0, false, NULL, SC_BOOLEAN(RS_DEFAULT_ROUTER_COOLDOWN_ON_429)},
+    {"cooldown_s", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX),
+     SC_DEFAULT(RS_DEFAULT_ROUTER_COOLDOWN_S)},
+    {"breaker_failures", 0, false, NULL, SC_WHOLE(SC_NONNEG, INT_MAX),
+     SC_DEFAULT(RS_DEFAULT_ROUTER_BREAKER_FAILURES)},
+    {"breaker_window_s", 0, false, NULL, SC_NUMBER(SC_POS, 0, DBL_MAX),
+     SC_DEFAULT(RS_DEFAULT_ROUTER_BREAKER_WINDOW_S)},
+    {"breaker_open_s", 0, false, NULL, SC_NUMBER(SC_POS, 0, DBL_MAX),
+     SC_DEFAULT(RS_DEFAULT_ROUTER_BREAKER_OPEN_S)},
+    {"all_down", 0, false, NULL, SC_ENUM_OR(all_down_names, RS_DEFAULT_ROUTER_ALL_DOWN)},
+    {"max_tries", 0, false, NULL, SC_WHOLE(SC_GE1, INT_MAX)},
+    {"latency_alpha", 0, false, NULL, SC_NUMBER(SC_SHARE, 0, DBL_MAX),
+     SC_DEFAULT(RS_DEFAULT_ROUTER_LATENCY_ALPHA)},
 };
 
 static const sc_key backend_keys[] = {
-    {"target", 0, true, NULL},
-    {"weight", 0, false, NULL},
-    {"priority", 0, false, NULL},
-    {"rtt_ms", 0, false, NULL},
+    {"target", 0, true, NULL, SC_STRING},
+    {"weight", 0, false, NULL, SC_NUMBER(SC_POS, 0, DBL_MAX),
+     SC_DEFAULT(RS_DEFAULT_BACKEND_WEIGHT)},
+    {"priority", 0, false, NULL, SC_WHOLE(SC_NONNEG, INT_MAX),
+     SC_DEFAULT(RS_DEFAULT_BACKEND_PRIORITY)},
+    {"rtt_ms", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
 };
 /* clang-format on */
 
@@ -701,19 +719,18 @@ rs_status sc_no_target(sc *c, const char *path, const char *name)
 static rs_status parse_backend(sc *c, const cJSON *b, const char *path, rs_backend_cfg *be)
 {
 	be->target = (rs_target){.is_router = false, .index = -1};
+	be->rtt_ms = -1; /* the deployment's */
 	rs_status st = sc_expect_object(c, b, path);
 	if (st == RS_OK)
 		st = sc_keys_known(c, b, path, SC_KEYS(backend_keys));
 	if (st == RS_OK)
-		st = sc_get_owned(c, b, path, "target", false, NULL, &be->name);
+		st = sc_get_owned(c, b, path, SC_KEYS(backend_keys), "target", &be->name);
 	if (st == RS_OK)
-		st = sc_get_num(c, b, path, "weight", SC_POS, RS_DEFAULT_BACKEND_WEIGHT,
-		                &be->weight);
+		st = sc_get_num(c, b, path, SC_KEYS(backend_keys), "weight", &be->weight);
 	if (st == RS_OK)
-		st = sc_get_int(c, b, path, "priority", SC_NONNEG, RS_DEFAULT_BACKEND_PRIORITY,
-		                &be->priority);
+		st = sc_get_int(c, b, path, SC_KEYS(backend_keys), "priority", &be->priority);
 	if (st == RS_OK)
-		st = sc_get_num(c, b, path, "rtt_ms", SC_NONNEG, -1, &be->rtt_ms);
+		st = sc_get_num(c, b, path, SC_KEYS(backend_keys), "rtt_ms", &be->rtt_ms);
 	return st;
 }
 
@@ -724,7 +741,7 @@ static rs_status parse_router(sc *c, const cJSON *r, const char *path, size_t i)
 	if (st == RS_OK)
 		st = sc_keys_known(c, r, path, SC_KEYS(router_keys));
 	if (st == RS_OK)
-		st = sc_get_owned(c, r, path, "name", false, NULL, &rt->name);
+		st = sc_get_owned(c, r, path, SC_KEYS(router_keys), "name", &rt->name);
 	if (st != RS_OK)
 		return st;
 	/* one namespace: clients and backends name deployments and routers alike */
@@ -740,8 +757,7 @@ static rs_status parse_router(sc *c, const cJSON *r, const char *path, size_t i)
 		                  prev);
 
 	int strategy = RS_ROUTE_ROUND_ROBIN, all_down = RS_DEFAULT_ROUTER_ALL_DOWN;
-	st = sc_get_enum(c, r, path, "strategy", strategy_names, SC_N(strategy_names),
-	                 RS_ROUTE_ROUND_ROBIN, &strategy);
+	st = sc_get_enum(c, r, path, SC_KEYS(router_keys), "strategy", &strategy);
 	rt->strategy = (rs_route_strategy)strategy;
 	const cJSON *arr;
 	size_t n = 0;
@@ -762,34 +778,32 @@ static rs_status parse_router(sc *c, const cJSON *r, const char *path, size_t i)
 		if ((st = parse_backend(c, b, ep, &rt->backends[j])) != RS_OK)
 			return st;
 	}
-	st = sc_get_bool(c, r, path, "cooldown_on_429", RS_DEFAULT_ROUTER_COOLDOWN_ON_429,
-	                 &rt->cooldown_on_429);
+	st = sc_get_bool(c, r, path, SC_KEYS(router_keys), "cooldown_on_429", &rt->cooldown_on_429);
 	if (st == RS_OK)
-		st = sc_get_num(c, r, path, "cooldown_s", SC_NONNEG, RS_DEFAULT_ROUTER_COOLDOWN_S,
-		                &rt->cooldown_s);
+		st = sc_get_num(c, r, path, SC_KEYS(router_keys), "cooldown_s", &rt->cooldown_s);
 	if (st == RS_OK)
-		st = sc_get_int(c, r, path, "breaker_failures", SC_NONNEG,
-		                RS_DEFAULT_ROUTER_BREAKER_FAILURES, &rt->breaker_failures);
+		st = sc_get_int(c, r, path, SC_KEYS(router_keys), "breaker_failures",
+		                &rt->breaker_failures);
 	if (st == RS_OK)
-		st = sc_get_num(c, r, path, "breaker_window_s", SC_POS,
-		                RS_DEFAULT_ROUTER_BREAKER_WINDOW_S, &rt->breaker_window_s);
+		st = sc_get_num(c, r, path, SC_KEYS(router_keys), "breaker_window_s",
+		                &rt->breaker_window_s);
 	if (st == RS_OK)
-		st = sc_get_num(c, r, path, "breaker_open_s", SC_POS,
-		                RS_DEFAULT_ROUTER_BREAKER_OPEN_S, &rt->breaker_open_s);
+		st = sc_get_num(c, r, path, SC_KEYS(router_keys), "breaker_open_s",
+		                &rt->breaker_open_s);
 	if (st == RS_OK)
-		st = sc_get_enum(c, r, path, "all_down", all_down_names, SC_N(all_down_names),
-		                 RS_DEFAULT_ROUTER_ALL_DOWN, &all_down);
+		st = sc_get_enum(c, r, path, SC_KEYS(router_keys), "all_down", &all_down);
 	rt->all_down = (rs_all_down)all_down;
 	if (st == RS_OK)
-		st = sc_get_int(c, r, path, "max_tries", SC_GE1, (int)n, &rt->max_tries);
+		st = sc_get_int_or(c, r, path, SC_KEYS(router_keys), "max_tries", (int)n,
+		                   &rt->max_tries);
 	if (st == RS_OK && (size_t)rt->max_tries > n) {
 		sc_child_key(kp, path, "max_tries");
 		return sc_invalid(c, kp, "must be at most %zu, the number of backends (got %d)", n,
 		                  rt->max_tries);
 	}
 	if (st == RS_OK)
-		st = sc_get_num(c, r, path, "latency_alpha", SC_SHARE,
-		                RS_DEFAULT_ROUTER_LATENCY_ALPHA, &rt->latency_alpha);
+		st = sc_get_num(c, r, path, SC_KEYS(router_keys), "latency_alpha",
+		                &rt->latency_alpha);
 	return st;
 }
 
@@ -887,4 +901,18 @@ rs_status sc_parse_routers(sc *c, const cJSON *root)
 			return st;
 	}
 	return check_router_cycles(c);
+}
+
+/* ---- the room's tables, for the key dump ---------------------------------- */
+
+static const sc_table topology_tables[] = {
+    {"model", SC_KEYS(model_fields)},         {"quota", SC_KEYS(quota_keys)},
+    {"deployment", SC_KEYS(deployment_keys)}, {"estimator", SC_KEYS(estimator_keys)},
+    {"router", SC_KEYS(router_keys)},         {"backend", SC_KEYS(backend_keys)},
+};
+
+const sc_table *sc_topology_tables(size_t *n)
+{
+	*n = SC_N(topology_tables);
+	return topology_tables;
 }

@@ -14,6 +14,7 @@
  * 86400 / points_per_day seconds of the run (at most SC_SCHEDULE_MAX_POINTS).
  */
 #include <cjson/cJSON.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -80,61 +81,93 @@ static const char *const retry_after_names[] = {
 
 /* clang-format off: key tables keep one key per line */
 static const sc_key client_keys[] = {
-    {"name", 0, true, NULL},           {"target", 0, true, NULL},
-    {"arrival", 0, true, NULL},        {"prompt_tokens", 0, false, NULL},
-    {"output_tokens", 0, false, NULL}, {"max_tokens", 0, false, NULL},
-    {"best_of", 0, false, NULL},       {"cached_fraction", 0, false, NULL},
-    {"retry", 0, false, NULL},         {"rtt_ms", 0, false, NULL},
-    {"region", 0, false, NULL},        {"priority", 0, false, NULL},
+    {"name", 0, true, NULL, SC_STRING},
+    {"target", 0, true, NULL, SC_STRING},
+    {"arrival", 0, true, NULL, SC_OBJECT},
+    {"prompt_tokens", 0, false, NULL, SC_DIST},
+    {"output_tokens", 0, false, NULL, SC_DIST},
+    {"max_tokens", 0, false, NULL, SC_OBJECT_OR("{\"policy\":\"absent\"}")},
+    {"best_of", 0, false, NULL, SC_WHOLE(SC_GE1, INT_MAX), SC_DEFAULT(RS_DEFAULT_BEST_OF)},
+    {"cached_fraction", 0, false, NULL, SC_NUMBER(SC_UNIT, 0, DBL_MAX),
+     SC_DEFAULT(RS_DEFAULT_CACHED_FRACTION)},
+    {"retry", 0, false, NULL, SC_OBJECT_OR("{\"policy\":\"none\"}")},
+    {"rtt_ms", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+    {"region", 0, false, NULL, SC_STRING},
+    {"priority", 0, false, NULL, SC_WHOLE(SC_NONNEG, INT_MAX),
+     SC_DEFAULT(RS_DEFAULT_CLIENT_PRIORITY)},
 };
 
 static const sc_key arrival_keys[] = {
-    {"process", 0, true, NULL},
-    {"rate_rps", G_RATE, false, "only constant and poisson arrivals take a rate"},
-    {"schedule", G_RATE, false, "only constant and poisson arrivals take a schedule"},
-    {"file", G_TRACE, true, "only a trace arrival reads a file"},
-    {"format", G_TRACE, false, "only a trace arrival reads a file"},
-    {"speedup", G_TRACE, false, "only a trace arrival is replayed"},
-    {"loop", G_TRACE, false, "only a trace arrival is replayed"},
-    {"zero_rows", G_TRACE, false, "only a trace arrival reads a file"},
-    {"model", G_TRACE, false, "only a trace arrival reads a file"},
-    {"rate_on", G_ONOFF, true, "only an onoff arrival has on and off periods"},
-    {"rate_off", G_ONOFF, true, "only an onoff arrival has on and off periods"},
-    {"on_s", G_ONOFF, true, "only an onoff arrival has on and off periods"},
-    {"off_s", G_ONOFF, true, "only an onoff arrival has on and off periods"},
-    {"users", G_CLOSED, true, "only a closed arrival has users"},
-    {"think_s", G_CLOSED, false, "only a closed arrival's users think"},
-    {"mean_rps", G_DAILY, true, "only a daily arrival has a daily cycle"},
-    {"amplitude", G_DAILY, false, "only a daily arrival has a daily cycle"},
-    {"peak_at_s", G_DAILY, false, "only a daily arrival has a daily cycle"},
-    {"points_per_day", G_DAILY, false, "only a daily arrival has a daily cycle"},
+    {"process", 0, true, NULL, SC_ENUM(process_names)},
+    {"rate_rps", G_RATE, false, "only constant and poisson arrivals take a rate",
+     SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+    {"schedule", G_RATE, false, "only constant and poisson arrivals take a schedule", SC_ARRAY},
+    {"file", G_TRACE, true, "only a trace arrival reads a file", SC_STRING},
+    {"format", G_TRACE, false, "only a trace arrival reads a file",
+     SC_ENUM_OR(format_names, RS_TRACE_AUTO)},
+    {"speedup", G_TRACE, false, "only a trace arrival is replayed", SC_NUMBER(SC_POS, 0, DBL_MAX),
+     SC_DEFAULT(RS_DEFAULT_TRACE_SPEEDUP)},
+    {"loop", G_TRACE, false, "only a trace arrival is replayed", SC_BOOLEAN(false)},
+    {"zero_rows", G_TRACE, false, "only a trace arrival reads a file",
+     SC_ENUM_OR(zero_rows_names, RS_ZERO_ROWS_SKIP)},
+    {"model", G_TRACE, false, "only a trace arrival reads a file", SC_STRING},
+    {"rate_on", G_ONOFF, true, "only an onoff arrival has on and off periods",
+     SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+    {"rate_off", G_ONOFF, true, "only an onoff arrival has on and off periods",
+     SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+    {"on_s", G_ONOFF, true, "only an onoff arrival has on and off periods",
+     SC_NUMBER(SC_POS, 0, DBL_MAX)},
+    {"off_s", G_ONOFF, true, "only an onoff arrival has on and off periods",
+     SC_NUMBER(SC_POS, 0, DBL_MAX)},
+    {"users", G_CLOSED, true, "only a closed arrival has users", SC_WHOLE(SC_GE1, INT_MAX)},
+    {"think_s", G_CLOSED, false, "only a closed arrival's users think", SC_DIST},
+    {"mean_rps", G_DAILY, true, "only a daily arrival has a daily cycle",
+     SC_NUMBER(SC_POS, 0, DBL_MAX)},
+    {"amplitude", G_DAILY, false, "only a daily arrival has a daily cycle",
+     SC_NUMBER(SC_UNIT, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_DAILY_AMPLITUDE)},
+    {"peak_at_s", G_DAILY, false, "only a daily arrival has a daily cycle",
+     SC_NUMBER(SC_NONNEG, 0, SC_DAY_S), SC_DEFAULT(RS_DEFAULT_DAILY_PEAK_AT_S)},
+    {"points_per_day", G_DAILY, false, "only a daily arrival has a daily cycle",
+     SC_WHOLE(SC_GE1, INT_MAX), .min = SC_DAILY_MIN_POINTS,
+     SC_DEFAULT(RS_DEFAULT_DAILY_POINTS_PER_DAY)},
 };
 
 static const sc_key point_keys[] = {
-    {"at_s", 0, true, NULL},
-    {"rate_rps", 0, true, NULL},
-    {"ramp", 0, false, NULL},
+    {"at_s", 0, true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+    {"rate_rps", 0, true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+    {"ramp", 0, false, NULL, SC_BOOLEAN(false)},
 };
 
 #define G_EMPIRICAL SC_BIT(RS_DIST_EMPIRICAL)
 
 static const sc_key dist_keys[] = {
-    {"dist", 0, true, NULL},
-    {"value", SC_BIT(RS_DIST_FIXED), true, NULL},
-    {"min", SC_BIT(RS_DIST_UNIFORM), true, NULL},
-    {"max", SC_BIT(RS_DIST_UNIFORM), true, NULL},
-    {"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL},
-    {"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL},
-    {"file", G_EMPIRICAL, true, NULL},
-    {"format", G_EMPIRICAL, false, NULL},
-    {"zero_rows", G_EMPIRICAL, false, NULL},
-    {"model", G_EMPIRICAL, false, NULL},
+    {"dist", 0, true, NULL, SC_ENUM(dist_names)},
+    {"value", SC_BIT(RS_DIST_FIXED), true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+    {"min", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+    {"max", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+    {"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_POS, 0, DBL_MAX)},
+    {"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+    {"file", G_EMPIRICAL, true, NULL, SC_STRING},
+    {"format", G_EMPIRICAL, false, NULL, SC_ENUM_OR(format_names, RS_TRACE_AUTO)},
+    {"zero_rows", G_EMPIRICAL, false, NULL, SC_ENUM_OR(zero_rows_names, RS_ZERO_ROWS_SKIP)},
+    {"model", G_EMPIRICAL, false, NULL, SC_STRING},
+};
+
+/* A think time (closed arrivals): the same keys, in seconds rather than
+ * tokens, so with their own ranges; no trace rows to draw it from. */
+static const sc_key think_keys[] = {
+    {"dist", 0, true, NULL, SC_ENUM(dist_names)},
+    {"value", SC_BIT(RS_DIST_FIXED), true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+    {"min", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+    {"max", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+    {"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_POS, 0, DBL_MAX)},
+    {"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
 };
 
 static const sc_key max_tokens_keys[] = {
-    {"policy", 0, true, NULL},
-    {"value", SC_BIT(RS_MAXTOK_FIXED), true, NULL},
-    {"factor", SC_BIT(RS_MAXTOK_FACTOR), true, NULL},
+    {"policy", 0, true, NULL, SC_ENUM(maxtok_names)},
+    {"value", SC_BIT(RS_MAXTOK_FIXED), true, NULL, SC_WHOLE(SC_POS, SC_MAX_WHOLE)},
+    {"factor", SC_BIT(RS_MAXTOK_FACTOR), true, NULL, SC_NUMBER(SC_POS, 0, DBL_MAX)},
 };
 
 #define G_RETRY_FIXED (SC_BIT(RS_RETRY_FIXED))
@@ -143,27 +176,46 @@ static const sc_key max_tokens_keys[] = {
 
 /* policy is required unless preset gives it (checked in parse_retry). */
 static const sc_key retry_keys[] = {
-    {"preset", 0, false, NULL},
-    {"policy", 0, false, NULL},
-    {"max_retries", G_RETRY_ANY, false, "a \"none\" policy never retries"},
-    {"max_attempts", G_RETRY_ANY, false, "a \"none\" policy never retries"},
-    {"delay_s", G_RETRY_FIXED, false, "only a fixed policy waits a fixed delay"},
-    {"base_s", G_RETRY_EXP, false, "only an exponential policy backs off"},
-    {"cap_s", G_RETRY_EXP, false, "only an exponential policy backs off"},
-    {"jitter", G_RETRY_EXP, false, "only an exponential policy backs off"},
-    {"factor_min", G_RETRY_EXP, false, "only an exponential policy backs off"},
-    {"factor_max", G_RETRY_EXP, false, "only an exponential policy backs off"},
-    {"retry_after", G_RETRY_ANY, false, "a \"none\" policy never retries"},
-    {"retry_after_cap_s", G_RETRY_ANY, false, "a \"none\" policy never retries"},
-    {"retry_after_jitter_s", G_RETRY_ANY, false, "a \"none\" policy never retries"},
-    {"attempt_timeout_s", 0, false, NULL},
-    {"deadline_s", 0, false, NULL},
-    {"budget_max", 0, false, NULL},
-    {"budget_refund", 0, false, NULL},
-    {"retry_ratio", 0, false, NULL},
-    {"retry_ratio_window_s", 0, false, NULL},
-    {"adaptive_k", 0, false, NULL},
-    {"adaptive_window_s", 0, false, NULL},
+    {"preset", 0, false, NULL, SC_STRING},
+    {"policy", 0, false, NULL, SC_ENUM(retry_names)},
+    {"max_retries", G_RETRY_ANY, false, "a \"none\" policy never retries",
+     SC_WHOLE(SC_NONNEG, INT_MAX), SC_DEFAULT(RS_DEFAULT_RETRY_MAX_RETRIES)},
+    {"max_attempts", G_RETRY_ANY, false, "a \"none\" policy never retries",
+     SC_WHOLE(SC_GE1, INT_MAX)},
+    {"delay_s", G_RETRY_FIXED, false, "only a fixed policy waits a fixed delay",
+     SC_NUMBER(SC_NONNEG, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_RETRY_DELAY_S)},
+    {"base_s", G_RETRY_EXP, false, "only an exponential policy backs off",
+     SC_NUMBER(SC_POS, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_RETRY_BASE_S)},
+    {"cap_s", G_RETRY_EXP, false, "only an exponential policy backs off",
+     SC_NUMBER(SC_POS, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_RETRY_CAP_S)},
+    {"jitter", G_RETRY_EXP, false, "only an exponential policy backs off",
+     SC_ENUM_OR(jitter_names, RS_DEFAULT_RETRY_JITTER)},
+    {"factor_min", G_RETRY_EXP, false, "only an exponential policy backs off",
+     SC_NUMBER(SC_POS, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_RETRY_FACTOR_MIN)},
+    {"factor_max", G_RETRY_EXP, false, "only an exponential policy backs off",
+     SC_NUMBER(SC_POS, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_RETRY_FACTOR_MAX)},
+    {"retry_after", G_RETRY_ANY, false, "a \"none\" policy never retries",
+     SC_ENUM_OR(retry_after_names, RS_DEFAULT_RETRY_AFTER)},
+    {"retry_after_cap_s", G_RETRY_ANY, false, "a \"none\" policy never retries",
+     SC_NUMBER(SC_POS, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_RETRY_AFTER_CAP_S)},
+    {"retry_after_jitter_s", G_RETRY_ANY, false, "a \"none\" policy never retries",
+     SC_NUMBER(SC_NONNEG, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_RETRY_AFTER_JITTER_S)},
+    {"attempt_timeout_s", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX),
+     SC_DEFAULT(RS_DEFAULT_RETRY_ATTEMPT_TIMEOUT_S)},
+    {"deadline_s", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX),
+     SC_DEFAULT(RS_DEFAULT_RETRY_DEADLINE_S)},
+    {"budget_max", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX),
+     SC_DEFAULT(RS_DEFAULT_RETRY_BUDGET_MAX)},
+    {"budget_refund", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX),
+     SC_DEFAULT(RS_DEFAULT_RETRY_BUDGET_REFUND)},
+    {"retry_ratio", 0, false, NULL, SC_NUMBER(SC_UNIT, 0, DBL_MAX),
+     SC_DEFAULT(RS_DEFAULT_RETRY_RATIO)},
+    {"retry_ratio_window_s", 0, false, NULL, SC_NUMBER(SC_POS, 0, DBL_MAX),
+     SC_DEFAULT(RS_DEFAULT_RETRY_RATIO_WINDOW_S)},
+    {"adaptive_k", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX),
+     SC_DEFAULT(RS_DEFAULT_RETRY_ADAPTIVE_K)},
+    {"adaptive_window_s", 0, false, NULL, SC_NUMBER(SC_POS, 0, DBL_MAX),
+     SC_DEFAULT(RS_DEFAULT_RETRY_ADAPTIVE_WINDOW_S)},
 };
 /* clang-format on */
 
@@ -184,21 +236,19 @@ static rs_status resolve_path(sc *c, const char *file, char **out)
 }
 
 /* file, format, zero_rows and model: a trace file's keys (arrival or empirical). */
-static rs_status parse_trace(sc *c, const cJSON *obj, const char *path, rs_trace_cfg *t)
+static rs_status parse_trace(sc *c, const cJSON *obj, const char *path, sc_keys ks, rs_trace_cfg *t)
 {
 	const char *file;
 	int format = RS_TRACE_AUTO, zero = RS_ZERO_ROWS_SKIP;
-	rs_status st = sc_get_str(c, obj, path, "file", false, &file);
+	rs_status st = sc_get_str(c, obj, path, ks, "file", &file);
 	if (st == RS_OK)
 		st = resolve_path(c, file, &t->path);
 	if (st == RS_OK)
-		st = sc_get_enum(c, obj, path, "format", format_names, SC_N(format_names),
-		                 RS_TRACE_AUTO, &format);
+		st = sc_get_enum(c, obj, path, ks, "format", &format);
 	if (st == RS_OK)
-		st = sc_get_enum(c, obj, path, "zero_rows", zero_rows_names, SC_N(zero_rows_names),
-		                 RS_ZERO_ROWS_SKIP, &zero);
+		st = sc_get_enum(c, obj, path, ks, "zero_rows", &zero);
 	if (st == RS_OK)
-		st = sc_get_owned(c, obj, path, "model", false, NULL, &t->model_filter);
+		st = sc_get_owned(c, obj, path, ks, "model", &t->model_filter);
 	t->format = (rs_trace_format)format;
 	t->zero_rows = (rs_zero_rows)zero;
 	return st;
@@ -220,11 +270,11 @@ static rs_status parse_schedule(sc *c, const cJSON *arr, const char *path, rs_ar
 		if (st == RS_OK)
 			st = sc_keys_known(c, p, pp, SC_KEYS(point_keys));
 		if (st == RS_OK)
-			st = sc_get_num(c, p, pp, "at_s", SC_NONNEG, 0, &pt->at_s);
+			st = sc_get_num(c, p, pp, SC_KEYS(point_keys), "at_s", &pt->at_s);
 		if (st == RS_OK)
-			st = sc_get_num(c, p, pp, "rate_rps", SC_NONNEG, 0, &pt->rate_rps);
+			st = sc_get_num(c, p, pp, SC_KEYS(point_keys), "rate_rps", &pt->rate_rps);
 		if (st == RS_OK)
-			st = sc_get_bool(c, p, pp, "ramp", false, &pt->ramp);
+			st = sc_get_bool(c, p, pp, SC_KEYS(point_keys), "ramp", &pt->ramp);
 		if (st != RS_OK)
 			return st;
 		char kp[SC_PATH_MAX], got[32], prev[32];
@@ -244,22 +294,25 @@ static rs_status parse_schedule(sc *c, const cJSON *arr, const char *path, rs_ar
 /* A distribution: a plain number (fixed) or an object with `dist`.  kinds is
  * the bit set of the rs_dist_kind values allowed here (the others are left
  * out of the message's list); "trace" also needs a trace arrival. */
-static rs_status dist_value(sc *c, const cJSON *v, const char *path, unsigned kinds,
+static rs_status dist_value(sc *c, const cJSON *v, const char *path, sc_keys ks, unsigned kinds,
                             bool trace_arrival, rs_dist_cfg *d)
 {
 	if (cJSON_IsNumber(v)) {
 		d->kind = RS_DIST_FIXED;
-		return sc_num_value(c, v, path, SC_NONNEG, false, 0, &d->value);
+		return sc_num_value(c, v, path, sc_key_find(ks, "value"), &d->value);
 	}
 	if (!cJSON_IsObject(v))
 		return sc_wrong_type(c, path, "a number or an object", v);
 	const char *names[SC_N(dist_names)];
 	for (size_t k = 0; k < SC_N(dist_names); k++)
 		names[k] = kinds & SC_BIT(k) ? dist_names[k] : NULL;
+	/* the kind first: a kind this place does not take (a think time drawn
+	 * from a trace) says so before the keys that kind would need */
 	int kind = RS_DIST_FIXED;
-	rs_status st = sc_keys_known(c, v, path, SC_KEYS(dist_keys));
+	rs_status st =
+	    sc_get_enum_in(c, v, path, ks, "dist", names, SC_N(names), RS_DIST_FIXED, &kind);
 	if (st == RS_OK)
-		st = sc_get_enum(c, v, path, "dist", names, SC_N(names), RS_DIST_FIXED, &kind);
+		st = sc_keys_known(c, v, path, ks);
 	if (st != RS_OK)
 		return st;
 	if (kind == RS_DIST_TRACE && !trace_arrival) {
@@ -267,28 +320,27 @@ static rs_status dist_value(sc *c, const cJSON *v, const char *path, unsigned ki
 		sc_child_key(kp, path, "dist");
 		return sc_invalid(c, kp, "\"trace\" needs a trace arrival");
 	}
-	st =
-	    sc_keys_variant(c, v, path, SC_KEYS(dist_keys), SC_BIT(kind), "dist", dist_names[kind]);
+	st = sc_keys_variant(c, v, path, ks, SC_BIT(kind), "dist", dist_names[kind]);
 	if (st != RS_OK)
 		return st;
 	d->kind = (rs_dist_kind)kind;
 	switch (d->kind) {
 	case RS_DIST_FIXED:
-		return sc_get_num(c, v, path, "value", SC_NONNEG, 0, &d->value);
+		return sc_get_num(c, v, path, ks, "value", &d->value);
 	case RS_DIST_UNIFORM:
-		st = sc_get_num(c, v, path, "min", SC_NONNEG, 0, &d->min);
+		st = sc_get_num(c, v, path, ks, "min", &d->min);
 		if (st == RS_OK)
-			st = sc_get_num(c, v, path, "max", SC_NONNEG, 0, &d->max);
+			st = sc_get_num(c, v, path, ks, "max", &d->max);
 		if (st == RS_OK && d->max < d->min)
 			return sc_below(c, path, "max", "min", d->min, d->max);
 		return st;
 	case RS_DIST_LOGNORMAL:
-		st = sc_get_num(c, v, path, "median", SC_POS, 0, &d->median);
+		st = sc_get_num(c, v, path, ks, "median", &d->median);
 		if (st == RS_OK)
-			st = sc_get_num(c, v, path, "sigma", SC_NONNEG, 0, &d->sigma);
+			st = sc_get_num(c, v, path, ks, "sigma", &d->sigma);
 		return st;
 	case RS_DIST_EMPIRICAL:
-		return parse_trace(c, v, path, &d->trace);
+		return parse_trace(c, v, path, ks, &d->trace);
 	case RS_DIST_TRACE:
 		break;
 	}
@@ -311,19 +363,7 @@ static rs_status parse_dist(sc *c, const cJSON *cl, const char *cpath, const cha
 	}
 	unsigned all = SC_BIT(RS_DIST_FIXED) | SC_BIT(RS_DIST_UNIFORM) | SC_BIT(RS_DIST_LOGNORMAL) |
 	               SC_BIT(RS_DIST_EMPIRICAL) | SC_BIT(RS_DIST_TRACE);
-	return dist_value(c, v, path, all, trace_arrival, d);
-}
-
-/* "must be at least LO (got X)" / "must be at most HI (got X)" for a whole
- * number with bounds that no sc_rule has. */
-static rs_status sc_out_of_bounds(sc *c, const char *path, const char *key, const char *how,
-                                  double limit, double got)
-{
-	char kp[SC_PATH_MAX], l[32], g[32];
-	sc_child_key(kp, path, key);
-	sc_fmt_num(l, sizeof l, limit);
-	sc_fmt_num(g, sizeof g, got);
-	return sc_invalid(c, kp, "must be %s %s (got %s)", how, l, g);
+	return dist_value(c, v, path, SC_KEYS(dist_keys), all, trace_arrival, d);
 }
 
 /* 2 pi, for the daily cosine (M_PI is not in C11). */
@@ -338,21 +378,13 @@ static rs_status daily_schedule(sc *c, const cJSON *arr, const char *path, rs_ar
 {
 	double mean, amplitude, peak;
 	int per_day;
-	rs_status st = sc_get_num(c, arr, path, "mean_rps", SC_POS, 0, &mean);
+	rs_status st = sc_get_num(c, arr, path, SC_KEYS(arrival_keys), "mean_rps", &mean);
 	if (st == RS_OK)
-		st = sc_get_num(c, arr, path, "amplitude", SC_UNIT, RS_DEFAULT_DAILY_AMPLITUDE,
-		                &amplitude);
+		st = sc_get_num(c, arr, path, SC_KEYS(arrival_keys), "amplitude", &amplitude);
 	if (st == RS_OK)
-		st = sc_get_num(c, arr, path, "peak_at_s", SC_NONNEG, RS_DEFAULT_DAILY_PEAK_AT_S,
-		                &peak);
-	if (st == RS_OK && peak > SC_DAY_S)
-		return sc_out_of_bounds(c, path, "peak_at_s", "at most", SC_DAY_S, peak);
+		st = sc_get_num(c, arr, path, SC_KEYS(arrival_keys), "peak_at_s", &peak);
 	if (st == RS_OK)
-		st = sc_get_int(c, arr, path, "points_per_day", SC_GE1,
-		                RS_DEFAULT_DAILY_POINTS_PER_DAY, &per_day);
-	if (st == RS_OK && per_day < SC_DAILY_MIN_POINTS)
-		return sc_out_of_bounds(c, path, "points_per_day", ">=", SC_DAILY_MIN_POINTS,
-		                        per_day);
+		st = sc_get_int(c, arr, path, SC_KEYS(arrival_keys), "points_per_day", &per_day);
 	if (st != RS_OK)
 		return st;
 	double step = SC_DAY_S / per_day;
@@ -392,8 +424,7 @@ static rs_status parse_arrival(sc *c, const cJSON *cl, const char *cpath, rs_arr
 	if (st == RS_OK)
 		st = sc_keys_known(c, arr, path, SC_KEYS(arrival_keys));
 	if (st == RS_OK)
-		st = sc_get_enum(c, arr, path, "process", process_names, SC_N(process_names),
-		                 RS_ARRIVAL_CONSTANT, &process);
+		st = sc_get_enum(c, arr, path, SC_KEYS(arrival_keys), "process", &process);
 	if (st == RS_OK)
 		st = sc_keys_variant(c, arr, path, SC_KEYS(arrival_keys), SC_BIT(process),
 		                     "process", process_names[process]);
@@ -404,24 +435,25 @@ static rs_status parse_arrival(sc *c, const cJSON *cl, const char *cpath, rs_arr
 	a->process = (rs_arrival_process)process;
 	switch (a->process) {
 	case RS_ARRIVAL_TRACE:
-		st = parse_trace(c, arr, path, &a->trace);
+		st = parse_trace(c, arr, path, SC_KEYS(arrival_keys), &a->trace);
 		if (st == RS_OK)
-			st = sc_get_num(c, arr, path, "speedup", SC_POS, RS_DEFAULT_TRACE_SPEEDUP,
-			                &a->speedup);
+			st =
+			    sc_get_num(c, arr, path, SC_KEYS(arrival_keys), "speedup", &a->speedup);
 		if (st == RS_OK)
-			st = sc_get_bool(c, arr, path, "loop", false, &a->loop);
+			st = sc_get_bool(c, arr, path, SC_KEYS(arrival_keys), "loop", &a->loop);
 		return st;
 	case RS_ARRIVAL_ONOFF:
-		st = sc_get_num(c, arr, path, "rate_on", SC_NONNEG, 0, &a->rate_on);
+		st = sc_get_num(c, arr, path, SC_KEYS(arrival_keys), "rate_on", &a->rate_on);
 		if (st == RS_OK)
-			st = sc_get_num(c, arr, path, "rate_off", SC_NONNEG, 0, &a->rate_off);
+			st = sc_get_num(c, arr, path, SC_KEYS(arrival_keys), "rate_off",
+			                &a->rate_off);
 		if (st == RS_OK)
-			st = sc_get_num(c, arr, path, "on_s", SC_POS, 0, &a->on_s);
+			st = sc_get_num(c, arr, path, SC_KEYS(arrival_keys), "on_s", &a->on_s);
 		if (st == RS_OK)
-			st = sc_get_num(c, arr, path, "off_s", SC_POS, 0, &a->off_s);
+			st = sc_get_num(c, arr, path, SC_KEYS(arrival_keys), "off_s", &a->off_s);
 		return st;
 	case RS_ARRIVAL_CLOSED: {
-		st = sc_get_int(c, arr, path, "users", SC_GE1, 0, &a->users);
+		st = sc_get_int(c, arr, path, SC_KEYS(arrival_keys), "users", &a->users);
 		if (st != RS_OK)
 			return st;
 		a->think_s = rs_calloc(1, sizeof *a->think_s);
@@ -436,7 +468,7 @@ static rs_status parse_arrival(sc *c, const cJSON *cl, const char *cpath, rs_arr
 		/* a time, not a token count: no trace rows to draw it from */
 		unsigned kinds =
 		    SC_BIT(RS_DIST_FIXED) | SC_BIT(RS_DIST_UNIFORM) | SC_BIT(RS_DIST_LOGNORMAL);
-		return dist_value(c, think, tp, kinds, false, a->think_s);
+		return dist_value(c, think, tp, SC_KEYS(think_keys), kinds, false, a->think_s);
 	}
 	case RS_ARRIVAL_CONSTANT:
 	case RS_ARRIVAL_POISSON:
@@ -452,7 +484,8 @@ static rs_status parse_arrival(sc *c, const cJSON *cl, const char *cpath, rs_arr
 		if (!a->schedule)
 			return sc_nomem(c);
 		a->n_schedule = 1;
-		return sc_get_num(c, arr, path, "rate_rps", SC_NONNEG, 0, &a->schedule[0].rate_rps);
+		return sc_get_num(c, arr, path, SC_KEYS(arrival_keys), "rate_rps",
+		                  &a->schedule[0].rate_rps);
 	}
 	const cJSON *sarr;
 	size_t n;
@@ -476,15 +509,14 @@ static rs_status parse_max_tokens(sc *c, const cJSON *cl, const char *cpath, rs_
 	if (st == RS_OK)
 		st = sc_keys_known(c, v, path, SC_KEYS(max_tokens_keys));
 	if (st == RS_OK)
-		st = sc_get_enum(c, v, path, "policy", maxtok_names, SC_N(maxtok_names),
-		                 RS_MAXTOK_ABSENT, &policy);
+		st = sc_get_enum(c, v, path, SC_KEYS(max_tokens_keys), "policy", &policy);
 	if (st == RS_OK)
 		st = sc_keys_variant(c, v, path, SC_KEYS(max_tokens_keys), SC_BIT(policy), "policy",
 		                     maxtok_names[policy]);
 	if (st == RS_OK)
-		st = sc_get_whole(c, v, path, "value", SC_POS, SC_MAX_WHOLE, 0, &m->value);
+		st = sc_get_whole(c, v, path, SC_KEYS(max_tokens_keys), "value", &m->value);
 	if (st == RS_OK)
-		st = sc_get_num(c, v, path, "factor", SC_POS, 0, &m->factor);
+		st = sc_get_num(c, v, path, SC_KEYS(max_tokens_keys), "factor", &m->factor);
 	m->policy = (rs_max_tokens_policy)policy;
 	return st;
 }
@@ -609,18 +641,21 @@ static rs_status retry_delays(sc *c, const cJSON *v, const char *path, rs_retry_
 	if (sc_member(v, "max_retries") && sc_member(v, "max_attempts"))
 		return sc_invalid(c, path, "takes \"max_retries\" or \"max_attempts\", not both");
 	int attempts = r->max_retries + 1;
-	rs_status st =
-	    sc_get_int(c, v, path, "max_retries", SC_NONNEG, r->max_retries, &r->max_retries);
+	rs_status st = sc_get_int_or(c, v, path, SC_KEYS(retry_keys), "max_retries", r->max_retries,
+	                             &r->max_retries);
 	if (st == RS_OK && sc_member(v, "max_attempts")) {
-		st = sc_get_int(c, v, path, "max_attempts", SC_GE1, attempts, &attempts);
+		st = sc_get_int_or(c, v, path, SC_KEYS(retry_keys), "max_attempts", attempts,
+		                   &attempts);
 		r->max_retries = attempts - 1;
 	}
 	if (st == RS_OK)
-		st = sc_get_num(c, v, path, "delay_s", SC_NONNEG, r->delay_s, &r->delay_s);
+		st = sc_get_num_or(c, v, path, SC_KEYS(retry_keys), "delay_s", r->delay_s,
+		                   &r->delay_s);
 	if (st == RS_OK)
-		st = sc_get_num(c, v, path, "base_s", SC_POS, r->base_s, &r->base_s);
+		st =
+		    sc_get_num_or(c, v, path, SC_KEYS(retry_keys), "base_s", r->base_s, &r->base_s);
 	if (st == RS_OK)
-		st = sc_get_num(c, v, path, "cap_s", SC_POS, r->cap_s, &r->cap_s);
+		st = sc_get_num_or(c, v, path, SC_KEYS(retry_keys), "cap_s", r->cap_s, &r->cap_s);
 	if (st == RS_OK && r->cap_s < r->base_s) {
 		if (sc_member(v, "cap_s"))
 			return sc_below(c, path, "cap_s", "base_s", r->base_s, r->cap_s);
@@ -628,8 +663,8 @@ static rs_status retry_delays(sc *c, const cJSON *v, const char *path, rs_retry_
 	}
 	int jitter = r->jitter, after = r->retry_after;
 	if (st == RS_OK)
-		st = sc_get_enum(c, v, path, "jitter", jitter_names, SC_N(jitter_names), r->jitter,
-		                 &jitter);
+		st = sc_get_enum_in(c, v, path, SC_KEYS(retry_keys), "jitter", jitter_names,
+		                    SC_N(jitter_names), r->jitter, &jitter);
 	r->jitter = (rs_jitter)jitter;
 	bool factor = r->jitter == RS_JITTER_FACTOR;
 	if (st == RS_OK)
@@ -639,9 +674,11 @@ static rs_status retry_delays(sc *c, const cJSON *v, const char *path, rs_retry_
 		st =
 		    sc_key_unused(c, v, path, "factor_max", factor, "jitter", jitter_names[jitter]);
 	if (st == RS_OK)
-		st = sc_get_num(c, v, path, "factor_min", SC_POS, r->factor_min, &r->factor_min);
+		st = sc_get_num_or(c, v, path, SC_KEYS(retry_keys), "factor_min", r->factor_min,
+		                   &r->factor_min);
 	if (st == RS_OK)
-		st = sc_get_num(c, v, path, "factor_max", SC_POS, r->factor_max, &r->factor_max);
+		st = sc_get_num_or(c, v, path, SC_KEYS(retry_keys), "factor_max", r->factor_max,
+		                   &r->factor_max);
 	if (st == RS_OK && r->factor_max < r->factor_min) {
 		if (sc_member(v, "factor_max"))
 			return sc_below(c, path, "factor_max", "factor_min", r->factor_min,
@@ -649,8 +686,9 @@ static rs_status retry_delays(sc *c, const cJSON *v, const char *path, rs_retry_
 		return sc_above(c, path, "factor_min", "factor_max", r->factor_max, r->factor_min);
 	}
 	if (st == RS_OK)
-		st = sc_get_enum(c, v, path, "retry_after", retry_after_names,
-		                 SC_N(retry_after_names), r->retry_after, &after);
+		st = sc_get_enum_in(c, v, path, SC_KEYS(retry_keys), "retry_after",
+		                    retry_after_names, SC_N(retry_after_names), r->retry_after,
+		                    &after);
 	r->retry_after = (rs_retry_after_mode)after;
 	if (st == RS_OK)
 		st = sc_key_unused(c, v, path, "retry_after_cap_s", after == RS_RETRY_AFTER_CAP,
@@ -660,38 +698,41 @@ static rs_status retry_delays(sc *c, const cJSON *v, const char *path, rs_retry_
 		                   after == RS_RETRY_AFTER_JITTER, "retry_after",
 		                   retry_after_names[after]);
 	if (st == RS_OK)
-		st = sc_get_num(c, v, path, "retry_after_cap_s", SC_POS, r->retry_after_cap_s,
-		                &r->retry_after_cap_s);
+		st = sc_get_num_or(c, v, path, SC_KEYS(retry_keys), "retry_after_cap_s",
+		                   r->retry_after_cap_s, &r->retry_after_cap_s);
 	if (st == RS_OK)
-		st = sc_get_num(c, v, path, "retry_after_jitter_s", SC_NONNEG,
-		                r->retry_after_jitter_s, &r->retry_after_jitter_s);
+		st = sc_get_num_or(c, v, path, SC_KEYS(retry_keys), "retry_after_jitter_s",
+		                   r->retry_after_jitter_s, &r->retry_after_jitter_s);
 	return st;
 }
 
 /* Timeouts, budget, ratio and adaptive throttling: on top of any policy. */
 static rs_status retry_limits(sc *c, const cJSON *v, const char *path, rs_retry_cfg *r)
 {
-	rs_status st = sc_get_num(c, v, path, "attempt_timeout_s", SC_NONNEG, r->attempt_timeout_s,
-	                          &r->attempt_timeout_s);
+	rs_status st = sc_get_num_or(c, v, path, SC_KEYS(retry_keys), "attempt_timeout_s",
+	                             r->attempt_timeout_s, &r->attempt_timeout_s);
 	if (st == RS_OK)
-		st = sc_get_num(c, v, path, "deadline_s", SC_NONNEG, r->deadline_s, &r->deadline_s);
+		st = sc_get_num_or(c, v, path, SC_KEYS(retry_keys), "deadline_s", r->deadline_s,
+		                   &r->deadline_s);
 	if (st == RS_OK)
-		st = sc_get_num(c, v, path, "budget_max", SC_NONNEG, r->budget_max, &r->budget_max);
+		st = sc_get_num_or(c, v, path, SC_KEYS(retry_keys), "budget_max", r->budget_max,
+		                   &r->budget_max);
 	if (st == RS_OK)
-		st = sc_get_num(c, v, path, "budget_refund", SC_NONNEG,
-		                r->budget_max > 0 ? RS_DEFAULT_RETRY_BUDGET_REFUND : 0,
-		                &r->budget_refund);
+		st = sc_get_num_or(c, v, path, SC_KEYS(retry_keys), "budget_refund",
+		                   r->budget_max > 0 ? RS_DEFAULT_RETRY_BUDGET_REFUND : 0,
+		                   &r->budget_refund);
 	if (st == RS_OK)
-		st =
-		    sc_get_num(c, v, path, "retry_ratio", SC_UNIT, r->retry_ratio, &r->retry_ratio);
+		st = sc_get_num_or(c, v, path, SC_KEYS(retry_keys), "retry_ratio", r->retry_ratio,
+		                   &r->retry_ratio);
 	if (st == RS_OK)
-		st = sc_get_num(c, v, path, "retry_ratio_window_s", SC_POS, r->retry_ratio_window_s,
-		                &r->retry_ratio_window_s);
+		st = sc_get_num_or(c, v, path, SC_KEYS(retry_keys), "retry_ratio_window_s",
+		                   r->retry_ratio_window_s, &r->retry_ratio_window_s);
 	if (st == RS_OK)
-		st = sc_get_num(c, v, path, "adaptive_k", SC_NONNEG, r->adaptive_k, &r->adaptive_k);
+		st = sc_get_num_or(c, v, path, SC_KEYS(retry_keys), "adaptive_k", r->adaptive_k,
+		                   &r->adaptive_k);
 	if (st == RS_OK)
-		st = sc_get_num(c, v, path, "adaptive_window_s", SC_POS, r->adaptive_window_s,
-		                &r->adaptive_window_s);
+		st = sc_get_num_or(c, v, path, SC_KEYS(retry_keys), "adaptive_window_s",
+		                   r->adaptive_window_s, &r->adaptive_window_s);
 	return st;
 }
 
@@ -710,7 +751,7 @@ static rs_status parse_retry(sc *c, const cJSON *cl, const char *cpath, rs_retry
 	if (st == RS_OK)
 		st = sc_keys_known(c, v, path, SC_KEYS(retry_keys));
 	if (st == RS_OK)
-		st = sc_get_str(c, v, path, "preset", false, &preset);
+		st = sc_get_str(c, v, path, SC_KEYS(retry_keys), "preset", &preset);
 	if (st == RS_OK && preset)
 		st = apply_preset(c, path, preset, r);
 	if (st != RS_OK)
@@ -721,7 +762,8 @@ static rs_status parse_retry(sc *c, const cJSON *cl, const char *cpath, rs_retry
 		return sc_invalid(c, kp, "required key is missing");
 	}
 	int policy = r->policy;
-	st = sc_get_enum(c, v, path, "policy", retry_names, SC_N(retry_names), r->policy, &policy);
+	st = sc_get_enum_in(c, v, path, SC_KEYS(retry_keys), "policy", retry_names,
+	                    SC_N(retry_names), r->policy, &policy);
 	if (st == RS_OK)
 		st = sc_keys_variant(c, v, path, SC_KEYS(retry_keys), SC_BIT(policy), "policy",
 		                     retry_names[policy]);
@@ -744,7 +786,7 @@ static rs_status parse_client(sc *c, const cJSON *cl, const char *path, size_t i
 	if (st == RS_OK)
 		st = sc_keys_known(c, cl, path, SC_KEYS(client_keys));
 	if (st == RS_OK)
-		st = sc_get_owned(c, cl, path, "name", false, NULL, &cli->name);
+		st = sc_get_owned(c, cl, path, SC_KEYS(client_keys), "name", &cli->name);
 	if (st != RS_OK)
 		return st;
 	for (size_t j = 0; j < i; j++) {
@@ -755,7 +797,7 @@ static rs_status parse_client(sc *c, const cJSON *cl, const char *path, size_t i
 			                  cli->name, j);
 		}
 	}
-	if ((st = sc_get_owned(c, cl, path, "target", false, NULL, &cli->target)) != RS_OK)
+	if ((st = sc_get_owned(c, cl, path, SC_KEYS(client_keys), "target", &cli->target)) != RS_OK)
 		return st;
 	if (!sc_target_find(c->cfg, c->cfg->n_routers, cli->target, &cli->target_ref)) {
 		char kp[SC_PATH_MAX];
@@ -764,10 +806,9 @@ static rs_status parse_client(sc *c, const cJSON *cl, const char *path, size_t i
 	}
 	if (!cli->target_ref.is_router)
 		cli->target_index = cli->target_ref.index;
-	st = sc_get_owned(c, cl, path, "region", false, NULL, &cli->region);
+	st = sc_get_owned(c, cl, path, SC_KEYS(client_keys), "region", &cli->region);
 	if (st == RS_OK)
-		st = sc_get_int(c, cl, path, "priority", SC_NONNEG, RS_DEFAULT_CLIENT_PRIORITY,
-		                &cli->priority);
+		st = sc_get_int(c, cl, path, SC_KEYS(client_keys), "priority", &cli->priority);
 	if (st == RS_OK)
 		st = parse_arrival(c, cl, path, &cli->arrival);
 	bool trace = cli->arrival.process == RS_ARRIVAL_TRACE;
@@ -778,14 +819,14 @@ static rs_status parse_client(sc *c, const cJSON *cl, const char *path, size_t i
 	if (st == RS_OK)
 		st = parse_max_tokens(c, cl, path, &cli->max_tokens);
 	if (st == RS_OK)
-		st = sc_get_int(c, cl, path, "best_of", SC_GE1, RS_DEFAULT_BEST_OF, &cli->best_of);
+		st = sc_get_int(c, cl, path, SC_KEYS(client_keys), "best_of", &cli->best_of);
 	if (st == RS_OK)
-		st = sc_get_num(c, cl, path, "cached_fraction", SC_UNIT, RS_DEFAULT_CACHED_FRACTION,
+		st = sc_get_num(c, cl, path, SC_KEYS(client_keys), "cached_fraction",
 		                &cli->cached_fraction);
 	if (st == RS_OK)
 		st = parse_retry(c, cl, path, &cli->retry);
 	if (st == RS_OK)
-		st = sc_get_num(c, cl, path, "rtt_ms", SC_NONNEG, -1, &cli->rtt_ms);
+		st = sc_get_num(c, cl, path, SC_KEYS(client_keys), "rtt_ms", &cli->rtt_ms);
 	return st;
 }
 
@@ -808,4 +849,19 @@ rs_status sc_parse_clients(sc *c, const cJSON *root)
 			return st;
 	}
 	return RS_OK;
+}
+
+/* ---- the room's tables, for the key dump ---------------------------------- */
+
+static const sc_table workload_tables[] = {
+    {"client", SC_KEYS(client_keys)},      {"arrival", SC_KEYS(arrival_keys)},
+    {"rate_point", SC_KEYS(point_keys)},   {"tokens", SC_KEYS(dist_keys)},
+    {"seconds_dist", SC_KEYS(think_keys)}, {"max_tokens", SC_KEYS(max_tokens_keys)},
+    {"retry", SC_KEYS(retry_keys)},
+};
+
+const sc_table *sc_workload_tables(size_t *n)
+{
+	*n = SC_N(workload_tables);
+	return workload_tables;
 }

@@ -94,6 +94,8 @@ typedef enum rs_kind {
 } rs_kind;
 
 const char *rs_kind_name(rs_kind k);
+/* The kinds' names as scenarios write them, indexed by rs_kind. */
+extern const char *const rs_kind_names[RS_KIND_COUNT];
 bool rs_kind_is_provisioned(rs_kind k);
 /* Parse a kind name; returns false when unknown. OUT: *k. */
 bool rs_kind_parse(const char *name, rs_kind *k);

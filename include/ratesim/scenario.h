@@ -57,4 +57,17 @@ rs_status rs_scenario_parse(const char *display_name, const char *text, const ch
                             const char *const *overrides, size_t n_overrides, rs_config **out,
                             rs_error *err);
 
+/* The loader's key tables as JSON text, for tests and tools that hold them
+ * against scenarios/schema.json and scenarios/README.md:
+ *   {"top": [row, ...], "deployment": [...], ...}
+ * one array per kind of object (named as schema.json's $defs; "top" is the
+ * top level), each row {"key", "type" ("number", "integer", "string",
+ * "boolean" or "other" for objects, arrays and distributions), "required",
+ * "groups" (0: every variant, else a bit set of the variants that use it),
+ * "minimum" or "exclusiveMinimum", "maximum", "default", "enum"}, the last
+ * four only when they apply.  A key may have one row per variant.
+ * Result: a new string (caller frees with free()), or NULL when out of
+ * memory. */
+char *rs_scenario_keys_json(void);
+
 #endif
