@@ -10,9 +10,10 @@
  * error) and "is a required key missing?"; the getters take the type,
  * default and range from the row, so none is written twice; and the key
  * dump (rs_scenario_keys_json) prints the rows, so that a test holds
- * scenarios/schema.json and scenarios/README.md against them.  The getters read one member, check its type and range, and
- * say what is wrong with the value's JSON path, so that every message of
- * the loader has the same shape ("FILE: PATH: must be > 0 (got -3)").
+ * scenarios/schema.json and scenarios/README.md against them.  A getter
+ * reads one member, checks its type and range, and says what is wrong with
+ * the value's JSON path, so that every message of the loader has the same
+ * shape ("FILE: PATH: must be > 0 (got -3)").
  *
  * Nothing here knows a scenario key by name, except "comment", which every
  * object accepts.  Cost: a key lookup is linear in its table (tens of rows);
