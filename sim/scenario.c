@@ -48,9 +48,11 @@ static const sc_key top_keys[] = {
     {"name", 0, true, NULL, SC_STRING},
     {"description", 0, false, NULL, SC_STRING_OR(""), .empty_ok = true},
     {"seed", 0, false, NULL, SC_WHOLE(SC_NONNEG, SC_MAX_WHOLE), SC_DEFAULT(RS_DEFAULT_SEED)},
-    {"duration_s", 0, true, NULL, SC_NUMBER(SC_POS, 0, DBL_MAX)},
-    {"warmup_s", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_WARMUP_S)},
-    {"bucket_s", 0, false, NULL, SC_NUMBER(SC_POS, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_BUCKET_S)},
+    {"duration_s", 0, true, NULL, SC_NUMBER(SC_POS, 0, RS_MAX_TIME_S)},
+    {"warmup_s", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S),
+     SC_DEFAULT(RS_DEFAULT_WARMUP_S)},
+    {"bucket_s", 0, false, NULL, SC_NUMBER(SC_POS, RS_MIN_STEP_S, RS_MAX_TIME_S),
+     SC_DEFAULT(RS_DEFAULT_BUCKET_S)},
     {"strict_sizes", 0, false, NULL, SC_BOOLEAN(RS_DEFAULT_STRICT_SIZES)},
     {"models", 0, false, NULL, SC_OBJECT},
     {"quotas", 0, false, NULL, SC_ARRAY},
@@ -60,7 +62,35 @@ static const sc_key top_keys[] = {
     {"faults", 0, false, NULL, SC_ARRAY},
     {"network", 0, false, NULL, SC_OBJECT},
     {"pricing", 0, false, NULL, SC_OBJECT_OR("{\"ptu_billing\":\"hourly\"}")},
+    {"limits", 0, false, NULL, SC_OBJECT},
 };
+
+/* Resource budgets (scenario_estimate.c). */
+static const sc_key limits_keys[] = {
+    {"max_memory_mb", 0, false, NULL, SC_NUMBER(SC_POS, 1, RS_MAX_BUDGET_MB),
+     SC_DEFAULT(RS_DEFAULT_MAX_MEMORY_MB)},
+    {"max_output_mb", 0, false, NULL, SC_NUMBER(SC_POS, 1, RS_MAX_BUDGET_MB),
+     SC_DEFAULT(RS_DEFAULT_MAX_OUTPUT_MB)},
+};
+
+static rs_status parse_limits(sc *c, const cJSON *root)
+{
+	const cJSON *l = sc_member(root, "limits");
+	c->cfg->max_memory_mb = RS_DEFAULT_MAX_MEMORY_MB;
+	c->cfg->max_output_mb = RS_DEFAULT_MAX_OUTPUT_MB;
+	if (!l)
+		return RS_OK;
+	rs_status st = sc_expect_object(c, l, ".limits");
+	if (st == RS_OK)
+		st = sc_keys_known(c, l, ".limits", SC_KEYS(limits_keys));
+	if (st == RS_OK)
+		st = sc_get_num(c, l, ".limits", SC_KEYS(limits_keys), "max_memory_mb",
+		                &c->cfg->max_memory_mb);
+	if (st == RS_OK)
+		st = sc_get_num(c, l, ".limits", SC_KEYS(limits_keys), "max_output_mb",
+		                &c->cfg->max_output_mb);
+	return st;
+}
 
 static rs_status parse_top(sc *c, const cJSON *root)
 {
@@ -105,14 +135,17 @@ static rs_status parse_top(sc *c, const cJSON *root)
 		st = sc_parse_network(c, root);
 	if (st == RS_OK)
 		st = sc_parse_pricing(c, root);
+	if (st == RS_OK)
+		st = parse_limits(c, root);
 	return st;
 }
 
 /* ---- entry points -------------------------------------------------------- */
 
-rs_status rs_scenario_parse(const char *display_name, const char *text, const char *base_dir,
-                            const char *const *overrides, size_t n_overrides, rs_config **out,
-                            rs_error *err)
+/* rs_scenario_parse with options (NULL: none); messages not yet escaped. */
+static rs_status parse_text(const char *display_name, const char *text, const char *base_dir,
+                            const char *const *overrides, size_t n_overrides,
+                            const rs_scenario_opts *opts, rs_config **out, rs_error *err)
 {
 	sc c = {.file = display_name, .base_dir = base_dir, .err = err};
 	*out = NULL;
@@ -142,6 +175,13 @@ rs_status rs_scenario_parse(const char *display_name, const char *text, const ch
 	}
 	if (st == RS_OK)
 		st = parse_top(&c, root);
+	if (st == RS_OK) {
+		double mem =
+		    opts && opts->max_memory_mb > 0 ? opts->max_memory_mb : c.cfg->max_memory_mb;
+		double files =
+		    opts && opts->max_output_mb > 0 ? opts->max_output_mb : c.cfg->max_output_mb;
+		st = rs_scenario_check_budget(c.cfg, mem, files, err);
+	}
 	if (st == RS_OK && !(c.cfg->effective_json = cJSON_Print(root)))
 		st = sc_nomem(&c);
 	cJSON_Delete(root);
@@ -153,11 +193,22 @@ rs_status rs_scenario_parse(const char *display_name, const char *text, const ch
 	return RS_OK;
 }
 
+rs_status rs_scenario_parse(const char *display_name, const char *text, const char *base_dir,
+                            const char *const *overrides, size_t n_overrides, rs_config **out,
+                            rs_error *err)
+{
+	rs_status st =
+	    parse_text(display_name, text, base_dir, overrides, n_overrides, NULL, out, err);
+	if (st != RS_OK)
+		sc_escape_message(err);
+	return st;
+}
+
 /* ---- the key dump -------------------------------------------------------- */
 
 char *rs_scenario_keys_json(void)
 {
-	const sc_table top[] = {{"top", SC_KEYS(top_keys)}};
+	const sc_table top[] = {{"top", SC_KEYS(top_keys)}, {"limits", SC_KEYS(limits_keys)}};
 	const sc_table *rooms[3];
 	size_t n[3];
 	rooms[0] = sc_topology_tables(&n[0]);
@@ -189,6 +240,13 @@ static char *folder_of(const char *path)
 
 rs_status rs_scenario_load(const char *path, const char *const *overrides, size_t n_overrides,
                            rs_config **out, rs_error *err)
+{
+	return rs_scenario_load_with(path, overrides, n_overrides, NULL, out, err);
+}
+
+/* rs_scenario_load_with, messages not yet escaped. */
+static rs_status load_file(const char *path, const char *const *overrides, size_t n_overrides,
+                           const rs_scenario_opts *opts, rs_config **out, rs_error *err)
 {
 	*out = NULL;
 	FILE *f = fopen(path, "rb");
@@ -233,8 +291,17 @@ rs_status rs_scenario_load(const char *path, const char *const *overrides, size_
 	if (strchr(path, '/') && !dir)
 		st = rs_fail(err, RS_ERR_NOMEM, "%s: out of memory", path);
 	else
-		st = rs_scenario_parse(path, buf, dir, overrides, n_overrides, out, err);
+		st = parse_text(path, buf, dir, overrides, n_overrides, opts, out, err);
 	free(dir);
 	free(buf);
+	return st;
+}
+
+rs_status rs_scenario_load_with(const char *path, const char *const *overrides, size_t n_overrides,
+                                const rs_scenario_opts *opts, rs_config **out, rs_error *err)
+{
+	rs_status st = load_file(path, overrides, n_overrides, opts, out, err);
+	if (st != RS_OK)
+		sc_escape_message(err);
 	return st;
 }

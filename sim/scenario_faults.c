@@ -48,15 +48,14 @@ static const sc_key fault_keys[] = {
     {"kind", 0, true, NULL, SC_ENUM(fault_names)},
     {"deployment", 0, false, NULL, SC_STRING},
     {"region", 0, false, NULL, SC_STRING},
-    {"start_s", 0, true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
-    {"end_s", 0, true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+    {"start_s", 0, true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S)},
+    {"end_s", 0, true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S)},
     {"mode", G_DOWN, false, "only a \"down\" fault has a mode", SC_ENUM_OR(down_mode_names, RS_DEFAULT_FAULT_DOWN_MODE)},
-    {"error_ms", G_DOWN, false, "only a \"down\" fault answers with errors", SC_NUMBER(SC_NONNEG, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_FAULT_ERROR_MS)},
+    {"error_ms", G_DOWN, false, "only a \"down\" fault answers with errors", SC_NUMBER(SC_NONNEG, 0, RS_MAX_MS), SC_DEFAULT(RS_DEFAULT_FAULT_ERROR_MS)},
     /* one key, two meanings: a share of the capacity may shrink, not grow;
      * a factor on latency may grow, not shrink */
-    {"scale", G_DEGRADE, true, "a \"down\" fault does not serve at all", SC_NUMBER(SC_SHARE, 0, DBL_MAX)},
-    {"scale", G_SLOW, true, "a \"down\" fault does not serve at all", SC_NUMBER(SC_GE1, 0, DBL_MAX)},
-};
+    {"scale", G_DEGRADE, true, "a \"down\" fault does not serve at all", SC_NUMBER(SC_SHARE, RS_MIN_DEGRADE_SCALE, 1)},
+    {"scale", G_SLOW, true, "a \"down\" fault does not serve at all", SC_NUMBER(SC_GE1, 0, RS_MAX_FACTOR)},};
 /* clang-format on */
 
 /* The distinct regions of the deployments, in file order, as a list. */
@@ -197,7 +196,7 @@ static const sc_key network_keys[] = {
 
 /* Each entry of the matrix network.rtt_ms[from][to]. */
 static const sc_key rtt_entry = {"rtt_ms[from][to]", 0, false, NULL,
-                                 SC_NUMBER(SC_NONNEG, 0, DBL_MAX)};
+                                 SC_NUMBER(SC_NONNEG, 0, RS_MAX_MS)};
 
 /* A client region the matrix names must be some client's region. */
 static rs_status check_client_region(sc *c, const char *path, const char *region)

@@ -88,6 +88,10 @@ void sc_child_key(char *out, const char *parent, const char *key);
 void sc_child_index(char *out, const char *parent, size_t i);
 /* A copy of s (caller frees), or NULL when out of memory. */
 char *sc_strdup(const char *s);
+/* Rewrite err->msg on one line: control characters become \n, \r, \t or
+ * \xHH (cut at RS_ERROR_MAX), so that a value holding a newline cannot
+ * split a message. */
+void sc_escape_message(rs_error *err);
 /* The candidate nearest to word when near enough to be a typo, else NULL. */
 const char *sc_nearest(const char *word, const char *const *cands, size_t n);
 

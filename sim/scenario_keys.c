@@ -135,6 +135,32 @@ char *sc_strdup(const char *s)
 	return d;
 }
 
+void sc_escape_message(rs_error *err)
+{
+	char out[RS_ERROR_MAX];
+	size_t n = 0;
+	for (const unsigned char *s = (const unsigned char *)err->msg; *s; s++) {
+		char esc[8];
+		if (*s == '\n')
+			snprintf(esc, sizeof esc, "\\n");
+		else if (*s == '\r')
+			snprintf(esc, sizeof esc, "\\r");
+		else if (*s == '\t')
+			snprintf(esc, sizeof esc, "\\t");
+		else if (*s < 0x20 || *s == 0x7f)
+			snprintf(esc, sizeof esc, "\\x%02X", *s);
+		else
+			snprintf(esc, sizeof esc, "%c", *s);
+		size_t len = strlen(esc);
+		if (n + len >= sizeof out)
+			break;
+		memcpy(out + n, esc, len);
+		n += len;
+	}
+	out[n] = '\0';
+	memcpy(err->msg, out, n + 1);
+}
+
 /* ---- suggestions --------------------------------------------------------- */
 
 /* Edit distance (insertions, deletions, substitutions of bytes); both strings

@@ -87,54 +87,54 @@ static const sc_key client_keys[] = {
     {"prompt_tokens", 0, false, NULL, SC_DIST},
     {"output_tokens", 0, false, NULL, SC_DIST},
     {"max_tokens", 0, false, NULL, SC_OBJECT_OR("{\"policy\":\"absent\"}")},
-    {"best_of", 0, false, NULL, SC_WHOLE(SC_GE1, INT_MAX), SC_DEFAULT(RS_DEFAULT_BEST_OF)},
-    {"cached_fraction", 0, false, NULL, SC_NUMBER(SC_UNIT, 0, DBL_MAX),
+    {"best_of", 0, false, NULL, SC_WHOLE(SC_GE1, RS_MAX_BEST_OF), SC_DEFAULT(RS_DEFAULT_BEST_OF)},
+    {"cached_fraction", 0, false, NULL, SC_NUMBER(SC_UNIT, 0, 1),
      SC_DEFAULT(RS_DEFAULT_CACHED_FRACTION)},
     {"retry", 0, false, NULL, SC_OBJECT_OR("{\"policy\":\"none\"}")},
-    {"rtt_ms", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+    {"rtt_ms", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_MS)},
     {"region", 0, false, NULL, SC_STRING},
-    {"priority", 0, false, NULL, SC_WHOLE(SC_NONNEG, INT_MAX),
+    {"priority", 0, false, NULL, SC_WHOLE(SC_NONNEG, RS_MAX_PRIORITY),
      SC_DEFAULT(RS_DEFAULT_CLIENT_PRIORITY)},
 };
 
 static const sc_key arrival_keys[] = {
     {"process", 0, true, NULL, SC_ENUM(process_names)},
     {"rate_rps", G_RATE, false, "only constant and poisson arrivals take a rate",
-     SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+     SC_NUMBER(SC_NONNEG, 0, RS_MAX_RATE_RPS)},
     {"schedule", G_RATE, false, "only constant and poisson arrivals take a schedule", SC_ARRAY},
     {"file", G_TRACE, true, "only a trace arrival reads a file", SC_STRING},
     {"format", G_TRACE, false, "only a trace arrival reads a file",
      SC_ENUM_OR(format_names, RS_TRACE_AUTO)},
-    {"speedup", G_TRACE, false, "only a trace arrival is replayed", SC_NUMBER(SC_POS, 0, DBL_MAX),
-     SC_DEFAULT(RS_DEFAULT_TRACE_SPEEDUP)},
+    {"speedup", G_TRACE, false, "only a trace arrival is replayed",
+     SC_NUMBER(SC_POS, RS_MIN_SPEEDUP, RS_MAX_SPEEDUP), SC_DEFAULT(RS_DEFAULT_TRACE_SPEEDUP)},
     {"loop", G_TRACE, false, "only a trace arrival is replayed", SC_BOOLEAN(false)},
     {"zero_rows", G_TRACE, false, "only a trace arrival reads a file",
      SC_ENUM_OR(zero_rows_names, RS_ZERO_ROWS_SKIP)},
     {"model", G_TRACE, false, "only a trace arrival reads a file", SC_STRING},
     {"rate_on", G_ONOFF, true, "only an onoff arrival has on and off periods",
-     SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+     SC_NUMBER(SC_NONNEG, 0, RS_MAX_RATE_RPS)},
     {"rate_off", G_ONOFF, true, "only an onoff arrival has on and off periods",
-     SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+     SC_NUMBER(SC_NONNEG, 0, RS_MAX_RATE_RPS)},
     {"on_s", G_ONOFF, true, "only an onoff arrival has on and off periods",
-     SC_NUMBER(SC_POS, 0, DBL_MAX)},
+     SC_NUMBER(SC_POS, RS_MIN_STEP_S, RS_MAX_TIME_S)},
     {"off_s", G_ONOFF, true, "only an onoff arrival has on and off periods",
-     SC_NUMBER(SC_POS, 0, DBL_MAX)},
-    {"users", G_CLOSED, true, "only a closed arrival has users", SC_WHOLE(SC_GE1, INT_MAX)},
+     SC_NUMBER(SC_POS, RS_MIN_STEP_S, RS_MAX_TIME_S)},
+    {"users", G_CLOSED, true, "only a closed arrival has users", SC_WHOLE(SC_GE1, RS_MAX_USERS)},
     {"think_s", G_CLOSED, false, "only a closed arrival's users think", SC_DIST},
     {"mean_rps", G_DAILY, true, "only a daily arrival has a daily cycle",
-     SC_NUMBER(SC_POS, 0, DBL_MAX)},
+     SC_NUMBER(SC_POS, 0, RS_MAX_RATE_RPS)},
     {"amplitude", G_DAILY, false, "only a daily arrival has a daily cycle",
-     SC_NUMBER(SC_UNIT, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_DAILY_AMPLITUDE)},
+     SC_NUMBER(SC_UNIT, 0, 1), SC_DEFAULT(RS_DEFAULT_DAILY_AMPLITUDE)},
     {"peak_at_s", G_DAILY, false, "only a daily arrival has a daily cycle",
      SC_NUMBER(SC_NONNEG, 0, SC_DAY_S), SC_DEFAULT(RS_DEFAULT_DAILY_PEAK_AT_S)},
     {"points_per_day", G_DAILY, false, "only a daily arrival has a daily cycle",
-     SC_WHOLE(SC_GE1, INT_MAX), .min = SC_DAILY_MIN_POINTS,
+     SC_WHOLE(SC_GE1, RS_MAX_POINTS_PER_DAY), .min = SC_DAILY_MIN_POINTS,
      SC_DEFAULT(RS_DEFAULT_DAILY_POINTS_PER_DAY)},
 };
 
 static const sc_key point_keys[] = {
-    {"at_s", 0, true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
-    {"rate_rps", 0, true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+    {"at_s", 0, true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S)},
+    {"rate_rps", 0, true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_RATE_RPS)},
     {"ramp", 0, false, NULL, SC_BOOLEAN(false)},
 };
 
@@ -142,11 +142,11 @@ static const sc_key point_keys[] = {
 
 static const sc_key dist_keys[] = {
     {"dist", 0, true, NULL, SC_ENUM(dist_names)},
-    {"value", SC_BIT(RS_DIST_FIXED), true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
-    {"min", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
-    {"max", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
-    {"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_POS, 0, DBL_MAX)},
-    {"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+    {"value", SC_BIT(RS_DIST_FIXED), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TOKENS)},
+    {"min", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TOKENS)},
+    {"max", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TOKENS)},
+    {"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_POS, 0, RS_MAX_TOKENS)},
+    {"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_SIGMA)},
     {"file", G_EMPIRICAL, true, NULL, SC_STRING},
     {"format", G_EMPIRICAL, false, NULL, SC_ENUM_OR(format_names, RS_TRACE_AUTO)},
     {"zero_rows", G_EMPIRICAL, false, NULL, SC_ENUM_OR(zero_rows_names, RS_ZERO_ROWS_SKIP)},
@@ -157,17 +157,18 @@ static const sc_key dist_keys[] = {
  * tokens, so with their own ranges; no trace rows to draw it from. */
 static const sc_key think_keys[] = {
     {"dist", 0, true, NULL, SC_ENUM(dist_names)},
-    {"value", SC_BIT(RS_DIST_FIXED), true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
-    {"min", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
-    {"max", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
-    {"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_POS, 0, DBL_MAX)},
-    {"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX)},
+    {"value", SC_BIT(RS_DIST_FIXED), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S)},
+    {"min", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S)},
+    {"max", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S)},
+    {"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_POS, 0, RS_MAX_TIME_S)},
+    {"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_SIGMA)},
 };
 
 static const sc_key max_tokens_keys[] = {
     {"policy", 0, true, NULL, SC_ENUM(maxtok_names)},
-    {"value", SC_BIT(RS_MAXTOK_FIXED), true, NULL, SC_WHOLE(SC_POS, SC_MAX_WHOLE)},
-    {"factor", SC_BIT(RS_MAXTOK_FACTOR), true, NULL, SC_NUMBER(SC_POS, 0, DBL_MAX)},
+    {"value", SC_BIT(RS_MAXTOK_FIXED), true, NULL, SC_WHOLE(SC_POS, RS_MAX_TOKENS)},
+    {"factor", SC_BIT(RS_MAXTOK_FACTOR), true, NULL,
+     SC_NUMBER(SC_POS, RS_MIN_SHARE, RS_MAX_FACTOR)},
 };
 
 #define G_RETRY_FIXED (SC_BIT(RS_RETRY_FIXED))
@@ -179,42 +180,41 @@ static const sc_key retry_keys[] = {
     {"preset", 0, false, NULL, SC_STRING},
     {"policy", 0, false, NULL, SC_ENUM(retry_names)},
     {"max_retries", G_RETRY_ANY, false, "a \"none\" policy never retries",
-     SC_WHOLE(SC_NONNEG, INT_MAX), SC_DEFAULT(RS_DEFAULT_RETRY_MAX_RETRIES)},
+     SC_WHOLE(SC_NONNEG, RS_MAX_RETRIES), SC_DEFAULT(RS_DEFAULT_RETRY_MAX_RETRIES)},
     {"max_attempts", G_RETRY_ANY, false, "a \"none\" policy never retries",
-     SC_WHOLE(SC_GE1, INT_MAX)},
+     SC_WHOLE(SC_GE1, RS_MAX_RETRIES + 1)},
     {"delay_s", G_RETRY_FIXED, false, "only a fixed policy waits a fixed delay",
-     SC_NUMBER(SC_NONNEG, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_RETRY_DELAY_S)},
+     SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S), SC_DEFAULT(RS_DEFAULT_RETRY_DELAY_S)},
     {"base_s", G_RETRY_EXP, false, "only an exponential policy backs off",
-     SC_NUMBER(SC_POS, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_RETRY_BASE_S)},
+     SC_NUMBER(SC_POS, 0, RS_MAX_TIME_S), SC_DEFAULT(RS_DEFAULT_RETRY_BASE_S)},
     {"cap_s", G_RETRY_EXP, false, "only an exponential policy backs off",
-     SC_NUMBER(SC_POS, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_RETRY_CAP_S)},
+     SC_NUMBER(SC_POS, 0, RS_MAX_TIME_S), SC_DEFAULT(RS_DEFAULT_RETRY_CAP_S)},
     {"jitter", G_RETRY_EXP, false, "only an exponential policy backs off",
      SC_ENUM_OR(jitter_names, RS_DEFAULT_RETRY_JITTER)},
     {"factor_min", G_RETRY_EXP, false, "only an exponential policy backs off",
-     SC_NUMBER(SC_POS, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_RETRY_FACTOR_MIN)},
+     SC_NUMBER(SC_POS, RS_MIN_SHARE, RS_MAX_FACTOR), SC_DEFAULT(RS_DEFAULT_RETRY_FACTOR_MIN)},
     {"factor_max", G_RETRY_EXP, false, "only an exponential policy backs off",
-     SC_NUMBER(SC_POS, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_RETRY_FACTOR_MAX)},
+     SC_NUMBER(SC_POS, RS_MIN_SHARE, RS_MAX_FACTOR), SC_DEFAULT(RS_DEFAULT_RETRY_FACTOR_MAX)},
     {"retry_after", G_RETRY_ANY, false, "a \"none\" policy never retries",
      SC_ENUM_OR(retry_after_names, RS_DEFAULT_RETRY_AFTER)},
     {"retry_after_cap_s", G_RETRY_ANY, false, "a \"none\" policy never retries",
-     SC_NUMBER(SC_POS, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_RETRY_AFTER_CAP_S)},
+     SC_NUMBER(SC_POS, 0, RS_MAX_TIME_S), SC_DEFAULT(RS_DEFAULT_RETRY_AFTER_CAP_S)},
     {"retry_after_jitter_s", G_RETRY_ANY, false, "a \"none\" policy never retries",
-     SC_NUMBER(SC_NONNEG, 0, DBL_MAX), SC_DEFAULT(RS_DEFAULT_RETRY_AFTER_JITTER_S)},
-    {"attempt_timeout_s", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX),
+     SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S), SC_DEFAULT(RS_DEFAULT_RETRY_AFTER_JITTER_S)},
+    {"attempt_timeout_s", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S),
      SC_DEFAULT(RS_DEFAULT_RETRY_ATTEMPT_TIMEOUT_S)},
-    {"deadline_s", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX),
+    {"deadline_s", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S),
      SC_DEFAULT(RS_DEFAULT_RETRY_DEADLINE_S)},
-    {"budget_max", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX),
+    {"budget_max", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_BUDGET),
      SC_DEFAULT(RS_DEFAULT_RETRY_BUDGET_MAX)},
-    {"budget_refund", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX),
+    {"budget_refund", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_BUDGET),
      SC_DEFAULT(RS_DEFAULT_RETRY_BUDGET_REFUND)},
-    {"retry_ratio", 0, false, NULL, SC_NUMBER(SC_UNIT, 0, DBL_MAX),
-     SC_DEFAULT(RS_DEFAULT_RETRY_RATIO)},
-    {"retry_ratio_window_s", 0, false, NULL, SC_NUMBER(SC_POS, 0, DBL_MAX),
+    {"retry_ratio", 0, false, NULL, SC_NUMBER(SC_UNIT, 0, 1), SC_DEFAULT(RS_DEFAULT_RETRY_RATIO)},
+    {"retry_ratio_window_s", 0, false, NULL, SC_NUMBER(SC_POS, RS_MIN_STEP_S, RS_MAX_TIME_S),
      SC_DEFAULT(RS_DEFAULT_RETRY_RATIO_WINDOW_S)},
-    {"adaptive_k", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, DBL_MAX),
+    {"adaptive_k", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_FACTOR),
      SC_DEFAULT(RS_DEFAULT_RETRY_ADAPTIVE_K)},
-    {"adaptive_window_s", 0, false, NULL, SC_NUMBER(SC_POS, 0, DBL_MAX),
+    {"adaptive_window_s", 0, false, NULL, SC_NUMBER(SC_POS, RS_MIN_STEP_S, RS_MAX_TIME_S),
      SC_DEFAULT(RS_DEFAULT_RETRY_ADAPTIVE_WINDOW_S)},
 };
 /* clang-format on */
@@ -286,6 +286,17 @@ static rs_status parse_schedule(sc *c, const cJSON *arr, const char *path, rs_ar
 			sc_fmt_num(prev, sizeof prev, a->schedule[i - 1].at_s);
 			return sc_invalid(c, kp, "must be > %s, the previous point's at_s (got %s)",
 			                  prev, got);
+		}
+		if (i > 0 && pt->at_s - a->schedule[i - 1].at_s < RS_MIN_TICK_S) {
+			/* a step the clock cannot tell from the previous point */
+			char tick[32];
+			sc_fmt_num(prev, sizeof prev, a->schedule[i - 1].at_s);
+			sc_fmt_num(tick, sizeof tick, RS_MIN_TICK_S);
+			return sc_invalid(
+			    c, kp,
+			    "must be at least %s s after the previous point's at_s (%s) "
+			    "(got %s)",
+			    tick, prev, got);
 		}
 	}
 	return RS_OK;

@@ -326,7 +326,7 @@ static void test_keys(void)
 	            0, RS_ERR_INVALID,
 	            "t.json: .zzzzzzz: unknown key (expected one of: name, description, seed, "
 	            "duration_s, warmup_s, bucket_s, strict_sizes, models, quotas, deployments, "
-	            "clients, routers, faults, network, pricing)");
+	            "clients, routers, faults, network, pricing, limits)");
 	parse_fails(with(minimal, "\"name\": \"c\",", "\"name\": \"c\", \"name\": \"e\","), NULL, 0,
 	            RS_ERR_INVALID, "t.json: .clients[0].name: duplicate key");
 	parse_fails(with(minimal, "\"target\": \"d\",", ""), NULL, 0, RS_ERR_INVALID,
@@ -1316,11 +1316,13 @@ static void test_daily(void)
 	          RS_ERR_INVALID,
 	          "t.json: .clients[0].arrival.schedule: not used when process is \"daily\"; "
 	          "only constant and poisson arrivals take a schedule");
-	const char *huge[] = {"duration_s=1e9",
-	                      "clients[0].arrival={\"process\":\"daily\",\"mean_rps\":1}"};
-	parse_fails(minimal, huge, 2, RS_ERR_INVALID,
-	            "t.json: .clients[0].arrival.points_per_day: 96 points a day over duration_s "
-	            "1000000000 make more than 1000000 schedule points; use fewer points a day");
+	const char *huge[] = {
+	    "duration_s=2e6",
+	    "clients[0].arrival={\"process\":\"daily\",\"mean_rps\":1,\"points_per_day\":86400}"};
+	parse_fails(
+	    minimal, huge, 2, RS_ERR_INVALID,
+	    "t.json: .clients[0].arrival.points_per_day: 86400 points a day over duration_s "
+	    "2000000 make more than 1000000 schedule points; use fewer points a day");
 }
 
 static void test_load_file(void)

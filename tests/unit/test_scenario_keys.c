@@ -415,9 +415,31 @@ static void test_readme_matches_tables(void)
 	cJSON_Delete(d);
 }
 
+/* Every row of the dump is whole: a type, and numbers with both bounds. */
+static void test_every_number_has_a_range(void)
+{
+	cJSON *d = dump();
+	CHECK(d != NULL);
+	for (const cJSON *t = d ? d->child : NULL; t; t = t->next) {
+		for (const cJSON *r = t->child; r; r = r->next) {
+			const char *key = cJSON_GetObjectItemCaseSensitive(r, "key")->valuestring;
+			const char *type = cJSON_GetObjectItemCaseSensitive(r, "type")->valuestring;
+			if (strcmp(type, "number") != 0 && strcmp(type, "integer") != 0)
+				continue;
+			bool lo = cJSON_GetObjectItemCaseSensitive(r, "minimum") ||
+			          cJSON_GetObjectItemCaseSensitive(r, "exclusiveMinimum");
+			if (!lo || !cJSON_GetObjectItemCaseSensitive(r, "maximum"))
+				TH_FAIL("%s.%s: a number without a %s", t->string, key,
+				        lo ? "maximum" : "minimum");
+		}
+	}
+	cJSON_Delete(d);
+}
+
 int main(void)
 {
 	RUN(test_schema_matches_tables);
 	RUN(test_readme_matches_tables);
+	RUN(test_every_number_has_a_range);
 	return th_done();
 }
