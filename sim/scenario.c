@@ -63,6 +63,10 @@ static const sc_key top_keys[] = {
     {"network", 0, false, NULL, SC_OBJECT},
     {"pricing", 0, false, NULL, SC_OBJECT_OR("{\"ptu_billing\":\"hourly\"}")},
     {"limits", 0, false, NULL, SC_OBJECT},
+    /* read by `ratesim sweep` and `ratesim compare` (scenarios/README.md);
+     * checked for type only, and not part of the effective scenario */
+    {"sweep", 0, false, NULL, SC_OBJECT},
+    {"variants", 0, false, NULL, SC_ARRAY},
 };
 
 /* Resource budgets (scenario_estimate.c). */
@@ -133,14 +137,43 @@ static rs_status parse_top(sc *c, const cJSON *root)
 		st = sc_parse_faults(c, root);
 	if (st == RS_OK)
 		st = sc_parse_network(c, root);
-	if (st == RS_OK)
+	if (st == RS_OK) {
+		sc_member_or_default(c, root, SC_KEYS(top_keys), "pricing");
 		st = sc_parse_pricing(c, root);
+	}
 	if (st == RS_OK)
 		st = parse_limits(c, root);
+	const cJSON *v = sc_member(root, "sweep");
+	if (st == RS_OK && v)
+		st = sc_expect_object(c, v, ".sweep");
+	v = sc_member(root, "variants");
+	if (st == RS_OK && v && !cJSON_IsArray(v))
+		st = sc_wrong_type(c, ".variants", "an array", v);
 	return st;
 }
 
 /* ---- entry points -------------------------------------------------------- */
+
+/* cfg->effective_json: the tree, which the walk filled with every default
+ * it applied, with the model rows used and the budgets the load used, and
+ * without what other commands read ("sweep", "variants"); every number
+ * printed exactly.  Loading this text gives the same config, and the same
+ * text again (tests/unit/test_effective.c). */
+static rs_status effective(sc *c, cJSON *root, double max_memory_mb, double max_output_mb)
+{
+	sc_write_models(c, root);
+	cJSON *limits = cJSON_CreateObject();
+	if (limits &&
+	    (!cJSON_AddItemToObject(limits, "max_memory_mb", sc_exact_number(max_memory_mb)) ||
+	     !cJSON_AddItemToObject(limits, "max_output_mb", sc_exact_number(max_output_mb))))
+		c->oom = true;
+	sc_write(c, root, "limits", limits);
+	cJSON_DeleteItemFromObjectCaseSensitive(root, "sweep");
+	cJSON_DeleteItemFromObjectCaseSensitive(root, "variants");
+	if (c->oom || !sc_exact_numbers(root) || !(c->cfg->effective_json = cJSON_Print(root)))
+		return sc_nomem(c);
+	return RS_OK;
+}
 
 /* rs_scenario_parse with options (NULL: none); messages not yet escaped. */
 static rs_status parse_text(const char *display_name, const char *text, const char *base_dir,
@@ -175,15 +208,15 @@ static rs_status parse_text(const char *display_name, const char *text, const ch
 	}
 	if (st == RS_OK)
 		st = parse_top(&c, root);
+	double mem = 0, files = 0;
 	if (st == RS_OK) {
-		double mem =
-		    opts && opts->max_memory_mb > 0 ? opts->max_memory_mb : c.cfg->max_memory_mb;
-		double files =
+		mem = opts && opts->max_memory_mb > 0 ? opts->max_memory_mb : c.cfg->max_memory_mb;
+		files =
 		    opts && opts->max_output_mb > 0 ? opts->max_output_mb : c.cfg->max_output_mb;
 		st = rs_scenario_check_budget(c.cfg, mem, files, err);
 	}
-	if (st == RS_OK && !(c.cfg->effective_json = cJSON_Print(root)))
-		st = sc_nomem(&c);
+	if (st == RS_OK)
+		st = effective(&c, root, mem, files);
 	cJSON_Delete(root);
 	if (st != RS_OK) {
 		rs_config_free(c.cfg);

@@ -60,11 +60,24 @@
 
 /* ---- the load context -------------------------------------------------- */
 
+/* The variants recorded by sc_keys_variant, most recent last: enough for
+ * the objects open at once in the walk (a client, its arrival, a dist...). */
+#define SC_VARIANTS_MAX 16
+
 typedef struct sc {
 	const char *file;     /* display name, for messages */
 	const char *base_dir; /* folder of relative trace paths, or NULL */
 	rs_error *err;
 	rs_config *cfg; /* being built */
+	/* The effective scenario: the getters write every default they apply
+	 * into the tree (which the loader owns: the walk's const is a promise
+	 * about meaning, not about storage), so that the tree printed at the
+	 * end says every value the run uses.  A row of a variant is written
+	 * only into an object whose variant is known to use it. */
+	const cJSON *var_obj[SC_VARIANTS_MAX];
+	unsigned var_group[SC_VARIANTS_MAX];
+	size_t n_var;
+	bool oom; /* writing the tree ran out of memory */
 } sc;
 
 /* ---- messages (scenario_keys.c) ---------------------------------------- */
@@ -188,6 +201,24 @@ rs_status sc_keys_variant(sc *c, const cJSON *obj, const char *path, sc_keys ks,
 
 /* ---- typed values (scenario_keys.c) ------------------------------------ */
 
+/* Write key = v into obj (the effective scenario), replacing a member of
+ * that name; v is taken over (deleted on failure).  Numbers should come
+ * from sc_exact_number.  Returns false (and sets c->oom) when out of
+ * memory. */
+bool sc_write(sc *c, const cJSON *obj, const char *key, cJSON *v);
+/* A number item that prints as the shortest text reading back as v. */
+cJSON *sc_exact_number(double v);
+/* obj.key, or when absent and the row has a default object, that default
+ * written into obj (so that its own defaults get written as it is read).
+ * NULL when absent without a default. */
+const cJSON *sc_member_or_default(sc *c, const cJSON *obj, sc_keys ks, const char *key);
+/* Every number of the tree as its shortest exact text (cJSON would print
+ * some with 15 digits only), for the effective scenario's text. */
+bool sc_exact_numbers(cJSON *node);
+
+/* Whether the number v is a value the row k accepts. */
+bool sc_in_range(const sc_key *k, double v);
+
 /* Each getter reads obj.key (path: obj's path), checks it against its row
  * of the table ks (type, range) and writes OUT: *out, or the row's default
  * when the key is absent; an absent key without a default leaves *out as
@@ -264,6 +295,10 @@ bool sc_target_find(const rs_config *cfg, size_t n_routers, const char *name, rs
 rs_status sc_no_target(sc *c, const char *path, const char *name);
 /* The room's key tables, for the key dump. OUT: *n. */
 const sc_table *sc_topology_tables(size_t *n);
+/* Write every field of each model a deployment or a quota uses into
+ * root.models (the effective scenario), so that a replay does not depend on
+ * the built-in table of the program that replays it. */
+void sc_write_models(sc *c, const cJSON *root);
 
 /* scenario_workload.c: cfg->clients. */
 rs_status sc_parse_clients(sc *c, const cJSON *root);

@@ -24,6 +24,7 @@
 #include <float.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -297,6 +298,14 @@ rs_status sc_keys_variant(sc *c, const cJSON *obj, const char *path, sc_keys ks,
                           const char *dkey, const char *dvalue)
 {
 	char kp[SC_PATH_MAX];
+	if (c->n_var == SC_VARIANTS_MAX) {
+		memmove(c->var_obj, c->var_obj + 1, (SC_VARIANTS_MAX - 1) * sizeof c->var_obj[0]);
+		memmove(c->var_group, c->var_group + 1,
+		        (SC_VARIANTS_MAX - 1) * sizeof c->var_group[0]);
+		c->n_var--;
+	}
+	c->var_obj[c->n_var] = obj;
+	c->var_group[c->n_var++] = group;
 	for (const cJSON *m = obj->child; m; m = m->next) {
 		const sc_key *k = sc_key_find(ks, m->string);
 		if (k && k->groups && !(key_groups(ks, m->string) & group)) {
@@ -313,6 +322,99 @@ rs_status sc_keys_variant(sc *c, const cJSON *obj, const char *path, sc_keys ks,
 		}
 	}
 	return RS_OK;
+}
+
+/* ---- the effective scenario ------------------------------------------------ */
+
+cJSON *sc_exact_number(double v)
+{
+	char num[32];
+	sc_fmt_num(num, sizeof num, v);
+	return cJSON_CreateRaw(num);
+}
+
+bool sc_write(sc *c, const cJSON *obj, const char *key, cJSON *v)
+{
+	cJSON *o = (cJSON *)(uintptr_t)obj; /* the loader's own tree: see sc */
+	bool ok = v && (cJSON_GetObjectItemCaseSensitive(o, key)
+	                    ? cJSON_ReplaceItemInObjectCaseSensitive(o, key, v)
+	                    : cJSON_AddItemToObject(o, key, v));
+	if (!ok) {
+		cJSON_Delete(v);
+		c->oom = true;
+	}
+	return ok;
+}
+
+/* Whether row k applies to obj: every variant, or obj's recorded one. */
+static bool row_applies(const sc *c, const cJSON *obj, const sc_key *k)
+{
+	if (!k->groups)
+		return true;
+	for (size_t i = c->n_var; i-- > 0;) {
+		if (c->var_obj[i] == obj)
+			return (c->var_group[i] & k->groups) != 0;
+	}
+	return false;
+}
+
+/* The row's default, written into obj when it applies there. */
+static void write_default(sc *c, const cJSON *obj, const sc_key *k)
+{
+	if (!k->has_dflt || !row_applies(c, obj, k))
+		return;
+	cJSON *v;
+	switch (k->type) {
+	case SC_T_NUMBER:
+	case SC_T_WHOLE:
+		v = sc_exact_number(k->dflt);
+		break;
+	case SC_T_BOOL:
+		v = cJSON_CreateBool(k->dflt != 0);
+		break;
+	case SC_T_ENUM:
+		v = cJSON_CreateString(k->names[(size_t)k->dflt]);
+		break;
+	case SC_T_STRING:
+		v = cJSON_CreateString(k->dflt_str);
+		break;
+	case SC_T_OBJECT:
+		v = cJSON_Parse(k->dflt_str);
+		break;
+	default:
+		return;
+	}
+	sc_write(c, obj, k->name, v);
+}
+
+const cJSON *sc_member_or_default(sc *c, const cJSON *obj, sc_keys ks, const char *key)
+{
+	const cJSON *v = sc_member(obj, key);
+	if (v)
+		return v;
+	const sc_key *k = sc_key_find(ks, key);
+	if (!k || k->type != SC_T_OBJECT)
+		return NULL;
+	write_default(c, obj, k);
+	return sc_member(obj, key);
+}
+
+bool sc_exact_numbers(cJSON *node)
+{
+	for (cJSON *m = node->child; m; m = m->next) {
+		if (cJSON_IsNumber(m)) {
+			char num[32];
+			sc_fmt_num(num, sizeof num, m->valuedouble);
+			char *raw = sc_strdup(num);
+			if (!raw)
+				return false;
+			m->type = cJSON_Raw;
+			m->valuestring = raw;
+		} else if ((cJSON_IsObject(m) || cJSON_IsArray(m)) && !sc_exact_numbers(m)) {
+			return false;
+		}
+	}
+	return true;
 }
 
 /* The row of key in ks; a getter asked for a key its table lacks is a bug. */
@@ -372,6 +474,17 @@ rs_status sc_num_value(sc *c, const cJSON *v, const char *path, const sc_key *k,
 	return RS_OK;
 }
 
+bool sc_in_range(const sc_key *k, double v)
+{
+	rs_error quiet;
+	sc c = {.file = "", .err = &quiet};
+	cJSON *n = cJSON_CreateNumber(v);
+	double out;
+	bool ok = n && sc_num_value(&c, n, "", k, &out) == RS_OK;
+	cJSON_Delete(n);
+	return ok;
+}
+
 rs_status sc_get_num_or(sc *c, const cJSON *obj, const char *path, sc_keys ks, const char *key,
                         double dflt, double *out)
 {
@@ -392,6 +505,11 @@ rs_status sc_get_num(sc *c, const cJSON *obj, const char *path, sc_keys ks, cons
 	const sc_key *k = row_of(ks, key);
 	if (!k->has_dflt && !sc_member(obj, key))
 		return RS_OK; /* not set: the caller's value stands */
+	if (!sc_member(obj, key)) {
+		*out = k->dflt;
+		write_default(c, obj, k);
+		return RS_OK;
+	}
 	return sc_get_num_or(c, obj, path, ks, key, k->dflt, out);
 }
 
@@ -428,6 +546,11 @@ rs_status sc_get_int(sc *c, const cJSON *obj, const char *path, sc_keys ks, cons
 	const sc_key *k = row_of(ks, key);
 	if (!k->has_dflt && !sc_member(obj, key))
 		return RS_OK;
+	if (!sc_member(obj, key)) {
+		*out = (int)k->dflt;
+		write_default(c, obj, k);
+		return RS_OK;
+	}
 	return sc_get_int_or(c, obj, path, ks, key, (int)k->dflt, out);
 }
 
@@ -439,6 +562,7 @@ rs_status sc_get_bool(sc *c, const cJSON *obj, const char *path, sc_keys ks, con
 	const cJSON *v = sc_member(obj, key);
 	if (!v) {
 		*out = k->has_dflt && k->dflt != 0;
+		write_default(c, obj, k);
 		return RS_OK;
 	}
 	if (!cJSON_IsBool(v)) {
@@ -484,8 +608,10 @@ rs_status sc_get_owned(sc *c, const cJSON *obj, const char *path, sc_keys ks, co
 	rs_status st = sc_get_str(c, obj, path, ks, key, &s);
 	if (st != RS_OK)
 		return st;
-	if (!s)
-		s = k->has_dflt ? k->dflt_str : NULL;
+	if (!s && k->has_dflt) {
+		s = k->dflt_str;
+		write_default(c, obj, k);
+	}
 	if (!s)
 		return RS_OK;
 	*out = sc_strdup(s);
@@ -526,6 +652,8 @@ rs_status sc_get_enum(sc *c, const cJSON *obj, const char *path, sc_keys ks, con
 {
 	const sc_key *k = row_of(ks, key);
 	assert(k->names);
+	if (!sc_member(obj, key))
+		write_default(c, obj, k);
 	return sc_get_enum_in(c, obj, path, ks, key, k->names, k->n_names,
 	                      k->has_dflt ? (int)k->dflt : 0, out);
 }

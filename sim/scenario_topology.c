@@ -381,6 +381,7 @@ static const sc_key estimator_keys[] = {
 
 static rs_status parse_estimator(sc *c, const cJSON *d, const char *path, rs_deployment_cfg *dep)
 {
+	sc_member_or_default(c, d, SC_KEYS(deployment_keys), "max_tokens_estimator");
 	dep->estimator = RS_ESTIMATOR_MODEL_DEFAULT;
 	dep->estimator_window = RS_DEFAULT_ESTIMATOR_WINDOW;
 	const cJSON *e = sc_member(d, "max_tokens_estimator");
@@ -796,6 +797,8 @@ static rs_status parse_router(sc *c, const cJSON *r, const char *path, size_t i)
 	if (st == RS_OK)
 		st = sc_get_int_or(c, r, path, SC_KEYS(router_keys), "max_tries", (int)n,
 		                   &rt->max_tries);
+	if (st == RS_OK)
+		sc_write(c, r, "max_tries", sc_exact_number(rt->max_tries));
 	if (st == RS_OK && (size_t)rt->max_tries > n) {
 		sc_child_key(kp, path, "max_tries");
 		return sc_invalid(c, kp, "must be at most %zu, the number of backends (got %d)", n,
@@ -901,6 +904,62 @@ rs_status sc_parse_routers(sc *c, const cJSON *root)
 			return st;
 	}
 	return check_router_cycles(c);
+}
+
+/* ---- the effective scenario: the model rows a run uses --------------------- */
+
+/* One model's every field (but base) into models[name]; a built-in value a
+ * scenario could not write (0 for "no PTU figures": input_tpm_per_ptu of a
+ * model not offered as PTU) is left to the table. */
+static void write_model(sc *c, const cJSON *models, const rs_model *row)
+{
+	const cJSON *m = sc_member(models, row->name);
+	if (!m) {
+		if (!sc_write(c, models, row->name, cJSON_CreateObject()))
+			return;
+		m = sc_member(models, row->name);
+	}
+	for (size_t i = 0; i < SC_N(model_fields); i++) {
+		const model_field *f = &model_fields[i];
+		const char *src = (const char *)row + f->offset;
+		double v;
+		if (f->type == MF_BASE)
+			continue;
+		if (f->type == MF_DBL) {
+			memcpy(&v, src, sizeof v);
+		} else if (f->type == MF_I64) {
+			int64_t x;
+			memcpy(&x, src, sizeof x);
+			v = (double)x;
+		} else {
+			int x;
+			memcpy(&x, src, sizeof x);
+			v = x;
+		}
+		if (sc_in_range(&f->key, v))
+			sc_write(c, m, f->key.name, sc_exact_number(v));
+	}
+}
+
+void sc_write_models(sc *c, const cJSON *root)
+{
+	const rs_config *cfg = c->cfg;
+	const cJSON *models = sc_member(root, "models");
+	if (!models) {
+		if (!sc_write(c, root, "models", cJSON_CreateObject()))
+			return;
+		models = sc_member(root, "models");
+	}
+	for (size_t k = 0; k < cfg->n_models; k++) {
+		bool used = false;
+		for (size_t i = 0; i < cfg->n_deployments && !used; i++)
+			used = cfg->deployments[i].model == (int)k;
+		for (size_t q = 0; q < cfg->n_quotas && !used; q++)
+			used = cfg->quotas[q].model &&
+			       strcmp(cfg->quotas[q].model, cfg->models[k].name) == 0;
+		if (used)
+			write_model(c, models, &cfg->models[k]);
+	}
 }
 
 /* ---- the room's tables, for the key dump ---------------------------------- */

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scenario_internal.h"
 
@@ -235,6 +236,26 @@ static rs_status resolve_path(sc *c, const char *file, char **out)
 	return *out ? RS_OK : sc_nomem(c);
 }
 
+/* The longest current folder an absolute trace path is made from. */
+#define SC_CWD_MAX 4096
+
+/* path made absolute against the current folder (a new string), or NULL
+ * when the folder cannot be read or out of memory: then the effective
+ * scenario keeps the path as resolved. */
+static char *absolute(const char *path)
+{
+	char cwd[SC_CWD_MAX];
+	if (!getcwd(cwd, sizeof cwd))
+		return NULL;
+	size_t n = strlen(cwd) + strlen(path) + 2;
+	char *abs = malloc(n);
+	if (abs) {
+		const char *p = strncmp(path, "./", 2) == 0 ? path + 2 : path;
+		snprintf(abs, n, "%s/%s", cwd, p);
+	}
+	return abs;
+}
+
 /* file, format, zero_rows and model: a trace file's keys (arrival or empirical). */
 static rs_status parse_trace(sc *c, const cJSON *obj, const char *path, sc_keys ks, rs_trace_cfg *t)
 {
@@ -243,6 +264,14 @@ static rs_status parse_trace(sc *c, const cJSON *obj, const char *path, sc_keys 
 	rs_status st = sc_get_str(c, obj, path, ks, "file", &file);
 	if (st == RS_OK)
 		st = resolve_path(c, file, &t->path);
+	if (st == RS_OK && t->path[0] != '/') {
+		/* the effective scenario names the file from anywhere; the config
+		 * keeps the path as resolved, for messages as the author wrote it */
+		char *abs = absolute(t->path);
+		if (abs)
+			sc_write(c, obj, "file", cJSON_CreateString(abs));
+		free(abs);
+	}
 	if (st == RS_OK)
 		st = sc_get_enum(c, obj, path, ks, "format", &format);
 	if (st == RS_OK)
@@ -370,6 +399,12 @@ static rs_status parse_dist(sc *c, const cJSON *cl, const char *cpath, const cha
 		if (!trace_arrival)
 			return sc_invalid(c, path, "required key is missing");
 		d->kind = RS_DIST_TRACE;
+		cJSON *o = cJSON_CreateObject();
+		if (o && !cJSON_AddStringToObject(o, "dist", dist_names[RS_DIST_TRACE])) {
+			cJSON_Delete(o);
+			o = NULL;
+		}
+		sc_write(c, cl, key, o);
 		return RS_OK;
 	}
 	unsigned all = SC_BIT(RS_DIST_FIXED) | SC_BIT(RS_DIST_UNIFORM) | SC_BIT(RS_DIST_LOGNORMAL) |
@@ -509,7 +544,7 @@ static rs_status parse_arrival(sc *c, const cJSON *cl, const char *cpath, rs_arr
 
 static rs_status parse_max_tokens(sc *c, const cJSON *cl, const char *cpath, rs_max_tokens_cfg *m)
 {
-	const cJSON *v = sc_member(cl, "max_tokens");
+	const cJSON *v = sc_member_or_default(c, cl, SC_KEYS(client_keys), "max_tokens");
 	m->policy = RS_MAXTOK_ABSENT;
 	if (!v)
 		return RS_OK;
@@ -749,10 +784,48 @@ static rs_status retry_limits(sc *c, const cJSON *v, const char *path, rs_retry_
 
 /* A client's retry: defaults, then the preset's values, then every key the
  * object gives, so a key beside a preset overrides the preset. */
+/* The effective policy written into the retry object v: the policy and
+ * every field it uses, so that a preset's values and the defaults are
+ * there to read (the preset's name stays: it is what reports show). */
+static void retry_write(sc *c, const cJSON *v, const rs_retry_cfg *r)
+{
+	sc_write(c, v, "policy", cJSON_CreateString(retry_names[r->policy]));
+	if (r->policy != RS_RETRY_NONE) {
+		if (!sc_member(v, "max_retries") && !sc_member(v, "max_attempts"))
+			sc_write(c, v, "max_retries", sc_exact_number(r->max_retries));
+		if (r->policy == RS_RETRY_FIXED)
+			sc_write(c, v, "delay_s", sc_exact_number(r->delay_s));
+		if (r->policy == RS_RETRY_EXPONENTIAL) {
+			sc_write(c, v, "base_s", sc_exact_number(r->base_s));
+			sc_write(c, v, "cap_s", sc_exact_number(r->cap_s));
+			sc_write(c, v, "jitter", cJSON_CreateString(jitter_names[r->jitter]));
+			if (r->jitter == RS_JITTER_FACTOR) {
+				sc_write(c, v, "factor_min", sc_exact_number(r->factor_min));
+				sc_write(c, v, "factor_max", sc_exact_number(r->factor_max));
+			}
+		}
+		sc_write(c, v, "retry_after",
+		         cJSON_CreateString(retry_after_names[r->retry_after]));
+		if (r->retry_after == RS_RETRY_AFTER_CAP)
+			sc_write(c, v, "retry_after_cap_s", sc_exact_number(r->retry_after_cap_s));
+		if (r->retry_after == RS_RETRY_AFTER_JITTER)
+			sc_write(c, v, "retry_after_jitter_s",
+			         sc_exact_number(r->retry_after_jitter_s));
+	}
+	sc_write(c, v, "attempt_timeout_s", sc_exact_number(r->attempt_timeout_s));
+	sc_write(c, v, "deadline_s", sc_exact_number(r->deadline_s));
+	sc_write(c, v, "budget_max", sc_exact_number(r->budget_max));
+	sc_write(c, v, "budget_refund", sc_exact_number(r->budget_refund));
+	sc_write(c, v, "retry_ratio", sc_exact_number(r->retry_ratio));
+	sc_write(c, v, "retry_ratio_window_s", sc_exact_number(r->retry_ratio_window_s));
+	sc_write(c, v, "adaptive_k", sc_exact_number(r->adaptive_k));
+	sc_write(c, v, "adaptive_window_s", sc_exact_number(r->adaptive_window_s));
+}
+
 static rs_status parse_retry(sc *c, const cJSON *cl, const char *cpath, rs_retry_cfg *r)
 {
 	retry_defaults(r);
-	const cJSON *v = sc_member(cl, "retry");
+	const cJSON *v = sc_member_or_default(c, cl, SC_KEYS(client_keys), "retry");
 	if (!v)
 		return RS_OK;
 	char path[SC_PATH_MAX];
@@ -783,6 +856,8 @@ static rs_status parse_retry(sc *c, const cJSON *cl, const char *cpath, rs_retry
 		st = retry_delays(c, v, path, r);
 	if (st == RS_OK)
 		st = retry_limits(c, v, path, r);
+	if (st == RS_OK)
+		retry_write(c, v, r);
 	return st;
 }
 

@@ -45,7 +45,12 @@
  * in the file are resolved against the file's folder.
  *
  * Result: RS_OK and OUT: *out a new rs_config (caller frees with
- * rs_config_free).  On failure *out is NULL and err says why:
+ * rs_config_free).  Its effective_json is the effective scenario: the tree
+ * after the overrides with every default the load applied written in, a
+ * retry preset expanded, trace paths absolute, the model rows used, the
+ * budgets, every number exact, and without "sweep" and "variants"; loading
+ * it gives the same config and the same text (scenarios/README.md, "The
+ * effective scenario").  On failure *out is NULL and err says why:
  *   RS_ERR_IO      the file cannot be opened or read
  *   RS_ERR_SYNTAX  the file is not JSON ("FILE:LINE:COL: invalid JSON: ...")
  *   RS_ERR_INVALID a value is wrong, missing or unknown ("FILE: .path: ...")
