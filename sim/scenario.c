@@ -63,6 +63,7 @@ static const sc_key top_keys[] = {
     {"network", 0, false, NULL, SC_OBJECT},
     {"pricing", 0, false, NULL, SC_OBJECT_OR("{\"ptu_billing\":\"hourly\"}")},
     {"limits", 0, false, NULL, SC_OBJECT},
+    {"provenance", 0, false, NULL, SC_OBJECT},
     /* read by `ratesim sweep` and `ratesim compare` (scenarios/README.md);
      * checked for type only, and not part of the effective scenario */
     {"sweep", 0, false, NULL, SC_OBJECT},
@@ -76,6 +77,52 @@ static const sc_key limits_keys[] = {
     {"max_output_mb", 0, false, NULL, SC_NUMBER(SC_POS, 1, RS_MAX_BUDGET_MB),
      SC_DEFAULT(RS_DEFAULT_MAX_OUTPUT_MB)},
 };
+
+/* Where the scenario came from (written by the loader itself, see
+ * provenance_merge): informational, echoed in summary.json. */
+static const sc_key provenance_keys[] = {
+    {"source", 0, false, NULL, SC_STRING_OR(""), .empty_ok = true},
+    {"overrides", 0, false, NULL, SC_ARRAY},
+    {"replication", 0, false, NULL, SC_WHOLE(SC_NONNEG, SC_MAX_WHOLE), SC_DEFAULT(0)},
+};
+
+static rs_status parse_provenance(sc *c, const cJSON *root)
+{
+	rs_config *cfg = c->cfg;
+	const cJSON *p = sc_member(root, "provenance");
+	if (!p)
+		return RS_OK;
+	sc_keys ks = SC_KEYS(provenance_keys);
+	rs_status st = sc_expect_object(c, p, ".provenance");
+	if (st == RS_OK)
+		st = sc_keys_known(c, p, ".provenance", ks);
+	if (st == RS_OK)
+		st = sc_get_owned(c, p, ".provenance", ks, "source", &cfg->source);
+	int64_t rep = 0;
+	if (st == RS_OK)
+		st = sc_get_whole(c, p, ".provenance", ks, "replication", &rep);
+	cfg->replication = (uint64_t)rep;
+	const cJSON *ov = sc_member(p, "overrides");
+	if (st != RS_OK || !ov)
+		return st;
+	if (!cJSON_IsArray(ov))
+		return sc_wrong_type(c, ".provenance.overrides", "an array of strings", ov);
+	size_t n = (size_t)cJSON_GetArraySize(ov);
+	cfg->overrides = rs_calloc(n ? n : 1, sizeof *cfg->overrides);
+	if (!cfg->overrides)
+		return sc_nomem(c);
+	size_t i = 0;
+	for (const cJSON *e = ov->child; e; e = e->next, i++) {
+		char ep[SC_PATH_MAX];
+		sc_child_index(ep, ".provenance.overrides", i);
+		if (!cJSON_IsString(e))
+			return sc_wrong_type(c, ep, "a string", e);
+		if (!(cfg->overrides[i] = sc_strdup(e->valuestring)))
+			return sc_nomem(c);
+		cfg->n_overrides = i + 1;
+	}
+	return RS_OK;
+}
 
 static rs_status parse_limits(sc *c, const cJSON *root)
 {
@@ -143,6 +190,8 @@ static rs_status parse_top(sc *c, const cJSON *root)
 	}
 	if (st == RS_OK)
 		st = parse_limits(c, root);
+	if (st == RS_OK)
+		st = parse_provenance(c, root);
 	const cJSON *v = sc_member(root, "sweep");
 	if (st == RS_OK && v)
 		st = sc_expect_object(c, v, ".sweep");
@@ -175,6 +224,39 @@ static rs_status effective(sc *c, cJSON *root, double max_memory_mb, double max_
 	return RS_OK;
 }
 
+/* Make root's "provenance" say where this scenario came from, before the
+ * overrides are applied: the source file (kept when the text already says
+ * one, as a run folder's scenario.json does) and the overrides so far
+ * followed by these ones, except those that set provenance itself (the
+ * command line's --replication).  A provenance that is not of the expected
+ * shape is left alone for parse_provenance to report. */
+static rs_status provenance_merge(sc *c, cJSON *root, const char *const *overrides, size_t n)
+{
+	cJSON *p = cJSON_GetObjectItemCaseSensitive(root, "provenance");
+	if (p && !cJSON_IsObject(p))
+		return RS_OK;
+	if (!p && !(p = cJSON_AddObjectToObject(root, "provenance")))
+		return sc_nomem(c);
+	if (!cJSON_GetObjectItemCaseSensitive(p, "source") &&
+	    !cJSON_AddStringToObject(p, "source", c->file))
+		return sc_nomem(c);
+	cJSON *ov = cJSON_GetObjectItemCaseSensitive(p, "overrides");
+	if (ov && !cJSON_IsArray(ov))
+		return RS_OK;
+	if (!ov && !(ov = cJSON_AddArrayToObject(p, "overrides")))
+		return sc_nomem(c);
+	for (size_t i = 0; i < n; i++) {
+		const char *a = overrides[i] + (overrides[i][0] == '.');
+		if (strncmp(a, "provenance", strlen("provenance")) == 0)
+			continue;
+		cJSON *s = cJSON_CreateString(overrides[i]);
+		if (!s)
+			return sc_nomem(c);
+		cJSON_AddItemToArray(ov, s);
+	}
+	return RS_OK;
+}
+
 /* rs_scenario_parse with options (NULL: none); messages not yet escaped. */
 static rs_status parse_text(const char *display_name, const char *text, const char *base_dir,
                             const char *const *overrides, size_t n_overrides,
@@ -199,6 +281,8 @@ static rs_status parse_text(const char *display_name, const char *text, const ch
 		st = sc_wrong_type(&c, NULL, "a JSON object at the top level", root);
 	if (st == RS_OK)
 		st = sc_check_duplicates(&c, root, path);
+	if (st == RS_OK)
+		st = provenance_merge(&c, root, overrides, n_overrides);
 	for (size_t i = 0; i < n_overrides && st == RS_OK; i++)
 		st = rs_overrides_apply(root, overrides[i], err);
 	if (st == RS_OK) {
@@ -241,7 +325,9 @@ rs_status rs_scenario_parse(const char *display_name, const char *text, const ch
 
 char *rs_scenario_keys_json(void)
 {
-	const sc_table top[] = {{"top", SC_KEYS(top_keys)}, {"limits", SC_KEYS(limits_keys)}};
+	const sc_table top[] = {{"top", SC_KEYS(top_keys)},
+	                        {"limits", SC_KEYS(limits_keys)},
+	                        {"provenance", SC_KEYS(provenance_keys)}};
 	const sc_table *rooms[3];
 	size_t n[3];
 	rooms[0] = sc_topology_tables(&n[0]);
