@@ -28,6 +28,7 @@
 
 #include <cjson/cJSON.h>
 #include <float.h>
+#include <math.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,8 +52,8 @@ static const sc_key top_keys[] = {
     {"duration_s", 0, true, NULL, SC_NUMBER(SC_POS, 0, RS_MAX_TIME_S)},
     {"warmup_s", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S),
      SC_DEFAULT(RS_DEFAULT_WARMUP_S)},
-    {"bucket_s", 0, false, NULL, SC_NUMBER(SC_POS, RS_MIN_STEP_S, RS_MAX_TIME_S),
-     SC_DEFAULT(RS_DEFAULT_BUCKET_S)},
+    /* absent: auto_bucket picks it */
+    {"bucket_s", 0, false, NULL, SC_NUMBER(SC_POS, RS_MIN_STEP_S, RS_MAX_TIME_S)},
     {"strict_sizes", 0, false, NULL, SC_BOOLEAN(RS_DEFAULT_STRICT_SIZES)},
     {"models", 0, false, NULL, SC_OBJECT},
     {"quotas", 0, false, NULL, SC_ARRAY},
@@ -143,6 +144,24 @@ static rs_status parse_limits(sc *c, const cJSON *root)
 	return st;
 }
 
+/* The bucket widths a run without bucket_s picks from (seconds): round
+ * figures of a clock, from a second to a day (issue 11). */
+static const double auto_widths[] = {1,   2,   5,    10,   15,   30,    60,    120,  300,
+                                     600, 900, 1800, 3600, 7200, 21600, 43200, 86400};
+/* ... the first that gives at most this many buckets: a few hundred points
+ * per series, enough to see a burst, few enough to read and draw. */
+#define SC_AUTO_MAX_BUCKETS 500
+
+/* The bucket width of a run of duration_s without bucket_s. */
+static double auto_bucket(double duration_s)
+{
+	for (size_t i = 0; i < SC_N(auto_widths); i++) {
+		if (ceil(duration_s / auto_widths[i]) <= SC_AUTO_MAX_BUCKETS)
+			return auto_widths[i];
+	}
+	return auto_widths[SC_N(auto_widths) - 1];
+}
+
 static rs_status parse_top(sc *c, const cJSON *root)
 {
 	rs_config *cfg = c->cfg;
@@ -165,8 +184,12 @@ static rs_status parse_top(sc *c, const cJSON *root)
 		sc_fmt_num(d, sizeof d, cfg->duration_s);
 		return sc_invalid(c, ".warmup_s", "must be < duration_s (%s) (got %s)", d, w);
 	}
-	if (st == RS_OK)
+	if (st == RS_OK && sc_member(root, "bucket_s"))
 		st = sc_get_num(c, root, "", SC_KEYS(top_keys), "bucket_s", &cfg->bucket_s);
+	else if (st == RS_OK) {
+		cfg->bucket_s = auto_bucket(cfg->duration_s);
+		sc_write(c, root, "bucket_s", sc_exact_number(cfg->bucket_s));
+	}
 	if (st == RS_OK)
 		st =
 		    sc_get_bool(c, root, "", SC_KEYS(top_keys), "strict_sizes", &cfg->strict_sizes);

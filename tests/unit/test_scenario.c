@@ -92,7 +92,7 @@ static void test_minimal_values_and_defaults(void)
 	CHECK_I64(cfg->seed, RS_DEFAULT_SEED);
 	CHECK_NEAR(cfg->duration_s, 600, 0);
 	CHECK_NEAR(cfg->warmup_s, 0, 0);
-	CHECK_NEAR(cfg->bucket_s, 10, 0);
+	CHECK_NEAR(cfg->bucket_s, 2, 0); /* picked: 600 s in at most 500 buckets */
 	CHECK(cfg->strict_sizes);
 	CHECK_I64(cfg->n_models, nb);
 	CHECK_I64(cfg->n_quotas, 0);
@@ -138,6 +138,37 @@ static void test_minimal_values_and_defaults(void)
 	CHECK_NEAR(c->cached_fraction, 0, 0);
 	CHECK_I64(c->retry.policy, RS_RETRY_NONE);
 	CHECK_NEAR(c->rtt_ms, -1, 0);
+	rs_config_free(cfg);
+}
+
+/* Without bucket_s, the first round width that gives at most 500 buckets. */
+static void test_auto_bucket(void)
+{
+	static const struct {
+		const char *duration;
+		double bucket_s;
+	} cases[] = {
+	    {"duration_s=10", 1},        {"duration_s=500", 1},          {"duration_s=501", 2},
+	    {"duration_s=900", 2},       {"duration_s=3600", 10},        {"duration_s=86400", 300},
+	    {"duration_s=604800", 1800}, {"duration_s=34560000", 86400},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *sets[] = {cases[i].duration};
+		rs_config *cfg = parse_ok(minimal, sets, 1);
+		if (!cfg)
+			continue;
+		if (cfg->bucket_s != cases[i].bucket_s)
+			TH_FAIL("%s: bucket_s %g, want %g", cases[i].duration, cfg->bucket_s,
+			        cases[i].bucket_s);
+		/* the effective scenario holds it, so that a replay keeps it */
+		CHECK(strstr(cfg->effective_json, "\"bucket_s\":") != NULL);
+		rs_config_free(cfg);
+	}
+	/* a bucket_s written stands */
+	const char *set[] = {"bucket_s=7"};
+	rs_config *cfg = parse_ok(minimal, set, 1);
+	if (cfg)
+		CHECK_NEAR(cfg->bucket_s, 7, 0);
 	rs_config_free(cfg);
 }
 
@@ -1367,6 +1398,7 @@ static void test_load_file(void)
 int main(void)
 {
 	RUN(test_minimal_values_and_defaults);
+	RUN(test_auto_bucket);
 	RUN(test_every_client_field);
 	RUN(test_trace_arrival);
 	RUN(test_syntax_errors);
