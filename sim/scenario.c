@@ -63,7 +63,7 @@ static const sc_key top_keys[] = {
     {"faults", 0, false, NULL, SC_ARRAY},
     {"network", 0, false, NULL, SC_OBJECT},
     {"pricing", 0, false, NULL, SC_OBJECT_OR("{\"ptu_billing\":\"hourly\"}")},
-    {"limits", 0, false, NULL, SC_OBJECT},
+    {"limits", 0, false, NULL, SC_OBJECT_OR("{}")}, /* {}: the default budgets */
     {"provenance", 0, false, NULL, SC_OBJECT},
     /* read by `ratesim sweep` and `ratesim compare` (scenarios/README.md);
      * checked for type only, and not part of the effective scenario */
@@ -247,6 +247,35 @@ static rs_status effective(sc *c, cJSON *root, double max_memory_mb, double max_
 	return RS_OK;
 }
 
+/* The most objects with a default there are (retry, max_tokens,
+ * max_tokens_estimator, pricing, limits), with room to grow. */
+#define SC_CREATABLE_MAX 16
+
+/* The keys of objects that have a default (every key of theirs has one),
+ * which a --set may create when the file lacks them.  OUT: names[*n]. */
+static void creatable_objects(const char **names, size_t *n)
+{
+	const sc_table top[] = {{"top", SC_KEYS(top_keys)}};
+	const sc_table *rooms[4];
+	size_t counts[4];
+	rooms[0] = top;
+	counts[0] = SC_N(top);
+	rooms[1] = sc_topology_tables(&counts[1]);
+	rooms[2] = sc_workload_tables(&counts[2]);
+	rooms[3] = sc_faults_tables(&counts[3]);
+	*n = 0;
+	for (size_t r = 0; r < SC_N(rooms); r++) {
+		for (size_t t = 0; t < counts[r]; t++) {
+			sc_keys ks = rooms[r][t].keys;
+			for (size_t i = 0; i < ks.n; i++) {
+				const sc_key *k = sc_key_at(ks, i);
+				if (k->type == SC_T_OBJECT && k->has_dflt && *n < SC_CREATABLE_MAX)
+					names[(*n)++] = k->name;
+			}
+		}
+	}
+}
+
 /* Make root's "provenance" say where this scenario came from, before the
  * overrides are applied: the source file (kept when the text already says
  * one, as a run folder's scenario.json does) and the overrides so far
@@ -306,8 +335,11 @@ static rs_status parse_text(const char *display_name, const char *text, const ch
 		st = sc_check_duplicates(&c, root, path);
 	if (st == RS_OK)
 		st = provenance_merge(&c, root, overrides, n_overrides);
+	const char *creatable[SC_CREATABLE_MAX];
+	size_t n_creatable;
+	creatable_objects(creatable, &n_creatable);
 	for (size_t i = 0; i < n_overrides && st == RS_OK; i++)
-		st = rs_overrides_apply(root, overrides[i], err);
+		st = rs_overrides_apply_in(root, overrides[i], creatable, n_creatable, err);
 	if (st == RS_OK) {
 		c.cfg = rs_calloc(1, sizeof *c.cfg);
 		if (!c.cfg || !(c.cfg->path = sc_strdup(display_name)))

@@ -172,6 +172,23 @@ static void test_auto_bucket(void)
 	rs_config_free(cfg);
 }
 
+/* --set may create an object the file lacks when its keys have defaults. */
+static void test_set_creates_defaulted_objects(void)
+{
+	const char *sets[] = {"pricing.ptu_billing=monthly", "clients[0].retry.policy=fixed",
+	                      "limits.max_output_mb=100"};
+	rs_config *cfg = parse_ok(minimal, sets, 3);
+	if (!cfg)
+		return;
+	CHECK_I64(cfg->pricing.ptu_billing, RS_PTU_MONTHLY);
+	CHECK_I64(cfg->clients[0].retry.policy, RS_RETRY_FIXED);
+	CHECK_NEAR(cfg->max_output_mb, 100, 0);
+	rs_config_free(cfg);
+	/* not an object with defaults: still an error */
+	set_fails("network.rtt_ms.x=1", RS_ERR_USAGE,
+	          "--set network.rtt_ms.x=1: .network: no such key");
+}
+
 static void test_every_client_field(void)
 {
 	const char *text =
@@ -1399,6 +1416,7 @@ int main(void)
 {
 	RUN(test_minimal_values_and_defaults);
 	RUN(test_auto_bucket);
+	RUN(test_set_creates_defaulted_objects);
 	RUN(test_every_client_field);
 	RUN(test_trace_arrival);
 	RUN(test_syntax_errors);
