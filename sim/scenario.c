@@ -333,6 +333,8 @@ static rs_status parse_text(const char *display_name, const char *text, const ch
 		st = sc_wrong_type(&c, NULL, "a JSON object at the top level", root);
 	if (st == RS_OK)
 		st = sc_check_duplicates(&c, root, path);
+	if (st == RS_OK && !sc_resolve_file_paths(&c, root))
+		st = sc_nomem(&c);
 	if (st == RS_OK)
 		st = provenance_merge(&c, root, overrides, n_overrides);
 	const char *creatable[SC_CREATABLE_MAX];

@@ -302,6 +302,11 @@ void sc_write_models(sc *c, const cJSON *root);
 
 /* scenario_workload.c: cfg->clients. */
 rs_status sc_parse_clients(sc *c, const cJSON *root);
+/* Every relative "file" string under node joined with c->base_dir, before
+ * the --set overrides: a trace path written in the file is relative to the
+ * file's folder, one given with --set to the current folder.  Returns false
+ * when out of memory. */
+bool sc_resolve_file_paths(sc *c, cJSON *node);
 const sc_table *sc_workload_tables(size_t *n);
 
 /* scenario_faults.c: cfg->faults, the network matrix, pricing. */

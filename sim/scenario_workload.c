@@ -220,19 +220,44 @@ static const sc_key retry_keys[] = {
 };
 /* clang-format on */
 
-/* A trace path as written, resolved against the scenario's folder unless
- * absolute. OUT: *out, owned by the caller. */
+/* base_dir/file, or file when it is absolute or there is no base_dir (a
+ * new string, or NULL when out of memory). */
+static char *joined(const char *base_dir, const char *file)
+{
+	if (file[0] == '/' || !base_dir || !*base_dir)
+		return sc_strdup(file);
+	size_t lb = strlen(base_dir), lf = strlen(file);
+	bool slash = base_dir[lb - 1] == '/';
+	char *out = malloc(lb + lf + 2);
+	if (out)
+		snprintf(out, lb + lf + 2, "%s%s%s", base_dir, slash ? "" : "/", file);
+	return out;
+}
+
+bool sc_resolve_file_paths(sc *c, cJSON *node)
+{
+	for (cJSON *m = node->child; m; m = m->next) {
+		if (cJSON_IsObject(node) && strcmp(m->string, "file") == 0 && cJSON_IsString(m) &&
+		    m->valuestring[0] != '/') {
+			char *path = joined(c->base_dir, m->valuestring);
+			if (!path)
+				return false;
+			free(m->valuestring);
+			m->valuestring = path;
+		} else if ((cJSON_IsObject(m) || cJSON_IsArray(m)) &&
+		           !sc_resolve_file_paths(c, m)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A trace path as the tree says it: resolved against the scenario's folder
+ * when the file wrote it (sc_resolve_file_paths), as given (relative to the
+ * current folder) when a --set did. OUT: *out, owned by the caller. */
 static rs_status resolve_path(sc *c, const char *file, char **out)
 {
-	if (file[0] == '/' || !c->base_dir || !*c->base_dir) {
-		*out = sc_strdup(file);
-	} else {
-		size_t lb = strlen(c->base_dir), lf = strlen(file);
-		bool slash = c->base_dir[lb - 1] == '/';
-		*out = malloc(lb + lf + 2);
-		if (*out)
-			snprintf(*out, lb + lf + 2, "%s%s%s", c->base_dir, slash ? "" : "/", file);
-	}
+	*out = sc_strdup(file);
 	return *out ? RS_OK : sc_nomem(c);
 }
 

@@ -42,7 +42,8 @@
  * to the JSON tree before validation; borrowed.  PATH is like
  * `clients[0].arrival.rate_rps` (a leading '.' is allowed); VALUE is parsed as
  * JSON when it is valid JSON, else taken as a string.  Relative trace paths
- * in the file are resolved against the file's folder.
+ * written in the file are resolved against the file's folder; those given
+ * by an override stay as given (relative to the current folder).
  *
  * Result: RS_OK and OUT: *out a new rs_config (caller frees with
  * rs_config_free).  Its effective_json is the effective scenario: the tree

@@ -189,6 +189,35 @@ static void test_set_creates_defaulted_objects(void)
 	          "--set network.rtt_ms.x=1: .network: no such key");
 }
 
+/* A trace path in the file is relative to the file's folder; one given with
+ * --set to the current folder, as written. */
+static void test_trace_path_rule(void)
+{
+	/* in the file: against the folder ("/base") */
+	char text[4096];
+	snprintf(text, sizeof text, "%s",
+	         with(minimal, "\"output_tokens\": 200",
+	              "\"output_tokens\": { \"dist\": \"empirical\", \"file\": \"f.csv\" }"));
+	rs_config *cfg = parse_ok(text, NULL, 0);
+	if (cfg) {
+		CHECK_STR(cfg->clients[0].output_tokens.trace.path, "/base/f.csv");
+		rs_config_free(cfg);
+	}
+	/* with --set, a value or a whole object: as given */
+	const char *one[] = {"clients[0].output_tokens.file=set.csv"};
+	cfg = parse_ok(text, one, 1);
+	if (cfg) {
+		CHECK_STR(cfg->clients[0].output_tokens.trace.path, "set.csv");
+		rs_config_free(cfg);
+	}
+	const char *obj[] = {"clients[0].arrival={\"process\":\"trace\",\"file\":\"here.csv\"}"};
+	cfg = parse_ok(minimal, obj, 1);
+	if (cfg) {
+		CHECK_STR(cfg->clients[0].arrival.trace.path, "here.csv");
+		rs_config_free(cfg);
+	}
+}
+
 static void test_every_client_field(void)
 {
 	const char *text =
@@ -1417,6 +1446,7 @@ int main(void)
 	RUN(test_minimal_values_and_defaults);
 	RUN(test_auto_bucket);
 	RUN(test_set_creates_defaulted_objects);
+	RUN(test_trace_path_rule);
 	RUN(test_every_client_field);
 	RUN(test_trace_arrival);
 	RUN(test_syntax_errors);
