@@ -94,7 +94,8 @@ void rs_scenario_estimate_of(const rs_config *cfg, rs_scenario_estimate *out);
 /* RS_OK when the estimate of cfg is within max_memory_mb and max_output_mb;
  * else RS_ERR_INVALID with one line naming the value that dominates:
  *   FILE: .clients: a run with 100000 clients takes about 12509 MB of memory
- *   (estimate), over the budget of 4096 MB; set "limits": ... to allow it
+ *   (estimate), over the budget of 4096 MB; set limits.max_memory_mb (in the
+ *   scenario or with --set) to allow it
  * The loaders call it with the scenario's limits (or the options'). */
 rs_status rs_scenario_check_budget(const rs_config *cfg, double max_memory_mb, double max_output_mb,
                                    rs_error *err);
