@@ -12,6 +12,8 @@
 #   n_x, xtic_name[i]          the first axis's values, in order
 #   x_log                      1 for a log axis (a log_steps range)
 #   n_rep                      replications per point
+#   key_title                  what the lines are (the second axis), or ""
+#   y_nonneg                   1 when no interval goes below 0: y starts at 0
 # datafile: for line i, the block `index i-1`, one row per value of the
 # first axis: 1 x  2 mean  3 half-width of the 95% interval.
 
@@ -20,8 +22,10 @@ set lmargin at screen panel_left
 set rmargin at screen panel_right
 set xlabel xlabel
 set ylabel sprintf("%s (mean of %d, 95%% interval)", figure, n_rep)
-set key at screen legend_x, top_panel left top Left reverse samplen 2 spacing 1.2
-set offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05
+set key at screen legend_x, top_panel left top Left reverse samplen 2 spacing 1.2 \
+	title key_title left
+set offsets graph 0.03, graph 0.03, graph 0.05, graph (y_nonneg ? 0 : 0.05)
+if (y_nonneg) { set yrange [0:*] }
 if (x_log) { set logscale x 10 }
 if (categorical) {
 	set xtics () 

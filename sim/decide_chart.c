@@ -355,7 +355,12 @@ rs_status rs_dchart_sweep(const rs_dchart_sweep_in *in, const char **name_out, c
 		rs_gnuplot_put_string(gp.f, xs[i]);
 		fputc('\n', gp.f);
 	}
-	fprintf(gp.f, "x_log = %d\nn_rep = %zu\n", in->x_log && numeric, in->n_rep);
+	fprintf(gp.f, "x_log = %d\nn_rep = %zu\nkey_title = ", in->x_log && numeric, in->n_rep);
+	rs_gnuplot_put_string(gp.f, in->line_title ? in->line_title : "");
+	bool nonneg = true;
+	for (size_t i = 0; i < np; i++)
+		nonneg = nonneg && !(in->mean[i] - (isfinite(in->hw[i]) ? in->hw[i] : 0) < 0);
+	fprintf(gp.f, "\ny_nonneg = %d\n", nonneg);
 	st = rs_gnuplot_put_body(gp.f, "sweep.gp", err);
 	if (st == RS_OK)
 		st = rs_text_close(&gp, err);
@@ -405,7 +410,10 @@ rs_status rs_dchart_size(const rs_dchart_size_in *in, char *warning, size_t wlen
 	fprintf(gp.f, "\nthreshold = %.10g\n", in->threshold);
 	fprintf(gp.f, isfinite(in->answer) ? "answer = %.10g\n" : "answer = NaN\n", in->answer);
 	fprintf(gp.f, isfinite(in->formula) ? "formula = %.10g\n" : "formula = NaN\n", in->formula);
-	fprintf(gp.f, "n_rep = %zu\n", in->n_rep);
+	bool nonneg = in->threshold >= 0;
+	for (size_t i = 0; i < in->n; i++)
+		nonneg = nonneg && !(in->mean[i] - (isfinite(in->hw[i]) ? in->hw[i] : 0) < 0);
+	fprintf(gp.f, "n_rep = %zu\ny_nonneg = %d\n", in->n_rep, nonneg);
 	st = rs_gnuplot_put_body(gp.f, "size.gp", err);
 	if (st == RS_OK)
 		st = rs_text_close(&gp, err);

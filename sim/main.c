@@ -88,6 +88,11 @@ static const char usage_text[] =
     "  --log-requests         also write requests.csv, one row per attempt\n"
     "  --no-charts            do not run gnuplot\n"
     "  -q, --quiet            print nothing but errors\n"
+    "  --json                 run, collect: print the summary.json (of a plan: the\n"
+    "                         aggregate) on stdout instead of the one-line result\n"
+    "\n"
+    "Results go to stdout (one line per run or group, or --json); progress and\n"
+    "diagnostics to stderr.\n"
     "\n"
     "Options of the decisions (run -r, compare, sweep, size):\n"
     "  -r, --replications N   runs per point, each with its own seed\n"
@@ -149,6 +154,7 @@ enum {
 	O_MIN,
 	O_MAX,
 	O_STEP,
+	O_JSON,
 	O_N
 };
 
@@ -178,6 +184,7 @@ static const struct option_row {
     [O_MIN] = {"min", 0, true, CMD(SIZE), "a number"},
     [O_MAX] = {"max", 0, true, CMD(SIZE), "a number"},
     [O_STEP] = {"step", 0, true, CMD(SIZE), "a number > 0"},
+    [O_JSON] = {"json", 0, false, CMD(RUN) | CMD(COLLECT), NULL},
 };
 
 typedef struct cli {
@@ -189,7 +196,7 @@ typedef struct cli {
 	size_t n_sets;
 	char seed_set[SET_MAX], rep_set[SET_MAX];
 	const char *seed_text;
-	bool log_requests, no_charts, quiet, force;
+	bool log_requests, no_charts, quiet, force, json;
 	size_t reps, jobs, replication; /* 0: not given */
 	const char *emit;
 	const char *axes[MAX_AXES];
@@ -304,6 +311,9 @@ static int take_option(cli *c, int id, const char *as, const char *v)
 		break;
 	case O_STEP:
 		c->step = v;
+		break;
+	case O_JSON:
+		c->json = true;
 		break;
 	}
 	return -1;
@@ -536,6 +546,24 @@ static rs_run_opts run_opts(const cli *c, const char *dir, progress *prog)
 	return o;
 }
 
+/* --json: DIR/summary.json on stdout. */
+static int print_summary(const char *dir)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/summary.json", dir);
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "ratesim: %s: cannot open: %s\n", path, strerror(errno));
+		return EXIT_BAD_INPUT;
+	}
+	char buf[BUFSIZ];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(f);
+	return fflush(stdout) == 0 ? 0 : EXIT_BAD_INPUT;
+}
+
 static int cmd_run(const cli *c, const rs_config *cfg)
 {
 	rs_error err = {0};
@@ -554,16 +582,20 @@ static int cmd_run(const cli *c, const rs_config *cfg)
 		return report(&err);
 	if (res.chart_warning[0])
 		fprintf(stderr, "ratesim: %s\n", res.chart_warning);
+	if (c->json)
+		return print_summary(dir);
 	if (!c->quiet) {
 		const rs_counts *t = &res.total;
 		const rs_engine_stats *es = &res.engine;
 		double wall = es->wall_s;
-		fprintf(stderr,
-		        "ratesim: %s: %llu requests offered, %llu succeeded, %llu failed; "
-		        "429 rate %.2f%%\n",
-		        cfg->name, (unsigned long long)t->offered, (unsigned long long)t->succeeded,
-		        (unsigned long long)t->failed,
-		        t->attempts ? 100.0 * (double)t->throttled / (double)t->attempts : 0.0);
+		/* the result, on stdout; the run's own figures on stderr */
+		printf("%s: %llu requests offered, %llu succeeded, %llu failed, %llu still in flight at "
+		       "the end; 429 rate %.2f%% of attempts\n",
+		       cfg->name, (unsigned long long)t->offered, (unsigned long long)t->succeeded,
+		       (unsigned long long)t->failed,
+		       (unsigned long long)(t->offered - t->succeeded - t->failed),
+		       t->attempts ? 100.0 * (double)t->throttled / (double)t->attempts : 0.0);
+		fflush(stdout);
 		fprintf(stderr,
 		        "ratesim: engine: %llu events in %.3f s (%.2fM events/s, %.2fM "
 		        "requests/s), peak RSS %.1f MB\n",
@@ -684,6 +716,10 @@ static int execute_and_collect(const cli *c, const rs_plan *p)
 		return report(&err);
 	if (res.warning[0])
 		fprintf(stderr, "ratesim: %s\n", res.warning);
+	if (c->json) {
+		rs_decide_result_free(&res);
+		return print_summary(p->dir);
+	}
 	if (!c->quiet && res.text)
 		fputs(res.text, stdout);
 	rs_decide_result_free(&res);
@@ -804,6 +840,10 @@ static int cmd_collect(const cli *c)
 		return report(&err);
 	if (res.warning[0])
 		fprintf(stderr, "ratesim: %s\n", res.warning);
+	if (c->json) {
+		rs_decide_result_free(&res);
+		return print_summary(c->files[0]);
+	}
 	if (!c->quiet && res.text)
 		fputs(res.text, stdout);
 	rs_decide_result_free(&res);

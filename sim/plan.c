@@ -39,7 +39,7 @@ static uint64_t splitmix64(uint64_t x)
 
 uint64_t rs_plan_seed(uint64_t base, size_t k)
 {
-	return splitmix64(base + (uint64_t)k) % PLAN_SEED_LIMIT;
+	return splitmix64(splitmix64(base) + (uint64_t)k) % PLAN_SEED_LIMIT;
 }
 
 static char *dupstr(const char *s)

@@ -218,8 +218,10 @@ static rs_status classify(const rs_size_setup *s, const rs_config *cfg, search *
 	if (q->kind == P_NUMBER)
 		q->base = q->step;
 	double lo = opt_num("--min", s->min, q->base, &st, err);
-	double hi = opt_num("--max", s->max, fmax(q->base, RS_SIZE_DEFAULT_MAX_FACTOR * q->current),
-	                    &st, err);
+	double dflt_max = q->kind == P_REPLICAS
+	                      ? RS_SIZE_DEFAULT_MAX_REPLICAS
+	                      : fmax(q->base, RS_SIZE_DEFAULT_MAX_FACTOR * q->current);
+	double hi = opt_num("--max", s->max, dflt_max, &st, err);
 	if (st != RS_OK)
 		return st;
 	q->jmin = lo <= q->base ? 0 : (long)ceil((lo - q->base) / q->step - SIZE_GRID_SLACK);

@@ -39,6 +39,7 @@ typedef struct axis {
 	char **values; /* JSON texts */
 	size_t n;
 	bool log;
+	char **labels; /* the block's "labels", one per value, or NULL */
 } axis;
 
 typedef struct grid {
@@ -53,9 +54,13 @@ static void grid_free(grid *g)
 {
 	for (size_t i = 0; i < g->n_axes; i++) {
 		free(g->a[i].path);
-		for (size_t j = 0; j < g->a[i].n; j++)
+		for (size_t j = 0; j < g->a[i].n; j++) {
 			free(g->a[i].values[j]);
+			if (g->a[i].labels)
+				free(g->a[i].labels[j]);
+		}
 		free(g->a[i].values);
+		free(g->a[i].labels);
 	}
 	for (size_t i = 0; i < g->n_figures; i++)
 		free(g->figures[i]);
@@ -99,6 +104,24 @@ static rs_status block_axis(const char *file, const cJSON *ax, const char *where
 		               file, where);
 	if (!(a->path = strdup(path->valuestring)))
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	const cJSON *labels = cJSON_GetObjectItemCaseSensitive(ax, "labels");
+	if (labels && (!values || !cJSON_IsArray(labels) ||
+	               cJSON_GetArraySize(labels) != cJSON_GetArraySize(values)))
+		return rs_fail(err, RS_ERR_INVALID, "%s: %s.labels: must be an array of strings, one per "
+		                                    "value of \"values\"",
+		               file, where);
+	for (const cJSON *l = labels ? labels->child : NULL; l; l = l->next)
+		if (!cJSON_IsString(l))
+			return rs_fail(err, RS_ERR_INVALID, "%s: %s.labels: must be strings", file, where);
+	if (labels) {
+		a->labels = rs_calloc((size_t)cJSON_GetArraySize(labels), sizeof *a->labels);
+		if (!a->labels)
+			return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+		size_t k = 0;
+		for (const cJSON *l = labels->child; l; l = l->next)
+			if (!(a->labels[k++] = strdup(l->valuestring)))
+				return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	}
 	if (values) {
 		if (!cJSON_IsArray(values) || cJSON_GetArraySize(values) == 0)
 			return rs_fail(err, RS_ERR_INVALID,
@@ -301,6 +324,7 @@ rs_status rs_sweep_plan(const rs_sweep_setup *s, rs_plan *p, rs_error *err)
 	extra = cJSON_CreateObject();
 	cJSON *ax = cJSON_AddArrayToObject(extra, "axes");
 	cJSON *vals = cJSON_AddArrayToObject(extra, "values");
+	cJSON *labs = cJSON_AddArrayToObject(extra, "labels");
 	cJSON *figs = cJSON_AddArrayToObject(extra, "figures");
 	cJSON_AddBoolToObject(extra, "x_log", g.a[0].log);
 	cJSON_AddStringToObject(extra, "scenario", cfg->name);
@@ -319,18 +343,21 @@ rs_status rs_sweep_plan(const rs_sweep_setup *s, rs_plan *p, rs_error *err)
 		size_t n = 0;
 		for (size_t j = 0; j < s->n_sets && n < SWEEP_MAX_SETS - RS_SWEEP_MAX_AXES; j++)
 			sets[n++] = s->sets[j];
-		cJSON *row = cJSON_CreateArray();
+		cJSON *row = cJSON_CreateArray(), *lrow = cJSON_CreateArray();
 		cJSON_AddItemToArray(vals, row);
-		size_t rest = i;
+		cJSON_AddItemToArray(labs, lrow);
+		size_t rest = i, at[RS_SWEEP_MAX_AXES];
 		for (size_t a = g.n_axes; a-- > 0;) {
-			const char *v = g.a[a].values[rest % g.a[a].n];
+			at[a] = rest % g.a[a].n;
 			rest /= g.a[a].n;
-			snprintf(assign[a], sizeof assign[a], "%s=%s", g.a[a].path, v);
+			snprintf(assign[a], sizeof assign[a], "%s=%s", g.a[a].path, g.a[a].values[at[a]]);
 		}
 		for (size_t a = 0; a < g.n_axes; a++) {
 			sets[n++] = assign[a];
 			char *disp = display_of(strchr(assign[a], '=') + 1);
 			cJSON_AddItemToArray(row, cJSON_CreateString(disp ? disp : ""));
+			cJSON_AddItemToArray(lrow, cJSON_CreateString(g.a[a].labels ? g.a[a].labels[at[a]]
+			                                                            : disp ? disp : ""));
 			free(disp);
 		}
 		/* every point loads, so a value it cannot take fails before any run */
@@ -357,7 +384,7 @@ out:
 
 typedef struct sweep_view {
 	cJSON *doc;
-	const cJSON *axes, *values, *figures;
+	const cJSON *axes, *values, *labels, *figures;
 	size_t n_axes;
 	const char *scenario;
 	bool x_log;
@@ -369,15 +396,26 @@ static const char *value_at(const sweep_view *v, size_t g, size_t a)
 	return cJSON_IsString(s) ? s->valuestring : "";
 }
 
-/* The text of the axes after the first, for a chart's line of point g. */
+/* The label of point g's value on axis a (the block's "labels", else the
+ * value). */
+static const char *label_at(const sweep_view *v, size_t g, size_t a)
+{
+	const cJSON *s = cJSON_GetArrayItem(cJSON_GetArrayItem(v->labels, (int)g), (int)a);
+	return cJSON_IsString(s) ? s->valuestring : value_at(v, g, a);
+}
+
+/* The text of the axes after the first, for a chart's line of point g:
+ * the label alone with two axes (the legend's title names the axis). */
 static void line_of(const sweep_view *v, size_t g, char *buf, size_t len)
 {
 	size_t used = 0;
 	buf[0] = '\0';
 	for (size_t a = 1; a < v->n_axes; a++) {
 		const cJSON *path = cJSON_GetArrayItem(v->axes, (int)a);
-		int w = snprintf(buf + used, len - used, "%s%s = %s", a > 1 ? ", " : "",
-		                 cJSON_IsString(path) ? path->valuestring : "?", value_at(v, g, a));
+		int w = v->n_axes == 2
+		            ? snprintf(buf, len, "%s", label_at(v, g, a))
+		            : snprintf(buf + used, len - used, "%s%s = %s", a > 1 ? ", " : "",
+		                       cJSON_IsString(path) ? path->valuestring : "?", label_at(v, g, a));
 		if (w < 0 || (size_t)w >= len - used)
 			break;
 		used += (size_t)w;
@@ -395,7 +433,7 @@ static rs_status sweep_charts(const rs_fig_table *t, const rs_plan *p, const swe
 	rs_status st =
 	    x && line && lines && mean && hw ? RS_OK : rs_fail(err, RS_ERR_NOMEM, "out of memory");
 	for (size_t g = 0; g < n && st == RS_OK; g++) {
-		x[g] = value_at(v, g, 0);
+		x[g] = label_at(v, g, 0);
 		line_of(v, g, lines[g], sizeof lines[g]);
 		line[g] = lines[g];
 	}
@@ -419,6 +457,9 @@ static rs_status sweep_charts(const rs_fig_table *t, const rs_plan *p, const swe
 		    .n_rep = p->replications,
 		    .x = x,
 		    .line = v->n_axes > 1 ? line : NULL,
+		    .line_title = v->n_axes == 2 && cJSON_IsString(cJSON_GetArrayItem(v->axes, 1))
+		                      ? cJSON_GetArrayItem(v->axes, 1)->valuestring
+		                      : "",
 		    .mean = mean,
 		    .hw = hw,
 		    .x_log = v->x_log,
@@ -493,6 +534,7 @@ rs_status rs_sweep_conclude(const rs_fig_table *t, const rs_plan *p, const rs_de
 	v.doc = cJSON_Parse(p->extra_json ? p->extra_json : "{}");
 	v.axes = cJSON_GetObjectItemCaseSensitive(v.doc, "axes");
 	v.values = cJSON_GetObjectItemCaseSensitive(v.doc, "values");
+	v.labels = cJSON_GetObjectItemCaseSensitive(v.doc, "labels");
 	v.figures = cJSON_GetObjectItemCaseSensitive(v.doc, "figures");
 	v.n_axes = (size_t)cJSON_GetArraySize(v.axes);
 	v.x_log = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v.doc, "x_log"));

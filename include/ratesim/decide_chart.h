@@ -35,6 +35,7 @@ typedef struct rs_dchart_sweep_in {
 	const char *dir, *title, *figure, *xlabel;
 	size_t n_points, n_rep;
 	const char *const *x, *const *line;
+	const char *line_title; /* the legend's title ("": none) */
 	const double *mean, *hw;
 	int x_log;
 } rs_dchart_sweep_in;

@@ -58,8 +58,10 @@ typedef struct rs_plan {
 	char *extra_json;
 } rs_plan;
 
-/* Seed of replication k (1-based) from base: splitmix64(base + k) modulo
- * 10^15. */
+/* Seed of replication k (1-based) from base: splitmix64(splitmix64(base)
+ * + k) modulo 10^15.  Hashing the base first keeps plans of neighbouring
+ * base seeds apart (base b, replication k + 1 is not base b + 1,
+ * replication k). */
 uint64_t rs_plan_seed(uint64_t base, size_t k);
 
 /* Add a group (strings copied).  Errors: RS_ERR_NOMEM. */

@@ -20,7 +20,8 @@
  * NAME-rK and SUBSCRIPTION-rK, as when capacity grows by adding
  * subscriptions); for any other numeric value, multiples of --step (default
  * 1 for a whole number).  --min and --max are snapped onto that grid; the
- * default range is from the smallest valid value to 16 times the scenario's.
+ * default range is from the smallest valid value to 4 times the scenario's
+ * (16 for replicas).
  *
  * The search assumes that more of the parameter never makes a figure
  * worse: it runs --max first (refusing when the targets cannot be met
@@ -43,7 +44,8 @@
 #include "ratesim/plan.h"
 
 #define RS_SIZE_DEFAULT_REPLICATIONS 10
-#define RS_SIZE_DEFAULT_MAX_FACTOR   16
+#define RS_SIZE_DEFAULT_MAX_FACTOR   4 /* the default --max: 4 x the scenario's value */
+#define RS_SIZE_DEFAULT_MAX_REPLICAS 16
 #define RS_SIZE_MAX_TARGETS          16
 #define RS_SIZE_MAX_VALUES           1000000 /* grid points between min and max */
 
