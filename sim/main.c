@@ -50,6 +50,12 @@
 #define DEFAULT_RESULTS  "results"
 #define DEFAULT_COMPARE  "results/compare"
 #define SET_MAX          96 /* bytes of a generated --set ("seed=...") */
+#ifndef RS_DOCDIR /* where `make install` puts the docs (Makefile) */
+#define RS_DOCDIR "/usr/local/share/doc/ratesim"
+#endif
+#ifndef RS_DATADIR
+#define RS_DATADIR "/usr/local/share/ratesim"
+#endif
 
 static const char usage_text[] =
     "Usage: ratesim COMMAND [OPTIONS]\n"
@@ -116,8 +122,9 @@ static const char usage_text[] =
     "  -h, --help             show this help\n"
     "  -V, --version          show the version\n"
     "\n"
-    "Outputs: see docs/outputs.md (files) and docs/charts.md (charts); the\n"
-    "README's \"Deciding\" section shows the decision commands end to end.\n"
+    "More: man ratesim; the reference in " RS_DOCDIR "/ (deciding.md: the\n"
+    "decisions, outputs.md: every file, charts.md: every chart), the scenario\n"
+    "keys and the JSON Schema in " RS_DATADIR "/scenarios/.\n"
     "Charts need gnuplot (package gnuplot-nox): without it run and compare\n"
     "warn, plot fails.\n"
     "\n"
