@@ -272,7 +272,7 @@ static void put_table(rs_doc *d, const report_ctx *r)
 			if (cJSON_IsString(nm) && isfinite(r->t->v[run * r->t->n_figs + c]))
 				dname = nm->valuestring;
 		}
-		snprintf(txt[0], sizeof txt[0], "PTU by the sizing formula, %s%s", dname,
+		snprintf(txt[0], sizeof txt[0], "PTU by the sizing formula, %.40s%s", dname,
 		         strstr(tail, "peak_minute") ? " (busiest minute)" : " (mean load)");
 		cells[0] = txt[0];
 		for (size_t g = 0; g < n; g++) {
