@@ -97,6 +97,12 @@ grep -Eq '^quickstart: [0-9]+ requests offered, [0-9]+ succeeded, [0-9]+ failed,
 	cmp -s "$TMP/out" "$TMP/o2/summary.json" && pass json || fail json "stdout is not summary.json"
 "$RATESIM" collect "$TMP/j" --json >/dev/null 2>&1; [ $? -eq 1 ] && pass json-collect-missing || fail json-collect-missing "collect of no folder"
 
+# the budgets: refused, then allowed from the command line
+"$RATESIM" validate "$Q" --set duration_s=86400 --set bucket_s=0.01 >/dev/null 2>"$TMP/err"; rc=$?
+[ $rc -eq 1 ] && grep -q 'give --max-output MB' "$TMP/err" &&
+	"$RATESIM" validate "$Q" --set duration_s=86400 --set bucket_s=0.01 --max-output=100000 --quiet &&
+	pass max-output || fail max-output "exit $rc: $(cat "$TMP/err")"
+
 # ---- bad input -------------------------------------------------------------
 expect reps-zero 2 "ratesim: --replications needs a whole number from 1 to 100000 (got 0)
 try 'ratesim --help'" -- run "$Q" --replications 0
