@@ -183,6 +183,25 @@ rs_status chart_close(const char *dir, const char *chart, const char *ext, FILE 
 	return st;
 }
 
+void chart_put_array_item_cut(FILE *f, const char *name, size_t i, const char *s, size_t max)
+{
+	size_t chars = 0, cut = 0; /* cut: the bytes of the first max - 1 characters */
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p & 0xC0) == 0x80)
+			continue; /* a UTF-8 continuation byte */
+		if (chars == max - 1)
+			cut = (size_t)((const char *)p - s);
+		chars++;
+	}
+	if (chars <= max) {
+		chart_put_array_item(f, name, i, s);
+		return;
+	}
+	char *t = chart_printf("%.*s\u2026", (int)cut, s);
+	chart_put_array_item(f, name, i, t ? t : s);
+	free(t);
+}
+
 /* name = "1 3": the numbers (from 1) of the n items for which has(ctx, i). */
 void chart_put_list(FILE *f, const char *name, size_t n, bool (*has)(const void *ctx, size_t i),
                     const void *ctx)
