@@ -70,9 +70,14 @@ static bool add_span(chart_axis *a, double from_s, double to_s, chart_span_kind 
 	return true;
 }
 
+bool chart_axis_add_warmup(chart_axis *a, double warmup_s)
+{
+	return add_span(a, 0, warmup_s, SPAN_WARMUP, "warm-up");
+}
+
 rs_status chart_axis_add_spans(chart_axis *a, const char *dir, double warmup_s, rs_error *err)
 {
-	if (warmup_s > 0 && !add_span(a, 0, warmup_s, SPAN_WARMUP, "warm-up"))
+	if (warmup_s > 0 && !chart_axis_add_warmup(a, warmup_s))
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
 	rs_fault_span *f;
 	size_t n;

@@ -56,6 +56,9 @@ void chart_axis_init(chart_axis *a, double duration_s, double bucket_s);
  * as spans, clipped to the run.  Errors: those of rs_figures_read_faults. */
 rs_status chart_axis_add_spans(chart_axis *a, const char *dir, double warmup_s, rs_error *err);
 
+/* Add the warm-up [0, warmup_s) as a span; false when out of memory. */
+bool chart_axis_add_warmup(chart_axis *a, double warmup_s);
+
 void chart_axis_fini(chart_axis *a);
 
 /* t_s seconds in the axis' unit. */

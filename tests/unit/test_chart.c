@@ -833,7 +833,9 @@ static void test_compare(void)
 	free(dat);
 	char *gp = slurp(dir, "compare_summary.gp", NULL);
 	CHECK(gp && strstr(gp, "\nn_cand = 2\narray cand_name[2]\ncand_name[1] = 'alpha'\n"
-	                       "cand_name[2] = 'beta'\nhas_cost = 0\n"));
+	                       "cand_name[2] = 'beta'\n"));
+	CHECK(gp && strstr(gp, "\nbar_letters = 0\narray bar_name[2]\nbar_name[1] = 'alpha'\n"
+	                       "bar_name[2] = 'beta'\nhas_cost = 0\n"));
 	CHECK(gp && strstr(gp, "\ncolumn_max[5] = 8\ncolumn_points[5] = 1\n"));
 	free(gp);
 	gp = slurp(dir, "compare_latency.gp", NULL);
