@@ -14,6 +14,7 @@
 #   datafile, outfile, format, title   (every chart)
 #   t_label, n_spans, span_*   the time axis' title and shaded spans (style.gp)
 #   point_width           what one point stands for, e.g. "10 s"
+#   point_merged          1 when a point is several buckets (a long run)
 #   n_dep, dep_name[i]    the deployments, in the order of timeseries.csv
 #   dep_limit_name[i]     "TPM limit", or "capacity" for a provisioned one
 #   tpm_limit_deps        the deployments (numbers, as a word list) that have
@@ -71,7 +72,8 @@ set rmargin at screen panel_right
 set xrange [0:(t_max > 0 ? t_max : 1)]
 set key at screen legend_x, top_panel left top Left reverse samplen 2 spacing 1.1
 set label 990 "served: tokens of the requests completed, per " . point_width . ", scaled to a minute.  " . \
-	"window: what the limiter counts against its limit, in its sliding minute." \
+	(point_merged ? "window: the fullest the limiter's sliding minute got in that time." : \
+	"window: what the limiter counts against its limit, in its sliding minute.") \
 	at screen 0.5, 0.915 center font "sans,12" textcolor rgb "#404040"
 
 set tmargin at screen top_panel
@@ -88,7 +90,7 @@ plot for [s=1:has_offered_tpm] datafile using 1:($6 / tpm_scale) with lines \
 	using 1:(column(has_window(i) ? 6 * i + 8 : 6 * i + 4) / tpm_scale) with lines \
 	linetype series(i) title win_title(i, "TPM"), \
      for [s=1:windows_summed] datafile using 1:($8 / tpm_scale) with lines \
-	linetype 1 title "in the TPM windows, summed", \
+	linetype 1 title "TPM windows, summed", \
      for [s=1:tpm_one] datafile using 1:(tpm_limit_one / tpm_scale) with lines \
 	linestyle 101 title limit_one_name . each, \
      for [s=1:tpm_sum_drawn] datafile using 1:($4 / tpm_scale) with lines \
@@ -114,7 +116,7 @@ plot for [s=1:has_offered_rpm] datafile using 1:7 with lines \
 	using 1:(column(has_window(i) ? 6 * i + 9 : 6 * i + 6)) with lines \
 	linetype series(i) title win_title(i, "RPM"), \
      for [s=1:windows_summed] datafile using 1:9 with lines \
-	linetype 1 title "in the RPM windows, summed", \
+	linetype 1 title "RPM windows, summed", \
      for [s=1:rpm_one] datafile using 1:(rpm_limit_one) with lines \
 	linestyle 101 title "RPM limit" . each, \
      for [s=1:rpm_sum_drawn] datafile using 1:5 with lines \

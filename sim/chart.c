@@ -738,11 +738,12 @@ static void put_point_width(FILE *f, const run_data *d)
 	fputs("point_width = \"", f);
 	if (isnan(w))
 		fputs("bucket", f);
-	else if (w < CHART_SECONDS_PER_MIN || fmod(w, CHART_SECONDS_PER_MIN) != 0)
+	else if (w < CHART_SECONDS_PER_MIN)
 		fprintf(f, "%.10g s", w);
 	else
-		fprintf(f, "%.10g min", w / CHART_SECONDS_PER_MIN);
+		fprintf(f, "%.3g min", w / CHART_SECONDS_PER_MIN);
 	fputs("\"\n", f);
+	chart_put_var(f, "point_merged", d->axis.group > 1);
 }
 
 static void facts_throughput(FILE *f, const void *ctx)

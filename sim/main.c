@@ -367,16 +367,32 @@ out:
 	return rc;
 }
 
+/* A line of chart progress, rewritten in place on a terminal. */
+static void on_chart_progress(void *ctx, const char *line)
+{
+	progress *p = ctx;
+	fprintf(stderr, "\rratesim: %s ", line);
+	p->shown = true;
+}
+
 static int cmd_plot(const cli *c)
 {
 	rs_error err = {0};
 	char warning[512] = "";
 	char title[512];
 	title_of_run(c->file, title, sizeof title);
+	progress prog = {0};
 	rs_chart_opts co = {.title = title, .gnuplot = NULL, .required = true};
+	if (!c->quiet && isatty(STDERR_FILENO)) {
+		co.progress = on_chart_progress;
+		co.progress_ctx = &prog;
+	}
 	rs_status st = rs_chart_render(c->file, &co, warning, sizeof warning, &err);
+	progress_clear(&prog);
 	if (st != RS_OK)
 		return report(&err);
+	if (warning[0])
+		fprintf(stderr, "ratesim: %s\n", warning);
 	if (!c->quiet)
 		fprintf(stderr, "ratesim: charts written in %s/\n", c->file);
 	return 0;
