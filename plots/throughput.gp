@@ -36,7 +36,7 @@
 # 6i+9 requests in its RPM window (per minute).
 
 # (gnuplot 5.4 drops the title of the element after an empty `for` whose
-# title is a sprintf: the single limit line comes before the sums.)
+# title is a sprintf: the sums of the limits come last.)
 # Limits are drawn `with lines`, not `with steps`: steps restart the dash
 # pattern at every bucket, which turns a long run's dashes solid.
 #
@@ -56,23 +56,36 @@ rpm_one = limits && rpm_limit_one > 0
 has_window(i) = strstrt(" " . window_deps . " ", sprintf(" %d ", i)) > 0
 windows_summed = !limits && strlen(window_deps) > 0
 each = (n_dep > 1) ? ", each" : ""
-# A deployment's line in the key: its name, and what the line is.
-win_title(i, what) = (n_dep == 1) ? (has_window(i) ? what . " window" : "served") : \
-	dep_name[i] . (has_window(i) ? " window" : " served")
+# With 2 to max_series deployments, the top legend says what the kinds of
+# line are and the bottom one names the deployments by colour: one legend
+# entry per deployment and panel would not fit beside a slide-size chart.
+names_below = (per_dep >= 2)
+n_windows = words(window_deps)
+win_key = names_below && n_windows > 0
+served_key = names_below && per_dep > n_windows
+tpm_limit_keys = limits && !tpm_one && !names_below
+rpm_limit_keys = limits && !rpm_one && !names_below
+tpm_limit_shared = limits && !tpm_one && names_below && strlen(tpm_limit_deps) > 0
+rpm_limit_shared = limits && !rpm_one && names_below && strlen(rpm_limit_deps) > 0
+# A deployment's line in the key (with one deployment): what the line is.
+win_title(i, what) = has_window(i) ? what . " window" : "served"
 
 # Tokens per minute in thousands from 10,000 (Azure quotes TPM in K: 240K),
 # in millions from 10 million.
 tpm_scale = (tpm_top >= 1e7) ? 1e6 : (tpm_top >= 1e4) ? 1e3 : 1
 tpm_unit = (tpm_scale == 1e6) ? "million " : (tpm_scale == 1e3) ? "thousand " : ""
 set style line 102 linecolor rgb "#9A9A9A" linewidth 2 dashtype 1
+# a legend sample standing for "each deployment's line, in its colour"
+set style line 103 linecolor rgb "#6A6A6A" linewidth 2.5 dashtype 1
 
 set multiplot title title . ": throughput" font title_font
 set lmargin at screen panel_left
 set rmargin at screen panel_right
 set xrange [0:(t_max > 0 ? t_max : 1)]
-set key at screen legend_x, top_panel left top Left reverse samplen 2 spacing 1.1
+set key at screen legend_x, top_panel left top Left reverse samplen 2 spacing 1.0
 set label 990 "served: tokens of the requests completed, per " . point_width . ", scaled to a minute.  " . \
-	(point_merged ? "window: the fullest the limiter's sliding minute got in that time." : \
+	(words(window_deps) == 0 ? "" : point_merged ? \
+	"window: the fullest the limiter's sliding minute got in that time." : \
 	"window: what the limiter counts against its limit, in its sliding minute.") \
 	at screen 0.5, 0.915 center font "sans,12" textcolor rgb "#404040"
 
@@ -88,17 +101,22 @@ plot for [s=1:has_offered_tpm] datafile using 1:($6 / tpm_scale) with lines \
      datafile using 1:($2 / tpm_scale) with lines linestyle 100 title "served, all", \
      for [i=1:per_dep] datafile \
 	using 1:(column(has_window(i) ? 6 * i + 8 : 6 * i + 4) / tpm_scale) with lines \
-	linetype series(i) title win_title(i, "TPM"), \
+	linetype series(i) title (names_below ? "" : win_title(i, "TPM")), \
+     for [s=1:win_key] keyentry with lines linestyle 103 title "TPM window, each", \
+     for [s=1:served_key] keyentry with lines linestyle 103 \
+	title "served, each", \
      for [s=1:windows_summed] datafile using 1:($8 / tpm_scale) with lines \
 	linetype 1 title "TPM windows, summed", \
      for [s=1:tpm_one] datafile using 1:(tpm_limit_one / tpm_scale) with lines \
 	linestyle 101 title limit_one_name . each, \
-     for [s=1:tpm_sum_drawn] datafile using 1:($4 / tpm_scale) with lines \
-	linestyle 101 title sprintf("sum of the %d TPM limits", n_dep), \
      for [k in (limits && !tpm_one ? tpm_limit_deps : "")] datafile \
 	using 1:(column(6 * num(k) + 5) / tpm_scale) with lines \
 	linetype series(num(k)) linewidth 1.5 dashtype (14,8) \
-	title dep_name[num(k)] . " " . dep_limit_name[num(k)]
+	title (tpm_limit_keys ? dep_limit_name[num(k)] : ""), \
+     for [s=1:tpm_limit_shared] keyentry with lines linestyle 101 \
+	title "limit, each (dashed)", \
+     for [s=1:tpm_sum_drawn] datafile using 1:($4 / tpm_scale) with lines \
+	linestyle 101 title sprintf("sum of the %d TPM limits", n_dep)
 unset label 990
 eval span_labels_off
 
@@ -108,23 +126,25 @@ set format x "%g"
 set xlabel t_label
 set ylabel "requests/min"
 set yrange [0:(rpm_top > 0 ? 1.05 * rpm_top : 1)]
-set key at screen legend_x, split - 0.03 left top Left reverse samplen 2 spacing 1.1
+set key at screen legend_x, split - 0.03 left top Left reverse samplen 2 spacing 1.0
 plot for [s=1:has_offered_rpm] datafile using 1:7 with lines \
-	linestyle 102 title "wanted (arrived)", \
-     datafile using 1:3 with lines linestyle 100 title "served, all", \
+	linestyle 102 title (names_below ? "" : "wanted (arrived)"), \
+     datafile using 1:3 with lines linestyle 100 title (names_below ? "" : "served, all"), \
      for [i=1:per_dep] datafile \
 	using 1:(column(has_window(i) ? 6 * i + 9 : 6 * i + 6)) with lines \
-	linetype series(i) title win_title(i, "RPM"), \
+	linetype series(i) title (names_below ? dep_name[i] : win_title(i, "RPM")), \
      for [s=1:windows_summed] datafile using 1:9 with lines \
 	linetype 1 title "RPM windows, summed", \
      for [s=1:rpm_one] datafile using 1:(rpm_limit_one) with lines \
 	linestyle 101 title "RPM limit" . each, \
-     for [s=1:rpm_sum_drawn] datafile using 1:5 with lines \
-	linestyle 101 title sprintf("sum of the %d RPM limits", n_dep), \
      for [k in (limits && !rpm_one ? rpm_limit_deps : "")] datafile \
 	using 1:(column(6 * num(k) + 7)) with lines \
 	linetype series(num(k)) linewidth 1.5 dashtype (14,8) \
-	title dep_name[num(k)] . " RPM limit"
+	title (rpm_limit_keys ? "RPM limit" : ""), \
+     for [s=1:rpm_limit_shared] keyentry with lines linestyle 101 \
+	title "RPM limit, each (dashed)", \
+     for [s=1:rpm_sum_drawn] datafile using 1:5 with lines \
+	linestyle 101 title sprintf("sum of the %d RPM limits", n_dep)
 eval spans_off
 unset multiplot
 unset output

@@ -362,6 +362,8 @@ static void write_point(run_data *d)
 		tpm_sum = add_known(tpm_sum, w[TS_TPM_LIMIT]);
 		rpm_sum = add_known(rpm_sum, w[TS_RPM_LIMIT]);
 		offered_tpm = add_known(offered_tpm, w[TS_OFFERED_TPM]);
+		if (d->deps[i].provisioned)
+			continue; /* its meter is a bucket, not a window (utilisation.png) */
 		tpm_win = add_known(tpm_win, w[TS_TPM_OCC] * w[TS_TPM_LIMIT]);
 		rpm_win = add_known(rpm_win, w[TS_RPM_OCC] * w[TS_RPM_LIMIT]);
 	}
@@ -381,7 +383,8 @@ static void write_point(run_data *d)
 	for (size_t i = 0; i < d->n_dep; i++) {
 		dep_slot *s = &d->deps[i];
 		const double *w = s->v;
-		double tw = w[TS_TPM_OCC] * w[TS_TPM_LIMIT], rw = w[TS_RPM_OCC] * w[TS_RPM_LIMIT];
+		double tw = s->provisioned ? NAN : w[TS_TPM_OCC] * w[TS_TPM_LIMIT];
+		double rw = s->provisioned ? NAN : w[TS_RPM_OCC] * w[TS_RPM_LIMIT];
 		chart_put_num(f, w[TS_TPM]);
 		chart_put_num(f, w[TS_TPM_LIMIT]);
 		chart_put_num(f, w[TS_RPM]);
