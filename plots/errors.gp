@@ -34,9 +34,16 @@ set key at screen legend_x, top_panel left top Left reverse samplen 2 spacing 1.
 eval spans_on
 eval span_labels_on
 if (has_errors) {
+	# A deployment the router stops sending to during an outage has errors in
+	# scattered buckets (a gap where it had no attempt): each error is also a
+	# dot, which a line between gaps would not show.
 	plot datafile using 1:2 with lines linestyle 100 title "all attempts", \
 	     for [i=1:per_dep] datafile using 1:(column(3 + i)) with lines \
-		linetype series(i) title dep_name[i]
+		linetype series(i) title dep_name[i], \
+	     datafile using 1:($2 > 0 ? $2 : NaN) with points linestyle 100 \
+		pointtype 7 pointsize 0.6 notitle, \
+	     for [i=1:per_dep] datafile using 1:(column(3 + i) > 0 ? column(3 + i) : NaN) \
+		with points linetype series(i) pointtype 7 pointsize 0.6 notitle
 } else {
 	set label 1 "timeseries.csv has no errors column (an older run)" at graph 0.5, 0.5 center
 	plot 2 notitle

@@ -237,10 +237,10 @@ static void put_point_note(FILE *f, const run_data *d)
 		    "# One row per %zu time buckets (time = the first one's start, in %s): rates "
 		    "are their\n# mean, counts their sum, limits, percentiles, occupancy and "
 		    "utilisation their highest.\n",
-		    d->axis.group, d->axis.label);
+		    d->axis.group, d->axis.unit);
 	else
 		fprintf(f, "# One row per time bucket (time = the bucket's start, in %s).\n",
-		        d->axis.label);
+		        d->axis.unit);
 }
 
 /* The comment lines at the top of each time-series .dat, once the first
@@ -558,7 +558,7 @@ static void put_v2_blocks(run_data *d)
 		fprintf(f,
 		        "\n# time (the minute's start, in %s) utilization_v2 (%%); the last row "
 		        "closes the last minute\n",
-		        d->axis.label);
+		        d->axis.unit);
 		if (group > 1)
 			fprintf(f, "# One row per %zu minutes: the highest of them\n", group);
 		double last = NAN;

@@ -19,6 +19,7 @@ void chart_axis_init(chart_axis *a, double duration_s, double bucket_s)
 {
 	*a = (chart_axis){.min_per_unit = 1,
 	                  .label = "time (min)",
+	                  .unit = "min",
 	                  .group = 1,
 	                  .bucket_s = bucket_s,
 	                  .duration_s = duration_s};
@@ -26,9 +27,11 @@ void chart_axis_init(chart_axis *a, double duration_s, double bucket_s)
 	if (minutes > CHART_DAYS_FROM_MIN) {
 		a->min_per_unit = MIN_PER_DAY;
 		a->label = "time (days)";
+		a->unit = "days";
 	} else if (minutes > CHART_HOURS_FROM_MIN) {
 		a->min_per_unit = MIN_PER_HOUR;
 		a->label = "time (h)";
+		a->unit = "h";
 	}
 	if (duration_s > 0 && bucket_s > 0) {
 		double buckets = ceil(duration_s / bucket_s);

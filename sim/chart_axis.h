@@ -41,6 +41,7 @@ typedef struct chart_span {
 typedef struct chart_axis {
 	double min_per_unit; /* 1, 60 or 1440 */
 	const char *label;   /* "time (min)", "time (h)", "time (days)" */
+	const char *unit;    /* "min", "h", "days" */
 	size_t group;        /* buckets per point, >= 1 */
 	double bucket_s;     /* NaN when not known */
 	double duration_s;   /* NaN when not known */

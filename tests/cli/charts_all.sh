@@ -3,7 +3,8 @@
 # gnuplot warning without failing, and this test fails on one.  Also: a
 # comparison of candidates with 60-character names produces its charts and
 # report, and a run of 10 simulated days keeps its chart data files bounded
-# (its drawing time is a benchmark figure: bench/charts.sh).
+# (its drawing time is a benchmark figure: bench/charts.sh).  And the test
+# scenario with an outage shows it.
 #
 # Scenarios longer than SHORT_S run for SHORT_S (their warm-up, at most 600 s,
 # and any fault starting before then are kept), so that the test takes
@@ -44,6 +45,24 @@ for f in scenarios/*.json; do
 		fail "run-$name" "exit $?: $(head -n 3 "$TMP/err")"
 	fi
 done
+
+# The test scenario with an outage: drawn cleanly, and the outage shaded and
+# labelled on the time charts, and visible on the errors chart.
+if "$RATESIM" run tests/scenarios/outage.json -o "$TMP/outage" --quiet 2>"$TMP/err"; then
+	clean run-outage "$TMP/outage"
+	bad=""
+	for c in throughput rate_429 errors latency; do
+		grep -q "span_text\[1\] = 'eastus down'" "$TMP/outage/$c.gp" || bad="$bad $c"
+	done
+	[ -z "$bad" ] && pass outage-shaded || fail outage-shaded "no outage span in:$bad"
+	# 5xx of a deployment during the outage (minutes 10 to 20; the gateway
+	# retries elsewhere, so the clients' attempts see none)
+	awk '!/^#/ && $1 >= 10 && $1 < 20 { for (i = 4; i <= NF; i++) if ($i > 0) found = 1 }
+		END { exit !found }' \
+		"$TMP/outage/errors.dat" && pass outage-errors || fail outage-errors "no 5xx drawn"
+else
+	fail run-outage "exit $?: $(head -n 3 "$TMP/err")"
+fi
 
 # Each comparison set: compare-SET-*.json.
 for set in $(ls scenarios/compare-*.json | sed 's|.*/compare-\([^-]*\)-.*|\1|' | sort -u); do
