@@ -3,7 +3,8 @@
 #   make            build build/ratesim
 #   make demo       install missing packages, build, run scenarios/quickstart.json
 #   make test       install missing packages, build, run every test
-#   make bench      the performance reference (prints figures; no pass/fail)
+#   make bench      the performance reference (prints figures; no pass/fail):
+#                   single runs (bench/run.sh), decisions (bench/decide.sh)
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
 #   make lint       clang-format check and cppcheck
 #   make SANITIZE=1 ...   build with AddressSanitizer and UBSan
@@ -89,6 +90,7 @@ test check: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@sh bench/run.sh
+	@sh bench/decide.sh
 
 lint:
 	clang-format --dry-run --Werror sim/*.c include/ratesim/*.h tests/unit/*.c

@@ -20,6 +20,19 @@ else
 fi
 command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
 
+# --- engine tests (tests/engines/*.sh) -------------------------------------
+# GNU parallel and a single-node Slurm (slurmctld, slurmd, the client tools
+# sbatch/sinfo/squeue, and munge for its authentication) run the emitted jobs
+# files for real.  moreutils also ships a `parallel`: only GNU's will do.
+PKGS="$PKGS parallel slurmctld slurmd slurm-client munge"
+has() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
+parallel --version 2>/dev/null | grep -q 'GNU parallel' || missing="$missing parallel"
+has slurmctld || missing="$missing slurmctld"
+has slurmd || missing="$missing slurmd"
+has sbatch && has sinfo && has squeue || missing="$missing slurm-client"
+has munged && has munge || missing="$missing munge"
+# --- end of engine tests block ---------------------------------------------
+
 [ -z "$missing" ] && exit 0
 
 # Unique, in a stable order.
@@ -40,6 +53,15 @@ if ! command -v apt-get >/dev/null 2>&1; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq >&2 || exit 1
+# apt and dpkg print a line per package (hundreds with Slurm): keep them in
+# a log and show its end only when something fails.
+log=$(mktemp) || exit 1
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing >&2 || exit 1
+if ! { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends $missing; } >"$log" 2>&1; then
+	echo "ratesim: apt-get failed; the end of its output:" >&2
+	tail -n 30 "$log" >&2
+	rm -f "$log"
+	exit 1
+fi
+rm -f "$log"
+echo "ratesim: installed $missing" >&2

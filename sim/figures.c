@@ -71,7 +71,7 @@ static rs_status slurp(const char *path, char **text, rs_error *err)
 }
 
 /* root.k1 or root.k1.k2 (k2 may be NULL), or NULL. */
-static const cJSON *item_at(const cJSON *root, const char *k1, const char *k2)
+static const cJSON *item_raw(const cJSON *root, const char *k1, const char *k2)
 {
 	const cJSON *it = cJSON_GetObjectItemCaseSensitive(root, k1);
 	if (it && k2)
@@ -79,11 +79,26 @@ static const cJSON *item_at(const cJSON *root, const char *k1, const char *k2)
 	return it;
 }
 
+/* The value of a figure: in the aggregate summary of replications
+ * (aggregate.h) a figure is an object, and its "mean" is read. */
+static const cJSON *item_at(const cJSON *root, const char *k1, const char *k2)
+{
+	const cJSON *it = item_raw(root, k1, k2);
+	if (cJSON_IsObject(it))
+		it = cJSON_GetObjectItemCaseSensitive(it, "mean");
+	return it;
+}
+
 static rs_status get_count(const char *path, const cJSON *root, const char *k1, const char *k2,
                            uint64_t *out, rs_error *err)
 {
 	const cJSON *it = item_at(root, k1, k2);
+	/* an aggregate has a base seed, and its counts are means: rounded */
+	if (!it && !k2 && !strcmp(k1, "seed"))
+		it = cJSON_GetObjectItemCaseSensitive(root, "base_seed");
 	double v = cJSON_IsNumber(it) ? it->valuedouble : -1;
+	if (cJSON_IsObject(item_raw(root, k1, k2)) && v >= 0)
+		v = floor(v + 0.5);
 	if (!(v >= 0 && v <= FIGURES_WHOLE_MAX && v == floor(v)))
 		return rs_fail(err, RS_ERR_SYNTAX, "%s: .%s%s%s: expected a whole number >= 0",
 		               path, k1, k2 ? "." : "", k2 ? k2 : "");

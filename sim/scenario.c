@@ -2550,7 +2550,7 @@ static const sc_key top_keys[] = {
     {"strict_sizes", 0, false, NULL}, {"models", 0, false, NULL},      {"quotas", 0, false, NULL},
     {"deployments", 0, true, NULL},   {"clients", 0, true, NULL},      {"routers", 0, false, NULL},
     {"faults", 0, false, NULL},       {"network", 0, false, NULL},     {"pricing", 0, false, NULL},
-    {"provenance", 0, false, NULL},
+    {"provenance", 0, false, NULL},   {"sweep", 0, false, NULL},       {"variants", 0, false, NULL},
 };
 
 static const sc_key provenance_keys[] = {
@@ -2574,7 +2574,8 @@ static rs_status parse_provenance(sc *c, const cJSON *root)
 		st = get_owned(c, p, ".provenance", "source", true, "", &cfg->source);
 	int64_t rep = 0;
 	if (st == RS_OK)
-		st = get_whole(c, p, ".provenance", "replication", SC_NONNEG, SC_MAX_WHOLE, 0, &rep);
+		st =
+		    get_whole(c, p, ".provenance", "replication", SC_NONNEG, SC_MAX_WHOLE, 0, &rep);
 	cfg->replication = (uint64_t)rep;
 	const cJSON *ov = member(p, "overrides");
 	if (st != RS_OK || !ov)
@@ -2645,6 +2646,12 @@ static rs_status parse_top(sc *c, const cJSON *root)
 		st = parse_pricing(c, root);
 	if (st == RS_OK)
 		st = parse_provenance(c, root);
+	/* read by `ratesim sweep` and `ratesim compare` (sweep.h, compare.h) */
+	const cJSON *sw = member(root, "sweep"), *va = member(root, "variants");
+	if (st == RS_OK && sw && !cJSON_IsObject(sw))
+		st = wrong_type(c, ".sweep", "an object", sw);
+	if (st == RS_OK && va && !cJSON_IsArray(va))
+		st = wrong_type(c, ".variants", "an array", va);
 	return st;
 }
 
@@ -2887,6 +2894,9 @@ rs_status rs_scenario_parse(const char *display_name, const char *text, const ch
 	}
 	if (st == RS_OK)
 		st = parse_top(&c, root);
+	/* one run's scenario: what decides the plan of several is left out */
+	cJSON_DeleteItemFromObjectCaseSensitive(root, "sweep");
+	cJSON_DeleteItemFromObjectCaseSensitive(root, "variants");
 	if (st == RS_OK && !(c.cfg->effective_json = cJSON_Print(root)))
 		st = sc_nomem(&c);
 	cJSON_Delete(root);

@@ -36,5 +36,10 @@ for t in tests/cli/*.sh; do
 	[ -f "$t" ] || continue
 	run_suite "cli-$(basename "$t" .sh)" sh "$t"
 done
+# The execution engines (GNU parallel, a single-node Slurm), run for real.
+for t in tests/engines/*-smoke.sh tests/engines/*-ratesim.sh; do
+	[ -f "$t" ] || continue
+	run_suite "engines-$(basename "$t" .sh)" sh "$t"
+done
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -114,6 +114,14 @@ static inline char *th_slurp(const char *path)
 	return buf;
 }
 
+/* dir/name, read whole (caller frees), or NULL. */
+static inline char *th_slurp_in(const char *dir, const char *name)
+{
+	char path[1200];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return th_slurp(path);
+}
+
 static inline int th_done(void)
 {
 	printf("%d passed, %d failed\n", th_passed, th_failed);
