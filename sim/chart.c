@@ -47,6 +47,9 @@ enum {
 static const char *const run_charts[RUN_N] = {"throughput",  "rate_429",    "errors",  "latency",
                                               "utilisation", "latency_cdf", "outcomes"};
 
+/* The longest progress line (a path and a few words). */
+#define CHART_PROGRESS_MAX 1100
+
 /* ---- the charts of one run ------------------------------------------------------------ */
 
 /* A deployment of the run, and its row in the bucket being read. */
@@ -880,6 +883,11 @@ rs_status rs_chart_render(const char *dir, const rs_chart_opts *opts, char *warn
 	rs_status st = RS_OK;
 	for (int c = 0; c < RUN_N && st == RS_OK; c++)
 		st = chart_remove(dir, run_charts[c], false, err);
+	if (st == RS_OK && opts->progress) {
+		char line[CHART_PROGRESS_MAX];
+		snprintf(line, sizeof line, "charts: reading %s", ts_path);
+		opts->progress(opts->progress_ctx, line);
+	}
 	if (st == RS_OK)
 		st = chart_ts_open(&t, ts_path, err);
 	if (st == RS_OK)

@@ -527,6 +527,14 @@ static long peak_rss_kb(void)
 	return ru.ru_maxrss;
 }
 
+/* A line of chart progress, rewritten in place on a terminal. */
+static void on_chart_progress(void *ctx, const char *line)
+{
+	progress *p = ctx;
+	fprintf(stderr, "\rratesim: %s ", line);
+	p->shown = true;
+}
+
 /* How `run` runs: the command line's options, the wall clock, and a
  * progress line on a terminal. */
 static rs_run_opts run_opts(const cli *c, const char *dir, progress *prog)
@@ -542,6 +550,7 @@ static rs_run_opts run_opts(const cli *c, const char *dir, progress *prog)
 		o.progress = on_progress;
 		o.progress_every = PROGRESS_EVENTS;
 		o.progress_ctx = prog;
+		o.chart_progress = on_chart_progress;
 	}
 	return o;
 }
@@ -620,14 +629,6 @@ static void title_of_run(const char *dir, char *title, size_t len)
 		snprintf(title, len, "%s (seed %llu)", f.scenario, (unsigned long long)f.seed);
 	else
 		snprintf(title, len, "%s", dir);
-}
-
-/* A line of chart progress, rewritten in place on a terminal. */
-static void on_chart_progress(void *ctx, const char *line)
-{
-	progress *p = ctx;
-	fprintf(stderr, "\rratesim: %s ", line);
-	p->shown = true;
 }
 
 static int cmd_plot(const cli *c)
