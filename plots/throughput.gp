@@ -87,7 +87,7 @@ set label 990 "served: tokens of the requests completed, per " . point_width . "
 	(words(window_deps) == 0 ? "" : point_merged ? \
 	"window: the fullest the limiter's sliding minute got in that time." : \
 	"window: what the limiter counts against its limit, in its sliding minute.") \
-	at screen 0.5, 0.915 center font "sans,12" textcolor rgb "#404040"
+	at screen 0.5, 0.925 center font "sans,12" textcolor rgb "#404040"
 
 set tmargin at screen top_panel
 set bmargin at screen split + 0.03
