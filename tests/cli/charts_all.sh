@@ -93,6 +93,18 @@ else
 	fail compare-long-names "exit $?: $(head -n 3 "$TMP/err")"
 fi
 
+# Six candidates (lettered bars, names in two columns): drawn cleanly.
+for i in 1 2 3 4 5 6; do
+	sed "s/\"name\": \"quickstart\"/\"name\": \"candidate-name-0$i\"/" scenarios/quickstart.json \
+		> "$TMP/six$i.json"
+done
+if "$RATESIM" compare "$TMP"/six?.json -o "$TMP/six" --quiet --set duration_s=180 \
+	2>"$TMP/err"; then
+	clean compare-six "$TMP/six"
+else
+	fail compare-six "exit $?: $(head -n 3 "$TMP/err")"
+fi
+
 # 10 simulated days: chart data bounded (CHART_MAX_POINTS points a series).
 if "$RATESIM" run scenarios/quickstart.json --set duration_s=864000 -o "$TMP/days" \
 	--quiet 2>"$TMP/err"; then
