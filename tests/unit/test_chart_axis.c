@@ -3,12 +3,14 @@
  * buckets on a long run (chart_group), shaded spans from summary.json and
  * scenario.json, the columns the charts read that older runs lack (TPM
  * window, offered load, 5xx, timeouts), one legend entry for identical
- * limits, the progress callback, and a comparison of candidates with long
+ * limits, the progress callback, names cut or wrapped for legends, and a
+ * comparison of candidates with long
  * names.  gnuplot is a stand-in (a shell script drawing a minimal valid
  * image), so that these tests are about the data and scripts; test_chart.c
  * draws with the real one.
  */
 #include "../../sim/chart_axis.h"
+#include "../../sim/chart_io.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -256,8 +258,40 @@ static void test_long_names(void)
 	th_rmtree(dir);
 }
 
+/* What f received (caller frees). */
+static char *captured(FILE *f)
+{
+	long n = ftell(f);
+	rewind(f);
+	char *buf = malloc((size_t)n + 1);
+	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
+		exit(1);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Names in legends: cut with an ellipsis, or wrapped onto lines. */
+static void test_legend_names(void)
+{
+	FILE *f = tmpfile();
+	chart_put_array_item_cut(f, "n", 0, "short", 24);
+	chart_put_array_item_cut(f, "n", 1, "a-deployment-name-of-thirty-chars", 24);
+	chart_put_array_item_wrapped(f, "k", 0, "one two-three_four \"q\"", 9);
+	chart_put_array_item_wrapped(f, "k", 1, "abcdefghijkl", 5);
+	char *s = captured(f);
+	CHECK_STR(s, "n[1] = 'short'\n"
+	             "n[2] = 'a-deployment-name-of-th\u2026'\n"
+	             "k[1] = \"one two-\\nthree_\\nfour \\\"q\\\"\"\n"
+	             "k[2] = \"abcde\\nfghij\\nkl\"\n");
+	CHECK_I64(chart_wrap_lines("abcdefghijkl", 5), 3);
+	CHECK_I64(chart_wrap_lines("", 5), 1);
+	free(s);
+	fclose(f);
+}
+
 int main(void)
 {
+	RUN(test_legend_names);
 	RUN(test_units);
 	RUN(test_group);
 	RUN(test_long_run);
