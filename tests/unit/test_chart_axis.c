@@ -4,10 +4,9 @@
  * scenario.json, the columns the charts read that older runs lack (TPM
  * window, offered load, 5xx, timeouts), one legend entry for identical
  * limits, the progress callback, names cut or wrapped for legends, and a
- * comparison of candidates with long
- * names.  gnuplot is a stand-in (a shell script drawing a minimal valid
- * image), so that these tests are about the data and scripts; test_chart.c
- * draws with the real one.
+ * comparison of candidates with long names.  gnuplot is a stand-in (a shell
+ * script drawing a minimal valid image), so that these tests are about the
+ * data and scripts; test_chart.c draws with the real one.
  */
 #include "../../sim/chart_axis.h"
 #include "../../sim/chart_io.h"
