@@ -5,10 +5,12 @@
  * Drawing a set of n scripts DIR/NAME.gp: for each format F in png, svg,
  * `gnuplot -c DIR/NAME.gp DIR/NAME.F.tmp F` with posix_spawnp (no shell),
  * stdin and stdout on /dev/null and stderr in an unlinked temporary file in
- * DIR.  Up to GNUPLOT_PARALLEL processes run at once.  The images are
- * renamed into place only when every gnuplot of the set exited 0 and wrote
- * nothing to stderr, so an image on disk was drawn cleanly and a failed
- * set leaves none.
+ * DIR.  Up to GNUPLOT_PARALLEL processes run at once.  Each image is then
+ * checked (exit status 0, non-empty, a PNG's signature and IEND chunk, an
+ * SVG's opening tag and </svg>), and the images are renamed into place only
+ * when every one of the set passed, so a failed set leaves none.  What
+ * gnuplot writes to stderr with exit status 0 is a warning: kept, the first
+ * one returned to the caller, never fatal.
  *
  * The head's script finds its folder from ARG0 (the script's path in
  * gnuplot 5), so a script names no folder and two renders of the same
