@@ -50,6 +50,12 @@
 #define DEFAULT_RESULTS  "results"
 #define DEFAULT_COMPARE  "results/compare"
 #define SET_MAX          96 /* bytes of a generated --set ("seed=...") */
+#ifndef RS_DOCDIR           /* where `make install` puts the docs (Makefile) */
+#define RS_DOCDIR "/usr/local/share/doc/ratesim"
+#endif
+#ifndef RS_DATADIR
+#define RS_DATADIR "/usr/local/share/ratesim"
+#endif
 
 static const char usage_text[] =
     "Usage: ratesim COMMAND [OPTIONS]\n"
@@ -62,7 +68,8 @@ static const char usage_text[] =
     "  run FILE        run a scenario and write its results (with -r N: N\n"
     "                  replications and their aggregate)\n"
     "  validate FILE...  check scenarios and exit (0 when all are valid)\n"
-    "  plot DIR        re-render the charts of a finished run from its files\n"
+    "  plot DIR        re-render the charts of a finished run (or of a run -r,\n"
+    "                  compare, sweep or size folder) from its files\n"
     "  compare FILE FILE...  (or one FILE with a \"variants\" list)\n"
     "                  run each candidate R times into DIR/<name>/rep-K/, then\n"
     "                  write side-by-side charts and DIR/report.md and\n"
@@ -116,8 +123,9 @@ static const char usage_text[] =
     "  -h, --help             show this help\n"
     "  -V, --version          show the version\n"
     "\n"
-    "Outputs: see docs/outputs.md (files) and docs/charts.md (charts); the\n"
-    "README's \"Deciding\" section shows the decision commands end to end.\n"
+    "More: man ratesim; the reference in " RS_DOCDIR "/ (deciding.md: the\n"
+    "decisions, outputs.md: every file, charts.md: every chart), the scenario\n"
+    "keys and the JSON Schema in " RS_DATADIR "/scenarios/.\n"
     "Charts need gnuplot (package gnuplot-nox): without it run and compare\n"
     "warn, plot fails.\n"
     "\n"
@@ -598,7 +606,8 @@ static int cmd_run(const cli *c, const rs_config *cfg)
 		const rs_engine_stats *es = &res.engine;
 		double wall = es->wall_s;
 		/* the result, on stdout; the run's own figures on stderr */
-		printf("%s: %llu requests offered, %llu succeeded, %llu failed, %llu still in flight at "
+		printf("%s: %llu requests offered, %llu succeeded, %llu failed, %llu still in "
+		       "flight at "
 		       "the end; 429 rate %.2f%% of attempts\n",
 		       cfg->name, (unsigned long long)t->offered, (unsigned long long)t->succeeded,
 		       (unsigned long long)t->failed,
@@ -631,8 +640,15 @@ static void title_of_run(const char *dir, char *title, size_t len)
 		snprintf(title, len, "%s", dir);
 }
 
+static int cmd_collect(const cli *c);
+
 static int cmd_plot(const cli *c)
 {
+	/* the folder of a decision: its charts are drawn by collect */
+	char plan[PATH_MAX];
+	snprintf(plan, sizeof plan, "%s/%s", c->files[0], RS_PLAN_FILE);
+	if (access(plan, F_OK) == 0)
+		return cmd_collect(c);
 	rs_error err = {0};
 	char warning[512] = "";
 	char title[512];

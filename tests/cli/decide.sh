@@ -67,6 +67,11 @@ fi
 	[ "$(wc -l < "$TMP/jobs.txt")" -eq 45 ] && pass sweep-block ||
 	fail sweep-block "$(wc -l < "$TMP/jobs.txt" 2>/dev/null) jobs"
 
+# plot on a sweep's folder draws its charts again
+rm -f "$TMP/sw/sweep_rate_429.png"
+"$RATESIM" plot "$TMP/sw" --quiet && [ -s "$TMP/sw/sweep_rate_429.png" ] && pass plot-decision ||
+	fail plot-decision "no chart redrawn"
+
 # ---- provenance: a run folder's scenario.json reproduces it ----------------
 "$RATESIM" run "$Q" $SHORT --set 'deployments[0].tpm=120000' --seed 9 --no-charts --quiet -o "$TMP/p1"
 "$RATESIM" run "$TMP/p1/scenario.json" --no-charts --quiet -o "$TMP/p2"
