@@ -604,6 +604,15 @@ static int print_summary(const char *dir)
 	return fflush(stdout) == 0 ? 0 : EXIT_BAD_INPUT;
 }
 
+/* Whether the run in dir has its charts (a gnuplot warning leaves them;
+ * a missing gnuplot or --no-charts does not). */
+static bool charts_drawn(const char *dir)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/throughput.png", dir);
+	return access(path, F_OK) == 0;
+}
+
 static int cmd_run(const cli *c, const rs_config *cfg)
 {
 	rs_error err = {0};
@@ -646,7 +655,7 @@ static int cmd_run(const cli *c, const rs_config *cfg)
 		        (double)es->peak_rss_kb / 1024.0);
 		fprintf(stderr, "ratesim: results in %s/ (summary.json, timeseries.csv%s%s)\n", dir,
 		        c->log_requests ? ", requests.csv" : "",
-		        c->no_charts || res.chart_warning[0] ? "" : ", charts as .png and .svg");
+		        charts_drawn(dir) ? ", charts as .png and .svg" : "");
 	}
 	return 0;
 }
