@@ -18,6 +18,7 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "ratesim/chart.h"
 #include "ratesim/compare.h"
+#include "ratesim/collect.h"
 #include "ratesim/decide.h"
 #include "ratesim/output.h"
 #include "ratesim/report.h"
@@ -776,7 +777,7 @@ static int execute_and_collect(const cli *c, const rs_plan *p)
 		return 0;
 	}
 	rs_decide_result res = {0};
-	st = rs_decide_collect(p->dir, &o, &res, &err);
+	st = rs_collect(p->dir, &o, &res, &err);
 	if (st != RS_OK)
 		return report(&err);
 	if (res.warning[0])
@@ -900,7 +901,7 @@ static int cmd_collect(const cli *c)
 	progress prog = {0};
 	rs_decide_opts o = decide_opts(c, &prog);
 	rs_decide_result res = {0};
-	rs_status st = rs_decide_collect(c->files[0], &o, &res, &err);
+	rs_status st = rs_collect(c->files[0], &o, &res, &err);
 	if (st != RS_OK)
 		return report(&err);
 	if (res.warning[0])
