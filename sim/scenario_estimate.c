@@ -22,7 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ratesim/scenario.h"
+#include "ratesim/scenario_estimate.h"
 #include "scenario_keys.h"
 
 /* ---- per-item costs (bytes), rounded up from measurements ----------------- */
