@@ -931,23 +931,40 @@ rs_status rs_world_step(rs_world *w, bool *ran, rs_error *err)
 	return RS_OK;
 }
 
+/* rs_world_step in a loop, with the events between two metrics closes
+ * (and progress reports) run in one batch by the engine: the same events
+ * in the same order, without the per-event checks in between. */
 rs_status rs_world_run(rs_world *w, rs_error *err)
 {
-	uint64_t every = w->hooks.progress_every;
+	uint64_t every = w->hooks.progress && w->hooks.progress_every ? w->hooks.progress_every : 0;
 	uint64_t next_report = every;
 	for (;;) {
-		bool ran;
-		rs_status st = rs_world_step(w, &ran, err);
-		if (st != RS_OK)
-			return st;
-		if (!ran)
+		if (w->status != RS_OK)
+			return stopped(w, err);
+		rs_time next = rs_engine_next_time(w->eng);
+		if (next >= w->end)
 			break;
-		if (every && w->hooks.progress && rs_engine_events_run(w->eng) >= next_report) {
+		if (next >= w->metrics_due) {
+			rs_status st = rs_metrics_advance(w->metrics, next);
+			if (st != RS_OK) {
+				fail(w, st);
+				return stopped(w, err);
+			}
+			w->metrics_due = rs_metrics_next_due(w->metrics);
+		}
+		rs_time bound = w->metrics_due < w->end ? w->metrics_due : w->end;
+		uint64_t done = rs_engine_events_run(w->eng);
+		uint64_t batch = every ? next_report - done : UINT64_MAX;
+		if (rs_engine_run_before(w->eng, bound > next ? bound : next + 1, batch) == 0)
+			break; /* cannot happen: the event at `next` is due */
+		if (every && rs_engine_events_run(w->eng) >= next_report) {
 			next_report += every;
 			w->hooks.progress(w->hooks.progress_ctx, rs_engine_now(w->eng), w->end,
 			                  rs_engine_events_run(w->eng));
 		}
 	}
+	if (w->status != RS_OK)
+		return stopped(w, err);
 	for (size_t k = 0; k < w->n_routers; k++) {
 		rs_router_stats rs;
 		rs_router_stats_get(w->routers[k], &rs);

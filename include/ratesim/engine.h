@@ -66,6 +66,13 @@ rs_time rs_engine_next_time(const rs_engine *eng);
  * OUT: *ran is true when an event ran.  The clock moves to its time. */
 void rs_engine_step(rs_engine *eng, rs_time until, bool *ran);
 
+/* Run events in order while the next one is due strictly before `bound`,
+ * at most max_events of them, stopping early when a handler reports a
+ * failure (rs_engine_fail).  The clock stays at the last event run.
+ * Returns the number of events run.  Equivalent to calling rs_engine_step
+ * while rs_engine_next_time < bound, in one loop. */
+uint64_t rs_engine_run_before(rs_engine *eng, rs_time bound, uint64_t max_events);
+
 /* Run every event due at or before `until`; the clock ends at `until` (or at
  * the last event's time if the queue empties earlier, then set to until).
  * Returns the first error a handler reported with rs_engine_fail. */

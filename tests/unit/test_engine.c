@@ -151,11 +151,53 @@ static void test_lanes_keep_the_order(void)
 	CHECK_I64(diff, 0);
 }
 
+static void fail_at_second(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	record(ctx, eng, ev);
+	if (((ev_log *)ctx)->n == 2)
+		rs_engine_fail(eng, RS_ERR_NOMEM);
+}
+
+/* rs_engine_run_before: runs in order the events strictly before the bound,
+ * no more than asked, and stops after a handler's failure. */
+static void test_run_before(void)
+{
+	rs_engine *e = rs_engine_new();
+	ev_log l = {0};
+	rs_engine_on(e, 0, record, &l);
+	for (uint64_t i = 0; i < 6; i++)
+		rs_engine_at(e, (rs_time)(10 * (i % 3)), 0, 0, i); /* 0,10,20,0,10,20 */
+	CHECK_I64(rs_engine_run_before(e, 10, UINT64_MAX), 2);     /* the two at 0 */
+	CHECK_I64(rs_engine_now(e), 0);
+	CHECK_I64(rs_engine_run_before(e, 100, 1), 1); /* one only, at 10 */
+	CHECK_I64(rs_engine_now(e), 10);
+	CHECK_I64(rs_engine_run_before(e, 20, UINT64_MAX), 1); /* the other at 10 */
+	CHECK_I64(rs_engine_run_before(e, 20, UINT64_MAX), 0);
+	CHECK_I64(rs_engine_run_before(e, 21, UINT64_MAX), 2);
+	uint64_t want[] = {0, 3, 1, 4, 2, 5};
+	CHECK_I64(l.n, 6);
+	for (int i = 0; i < 6; i++)
+		CHECK_I64(l.b[i], want[i]);
+	CHECK_I64(rs_engine_events_run(e), 6);
+	rs_engine_free(e);
+
+	e = rs_engine_new();
+	ev_log f = {0};
+	rs_engine_on(e, 0, fail_at_second, &f);
+	for (uint64_t i = 0; i < 5; i++)
+		rs_engine_at(e, (rs_time)i, 0, 0, i);
+	CHECK_I64(rs_engine_run_before(e, 100, UINT64_MAX), 2);
+	CHECK(rs_engine_status(e) == RS_ERR_NOMEM);
+	CHECK_I64(rs_engine_pending(e), 3);
+	rs_engine_free(e);
+}
+
 int main(void)
 {
 	RUN(test_order_by_time_then_sequence);
 	RUN(test_step_and_until);
 	RUN(test_heap_stress_total_order);
 	RUN(test_lanes_keep_the_order);
+	RUN(test_run_before);
 	return th_done();
 }
