@@ -18,19 +18,24 @@
  * Edges and table are the same for every histogram: built once
  * (pthread_once) and shared, read-only.
  *
- * Storage: one uint64 count per bin (exact), kept beside the struct, and
- * the range [lo, hi] of bins that may be non-zero: reset, merge, quantile
- * and each visit only that range, so a bucket's histogram costs what its
- * samples span (a few hundred bins for latencies), not 1280 bins.
+ * Storage: one uint64 count per bin (exact), kept beside the struct.  Bins
+ * are monotone in the value, so the bins that may be non-zero are exactly
+ * those from the bin of min to the bin of max: reset, merge, quantile and
+ * each visit only that range, so a bucket's histogram costs what its
+ * samples span (a few hundred bins for latencies), not 1280 bins, and an
+ * add keeps no more than the count, sum, min and max.  An empty histogram
+ * holds min = +inf and max = -inf, so an add needs no test for the first
+ * sample.
  *
- * Invariants: count == sum of the bins; every bin outside [lo, hi] is 0
- * (lo > hi when empty); min <= max and sum are exact over the samples added
- * (sum in the order they were added); every histogram has the same edges,
- * which is what makes merge a bin-by-bin addition.
+ * Invariants: count == sum of the bins; every bin outside
+ * [bin(min), bin(max)] is 0; min <= max and sum are exact over the samples
+ * added (sum in the order they were added); every histogram has the same
+ * edges, which is what makes merge a bin-by-bin addition.
  *
- * Cost: add O(1) (two loads, a compare and an increment); quantile
- * O(hi - lo); memory 8 bytes per bin per histogram plus the shared edges
- * (8 bytes per bin) and table (2 bytes per sub-range, about 4.7 KB).
+ * Cost: add O(1) (binning: two loads, a compare; then an increment and two
+ * compares); quantile O(bins spanned); memory 8 bytes per bin per histogram
+ * plus the shared edges (8 bytes per bin) and table (2 bytes per
+ * sub-range, about 4.7 KB).
  */
 #include "ratesim/hist.h"
 
@@ -72,9 +77,8 @@ static pthread_once_t layout_once = PTHREAD_ONCE_INIT;
 
 struct rs_hist {
 	uint64_t count;
-	double min, max, sum;
-	size_t lo, hi;  /* bins outside [lo, hi] are 0; lo > hi when empty */
-	uint64_t bin[]; /* layout.n counts */
+	double min, max, sum; /* min +inf and max -inf when empty */
+	uint64_t bin[];       /* layout.n counts */
 };
 
 static uint64_t bits_of(double x)
@@ -169,37 +173,49 @@ void rs_hist_add(rs_hist *h, double ms)
 	rs_hist_add_at(h, rs_hist_bin(h, ms), ms);
 }
 
-void rs_hist_add_at(rs_hist *h, size_t bin, double ms)
+static inline void add_one(rs_hist *h, size_t bin, double ms)
 {
-	assert(bin < layout.n);
 	h->bin[bin]++;
-	if (h->count == 0) {
-		h->min = h->max = ms;
-		h->lo = h->hi = bin;
-	} else {
-		h->min = ms < h->min ? ms : h->min;
-		h->max = ms > h->max ? ms : h->max;
-		h->lo = bin < h->lo ? bin : h->lo;
-		h->hi = bin > h->hi ? bin : h->hi;
-	}
+	h->min = ms < h->min ? ms : h->min;
+	h->max = ms > h->max ? ms : h->max;
 	h->count++;
 	h->sum += ms;
 }
 
+void rs_hist_add_at(rs_hist *h, size_t bin, double ms)
+{
+	assert(bin < layout.n && bin == rs_hist_bin(h, ms));
+	add_one(h, bin, ms);
+}
+
 void rs_hist_add_each(rs_hist *const *hs, size_t n, size_t bin, double ms)
 {
+	assert(bin < layout.n); /* == rs_hist_bin(ms): asserted only in rs_hist_add_at (hot) */
 	for (size_t i = 0; i < n; i++)
-		rs_hist_add_at(hs[i], bin, ms);
+		add_one(hs[i], bin, ms);
+}
+
+/* The first and the last bin that may be non-zero (h not empty). */
+static size_t first_bin(const rs_hist *h)
+{
+	return rs_hist_bin(h, h->min);
+}
+
+static size_t last_bin(const rs_hist *h)
+{
+	return rs_hist_bin(h, h->max);
 }
 
 void rs_hist_reset(rs_hist *h)
 {
-	if (h->count)
-		memset(&h->bin[h->lo], 0, (h->hi - h->lo + 1) * sizeof h->bin[0]);
+	if (h->count) {
+		size_t lo = first_bin(h);
+		memset(&h->bin[lo], 0, (last_bin(h) - lo + 1) * sizeof h->bin[0]);
+	}
 	h->count = 0;
-	h->min = h->max = h->sum = 0;
-	h->lo = 1;
-	h->hi = 0;
+	h->min = INFINITY;
+	h->max = -INFINITY;
+	h->sum = 0;
 }
 
 void rs_hist_merge(rs_hist *dst, const rs_hist *src)
@@ -207,19 +223,10 @@ void rs_hist_merge(rs_hist *dst, const rs_hist *src)
 	assert(dst != src);
 	if (src->count == 0)
 		return;
-	for (size_t i = src->lo; i <= src->hi; i++)
+	for (size_t i = first_bin(src), hi = last_bin(src); i <= hi; i++)
 		dst->bin[i] += src->bin[i];
-	if (dst->count == 0) {
-		dst->min = src->min;
-		dst->max = src->max;
-		dst->lo = src->lo;
-		dst->hi = src->hi;
-	} else {
-		dst->min = src->min < dst->min ? src->min : dst->min;
-		dst->max = src->max > dst->max ? src->max : dst->max;
-		dst->lo = src->lo < dst->lo ? src->lo : dst->lo;
-		dst->hi = src->hi > dst->hi ? src->hi : dst->hi;
-	}
+	dst->min = src->min < dst->min ? src->min : dst->min;
+	dst->max = src->max > dst->max ? src->max : dst->max;
 	dst->count += src->count;
 	dst->sum += src->sum;
 }
@@ -240,10 +247,10 @@ double rs_hist_quantile(const rs_hist *h, double q)
 		return h->min;
 	if (k >= n)
 		return h->max;
-	/* The bins below lo are empty: starting there finds the same bin. */
+	/* The bins below bin(min) are empty: starting there finds the same bin. */
 	uint64_t seen = 0;
-	size_t i = h->lo;
-	for (; i < h->hi; i++) {
+	size_t i = first_bin(h), hi = last_bin(h);
+	for (; i < hi; i++) {
 		seen += h->bin[i];
 		if ((double)seen >= k)
 			break;
@@ -277,8 +284,10 @@ size_t rs_hist_bins(const rs_hist *h)
 void rs_hist_each(const rs_hist *h, void (*fn)(void *ctx, double lo, double hi, uint64_t n),
                   void *ctx)
 {
+	if (h->count == 0)
+		return;
 	const double *edge = layout.edge;
-	for (size_t i = h->lo; h->count && i <= h->hi; i++) {
+	for (size_t i = first_bin(h), last = last_bin(h); i <= last; i++) {
 		if (h->bin[i] == 0)
 			continue;
 		double lo = edge[i] > h->min ? edge[i] : h->min;

@@ -47,7 +47,8 @@ void rs_hist_add(rs_hist *h, double ms);
  * rs_hist_bin (the bin gsl_histogram_find gives for these ranges; below the
  * first edge the first bin, at or above the last the last) and add it to
  * several histograms with rs_hist_add_at, or with rs_hist_add_each to the n
- * histograms hs[0..n) in one call. */
+ * histograms hs[0..n) in one call.  `bin` must be rs_hist_bin(ms): the
+ * histogram finds its non-empty bins from its min and max. */
 size_t rs_hist_bin(const rs_hist *h, double ms);
 void rs_hist_add_at(rs_hist *h, size_t bin, double ms);
 void rs_hist_add_each(rs_hist *const *hs, size_t n, size_t bin, double ms);
