@@ -92,6 +92,10 @@ void rs_config_free(rs_config *cfg)
 		return;
 	free(cfg->path);
 	free(cfg->effective_json);
+	free(cfg->source);
+	for (size_t i = 0; cfg->overrides && i < cfg->n_overrides; i++)
+		free(cfg->overrides[i]);
+	free(cfg->overrides);
 	free(cfg->name);
 	free(cfg->description);
 	free(cfg->models);

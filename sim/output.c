@@ -379,6 +379,13 @@ cJSON *rs_output_summary(const rs_config *cfg, const rs_metrics *m)
 	double minutes = (cfg->duration_s - cfg->warmup_s) / 60.0;
 	cJSON_AddStringToObject(root, "scenario", cfg->name);
 	cJSON_AddNumberToObject(root, "seed", (double)cfg->seed);
+	cJSON_AddStringToObject(root, "ratesim_version", RATESIM_VERSION);
+	cJSON_AddStringToObject(root, "source", cfg->source ? cfg->source : "");
+	cJSON *ov = cJSON_AddArrayToObject(root, "overrides");
+	for (size_t i = 0; ov && i < cfg->n_overrides; i++)
+		cJSON_AddItemToArray(ov, cJSON_CreateString(cfg->overrides[i]));
+	if (cfg->replication > 0)
+		cJSON_AddNumberToObject(root, "replication", (double)cfg->replication);
 	cJSON_AddNumberToObject(root, "duration_s", cfg->duration_s);
 	cJSON_AddNumberToObject(root, "warmup_s", cfg->warmup_s);
 	cJSON_AddNumberToObject(root, "bucket_s", cfg->bucket_s);
@@ -512,6 +519,11 @@ rs_status rs_output_commit(rs_output *o, const rs_config *cfg, const rs_metrics 
 		st = write_cdf(o, m, err);
 	if (st != RS_OK)
 		return st;
+	if (cfg->effective_json) {
+		st = rs_output_write_file(o->dir, "scenario.json", cfg->effective_json, err);
+		if (st != RS_OK)
+			return st;
+	}
 	cJSON *summary = rs_output_summary(cfg, m);
 	if (!summary)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building summary.json");

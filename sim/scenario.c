@@ -2550,7 +2550,54 @@ static const sc_key top_keys[] = {
     {"strict_sizes", 0, false, NULL}, {"models", 0, false, NULL},      {"quotas", 0, false, NULL},
     {"deployments", 0, true, NULL},   {"clients", 0, true, NULL},      {"routers", 0, false, NULL},
     {"faults", 0, false, NULL},       {"network", 0, false, NULL},     {"pricing", 0, false, NULL},
+    {"provenance", 0, false, NULL},   {"sweep", 0, false, NULL},       {"variants", 0, false, NULL},
 };
+
+static const sc_key provenance_keys[] = {
+    {"source", 0, false, NULL},
+    {"overrides", 0, false, NULL},
+    {"replication", 0, false, NULL},
+};
+
+/* The "provenance" object (written by the loader itself, see
+ * provenance_merge): informational, echoed in summary.json. */
+static rs_status parse_provenance(sc *c, const cJSON *root)
+{
+	rs_config *cfg = c->cfg;
+	const cJSON *p = member(root, "provenance");
+	if (!p)
+		return RS_OK;
+	rs_status st = expect_object(c, p, ".provenance");
+	if (st == RS_OK)
+		st = keys_known(c, p, ".provenance", SC_KEYS(provenance_keys));
+	if (st == RS_OK)
+		st = get_owned(c, p, ".provenance", "source", true, "", &cfg->source);
+	int64_t rep = 0;
+	if (st == RS_OK)
+		st =
+		    get_whole(c, p, ".provenance", "replication", SC_NONNEG, SC_MAX_WHOLE, 0, &rep);
+	cfg->replication = (uint64_t)rep;
+	const cJSON *ov = member(p, "overrides");
+	if (st != RS_OK || !ov)
+		return st;
+	if (!cJSON_IsArray(ov))
+		return wrong_type(c, ".provenance.overrides", "an array of strings", ov);
+	size_t n = (size_t)cJSON_GetArraySize(ov);
+	cfg->overrides = rs_calloc(n ? n : 1, sizeof *cfg->overrides);
+	if (!cfg->overrides)
+		return sc_nomem(c);
+	size_t i = 0;
+	for (const cJSON *e = ov->child; e; e = e->next, i++) {
+		char ep[SC_PATH_MAX];
+		child_index(ep, ".provenance.overrides", i);
+		if (!cJSON_IsString(e))
+			return wrong_type(c, ep, "a string", e);
+		if (!(cfg->overrides[i] = sc_strdup(e->valuestring)))
+			return sc_nomem(c);
+		cfg->n_overrides = i + 1;
+	}
+	return RS_OK;
+}
 
 static rs_status parse_top(sc *c, const cJSON *root)
 {
@@ -2597,6 +2644,14 @@ static rs_status parse_top(sc *c, const cJSON *root)
 		st = parse_network(c, root);
 	if (st == RS_OK)
 		st = parse_pricing(c, root);
+	if (st == RS_OK)
+		st = parse_provenance(c, root);
+	/* read by `ratesim sweep` and `ratesim compare` (sweep.h, compare.h) */
+	const cJSON *sw = member(root, "sweep"), *va = member(root, "variants");
+	if (st == RS_OK && sw && !cJSON_IsObject(sw))
+		st = wrong_type(c, ".sweep", "an object", sw);
+	if (st == RS_OK && va && !cJSON_IsArray(va))
+		st = wrong_type(c, ".variants", "an array", va);
 	return st;
 }
 
@@ -2772,6 +2827,39 @@ static rs_status syntax_error(sc *c, const char *text, size_t at, const char *wh
 
 /* ---- entry points -------------------------------------------------------- */
 
+/* Make root's "provenance" say where this scenario came from, before the
+ * overrides are applied: the source file (kept when the text already says
+ * one, as a run folder's scenario.json does) and the overrides so far
+ * followed by these ones, except those that set provenance itself (the
+ * command line's --replication).  A provenance that is not of the expected
+ * shape is left alone for parse_provenance to report. */
+static rs_status provenance_merge(sc *c, cJSON *root, const char *const *overrides, size_t n)
+{
+	cJSON *p = cJSON_GetObjectItemCaseSensitive(root, "provenance");
+	if (p && !cJSON_IsObject(p))
+		return RS_OK;
+	if (!p && !(p = cJSON_AddObjectToObject(root, "provenance")))
+		return sc_nomem(c);
+	if (!cJSON_GetObjectItemCaseSensitive(p, "source") &&
+	    !cJSON_AddStringToObject(p, "source", c->file))
+		return sc_nomem(c);
+	cJSON *ov = cJSON_GetObjectItemCaseSensitive(p, "overrides");
+	if (ov && !cJSON_IsArray(ov))
+		return RS_OK;
+	if (!ov && !(ov = cJSON_AddArrayToObject(p, "overrides")))
+		return sc_nomem(c);
+	for (size_t i = 0; i < n; i++) {
+		const char *a = overrides[i] + (overrides[i][0] == '.');
+		if (strncmp(a, "provenance", strlen("provenance")) == 0)
+			continue;
+		cJSON *s = cJSON_CreateString(overrides[i]);
+		if (!s)
+			return sc_nomem(c);
+		cJSON_AddItemToArray(ov, s);
+	}
+	return RS_OK;
+}
+
 rs_status rs_scenario_parse(const char *display_name, const char *text, const char *base_dir,
                             const char *const *overrides, size_t n_overrides, rs_config **out,
                             rs_error *err)
@@ -2795,6 +2883,8 @@ rs_status rs_scenario_parse(const char *display_name, const char *text, const ch
 		st = wrong_type(&c, NULL, "a JSON object at the top level", root);
 	if (st == RS_OK)
 		st = check_duplicates(&c, root, path);
+	if (st == RS_OK)
+		st = provenance_merge(&c, root, overrides, n_overrides);
 	for (size_t i = 0; i < n_overrides && st == RS_OK; i++)
 		st = rs_overrides_apply(root, overrides[i], err);
 	if (st == RS_OK) {
@@ -2804,6 +2894,9 @@ rs_status rs_scenario_parse(const char *display_name, const char *text, const ch
 	}
 	if (st == RS_OK)
 		st = parse_top(&c, root);
+	/* one run's scenario: what decides the plan of several is left out */
+	cJSON_DeleteItemFromObjectCaseSensitive(root, "sweep");
+	cJSON_DeleteItemFromObjectCaseSensitive(root, "variants");
 	if (st == RS_OK && !(c.cfg->effective_json = cJSON_Print(root)))
 		st = sc_nomem(&c);
 	cJSON_Delete(root);

@@ -383,6 +383,14 @@ typedef struct rs_config {
 	 * overrides, so that loading this text again gives the same run
 	 * (written as scenario.json beside every run's results). */
 	char *effective_json;
+	/* Provenance (the scenario's top-level "provenance" object, which the
+	 * loader writes into the effective scenario): the file the scenario was
+	 * first loaded from, every --set applied since, in order, and the
+	 * replication this run is of a replicated run (0: none). */
+	char *source;
+	char **overrides;
+	size_t n_overrides;
+	uint64_t replication;
 	char *name;
 	char *description;
 	uint64_t seed;
