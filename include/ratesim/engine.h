@@ -9,11 +9,13 @@
  * run never depends on pointer values, hash order or the platform
  * (MODEL.md section 2).
  *
- * The queue is a 4-ary min-heap of 32-byte events whose ordering key is the
- * 128-bit integer (time << 64 | sequence): one unsigned comparison, compiled
- * without branches, orders two events.  Push and pop are O(log4 n) in the
- * number of pending events, which is the number of requests in flight plus
- * one pending arrival per client, not the length of the run.
+ * Events are 32 bytes, ordered by the 128-bit key (time << 64 | sequence):
+ * one unsigned comparison, compiled without branches, orders two events.
+ * The main queue is a calendar of 4.1 ms slots in front of a 4-ary min-heap
+ * (engine.c): a push is O(1) into its slot's list, a pop O(log k) in the k
+ * events of the current slot, not in the n events pending (the requests in
+ * flight); other lanes are plain heaps, O(log4 n).  Memory follows the
+ * number of events pending, not the length of the run.
  */
 #ifndef RATESIM_ENGINE_H
 #define RATESIM_ENGINE_H
