@@ -36,6 +36,7 @@
 #include "ratesim/rng.h"
 #include "ratesim/router.h"
 
+#include <assert.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
@@ -955,8 +956,12 @@ rs_status rs_world_run(rs_world *w, rs_error *err)
 		rs_time bound = w->metrics_due < w->end ? w->metrics_due : w->end;
 		uint64_t done = rs_engine_events_run(w->eng);
 		uint64_t batch = every ? next_report - done : UINT64_MAX;
-		if (rs_engine_run_before(w->eng, bound > next ? bound : next + 1, batch) == 0)
-			break; /* cannot happen: the event at `next` is due */
+		uint64_t ran = rs_engine_run_before(w->eng, bound > next ? bound : next + 1, batch);
+		/* The event at `next` is due, so one ran unless a handler failed
+		 * (reported at the top of the loop). */
+		assert(ran > 0 || w->status != RS_OK);
+		if (ran == 0 && w->status == RS_OK)
+			break;
 		if (every && rs_engine_events_run(w->eng) >= next_report) {
 			next_report += every;
 			w->hooks.progress(w->hooks.progress_ctx, rs_engine_now(w->eng), w->end,
