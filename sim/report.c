@@ -15,6 +15,7 @@
  */
 #include "ratesim/report.h"
 
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -259,8 +260,19 @@ static void put_table(rs_doc *d, const report_ctx *r)
 		if (!tail || strncmp(name, "deployments[", 12) != 0)
 			continue;
 		static const report_fig ptu = {"", "", 1, "", 1, 0, false};
-		snprintf(txt[0], sizeof txt[0], "PTU by the sizing formula, %.*s%s",
-		         (int)(tail - name), name,
+		/* the deployment's name, from a run that has it */
+		char dep[REPORT_FIG_LEN];
+		snprintf(dep, sizeof dep, "%.*s", (int)(tail - name), name);
+		const char *dname = dep;
+		long idx = strtol(name + strlen("deployments["), NULL, 10);
+		for (size_t run = 0; run < r->t->n_runs && dname == dep; run++) {
+			const cJSON *dj = cJSON_GetArrayItem(
+			    cJSON_GetObjectItemCaseSensitive(r->t->summaries[run], "deployments"), (int)idx);
+			const cJSON *nm = cJSON_GetObjectItemCaseSensitive(dj, "name");
+			if (cJSON_IsString(nm) && isfinite(r->t->v[run * r->t->n_figs + c]))
+				dname = nm->valuestring;
+		}
+		snprintf(txt[0], sizeof txt[0], "PTU by the sizing formula, %.40s%s", dname,
 		         strstr(tail, "peak_minute") ? " (busiest minute)" : " (mean load)");
 		cells[0] = txt[0];
 		for (size_t g = 0; g < n; g++) {
@@ -299,13 +311,21 @@ rs_status rs_report_compare(const rs_fig_table *t, const rs_plan *p, const char 
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
 	rs_text_printf(&para,
 	               "Written by ratesim %s. Each candidate ran %zu times (replications) with "
-	               "`ratesim run`; replication k of every candidate used the same seed (base "
+	               "ratesim run; replication k of every candidate used the same seed (base "
 	               "seed %llu; plan.json and the rep-K folders say each), so the candidates "
 	               "met the same arrivals and request sizes and their differences are "
 	               "paired. A cell is the mean over the replications +- the half-width of "
 	               "its 95%% Student-t interval. Figures are over each run after warm-up; "
-	               "latency is of successful requests only.",
+	               "latency is of successful requests only, read from log-spaced bins (within "
+	               "1%%), so replications often give the same percentile.",
 	               RATESIM_VERSION, p->replications, (unsigned long long)p->base_seed);
+	/* how provisioned capacity is paid for: it decides the cost figures */
+	const cJSON *cost = cJSON_GetObjectItemCaseSensitive(t->summaries[0], "cost");
+	const cJSON *bill = cJSON_GetObjectItemCaseSensitive(cost, "ptu_billing");
+	const cJSON *snap = cJSON_GetObjectItemCaseSensitive(cost, "price_snapshot");
+	if (cJSON_IsString(bill))
+		rs_text_printf(&para, " Costs: provisioned deployments billed %s, prices of %s.",
+		               bill->valuestring, cJSON_IsString(snap) ? snap->valuestring : "?");
 	rs_doc_para(d, para.s ? para.s : "");
 	free(para.s);
 	rs_doc_h2(d, "Candidates");
