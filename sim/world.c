@@ -36,7 +36,6 @@
 #include "ratesim/rng.h"
 #include "ratesim/router.h"
 
-#include <assert.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
@@ -910,66 +909,59 @@ static rs_status stopped(rs_world *w, rs_error *err)
 	               rs_time_to_s(rs_engine_now(w->eng)));
 }
 
+/* Before the next event: stop on a failure, and close the buckets and
+ * minutes due by its time.  OUT: *next, that time (>= end: the run is over). */
+static rs_status before_next(rs_world *w, rs_time *next, rs_error *err)
+{
+	if (w->status != RS_OK)
+		return stopped(w, err);
+	*next = rs_engine_next_time(w->eng);
+	if (*next >= w->end || *next < w->metrics_due)
+		return RS_OK;
+	rs_status st = rs_metrics_advance(w->metrics, *next);
+	if (st != RS_OK) {
+		fail(w, st);
+		return stopped(w, err);
+	}
+	w->metrics_due = rs_metrics_next_due(w->metrics);
+	return RS_OK;
+}
+
 rs_status rs_world_step(rs_world *w, bool *ran, rs_error *err)
 {
 	*ran = false;
-	if (w->status != RS_OK)
-		return stopped(w, err);
-	rs_time next = rs_engine_next_time(w->eng);
-	if (next >= w->end)
-		return RS_OK;
-	if (next >= w->metrics_due) {
-		rs_status st = rs_metrics_advance(w->metrics, next);
-		if (st != RS_OK) {
-			fail(w, st);
-			return stopped(w, err);
-		}
-		w->metrics_due = rs_metrics_next_due(w->metrics);
-	}
+	rs_time next;
+	rs_status st = before_next(w, &next, err);
+	if (st != RS_OK || next >= w->end)
+		return st;
 	rs_engine_step(w->eng, next, ran);
-	if (w->status != RS_OK)
-		return stopped(w, err);
-	return RS_OK;
+	return w->status != RS_OK ? stopped(w, err) : RS_OK;
 }
 
 /* rs_world_step in a loop, with the events between two metrics closes
  * (and progress reports) run in one batch by the engine: the same events
- * in the same order, without the per-event checks in between. */
+ * in the same order, without the per-event checks in between.  The bound
+ * is after `next`, so each batch runs at least that event. */
 rs_status rs_world_run(rs_world *w, rs_error *err)
 {
 	uint64_t every = w->hooks.progress && w->hooks.progress_every ? w->hooks.progress_every : 0;
 	uint64_t next_report = every;
 	for (;;) {
-		if (w->status != RS_OK)
-			return stopped(w, err);
-		rs_time next = rs_engine_next_time(w->eng);
+		rs_time next;
+		rs_status st = before_next(w, &next, err);
+		if (st != RS_OK)
+			return st;
 		if (next >= w->end)
 			break;
-		if (next >= w->metrics_due) {
-			rs_status st = rs_metrics_advance(w->metrics, next);
-			if (st != RS_OK) {
-				fail(w, st);
-				return stopped(w, err);
-			}
-			w->metrics_due = rs_metrics_next_due(w->metrics);
-		}
 		rs_time bound = w->metrics_due < w->end ? w->metrics_due : w->end;
-		uint64_t done = rs_engine_events_run(w->eng);
-		uint64_t batch = every ? next_report - done : UINT64_MAX;
-		uint64_t ran = rs_engine_run_before(w->eng, bound > next ? bound : next + 1, batch);
-		/* The event at `next` is due, so one ran unless a handler failed
-		 * (reported at the top of the loop). */
-		assert(ran > 0 || w->status != RS_OK);
-		if (ran == 0 && w->status == RS_OK)
-			break;
+		uint64_t batch = every ? next_report - rs_engine_events_run(w->eng) : UINT64_MAX;
+		rs_engine_run_before(w->eng, bound, batch);
 		if (every && rs_engine_events_run(w->eng) >= next_report) {
 			next_report += every;
 			w->hooks.progress(w->hooks.progress_ctx, rs_engine_now(w->eng), w->end,
 			                  rs_engine_events_run(w->eng));
 		}
 	}
-	if (w->status != RS_OK)
-		return stopped(w, err);
 	for (size_t k = 0; k < w->n_routers; k++) {
 		rs_router_stats rs;
 		rs_router_stats_get(w->routers[k], &rs);
