@@ -104,6 +104,46 @@ static void put_num(FILE *f, double v)
 		fputs(" NaN", f);
 }
 
+/* A .dat row "x mean half-width" (a missing half-width drawn as none). */
+static void put_err_row(FILE *f, double x, double mean, double hw)
+{
+	fprintf(f, "%.10g", x);
+	put_num(f, mean);
+	put_num(f, isfinite(hw) ? hw : 0);
+	fputc('\n', f);
+}
+
+/* "name = 'value'" in a script's head. */
+static void put_var(FILE *f, const char *name, const char *value)
+{
+	fprintf(f, "%s = ", name);
+	rs_gnuplot_put_string(f, value);
+	fputc('\n', f);
+}
+
+/* Whether no interval mean - hw of the n points goes below 0 (nor bound). */
+static bool all_nonneg(const double *mean, const double *hw, size_t n, double bound)
+{
+	bool ok = !(bound < 0);
+	for (size_t i = 0; i < n; i++)
+		ok = ok && !(mean[i] - (isfinite(hw[i]) ? hw[i] : 0) < 0);
+	return ok;
+}
+
+/* End the script gp with the templates, close it and draw DIR/NAME. */
+static rs_status finish_one(const char *dir, const char *name, const char *title, rs_text_out *gp,
+                            const char *tmpl, char *warning, size_t wlen, rs_error *err)
+{
+	rs_status st = rs_gnuplot_put_body(gp->f, tmpl, err);
+	if (st == RS_OK)
+		st = rs_text_close(gp, err);
+	if (st != RS_OK)
+		return st;
+	const char *names[1] = {name};
+	rs_chart_opts co = {.title = title, .gnuplot = NULL, .required = false};
+	return rs_gnuplot_draw(dir, names, 1, &co, warning, wlen, err);
+}
+
 /* Open DIR/NAME.EXT for writing through textio. */
 static rs_status open_out(const char *dir, const char *name, const char *ext, rs_text_out *o,
                           rs_error *err)
@@ -181,11 +221,10 @@ static rs_status write_band(const char *gdir, const char *title, size_t n_rep, c
 		rs_gnuplot_put_string(gp.f, c->label[s]);
 		fputc('\n', gp.f);
 	}
-	fprintf(gp.f, "n_rep = %zu\nwhat = ", n_rep);
-	rs_gnuplot_put_string(gp.f, c->what);
-	fputs("\nylabel = ", gp.f);
-	rs_gnuplot_put_string(gp.f, c->ylabel);
-	fprintf(gp.f, "\nt_max = %.10g\ny_max = %.10g\n", t_max, y_max);
+	fprintf(gp.f, "n_rep = %zu\n", n_rep);
+	put_var(gp.f, "what", c->what);
+	put_var(gp.f, "ylabel", c->ylabel);
+	fprintf(gp.f, "t_max = %.10g\ny_max = %.10g\n", t_max, y_max);
 	st = rs_gnuplot_put_body(gp.f, "bands.gp", err);
 	if (st == RS_OK)
 		st = rs_text_close(&gp, err);
@@ -327,11 +366,8 @@ rs_status rs_dchart_sweep(const rs_dchart_sweep_in *in, const char **name_out, c
 			if (strcmp(in->line ? in->line[i] : "", lines[l]))
 				continue;
 			size_t xi = distinct(xs, &n_x, in->x[i]);
-			double x = numeric ? num(in->x[i]) : (double)(xi + 1);
-			fprintf(dat.f, "%.10g", x);
-			put_num(dat.f, in->mean[i]);
-			put_num(dat.f, isfinite(in->hw[i]) ? in->hw[i] : 0);
-			fputc('\n', dat.f);
+			put_err_row(dat.f, numeric ? num(in->x[i]) : (double)(xi + 1), in->mean[i],
+			            in->hw[i]);
 		}
 	}
 	if ((st = rs_text_close(&dat, err)) != RS_OK)
@@ -339,11 +375,9 @@ rs_status rs_dchart_sweep(const rs_dchart_sweep_in *in, const char **name_out, c
 	if ((st = open_out(in->dir, name, "gp", &gp, err)) != RS_OK)
 		goto out;
 	rs_gnuplot_put_head(gp.f, name, in->title);
-	fputs("figure = ", gp.f);
-	rs_gnuplot_put_string(gp.f, in->figure);
-	fputs("\nxlabel = ", gp.f);
-	rs_gnuplot_put_string(gp.f, in->xlabel);
-	fprintf(gp.f, "\nn_lines = %zu\narray line_name[%zu]\n", n_lines, n_lines);
+	put_var(gp.f, "figure", in->figure);
+	put_var(gp.f, "xlabel", in->xlabel);
+	fprintf(gp.f, "n_lines = %zu\narray line_name[%zu]\n", n_lines, n_lines);
 	for (size_t l = 0; l < n_lines; l++) {
 		fprintf(gp.f, "line_name[%zu] = ", l + 1);
 		rs_gnuplot_put_string(gp.f, lines[l][0] ? lines[l] : "mean, 95% interval");
@@ -355,20 +389,10 @@ rs_status rs_dchart_sweep(const rs_dchart_sweep_in *in, const char **name_out, c
 		rs_gnuplot_put_string(gp.f, xs[i]);
 		fputc('\n', gp.f);
 	}
-	fprintf(gp.f, "x_log = %d\nn_rep = %zu\nkey_title = ", in->x_log && numeric, in->n_rep);
-	rs_gnuplot_put_string(gp.f, in->line_title ? in->line_title : "");
-	bool nonneg = true;
-	for (size_t i = 0; i < np; i++)
-		nonneg = nonneg && !(in->mean[i] - (isfinite(in->hw[i]) ? in->hw[i] : 0) < 0);
-	fprintf(gp.f, "\ny_nonneg = %d\n", nonneg);
-	st = rs_gnuplot_put_body(gp.f, "sweep.gp", err);
-	if (st == RS_OK)
-		st = rs_text_close(&gp, err);
-	if (st == RS_OK) {
-		const char *names[1] = {name};
-		rs_chart_opts co = {.title = in->title, .gnuplot = NULL, .required = false};
-		st = rs_gnuplot_draw(in->dir, names, 1, &co, warning, wlen, err);
-	}
+	fprintf(gp.f, "x_log = %d\nn_rep = %zu\n", in->x_log && numeric, in->n_rep);
+	put_var(gp.f, "key_title", in->line_title ? in->line_title : "");
+	fprintf(gp.f, "y_nonneg = %d\n", all_nonneg(in->mean, in->hw, np, 0));
+	st = finish_one(in->dir, name, in->title, &gp, "sweep.gp", warning, wlen, err);
 out:
 	if (dat.f)
 		rs_text_abandon(&dat);
@@ -390,38 +414,22 @@ rs_status rs_dchart_size(const rs_dchart_size_in *in, char *warning, size_t wlen
 	if (st != RS_OK)
 		return st;
 	fputs("# value mean ci95\n", dat.f);
-	for (size_t i = 0; i < in->n; i++) {
-		fprintf(dat.f, "%.10g", in->value[i]);
-		put_num(dat.f, in->mean[i]);
-		put_num(dat.f, isfinite(in->hw[i]) ? in->hw[i] : 0);
-		fputc('\n', dat.f);
-	}
+	for (size_t i = 0; i < in->n; i++)
+		put_err_row(dat.f, in->value[i], in->mean[i], in->hw[i]);
 	if ((st = rs_text_close(&dat, err)) != RS_OK)
 		goto out;
 	if ((st = open_out(in->dir, name, "gp", &gp, err)) != RS_OK)
 		goto out;
 	rs_gnuplot_put_head(gp.f, name, in->title);
-	fputs("figure = ", gp.f);
-	rs_gnuplot_put_string(gp.f, in->figure);
-	fputs("\ntarget = ", gp.f);
-	rs_gnuplot_put_string(gp.f, in->target);
-	fputs("\nxlabel = ", gp.f);
-	rs_gnuplot_put_string(gp.f, in->xlabel);
-	fprintf(gp.f, "\nthreshold = %.10g\n", in->threshold);
+	put_var(gp.f, "figure", in->figure);
+	put_var(gp.f, "target", in->target);
+	put_var(gp.f, "xlabel", in->xlabel);
+	fprintf(gp.f, "threshold = %.10g\n", in->threshold);
 	fprintf(gp.f, isfinite(in->answer) ? "answer = %.10g\n" : "answer = NaN\n", in->answer);
 	fprintf(gp.f, isfinite(in->formula) ? "formula = %.10g\n" : "formula = NaN\n", in->formula);
-	bool nonneg = in->threshold >= 0;
-	for (size_t i = 0; i < in->n; i++)
-		nonneg = nonneg && !(in->mean[i] - (isfinite(in->hw[i]) ? in->hw[i] : 0) < 0);
-	fprintf(gp.f, "n_rep = %zu\ny_nonneg = %d\n", in->n_rep, nonneg);
-	st = rs_gnuplot_put_body(gp.f, "size.gp", err);
-	if (st == RS_OK)
-		st = rs_text_close(&gp, err);
-	if (st == RS_OK) {
-		const char *names[1] = {name};
-		rs_chart_opts co = {.title = in->title, .gnuplot = NULL, .required = false};
-		st = rs_gnuplot_draw(in->dir, names, 1, &co, warning, wlen, err);
-	}
+	fprintf(gp.f, "n_rep = %zu\ny_nonneg = %d\n", in->n_rep,
+	        all_nonneg(in->mean, in->hw, in->n, in->threshold));
+	st = finish_one(in->dir, name, in->title, &gp, "size.gp", warning, wlen, err);
 out:
 	if (dat.f)
 		rs_text_abandon(&dat);

@@ -50,7 +50,7 @@
 #define DEFAULT_RESULTS  "results"
 #define DEFAULT_COMPARE  "results/compare"
 #define SET_MAX          96 /* bytes of a generated --set ("seed=...") */
-#ifndef RS_DOCDIR /* where `make install` puts the docs (Makefile) */
+#ifndef RS_DOCDIR           /* where `make install` puts the docs (Makefile) */
 #define RS_DOCDIR "/usr/local/share/doc/ratesim"
 #endif
 #ifndef RS_DATADIR
@@ -68,7 +68,8 @@ static const char usage_text[] =
     "  run FILE        run a scenario and write its results (with -r N: N\n"
     "                  replications and their aggregate)\n"
     "  validate FILE...  check scenarios and exit (0 when all are valid)\n"
-    "  plot DIR        re-render the charts of a finished run from its files\n"
+    "  plot DIR        re-render the charts of a finished run (or of a run -r,\n"
+    "                  compare, sweep or size folder) from its files\n"
     "  compare FILE FILE...  (or one FILE with a \"variants\" list)\n"
     "                  run each candidate R times into DIR/<name>/rep-K/, then\n"
     "                  write side-by-side charts and DIR/report.md and\n"
@@ -92,6 +93,9 @@ static const char usage_text[] =
     "                         --set clients[0].arrival.rate_rps=40 (repeatable;\n"
     "                         VALUE is JSON, or a string when it is not JSON)\n"
     "  --log-requests         also write requests.csv, one row per attempt\n"
+    "  --max-memory MB, --max-output MB\n"
+    "                         raise the budgets a scenario is checked against\n"
+    "                         (its \"limits\"; default 4096 MB and 2048 MB)\n"
     "  --no-charts            do not run gnuplot\n"
     "  -q, --quiet            print nothing but errors\n"
     "  --json                 run, collect: print the summary.json (of a plan: the\n"
@@ -162,6 +166,8 @@ enum {
 	O_MAX,
 	O_STEP,
 	O_JSON,
+	O_MAX_MEMORY,
+	O_MAX_OUTPUT,
 	O_N
 };
 
@@ -192,6 +198,8 @@ static const struct option_row {
     [O_MAX] = {"max", 0, true, CMD(SIZE), "a number"},
     [O_STEP] = {"step", 0, true, CMD(SIZE), "a number > 0"},
     [O_JSON] = {"json", 0, false, CMD(RUN) | CMD(COLLECT), NULL},
+    [O_MAX_MEMORY] = {"max-memory", 0, true, CMD_RUNLIKE, "a number of MB"},
+    [O_MAX_OUTPUT] = {"max-output", 0, true, CMD_RUNLIKE, "a number of MB"},
 };
 
 typedef struct cli {
@@ -201,7 +209,7 @@ typedef struct cli {
 	const char *out_dir;
 	const char *sets[MAX_SETS];
 	size_t n_sets;
-	char seed_set[SET_MAX], rep_set[SET_MAX];
+	char seed_set[SET_MAX], rep_set[SET_MAX], mem_set[SET_MAX], out_set[SET_MAX];
 	const char *seed_text;
 	bool log_requests, no_charts, quiet, force, json;
 	size_t reps, jobs, replication; /* 0: not given */
@@ -322,6 +330,22 @@ static int take_option(cli *c, int id, const char *as, const char *v)
 	case O_JSON:
 		c->json = true;
 		break;
+	case O_MAX_MEMORY:
+	case O_MAX_OUTPUT: {
+		/* the scenario's "limits", set like any other value (and so carried
+		 * into every job line) */
+		char *end;
+		double mb = strtod(v, &end);
+		if (end == v || *end || !(mb >= 1))
+			return usage_error("%s needs a number of MB >= 1 (got %s)", as, v);
+		char *buf = id == O_MAX_MEMORY ? c->mem_set : c->out_set;
+		snprintf(buf, SET_MAX, "limits.%s=%s",
+		         id == O_MAX_MEMORY ? "max_memory_mb" : "max_output_mb", v);
+		if (c->n_sets + 2 >= MAX_SETS)
+			return usage_error("too many --set options (at most %d)", MAX_SETS - 2);
+		c->sets[c->n_sets++] = buf;
+		break;
+	}
 	}
 	return -1;
 }
@@ -596,7 +620,8 @@ static int cmd_run(const cli *c, const rs_config *cfg)
 		const rs_engine_stats *es = &res.engine;
 		double wall = es->wall_s;
 		/* the result, on stdout; the run's own figures on stderr */
-		printf("%s: %llu requests offered, %llu succeeded, %llu failed, %llu still in flight at "
+		printf("%s: %llu requests offered, %llu succeeded, %llu failed, %llu still in "
+		       "flight at "
 		       "the end; 429 rate %.2f%% of attempts\n",
 		       cfg->name, (unsigned long long)t->offered, (unsigned long long)t->succeeded,
 		       (unsigned long long)t->failed,
@@ -629,8 +654,15 @@ static void title_of_run(const char *dir, char *title, size_t len)
 		snprintf(title, len, "%s", dir);
 }
 
+static int cmd_collect(const cli *c);
+
 static int cmd_plot(const cli *c)
 {
+	/* the folder of a decision: its charts are drawn by collect */
+	char plan[PATH_MAX];
+	snprintf(plan, sizeof plan, "%s/%s", c->files[0], RS_PLAN_FILE);
+	if (access(plan, F_OK) == 0)
+		return cmd_collect(c);
 	rs_error err = {0};
 	char warning[512] = "";
 	char title[512];

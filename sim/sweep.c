@@ -107,12 +107,14 @@ static rs_status block_axis(const char *file, const cJSON *ax, const char *where
 	const cJSON *labels = cJSON_GetObjectItemCaseSensitive(ax, "labels");
 	if (labels && (!values || !cJSON_IsArray(labels) ||
 	               cJSON_GetArraySize(labels) != cJSON_GetArraySize(values)))
-		return rs_fail(err, RS_ERR_INVALID, "%s: %s.labels: must be an array of strings, one per "
-		                                    "value of \"values\"",
+		return rs_fail(err, RS_ERR_INVALID,
+		               "%s: %s.labels: must be an array of strings, one per "
+		               "value of \"values\"",
 		               file, where);
 	for (const cJSON *l = labels ? labels->child : NULL; l; l = l->next)
 		if (!cJSON_IsString(l))
-			return rs_fail(err, RS_ERR_INVALID, "%s: %s.labels: must be strings", file, where);
+			return rs_fail(err, RS_ERR_INVALID, "%s: %s.labels: must be strings", file,
+			               where);
 	if (labels) {
 		a->labels = rs_calloc((size_t)cJSON_GetArraySize(labels), sizeof *a->labels);
 		if (!a->labels)
@@ -350,14 +352,17 @@ rs_status rs_sweep_plan(const rs_sweep_setup *s, rs_plan *p, rs_error *err)
 		for (size_t a = g.n_axes; a-- > 0;) {
 			at[a] = rest % g.a[a].n;
 			rest /= g.a[a].n;
-			snprintf(assign[a], sizeof assign[a], "%s=%s", g.a[a].path, g.a[a].values[at[a]]);
+			snprintf(assign[a], sizeof assign[a], "%s=%s", g.a[a].path,
+			         g.a[a].values[at[a]]);
 		}
 		for (size_t a = 0; a < g.n_axes; a++) {
 			sets[n++] = assign[a];
 			char *disp = display_of(strchr(assign[a], '=') + 1);
 			cJSON_AddItemToArray(row, cJSON_CreateString(disp ? disp : ""));
-			cJSON_AddItemToArray(lrow, cJSON_CreateString(g.a[a].labels ? g.a[a].labels[at[a]]
-			                                                            : disp ? disp : ""));
+			cJSON_AddItemToArray(lrow,
+			                     cJSON_CreateString(g.a[a].labels ? g.a[a].labels[at[a]]
+			                                        : disp        ? disp
+			                                                      : ""));
 			free(disp);
 		}
 		/* every point loads, so a value it cannot take fails before any run */
@@ -415,7 +420,8 @@ static void line_of(const sweep_view *v, size_t g, char *buf, size_t len)
 		int w = v->n_axes == 2
 		            ? snprintf(buf, len, "%s", label_at(v, g, a))
 		            : snprintf(buf + used, len - used, "%s%s = %s", a > 1 ? ", " : "",
-		                       cJSON_IsString(path) ? path->valuestring : "?", label_at(v, g, a));
+		                       cJSON_IsString(path) ? path->valuestring : "?",
+		                       label_at(v, g, a));
 		if (w < 0 || (size_t)w >= len - used)
 			break;
 		used += (size_t)w;

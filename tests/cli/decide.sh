@@ -67,6 +67,11 @@ fi
 	[ "$(wc -l < "$TMP/jobs.txt")" -eq 45 ] && pass sweep-block ||
 	fail sweep-block "$(wc -l < "$TMP/jobs.txt" 2>/dev/null) jobs"
 
+# plot on a sweep's folder draws its charts again
+rm -f "$TMP/sw/sweep_rate_429.png"
+"$RATESIM" plot "$TMP/sw" --quiet && [ -s "$TMP/sw/sweep_rate_429.png" ] && pass plot-decision ||
+	fail plot-decision "no chart redrawn"
+
 # ---- provenance: a run folder's scenario.json reproduces it ----------------
 "$RATESIM" run "$Q" $SHORT --set 'deployments[0].tpm=120000' --seed 9 --no-charts --quiet -o "$TMP/p1"
 "$RATESIM" run "$TMP/p1/scenario.json" --no-charts --quiet -o "$TMP/p2"
@@ -91,6 +96,12 @@ grep -Eq '^quickstart: [0-9]+ requests offered, [0-9]+ succeeded, [0-9]+ failed,
 "$RATESIM" run "$Q" $SHORT --no-charts --json -o "$TMP/o2" >"$TMP/out" 2>/dev/null &&
 	cmp -s "$TMP/out" "$TMP/o2/summary.json" && pass json || fail json "stdout is not summary.json"
 "$RATESIM" collect "$TMP/j" --json >/dev/null 2>&1; [ $? -eq 1 ] && pass json-collect-missing || fail json-collect-missing "collect of no folder"
+
+# the budgets: refused, then allowed from the command line
+"$RATESIM" validate "$Q" --set duration_s=86400 --set bucket_s=0.01 >/dev/null 2>"$TMP/err"; rc=$?
+[ $rc -eq 1 ] && grep -q 'give --max-output MB' "$TMP/err" &&
+	"$RATESIM" validate "$Q" --set duration_s=86400 --set bucket_s=0.01 --max-output=100000 --quiet &&
+	pass max-output || fail max-output "exit $rc: $(cat "$TMP/err")"
 
 # ---- bad input -------------------------------------------------------------
 expect reps-zero 2 "ratesim: --replications needs a whole number from 1 to 100000 (got 0)

@@ -6,6 +6,11 @@
 # collect names a missing run instead of averaging around it.
 # Last line: "N passed, N failed".
 cd "$(dirname "$0")/../.." || exit 1
+# One Slurm test at a time on this machine (another checkout's test run
+# would bring the shared single-node cluster down under this one).
+if [ -z "${RATESIM_SLURM_LOCKED:-}" ] && command -v flock >/dev/null 2>&1; then
+	RATESIM_SLURM_LOCKED=1 exec flock /tmp/ratesim-slurm.session.lock sh "$0" "$@"
+fi
 . tests/lib.sh
 E=tests/engines
 Q=scenarios/quickstart.json

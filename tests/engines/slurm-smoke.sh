@@ -8,6 +8,11 @@
 # exit) unless it was already up before this test, in which case it is left
 # running for whoever started it.  Last line: "N passed, N failed".
 cd "$(dirname "$0")/../.." || exit 1
+# One Slurm test at a time on this machine (another checkout's test run
+# would bring the shared single-node cluster down under this one).
+if [ -z "${RATESIM_SLURM_LOCKED:-}" ] && command -v flock >/dev/null 2>&1; then
+	RATESIM_SLURM_LOCKED=1 exec flock /tmp/ratesim-slurm.session.lock sh "$0" "$@"
+fi
 . tests/lib.sh
 E=tests/engines
 DIR=${RATESIM_SLURM_DIR:-/tmp/ratesim-slurm}
