@@ -558,6 +558,14 @@ static long peak_rss_kb(void)
 	return ru.ru_maxrss;
 }
 
+/* A line of chart progress, rewritten in place on a terminal. */
+static void on_chart_progress(void *ctx, const char *line)
+{
+	progress *p = ctx;
+	fprintf(stderr, "\rratesim: %s ", line);
+	p->shown = true;
+}
+
 /* How `run` runs: the command line's options, the wall clock, and a
  * progress line on a terminal. */
 static rs_run_opts run_opts(const cli *c, const char *dir, progress *prog)
@@ -573,6 +581,7 @@ static rs_run_opts run_opts(const cli *c, const char *dir, progress *prog)
 		o.progress = on_progress;
 		o.progress_every = PROGRESS_EVENTS;
 		o.progress_ctx = prog;
+		o.chart_progress = on_chart_progress;
 	}
 	return o;
 }
@@ -667,10 +676,18 @@ static int cmd_plot(const cli *c)
 	char warning[512] = "";
 	char title[512];
 	title_of_run(c->files[0], title, sizeof title);
+	progress prog = {0};
 	rs_chart_opts co = {.title = title, .gnuplot = NULL, .required = true};
+	if (!c->quiet && isatty(STDERR_FILENO)) {
+		co.progress = on_chart_progress;
+		co.progress_ctx = &prog;
+	}
 	rs_status st = rs_chart_render(c->files[0], &co, warning, sizeof warning, &err);
+	progress_clear(&prog);
 	if (st != RS_OK)
 		return report(&err);
+	if (warning[0])
+		fprintf(stderr, "ratesim: %s\n", warning);
 	if (!c->quiet)
 		fprintf(stderr, "ratesim: charts written in %s/\n", c->files[0]);
 	return 0;
