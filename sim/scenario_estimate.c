@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "ratesim/scenario.h"
-#include "scenario_internal.h"
+#include "scenario_keys.h"
 
 /* ---- per-item costs (bytes), rounded up from measurements ----------------- */
 

@@ -509,7 +509,12 @@ rs_status rs_size_search(const rs_size_setup *s, const rs_decide_opts *o, bool *
 	} else if (st == RS_OK || (st == RS_ERR_INVALID && z.p.n_groups > 0)) {
 		/* the conclusions also when --max fails: size.csv shows why */
 		rs_decide_result r2 = {0};
-		rs_status cs = rs_decide_collect(z.p.dir, o, &r2, &cerr);
+		rs_fig_table t;
+		rs_status cs = rs_fig_table_load(&z.p, &t, &cerr);
+		if (cs == RS_OK) {
+			cs = rs_size_conclude(&t, &z.p, o, &r2, &cerr);
+			rs_fig_table_free(&t);
+		}
 		if (st == RS_OK && cs != RS_OK)
 			st = cs, *err = cerr;
 		if (st == RS_OK) {
