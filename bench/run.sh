@@ -5,9 +5,9 @@
 # Section 1, figures of this build: simulated requests per wall second,
 # events per second and peak RSS of the 1-hour and the 24-hour run of
 # bench/bench-*.json, each the median of RUNS runs (default 3 for 1 h,
-# BENCH_24H_RUNS=1 for 24 h), and the ratio of the two peak RSS figures.  Figures come from each run's
-# engine.json (wall clock measured by ratesim around the run loop, peak RSS
-# from getrusage).
+# BENCH_24H_RUNS=1 for 24 h), and the ratio of the two peak RSS figures.
+# Figures come from each run's engine.json (wall clock measured by ratesim
+# around the run loop, peak RSS from getrusage).
 #
 # Section 2, against a reference build (only when BENCH_REF is set): the
 # 1-hour run of this build (A) and of the reference (B) in turn, A B A B ...,
