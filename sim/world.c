@@ -10,7 +10,7 @@
  *   ANSWER(b=slot)       a 429 or 503 reaches the client: retry or give up
  *   TIMEOUT(a=gen, b=slot)  the client stops waiting for attempt `gen`
  *   RETRY(b=slot)        the retry delay is over: send the next attempt
- *   ORPHAN(a=dep, b=orphan)  an attempt the client abandoned completes on the
+ *   ORPHAN(a=dep, b=orphan)  (service.c) an attempt the client abandoned completes on the
  *                        service and is still corrected on the meter
  *   FAULT(a=fault, b=0 start / 1 end)
  *
@@ -35,6 +35,7 @@
 #include "ratesim/retry.h"
 #include "ratesim/rng.h"
 #include "ratesim/router.h"
+#include "ratesim/service.h"
 
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -73,13 +74,6 @@ typedef struct request {
 	route_path path; /* the routers that chose its deployment */
 } request;
 
-/* An abandoned attempt still being served. */
-typedef struct orphan {
-	rs_meter_req mreq;
-	double charged;
-	uint32_t next_free;
-} orphan;
-
 /* The outcome of presenting an attempt to a deployment or a router. */
 typedef struct outcome {
 	rs_answer answer;
@@ -107,9 +101,8 @@ struct rs_world {
 	rs_world_hooks hooks;
 	request *pool;
 	uint32_t pool_len, pool_cap, free_head;
-	orphan *orphans;
-	uint32_t orphans_len, orphans_cap, orphans_free;
-	double *rtt; /* [client * n_deps + dep]: network round trip, ms */
+	rs_service *svc; /* admitted attempts until they complete */
+	double *rtt;     /* [client * n_deps + dep]: network round trip, ms */
 	uint64_t next_id;
 	rs_time end;
 	rs_time metrics_due; /* before this, no bucket or minute is due */
@@ -443,18 +436,11 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 		if (timeout && r->timing.total > timeout) {
 			/* The client will give up first; the service still finishes
 			 * the attempt and corrects its meter (MODEL.md section 5). */
-			if (w->orphans_free == NO_SLOT && w->orphans_len == w->orphans_cap &&
-			    !pool_grow((void **)&w->orphans, &w->orphans_cap, sizeof *w->orphans)) {
-				fail(w, RS_ERR_NOMEM);
-				return;
-			}
-			uint32_t os = w->orphans_free;
-			if (os != NO_SLOT)
-				w->orphans_free = w->orphans[os].next_free;
-			else
-				os = w->orphans_len++;
-			w->orphans[os] = (orphan){.mreq = meter_req(w, r), .charged = r->charged};
-			schedule(w, now + r->timing.total, EV_ORPHAN, (uint32_t)d, os);
+			rs_meter_req mreq = meter_req(w, r);
+			rs_status st =
+			    rs_service_orphan(w->svc, now + r->timing.total, d, &mreq, r->charged);
+			if (st != RS_OK)
+				fail(w, st);
 			schedule(w, now + timeout, EV_TIMEOUT, r->gen, slot);
 		} else {
 			schedule(w, now + r->timing.total, EV_DONE, (uint32_t)d, slot);
@@ -627,15 +613,6 @@ static void on_timeout(void *ctx, rs_engine *eng, const rs_event *ev)
 static void on_retry(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	send_attempt(ctx, (uint32_t)ev->b, rs_engine_now(eng));
-}
-
-static void on_orphan(void *ctx, rs_engine *eng, const rs_event *ev)
-{
-	rs_world *w = ctx;
-	orphan *o = &w->orphans[ev->b];
-	rs_meter_complete(w->deps[ev->a].meter, rs_engine_now(eng), &o->mreq, o->charged);
-	o->next_free = w->orphans_free;
-	w->orphans_free = (uint32_t)ev->b;
 }
 
 /* Faults (MODEL.md section 8): start or end fault `a` on every deployment
@@ -822,7 +799,10 @@ static rs_status build(rs_world *w, rs_error *err)
 	rs_engine_on(w->eng, EV_ANSWER, on_answer, w);
 	rs_engine_on(w->eng, EV_TIMEOUT, on_timeout, w);
 	rs_engine_on(w->eng, EV_RETRY, on_retry, w);
-	rs_engine_on(w->eng, EV_ORPHAN, on_orphan, w);
+	rs_service_events sev = {.orphan = EV_ORPHAN};
+	w->svc = rs_service_new(w->eng, &sev, w->deps, w->n_deps, w->end, NULL, w);
+	if (!w->svc)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the service");
 	rs_engine_on(w->eng, EV_FAULT, on_fault, w);
 	for (size_t i = 0; i < cfg->n_faults; i++) {
 		schedule(w, rs_time_from_s(cfg->faults[i].start_s), EV_FAULT, (uint32_t)i, 0);
@@ -857,7 +837,6 @@ rs_status rs_world_new(const rs_config *cfg, const rs_world_hooks *hooks, rs_wor
 	w->cfg = cfg;
 	w->end = rs_time_from_s(cfg->duration_s);
 	w->free_head = NO_SLOT;
-	w->orphans_free = NO_SLOT;
 	if (hooks)
 		w->hooks = *hooks;
 	rs_status st = build(w, err);
@@ -884,7 +863,7 @@ void rs_world_free(rs_world *w)
 	free(w->routers);
 	free(w->router_tried);
 	free(w->rtt);
-	free(w->orphans);
+	rs_service_free(w->svc);
 	rs_metrics_free(w->metrics);
 	rs_engine_free(w->eng);
 	free(w->deps);

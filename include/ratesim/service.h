@@ -1,0 +1,78 @@
+/*
+ * service.h - what a deployment does with the attempts it admitted, until
+ * each one completes (MODEL.md sections 8 and 13; docs/model.md, "A service
+ * that slows under load").
+ *
+ * Two cases:
+ *   - A deployment without a service model (the default) takes a fixed
+ *     time per attempt, drawn at admission (latency.h).  The world
+ *     schedules the completion itself; only an attempt the client will have
+ *     abandoned by then (its timeout is shorter) is handed here, as an
+ *     orphan, so that the meter is still corrected when it completes
+ *     (rs_service_orphan).
+ *   - A deployment with a generation capacity C (output tokens per second,
+ *     shared): processor sharing.  An admitted attempt waits its time to
+ *     first token, then generates; the n attempts in generation each
+ *     progress at min(s, C / n) tokens per second, s being the
+ *     per-request generation speed.  Below the knee n* = C / s every
+ *     attempt runs at full speed (the latency model alone); past it the
+ *     latency grows linearly with n.  An attempt's completion time moves
+ *     whenever n changes.  An attempt the client abandons (timeout) stays
+ *     in generation until it completes: it still takes its share of C, and
+ *     its meter is still corrected (rs_service_abandon).
+ *
+ * Processor sharing is kept in virtual time: V grows at min(1, C/(n s))
+ * per microsecond, in microseconds of full-speed generation; an attempt
+ * whose unloaded generation takes W microseconds and enters at virtual
+ * time V0 completes when V reaches V0 + W.  One pending "next completion"
+ * event per deployment; a change of n reschedules it (the old one becomes
+ * stale and is ignored).  Cost: O(log k) per entry and completion, k the
+ * attempts in generation on that deployment.
+ *
+ * Determinism: completions at the same virtual time leave in the order
+ * they entered.
+ */
+#ifndef RATESIM_SERVICE_H
+#define RATESIM_SERVICE_H
+
+#include "ratesim/deployment.h"
+#include "ratesim/engine.h"
+
+/* No attempt in generation (a request's job handle when it has none). */
+#define RS_SERVICE_NO_JOB UINT32_MAX
+
+typedef struct rs_service rs_service;
+
+/* An attempt the client still waits for completed on deployment `dep`:
+ * the world answers it (meter correction, success).  `slot` is what was
+ * given to rs_service_start. */
+typedef void (*rs_service_done_fn)(void *ctx, rs_time now, size_t dep, uint32_t slot);
+
+/* The engine event types the service schedules on (the world owns the
+ * numbering). */
+typedef struct rs_service_events {
+	uint32_t orphan; /* an abandoned fixed-time attempt completes */
+	uint32_t enter;  /* an attempt starts generating */
+	uint32_t next;   /* the next completion of a deployment */
+} rs_service_events;
+
+/* Build the service of `n` deployments (borrowed; their meters are
+ * corrected on abandoned attempts) on engine `eng` (borrowed), registering
+ * its handlers for `ev`.  Nothing is scheduled at or after `end`.  `done`
+ * and `ctx` are borrowed.  Returns NULL when out of memory; caller frees
+ * with rs_service_free. */
+rs_service *rs_service_new(rs_engine *eng, const rs_service_events *ev, rs_deployment *deps,
+                           size_t n, rs_time end, rs_service_done_fn done, void *ctx);
+void rs_service_free(rs_service *s); /* NULL does nothing */
+
+/* The first failure of a scheduling or an allocation inside an event
+ * handler (RS_OK when none); the world stops the run on it. */
+rs_status rs_service_status(const rs_service *s);
+
+/* A fixed-time attempt on `dep` the client has abandoned: at `at` it
+ * completes and the meter is corrected with `charged`.  Errors:
+ * RS_ERR_NOMEM. */
+rs_status rs_service_orphan(rs_service *s, rs_time at, size_t dep, const rs_meter_req *mreq,
+                            double charged);
+
+#endif
