@@ -10,6 +10,9 @@
 
 #include <string.h>
 
+/* A quota in tokens per minute is a token rate of TPM / 60 per second. */
+#define S_PER_MIN 60.0
+
 rs_status rs_deployment_init(rs_deployment *d, const rs_config *cfg, size_t index, rs_error *err)
 {
 	const rs_deployment_cfg *dc = &cfg->deployments[index];
@@ -56,6 +59,13 @@ rs_status rs_deployment_init(rs_deployment *d, const rs_config *cfg, size_t inde
 		d->limit_rpm = m->rpm_per_1k_tpm * (double)dc->tpm / 1000.0;
 	}
 	d->latency_scale = 1.0;
+	/* the service model's capacity (models.c, "The service model") */
+	if (dc->service == RS_SERVICE_PROCESSOR_SHARING && dc->service_capacity_tps > 0)
+		d->service_tps = dc->service_capacity_tps;
+	else if (dc->service == RS_SERVICE_PROCESSOR_SHARING && d->provisioned)
+		d->service_tps = m->ptu_service_share * d->limit_tpm / S_PER_MIN / m->output_ratio;
+	else if (dc->service == RS_SERVICE_PROCESSOR_SHARING)
+		d->service_tps = m->service_share * d->limit_tpm / S_PER_MIN;
 	d->rng = rs_rng_stream(cfg->seed, "deployment.latency", dc->name);
 	if (!d->meter || !d->rng) {
 		rs_deployment_fini(d);

@@ -77,6 +77,26 @@
 #define RS_MODELS_THROTTLE_MS 5.0
 
 /*
+ * The service model (service.h; docs/model.md, "A service that slows under
+ * load"), used only by a deployment whose scenario sets "service".
+ */
+
+/* Assumption: a standard deployment's share of the shared generation
+ * capacity is a quarter of its quota's token rate as output tokens per
+ * second (TPM / 60 x 0.25).  With the common 3:1 prompt-to-output mix a
+ * deployment running at its quota then sits at the knee: it slows only at
+ * heavy, consistent use (seed 001; MODEL.md section 13).  No public source
+ * gives the figure; a scenario sets service_capacity_tps to study one. */
+#define RS_MODELS_SERVICE_SHARE 0.25
+
+/* Derived, not assumed: a provisioned deployment's capacity is the output
+ * rate its meter admits at 100% utilisation, PTU x input_tpm_per_ptu / 60 /
+ * output_ratio (seed 003).  Prompt tokens take part of that rate, so what
+ * the meter admits at or below 100% is generated at the speed target
+ * (MODEL.md section 13: provisioned capacity holds its speed). */
+#define RS_MODELS_PTU_SERVICE_SHARE 1.0
+
+/*
  * Provisioned prices, USD per PTU.  PTUs are model-independent (quota and
  * reservations are bought per kind, not per model: PRU-2411, PTU-2604), so
  * every row carries the same figures; each can be overridden per model in
@@ -151,6 +171,7 @@ static const rs_model builtin[] = {
         .sigma = RS_MODELS_SIGMA_STANDARD,
         .load_sigma = RS_MODELS_LOAD_SIGMA,
         .throttle_ms = RS_MODELS_THROTTLE_MS,
+        .service_share = RS_MODELS_SERVICE_SHARE,
         /* Not offered as provisioned here: no hourly per-PTU figures. */
         .input_tpm_per_ptu = 0.0,
         .output_ratio = 3.0, /* assumption: price ratio */
@@ -160,6 +181,7 @@ static const rs_model builtin[] = {
         .ptu_inc_regional = 0,
         .ptu_tokens_per_s = 50.0, /* assumption: = tokens_per_s */
         .ptu_sigma = RS_MODELS_PTU_SIGMA,
+        .ptu_service_share = RS_MODELS_PTU_SERVICE_SHARE,
         .price_input_per_1m = 0.50, /* PRICE: 0125 */
         .price_output_per_1m = 1.50,
         .price_input_per_1m_data_zone = 0.50, /* assumption: one price, every kind */
@@ -181,6 +203,7 @@ static const rs_model builtin[] = {
         .sigma = RS_MODELS_SIGMA_STANDARD,
         .load_sigma = RS_MODELS_LOAD_SIGMA,
         .throttle_ms = RS_MODELS_THROTTLE_MS,
+        .service_share = RS_MODELS_SERVICE_SHARE,
         .input_tpm_per_ptu = 0.0, /* not offered as provisioned */
         .output_ratio = 2.0,      /* assumption: price ratio */
         .ptu_min_global = 0,
@@ -189,6 +212,7 @@ static const rs_model builtin[] = {
         .ptu_inc_regional = 0,
         .ptu_tokens_per_s = 20.0, /* assumption: = tokens_per_s */
         .ptu_sigma = RS_MODELS_PTU_SIGMA,
+        .ptu_service_share = RS_MODELS_PTU_SERVICE_SHARE,
         .price_input_per_1m = 30.0, /* PRICE: 8K context */
         .price_output_per_1m = 60.0,
         .price_input_per_1m_data_zone = 30.0, /* assumption: one price, every kind */
@@ -210,6 +234,7 @@ static const rs_model builtin[] = {
         .sigma = RS_MODELS_SIGMA_STANDARD,
         .load_sigma = RS_MODELS_LOAD_SIGMA,
         .throttle_ms = RS_MODELS_THROTTLE_MS,
+        .service_share = RS_MODELS_SERVICE_SHARE,
         .input_tpm_per_ptu = 0.0, /* not offered as provisioned */
         .output_ratio = 2.0,      /* assumption: price ratio */
         .ptu_min_global = 0,
@@ -218,6 +243,7 @@ static const rs_model builtin[] = {
         .ptu_inc_regional = 0,
         .ptu_tokens_per_s = 20.0, /* assumption: = tokens_per_s */
         .ptu_sigma = RS_MODELS_PTU_SIGMA,
+        .ptu_service_share = RS_MODELS_PTU_SERVICE_SHARE,
         .price_input_per_1m = 60.0, /* PRICE */
         .price_output_per_1m = 120.0,
         .price_input_per_1m_data_zone = 60.0, /* assumption: one price, every kind */
@@ -239,6 +265,7 @@ static const rs_model builtin[] = {
         .sigma = RS_MODELS_SIGMA_STANDARD,
         .load_sigma = RS_MODELS_LOAD_SIGMA,
         .throttle_ms = RS_MODELS_THROTTLE_MS,
+        .service_share = RS_MODELS_SERVICE_SHARE,
         .input_tpm_per_ptu = 2500.0, /* seed 003; PTU-2604 */
         /* seed 003 and the 2024-25 docs: 3; PTU-2604 lists 4.  Override
          * with the scenario's "output_ratio". */
@@ -249,6 +276,7 @@ static const rs_model builtin[] = {
         .ptu_inc_regional = 50,
         .ptu_tokens_per_s = 25.0, /* seed 003 latency target */
         .ptu_sigma = RS_MODELS_PTU_SIGMA,
+        .ptu_service_share = RS_MODELS_PTU_SERVICE_SHARE,
         .price_input_per_1m = 2.50, /* PRICE: global, 2024-08-06 */
         .price_output_per_1m = 10.00,
         .price_input_per_1m_data_zone = 2.75, /* 1.1 x global (CALC-2508) */
@@ -270,6 +298,7 @@ static const rs_model builtin[] = {
         .sigma = RS_MODELS_SIGMA_STANDARD,
         .load_sigma = RS_MODELS_LOAD_SIGMA,
         .throttle_ms = RS_MODELS_THROTTLE_MS,
+        .service_share = RS_MODELS_SERVICE_SHARE,
         .input_tpm_per_ptu = 37000.0,               /* seed 003; PTU-2604 */
         .output_ratio = 3.0,                        /* seed 003; PTU-2604 says 4 */
         .ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL, /* seed 003 */
@@ -278,6 +307,7 @@ static const rs_model builtin[] = {
         .ptu_inc_regional = 25,
         .ptu_tokens_per_s = 33.0, /* seed 003 latency target */
         .ptu_sigma = RS_MODELS_PTU_SIGMA,
+        .ptu_service_share = RS_MODELS_PTU_SERVICE_SHARE,
         .price_input_per_1m = 0.15, /* PRICE: global */
         .price_output_per_1m = 0.60,
         .price_input_per_1m_data_zone = 0.165, /* 1.1 x global (CALC-2508) */
@@ -301,6 +331,7 @@ static const rs_model builtin[] = {
         .sigma = RS_MODELS_SIGMA_STANDARD,
         .load_sigma = RS_MODELS_LOAD_SIGMA,
         .throttle_ms = RS_MODELS_THROTTLE_MS,
+        .service_share = RS_MODELS_SERVICE_SHARE,
         .input_tpm_per_ptu = 3000.0, /* PTU-2508; PTU-2604 */
         .output_ratio = 4.0,         /* PTU-2508; PTU-2604 */
         .ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL,
@@ -309,6 +340,7 @@ static const rs_model builtin[] = {
         .ptu_inc_regional = 50,
         .ptu_tokens_per_s = 80.0, /* PTU-2604: 99% > 80 TPS */
         .ptu_sigma = RS_MODELS_PTU_SIGMA,
+        .ptu_service_share = RS_MODELS_PTU_SERVICE_SHARE,
         .price_input_per_1m = 2.00, /* PRICE: global */
         .price_output_per_1m = 8.00,
         .price_input_per_1m_data_zone = 2.20, /* 1.1 x global (CALC-2508) */
@@ -331,6 +363,7 @@ static const rs_model builtin[] = {
         .sigma = RS_MODELS_SIGMA_STANDARD,
         .load_sigma = RS_MODELS_LOAD_SIGMA,
         .throttle_ms = RS_MODELS_THROTTLE_MS,
+        .service_share = RS_MODELS_SERVICE_SHARE,
         .input_tpm_per_ptu = 14900.0, /* PTU-2508; PTU-2604 */
         .output_ratio = 4.0,          /* PTU-2604 */
         .ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL,
@@ -339,6 +372,7 @@ static const rs_model builtin[] = {
         .ptu_inc_regional = 25,
         .ptu_tokens_per_s = 90.0, /* PTU-2604: 99% > 90 TPS */
         .ptu_sigma = RS_MODELS_PTU_SIGMA,
+        .ptu_service_share = RS_MODELS_PTU_SERVICE_SHARE,
         .price_input_per_1m = 0.40, /* PRICE: global */
         .price_output_per_1m = 1.60,
         .price_input_per_1m_data_zone = 0.44, /* 1.1 x global (CALC-2508) */
@@ -365,6 +399,7 @@ static const rs_model builtin[] = {
         .sigma = RS_MODELS_SIGMA_STANDARD,
         .load_sigma = RS_MODELS_LOAD_SIGMA,
         .throttle_ms = RS_MODELS_THROTTLE_MS,
+        .service_share = RS_MODELS_SERVICE_SHARE,
         .input_tpm_per_ptu = 2500.0, /* PTU-2508; PTU-2604 */
         .output_ratio = 4.0,         /* PTU-2604 price ratio */
         .ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL,
@@ -373,6 +408,7 @@ static const rs_model builtin[] = {
         .ptu_inc_regional = 25,
         .ptu_tokens_per_s = 66.0, /* PTU-2604 (PTU-2508 said 90) */
         .ptu_sigma = RS_MODELS_PTU_SIGMA,
+        .ptu_service_share = RS_MODELS_PTU_SERVICE_SHARE,
         .price_input_per_1m = 1.10, /* PRICE: global */
         .price_output_per_1m = 4.40,
         .price_input_per_1m_data_zone = 1.21, /* 1.1 x global (CALC-2508) */
@@ -397,6 +433,7 @@ static const rs_model builtin[] = {
         .sigma = RS_MODELS_SIGMA_STANDARD,
         .load_sigma = RS_MODELS_LOAD_SIGMA,
         .throttle_ms = RS_MODELS_THROTTLE_MS,
+        .service_share = RS_MODELS_SERVICE_SHARE,
         .input_tpm_per_ptu = 4750.0, /* PTU-2508; PTU-2604 */
         .output_ratio = 8.0,         /* PTU-2508; PTU-2604 */
         .ptu_min_global = RS_MODELS_PTU_MIN_GLOBAL,
@@ -405,6 +442,7 @@ static const rs_model builtin[] = {
         .ptu_inc_regional = 50,
         .ptu_tokens_per_s = 50.0, /* PTU-2604: 99% > 50 TPS */
         .ptu_sigma = RS_MODELS_PTU_SIGMA,
+        .ptu_service_share = RS_MODELS_PTU_SERVICE_SHARE,
         .price_input_per_1m = 1.25, /* PRICE: global */
         .price_output_per_1m = 10.00,
         .price_input_per_1m_data_zone = 1.375, /* 1.1 x global (CALC-2508) */

@@ -38,6 +38,10 @@ static const char *const all_down_names[] = {
     [RS_ALL_DOWN_WAIT] = "wait",
     [RS_ALL_DOWN_SEND] = "send",
 };
+static const char *const service_names[] = {
+    [RS_SERVICE_OFF] = "off",
+    [RS_SERVICE_PROCESSOR_SHARING] = "processor_sharing",
+};
 static const char *const estimator_names[] = {
     [RS_ESTIMATOR_MODEL_DEFAULT] = "model_default",
     [RS_ESTIMATOR_FIXED] = "fixed",
@@ -95,6 +99,7 @@ static const model_field model_fields[] = {
     MF_NUM(sigma, SC_NONNEG, 0, RS_MAX_SIGMA),
     MF_NUM(load_sigma, SC_NONNEG, 0, RS_MAX_SIGMA),
     MF_NUM(throttle_ms, SC_NONNEG, 0, RS_MAX_MS),
+    MF_NUM(service_share, SC_POS, RS_MIN_SHARE, RS_MAX_FACTOR),
     MF_NUM(input_tpm_per_ptu, SC_POS, RS_MIN_TPM_PER_PTU, RS_MAX_TPM_PER_PTU),
     MF_NUM(output_ratio, SC_POS, RS_MIN_SHARE, RS_MAX_FACTOR),
     MF_INT(ptu_min_global, SC_NONNEG, RS_MAX_PTU),
@@ -103,6 +108,7 @@ static const model_field model_fields[] = {
     MF_INT(ptu_inc_regional, SC_GE1, RS_MAX_PTU),
     MF_NUM(ptu_tokens_per_s, SC_POS, RS_MIN_TOKENS_PER_S, RS_MAX_TOKENS_PER_S),
     MF_NUM(ptu_sigma, SC_NONNEG, 0, RS_MAX_SIGMA),
+    MF_NUM(ptu_service_share, SC_POS, RS_MIN_SHARE, RS_MAX_FACTOR),
     MF_NUM(price_input_per_1m, SC_NONNEG, 0, RS_MAX_PRICE),
     MF_NUM(price_output_per_1m, SC_NONNEG, 0, RS_MAX_PRICE),
     MF_NUM(price_input_per_1m_data_zone, SC_NONNEG, 0, RS_MAX_PRICE),
@@ -370,6 +376,9 @@ static const sc_key deployment_keys[] = {
      SC_OBJECT_OR("{\"kind\":\"model_default\"}")},
     {"spillover_to", G_PTU, false, "spillover goes from a provisioned deployment", SC_STRING},
     {"rtt_ms", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_MS)},
+    {"service", 0, false, NULL, SC_ENUM_OR(service_names, RS_DEFAULT_SERVICE)},
+    {"service_capacity_tps", 0, false, NULL,
+     SC_NUMBER(SC_POS, RS_MIN_TOKENS_PER_S, RS_MAX_TOKENS_PER_S)},
 };
 
 static const sc_key estimator_keys[] = {
@@ -457,6 +466,7 @@ static rs_status parse_deployment(sc *c, const cJSON *d, const char *path, size_
 	rs_deployment_cfg *dep = &c->cfg->deployments[i];
 	dep->spillover_index = -1;
 	dep->rtt_ms = -1;
+	dep->service_capacity_tps = -1;
 	dep->tpm_window = RS_WINDOW_SLIDING;
 	dep->rpm_window = RS_WINDOW_SLIDING;
 	rs_status st = sc_expect_object(c, d, path);
@@ -486,6 +496,13 @@ static rs_status parse_deployment(sc *c, const cJSON *d, const char *path, size_
 		                     "kind", rs_kind_name(dep->kind));
 	if (st == RS_OK)
 		st = sc_get_num(c, d, path, SC_KEYS(deployment_keys), "rtt_ms", &dep->rtt_ms);
+	int service = RS_DEFAULT_SERVICE;
+	if (st == RS_OK)
+		st = sc_get_enum(c, d, path, SC_KEYS(deployment_keys), "service", &service);
+	dep->service = (rs_service_kind)service;
+	if (st == RS_OK)
+		st = sc_get_num(c, d, path, SC_KEYS(deployment_keys), "service_capacity_tps",
+		                &dep->service_capacity_tps);
 	if (st != RS_OK)
 		return st;
 

@@ -13,6 +13,8 @@
  *   ORPHAN(a=dep, b=orphan)  (service.c) an attempt the client abandoned completes on the
  *                        service and is still corrected on the meter
  *   FAULT(a=fault, b=0 start / 1 end)
+ *   GEN_ENTER, GEN_NEXT  (service.c) processor sharing on a deployment
+ *                        whose scenario turns its service model on
  *
  * Routing (MODEL.md section 8): a client's attempt to a router is routed at
  * once: the router picks a backend (a deployment, or another router routed
@@ -43,6 +45,7 @@
 #include <string.h>
 
 enum { EV_ARRIVAL, EV_DISPATCH, EV_DONE, EV_ANSWER, EV_TIMEOUT, EV_RETRY, EV_ORPHAN, EV_FAULT };
+enum { EV_GEN_ENTER = EV_FAULT + 1, EV_GEN_NEXT }; /* service.c: processor sharing */
 
 #define NO_SLOT      UINT32_MAX
 #define POOL_INITIAL 1024
@@ -68,6 +71,7 @@ typedef struct request {
 	uint32_t client;
 	uint32_t deployment; /* where the current attempt was admitted */
 	uint32_t gen;        /* attempt generation: a stale TIMEOUT is ignored */
+	uint32_t job;        /* the attempt on a shared deployment (service.h) */
 	int32_t attempts;
 	uint32_t next_free;
 	bool spilled;    /* the current attempt was admitted by spillover */
@@ -104,6 +108,7 @@ struct rs_world {
 	rs_service *svc; /* admitted attempts until they complete */
 	double *rtt;     /* [client * n_deps + dep]: network round trip, ms */
 	uint64_t next_id;
+	uint32_t gen_seq; /* the last attempt generation given (0: none) */
 	rs_time end;
 	rs_time metrics_due; /* before this, no bucket or minute is due */
 	rs_status status;    /* first failure of a hook or an allocation */
@@ -403,7 +408,10 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 	rs_metrics_on_attempt_answer(w->metrics, now, r->client, o.dep, o.answer, retry, o.spilled,
 	                             o.extra_tries, &tok);
 	r->path = o.path;
-	r->gen++;
+	r->job = RS_SERVICE_NO_JOB;
+	if (++w->gen_seq == 0) /* unique across requests: a slot is reused */
+		++w->gen_seq;
+	r->gen = w->gen_seq;
 	double timeout_s = cc->retry.attempt_timeout_s;
 	rs_time timeout = timeout_s > 0 ? rs_time_from_s(timeout_s) : 0;
 	if (o.answer == RS_ANS_HANG) {
@@ -433,7 +441,15 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 		r->deployment = (uint32_t)d;
 		r->spilled = o.spilled;
 		log_attempt(w, now, r, d, o.answer, rs_time_to_ms(r->timing.total), -1, o.spilled);
-		if (timeout && r->timing.total > timeout) {
+		if (rs_service_shared(w->svc, d)) {
+			rs_meter_req mreq = meter_req(w, r);
+			rs_status st = rs_service_start(w->svc, now, d, &r->timing, slot, &mreq,
+			                                r->charged, &r->job);
+			if (st != RS_OK)
+				fail(w, st);
+			if (timeout)
+				schedule(w, now + timeout, EV_TIMEOUT, r->gen, slot);
+		} else if (timeout && r->timing.total > timeout) {
 			/* The client will give up first; the service still finishes
 			 * the attempt and corrects its meter (MODEL.md section 5). */
 			rs_meter_req mreq = meter_req(w, r);
@@ -507,6 +523,7 @@ static void finish(rs_world *w, uint32_t slot, rs_time now)
 	rs_client *c = &w->clients[r->client];
 	if (c->cfg->arrival.process == RS_ARRIVAL_CLOSED)
 		schedule(w, now + think_time(c), EV_ARRIVAL, r->client, 0);
+	r->gen = 0; /* a TIMEOUT still pending for it is stale */
 	slot_free(w, slot);
 }
 
@@ -563,17 +580,16 @@ static void on_dispatch(void *ctx, rs_engine *eng, const rs_event *ev)
 	dispatch(ctx, (uint32_t)ev->b, rs_engine_now(eng));
 }
 
-static void on_done(void *ctx, rs_engine *eng, const rs_event *ev)
+/* The attempt the client waits for completed on deployment dep. */
+static void complete(void *ctx, rs_time now, size_t dep, uint32_t slot)
 {
 	rs_world *w = ctx;
-	rs_time now = rs_engine_now(eng);
-	uint32_t slot = (uint32_t)ev->b;
 	request *r = &w->pool[slot];
 	rs_meter_req mreq = meter_req(w, r);
-	rs_meter_complete(w->deps[ev->a].meter, now, &mreq, r->charged);
+	rs_meter_complete(w->deps[dep].meter, now, &mreq, r->charged);
 	double latency_ms = rs_time_to_ms(now - r->arrived);
 	double ttft_ms = rs_time_to_ms(r->sent + r->timing.ttft - r->arrived);
-	rs_metrics_on_success(w->metrics, now, r->arrived, r->client, ev->a, latency_ms, ttft_ms,
+	rs_metrics_on_success(w->metrics, now, r->arrived, r->client, dep, latency_ms, ttft_ms,
 	                      r->shape.prompt_tokens, r->shape.output_tokens, r->attempts > 1,
 	                      r->spilled);
 	rs_retry_on_answer(w->clients[r->client].retry, now, true);
@@ -582,6 +598,11 @@ static void on_done(void *ctx, rs_engine *eng, const rs_event *ev)
 	for (unsigned i = 0; i < r->path.n; i++)
 		rs_router_observe(w->routers[r->path.router[i]], r->path.backend[i], now, &ok);
 	finish(w, slot, now);
+}
+
+static void on_done(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	complete(ctx, rs_engine_now(eng), ev->a, (uint32_t)ev->b);
 }
 
 static void on_answer(void *ctx, rs_engine *eng, const rs_event *ev)
@@ -602,6 +623,8 @@ static void on_timeout(void *ctx, rs_engine *eng, const rs_event *ev)
 	if (r->gen != ev->a)
 		return; /* stale: that attempt already ended */
 	rs_metrics_on_timeout(w->metrics, now, r->client);
+	if (r->job != RS_SERVICE_NO_JOB) /* it goes on occupying the service */
+		rs_service_abandon(w->svc, r->job);
 	rs_retry_on_answer(w->clients[r->client].retry, now, false);
 	rs_router_answer to = {.kind = RS_ANSWER_TIMEOUT, .retry_after_ms = -1};
 	for (unsigned i = 0; i < r->path.n; i++)
@@ -799,8 +822,8 @@ static rs_status build(rs_world *w, rs_error *err)
 	rs_engine_on(w->eng, EV_ANSWER, on_answer, w);
 	rs_engine_on(w->eng, EV_TIMEOUT, on_timeout, w);
 	rs_engine_on(w->eng, EV_RETRY, on_retry, w);
-	rs_service_events sev = {.orphan = EV_ORPHAN};
-	w->svc = rs_service_new(w->eng, &sev, w->deps, w->n_deps, w->end, NULL, w);
+	rs_service_events sev = {.orphan = EV_ORPHAN, .enter = EV_GEN_ENTER, .next = EV_GEN_NEXT};
+	w->svc = rs_service_new(w->eng, &sev, w->deps, w->n_deps, w->end, complete, w);
 	if (!w->svc)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the service");
 	rs_engine_on(w->eng, EV_FAULT, on_fault, w);
@@ -892,6 +915,8 @@ static rs_status stopped(rs_world *w, rs_error *err)
  * minutes due by its time.  OUT: *next, that time (>= end: the run is over). */
 static rs_status before_next(rs_world *w, rs_time *next, rs_error *err)
 {
+	if (w->status == RS_OK)
+		w->status = rs_service_status(w->svc);
 	if (w->status != RS_OK)
 		return stopped(w, err);
 	*next = rs_engine_next_time(w->eng);

@@ -79,6 +79,7 @@
 /* pricing */
 #define RS_DEFAULT_PTU_BILLING      RS_PTU_HOURLY /* pay for what the run holds */
 #define RS_DEFAULT_COUNT_REFUSED    false         /* MODEL.md section 4 */
+#define RS_DEFAULT_SERVICE          RS_SERVICE_OFF /* today's latency model alone */
 #define RS_DEFAULT_ESTIMATOR_WINDOW 100
 
 /* Limits (issue 12): the valid range of every number of a scenario.  The
@@ -178,6 +179,12 @@ typedef enum rs_estimator {
 
 typedef enum rs_window_kind { RS_WINDOW_SLIDING, RS_WINDOW_FIXED } rs_window_kind;
 
+/* How a deployment serves the attempts it admitted (service.h). */
+typedef enum rs_service_kind {
+	RS_SERVICE_OFF,               /* a fixed time per attempt, whatever the load */
+	RS_SERVICE_PROCESSOR_SHARING, /* a generation capacity shared by the attempts */
+} rs_service_kind;
+
 /* A quota pool: (subscription, region, model, kind) -> TPM, or for the
  * provisioned family (subscription, region, kind) -> PTU, model-independent
  * (MODEL.md section 3). */
@@ -215,6 +222,10 @@ typedef struct rs_deployment_cfg {
 
 	/* latency overrides: < 0 means "the model's value" */
 	double rtt_ms;
+
+	/* the service model (service.h): off unless a scenario turns it on */
+	rs_service_kind service;
+	double service_capacity_tps; /* output tokens per second; < 0: the model's */
 } rs_deployment_cfg;
 
 /* ---- clients ------------------------------------------------------------ */

@@ -35,6 +35,11 @@ typedef struct rs_model {
 	double sigma;                 /* lognormal variation of standard latency */
 	double load_sigma;            /* extra sigma at 100% window occupancy */
 	double throttle_ms;           /* how fast a 429 is answered (plus rtt) */
+	/* The service model (service.h), when a deployment turns it on: the
+	 * generation capacity of a standard-family deployment, as a share of
+	 * its quota's token rate (TPM / 60 tokens per second) generated as
+	 * output tokens. */
+	double service_share;
 
 	/* Provisioned family (MODEL.md section 5). */
 	double input_tpm_per_ptu;
@@ -45,6 +50,10 @@ typedef struct rs_model {
 	int ptu_inc_regional;
 	double ptu_tokens_per_s; /* the generation-speed target on PTU */
 	double ptu_sigma;        /* PTU holds its target: small variation */
+	/* The service model on a provisioned deployment: its generation
+	 * capacity, as a share of the output-token rate its meter admits at
+	 * 100% utilisation (PTU x input_tpm_per_ptu / 60 / output_ratio). */
+	double ptu_service_share;
 
 	/* Prices in USD, all from one dated public snapshot
 	 * (RS_MODELS_PRICE_SNAPSHOT; models.c gives each figure's source).

@@ -69,6 +69,28 @@ void rs_service_free(rs_service *s); /* NULL does nothing */
  * handler (RS_OK when none); the world stops the run on it. */
 rs_status rs_service_status(const rs_service *s);
 
+/* Whether deployment `dep` shares a generation capacity (processor
+ * sharing) rather than taking a fixed time per attempt. */
+bool rs_service_shared(const rs_service *s, size_t dep);
+
+/* An attempt admitted by shared deployment `dep` at `now`, of unloaded
+ * timing `t` (latency.h: t->ttft to its first token, t->total to its last,
+ * at full speed): it starts generating at now + t->ttft and completes when
+ * its t->total - t->ttft microseconds of full-speed generation are done,
+ * at the rate the load leaves it.  Then, unless abandoned, `done` is
+ * called with `slot`; an abandoned one has its meter corrected with
+ * `mreq` and `charged`.  OUT: *job, its handle for rs_service_abandon.
+ * Errors: RS_ERR_NOMEM. */
+rs_status rs_service_start(rs_service *s, rs_time now, size_t dep, const rs_timing *t,
+                           uint32_t slot, const rs_meter_req *mreq, double charged, uint32_t *job);
+
+/* The client has stopped waiting for job `handle` (timeout): it goes on being
+ * generated, and completes as an orphan. */
+void rs_service_abandon(rs_service *s, uint32_t handle);
+
+/* How many attempts are generating on deployment `dep` now. */
+size_t rs_service_generating(const rs_service *s, size_t dep);
+
 /* A fixed-time attempt on `dep` the client has abandoned: at `at` it
  * completes and the meter is corrected with `charged`.  Errors:
  * RS_ERR_NOMEM. */
