@@ -59,6 +59,7 @@ rs_status rs_deployment_init(rs_deployment *d, const rs_config *cfg, size_t inde
 		d->limit_rpm = m->rpm_per_1k_tpm * (double)dc->tpm / 1000.0;
 	}
 	d->latency_scale = 1.0;
+	d->limit_scale = 1.0;
 	/* the service model's capacity (models.c, "The service model") */
 	if (dc->service == RS_SERVICE_PROCESSOR_SHARING && dc->service_capacity_tps > 0)
 		d->service_tps = dc->service_capacity_tps;

@@ -25,6 +25,9 @@
 typedef struct ptu_track {
 	/* previous running totals, to difference into bucket charges */
 	double charged, actual, corrections, clipped;
+	/* the running totals when the warm-up ended (at the end of the last
+	 * bucket that started before it), so that the run figures exclude it */
+	double warm_charged, warm_actual, warm_corrections, warm_clipped;
 	/* run figures after warm-up */
 	double util_sum;
 	uint64_t util_n;
@@ -172,6 +175,7 @@ static const rs_dep_sample no_sample = {
     .actual = NAN,
     .corrections = NAN,
     .clipped = NAN,
+    .limit_scale = 1.0,
 };
 
 /* Fill the provisioned columns of a deployment row from a sample. */
@@ -187,7 +191,12 @@ static void ptu_row(rs_metrics *m, scope *sc, const rs_dep_sample *smp, rs_ts_ro
 	t->actual = smp->actual;
 	t->corrections = smp->corrections;
 	t->clipped = smp->clipped;
-	if (m->bucket_start >= m->warmup) {
+	if (m->bucket_start < m->warmup) {
+		t->warm_charged = smp->charged;
+		t->warm_actual = smp->actual;
+		t->warm_corrections = smp->corrections;
+		t->warm_clipped = smp->clipped;
+	} else {
 		t->util_sum += smp->meter.utilisation;
 		t->util_n++;
 		if (smp->peak_utilisation > t->util_peak)
@@ -226,6 +235,9 @@ static rs_status close_bucket(rs_metrics *m)
 			rs_dep_sample smp = no_sample;
 			m->sink.sample(m->sink.ctx, i - 1, m->bucket_end, true, &smp);
 			row.meter = smp.meter;
+			/* the limits in force, as the occupancy columns use them */
+			row.tpm_limit *= smp.limit_scale;
+			row.rpm_limit *= smp.limit_scale;
 			if (sc->provisioned)
 				ptu_row(m, sc, &smp, &row);
 		}
@@ -505,10 +517,10 @@ void rs_metrics_ptu_run(const rs_metrics *m, size_t d, rs_ptu_run *out)
 	    .v2_mean = t->v2_n ? t->v2_sum / (double)t->v2_n : NAN,
 	    .v2_max = t->v2_n ? t->v2_max : NAN,
 	    .peak_minute_normalised_tpm = t->v2_n ? t->minute_load_max : NAN,
-	    .charged = t->charged,
-	    .actual = t->actual,
-	    .corrections = t->corrections,
-	    .clipped = t->clipped,
+	    .charged = t->charged - t->warm_charged,
+	    .actual = t->actual - t->warm_actual,
+	    .corrections = t->corrections - t->warm_corrections,
+	    .clipped = t->clipped - t->warm_clipped,
 	};
 }
 

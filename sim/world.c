@@ -661,7 +661,8 @@ static void on_fault(void *ctx, rs_engine *eng, const rs_event *ev)
 			}
 			break;
 		case RS_FAULT_DEGRADE:
-			dep->meter->ops->set_scale(dep->meter, now, start ? f->scale : 1.0);
+			dep->limit_scale = start ? f->scale : 1.0;
+			dep->meter->ops->set_scale(dep->meter, now, dep->limit_scale);
 			break;
 		case RS_FAULT_LATENCY:
 			dep->latency_scale = start ? f->scale : 1.0;
@@ -675,6 +676,7 @@ static void sample_deployment(void *ctx, size_t d, rs_time now, bool take_peak, 
 	rs_world *w = ctx;
 	rs_meter *m = w->deps[d].meter;
 	m->ops->sample(m, now, &out->meter);
+	out->limit_scale = w->deps[d].limit_scale;
 	if (!w->deps[d].provisioned)
 		return;
 	rs_ptu_stats st;

@@ -26,6 +26,7 @@ typedef struct rs_deployment {
 	rs_down_mode down_mode;
 	double error_ms;      /* how fast a down deployment answers 503 */
 	double latency_scale; /* 1 = normal */
+	double limit_scale;   /* a degrade fault's factor on the limits; 1 = normal */
 	/* the service model (service.h): generation capacity in output tokens
 	 * per second shared by the attempts in generation; 0: off */
 	double service_tps;

@@ -74,6 +74,7 @@ typedef struct rs_dep_sample {
 	rs_meter_state meter;
 	double peak_utilisation; /* highest U since the previous sample */
 	double charged, actual, corrections, clipped;
+	double limit_scale; /* a degrade fault's factor on the limits in force (1: none) */
 } rs_dep_sample;
 
 /* One minute of one provisioned deployment: the service's per-minute
@@ -177,8 +178,10 @@ double rs_metrics_latency_mean(const rs_metrics *m, size_t scope);
 double rs_metrics_ttft_quantile(const rs_metrics *m, size_t scope, double q);
 
 /* Provisioned deployment d over the run after warm-up: bucket-end
- * utilisation mean, highest U seen, per-minute V2 mean and max, and the
- * busiest minute's offered normalised load (tokens per minute). */
+ * utilisation mean, highest U seen, per-minute V2 mean and max, the
+ * busiest minute's offered normalised load (tokens per minute), and the
+ * meter's tokens (charged at admission, actual, corrections, clipped)
+ * from the end of the warm-up to the end of the run. */
 typedef struct rs_ptu_run {
 	double utilisation_mean, utilisation_peak;
 	double v2_mean, v2_max;
