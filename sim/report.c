@@ -43,24 +43,43 @@ typedef struct report_fig {
 	int decimals;
 	int better;   /* -1 lower is better, +1 higher is better, 0 not ranked */
 	bool latency; /* of successes only: see latency_caveat */
+	bool if_any;  /* shown only when some run's value is not 0 */
 } report_fig;
 
 static const report_fig report_figs[] = {
-    {"requests.offered", "requests offered", 1, "", 0, 0, false},
-    {"requests.succeeded", "succeeded", 1, "", 0, 0, false},
-    {"requests.failed", "final failures", 1, "", 1, -1, false},
-    {"rate_429", "429 rate (of attempts)", PERCENT, "%", 2, -1, false},
-    {"attempts.spilled", "attempts spilled to another deployment", 1, "", 1, 0, false},
-    {"latency_ms.p50", "latency p50 of successes", 1 / MS_PER_S, " s", 2, 0, true},
-    {"latency_ms.p95", "latency p95 of successes", 1 / MS_PER_S, " s", 2, 0, true},
-    {"latency_ms.p99", "latency p99 of successes", 1 / MS_PER_S, " s", 2, -1, true},
-    {"throughput.tokens_per_min", "tokens per minute served", 1, "", 0, +1, false},
-    {"cost.total_usd", "cost (USD)", 1, "", 2, -1, false},
-    {"cost.ptu_usd", "of which provisioned (PTU)", 1, "", 2, 0, false},
-    {"cost.tokens_usd", "of which pay-as-you-go tokens", 1, "", 2, 0, false},
+    {"requests.offered", "requests offered", 1, "", 0, 0, false, false},
+    {"requests.succeeded", "succeeded", 1, "", 0, 0, false, false},
+    {"requests.failed", "final failures", 1, "", 1, -1, false, false},
+    {"rate_429", "429 rate (of attempts)", PERCENT, "%", 2, -1, false, false},
+    {"attempts.spilled", "attempts spilled to another deployment", 1, "", 1, 0, false, false},
+    /* client timeouts (attempt_timeout_s): only where a run has some, so
+     * that the reports of runs without them read as before */
+    {"attempts.timeouts", "attempts timed out (client gave up)", 1, "", 1, -1, false, true},
+    {"latency_ms.p50", "latency p50 of successes", 1 / MS_PER_S, " s", 2, 0, true, false},
+    {"latency_ms.p95", "latency p95 of successes", 1 / MS_PER_S, " s", 2, 0, true, false},
+    {"latency_ms.p99", "latency p99 of successes", 1 / MS_PER_S, " s", 2, -1, true, false},
+    {"throughput.tokens_per_min", "tokens per minute served", 1, "", 0, +1, false, false},
+    {"cost.total_usd", "cost (USD)", 1, "", 2, -1, false, false},
+    {"cost.ptu_usd", "of which provisioned (PTU)", 1, "", 2, 0, false, false},
+    {"cost.tokens_usd", "of which pay-as-you-go tokens", 1, "", 2, 0, false, false},
 };
 #define REPORT_N_FIGS (sizeof report_figs / sizeof *report_figs)
 #define REPORT_FAILED 2 /* the index of requests.failed in report_figs */
+
+/* Whether figure f is in the table and, for an if_any figure, is not 0
+ * in some run. */
+static bool shown(const rs_fig_table *t, const report_fig *f)
+{
+	long c = rs_fig_find(t, f->path, NULL);
+	if (c < 0)
+		return false;
+	for (size_t run = 0; f->if_any && run < t->n_runs; run++) {
+		double v = t->v[run * t->n_figs + (size_t)c];
+		if (isfinite(v) && v != 0)
+			return true;
+	}
+	return !f->if_any;
+}
 
 /* "v" or "v +- h" for s as fig shows it; "n/a" without a value. */
 static void fmt_stats(const report_fig *f, const rs_stats *s, char *buf, size_t len)
@@ -211,7 +230,7 @@ size_t rs_report_verdicts(const rs_fig_table *t, const rs_plan *p, const char *c
 	size_t k = 0;
 	for (size_t i = 0; i < REPORT_N_FIGS && k < max; i++) {
 		const report_fig *f = &report_figs[i];
-		if (!f->better || rs_fig_find(t, f->path, NULL) < 0)
+		if (!f->better || !shown(t, f))
 			continue;
 		rs_text_buf b = {0};
 		rs_text_printf(&b, "%s: ", f->label);
@@ -242,7 +261,7 @@ static void put_table(rs_doc *d, const report_ctx *r)
 	rs_doc_table(d, cells, n + 1);
 	for (size_t i = 0; i < REPORT_N_FIGS; i++) {
 		const report_fig *f = &report_figs[i];
-		if (rs_fig_find(r->t, f->path, NULL) < 0)
+		if (!shown(r->t, f))
 			continue;
 		cells[0] = f->label;
 		for (size_t g = 0; g < n; g++) {
@@ -259,7 +278,7 @@ static void put_table(rs_doc *d, const report_ctx *r)
 		const char *tail = strstr(name, ".provisioned.sizing.ptu_needed");
 		if (!tail || strncmp(name, "deployments[", 12) != 0)
 			continue;
-		static const report_fig ptu = {"", "", 1, "", 1, 0, false};
+		static const report_fig ptu = {"", "", 1, "", 1, 0, false, false};
 		/* the deployment's name, from a run that has it */
 		char dep[REPORT_FIG_LEN];
 		snprintf(dep, sizeof dep, "%.*s", (int)(tail - name), name);
@@ -267,7 +286,8 @@ static void put_table(rs_doc *d, const report_ctx *r)
 		long idx = strtol(name + strlen("deployments["), NULL, 10);
 		for (size_t run = 0; run < r->t->n_runs && dname == dep; run++) {
 			const cJSON *dj = cJSON_GetArrayItem(
-			    cJSON_GetObjectItemCaseSensitive(r->t->summaries[run], "deployments"), (int)idx);
+			    cJSON_GetObjectItemCaseSensitive(r->t->summaries[run], "deployments"),
+			    (int)idx);
 			const cJSON *nm = cJSON_GetObjectItemCaseSensitive(dj, "name");
 			if (cJSON_IsString(nm) && isfinite(r->t->v[run * r->t->n_figs + c]))
 				dname = nm->valuestring;

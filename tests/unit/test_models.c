@@ -158,6 +158,8 @@ static void test_every_row_sane(void)
 		CHECK(r->price_ptu_hour_global <= r->price_ptu_hour_data_zone);
 		CHECK(r->price_ptu_hour_data_zone <= r->price_ptu_hour_regional);
 		CHECK(r->source != NULL && r->source[0] != '\0');
+		/* the service model's capacities (service.h) are positive */
+		CHECK(r->service_share > 0 && r->ptu_service_share > 0);
 	}
 	th_cur = "test_every_row_sane";
 }
