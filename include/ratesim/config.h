@@ -72,6 +72,9 @@
 #define RS_DEFAULT_ROUTER_ALL_DOWN         RS_ALL_DOWN_FAIL
 #define RS_DEFAULT_ROUTER_LATENCY_ALPHA    0.2
 
+/* the service model (service.h): off, today's latency model alone */
+#define RS_DEFAULT_SERVICE RS_SERVICE_OFF
+
 /* faults */
 #define RS_DEFAULT_FAULT_DOWN_MODE RS_DOWN_ERROR
 #define RS_DEFAULT_FAULT_ERROR_MS  50.0
@@ -79,7 +82,6 @@
 /* pricing */
 #define RS_DEFAULT_PTU_BILLING      RS_PTU_HOURLY /* pay for what the run holds */
 #define RS_DEFAULT_COUNT_REFUSED    false         /* MODEL.md section 4 */
-#define RS_DEFAULT_SERVICE          RS_SERVICE_OFF /* today's latency model alone */
 #define RS_DEFAULT_ESTIMATOR_WINDOW 100
 
 /* Limits (issue 12): the valid range of every number of a scenario.  The
