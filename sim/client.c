@@ -10,6 +10,7 @@
 #include "ratesim/client.h"
 
 #include "ratesim/dist.h"
+#include "ratesim/images.h"
 #include "ratesim/rng.h"
 
 #include <math.h>
@@ -42,7 +43,10 @@ rs_status rs_client_init(rs_client *c, const rs_config *cfg, size_t index, rs_ti
 		c->rng_shape = rs_rng_stream(cfg->seed, "client.shape", cc->name);
 		c->rng_retry = rs_rng_stream(cfg->seed, "client.retry", cc->name);
 		c->retry = rs_retry_state_new(&cc->retry);
-		if (!c->rng_arrival || !c->rng_shape || !c->rng_retry || !c->retry)
+		if (cc->images.on) /* its own stream: images change no other draw */
+			c->rng_images = rs_rng_stream(cfg->seed, "client.images", cc->name);
+		if (!c->rng_arrival || !c->rng_shape || !c->rng_retry || !c->retry ||
+		    (cc->images.on && !c->rng_images))
 			st = rs_fail(err, RS_ERR_NOMEM, "out of memory building client %s",
 			             cc->name);
 	}
@@ -63,6 +67,8 @@ void rs_client_fini(rs_client *c)
 		gsl_rng_free(c->rng_shape);
 	if (c->rng_retry)
 		gsl_rng_free(c->rng_retry);
+	if (c->rng_images)
+		gsl_rng_free(c->rng_images);
 	rs_retry_state_free(c->retry);
 	memset(c, 0, sizeof *c);
 }
@@ -98,6 +104,7 @@ void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out)
 			output = max_tokens;
 		break;
 	}
+	prompt += rs_images_draw(&cc->images, c->rng_images); /* issue 9: images are prompt */
 	out->prompt_tokens = prompt;
 	out->cached_tokens = (int64_t)floor((double)prompt * cc->cached_fraction);
 	out->output_tokens = output;

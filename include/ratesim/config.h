@@ -32,6 +32,8 @@
 #define RS_DEFAULT_RETRY_MAX_RETRIES      3   /* a retry policy's attempts after the first */
 #define RS_DEFAULT_RETRY_DELAY_S          1.0 /* its wait when retry-after is absent or ignored */
 #define RS_DEFAULT_CACHED_FRACTION        0.0 /* no prompt caching unless asked */
+#define RS_DEFAULT_IMAGE_COUNT            1   /* "images" given: one image per request */
+#define RS_DEFAULT_IMAGE_DETAIL           RS_IMAGE_HIGH /* the costlier: "auto" is undocumented */
 
 /* Defaults of the retry family, routers, faults, arrivals and pricing;
  * scenarios/README.md gives the reason and source of each. */
@@ -428,6 +430,18 @@ typedef struct rs_pricing_cfg {
 	rs_ptu_billing ptu_billing;
 } rs_pricing_cfg;
 
+/* Images in a request (issue 9, seed 001): how many, their size, the
+ * detail asked for; their tokens (images.h) count as prompt tokens. */
+typedef enum rs_image_detail { RS_IMAGE_LOW, RS_IMAGE_HIGH } rs_image_detail;
+
+typedef struct rs_images_cfg {
+	bool on;              /* the client's request shape has "images" */
+	rs_dist_cfg count;    /* images per request */
+	rs_dist_cfg width;    /* pixels, per image */
+	rs_dist_cfg height;   /* pixels, per image */
+	rs_image_detail detail;
+} rs_images_cfg;
+
 typedef struct rs_client_cfg {
 	char *name;
 	char *target;         /* a deployment's or a router's name */
@@ -441,6 +455,7 @@ typedef struct rs_client_cfg {
 	rs_max_tokens_cfg max_tokens;
 	int best_of;
 	double cached_fraction; /* issue 3: share of prompt tokens served from cache */
+	rs_images_cfg images;   /* issue 9: images in each request */
 	rs_retry_cfg retry;
 	double rtt_ms; /* network round trip to its target; < 0: deployment's */
 } rs_client_cfg;
