@@ -123,6 +123,11 @@ void rs_config_free(rs_config *cfg)
 		free(cfg->faults[i].region);
 	}
 	free(cfg->faults);
+	for (size_t i = 0; cfg->outages && i < cfg->n_outages; i++) {
+		free(cfg->outages[i].deployment);
+		free(cfg->outages[i].region);
+	}
+	free(cfg->outages);
 	for (size_t i = 0; i < cfg->n_net; i++) {
 		free(cfg->net_from ? cfg->net_from[i] : NULL);
 		free(cfg->net_to ? cfg->net_to[i] : NULL);

@@ -61,6 +61,7 @@ static const sc_key top_keys[] = {
     {"clients", 0, true, NULL, SC_ARRAY},
     {"routers", 0, false, NULL, SC_ARRAY},
     {"faults", 0, false, NULL, SC_ARRAY},
+    {"outages", 0, false, NULL, SC_ARRAY}, /* issue 9: scenario_faults.c */
     {"network", 0, false, NULL, SC_OBJECT},
     {"pricing", 0, false, NULL, SC_OBJECT_OR("{\"ptu_billing\":\"hourly\"}")},
     {"limits", 0, false, NULL, SC_OBJECT_OR("{}")}, /* {}: the default budgets */
@@ -205,6 +206,8 @@ static rs_status parse_top(sc *c, const cJSON *root)
 		st = sc_parse_clients(c, root);
 	if (st == RS_OK)
 		st = sc_parse_faults(c, root);
+	if (st == RS_OK)
+		st = sc_parse_outages(c, root);
 	if (st == RS_OK)
 		st = sc_parse_network(c, root);
 	if (st == RS_OK) {

@@ -323,6 +323,8 @@ const sc_table *sc_images_tables(size_t *n);
 
 /* scenario_faults.c: cfg->faults, the network matrix, pricing. */
 rs_status sc_parse_faults(sc *c, const cJSON *root);
+/* "outages": random outage processes (issue 9), after the faults. */
+rs_status sc_parse_outages(sc *c, const cJSON *root);
 rs_status sc_parse_network(sc *c, const cJSON *root);
 rs_status sc_parse_pricing(sc *c, const cJSON *root);
 const sc_table *sc_faults_tables(size_t *n);

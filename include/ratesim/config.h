@@ -418,6 +418,20 @@ typedef struct rs_fault_cfg {
 	double scale;
 } rs_fault_cfg;
 
+/* A random outage process (issue 9, seed 002: "99.9%" SLA): a deployment or
+ * every deployment of a region alternates up and down, up ~ exponential of
+ * mean MTTR x A / (1 - A), down ~ the repair distribution (outages.h). */
+typedef struct rs_outage_cfg {
+	char *deployment;        /* one deployment, or NULL with region */
+	char *region;            /* every deployment of a region at once, or NULL */
+	double availability;     /* A, in (0, 1]; 1: never down */
+	bool repair_exponential; /* repair_s was a number: exponential of that mean */
+	double repair_mean_s;    /* repair_exponential: the mean time to repair */
+	rs_dist_cfg repair;      /* else: fixed, uniform or lognormal, in seconds */
+	rs_down_mode mode;       /* as a "down" fault's */
+	double error_ms;
+} rs_outage_cfg;
+
 /* ---- cost ---------------------------------------------------------------- */
 
 typedef enum rs_ptu_billing {
@@ -497,6 +511,8 @@ typedef struct rs_config {
 	size_t n_routers;
 	rs_fault_cfg *faults;
 	size_t n_faults;
+	rs_outage_cfg *outages; /* issue 9: random outages */
+	size_t n_outages;
 	/* network round trips: rtt_ms[client region][deployment region] */
 	char **net_from, **net_to;
 	double *net_rtt_ms;

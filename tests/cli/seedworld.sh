@@ -23,4 +23,28 @@ expect images-bad-detail 1 \
 	'ratesim: scenarios/vision-images.json: .clients[1].images.detail: must be one of: low, high (got string "max")' \
 	-- validate scenarios/vision-images.json --set 'clients[1].images.detail="max"'
 
+# outages: every deployment reports its measured availability; the client
+# bound to eastus loses requests to its outages, the gateway none
+if "$RATESIM" run scenarios/outages-sla.json -o "$TMP/sla" --quiet --no-charts; then
+	n=$(grep -c '"availability":' "$TMP/sla/summary.json")
+	lost=$(client_figure "$TMP/sla/summary.json" bound-to-eastus failed)
+	gw=$(client_figure "$TMP/sla/summary.json" through-gateway failed)
+	[ "$n" = 4 ] && [ "$lost" -gt 0 ] && [ "$gw" = 0 ] && pass outages-in-summary ||
+		fail outages-in-summary "$n availabilities, bound lost $lost, gateway lost $gw"
+	grep -q '"availability":	0\.99' "$TMP/sla/summary.json" && pass outages-measured ||
+		fail outages-measured "$(grep '"availability"' "$TMP/sla/summary.json")"
+else
+	fail outages-in-summary "run failed"
+fi
+# without outages, no availability figure (the summaries of other scenarios do not move)
+"$RATESIM" run scenarios/outages-sla.json -o "$TMP/none" --quiet --no-charts --set 'outages=[]' &&
+	! grep -q '"availability"' "$TMP/none/summary.json" && pass outages-none ||
+	fail outages-none "an availability without outages"
+expect outages-bad-availability 1 \
+	'ratesim: scenarios/outages-sla.json: .outages[0].availability: must be > 0 and <= 1 (got 99.9)' \
+	-- validate scenarios/outages-sla.json --set 'outages[0].availability=99.9'
+expect outages-bad-repair 1 \
+	'ratesim: scenarios/outages-sla.json: .outages[4].repair_s.max: must be >= min (600) (got 60)' \
+	-- validate scenarios/outages-sla.json --set 'outages[4].repair_s.max=60'
+
 finish
