@@ -128,6 +128,9 @@ void rs_config_free(rs_config *cfg)
 		free(cfg->outages[i].region);
 	}
 	free(cfg->outages);
+	for (size_t i = 0; cfg->warnings && i < cfg->n_warnings; i++)
+		free(cfg->warnings[i]);
+	free(cfg->warnings);
 	for (size_t i = 0; i < cfg->n_net; i++) {
 		free(cfg->net_from ? cfg->net_from[i] : NULL);
 		free(cfg->net_to ? cfg->net_to[i] : NULL);

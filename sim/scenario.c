@@ -55,6 +55,7 @@ static const sc_key top_keys[] = {
     /* absent: auto_bucket picks it */
     {"bucket_s", 0, false, NULL, SC_NUMBER(SC_POS, RS_MIN_STEP_S, RS_MAX_TIME_S)},
     {"strict_sizes", 0, false, NULL, SC_BOOLEAN(RS_DEFAULT_STRICT_SIZES)},
+    {"strict_availability", 0, false, NULL, SC_BOOLEAN(RS_DEFAULT_STRICT_AVAILABILITY)},
     {"models", 0, false, NULL, SC_OBJECT},
     {"quotas", 0, false, NULL, SC_ARRAY},
     {"deployments", 0, true, NULL, SC_ARRAY},
@@ -195,11 +196,16 @@ static rs_status parse_top(sc *c, const cJSON *root)
 		st =
 		    sc_get_bool(c, root, "", SC_KEYS(top_keys), "strict_sizes", &cfg->strict_sizes);
 	if (st == RS_OK)
+		st = sc_get_bool(c, root, "", SC_KEYS(top_keys), "strict_availability",
+		                 &cfg->strict_availability);
+	if (st == RS_OK)
 		st = sc_parse_models(c, root);
 	if (st == RS_OK)
 		st = sc_parse_quotas(c, root);
 	if (st == RS_OK)
 		st = sc_parse_deployments(c, root);
+	if (st == RS_OK)
+		st = sc_check_regions(c);
 	if (st == RS_OK)
 		st = sc_parse_routers(c, root);
 	if (st == RS_OK)

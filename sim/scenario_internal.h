@@ -317,6 +317,11 @@ extern const char *const sc_dist_names[RS_DIST_TRACE + 1];
 rs_status sc_dist_value(sc *c, const cJSON *v, const char *path, sc_keys ks, unsigned kinds,
                         bool trace_arrival, rs_dist_cfg *d);
 
+/* scenario_regions.c: each regional deployment's model against the table
+ * of the regions that offer it (regions.h): a warning in cfg->warnings,
+ * or with strict_availability an error (issue 9). */
+rs_status sc_check_regions(sc *c);
+
 /* scenario_images.c: a client's "images" (issue 9). OUT: *im. */
 rs_status sc_parse_images(sc *c, const cJSON *cl, const char *cpath, rs_images_cfg *im);
 const sc_table *sc_images_tables(size_t *n);

@@ -29,6 +29,7 @@
 #define RS_DEFAULT_BEST_OF                1
 #define RS_DEFAULT_TRACE_SPEEDUP          1.0
 #define RS_DEFAULT_STRICT_SIZES           true
+#define RS_DEFAULT_STRICT_AVAILABILITY    false /* a model off its regions: a warning */
 #define RS_DEFAULT_RETRY_MAX_RETRIES      3   /* a retry policy's attempts after the first */
 #define RS_DEFAULT_RETRY_DELAY_S          1.0 /* its wait when retry-after is absent or ignored */
 #define RS_DEFAULT_CACHED_FRACTION        0.0 /* no prompt caching unless asked */
@@ -497,6 +498,11 @@ typedef struct rs_config {
 	double warmup_s;
 	double bucket_s;
 	bool strict_sizes; /* reject PTU sizes off the model's minimum/increment */
+	bool strict_availability; /* a model in a region that does not offer it: error */
+	/* What the loader noticed but accepted ("FILE: PATH: text"), for the
+	 * command line to print; they change nothing in a run (issue 9). */
+	char **warnings;
+	size_t n_warnings;
 
 	rs_model *models; /* built-in table with the scenario's overrides */
 	size_t n_models;

@@ -47,4 +47,29 @@ expect outages-bad-repair 1 \
 	'ratesim: scenarios/outages-sla.json: .outages[4].repair_s.max: must be >= min (600) (got 60)' \
 	-- validate scenarios/outages-sla.json --set 'outages[4].repair_s.max=60'
 
+# regions: a model where the table does not list it is a warning (exit 0),
+# with strict_availability an error (exit 1); a valid layout says nothing
+G=scenarios/seed-6-regions-gpt4.json
+W='ratesim: warning: scenarios/seed-6-regions-gpt4.json: .deployments[0].region: gpt-4 is not offered in westeurope (offered in: canadaeast, eastus, eastus2, francecentral, japaneast, uksouth (0613, as of 2023-08, seed 000))'
+expect regions-strict 1 \
+	'ratesim: scenarios/seed-6-regions-gpt4.json: .deployments[0].region: gpt-4 is not offered in westeurope (offered in: canadaeast, eastus, eastus2, francecentral, japaneast, uksouth (0613, as of 2023-08, seed 000)); strict_availability is true' \
+	-- validate "$G" --set 'deployments[0].region="westeurope"' --set 'quotas[0].region="westeurope"'
+expect regions-warning 0 "$W" \
+	-- validate "$G" --quiet --set 'deployments[0].region="westeurope"' --set 'quotas[0].region="westeurope"' \
+	--set strict_availability=false
+expect regions-offered 0 '' -- validate "$G" --quiet
+expect regions-bad-flag 1 \
+	'ratesim: scenarios/seed-6-regions-gpt4.json: .strict_availability: must be true or false (got string "yes")' \
+	-- validate "$G" --set 'strict_availability="yes"'
+# the warning changes nothing: the same run with and without it, but for the region's name
+S="--set duration_s=300 --set strict_availability=false"
+"$RATESIM" run "$G" -o "$TMP/w1" --quiet --no-charts $S &&
+	"$RATESIM" run "$G" -o "$TMP/w2" --no-charts $S --set 'deployments[0].region="westeurope"' \
+		--set 'quotas[0].region="westeurope"' 2>"$TMP/w2.err" >/dev/null &&
+	grep -q 'ratesim: warning: ' "$TMP/w2.err" &&
+	sed 's/westeurope/canadaeast/; /"overrides"/,/\]/d' "$TMP/w2/summary.json" >"$TMP/w2.s" &&
+	sed '/"overrides"/,/\]/d' "$TMP/w1/summary.json" >"$TMP/w1.s" && cmp -s "$TMP/w1.s" "$TMP/w2.s" &&
+	pass regions-warning-changes-nothing ||
+	fail regions-warning-changes-nothing "$(diff "$TMP/w1.s" "$TMP/w2.s" | head -n 5)"
+
 finish

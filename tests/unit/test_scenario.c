@@ -403,7 +403,8 @@ static void test_keys(void)
 	    with(minimal, "\"name\": \"min\",", "\"name\": \"min\", \"zzzzzzz\": 1,"), NULL, 0,
 	    RS_ERR_INVALID,
 	    "t.json: .zzzzzzz: unknown key (expected one of: name, description, seed, "
-	    "duration_s, warmup_s, bucket_s, strict_sizes, models, quotas, deployments, "
+	    "duration_s, warmup_s, bucket_s, strict_sizes, strict_availability, models, quotas, "
+	    "deployments, "
 	    "clients, routers, faults, outages, network, pricing, limits, provenance, sweep, "
 	    "variants)");
 	parse_fails(with(minimal, "\"name\": \"c\",", "\"name\": \"c\", \"name\": \"e\","), NULL, 0,
