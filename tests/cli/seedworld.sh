@@ -72,4 +72,40 @@ S="--set duration_s=300 --set strict_availability=false"
 	pass regions-warning-changes-nothing ||
 	fail regions-warning-changes-nothing "$(diff "$TMP/w1.s" "$TMP/w2.s" | head -n 5)"
 
+# images in both meters.  Standard: 10 text tokens + one 1024 x 1024 image
+# at high detail (765) + max_tokens 300 = 1,075 > the whole 1,000 TPM, so
+# every attempt is refused, while without the image (310) none is.
+# Provisioned: each admitted request is charged 85 tokens more for one
+# low-detail image.
+cat >"$TMP/img.json" <<'JSON'
+{ "name": "img", "duration_s": 60, "seed": 1,
+  "quotas": [ { "region": "eastus", "model": "gpt-4o", "tpm": 1000 } ],
+  "deployments": [
+    { "name": "std", "region": "eastus", "model": "gpt-4o", "tpm": 1000 },
+    { "name": "ptu", "region": "eastus", "model": "gpt-4o", "kind": "provisioned", "ptu": 50 } ],
+  "clients": [
+    { "name": "a", "target": "std", "arrival": { "process": "constant", "rate_rps": 0.05 },
+      "prompt_tokens": 10, "output_tokens": 10, "max_tokens": { "policy": "fixed", "value": 300 },
+      "images": { "width": 1024, "height": 1024 } },
+    { "name": "b", "target": "ptu", "arrival": { "process": "constant", "rate_rps": 1 },
+      "prompt_tokens": 10, "output_tokens": 10, "max_tokens": { "policy": "fixed", "value": 300 },
+      "images": { "detail": "low" } } ] }
+JSON
+ptu_charged() { sed -n '/"charged_at_admission"/{s/.*:[[:space:]]*//; s/,$//; p; q}' "$1"; }
+ptu_ok() { sed -n '/"name":	"ptu"/,/"ok"/p' "$1" | sed -n '/"ok"/{s/.*:[[:space:]]*//; s/,$//; p; q}'; }
+if "$RATESIM" run "$TMP/img.json" -o "$TMP/i1" --quiet --no-charts &&
+	"$RATESIM" run "$TMP/img.json" -o "$TMP/i0" --quiet --no-charts \
+		--set 'clients[0].images.count=0' --set 'clients[1].images.count=0'; then
+	ok1=$(client_figure "$TMP/i1/summary.json" a succeeded)
+	ok0=$(client_figure "$TMP/i0/summary.json" a succeeded)
+	[ "$ok1" = 0 ] && [ "$ok0" -gt 0 ] && pass images-in-standard-estimate ||
+		fail images-in-standard-estimate "succeeded with the image $ok1, without $ok0"
+	c1=$(ptu_charged "$TMP/i1/summary.json"); c0=$(ptu_charged "$TMP/i0/summary.json")
+	n=$(ptu_ok "$TMP/i1/summary.json")
+	[ -n "$n" ] && [ "$n" -gt 0 ] && [ "$((c1 - c0))" = "$((85 * n))" ] && pass images-in-ptu-charge ||
+		fail images-in-ptu-charge "charged $c1 with, $c0 without, $n admitted"
+else
+	fail images-in-meters "run failed"
+fi
+
 finish
