@@ -361,7 +361,7 @@ static rs_status parse_schedule(sc *c, const cJSON *arr, const char *path, rs_ar
  * the bit set of the rs_dist_kind values allowed here (the others are left
  * out of the message's list); "trace" also needs a trace arrival. */
 rs_status sc_dist_value(sc *c, const cJSON *v, const char *path, sc_keys ks, unsigned kinds,
-                            bool trace_arrival, rs_dist_cfg *d)
+                        bool trace_arrival, rs_dist_cfg *d)
 {
 	if (cJSON_IsNumber(v)) {
 		d->kind = RS_DIST_FIXED;

@@ -29,12 +29,14 @@
 #define RS_DEFAULT_BEST_OF                1
 #define RS_DEFAULT_TRACE_SPEEDUP          1.0
 #define RS_DEFAULT_STRICT_SIZES           true
-#define RS_DEFAULT_STRICT_AVAILABILITY    false /* a model off its regions: a warning */
 #define RS_DEFAULT_RETRY_MAX_RETRIES      3   /* a retry policy's attempts after the first */
 #define RS_DEFAULT_RETRY_DELAY_S          1.0 /* its wait when retry-after is absent or ignored */
 #define RS_DEFAULT_CACHED_FRACTION        0.0 /* no prompt caching unless asked */
-#define RS_DEFAULT_IMAGE_COUNT            1   /* "images" given: one image per request */
-#define RS_DEFAULT_IMAGE_DETAIL           RS_IMAGE_HIGH /* the costlier: "auto" is undocumented */
+
+/* Issue 9: images in requests, and the check of a model's regions. */
+#define RS_DEFAULT_IMAGE_COUNT         1             /* "images" given: one image per request */
+#define RS_DEFAULT_IMAGE_DETAIL        RS_IMAGE_HIGH /* the costlier: "auto" is undocumented */
+#define RS_DEFAULT_STRICT_AVAILABILITY false         /* a model off its regions: a warning */
 
 /* Defaults of the retry family, routers, faults, arrivals and pricing;
  * scenarios/README.md gives the reason and source of each. */
@@ -450,10 +452,10 @@ typedef struct rs_pricing_cfg {
 typedef enum rs_image_detail { RS_IMAGE_LOW, RS_IMAGE_HIGH } rs_image_detail;
 
 typedef struct rs_images_cfg {
-	bool on;              /* the client's request shape has "images" */
-	rs_dist_cfg count;    /* images per request */
-	rs_dist_cfg width;    /* pixels, per image */
-	rs_dist_cfg height;   /* pixels, per image */
+	bool on;            /* the client's request shape has "images" */
+	rs_dist_cfg count;  /* images per request */
+	rs_dist_cfg width;  /* pixels, per image */
+	rs_dist_cfg height; /* pixels, per image */
 	rs_image_detail detail;
 } rs_images_cfg;
 
@@ -498,7 +500,8 @@ typedef struct rs_config {
 	double warmup_s;
 	double bucket_s;
 	bool strict_sizes; /* reject PTU sizes off the model's minimum/increment */
-	bool strict_availability; /* a model in a region that does not offer it: error */
+	/* a model in a region that does not offer it: an error, not a warning */
+	bool strict_availability;
 	/* What the loader noticed but accepted ("FILE: PATH: text"), for the
 	 * command line to print; they change nothing in a run (issue 9). */
 	char **warnings;
