@@ -108,4 +108,40 @@ else
 	fail images-in-meters "run failed"
 fi
 
+# a region-wide outage takes every deployment of the region down at once:
+# both eastus deployments report the same availability (< 1) and errors,
+# westus none
+cat >"$TMP/reg.json" <<'JSON'
+{ "name": "reg", "duration_s": 86400, "seed": 4, "bucket_s": 600,
+  "deployments": [
+    { "name": "a", "region": "eastus", "model": "gpt-4o", "tpm": 100000 },
+    { "name": "b", "region": "eastus", "model": "gpt-4o-mini", "tpm": 100000 },
+    { "name": "c", "region": "westus", "model": "gpt-4o", "tpm": 100000 } ],
+  "outages": [ { "region": "eastus", "availability": 0.9, "repair_s": 600 } ],
+  "clients": [
+    { "name": "ka", "target": "a", "arrival": { "process": "constant", "rate_rps": 0.2 },
+      "prompt_tokens": 10, "output_tokens": 10 },
+    { "name": "kb", "target": "b", "arrival": { "process": "constant", "rate_rps": 0.2 },
+      "prompt_tokens": 10, "output_tokens": 10 },
+    { "name": "kc", "target": "c", "arrival": { "process": "constant", "rate_rps": 0.2 },
+      "prompt_tokens": 10, "output_tokens": 10 } ] }
+JSON
+dep_figure() {
+	sed -n "/\"name\":	\"$2\",/,/\"availability\"/p" "$1" | grep "\"$3\":" | head -n 1 |
+		sed 's/.*:[[:space:]]*//; s/,$//'
+}
+if "$RATESIM" run "$TMP/reg.json" -o "$TMP/reg" --quiet --no-charts; then
+	aa=$(dep_figure "$TMP/reg/summary.json" a availability)
+	ab=$(dep_figure "$TMP/reg/summary.json" b availability)
+	ac=$(dep_figure "$TMP/reg/summary.json" c availability)
+	ea=$(dep_figure "$TMP/reg/summary.json" a error)
+	eb=$(dep_figure "$TMP/reg/summary.json" b error)
+	ec=$(dep_figure "$TMP/reg/summary.json" c error)
+	[ -n "$aa" ] && [ "$aa" = "$ab" ] && [ "$aa" != 1 ] && [ "$ac" = 1 ] &&
+		[ "$ea" -gt 0 ] && [ "$eb" -gt 0 ] && [ "$ec" = 0 ] && pass outages-region-wide ||
+		fail outages-region-wide "availability a $aa b $ab c $ac, errors a $ea b $eb c $ec"
+else
+	fail outages-region-wide "run failed"
+fi
+
 finish
