@@ -156,7 +156,7 @@ static rs_status parse_fault(sc *c, const cJSON *f, const char *path, rs_fault_c
 		if (st == RS_OK)
 			st = sc_key_unused(c, f, path, "error_ms", mode == RS_DOWN_ERROR, "mode",
 			                   down_mode_names[mode]);
-		if (st == RS_OK)
+		if (st == RS_OK && mode == RS_DOWN_ERROR) /* else its default is not written */
 			st = sc_get_num(c, f, path, SC_KEYS(fault_keys), "error_ms",
 			                &fault->error_ms);
 		return st;
@@ -279,7 +279,7 @@ static rs_status parse_outage(sc *c, const cJSON *o, const char *path, size_t i)
 	if (st == RS_OK)
 		st = sc_key_unused(c, o, path, "error_ms", mode == RS_DOWN_ERROR, "mode",
 		                   down_mode_names[mode]);
-	if (st == RS_OK)
+	if (st == RS_OK && mode == RS_DOWN_ERROR) /* a hang's effective scenario has none */
 		st = sc_get_num(c, o, path, ks, "error_ms", &out->error_ms);
 	if (st != RS_OK)
 		return st;

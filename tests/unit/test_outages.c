@@ -294,6 +294,42 @@ static void test_loader(void)
 	      "t.json: .outages[0].availabilty: unknown key; did you mean \"availability\"?");
 }
 
+/* A hang writes no error_ms into the effective scenario (it would not
+ * reload: "not used when mode is hang"), for an outage and a fault alike. */
+static void test_hang_reloads(void)
+{
+	static const char *const text =
+	    "{ \"name\": \"h\", \"duration_s\": 600,\n"
+	    "  \"deployments\": [ { \"name\": \"a\", \"region\": \"eastus\", \"model\": "
+	    "\"gpt-4o\", "
+	    "\"tpm\": 1000 } ],\n"
+	    "  \"faults\": [ { \"kind\": \"down\", \"deployment\": \"a\", \"start_s\": 5, "
+	    "\"end_s\": 6, \"mode\": \"hang\" } ],\n"
+	    "  \"outages\": [ { \"deployment\": \"a\", \"availability\": 0.99, \"repair_s\": 60, "
+	    "\"mode\": \"hang\" } ],\n"
+	    "  \"clients\": [ { \"name\": \"k\", \"target\": \"a\",\n"
+	    "    \"arrival\": { \"process\": \"constant\", \"rate_rps\": 1 },\n"
+	    "    \"prompt_tokens\": 10, \"output_tokens\": 10 } ] }";
+	rs_error err = {0};
+	rs_config *a = load(text, &err);
+	CHECK(a != NULL);
+	if (!a) {
+		printf("  %s\n", err.msg);
+		return;
+	}
+	CHECK_I64(a->faults[0].mode, RS_DOWN_HANG);
+	CHECK_I64(a->outages[0].mode, RS_DOWN_HANG);
+	CHECK(strstr(a->effective_json, "error_ms") == NULL);
+	rs_config *b = load(a->effective_json, &err);
+	CHECK(b != NULL);
+	if (!b)
+		printf("  %s\n", err.msg);
+	else
+		CHECK_STR(b->effective_json, a->effective_json);
+	rs_config_free(a);
+	rs_config_free(b);
+}
+
 int main(void)
 {
 	RUN(test_exponential_converges);
@@ -303,5 +339,6 @@ int main(void)
 	RUN(test_region_wide);
 	RUN(test_streams_independent);
 	RUN(test_loader);
+	RUN(test_hang_reloads);
 	return th_done();
 }
