@@ -36,6 +36,8 @@ rs_status rs_client_init(rs_client *c, const rs_config *cfg, size_t index, rs_ti
 		st = load_if(&cc->prompt_tokens, &c->prompt_trace, err);
 	if (st == RS_OK)
 		st = load_if(&cc->output_tokens, &c->output_trace, err);
+	if (st == RS_OK && cc->images.on)
+		st = load_if(&cc->images.count, &c->images_trace, err);
 	if (st == RS_OK)
 		st = rs_arrivals_new(&cc->arrival, c->trace, end, &c->arrivals, err);
 	if (st == RS_OK) {
@@ -61,6 +63,7 @@ void rs_client_fini(rs_client *c)
 	rs_trace_free(c->trace);
 	rs_trace_free(c->prompt_trace);
 	rs_trace_free(c->output_trace);
+	rs_trace_free(c->images_trace);
 	if (c->rng_arrival)
 		gsl_rng_free(c->rng_arrival);
 	if (c->rng_shape)
@@ -104,7 +107,8 @@ void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out)
 			output = max_tokens;
 		break;
 	}
-	prompt += rs_images_draw(&cc->images, c->rng_images); /* issue 9: images are prompt */
+	prompt += rs_images_draw(&cc->images, c->images_trace,
+	                         c->rng_images); /* issue 9: images are prompt */
 	out->prompt_tokens = prompt;
 	out->cached_tokens = (int64_t)floor((double)prompt * cc->cached_fraction);
 	out->output_tokens = output;

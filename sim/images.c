@@ -47,11 +47,11 @@ int64_t rs_images_tokens(int64_t width, int64_t height, rs_image_detail detail)
 	return RS_IMAGE_TILE_TOKENS * n + RS_IMAGE_BASE_TOKENS;
 }
 
-int64_t rs_images_draw(const rs_images_cfg *im, gsl_rng *rng)
+int64_t rs_images_draw(const rs_images_cfg *im, const rs_trace *counts, gsl_rng *rng)
 {
 	if (!im->on)
 		return 0;
-	int64_t n = rs_dist_draw(&im->count, NULL, RS_TRACE_PROMPT, rng, 0);
+	int64_t n = rs_dist_draw(&im->count, counts, RS_TRACE_PROMPT, rng, 0);
 	if (n > RS_MAX_IMAGES)
 		n = RS_MAX_IMAGES;
 	if (im->detail == RS_IMAGE_LOW)

@@ -8,10 +8,11 @@
  *
  * count, width and height take the distribution syntax of prompt_tokens
  * (a number is fixed; uniform, lognormal), in their own units and ranges;
- * a count from a trace file has no column to come from, so "empirical" and
- * "trace" are refused here.  width and height are required at high detail
- * and refused at low detail, where the size costs nothing (images.h).
- * Cost: O(1) per client.
+ * a count may also be "empirical": the first size column (the prompt's) of
+ * a random row of a file in a trace format, a file of counts.  "trace" (the
+ * replayed row's value) is refused: no trace format has an image column.  width and height are
+ * required at high detail and refused at low detail, where the size costs nothing (images.h). Cost:
+ * O(1) per client.
  */
 #include <cjson/cJSON.h>
 #include <string.h>
@@ -24,7 +25,8 @@ static const char *const detail_names[] = {
     [RS_IMAGE_HIGH] = "high",
 };
 
-#define G_HIGH SC_BIT(RS_IMAGE_HIGH)
+#define G_HIGH      SC_BIT(RS_IMAGE_HIGH)
+#define G_EMPIRICAL SC_BIT(RS_DIST_EMPIRICAL)
 
 /* clang-format off: key tables keep one key per line */
 static const sc_key images_keys[] = {
@@ -42,6 +44,10 @@ static const sc_key count_keys[] = {
     {"max", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_IMAGES)},
     {"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_POS, 0, RS_MAX_IMAGES)},
     {"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_SIGMA)},
+    {"file", G_EMPIRICAL, true, NULL, SC_STRING},
+    {"format", G_EMPIRICAL, false, NULL, SC_ENUM_OR(sc_format_names, RS_TRACE_AUTO)},
+    {"zero_rows", G_EMPIRICAL, false, NULL, SC_ENUM_OR(sc_zero_rows_names, RS_ZERO_ROWS_SKIP)},
+    {"model", G_EMPIRICAL, false, NULL, SC_STRING},
 };
 
 /* An image's side in pixels: at least one. */
@@ -55,16 +61,18 @@ static const sc_key pixels_keys[] = {
 };
 /* clang-format on */
 
-/* The kinds an image figure may be drawn from: no trace column holds one. */
-#define IMAGE_KINDS (SC_BIT(RS_DIST_FIXED) | SC_BIT(RS_DIST_UNIFORM) | SC_BIT(RS_DIST_LOGNORMAL))
+/* The kinds a side may be drawn from; a count may also come from a file of
+ * counts (empirical: the first size column of a random row). */
+#define SIDE_KINDS  (SC_BIT(RS_DIST_FIXED) | SC_BIT(RS_DIST_UNIFORM) | SC_BIT(RS_DIST_LOGNORMAL))
+#define COUNT_KINDS (SIDE_KINDS | G_EMPIRICAL)
 
-/* obj.key (present) as a distribution of the rows ks. */
+/* obj.key (present) as a distribution of the rows ks, of the kinds `kinds`. */
 static rs_status get_dist(sc *c, const cJSON *obj, const char *path, const char *key, sc_keys ks,
-                          rs_dist_cfg *d)
+                          unsigned kinds, rs_dist_cfg *d)
 {
 	char kp[SC_PATH_MAX];
 	sc_child_key(kp, path, key);
-	return sc_dist_value(c, sc_member(obj, key), kp, ks, IMAGE_KINDS, false, d);
+	return sc_dist_value(c, sc_member(obj, key), kp, ks, kinds, false, d);
 }
 
 rs_status sc_parse_images(sc *c, const cJSON *cl, const char *cpath, rs_images_cfg *im)
@@ -91,11 +99,11 @@ rs_status sc_parse_images(sc *c, const cJSON *cl, const char *cpath, rs_images_c
 	im->on = true;
 	im->detail = (rs_image_detail)detail;
 	if (sc_member(v, "count"))
-		st = get_dist(c, v, path, "count", SC_KEYS(count_keys), &im->count);
+		st = get_dist(c, v, path, "count", SC_KEYS(count_keys), COUNT_KINDS, &im->count);
 	if (st == RS_OK && im->detail == RS_IMAGE_HIGH)
-		st = get_dist(c, v, path, "width", SC_KEYS(pixels_keys), &im->width);
+		st = get_dist(c, v, path, "width", SC_KEYS(pixels_keys), SIDE_KINDS, &im->width);
 	if (st == RS_OK && im->detail == RS_IMAGE_HIGH)
-		st = get_dist(c, v, path, "height", SC_KEYS(pixels_keys), &im->height);
+		st = get_dist(c, v, path, "height", SC_KEYS(pixels_keys), SIDE_KINDS, &im->height);
 	return st;
 }
 

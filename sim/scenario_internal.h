@@ -309,8 +309,11 @@ rs_status sc_parse_clients(sc *c, const cJSON *root);
  * when out of memory. */
 bool sc_resolve_file_paths(sc *c, cJSON *node);
 const sc_table *sc_workload_tables(size_t *n);
-/* The distribution kinds' names, indexed by rs_dist_kind. */
+/* The distribution kinds', trace formats' and zero-row rules' names,
+ * indexed by rs_dist_kind, rs_trace_format and rs_zero_rows. */
 extern const char *const sc_dist_names[RS_DIST_TRACE + 1];
+extern const char *const sc_format_names[RS_TRACE_MOONCAKE + 1];
+extern const char *const sc_zero_rows_names[RS_ZERO_ROWS_KEEP + 1];
 /* A distribution at path: a plain number (fixed) or an object with "dist"
  * among the kinds of the bit set `kinds`, checked against the rows ks
  * ("trace" also needs trace_arrival).  OUT: *d. */

@@ -34,13 +34,13 @@ static const char *const process_names[] = {
     [RS_ARRIVAL_TRACE] = "trace",       [RS_ARRIVAL_ONOFF] = "onoff",
     [RS_ARRIVAL_CLOSED] = "closed",     [SC_PROCESS_DAILY] = "daily",
 };
-static const char *const format_names[] = {
+const char *const sc_format_names[RS_TRACE_MOONCAKE + 1] = {
     [RS_TRACE_AUTO] = "auto",
     [RS_TRACE_AZURE] = "azure",
     [RS_TRACE_BURSTGPT] = "burstgpt",
     [RS_TRACE_MOONCAKE] = "mooncake",
 };
-static const char *const zero_rows_names[] = {
+const char *const sc_zero_rows_names[RS_ZERO_ROWS_KEEP + 1] = {
     [RS_ZERO_ROWS_SKIP] = "skip",
     [RS_ZERO_ROWS_KEEP] = "keep",
 };
@@ -106,12 +106,12 @@ static const sc_key arrival_keys[] = {
     {"schedule", G_RATE, false, "only constant and poisson arrivals take a schedule", SC_ARRAY},
     {"file", G_TRACE, true, "only a trace arrival reads a file", SC_STRING},
     {"format", G_TRACE, false, "only a trace arrival reads a file",
-     SC_ENUM_OR(format_names, RS_TRACE_AUTO)},
+     SC_ENUM_OR(sc_format_names, RS_TRACE_AUTO)},
     {"speedup", G_TRACE, false, "only a trace arrival is replayed",
      SC_NUMBER(SC_POS, RS_MIN_SPEEDUP, RS_MAX_SPEEDUP), SC_DEFAULT(RS_DEFAULT_TRACE_SPEEDUP)},
     {"loop", G_TRACE, false, "only a trace arrival is replayed", SC_BOOLEAN(false)},
     {"zero_rows", G_TRACE, false, "only a trace arrival reads a file",
-     SC_ENUM_OR(zero_rows_names, RS_ZERO_ROWS_SKIP)},
+     SC_ENUM_OR(sc_zero_rows_names, RS_ZERO_ROWS_SKIP)},
     {"model", G_TRACE, false, "only a trace arrival reads a file", SC_STRING},
     {"rate_on", G_ONOFF, true, "only an onoff arrival has on and off periods",
      SC_NUMBER(SC_NONNEG, 0, RS_MAX_RATE_RPS)},
@@ -150,8 +150,8 @@ static const sc_key dist_keys[] = {
     {"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_POS, 0, RS_MAX_TOKENS)},
     {"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_SIGMA)},
     {"file", G_EMPIRICAL, true, NULL, SC_STRING},
-    {"format", G_EMPIRICAL, false, NULL, SC_ENUM_OR(format_names, RS_TRACE_AUTO)},
-    {"zero_rows", G_EMPIRICAL, false, NULL, SC_ENUM_OR(zero_rows_names, RS_ZERO_ROWS_SKIP)},
+    {"format", G_EMPIRICAL, false, NULL, SC_ENUM_OR(sc_format_names, RS_TRACE_AUTO)},
+    {"zero_rows", G_EMPIRICAL, false, NULL, SC_ENUM_OR(sc_zero_rows_names, RS_ZERO_ROWS_SKIP)},
     {"model", G_EMPIRICAL, false, NULL, SC_STRING},
 };
 

@@ -26,6 +26,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "ratesim/config.h"
+#include "ratesim/trace.h"
 
 /* The rule's figures (seed 001; OpenAI vision guide). */
 #define RS_IMAGE_LOW_TOKENS  85   /* a low-detail image, whatever its size */
@@ -54,12 +55,13 @@ int64_t rs_images_tokens(int64_t width, int64_t height, rs_image_detail detail);
 
 /*
  * Draw the images of one request and return their tokens: a count from
- * im->count (cut at RS_MAX_IMAGES), and at high detail a width and a height
+ * im->count (cut at RS_MAX_IMAGES; counts: the file of an empirical count,
+ * borrowed, else NULL), and at high detail a width and a height
  * for each image from im->width and im->height (raised to 1 pixel).  0 when
  * im->on is false (rng may then be NULL).  rng: the client's image stream,
  * borrowed; only this function draws from it, so that images change no other
  * draw of the run.
  */
-int64_t rs_images_draw(const rs_images_cfg *im, gsl_rng *rng);
+int64_t rs_images_draw(const rs_images_cfg *im, const rs_trace *counts, gsl_rng *rng);
 
 #endif

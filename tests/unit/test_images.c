@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "ratesim/client.h"
@@ -39,16 +40,16 @@ static void test_draw(void)
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
 	gsl_rng_set(r, 7);
 	rs_images_cfg off = {0};
-	CHECK_I64(rs_images_draw(&off, NULL), 0);
+	CHECK_I64(rs_images_draw(&off, NULL, NULL), 0);
 	rs_images_cfg low = {
 	    .on = true, .count = {.kind = RS_DIST_FIXED, .value = 3}, .detail = RS_IMAGE_LOW};
-	CHECK_I64(rs_images_draw(&low, NULL), 3 * 85);
+	CHECK_I64(rs_images_draw(&low, NULL, NULL), 3 * 85);
 	rs_images_cfg high = {.on = true,
 	                      .count = {.kind = RS_DIST_FIXED, .value = 2},
 	                      .width = {.kind = RS_DIST_FIXED, .value = 2048},
 	                      .height = {.kind = RS_DIST_FIXED, .value = 4096},
 	                      .detail = RS_IMAGE_HIGH};
-	CHECK_I64(rs_images_draw(&high, r), 2 * 1105);
+	CHECK_I64(rs_images_draw(&high, NULL, r), 2 * 1105);
 	/* 0 or 1 image of 512 x 512, each equally likely: the mean is 127.5 a
 	 * request, sigma 127.5 / sqrt(10,000) = 1.275 over 10,000 requests */
 	rs_images_cfg some = high;
@@ -56,14 +57,14 @@ static void test_draw(void)
 	some.width.value = some.height.value = 512;
 	double sum = 0;
 	for (int i = 0; i < 10000; i++) {
-		int64_t t = rs_images_draw(&some, r);
+		int64_t t = rs_images_draw(&some, NULL, r);
 		CHECK(t == 0 || t == 255);
 		sum += (double)t;
 	}
 	CHECK_NEAR(sum / 10000, 127.5, 3 * 1.275);
 	/* a count's tail is cut at RS_MAX_IMAGES */
 	low.count.value = 1e9;
-	CHECK_I64(rs_images_draw(&low, NULL), RS_MAX_IMAGES * 85);
+	CHECK_I64(rs_images_draw(&low, NULL, NULL), RS_MAX_IMAGES * 85);
 	gsl_rng_free(r);
 }
 
@@ -163,10 +164,70 @@ static void test_loader(void)
 	fails(", \"images\": { \"width\": 10, \"height\": 10, \"count\": 1001 }",
 	      "t.json: .clients[0].images.count: must be at most 1000 (got 1001)");
 	fails(", \"images\": { \"width\": 10, \"height\": 10, \"count\": { \"dist\": \"trace\" } }",
-	      "t.json: .clients[0].images.count.dist: must be one of: fixed, uniform, lognormal "
-	      "(got string \"trace\")");
+	      "t.json: .clients[0].images.count.dist: must be one of: fixed, uniform, lognormal, "
+	      "empirical (got string \"trace\")");
 	fails(", \"images\": { \"width\": 10, \"heigth\": 10 }",
 	      "t.json: .clients[0].images.heigth: unknown key; did you mean \"height\"?");
+}
+
+/* An empirical count: the first size column of a random row of a file of
+ * counts (0, 1 and 2 images here, at low detail: 0, 85 or 170 tokens, each
+ * a third of the time; sigma of a share over 3,000 draws: 0.0086). */
+static void test_empirical_count(void)
+{
+	char dir[] = "/tmp/ratesim-images-XXXXXX";
+	if (!mkdtemp(dir)) {
+		TH_FAIL("mkdtemp failed");
+		return;
+	}
+	char file[64], images[256];
+	snprintf(file, sizeof file, "%s/counts.csv", dir);
+	FILE *f = fopen(file, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fputs("TIMESTAMP,ContextTokens,GeneratedTokens\n"
+	      "2023-11-16 18:00:00.0000000,0,1\n"
+	      "2023-11-16 18:00:01.0000000,1,1\n"
+	      "2023-11-16 18:00:02.0000000,2,1\n",
+	      f);
+	fclose(f);
+	snprintf(images, sizeof images,
+	         ", \"images\": { \"detail\": \"low\", \"count\": { \"dist\": \"empirical\", "
+	         "\"file\": \"%s\", \"zero_rows\": \"keep\" } }",
+	         file);
+	rs_error err = {0};
+	rs_config *plain = load(scenario(""), &err);
+	rs_config *img = load(scenario(images), &err);
+	CHECK(plain && img);
+	if (plain && img) {
+		CHECK_I64(img->clients[0].images.count.kind, RS_DIST_EMPIRICAL);
+		rs_client a, b;
+		CHECK_I64(rs_client_init(&a, plain, 0, rs_time_from_s(600), &err), RS_OK);
+		CHECK_I64(rs_client_init(&b, img, 0, rs_time_from_s(600), &err), RS_OK);
+		int seen[3] = {0}, other = 0;
+		for (int i = 0; i < 3000; i++) {
+			rs_shape sa, sb;
+			rs_client_draw_shape(&a, -1, &sa);
+			rs_client_draw_shape(&b, -1, &sb);
+			int64_t t = sb.prompt_tokens - sa.prompt_tokens;
+			if (t == 0 || t == 85 || t == 170)
+				seen[t / 85]++;
+			else
+				other++;
+		}
+		CHECK_I64(other, 0);
+		for (int k = 0; k < 3; k++)
+			CHECK_NEAR(seen[k] / 3000.0, 1 / 3.0, 3 * 0.0086);
+		rs_client_fini(&a);
+		rs_client_fini(&b);
+	} else {
+		printf("  %s\n", err.msg);
+	}
+	rs_config_free(plain);
+	rs_config_free(img);
+	unlink(file);
+	rmdir(dir);
 }
 
 int main(void)
@@ -175,5 +236,6 @@ int main(void)
 	RUN(test_draw);
 	RUN(test_client_shape);
 	RUN(test_loader);
+	RUN(test_empirical_count);
 	return th_done();
 }
