@@ -7,8 +7,13 @@
  * replication count, or a group of the same name with other sets) is
  * refused unless --force, which forgets every earlier run; the same plan
  * again, or a plan that only adds groups (a size search's next round),
- * reuses every run folder that is already complete.
+ * reuses every run folder that is already complete.  A folder that holds a
+ * single run's results (summary.json without plan.json) is refused too.
+ * --force first removes what the earlier plan or run wrote (its group and
+ * replication folders, and the files ratesim writes at the top), so old
+ * charts never sit beside new data.
  */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "ratesim/decide.h"
 
 #include <errno.h>
@@ -17,22 +22,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <ftw.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 #include "ratesim/aggregate.h"
 #include "ratesim/output.h"
 #include "ratesim/world.h"
-#include "ratesim/compare.h"
-#include "ratesim/decide_chart.h"
 #include "ratesim/pool.h"
-#include "ratesim/size.h"
-#include "ratesim/sweep.h"
 #include "ratesim/textio.h"
 
-#define DECIDE_DIR_MODE  0777
-#define DECIDE_TITLE_MAX 512
+#define DECIDE_DIR_MODE 0777
+#define DECIDE_FTW_FDS  16 /* folders nftw keeps open at once */
 
 /* mkdir -p. */
 static rs_status make_dirs(const char *dir, rs_error *err)
@@ -90,6 +94,73 @@ static bool same_plan(const rs_plan *old, const rs_plan *p, char *why, size_t le
 	return !why[0];
 }
 
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+/* rm -rf dir/name. */
+static rs_status remove_tree(const char *dir, const char *name, rs_error *err)
+{
+	char *path = rs_text_join(dir, name);
+	if (!path)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	rs_status st = RS_OK;
+	struct stat sb;
+	if (lstat(path, &sb) == 0 &&
+	    nftw(path, remove_entry, DECIDE_FTW_FDS, FTW_DEPTH | FTW_PHYS) != 0)
+		st = rs_fail(err, RS_ERR_IO, "%s: cannot remove: %s", path, strerror(errno));
+	free(path);
+	return st;
+}
+
+/* Whether a top-level file name is one ratesim writes there. */
+static bool ratesim_file(const char *name)
+{
+	static const char *const ext[] = {".json", ".csv", ".png",  ".svg",   ".gp",
+	                                  ".dat",  ".md",  ".html", ".sbatch"};
+	const char *dot = strrchr(name, '.');
+	if (!strncmp(name, "slurm-", 6) && dot && !strcmp(dot, ".out"))
+		return true;
+	for (size_t i = 0; dot && i < sizeof ext / sizeof *ext; i++)
+		if (!strcmp(dot, ext[i]))
+			return true;
+	return false;
+}
+
+/* --force: remove what an earlier plan (old, may be NULL) or run wrote. */
+static rs_status clear_folder(const char *dir, const rs_plan *old, rs_error *err)
+{
+	rs_status st = RS_OK;
+	for (size_t g = 0; old && g < old->n_groups && st == RS_OK; g++) {
+		if (old->groups[g].label[0]) {
+			st = remove_tree(dir, old->groups[g].label, err);
+			continue;
+		}
+		for (size_t k = 1; k <= old->replications && st == RS_OK; k++) {
+			char rep[32];
+			snprintf(rep, sizeof rep, "rep-%zu", k);
+			st = remove_tree(dir, rep, err);
+		}
+	}
+	DIR *d = st == RS_OK ? opendir(dir) : NULL;
+	for (struct dirent *e; d && st == RS_OK && (e = readdir(d));) {
+		struct stat sb;
+		char *path = rs_text_join(dir, e->d_name);
+		if (path && lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    ratesim_file(e->d_name) && unlink(path) != 0)
+			st =
+			    rs_fail(err, RS_ERR_IO, "%s: cannot remove: %s", path, strerror(errno));
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	return st;
+}
+
 /* Refuse a folder of another plan unless force.  OUT: *reuse, whether
  * complete run folders may be reused. */
 static rs_status check_folder(const rs_plan *p, bool force, bool *reuse, rs_error *err)
@@ -103,12 +174,24 @@ static rs_status check_folder(const rs_plan *p, bool force, bool *reuse, rs_erro
 	struct stat sb;
 	bool exists = stat(path, &sb) == 0;
 	free(path);
-	if (!exists)
-		return RS_OK;
+	if (!exists) {
+		char *summary = rs_text_join(p->dir, "summary.json");
+		bool single = summary && stat(summary, &sb) == 0;
+		free(summary);
+		if (!single)
+			return RS_OK;
+		if (force)
+			return clear_folder(p->dir, NULL, err);
+		return rs_fail(
+		    err, RS_ERR_IO,
+		    "%s: holds the results of a single run; use --force to replace them, "
+		    "or another -o",
+		    p->dir);
+	}
 	if (rs_plan_read(p->dir, &old, &ignore) != RS_OK) {
 		if (force) {
 			*reuse = false;
-			return RS_OK;
+			return clear_folder(p->dir, NULL, err);
 		}
 		return rs_fail(err, RS_ERR_IO,
 		               "%s: holds an unreadable plan.json; use --force to "
@@ -117,13 +200,14 @@ static rs_status check_folder(const rs_plan *p, bool force, bool *reuse, rs_erro
 	}
 	char why[256];
 	bool same = same_plan(&old, p, why, sizeof why);
-	rs_plan_free(&old);
-	if (same)
-		return RS_OK;
-	if (force) {
+	rs_status st = RS_OK;
+	if (!same && force) {
 		*reuse = false;
-		return RS_OK;
+		st = clear_folder(p->dir, &old, err);
 	}
+	rs_plan_free(&old);
+	if (same || force)
+		return st;
 	return rs_fail(err, RS_ERR_IO,
 	               "%s: holds the results of another plan (%s); use --force to replace them, "
 	               "or another -o",
@@ -261,65 +345,6 @@ void rs_decide_line(const rs_fig_table *t, const rs_plan *p, size_t g, const cha
 	fig_text(t, p, g, "throughput.tokens_per_min", 1, "", 0, tpm, sizeof tpm);
 	rs_text_printf(b, "%s: 429 rate %s, final failures %s, p99 latency %s, tokens/min %s\n",
 	               name, rate, failed, p99, tpm);
-}
-
-static rs_status conclude_replicate(const rs_fig_table *t, const rs_plan *p,
-                                    const rs_decide_opts *o, rs_decide_result *res, rs_error *err)
-{
-	rs_status st = rs_agg_write_group(t, p, 0, err);
-	if (st == RS_OK)
-		st = rs_agg_write_tables(t, p, NULL, 0, NULL, err);
-	const cJSON *sc = cJSON_GetObjectItemCaseSensitive(t->summaries[0], "scenario");
-	const char *name = cJSON_IsString(sc) ? sc->valuestring : "scenario";
-	char title[DECIDE_TITLE_MAX];
-	snprintf(title, sizeof title, "%s (%zu replications)", name, p->replications);
-	if (st == RS_OK && o->charts)
-		st = rs_dchart_bands(p->dir, title, p->replications, res->warning,
-		                     sizeof res->warning, err);
-	if (st != RS_OK)
-		return st;
-	rs_text_buf b = {0};
-	rs_text_printf(&b, "ratesim: %zu replications (95%% intervals of the mean, Student t):\n",
-	               p->replications);
-	rs_decide_line(t, p, 0, name, &b);
-	rs_text_printf(&b,
-	               "ratesim: results in %s/ (summary.json, runs.csv, bands.csv, rep-1 .. "
-	               "rep-%zu/)\n",
-	               p->dir, p->replications);
-	if (b.nomem) {
-		free(b.s);
-		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
-	}
-	res->text = b.s;
-	return RS_OK;
-}
-
-rs_status rs_decide_collect(const char *dir, const rs_decide_opts *o, rs_decide_result *res,
-                            rs_error *err)
-{
-	*res = (rs_decide_result){0};
-	rs_plan p;
-	rs_status st = rs_plan_read(dir, &p, err);
-	if (st != RS_OK)
-		return st;
-	rs_fig_table t;
-	st = rs_fig_table_load(&p, &t, err);
-	if (st == RS_OK) {
-		if (!strcmp(p.kind, "replicate"))
-			st = conclude_replicate(&t, &p, o, res, err);
-		else if (!strcmp(p.kind, "compare"))
-			st = rs_compare_conclude(&t, &p, o, res, err);
-		else if (!strcmp(p.kind, "sweep"))
-			st = rs_sweep_conclude(&t, &p, o, res, err);
-		else if (!strcmp(p.kind, "size"))
-			st = rs_size_conclude(&t, &p, o, res, err);
-		else
-			st = rs_fail(err, RS_ERR_SYNTAX, "%s/%s: unknown kind \"%s\"", dir,
-			             RS_PLAN_FILE, p.kind);
-		rs_fig_table_free(&t);
-	}
-	rs_plan_free(&p);
-	return st;
 }
 
 void rs_decide_result_free(rs_decide_result *res)

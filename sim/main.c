@@ -18,6 +18,7 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "ratesim/chart.h"
 #include "ratesim/compare.h"
+#include "ratesim/collect.h"
 #include "ratesim/decide.h"
 #include "ratesim/output.h"
 #include "ratesim/report.h"
@@ -558,6 +559,14 @@ static long peak_rss_kb(void)
 	return ru.ru_maxrss;
 }
 
+/* A line of chart progress, rewritten in place on a terminal. */
+static void on_chart_progress(void *ctx, const char *line)
+{
+	progress *p = ctx;
+	fprintf(stderr, "\rratesim: %s ", line);
+	p->shown = true;
+}
+
 /* How `run` runs: the command line's options, the wall clock, and a
  * progress line on a terminal. */
 static rs_run_opts run_opts(const cli *c, const char *dir, progress *prog)
@@ -573,6 +582,7 @@ static rs_run_opts run_opts(const cli *c, const char *dir, progress *prog)
 		o.progress = on_progress;
 		o.progress_every = PROGRESS_EVENTS;
 		o.progress_ctx = prog;
+		o.chart_progress = on_chart_progress;
 	}
 	return o;
 }
@@ -593,6 +603,15 @@ static int print_summary(const char *dir)
 		fwrite(buf, 1, n, stdout);
 	fclose(f);
 	return fflush(stdout) == 0 ? 0 : EXIT_BAD_INPUT;
+}
+
+/* Whether the run in dir has its charts (a gnuplot warning leaves them;
+ * a missing gnuplot or --no-charts does not). */
+static bool charts_drawn(const char *dir)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/throughput.png", dir);
+	return access(path, F_OK) == 0;
 }
 
 static int cmd_run(const cli *c, const rs_config *cfg)
@@ -637,7 +656,7 @@ static int cmd_run(const cli *c, const rs_config *cfg)
 		        (double)es->peak_rss_kb / 1024.0);
 		fprintf(stderr, "ratesim: results in %s/ (summary.json, timeseries.csv%s%s)\n", dir,
 		        c->log_requests ? ", requests.csv" : "",
-		        c->no_charts || res.chart_warning[0] ? "" : ", charts as .png and .svg");
+		        charts_drawn(dir) ? ", charts as .png and .svg" : "");
 	}
 	return 0;
 }
@@ -667,10 +686,18 @@ static int cmd_plot(const cli *c)
 	char warning[512] = "";
 	char title[512];
 	title_of_run(c->files[0], title, sizeof title);
+	progress prog = {0};
 	rs_chart_opts co = {.title = title, .gnuplot = NULL, .required = true};
+	if (!c->quiet && isatty(STDERR_FILENO)) {
+		co.progress = on_chart_progress;
+		co.progress_ctx = &prog;
+	}
 	rs_status st = rs_chart_render(c->files[0], &co, warning, sizeof warning, &err);
+	progress_clear(&prog);
 	if (st != RS_OK)
 		return report(&err);
+	if (warning[0])
+		fprintf(stderr, "ratesim: %s\n", warning);
 	if (!c->quiet)
 		fprintf(stderr, "ratesim: charts written in %s/\n", c->files[0]);
 	return 0;
@@ -759,7 +786,7 @@ static int execute_and_collect(const cli *c, const rs_plan *p)
 		return 0;
 	}
 	rs_decide_result res = {0};
-	st = rs_decide_collect(p->dir, &o, &res, &err);
+	st = rs_collect(p->dir, &o, &res, &err);
 	if (st != RS_OK)
 		return report(&err);
 	if (res.warning[0])
@@ -883,7 +910,7 @@ static int cmd_collect(const cli *c)
 	progress prog = {0};
 	rs_decide_opts o = decide_opts(c, &prog);
 	rs_decide_result res = {0};
-	rs_status st = rs_decide_collect(c->files[0], &o, &res, &err);
+	rs_status st = rs_collect(c->files[0], &o, &res, &err);
 	if (st != RS_OK)
 		return report(&err);
 	if (res.warning[0])

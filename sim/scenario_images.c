@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "ratesim/images.h"
-#include "scenario_internal.h"
+#include "scenario_keys.h"
 
 static const char *const detail_names[] = {
     [RS_IMAGE_LOW] = "low",

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "ratesim/regions.h"
-#include "scenario_internal.h"
+#include "scenario_keys.h"
 
 /* Kept as "FILE: PATH: text" in cfg->warnings. */
 static rs_status warn(sc *c, const char *path, const char *text)

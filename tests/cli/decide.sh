@@ -22,6 +22,7 @@ fi
 P=tests/scenarios/ptu-size.json
 if "$RATESIM" size "$P" --param 'deployments[0].ptu' --target 'rate_429<=0.01' -r 5 \
 	-o "$TMP/s2" >"$TMP/out" 2>"$TMP/err"; then
+	[ ! -s "$TMP/err" ] && pass size-charts-clean || fail size-charts-clean "$(head -n 3 "$TMP/err")"
 	grep -q 'The average-based sizing formula says 100' "$TMP/out" &&
 		grep -q 'needs deployments\[0\].ptu = 100 (50 does not meet them)' "$TMP/out" &&
 		pass size-ptu || fail size-ptu "$(cat "$TMP/out")"
@@ -67,6 +68,14 @@ fi
 	[ "$(wc -l < "$TMP/jobs.txt")" -eq 45 ] && pass sweep-block ||
 	fail sweep-block "$(wc -l < "$TMP/jobs.txt" 2>/dev/null) jobs"
 
+# the decision charts draw with no gnuplot warning (ratesim would print it)
+"$RATESIM" run "$Q" $SHORT -r 3 --quiet -o "$TMP/rc" 2>"$TMP/err" && [ ! -s "$TMP/err" ] &&
+	[ -s "$TMP/rc/rep_rate_429.png" ] && [ -s "$TMP/rc/rep_latency.svg" ] && [ -s "$TMP/rc/latency_cdf.png" ] &&
+	pass bands-clean || fail bands-clean "$(ls "$TMP/rc" | tr '\n' ' ') $(head -n 3 "$TMP/err")"
+"$RATESIM" sweep scenarios/sweep-retry-load.json --set duration_s=600 -r 2 --quiet -o "$TMP/swr" 2>"$TMP/err" &&
+	[ ! -s "$TMP/err" ] && [ -s "$TMP/swr/sweep_attempts_total.png" ] && pass sweep-charts-clean ||
+	fail sweep-charts-clean "$(head -n 3 "$TMP/err")"
+
 # plot on a sweep's folder draws its charts again
 rm -f "$TMP/sw/sweep_rate_429.png"
 "$RATESIM" plot "$TMP/sw" --quiet && [ -s "$TMP/sw/sweep_rate_429.png" ] && pass plot-decision ||
@@ -102,6 +111,17 @@ grep -Eq '^quickstart: [0-9]+ requests offered, [0-9]+ succeeded, [0-9]+ failed,
 [ $rc -eq 1 ] && grep -q 'give --max-output MB' "$TMP/err" &&
 	"$RATESIM" validate "$Q" --set duration_s=86400 --set bucket_s=0.01 --max-output=100000 --quiet &&
 	pass max-output || fail max-output "exit $rc: $(cat "$TMP/err")"
+
+# a single run's folder is not a plan's: refused, then replaced with --force
+"$RATESIM" run "$Q" $SHORT --quiet -o "$TMP/f1"
+expect plan-over-run 1 "ratesim: $TMP/f1: holds the results of a single run; use --force to replace them, or another -o" -- run "$Q" $SHORT -r 2 --quiet -o "$TMP/f1"
+"$RATESIM" run "$Q" $SHORT -r 2 --quiet --no-charts --force -o "$TMP/f1" && [ ! -e "$TMP/f1/throughput.png" ] &&
+	[ ! -e "$TMP/f1/engine.json" ] && [ -s "$TMP/f1/rep-2/summary.json" ] && pass force-clears-run ||
+	fail force-clears-run "$(ls "$TMP/f1" | tr '\n' ' ')"
+# --force over another sweep: its points go
+"$RATESIM" sweep "$Q" $SHORT --axis 'deployments[0].tpm=100000' -r 1 --no-charts --quiet --force -o "$TMP/sw" &&
+	[ ! -e "$TMP/sw/p002" ] && [ ! -e "$TMP/sw/sweep_rate_429.png" ] && [ -s "$TMP/sw/p001/summary.json" ] &&
+	pass force-clears-plan || fail force-clears-plan "$(ls "$TMP/sw" | tr '\n' ' ')"
 
 # ---- bad input -------------------------------------------------------------
 expect reps-zero 2 "ratesim: --replications needs a whole number from 1 to 100000 (got 0)
