@@ -107,8 +107,8 @@ void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out)
 			output = max_tokens;
 		break;
 	}
-	prompt += rs_images_draw(&cc->images, c->images_trace,
-	                         c->rng_images); /* issue 9: images are prompt */
+	/* issue 9: the images' tokens are prompt tokens (images.h) */
+	prompt += rs_images_draw(&cc->images, c->images_trace, c->rng_images);
 	out->prompt_tokens = prompt;
 	out->cached_tokens = (int64_t)floor((double)prompt * cc->cached_fraction);
 	out->output_tokens = output;
