@@ -8,8 +8,10 @@
  *   low detail   85 tokens, whatever the size;
  *   high detail  the image is scaled down to fit within 2048 x 2048 (keeping
  *                its aspect ratio), then scaled down so that its shortest
- *                side is 768 pixels (only when it is longer: neither step
- *                enlarges an image, as the guide's "scaled down" says), then
+ *                side is 768 pixels (only when it is longer: the guide's rule
+ *                says "scaled such that the shortest side ... is 768px long",
+ *                but its worked examples "scale the image down", and the seed
+ *                says "スケールダウン"; ratesim never enlarges), then
  *                cut into 512-pixel squares (a partial square counts whole):
  *                170 tokens a square, plus 85.
  * Each scaling step rounds the sides to whole pixels (llround), as a
