@@ -330,6 +330,32 @@ static void test_hang_reloads(void)
 	rs_config_free(b);
 }
 
+/* The outages' windows count in the memory estimate (about 256 bytes each,
+ * measured 216): 864,001 of them do not fit in 100 MB. */
+static void test_budget(void)
+{
+	static const char *const text =
+	    "{ \"name\": \"b\", \"duration_s\": 34560000, \"bucket_s\": 86400,\n"
+	    "  \"limits\": { \"max_memory_mb\": 100 },\n"
+	    "  \"deployments\": [ { \"name\": \"a\", \"region\": \"eastus\", \"model\": "
+	    "\"gpt-4o\", "
+	    "\"tpm\": 1000 } ],\n"
+	    "  \"outages\": [ { \"deployment\": \"a\", \"availability\": 0.975, \"repair_s\": 1 } "
+	    "],\n"
+	    "  \"clients\": [ { \"name\": \"k\", \"target\": \"a\",\n"
+	    "    \"arrival\": { \"process\": \"constant\", \"rate_rps\": 0 },\n"
+	    "    \"prompt_tokens\": 10, \"output_tokens\": 10 } ] }";
+	rs_error err = {0};
+	rs_config *cfg = load(text, &err);
+	CHECK(cfg == NULL);
+	CHECK_STR(err.msg,
+	          "t.json: .outages[0].availability: a run with about 864001 random outages "
+	          "takes about 220 MB of memory (estimate), over the budget of 100 MB; to "
+	          "allow it, set limits.max_memory_mb in the scenario, or give "
+	          "--max-memory MB");
+	rs_config_free(cfg);
+}
+
 int main(void)
 {
 	RUN(test_exponential_converges);
@@ -340,5 +366,6 @@ int main(void)
 	RUN(test_streams_independent);
 	RUN(test_loader);
 	RUN(test_hang_reloads);
+	RUN(test_budget);
 	return th_done();
 }
