@@ -34,6 +34,7 @@
 #include "ratesim/deployment.h"
 #include "ratesim/engine.h"
 #include "ratesim/meter_ptu.h"
+#include "ratesim/outages.h"
 #include "ratesim/retry.h"
 #include "ratesim/rng.h"
 #include "ratesim/router.h"
@@ -103,6 +104,8 @@ struct rs_world {
 	size_t n_routers;
 	rs_metrics *metrics;
 	rs_world_hooks hooks;
+	rs_fault_cfg *faults; /* owned: cfg's faults and the outages' (outages.h) */
+	size_t n_faults;
 	request *pool;
 	uint32_t pool_len, pool_cap, free_head;
 	rs_service *svc; /* admitted attempts until they complete */
@@ -441,26 +444,24 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 		r->deployment = (uint32_t)d;
 		r->spilled = o.spilled;
 		log_attempt(w, now, r, d, o.answer, rs_time_to_ms(r->timing.total), -1, o.spilled);
-		if (rs_service_shared(w->svc, d)) {
-			rs_meter_req mreq = meter_req(w, r);
-			rs_status st = rs_service_start(w->svc, now, d, &r->timing, slot, &mreq,
-			                                r->charged, &r->job);
-			if (st != RS_OK)
-				fail(w, st);
-			if (timeout)
-				schedule(w, now + timeout, EV_TIMEOUT, r->gen, slot);
-		} else if (timeout && r->timing.total > timeout) {
-			/* The client will give up first; the service still finishes
-			 * the attempt and corrects its meter (MODEL.md section 5). */
-			rs_meter_req mreq = meter_req(w, r);
-			rs_status st =
-			    rs_service_orphan(w->svc, now + r->timing.total, d, &mreq, r->charged);
-			if (st != RS_OK)
-				fail(w, st);
-			schedule(w, now + timeout, EV_TIMEOUT, r->gen, slot);
-		} else {
+		/* On a shared deployment the service decides when it completes;
+		 * else, when the client will give up first, the service still
+		 * finishes the attempt and corrects its meter (MODEL.md section 5). */
+		bool shared = rs_service_shared(w->svc, d);
+		bool orphan = !shared && timeout && r->timing.total > timeout;
+		rs_meter_req mreq = meter_req(w, r);
+		rs_status st = RS_OK;
+		if (shared)
+			st = rs_service_start(w->svc, now, d, &r->timing, slot, &mreq, r->charged,
+			                      &r->job);
+		else if (orphan)
+			st = rs_service_orphan(w->svc, now + r->timing.total, d, &mreq, r->charged);
+		else
 			schedule(w, now + r->timing.total, EV_DONE, (uint32_t)d, slot);
-		}
+		if (st != RS_OK)
+			fail(w, st);
+		if (timeout && (shared || orphan))
+			schedule(w, now + timeout, EV_TIMEOUT, r->gen, slot);
 		return;
 	}
 	rs_time answer_after = o.answer == RS_ANS_ERROR
@@ -644,7 +645,7 @@ static void on_fault(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	rs_world *w = ctx;
 	rs_time now = rs_engine_now(eng);
-	const rs_fault_cfg *f = &w->cfg->faults[ev->a];
+	const rs_fault_cfg *f = &w->faults[ev->a];
 	bool start = ev->b == 0;
 	for (size_t d = 0; d < w->n_deps; d++) {
 		rs_deployment *dep = &w->deps[d];
@@ -829,9 +830,11 @@ static rs_status build(rs_world *w, rs_error *err)
 	if (!w->svc)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the service");
 	rs_engine_on(w->eng, EV_FAULT, on_fault, w);
-	for (size_t i = 0; i < cfg->n_faults; i++) {
-		schedule(w, rs_time_from_s(cfg->faults[i].start_s), EV_FAULT, (uint32_t)i, 0);
-		schedule(w, rs_time_from_s(cfg->faults[i].end_s), EV_FAULT, (uint32_t)i, 1);
+	if ((st = rs_outages_build(cfg, &w->faults, &w->n_faults, err)) != RS_OK)
+		return st;
+	for (size_t i = 0; i < w->n_faults; i++) {
+		schedule(w, rs_time_from_s(w->faults[i].start_s), EV_FAULT, (uint32_t)i, 0);
+		schedule(w, rs_time_from_s(w->faults[i].end_s), EV_FAULT, (uint32_t)i, 1);
 	}
 	for (size_t i = 0; i < cfg->n_clients; i++) {
 		rs_client *c = &w->clients[i];
@@ -900,6 +903,7 @@ void rs_world_free(rs_world *w)
 	free(w->provisioned);
 	free(w->output_ratios);
 	free(w->pool);
+	free(w->faults);
 	free(w);
 }
 
