@@ -8,12 +8,14 @@
  */
 #include "ratesim/chart.h"
 #include "ratesim/compare.h"
+#include "ratesim/fsx.h"
 #include "ratesim/output.h"
 #include "ratesim/report.h"
 #include "ratesim/run.h"
 #include "ratesim/scenario.h"
 #include "ratesim/world.h"
 
+#include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,8 +89,10 @@ typedef struct cli {
 
 static int usage_error(const char *fmt, const char *arg)
 {
+	char safe[RS_ERROR_MAX];
+	rs_escape_ctl(safe, sizeof safe, arg); /* an echoed value stays on one line */
 	fprintf(stderr, "ratesim: ");
-	fprintf(stderr, fmt, arg);
+	fprintf(stderr, fmt, safe);
 	fprintf(stderr, "\ntry 'ratesim --help'\n");
 	return EXIT_USAGE;
 }
@@ -101,6 +105,16 @@ static bool is_uint(const char *s)
 		if (*s < '0' || *s > '9')
 			return false;
 	return true;
+}
+
+/* A seed is a scenario's JSON number, exact up to 2^53: a larger --seed
+ * is refused here, blamed on the option, rather than rounded. */
+#define SEED_MAX UINT64_C(9007199254740992)
+static bool seed_fits(const char *digits)
+{
+	errno = 0;
+	unsigned long long v = strtoull(digits, NULL, 10);
+	return errno == 0 && v <= SEED_MAX;
 }
 
 /* Returns -1 to go on, else the exit code. */
@@ -125,6 +139,10 @@ static int parse_args(int argc, char **argv, cli *c)
 			if (!next || !is_uint(next))
 				return usage_error("--seed needs a whole number >= 0 (got %s)",
 				                   next ? next : "nothing");
+			if (!seed_fits(next))
+				return usage_error("--seed must be at most 9007199254740992 (2^53, "
+				                   "exact in JSON), got %s",
+				                   next);
 			snprintf(c->seed_set, sizeof c->seed_set, "seed=%s", next);
 			i++;
 		} else if (!strcmp(a, "--set")) {
@@ -385,6 +403,7 @@ static int cmd_plot(const cli *c)
 int main(int argc, char **argv)
 {
 	gsl_set_error_handler_off();
+	rs_fsx_catch_signals("ratesim"); /* SIGINT/SIGTERM: remove staging, exit 130/143 */
 	cli c = {0};
 	int rc = parse_args(argc, argv, &c);
 	if (rc >= 0)

@@ -62,9 +62,15 @@ typedef struct rs_error {
 } rs_error;
 
 /* Record an error (printf-style) and return its status, so that callers can
- * write `return rs_fail(err, RS_ERR_INVALID, "...", ...);`.  err may be NULL. */
+ * write `return rs_fail(err, RS_ERR_INVALID, "...", ...);`.  err may be NULL.
+ * Control characters in the result (an echoed value holding a newline) are
+ * escaped as \n, \r, \t or \xNN, so a message is always one line. */
 rs_status rs_fail(rs_error *err, rs_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Copy src to dst (len bytes, NUL-terminated, truncated at a whole escape)
+ * with control characters escaped as rs_fail does.  Returns the length. */
+size_t rs_escape_ctl(char *dst, size_t len, const char *src);
 
 /* Allocation that reports failure through rs_error instead of aborting. */
 void *rs_calloc(size_t n, size_t size);
