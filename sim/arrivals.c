@@ -139,9 +139,10 @@ static rs_status setup_replay(rs_arrivals *a, const rs_arrival_cfg *cfg, const r
 	if (a->period > 0)
 		return RS_OK;
 	return rs_fail(err, RS_ERR_INVALID,
-	               "trace replay: cannot loop: the period (span %lld us + mean gap %lld us) "
-	               "/ speedup %g rounds to 0 us",
-	               (long long)tr->span, (long long)tr->mean_gap, cfg->speedup);
+	               "%s: trace replay: cannot loop: the period (span %lld us + mean gap %lld "
+	               "us) / speedup %g rounds to 0 us",
+	               tr->path ? tr->path : "trace", (long long)tr->span, (long long)tr->mean_gap,
+	               cfg->speedup);
 }
 
 rs_status rs_arrivals_new(const rs_arrival_cfg *cfg, const rs_trace *trace, rs_time end,
