@@ -76,7 +76,12 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h tests/unit/run_helpers.h $
 	$(CC) $(RS_CPPFLAGS) -Itests/unit $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) $(RS_LDFLAGS) $(LDFLAGS) \
 		-o $@ $< $(BUILD)/libratesim.a $(RS_LIBS)
 
-tests: $(BUILD)/ratesim $(TEST_BINS)
+# The hostile-input generator of tests/cli/hostile.sh (issue 12).
+$(BUILD)/hostile-gen: tests/hostile/gen.c
+	@mkdir -p $(@D)
+	$(CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) $(RS_LDFLAGS) $(LDFLAGS) -o $@ $< $(RS_LIBS)
+
+tests: $(BUILD)/ratesim $(TEST_BINS) $(BUILD)/hostile-gen
 
 demo: deps
 	@$(MAKE) --no-print-directory all

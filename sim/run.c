@@ -37,6 +37,11 @@ static void unstage_paths(char *msg, size_t len, const char *stage, const char *
 rs_status rs_run(const rs_config *cfg, const rs_run_opts *o, rs_run_result *res, rs_error *err)
 {
 	memset(res, 0, sizeof *res);
+	/* Defence in depth (the loader refuses this too): a bucket that rounds
+	 * to 0 us would close forever at the same time. */
+	if (!(rs_time_from_s(cfg->bucket_s) >= 1))
+		return rs_fail(err, RS_ERR_INVALID, "%s: .bucket_s: must be at least 1 us (got %g)",
+		               cfg->path ? cfg->path : cfg->name, cfg->bucket_s);
 	rs_output *out = NULL;
 	rs_status st = rs_output_open(o->dir, o->log_requests, &out, err);
 	if (st != RS_OK)

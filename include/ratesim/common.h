@@ -22,16 +22,27 @@ typedef int64_t rs_time; /* simulated microseconds */
 #define RS_US_PER_S   INT64_C(1000000)
 #define RS_US_PER_MIN (60 * RS_US_PER_S)
 
+/* The largest magnitude rs_round_i64 returns: 2^61 (about 73,000 years of
+ * microseconds), so that the sum of three saturated values still fits
+ * int64.  Values read from files are the loader's to bound (scenarios/
+ * README.md); this keeps the runtime defined when one slips through. */
+#define RS_I64_SAT  (INT64_C(1) << 61)
+#define RS_TIME_MAX RS_I64_SAT
+
 /* x rounded to the nearest integer, halves away from zero, like llround,
- * but inline (llround is a library call on the hot path).  x must be
- * finite and within the int64 range. */
+ * but inline (llround is a library call on the hot path), and saturating:
+ * beyond +-RS_I64_SAT (infinities included) it is +-RS_I64_SAT, NaN is 0. */
 static inline int64_t rs_round_i64(double x)
 {
-	return x >= 0 ? (int64_t)(x + 0.5) : -(int64_t)(0.5 - x);
+	if (x >= 0)
+		return x < (double)RS_I64_SAT ? (int64_t)(x + 0.5) : RS_I64_SAT;
+	if (x > -(double)RS_I64_SAT)
+		return -(int64_t)(0.5 - x);
+	return x == x ? -RS_I64_SAT : 0;
 }
 
 /* Seconds (as written in a scenario) to simulated time, rounded to the
- * nearest microsecond. */
+ * nearest microsecond, saturating at +-RS_TIME_MAX. */
 static inline rs_time rs_time_from_s(double seconds)
 {
 	return rs_round_i64(seconds * (double)RS_US_PER_S);
