@@ -2,11 +2,12 @@
 # deps.sh - install what ratesim needs on Debian/Ubuntu, if anything is missing.
 #
 # Needs: a C compiler and make (build-essential), pkg-config, GSL (libgsl-dev),
-# cJSON (libcjson-dev) and gnuplot (gnuplot-nox, for the charts).
+# cJSON (libcjson-dev) and gnuplot (gnuplot-nox, for the charts); clang for
+# the sanitizer build and the fuzzers of .ci/run (issue 12).
 # Installs with apt-get as root, or through sudo when it needs no password;
 # otherwise prints the exact command to run and exits 1.
 set -u
-PKGS="build-essential pkg-config libgsl-dev libcjson-dev gnuplot-nox"
+PKGS="build-essential pkg-config libgsl-dev libcjson-dev gnuplot-nox clang"
 
 missing=""
 command -v cc >/dev/null 2>&1 || missing="$missing build-essential"
@@ -19,6 +20,8 @@ else
 	missing="$missing libgsl-dev libcjson-dev"
 fi
 command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
+# issue 12: clang for `make CC=clang SANITIZE=1 test` and `make fuzz`
+command -v clang >/dev/null 2>&1 || missing="$missing clang"
 
 [ -z "$missing" ] && exit 0
 
