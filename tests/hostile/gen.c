@@ -19,6 +19,9 @@
  *            backends, region, model) pointed at a name that does not exist;
  *   dmg-*    generic JSON damage: truncations, a byte flipped, nesting bombs,
  *            duplicate keys, a NUL byte, invalid UTF-8;
+ *   case-*   the reproducers of issue 12, each a few values set on the
+ *            quickstart (faults past int64 microseconds, latency and model
+ *            figures of 1e308 or 1e-320, estimates that overflow, ...);
  *   trace-*  a replay scenario over a damaged trace: a line past the length
  *            limit, a NUL, time going backwards, huge and negative counts,
  *            duplicate keys, a blank first line, no rows.
@@ -355,6 +358,93 @@ static void trace_damage(void)
 	               1);
 }
 
+/* The object at a path like "clients[0].max_tokens" under root, created
+ * (as an object) where missing; NULL when an index does not exist. */
+static cJSON *at_path(cJSON *root, const char *path)
+{
+	char buf[GEN_PATH_MAX];
+	snprintf(buf, sizeof buf, "%s", path);
+	cJSON *node = root;
+	for (char *tok = strtok(buf, "."); node && tok; tok = strtok(NULL, ".")) {
+		char *br = strchr(tok, '[');
+		if (br)
+			*br = '\0';
+		cJSON *next = cJSON_GetObjectItemCaseSensitive(node, tok);
+		if (!next)
+			next = cJSON_AddObjectToObject(node, tok);
+		node = br ? cJSON_GetArrayItem(next, atoi(br + 1)) : next;
+	}
+	return node;
+}
+
+/* Issue 12's reproducers: NAME, then up to three PATH=JSON settings. */
+static const char *const cases[][4] = {
+    {"case-fault-end-2p53",
+     "faults=[{\"kind\":\"down\",\"deployment\":\"eastus-gpt-4o\",\"start_s\":10,"
+     "\"end_s\":9007199254740992}]"},
+    {"case-fault-error-ms-1e16",
+     "faults=[{\"kind\":\"down\",\"deployment\":\"eastus-gpt-4o\",\"start_s\":10,"
+     "\"end_s\":60,\"error_ms\":1e16}]"},
+    {"case-fault-latency-1e308",
+     "faults=[{\"kind\":\"latency\",\"deployment\":\"eastus-gpt-4o\",\"start_s\":10,"
+     "\"end_s\":60,\"scale\":1e308}]"},
+    {"case-fault-degrade-1e-320",
+     "faults=[{\"kind\":\"degrade\",\"deployment\":\"eastus-gpt-4o\",\"start_s\":10,"
+     "\"end_s\":60,\"scale\":1e-320}]"},
+    {"case-rtt-1e16", "deployments[0].rtt_ms=1e16"},
+    {"case-client-rtt-1e16", "clients[0].rtt_ms=1e16"},
+    {"case-estimate-factor-2p53", "deployments[0].prompt_estimate_factor=9007199254740992"},
+    {"case-best-of-overflow", "clients[0].best_of=2147483647",
+     "clients[0].max_tokens={\"policy\":\"fixed\",\"value\":9007199254740992}"},
+    {"case-sigma-2p31", "clients[0].prompt_tokens.sigma=2147483648"},
+    {"case-output-sigma-1e308", "clients[0].output_tokens.sigma=1e308"},
+    {"case-model-tokens-per-s-1e-320",
+     "models={\"slow\":{\"base\":\"gpt-4o\",\"tokens_per_s\":1e-320}}",
+     "deployments[0].model=\"slow\""},
+    {"case-model-rtt-1e308", "models={\"far\":{\"base\":\"gpt-4o\",\"rtt_ms\":1e308}}",
+     "deployments[0].model=\"far\""},
+    {"case-bucket-1e-7", "bucket_s=1e-7"},
+    {"case-bucket-1e13", "bucket_s=1e13"},
+    {"case-retry-delay-1e16", "clients[0].retry.delay_s=1e16"},
+};
+
+static void reproducers(const char *repo)
+{
+	char path[GEN_PATH_MAX];
+	snprintf(path, sizeof path, "%s/scenarios/quickstart.json", repo);
+	size_t len;
+	char *text = read_all(path, &len);
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		cJSON *doc = cJSON_Parse(text);
+		if (!doc)
+			exit(1);
+		shorten(doc);
+		for (int k = 1; k < 4 && cases[c][k]; k++) {
+			char setting[GEN_PATH_MAX];
+			snprintf(setting, sizeof setting, "%s", cases[c][k]);
+			char *eq = strchr(setting, '=');
+			*eq = '\0';
+			char *key = strrchr(setting, '.');
+			cJSON *parent = key ? (*key = '\0', at_path(doc, setting)) : doc;
+			const char *name = key ? key + 1 : setting;
+			cJSON *v = cJSON_Parse(eq + 1);
+			if (!parent || !v) {
+				fprintf(stderr, "hostile-gen: bad case %s\n", cases[c][0]);
+				exit(1);
+			}
+			if (cJSON_GetObjectItemCaseSensitive(parent, name))
+				cJSON_ReplaceItemInObjectCaseSensitive(parent, name, v);
+			else
+				cJSON_AddItemToObject(parent, name, v);
+		}
+		char file[GEN_PATH_MAX];
+		snprintf(file, sizeof file, "%s.json", cases[c][0]);
+		write_doc(file, doc);
+		cJSON_Delete(doc);
+	}
+	free(text);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -383,6 +473,7 @@ int main(int argc, char **argv)
 		free(text);
 	}
 	generic_damage();
+	reproducers(argv[1]);
 	trace_damage();
 	return 0;
 }
