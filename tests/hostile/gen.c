@@ -406,6 +406,8 @@ static const char *const cases[][4] = {
     {"case-bucket-1e-7", "bucket_s=1e-7"},
     {"case-bucket-1e13", "bucket_s=1e13"},
     {"case-retry-delay-1e16", "clients[0].retry.delay_s=1e16"},
+    {"case-onoff-1e-300", "clients[0].arrival={\"process\":\"onoff\",\"rate_on\":5,\"rate_off\":0,"
+                          "\"on_s\":1e-300,\"off_s\":1e-300}"},
 };
 
 static void reproducers(const char *repo)
