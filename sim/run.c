@@ -59,6 +59,14 @@ rs_status rs_run(const rs_config *cfg, const rs_run_opts *o, rs_run_result *res,
 		st = rs_world_run(w, err);
 	if (st == RS_ERR_IO && rs_output_failure(out)[0])
 		st = rs_fail(err, RS_ERR_IO, "%s", rs_output_failure(out)); /* name the file */
+	if (st == RS_ERR_NOMEM && err &&
+	    strncmp(err->msg, "out of memory", strlen("out of memory")) == 0) {
+		char msg[RS_ERROR_MAX];
+		snprintf(msg, sizeof msg, "%s", err->msg);
+		st = rs_fail(err, RS_ERR_NOMEM,
+		             "%s: %s (the scenario is too large for this machine)",
+		             cfg->path ? cfg->path : cfg->name, msg); /* name the file */
+	}
 	if (st == RS_OK) {
 		res->engine = (rs_engine_stats){
 		    .events = rs_world_events(w),

@@ -122,6 +122,18 @@ rc=$?
 [ $rc -eq 1 ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] && grep -q 'no\\nsuch' "$TMP/err" && pass message-one-line ||
 	fail message-one-line "exit $rc: $(cat "$TMP/err")"
 
+# ---- out of memory names the scenario (under a 200 MB address-space limit) ----
+if grep -q __asan_init "$RATESIM" 2>/dev/null; then
+	pass "nomem-names-file (skipped: ASan needs more address space than the limit)"
+else
+	(ulimit -v 200000 && "$RATESIM" run "$Q" -o "$TMP/nomem" --quiet --no-charts --set duration_s=120 \
+		--set 'clients[0].arrival.schedule=[{"at_s":0,"rate_rps":100000}]') 2>"$TMP/err"
+	rc=$?
+	[ $rc -eq 1 ] && grep -Eq "^ratesim: $Q: out of memory at t=[0-9.]+ s \(the scenario is too large for this machine\)\$" "$TMP/err" &&
+		[ ! -e "$TMP/nomem/summary.json" ] && pass nomem-names-file ||
+		fail nomem-names-file "exit $rc: $(cat "$TMP/err")"
+fi
+
 # ---- no inf or nan in any output ----
 if grep -Eil '(^|[,:[:space:]])-?(inf|nan)' "$TMP/csv"/*.csv "$TMP/csv"/*.json >/dev/null 2>&1; then
 	fail no-inf-nan "$(grep -Eil '(^|[,:[:space:]])-?(inf|nan)' "$TMP/csv"/*.csv "$TMP/csv"/*.json)"
