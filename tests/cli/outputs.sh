@@ -4,6 +4,10 @@
 # messages.  A run is held in mid-flight deterministically by a trace file
 # that is a FIFO nobody writes to: the run has locked its folder and
 # created its staging folder, and blocks opening the trace.
+# A kill between two renames of the commit needs no test of its own: the
+# commit removes summary.json first and renames it last (fsx.h), so any
+# point in between leaves a folder without summary.json, which
+# docs/outputs.md defines as incomplete.
 . tests/lib.sh
 Q=scenarios/quickstart.json
 # A non-interactive shell starts background jobs with SIGINT ignored, and
