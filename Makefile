@@ -3,7 +3,8 @@
 #   make            build build/ratesim
 #   make demo       install missing packages, build, run scenarios/quickstart.json
 #   make test       install missing packages, build, run every test
-#   make bench      the performance reference (prints figures; no pass/fail)
+#   make bench      the performance reference (prints figures; no pass/fail):
+#                   single runs (bench/run.sh), decisions (bench/decide.sh)
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
 #   make lint       clang-format check and cppcheck
 #   make SANITIZE=1 ...   build with AddressSanitizer and UBSan (any UB is fatal)
@@ -16,6 +17,8 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share/ratesim
+DOCDIR ?= $(PREFIX)/share/doc/ratesim
+MANDIR ?= $(PREFIX)/share/man
 DESTDIR ?=
 
 CC ?= cc
@@ -24,7 +27,8 @@ PKG_CONFIG ?= pkg-config
 PKGS := gsl libcjson
 
 BUILD := build
-RS_CPPFLAGS := -Iinclude -I$(BUILD)/gen $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -D_POSIX_C_SOURCE=200809L
+RS_CPPFLAGS := -Iinclude -I$(BUILD)/gen $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -D_POSIX_C_SOURCE=200809L \
+	-DRS_DOCDIR='"$(DOCDIR)"' -DRS_DATADIR='"$(DATADIR)"' 
 RS_CFLAGS := -std=c11 -fno-math-errno -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-unused-parameter -MMD -MP
 RS_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
@@ -134,29 +138,37 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/demo.sh
 
-test check: deps
+test check:
+	@sh scripts/deps.sh --test
 	@$(MAKE) --no-print-directory tests
 	@sh tests/run.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@sh bench/run.sh
+	@sh bench/decide.sh
 
 lint:
 	clang-format --dry-run --Werror sim/*.c include/ratesim/*.h tests/unit/*.c
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--suppress=missingIncludeSystem -Iinclude sim
 
+# The man page names where the docs are: filled in for this PREFIX.
 install: $(BUILD)/ratesim
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios/traces $(DESTDIR)$(DATADIR)/plots
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scenarios/traces $(DESTDIR)$(DATADIR)/plots \
+		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BUILD)/ratesim $(DESTDIR)$(BINDIR)/ratesim
+	sed -e 's|@DOCDIR@|$(DOCDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' man/ratesim.1 \
+		> $(DESTDIR)$(MANDIR)/man1/ratesim.1
+	chmod 644 $(DESTDIR)$(MANDIR)/man1/ratesim.1
+	install -m 644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
 	install -m 644 scenarios/*.json scenarios/README.md $(DESTDIR)$(DATADIR)/scenarios/
 	install -m 644 scenarios/traces/* $(DESTDIR)$(DATADIR)/scenarios/traces/
 	install -m 644 plots/*.gp $(DESTDIR)$(DATADIR)/plots/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/ratesim
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(BINDIR)/ratesim $(DESTDIR)$(MANDIR)/man1/ratesim.1
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
 
 clean:
 	rm -rf $(BUILD)

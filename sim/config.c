@@ -16,7 +16,7 @@
 
 /* Indexed by rs_kind; the names are those of the scenario file and of the
  * service's deployment types. */
-static const char *const kind_names[RS_KIND_COUNT] = {
+const char *const rs_kind_names[RS_KIND_COUNT] = {
     [RS_KIND_STANDARD] = "standard",
     [RS_KIND_GLOBAL_STANDARD] = "global_standard",
     [RS_KIND_DATA_ZONE_STANDARD] = "data_zone_standard",
@@ -30,7 +30,7 @@ const char *rs_kind_name(rs_kind k)
 {
 	if ((int)k < 0 || k >= RS_KIND_COUNT)
 		return "?";
-	return kind_names[k];
+	return rs_kind_names[k];
 }
 
 /* True for the provisioned family (utilisation meter, MODEL.md section 5). */
@@ -47,7 +47,7 @@ bool rs_kind_parse(const char *name, rs_kind *k)
 	if (!name)
 		return false;
 	for (int i = 0; i < RS_KIND_COUNT; i++) {
-		if (strcmp(name, kind_names[i]) == 0) {
+		if (strcmp(name, rs_kind_names[i]) == 0) {
 			*k = (rs_kind)i;
 			return true;
 		}

@@ -293,9 +293,17 @@ static void add_num(cJSON *obj, const char *key, double v, double scale)
 		cJSON_AddNumberToObject(obj, key, r);
 }
 
-/* An exact integer (raw JSON text: a double would round past 2^53). */
+/* An exact integer.  Below 10^15 a cJSON number (printed exactly with
+ * cJSON's 15 significant digits, and a number to in-memory readers of
+ * rs_output_summary); from there raw JSON text, since cJSON would print a
+ * rounded double (2^53 as 9.00719925474099e+15). */
+#define EXACT_PRINT_MAX 1e15
 static void add_u64(cJSON *obj, const char *key, uint64_t v)
 {
+	if ((double)v < EXACT_PRINT_MAX) {
+		cJSON_AddNumberToObject(obj, key, (double)v);
+		return;
+	}
 	char buf[U64_DIGITS];
 	snprintf(buf, sizeof buf, "%" PRIu64, v);
 	cJSON_AddRawToObject(obj, key, buf);
@@ -303,6 +311,10 @@ static void add_u64(cJSON *obj, const char *key, uint64_t v)
 
 static void add_i64(cJSON *obj, const char *key, int64_t v)
 {
+	if (fabs((double)v) < EXACT_PRINT_MAX) {
+		cJSON_AddNumberToObject(obj, key, (double)v);
+		return;
+	}
 	char buf[U64_DIGITS];
 	snprintf(buf, sizeof buf, "%" PRId64, v);
 	cJSON_AddRawToObject(obj, key, buf);

@@ -7,6 +7,10 @@
  * syntax is in overrides.h; the same syntax is used by the loader to name a
  * value in its messages (rs_overrides_path_key).
  *
+ * A missing object on the path is created only when the caller names its
+ * key as creatable (rs_overrides_apply_in), and removed again if the
+ * assignment then fails.
+ *
  * Cost: O(length of the assignment) to parse, plus a linear search of each
  * object or array the path walks through.
  */
@@ -223,6 +227,21 @@ static const char *shown(const char *path)
 
 rs_status rs_overrides_apply(cJSON *root, const char *assignment, rs_error *err)
 {
+	return rs_overrides_apply_in(root, assignment, NULL, 0, err);
+}
+
+static bool is_creatable(const char *key, const char *const *creatable, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(key, creatable[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+rs_status rs_overrides_apply_in(cJSON *root, const char *assignment, const char *const *creatable,
+                                size_t n_creatable, rs_error *err)
+{
 	ov_path p = {0};
 	rs_status st = parse_assignment(assignment, &p, err);
 	if (st != RS_OK) {
@@ -237,6 +256,9 @@ rs_status rs_overrides_apply(cJSON *root, const char *assignment, rs_error *err)
 
 	char at[OV_SHOWN_MAX] = "";
 	cJSON *node = root;
+	/* the first object this assignment created, and its parent: removed
+	 * again when the assignment fails further on */
+	cJSON *created = NULL, *created_in = NULL;
 	for (size_t i = 0; i < p.n; i++) {
 		const ov_seg *seg = &p.segs[i];
 		bool last = i + 1 == p.n;
@@ -287,6 +309,17 @@ rs_status rs_overrides_apply(cJSON *root, const char *assignment, rs_error *err)
 					goto out;
 				}
 				value = NULL;
+			} else if (!child && is_creatable(seg->key, creatable, n_creatable) &&
+			           !p.segs[i + 1].is_index) {
+				child = cJSON_AddObjectToObject(node, seg->key);
+				if (!child) {
+					st = rs_fail(err, RS_ERR_NOMEM, "out of memory");
+					goto out;
+				}
+				if (!created) {
+					created = child;
+					created_in = node;
+				}
 			} else if (!child) {
 				st = rs_fail(err, RS_ERR_USAGE, "--set %s: %s: no such key",
 				             assignment, at);
@@ -296,6 +329,8 @@ rs_status rs_overrides_apply(cJSON *root, const char *assignment, rs_error *err)
 		node = child;
 	}
 out:
+	if (st != RS_OK && created)
+		cJSON_Delete(cJSON_DetachItemViaPointer(created_in, created));
 	cJSON_Delete(value);
 	path_fini(&p);
 	return st;

@@ -4,11 +4,13 @@
 RATESIM=${RATESIM:-./build/ratesim}
 passed=0
 failed=0
+skipped=0
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 pass() { passed=$((passed + 1)); echo "ok   $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
+skip() { skipped=$((skipped + 1)); echo "skip $1: $2"; }
 
 # expect NAME CODE MESSAGE -- ARGS...: ratesim ARGS exits CODE and its
 # stderr is exactly MESSAGE (several lines allowed).
@@ -26,6 +28,10 @@ expect() {
 }
 
 finish() {
-	echo "$passed passed, $failed failed"
+	if [ "$skipped" -gt 0 ]; then
+		echo "$passed passed, $failed failed, $skipped skipped"
+	else
+		echo "$passed passed, $failed failed"
+	fi
 	[ "$failed" -eq 0 ]
 }

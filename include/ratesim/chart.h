@@ -24,14 +24,7 @@
 #include <stddef.h>
 
 #include "ratesim/common.h"
-
-typedef struct rs_chart_opts {
-	const char *title;   /* e.g. "quickstart (seed 42)": scenario name and seed;
-	                        NULL means "ratesim".  Control characters print as spaces. */
-	const char *gnuplot; /* program to run; NULL means "gnuplot" found on PATH */
-	bool required;       /* the user asked for charts explicitly: a missing
-	                        gnuplot is an error */
-} rs_chart_opts;
+#include "ratesim/gnuplot.h" /* rs_chart_opts */
 
 /* Render the charts of the run in DIR, each as DIR/NAME.png and DIR/NAME.svg
  * beside DIR/NAME.dat (its series) and DIR/NAME.gp (the exact script run):

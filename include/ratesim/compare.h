@@ -1,56 +1,60 @@
 /*
- * compare.h - candidate scenarios side by side, for a design review.
+ * compare.h - candidate layouts side by side, for a design review: a plan
+ * (plan.h) of one group per candidate, R replications each, and what the
+ * replications can tell apart (report.h).
  *
- * A comparison runs each candidate exactly as `ratesim run` would (rs_run,
- * with its charts) into DIR/<label>/, then draws the comparison charts into
- * DIR (rs_chart_render_compare) and writes DIR/report.md and
- * DIR/report.html (rs_report_write).  The candidates are whatever the
- * caller loaded: usually the same workload and seed against different
- * topologies or retry policies, one scenario file each.
+ * Candidates are several scenario files, or one file whose "variants"
+ * list names --set overrides:
+ *     "variants": [ {"name": "no-retry", "set": ["clients[0].retry.policy=\"none\""]},
+ *                   {"name": "jitter",   "set": ["clients[0].retry.preset=\"openai-python\""]} ]
+ * (each variant is the file with its sets applied after the command
+ * line's).  Every candidate's replication k runs with the same seed
+ * (plan.h), so the report compares them pair by pair.
  *
- * Cost: the sum of the candidates' runs, plus one read of each run's
- * timeseries.csv and summary.json for the charts and the report.
+ * Folders: DIR/LABEL/rep-K/ for each run, DIR/LABEL/ the candidate's
+ * aggregate (summary.json, timeseries.csv: the mean run), DIR the
+ * comparison charts, runs.csv, points.csv, report.md and report.html.
  */
 #ifndef RATESIM_COMPARE_H
 #define RATESIM_COMPARE_H
 
+#include "ratesim/aggregate.h"
 #include "ratesim/config.h"
-#include "ratesim/run.h"
+#include "ratesim/decide.h"
+#include "ratesim/plan.h"
 
-#define RS_COMPARE_LABEL_MAX 64 /* a label's bytes, with its NUL */
+#define RS_COMPARE_LABEL_MAX            64 /* a label's bytes, with its NUL */
+#define RS_COMPARE_DEFAULT_REPLICATIONS 5
 
-typedef struct rs_compare_opts {
-	/* How every candidate runs, as for `ratesim run`; run.dir is the
-	 * comparison's folder (created), each candidate runs in a folder of it,
-	 * and run.charts also decides the comparison's charts. */
-	rs_run_opts run;
-	/* Called with run.progress_ctx before candidate i of n runs (may be NULL). */
-	void (*on_candidate)(void *ctx, size_t i, size_t n, const char *label);
-} rs_compare_opts;
+typedef struct rs_compare_setup {
+	const char *const *files; /* n_files >= 1 scenario files */
+	size_t n_files;
+	const char *const *sets; /* --set of every candidate (borrowed) */
+	size_t n_sets;
+	const char *seed_text; /* --seed, or NULL: the first candidate's seed */
+	const char *dir;       /* the comparison's folder */
+	size_t replications;   /* 0: RS_COMPARE_DEFAULT_REPLICATIONS */
+	bool log_requests;
+} rs_compare_setup;
 
-typedef struct rs_compare_candidate {
-	/* The scenario's name made a folder name: characters other than
-	 * A-Z a-z 0-9 . _ - become '_', at most RS_COMPARE_LABEL_MAX - 8 bytes
-	 * of it kept, "scenario" for an empty name or "." or "..", then "-2",
-	 * "-3", ... when an earlier candidate has it or it is the name of a file
-	 * the comparison writes (report.md, compare_summary.png, ...). */
-	char label[RS_COMPARE_LABEL_MAX];
-	rs_run_result run; /* what rs_run returned */
-} rs_compare_candidate;
+/* A folder name for each of the n candidate names: characters other than
+ * A-Z a-z 0-9 . _ - become '_', at most RS_COMPARE_LABEL_MAX - 8 bytes of
+ * it kept, "scenario" for an empty name or "." or "..", then "-2", "-3",
+ * ... when an earlier candidate has it or it is the name of a file the
+ * comparison writes (report.md, plan.json, compare_summary.png, ...).
+ * OUT: labels[i] (RS_COMPARE_LABEL_MAX bytes each). */
+void rs_compare_labels(const char *const *names, size_t n, char (*labels)[RS_COMPARE_LABEL_MAX]);
 
-/* The labels of the n candidates cfgs[i] (borrowed), as described above.
- * OUT: out[i].label for i < n (the rest of out untouched). */
-void rs_compare_labels(const rs_config *const *cfgs, size_t n, rs_compare_candidate *out);
+/* Load and check every candidate (so that a bad file fails before any run)
+ * and build the plan.  OUT: *p (rs_plan_free).  Errors: the loader's;
+ * RS_ERR_USAGE for one file without variants; RS_ERR_INVALID for a
+ * malformed "variants" list ("FILE: .variants[1].set: ..."). */
+rs_status rs_compare_plan(const rs_compare_setup *s, rs_plan *p, rs_error *err);
 
-/* Run the comparison of the n >= 1 candidates cfgs (borrowed) as o says.
- * OUT: out[n] (labels and run results); warning: "" or, when gnuplot is
- * missing and not required, one message beginning "warning: " (as
- * rs_chart_render; may be NULL).
- * Errors: the first failing candidate's (rs_run: its files are as rs_run
- * leaves them and later candidates do not run), then those of the
- * comparison charts and the report (RS_ERR_IO, RS_ERR_SYNTAX, RS_ERR_TOOL,
- * RS_ERR_NOMEM). */
-rs_status rs_compare_run(const rs_config *const *cfgs, size_t n, const rs_compare_opts *o,
-                         rs_compare_candidate *out, char *warning, size_t wlen, rs_error *err);
+/* collect for a comparison: each candidate's aggregate, runs.csv and
+ * points.csv, the comparison charts (when o->charts) and the report.
+ * OUT: res->text, one line per candidate and the verdicts. */
+rs_status rs_compare_conclude(const rs_fig_table *t, const rs_plan *p, const rs_decide_opts *o,
+                              rs_decide_result *res, rs_error *err);
 
 #endif

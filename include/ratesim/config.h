@@ -81,6 +81,74 @@
 #define RS_DEFAULT_COUNT_REFUSED    false         /* MODEL.md section 4 */
 #define RS_DEFAULT_ESTIMATOR_WINDOW 100
 
+/* Limits (issue 12): the valid range of every number of a scenario.  The
+ * loader's key rows hold each key's range; these are the shared bounds they
+ * are built from, and scenarios/README.md ("Every key at a glance") lists
+ * every key's.  They keep a run finite and its arithmetic exact: */
+
+/* Times and durations (any *_s) are at most 400 days, so that every derived
+ * microsecond value (at most 3.5e13) fits int64 with a margin of 10^5 for
+ * the sums and factors a run makes of them. */
+#define RS_MAX_TIME_S 34560000.0
+/* A time that becomes a loop step (bucket_s, on/off periods) is at least
+ * 1 ms: a smaller one would round to a few microseconds per step and walk
+ * a long run a microsecond at a time. */
+#define RS_MIN_STEP_S 0.001
+/* Schedule points are at least 1 microsecond apart (the clock's tick). */
+#define RS_MIN_TICK_S 0.000001
+/* Latencies and round trips (any *_ms): at most an hour. */
+#define RS_MAX_MS 3600000.0
+/* Rates: at most a million requests per second. */
+#define RS_MAX_RATE_RPS 1000000.0
+/* Token counts of one request (sizes, max_tokens, estimates): ten million,
+ * well above any model's context; with best_of <= 128 and factors <= 100
+ * an estimate stays below 2^53. */
+#define RS_MAX_TOKENS  10000000.0
+#define RS_MAX_BEST_OF 128
+/* Quota and deployment sizes. */
+#define RS_MAX_TPM 1000000000000.0
+#define RS_MAX_PTU 1000000.0
+/* Multiplicative factors and ratios (prompt_estimate_factor, output_ratio,
+ * max_tokens factor, jitter factors, latency fault scale, adaptive_k). */
+#define RS_MAX_FACTOR 100.0
+/* The smallest positive share, ratio or weight that still means something
+ * (below it a rate or a capacity is 0 in all but name). */
+#define RS_MIN_SHARE 0.000001
+/* A degrade fault keeps at least 0.1% of the capacity: below it a PTU
+ * deployment's level would take longer than any run to drain. */
+#define RS_MIN_DEGRADE_SCALE 0.001
+/* Generation speeds (tokens per second) and PTU input throughput. */
+#define RS_MIN_TOKENS_PER_S 0.01
+#define RS_MAX_TOKENS_PER_S 1000000.0
+#define RS_MIN_TPM_PER_PTU  1.0
+#define RS_MAX_TPM_PER_PTU  1000000000.0
+#define RS_MAX_RPM_PER_1K   1000000.0
+/* Lognormal sigmas: exp(5 x 8) is already 2e17 times the median. */
+#define RS_MAX_SIGMA 5.0
+/* Counts that size memory: retries per request, the circuit breaker's ring
+ * of failures, the running-mean estimator's window, closed-loop users,
+ * a daily schedule's points per day (one a second). */
+#define RS_MAX_RETRIES          100
+#define RS_MAX_BREAKER_FAILURES 10000
+#define RS_MAX_ESTIMATOR_WINDOW 1000000
+#define RS_MAX_USERS            1000000
+#define RS_MAX_POINTS_PER_DAY   86400
+/* Retry budgets (tokens), prices (USD per unit) and trace speed-ups. */
+#define RS_MAX_BUDGET  1000000000.0
+#define RS_MAX_PRICE   1000000.0
+#define RS_MIN_SPEEDUP 0.000001
+#define RS_MAX_SPEEDUP 1000000.0
+/* Labels (priorities) and other small whole numbers. */
+#define RS_MAX_PRIORITY 1000000
+
+/* Resource budgets: a scenario whose estimated memory or output
+ * (rs_scenario_estimate) exceeds them is refused, naming the value
+ * responsible; "limits" in the scenario, or the caller
+ * (rs_scenario_load_with), raises them. */
+#define RS_DEFAULT_MAX_MEMORY_MB 4096.0
+#define RS_DEFAULT_MAX_OUTPUT_MB 2048.0
+#define RS_MAX_BUDGET_MB         1048576.0 /* 1 TiB: the largest budget a scenario may ask */
+
 /* ---- deployments ------------------------------------------------------ */
 
 typedef enum rs_kind {
@@ -94,6 +162,8 @@ typedef enum rs_kind {
 } rs_kind;
 
 const char *rs_kind_name(rs_kind k);
+/* The kinds' names as scenarios write them, indexed by rs_kind. */
+extern const char *const rs_kind_names[RS_KIND_COUNT];
 bool rs_kind_is_provisioned(rs_kind k);
 /* Parse a kind name; returns false when unknown. OUT: *k. */
 bool rs_kind_parse(const char *name, rs_kind *k);
@@ -417,6 +487,9 @@ typedef struct rs_config {
 	double *net_rtt_ms;
 	size_t n_net;
 	rs_pricing_cfg pricing;
+	/* resource budgets (scenario "limits"; RS_DEFAULT_MAX_*_MB when absent) */
+	double max_memory_mb;
+	double max_output_mb;
 } rs_config;
 
 void rs_config_free(rs_config *cfg); /* NULL does nothing; frees cfg too */

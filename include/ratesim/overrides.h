@@ -13,9 +13,12 @@
  *   key     := one or more characters other than '.', '[' and '='
  *            | '["' characters, with \" and \\ escaped, '"]'   (keys with dots)
  *   index   := '[' decimal digits ']'
- * Every segment but the last must exist.  The last one replaces an existing
- * key or array element, or adds a new key to an existing object (the loader
- * then rejects it if it is not a known key).  Arrays cannot be grown.
+ * Every segment but the last must exist, except an object the caller names
+ * as creatable (rs_overrides_apply_in: the loader names the objects whose
+ * keys all have defaults, such as `pricing`), which is created empty.  The
+ * last one replaces an existing key or array element, or adds a new key to
+ * an existing object (the loader then rejects it if it is not a known key).
+ * Arrays cannot be grown.
  *
  * VALUE is everything after the first '=' that ends PATH.  When it is valid
  * JSON it is used as JSON (`5`, `true`, `"x"`, `{"dist":"fixed","value":3}`);
@@ -40,6 +43,13 @@
  *   RS_ERR_NOMEM  out of memory
  * On error the tree is unchanged. */
 rs_status rs_overrides_apply(cJSON *root, const char *assignment, rs_error *err);
+
+/* The same, creating a missing object on the path (not its last segment)
+ * when its key is one of creatable[0..n) (borrowed): `--set
+ * pricing.ptu_billing=monthly` on a file without "pricing".  On error the
+ * tree is unchanged (a created object is removed again). */
+rs_status rs_overrides_apply_in(cJSON *root, const char *assignment, const char *const *creatable,
+                                size_t n, rs_error *err);
 
 /* Append one segment to the path `buf` (size bytes, NUL-terminated, "" for
  * the root), in the syntax above, so that every message's path can be pasted

@@ -1,11 +1,12 @@
 /*
  * report.h - the design-review report of a comparison: DIR/report.md and a
- * self-contained DIR/report.html, from the candidates' summary.json files.
+ * self-contained DIR/report.html, from the candidates' run folders.
  *
- * Every figure in a report is read back from the summary.json of the run it
- * describes (never from memory of the run), so the report and the files
- * cannot disagree; the sentences of "what stands out" are computed from
- * those figures by comparing the candidates, never written in advance.
+ * Every figure in a report is read back from the summary.json of the runs
+ * it describes (never from memory of the runs), so the report and the
+ * files cannot disagree; the sentences are computed from those figures by
+ * comparing the candidates replication by replication, never written in
+ * advance.
  *
  * Cost: one summary.json read per candidate; the HTML holds each
  * comparison chart's SVG (or PNG) base64-encoded, a few hundred KB.
@@ -17,60 +18,34 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ratesim/aggregate.h"
 #include "ratesim/common.h"
+#include "ratesim/figures.h"
+#include "ratesim/plan.h"
 
-#define RS_REPORT_NAME_MAX 256 /* longest scenario name kept (longer is cut) */
+/* Write DIR/report.md and DIR/report.html of a comparison: the plan p
+ * (its groups are the candidates, named names[g], with descriptions[g] or
+ * NULL) and the table t of its runs' figures.  The documents hold: how
+ * the candidates ran (replications, seeds, overrides), a table of figures
+ * as mean +- half-width of the 95% interval (offered, succeeded, final
+ * failures, 429 rate, spilled, latency p50/p95/p99 of successes, tokens
+ * per minute, cost and its split, the PTU sizing formula's figure per
+ * provisioned deployment), the sentences of rs_report_verdicts, and the
+ * comparison charts of rs_chart_compare_info that exist in DIR (linked in
+ * the Markdown, embedded in the HTML).
+ * Errors: RS_ERR_IO, RS_ERR_NOMEM. */
+rs_status rs_report_compare(const rs_fig_table *t, const rs_plan *p, const char *const *names,
+                            const char *const *descriptions, rs_error *err);
 
-/* The figures of one summary.json that charts and reports use. */
-typedef struct rs_report_figures {
-	char scenario[RS_REPORT_NAME_MAX]; /* "scenario" */
-	uint64_t seed;                     /* "seed" */
-	/* requests.*: succeeded includes succeeded_after_429 and
-	 * succeeded_spilled, which are disjoint (docs/outputs.md) */
-	uint64_t offered, succeeded, succeeded_after_429, succeeded_spilled, failed, in_flight_end;
-	uint64_t attempts, throttled; /* attempts.total, attempts.throttled */
-	double rate_429;              /* throttled / attempts, 0..1 */
-	double latency_p50_ms, latency_p95_ms, latency_p99_ms; /* NaN when null (no sample) */
-	double tokens_per_min, requests_per_min;               /* throughput.* */
-	bool has_cost;   /* summary.json has a "cost" object with "total_usd" */
-	double cost_usd; /* cost.total_usd; NaN when !has_cost */
-} rs_report_figures;
-
-/* Read DIR/summary.json.  OUT: *out.
- * Errors: RS_ERR_IO (cannot read), RS_ERR_SYNTAX (not JSON, or a key above
- * missing or of the wrong type: "DIR/summary.json: .requests.offered:
- * expected a whole number >= 0"), RS_ERR_NOMEM. */
-rs_status rs_report_read_figures(const char *dir, rs_report_figures *out, rs_error *err);
-
-/* One candidate of a comparison: its run is in DIR/label/. */
-typedef struct rs_report_candidate {
-	const char *label;       /* unique among the candidates; a folder name */
-	const char *file;        /* the scenario file it came from */
-	const char *description; /* the scenario's description; NULL or "" for none */
-} rs_report_candidate;
-
-/* Write DIR/report.md and DIR/report.html for the n >= 1 candidates (all
- * borrowed): each scenario's description, one table of figures with a
- * column per candidate (offered, succeeded, final failures, 429 rate,
- * latency p50 / p95 / p99, tokens per minute, cost or "n/a"), one sentence
- * per candidate of what stands out (rs_report_highlight), and the
- * comparison charts of rs_chart_compare_info that exist in DIR: linked as
- * PNG from the Markdown, embedded as base64 data URIs (the SVG, else the
- * PNG) in the HTML, which needs no other file.  Each file is written
- * through NAME.tmp and renamed.
- * Errors: those of rs_report_read_figures, and RS_ERR_IO / RS_ERR_NOMEM. */
-rs_status rs_report_write(const char *dir, const rs_report_candidate *c, size_t n, rs_error *err);
-
-/* The sentence of "what stands out" for candidate i of n (f and labels:
- * n entries each, borrowed), e.g. "the fewest final failures (0, against
- * 377 for b) and the lowest 429 rate (0.00% of attempts, against 53.03%
- * for b)."  Built from the figures on which the candidates differ: for up
- * to three of them (final failures, 429 rate, p99 latency, tokens per
- * minute, cost, p50 latency, in that order) where i is the best or the
- * worst, with the figure it is compared with; for a candidate in the
- * middle on everything, its place on the first two.  Written to buf,
- * truncated to len (len > 0). */
-void rs_report_highlight(const rs_report_figures *f, const char *const *labels, size_t n, size_t i,
-                         char *buf, size_t len);
+/* The report's sentences (at most max, each a new string in out[]; the
+ * caller frees them): for each ranked figure (final failures, 429 rate,
+ * p99 latency of successes, tokens per minute, cost), which candidate is
+ * best beyond noise, by the 95% interval of the paired differences, and
+ * which the replications cannot tell apart from it; with 1 replication, a
+ * sentence saying nothing can be told apart.  A candidate that fails more
+ * requests than another beyond noise is never called best on latency.
+ * Returns the number of sentences. */
+size_t rs_report_verdicts(const rs_fig_table *t, const rs_plan *p, const char *const *names,
+                          char **out, size_t max);
 
 #endif

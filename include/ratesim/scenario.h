@@ -14,6 +14,11 @@
  * schedule.  The key reference, with every default and its source, is
  * scenarios/README.md; scenarios/schema.json says the same for editors.
  *
+ * Every number has a range (scenarios/README.md, "Every key at a glance"),
+ * and the estimated memory and output of a run must fit a budget
+ * (rs_scenario_check_budget).  Messages are one line: control characters
+ * in echoed values are escaped (\n, \t, \xHH).
+ *
  * Messages name the file and, for meaning, the JSON path of the value:
  *   scenarios/x.json:12:7: invalid JSON: expected ',' or '}'
  *   scenarios/x.json: .clients[2].arrival.rate_rps: must be > 0 (got -3)
@@ -37,10 +42,16 @@
  * to the JSON tree before validation; borrowed.  PATH is like
  * `clients[0].arrival.rate_rps` (a leading '.' is allowed); VALUE is parsed as
  * JSON when it is valid JSON, else taken as a string.  Relative trace paths
- * in the file are resolved against the file's folder.
+ * written in the file are resolved against the file's folder; those given
+ * by an override stay as given (relative to the current folder).
  *
  * Result: RS_OK and OUT: *out a new rs_config (caller frees with
- * rs_config_free).  On failure *out is NULL and err says why:
+ * rs_config_free).  Its effective_json is the effective scenario: the tree
+ * after the overrides with every default the load applied written in, a
+ * retry preset expanded, trace paths absolute, the model rows used, the
+ * budgets, every number exact, and without "sweep" and "variants"; loading
+ * it gives the same config and the same text (scenarios/README.md, "The
+ * effective scenario").  On failure *out is NULL and err says why:
  *   RS_ERR_IO      the file cannot be opened or read
  *   RS_ERR_SYNTAX  the file is not JSON ("FILE:LINE:COL: invalid JSON: ...")
  *   RS_ERR_INVALID a value is wrong, missing or unknown ("FILE: .path: ...")
@@ -56,5 +67,50 @@ rs_status rs_scenario_load(const char *path, const char *const *overrides, size_
 rs_status rs_scenario_parse(const char *display_name, const char *text, const char *base_dir,
                             const char *const *overrides, size_t n_overrides, rs_config **out,
                             rs_error *err);
+
+/* Options of a load; a zero field keeps the scenario's own value. */
+typedef struct rs_scenario_opts {
+	double max_memory_mb; /* > 0: the memory budget (overrides "limits") */
+	double max_output_mb; /* > 0: the results budget (overrides "limits") */
+} rs_scenario_opts;
+
+/* rs_scenario_load with options (opts may be NULL: none).  This is what a
+ * command-line `--max-memory MB` sets: {.max_memory_mb = MB}. */
+rs_status rs_scenario_load_with(const char *path, const char *const *overrides, size_t n_overrides,
+                                const rs_scenario_opts *opts, rs_config **out, rs_error *err);
+
+/* What a run of cfg will cost, estimated from the config alone
+ * (scenario_estimate.c says how): peak memory, the size of its results
+ * (timeseries.csv dominates), and the number of time-series buckets.
+ * Trace files and requests.csv are not counted. */
+typedef struct rs_scenario_estimate {
+	double memory_mb;
+	double output_mb;
+	double buckets;
+} rs_scenario_estimate;
+
+void rs_scenario_estimate_of(const rs_config *cfg, rs_scenario_estimate *out);
+
+/* RS_OK when the estimate of cfg is within max_memory_mb and max_output_mb;
+ * else RS_ERR_INVALID with one line naming the value that dominates:
+ *   FILE: .clients: a run with 100000 clients takes about 12509 MB of memory
+ *   (estimate), over the budget of 4096 MB; set limits.max_memory_mb (in the
+ *   scenario or with --set) to allow it
+ * The loaders call it with the scenario's limits (or the options'). */
+rs_status rs_scenario_check_budget(const rs_config *cfg, double max_memory_mb, double max_output_mb,
+                                   rs_error *err);
+
+/* The loader's key tables as JSON text, for tests and tools that hold them
+ * against scenarios/schema.json and scenarios/README.md:
+ *   {"top": [row, ...], "deployment": [...], ...}
+ * one array per kind of object (named as schema.json's $defs; "top" is the
+ * top level), each row {"key", "type" ("number", "integer", "string",
+ * "boolean" or "other" for objects, arrays and distributions), "required",
+ * "groups" (0: every variant, else a bit set of the variants that use it),
+ * "minimum" or "exclusiveMinimum", "maximum", "default", "enum"}, the last
+ * four only when they apply.  A key may have one row per variant.
+ * Result: a new string (caller frees with free()), or NULL when out of
+ * memory. */
+char *rs_scenario_keys_json(void);
 
 #endif

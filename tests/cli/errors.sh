@@ -28,10 +28,10 @@ try 'ratesim --help'" -- validate "$Q" --set 'clients[3].x=1'
 expect bad-option 2 "ratesim: unknown option --bogus
 try 'ratesim --help'" -- run --bogus "$Q"
 
-expect no-command 2 "ratesim: a command is required (run, validate, plot or compare)
+expect no-command 2 "ratesim: a command is required (run, validate, plot, compare, sweep, size or collect)
 try 'ratesim --help'" --
 
-expect unknown-command 2 "ratesim: unknown command walk (expected run, validate, plot or compare)
+expect unknown-command 2 "ratesim: unknown command walk (expected run, validate, plot, compare, sweep, size or collect)
 try 'ratesim --help'" -- walk "$Q"
 
 expect bad-seed 2 "ratesim: --seed needs a whole number >= 0 (got -1)

@@ -22,7 +22,6 @@ if ! "$GEN" . "$D" >"$TMP/list"; then
 	exit 1
 fi
 tried=0
-skipped=0
 bad_pending=""
 for f in $(grep '\.json$' "$TMP/list"); do
 	n=${f%.json}
@@ -51,11 +50,10 @@ for f in $(grep '\.json$' "$TMP/list"); do
 	esac
 	rm -rf "$out"
 	if [ -n "$reason" ]; then
-		skipped=$((skipped + 1))
 		if [ -z "$why" ]; then
 			bad_pending="$bad_pending $n"
 		else
-			echo "skip $n (pending-loader-ranges: $reason; now: $why)"
+			skip "$n" "pending-loader-ranges: $reason; now: $why"
 		fi
 	elif [ -z "$why" ]; then
 		passed=$((passed + 1))

@@ -48,7 +48,7 @@ want="ratesim: $TMP/lock: another ratesim run is writing into this folder; wait 
 if [ -z "$DEFSIG" ]; then
 	kill -TERM $HELD
 	wait $HELD
-	pass "sigint-exit-130 (skipped: no env --default-signal to restore SIGINT in a background job)"
+	skip sigint-exit-130 "no env --default-signal to restore SIGINT in a background job"
 	cp "$TMP/old-summary.json" "$TMP/held.err"
 	printf 'ratesim: interrupted (SIGINT); unfinished outputs removed\n' >"$TMP/held.err"
 	rc=130
@@ -81,9 +81,9 @@ wait $HELD 2>/dev/null
 
 # ---- a full disk: exit 1 naming the output file and the reason; no summary ----
 if [ "$(id -u)" != 0 ]; then
-	pass "full-disk (skipped: needs root to mount a small tmpfs)"
+	skip full-disk "needs root to mount a small tmpfs"
 elif ! mkdir -p "$TMP/full" || ! mount -t tmpfs -o size=96k tmpfs "$TMP/full" 2>/dev/null; then
-	pass "full-disk (skipped: cannot mount a tmpfs here)"
+	skip full-disk "cannot mount a tmpfs here"
 else
 	"$RATESIM" run "$Q" -o "$TMP/full/r" --quiet --no-charts --set duration_s=20000 2>"$TMP/err"
 	rc=$?
@@ -128,7 +128,7 @@ rc=$?
 
 # ---- out of memory names the scenario (under a 200 MB address-space limit) ----
 if grep -q __asan_init "$RATESIM" 2>/dev/null; then
-	pass "nomem-names-file (skipped: ASan needs more address space than the limit)"
+	skip nomem-names-file "ASan needs more address space than the limit"
 else
 	(ulimit -v 200000 && "$RATESIM" run "$Q" -o "$TMP/nomem" --quiet --no-charts --set duration_s=120 \
 		--set 'clients[0].arrival.schedule=[{"at_s":0,"rate_rps":100000}]') 2>"$TMP/err"

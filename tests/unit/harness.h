@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static int th_passed, th_failed, th_cur_failed;
+static int th_passed, th_failed, th_skipped, th_cur_failed, th_cur_skipped;
 static const char *th_cur;
 
 #define TH_FAIL(...)                                                                               \
@@ -55,14 +55,28 @@ static const char *th_cur;
 			TH_FAIL("%s = \"%s\", want \"%s\"", #got, g_ ? g_ : "(null)", w_);         \
 	} while (0)
 
+/* Skip the rest of the current test, saying why (a missing optional
+ * input, never a failure in disguise); the test counts as skipped. */
+#define TH_SKIP(...)                                                                               \
+	do {                                                                                       \
+		th_cur_skipped = 1;                                                                \
+		fprintf(stdout, "  skip %s: ", th_cur);                                            \
+		fprintf(stdout, __VA_ARGS__);                                                      \
+		fputc('\n', stdout);                                                               \
+	} while (0)
+
 #define RUN(fn)                                                                                    \
 	do {                                                                                       \
 		th_cur = #fn;                                                                      \
 		th_cur_failed = 0;                                                                 \
+		th_cur_skipped = 0;                                                                \
 		fn();                                                                              \
 		if (th_cur_failed) {                                                               \
 			th_failed++;                                                               \
 			fprintf(stdout, "FAIL %s\n", #fn);                                         \
+		} else if (th_cur_skipped) {                                                       \
+			th_skipped++;                                                              \
+			fprintf(stdout, "skip %s\n", #fn);                                         \
 		} else {                                                                           \
 			th_passed++;                                                               \
 			fprintf(stdout, "ok   %s\n", #fn);                                         \
@@ -114,9 +128,20 @@ static inline char *th_slurp(const char *path)
 	return buf;
 }
 
+/* dir/name, read whole (caller frees), or NULL. */
+static inline char *th_slurp_in(const char *dir, const char *name)
+{
+	char path[1200];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return th_slurp(path);
+}
+
 static inline int th_done(void)
 {
-	printf("%d passed, %d failed\n", th_passed, th_failed);
+	if (th_skipped)
+		printf("%d passed, %d failed, %d skipped\n", th_passed, th_failed, th_skipped);
+	else
+		printf("%d passed, %d failed\n", th_passed, th_failed);
 	return th_failed ? 1 : 0;
 }
 

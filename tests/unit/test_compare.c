@@ -1,26 +1,30 @@
 /*
- * test_compare.c - comparisons and their reports.
+ * test_compare.c - comparisons, their plans and their reports.
  *
  * Known answers: the folder labels of awkward and duplicate names; the
  * figures read from a hand-written summary.json (and the exact message for
- * each broken one); the sentence of "what stands out" for hand-picked
- * figures (best, worst, "N times", "none", in the middle, all equal, one
- * candidate); the exact table and sentences of a report written from
- * hand-written summaries, with a chart embedded as base64.  Then a real
- * comparison of two small scenarios, whose report table must show exactly
- * the figures of the summary.json files it comes from (read here with
- * cJSON, independently of the report's reader).
+ * each broken one), and from an aggregate one; the verdicts on hand-made
+ * tables of replications (a clear winner, a tie, identical candidates, one
+ * replication, the latency caveat).  Then real comparisons of a small
+ * scenario's variants, run through the plan, a test executor and collect:
+ * every cell of the report's table must be the mean +- 95% half-width of
+ * the replications' own summary.json figures (computed here with GSL,
+ * independently of the aggregate code); two identical candidates must be
+ * said to be indistinguishable, and two clearly different ones ranked.
  */
 #include "ratesim/compare.h"
 
 #include <cjson/cJSON.h>
+#include <gsl/gsl_cdf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness.h"
+#include "ratesim/decide.h"
 #include "ratesim/report.h"
+#include "ratesim/run.h"
 #include "ratesim/scenario.h"
 
 #define tmpdir() th_tmpdir("rs_compare")
@@ -45,33 +49,6 @@ static char *slurp(const char *dir, const char *name)
 	char p[PATH_LEN];
 	snprintf(p, sizeof p, "%s/%s", dir, name);
 	return th_slurp(p);
-}
-
-/* A summary.json with the given figures (p99 < 0: null percentiles; cost
- * < 0: no cost object). */
-static void write_summary(const char *dir, const char *name, int offered, int succeeded,
-                          int after_429, int failed, double rate, double p50, double p99,
-                          double tpm, double cost)
-{
-	char lat[256], cst[64] = "";
-	if (p99 < 0)
-		snprintf(lat, sizeof lat, "{\"p50\": null, \"p95\": null, \"p99\": null}");
-	else
-		snprintf(lat, sizeof lat, "{\"p50\": %g, \"p95\": %g, \"p99\": %g, \"max\": %g}",
-		         p50, (p50 + p99) / 2, p99, 2 * p99);
-	if (cost >= 0)
-		snprintf(cst, sizeof cst, ", \"cost\": {\"total_usd\": %g}", cost);
-	char text[TEXT_LEN];
-	snprintf(text, sizeof text,
-	         "{\"scenario\": \"%s\", \"seed\": 42, \"requests\": {\"offered\": %d, "
-	         "\"succeeded\": %d, \"succeeded_after_429\": %d, \"succeeded_spilled\": 0, "
-	         "\"failed\": %d, \"in_flight_end\": %d}, \"attempts\": {\"total\": %d, "
-	         "\"throttled\": %d}, \"rate_429\": %g, \"latency_ms\": %s, \"throughput\": "
-	         "{\"tokens_per_min\": %g, \"requests_per_min\": 1}%s}\n",
-	         name, offered, succeeded, after_429, failed, offered - succeeded - failed,
-	         2 * offered, (int)(rate * 2 * offered), rate, lat, tpm, cst);
-	mkdir(dir, 0777);
-	write_file(dir, "summary.json", text);
 }
 
 /* ---- labels --------------------------------------------------------------------------- */
@@ -102,17 +79,16 @@ static void test_labels(void)
 	                      "01234567890123456789012345678901234567890123456789012345",
 	                      "__t__"};
 	enum { N = sizeof names / sizeof names[0] };
-	rs_config cfg[N];
-	const rs_config *p[N];
-	for (size_t i = 0; i < N; i++) {
-		memset(&cfg[i], 0, sizeof cfg[i]);
-		cfg[i].name = (char *)names[i];
-		p[i] = &cfg[i];
-	}
-	rs_compare_candidate out[N];
-	rs_compare_labels(p, N, out);
+	char out[N][RS_COMPARE_LABEL_MAX];
+	rs_compare_labels(names, N, out);
 	for (size_t i = 0; i < N; i++)
-		CHECK_STR(out[i].label, want[i]);
+		CHECK_STR(out[i], want[i]);
+	/* the plan's own files are not labels either */
+	const char *files[] = {"plan.json", "runs.csv"};
+	char out2[2][RS_COMPARE_LABEL_MAX];
+	rs_compare_labels(files, 2, out2);
+	CHECK_STR(out2[0], "plan.json-2");
+	CHECK_STR(out2[1], "runs.csv-2");
 }
 
 /* ---- reading summary.json ------------------------------------------------------------- */
@@ -203,162 +179,144 @@ static void test_read_figures(void)
 	CHECK_STR(err.msg, want);
 }
 
-/* ---- what stands out ------------------------------------------------------------------ */
-
-static rs_report_figures fig(uint64_t offered, uint64_t failed, double rate, double p50, double p99,
-                             double tpm, double cost)
-{
-	rs_report_figures f = {.offered = offered,
-	                       .succeeded = offered - failed,
-	                       .failed = failed,
-	                       .rate_429 = rate,
-	                       .latency_p50_ms = p50,
-	                       .latency_p95_ms = p99,
-	                       .latency_p99_ms = p99,
-	                       .tokens_per_min = tpm,
-	                       .has_cost = cost >= 0,
-	                       .cost_usd = cost >= 0 ? cost : NAN};
-	return f;
-}
-
-static void test_highlight(void)
-{
-	char buf[1024];
-	const char *ab[] = {"a", "b", "c"};
-	/* a is worse than b on everything: ratios from 1.5 on, side by side below */
-	rs_report_figures two[] = {fig(1000, 100, 0.30, 1000, 20000, 5000, -1),
-	                           fig(1000, 10, 0.05, 900, 16000, 6000, -1)};
-	rs_report_highlight(two, ab, 2, 0, buf, sizeof buf);
-	CHECK_STR(buf, "the most final failures (100 of 1000 offered; 10.0 times b's 10), the "
-	               "highest 429 rate (30.00% of attempts; 6.0 times b's 5.00%) and the highest "
-	               "p99 latency (20.00 s, against 16.00 s for b).");
-	rs_report_highlight(two, ab, 2, 1, buf, sizeof buf);
-	CHECK_STR(buf, "the fewest final failures (10 of 1000 offered, against 100 for a), the "
-	               "lowest 429 rate (5.00% of attempts, against 30.00% for a) and the lowest "
-	               "p99 latency (16.00 s, against 20.00 s for a).");
-
-	/* c in the middle on everything: its place on the first two figures */
-	rs_report_figures three[] = {two[0], two[1], fig(1000, 50, 0.10, 950, 18000, 5500, -1)};
-	rs_report_highlight(three, ab, 3, 2, buf, sizeof buf);
-	CHECK_STR(buf, "neither best nor worst on any figure: final failures 50 of 1000 offered "
-	               "(best: 10 for b); 429 rate 10.00% of attempts (best: 5.00% for b).");
-	/* against the runner-up, not the worst */
-	rs_report_highlight(three, ab, 3, 1, buf, sizeof buf);
-	CHECK_STR(buf, "the fewest final failures (10 of 1000 offered, against 50 for c), the "
-	               "lowest 429 rate (5.00% of attempts, against 10.00% for c) and the lowest "
-	               "p99 latency (16.00 s, against 18.00 s for c).");
-
-	/* the best has none: no ratio; figures that read the same are skipped
-	 * (failures, p99), so tokens and cost come forward */
-	rs_report_figures zero[] = {fig(500, 0, 0.2, 1000, 3000, 800, 2.5),
-	                            fig(500, 0, 0.0, 1000, 3000, 900, 1.25)};
-	rs_report_highlight(zero, ab, 2, 0, buf, sizeof buf);
-	CHECK_STR(buf, "the highest 429 rate (20.00% of attempts, where b has none), the fewest "
-	               "tokens served per minute (800 tokens/min, against 900 for b) and the "
-	               "highest cost ($2.50; 2.0 times b's $1.25).");
-
-	/* all the same */
-	rs_report_figures same[] = {two[0], two[0]};
-	rs_report_highlight(same, ab, 2, 1, buf, sizeof buf);
-	CHECK_STR(buf, "the same figures as every other candidate.");
-
-	/* one candidate */
-	rs_report_highlight(two, ab, 1, 0, buf, sizeof buf);
-	CHECK_STR(buf, "the only candidate: 100 of 1000 requests failed, 429 rate 30.00% of "
-	               "attempts, p99 latency 20.00 s.");
-
-	/* nothing succeeded: said first; latencies are not compared */
-	rs_report_figures none[] = {fig(100, 100, 1.0, NAN, NAN, 0, -1),
-	                            fig(100, 0, 0.0, 500, 900, 50, -1)};
-	rs_report_highlight(none, ab, 2, 0, buf, sizeof buf);
-	CHECK_STR(buf,
-	          "no request succeeded; the most final failures (100 of 100 offered, where b "
-	          "has none), the highest 429 rate (100.00% of attempts, where b has none) and "
-	          "the fewest tokens served per minute (0 tokens/min, against 50 for b).");
-
-	/* truncated, not overrun */
-	char small[10];
-	rs_report_highlight(two, ab, 2, 0, small, sizeof small);
-	CHECK_STR(small, "the most ");
-}
-
-/* ---- the report ----------------------------------------------------------------------- */
-
-static void test_report_write(void)
+/* An aggregate summary (aggregate.h) reads its means; its base seed is
+ * its seed; mean counts are rounded. */
+static void test_read_aggregate(void)
 {
 	char *dir = tmpdir();
-	char a[PATH_LEN], b[PATH_LEN];
-	snprintf(a, sizeof a, "%s/ptu-only", dir);
-	snprintf(b, sizeof b, "%s/ptu-spill", dir);
-	write_summary(a, "ptu-only", 1000, 900, 50, 90, 0.3171, 1234.5, 32530, 98765.4, -1);
-	write_summary(b, "ptu-spill", 1000, 1000, 0, 0, 0, 1000, 33840, 100000, 12.3);
-	write_file(dir, "compare_rate_429.svg", "<svg>x</svg>");
-	write_file(dir, "compare_rate_429.png", "PNG");
-	rs_report_candidate c[] = {
-	    {"ptu-only", "scenarios/a.json", "PTU <alone> & | pipes *here*"},
-	    {"ptu-spill", "scenarios/b.json", NULL},
-	};
+	write_file(dir, "summary.json",
+	           "{\"replications\": 3, \"base_seed\": 7, \"scenario\": \"q\","
+	           " \"requests\": {\"offered\": {\"mean\": 100.4, \"ci95\": 2},"
+	           "  \"succeeded\": {\"mean\": 90.6}, \"succeeded_after_429\": {\"mean\": 1},"
+	           "  \"succeeded_spilled\": {\"mean\": 0}, \"failed\": {\"mean\": 9},"
+	           "  \"in_flight_end\": {\"mean\": 1}},"
+	           " \"attempts\": {\"total\": {\"mean\": 120}, \"throttled\": {\"mean\": 20}},"
+	           " \"rate_429\": {\"mean\": 0.25, \"ci95\": 0.01},"
+	           " \"latency_ms\": {\"p50\": {\"mean\": 10}, \"p95\": {\"mean\": null},"
+	           "  \"p99\": {\"mean\": 30}},"
+	           " \"throughput\": {\"tokens_per_min\": {\"mean\": 5}, \"requests_per_min\": "
+	           "{\"mean\": 6}}}");
+	rs_report_figures f;
 	rs_error err = {0};
-	rs_status st = rs_report_write(dir, c, 2, &err);
-	CHECK_I64(st, RS_OK);
-	if (st != RS_OK)
-		printf("  message: %s\n", err.msg);
-	char *md = slurp(dir, "report.md");
-	CHECK(md && strncmp(md, "# Comparison: ptu-only vs ptu-spill\n", 36) == 0);
-	CHECK(md && strstr(md, "Every candidate ran with seed 42."));
-	CHECK(md && strstr(md, "\n### ptu-only\n\nScenario `scenarios/a.json`, seed 42, results in "
-	                       "[ptu-only/](ptu-only/).\n\nPTU \\<alone\\> & \\| pipes "
-	                       "\\*here\\*\n"));
-	CHECK(md && strstr(md, "| | ptu-only | ptu-spill |\n"
-	                       "|---|---:|---:|\n"
-	                       "| requests offered | 1000 | 1000 |\n"
-	                       "| succeeded | 900 | 1000 |\n"
-	                       "| final failures | 90 (9.00% of offered) | 0 (0.00% of offered) |\n"
-	                       "| 429 rate (of attempts) | 31.71% | 0.00% |\n"
-	                       "| latency p50 | 1.23 s | 1.00 s |\n"
-	                       "| latency p95 | 16.88 s | 17.42 s |\n"
-	                       "| latency p99 | 32.53 s | 33.84 s |\n"
-	                       "| tokens per minute | 98765 | 100000 |\n"
-	                       "| cost (USD) | n/a | $12.30 |\n"));
-	CHECK(md && strstr(md, "\n- **ptu-only**: the most final failures (90 of 1000 offered, "
-	                       "where ptu-spill has none), the highest 429 rate (31.71% of "
-	                       "attempts, where ptu-spill has none) and the lowest p99 latency "
-	                       "(32.53 s, against 33.84 s for ptu-spill).\n"));
-	CHECK(md && strstr(md, "![compare_rate_429](compare_rate_429.png)"));
-	CHECK(md && !strstr(md, "compare_latency.png"));
-	free(md);
-	char *html = slurp(dir, "report.html");
-	CHECK(html && strncmp(html, "<!DOCTYPE html>", 15) == 0);
-	CHECK(html && strstr(html, "<p>PTU &lt;alone&gt; &amp; | pipes *here*</p>"));
-	CHECK(html && strstr(html, "<tr><td>cost (USD)</td><td>n/a</td><td>$12.30</td></tr>"));
-	/* base64("<svg>x</svg>"); the SVG is preferred to the PNG */
-	CHECK(html && strstr(html, "src=\"data:image/svg+xml;base64,PHN2Zz54PC9zdmc+\""));
-	CHECK(html && !strstr(html, "image/png"));
-	CHECK(html && strstr(html, "</html>\n"));
-	free(html);
-
-	/* no charts at all: said so */
-	char p[PATH_LEN];
-	snprintf(p, sizeof p, "%s/compare_rate_429.svg", dir);
-	unlink(p);
-	snprintf(p, sizeof p, "%s/compare_rate_429.png", dir);
-	unlink(p);
-	CHECK_I64(rs_report_write(dir, c, 2, &err), RS_OK);
-	md = slurp(dir, "report.md");
-	CHECK(md && strstr(md, "No charts were drawn (gnuplot missing, or --no-charts)."));
-	free(md);
-
-	/* a candidate without a summary */
-	rs_report_candidate missing[] = {c[0], {"gone", "x.json", ""}};
-	CHECK_I64(rs_report_write(dir, missing, 2, &err), RS_ERR_IO);
-	char want[PATH_LEN * 2];
-	snprintf(want, sizeof want, "%s/gone/summary.json: cannot open: No such file or directory",
-	         dir);
-	CHECK_STR(err.msg, want);
+	CHECK_I64(rs_report_read_figures(dir, &f, &err), RS_OK);
+	CHECK_I64(f.seed, 7);
+	CHECK_I64(f.offered, 100);
+	CHECK_I64(f.succeeded, 91);
+	CHECK(f.rate_429 == 0.25);
+	CHECK(isnan(f.latency_p95_ms));
+	CHECK(f.latency_p99_ms == 30);
 	rmtree(dir);
 }
 
-/* ---- a real comparison ---------------------------------------------------------------- */
+/* ---- verdicts on hand-made tables ------------------------------------------------------ */
+
+#define VR 5 /* replications of the hand-made tables */
+
+/* A table of n groups x VR replications over the figures below, from
+ * rate[g][k], failed[g][k] and p99[g][k]. */
+static const char *const vt_names[] = {"requests.failed", "rate_429", "latency_ms.p99"};
+
+typedef struct vtab {
+	rs_fig_table t;
+	rs_plan p;
+	double v[3 * VR * 3];
+	char *names[3];
+	rs_plan_group groups[3];
+} vtab;
+
+static void vtab_init(vtab *x, size_t n, double rate[][VR], double failed[][VR], double p99[][VR])
+{
+	memset(x, 0, sizeof *x);
+	for (size_t f = 0; f < 3; f++)
+		x->names[f] = (char *)vt_names[f];
+	for (size_t g = 0; g < n; g++)
+		for (size_t k = 0; k < VR; k++) {
+			double *row = &x->v[(g * VR + k) * 3];
+			row[0] = failed[g][k];
+			row[1] = rate[g][k];
+			row[2] = p99[g][k];
+		}
+	x->t = (rs_fig_table){.n_figs = 3, .names = x->names, .n_runs = n * VR, .v = x->v};
+	x->p = (rs_plan){.replications = VR, .n_groups = n, .groups = x->groups};
+}
+
+/* The verdict that starts with `lead`, or NULL. */
+static char *verdict_on(const char *lead, char **v, size_t nv)
+{
+	for (size_t i = 0; i < nv; i++)
+		if (!strncmp(v[i], lead, strlen(lead)))
+			return v[i];
+	return NULL;
+}
+
+static void test_verdicts(void)
+{
+	const char *names[] = {"a", "b", "c"};
+	char *v[8];
+	vtab x;
+	/* a has a clearly lower 429 rate than b in every replication; their
+	 * failures differ by noise only; b's p99 is lower beyond noise and b
+	 * fails no more than a, so b is best on p99 */
+	double rate[2][VR] = {{0.10, 0.11, 0.09, 0.10, 0.12}, {0.30, 0.31, 0.29, 0.33, 0.30}};
+	double failed[2][VR] = {{10, 12, 9, 11, 10}, {11, 9, 12, 10, 10}};
+	double p99[2][VR] = {{9000, 9100, 8900, 9050, 9000}, {8000, 8100, 7900, 8050, 8000}};
+	vtab_init(&x, 2, rate, failed, p99);
+	size_t nv = rs_report_verdicts(&x.t, &x.p, names, v, 8);
+	CHECK_I64(nv, 3);
+	char *r = verdict_on("429 rate", v, nv);
+	CHECK(r && strstr(r, "a has the lowest, beyond noise: the others differ by b (+20.20% +-"));
+	char *f = verdict_on("final failures", v, nv);
+	CHECK(f && strstr(f, "5 replications cannot tell the candidates apart"));
+	char *l = verdict_on("latency p99", v, nv);
+	CHECK(l && strstr(l, "b has the lowest, beyond noise"));
+	for (size_t i = 0; i < nv; i++)
+		free(v[i]);
+
+	/* the latency caveat: b is fastest but fails more requests, beyond noise */
+	double failed2[2][VR] = {{10, 12, 9, 11, 10}, {50, 52, 49, 51, 50}};
+	vtab_init(&x, 2, rate, failed2, p99);
+	nv = rs_report_verdicts(&x.t, &x.p, names, v, 8);
+	l = verdict_on("latency p99", v, nv);
+	CHECK(l && strstr(l, "b has the lowest, but it fails more requests than a beyond noise, "
+	                     "and latency counts successes only: not a win."));
+	for (size_t i = 0; i < nv; i++)
+		free(v[i]);
+
+	/* identical candidates: every difference is 0, nothing is ranked */
+	double same[2][VR] = {{0.1, 0.2, 0.3, 0.2, 0.1}, {0.1, 0.2, 0.3, 0.2, 0.1}};
+	vtab_init(&x, 2, same, same, same);
+	nv = rs_report_verdicts(&x.t, &x.p, names, v, 8);
+	CHECK_I64(nv, 3);
+	for (size_t i = 0; i < nv; i++) {
+		CHECK(strstr(v[i], "cannot tell the candidates apart"));
+		free(v[i]);
+	}
+
+	/* three: c ties with the best a, both beat b */
+	double rate3[3][VR] = {{0.10, 0.11, 0.09, 0.10, 0.12},
+	                       {0.30, 0.31, 0.29, 0.33, 0.30},
+	                       {0.11, 0.10, 0.10, 0.09, 0.12}};
+	double f3[3][VR] = {{1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}};
+	vtab_init(&x, 3, rate3, f3, f3);
+	nv = rs_report_verdicts(&x.t, &x.p, names, v, 8);
+	r = verdict_on("429 rate", v, nv);
+	CHECK(r && strstr(r, "5 replications cannot tell it apart from c") &&
+	      strstr(r, "it beats b (+"));
+	for (size_t i = 0; i < nv; i++)
+		free(v[i]);
+
+	/* one replication: nothing can be told apart */
+	vtab_init(&x, 2, rate, failed, p99);
+	x.p.replications = 1;
+	x.t.n_runs = 2;
+	nv = rs_report_verdicts(&x.t, &x.p, names, v, 8);
+	for (size_t i = 0; i < nv; i++) {
+		CHECK(strstr(v[i], "with 1 replication there is no interval"));
+		free(v[i]);
+	}
+}
+
+/* ---- real comparisons through the plan ----------------------------------------------- */
 
 static const char tiny[] =
     "{\"name\": \"tiny\", \"description\": \"A small run.\", \"seed\": 3,"
@@ -368,7 +326,77 @@ static const char tiny[] =
     " \"clients\": [{\"name\": \"c\", \"target\": \"d\","
     "   \"arrival\": {\"process\": \"poisson\", \"rate_rps\": 1.5},"
     "   \"prompt_tokens\": {\"dist\": \"lognormal\", \"median\": 400, \"sigma\": 0.5},"
-    "   \"output_tokens\": {\"dist\": \"lognormal\", \"median\": 150, \"sigma\": 0.5}}]}";
+    "   \"output_tokens\": {\"dist\": \"lognormal\", \"median\": 150, \"sigma\": 0.5}}],"
+    " \"variants\": [VARIANTS]}";
+
+/* The test's executor: the job's argv as plan.h writes it, run in this
+ * process (what `ratesim run` does, without its printing). */
+static int run_argv(int argc, char **argv)
+{
+	const char *sets[64];
+	size_t n = 0;
+	const char *file = argv[2], *dir = NULL;
+	for (int i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "--set") && i + 1 < argc)
+			sets[n++] = argv[++i];
+		else if (!strcmp(argv[i], "-o") && i + 1 < argc)
+			dir = argv[++i];
+		else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
+			static char seed[8][64];
+			snprintf(seed[n % 8], 64, "seed=%s", argv[++i]);
+			sets[n] = seed[n % 8];
+			n++;
+		} else if (!strcmp(argv[i], "--replication") && i + 1 < argc) {
+			static char rep[8][64];
+			snprintf(rep[n % 8], 64, "provenance.replication=%s", argv[++i]);
+			sets[n] = rep[n % 8];
+			n++;
+		}
+	}
+	rs_config *cfg = NULL;
+	rs_error err = {0};
+	if (rs_scenario_load(file, sets, n, &cfg, &err) != RS_OK) {
+		printf("  job: %s\n", err.msg);
+		return 1;
+	}
+	rs_run_opts o = {.dir = dir, .charts = false};
+	rs_run_result res;
+	int rc = rs_run(cfg, &o, &res, &err) == RS_OK ? 0 : 1;
+	if (rc)
+		printf("  job: %s\n", err.msg);
+	rs_config_free(cfg);
+	return rc;
+}
+
+/* Run a comparison of tiny's variants into dir.  OUT: the collect text. */
+static rs_status compare_variants(const char *dir, const char *variants, char **text)
+{
+	char file[PATH_LEN], body[TEXT_LEN];
+	snprintf(file, sizeof file, "%s/tiny.json", dir);
+	const char *at = strstr(tiny, "VARIANTS");
+	snprintf(body, sizeof body, "%.*s%s%s", (int)(at - tiny), tiny, variants,
+	         at + strlen("VARIANTS"));
+	write_file(dir, "tiny.json", body);
+	const char *files[] = {file};
+	char out[PATH_LEN];
+	snprintf(out, sizeof out, "%s/cmp", dir);
+	rs_compare_setup s = {.files = files, .n_files = 1, .dir = out, .replications = 5};
+	rs_plan p;
+	rs_error err = {0};
+	rs_status st = rs_compare_plan(&s, &p, &err);
+	rs_decide_opts o = {.workers = 2, .program = "ratesim", .run_argv = run_argv};
+	bool emitted;
+	if (st == RS_OK)
+		st = rs_decide_execute(&p, &o, false, &emitted, &err);
+	rs_decide_result res = {0};
+	if (st == RS_OK)
+		st = rs_decide_collect(out, &o, &res, &err);
+	if (st != RS_OK)
+		printf("  message: %s\n", err.msg);
+	*text = res.text;
+	rs_plan_free(&p);
+	return st;
+}
 
 /* The cells of the table row `name` of a report: up to n after the name. */
 static size_t row_cells(const char *md, const char *name, char cells[][128], size_t n)
@@ -395,99 +423,112 @@ static size_t row_cells(const char *md, const char *name, char cells[][128], siz
 	return k;
 }
 
-static double num_at(const cJSON *root, const char *k1, const char *k2)
+/* Mean and 95% half-width of `key` (k1.k2) over rep-1..rep-R of sub,
+ * computed here from the files. */
+static void own_stats(const char *sub, const char *k1, const char *k2, int R, double *mean,
+                      double *hw)
 {
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(root, k1);
-	if (k2)
-		it = cJSON_GetObjectItemCaseSensitive(it, k2);
-	return cJSON_IsNumber(it) ? it->valuedouble : NAN;
-}
-
-static void test_compare_run(void)
-{
-	char *dir = tmpdir();
-	const char *sets[] = {"deployments[0].tpm=10000"};
-	rs_config *cfg[2] = {NULL, NULL};
-	rs_error err = {0};
-	CHECK_I64(rs_scenario_parse("tiny.json", tiny, NULL, NULL, 0, &cfg[0], &err), RS_OK);
-	CHECK_I64(rs_scenario_parse("tiny-small.json", tiny, NULL, sets, 1, &cfg[1], &err), RS_OK);
-	if (!cfg[0] || !cfg[1]) {
-		printf("  message: %s\n", err.msg);
-		rs_config_free(cfg[0]);
-		rs_config_free(cfg[1]);
-		return;
-	}
-	rs_compare_opts o = {.run = {.dir = dir, .charts = false}};
-	rs_compare_candidate out[2];
-	char warning[64];
-	rs_status st = rs_compare_run((const rs_config *const *)cfg, 2, &o, out, warning,
-	                              sizeof warning, &err);
-	CHECK_I64(st, RS_OK);
-	if (st != RS_OK)
-		printf("  message: %s\n", err.msg);
-	CHECK_STR(out[0].label, "tiny");
-	CHECK_STR(out[1].label, "tiny-2");
-	CHECK_STR(warning, "");
-	CHECK(out[1].run.total.throttled > out[0].run.total.throttled);
-
-	/* Every cell of the table is the summary.json figure of its column. */
-	char *md = slurp(dir, "report.md");
-	CHECK(md && strstr(md, "# Comparison: tiny vs tiny-2\n"));
-	CHECK(md && strstr(md, "\nA small run.\n"));
-	for (size_t i = 0; i < 2; i++) {
-		char sub[4096]; /* gcc bounds the label by its whole struct */
-		snprintf(sub, sizeof sub, "%s/%s", dir, out[i].label);
-		char *text = slurp(sub, "summary.json");
+	double x[16], sum = 0, ss = 0;
+	for (int k = 0; k < R; k++) {
+		char d[2 * PATH_LEN];
+		snprintf(d, sizeof d, "%s/rep-%d", sub, k + 1);
+		char *text = slurp(d, "summary.json");
 		cJSON *s = text ? cJSON_Parse(text) : NULL;
-		CHECK(s != NULL);
-		if (!s) {
-			free(text);
-			continue;
-		}
-		double offered = num_at(s, "requests", "offered");
-		double failed = num_at(s, "requests", "failed");
-		char want[9][128];
-		snprintf(want[0], 128, "%.0f", offered);
-		snprintf(want[1], 128, "%.0f", num_at(s, "requests", "succeeded"));
-		snprintf(want[2], 128, "%.0f (%.2f%% of offered)", failed,
-		         offered > 0 ? 100 * failed / offered : 0);
-		snprintf(want[3], 128, "%.2f%%", 100 * num_at(s, "rate_429", NULL));
-		snprintf(want[4], 128, "%.2f s", num_at(s, "latency_ms", "p50") / 1000);
-		snprintf(want[5], 128, "%.2f s", num_at(s, "latency_ms", "p95") / 1000);
-		snprintf(want[6], 128, "%.2f s", num_at(s, "latency_ms", "p99") / 1000);
-		snprintf(want[7], 128, "%.0f", num_at(s, "throughput", "tokens_per_min"));
-		double cost = num_at(s, "cost", "total_usd");
-		snprintf(want[8], 128, isnan(cost) ? "n/a" : "$%.2f", cost);
-		static const char *const rows[9] = {
-		    "requests offered", "succeeded",   "final failures", "429 rate (of attempts)",
-		    "latency p50",      "latency p95", "latency p99",    "tokens per minute",
-		    "cost (USD)"};
-		for (int r = 0; r < 9; r++) {
-			char cells[2][128];
-			size_t k = row_cells(md, rows[r], cells, 2);
-			CHECK_I64(k, 2);
-			if (k == 2 && strcmp(cells[i], want[r]) != 0)
-				TH_FAIL("%s, %s: report says \"%s\", summary.json \"%s\"", rows[r],
-				        out[i].label, cells[i], want[r]);
-		}
-		/* and the run result agrees with its summary */
-		CHECK(out[i].run.total.offered == (uint64_t)offered);
+		const cJSON *it = cJSON_GetObjectItemCaseSensitive(s, k1);
+		if (k2)
+			it = cJSON_GetObjectItemCaseSensitive(it, k2);
+		x[k] = cJSON_IsNumber(it) ? it->valuedouble : NAN;
+		sum += x[k];
 		cJSON_Delete(s);
 		free(text);
 	}
-	free(md);
-	char *html = slurp(dir, "report.html");
-	CHECK(html && strstr(html, "<th>tiny</th><th>tiny-2</th>"));
-	free(html);
+	*mean = sum / R;
+	for (int k = 0; k < R; k++)
+		ss += (x[k] - *mean) * (x[k] - *mean);
+	*hw = gsl_cdf_tdist_Pinv(0.975, R - 1) * sqrt(ss / (R - 1)) / sqrt((double)R);
+}
 
-	/* A folder that cannot be made: the run's error, nothing written. */
-	o.run.dir = "/proc/ratesim-compare-test";
-	CHECK_I64(rs_compare_run((const rs_config *const *)cfg, 2, &o, out, NULL, 0, &err),
-	          RS_ERR_IO);
-	CHECK_STR(err.msg, "/proc/ratesim-compare-test: cannot create folder: No such file or "
-	                   "directory");
-	rs_config_free(cfg[0]);
-	rs_config_free(cfg[1]);
+static void test_compare_different(void)
+{
+	char *dir = tmpdir();
+	char *text = NULL;
+	rs_status st = compare_variants(
+	    dir,
+	    "{\"name\": \"big\"}, {\"name\": \"small\", \"set\": [\"deployments[0].tpm=5000\"]}",
+	    &text);
+	CHECK_I64(st, RS_OK);
+	/* the clearly smaller deployment is ranked, beyond noise */
+	CHECK(text && strstr(text, "429 rate (of attempts): big has the lowest, beyond noise"));
+	char *md = slurp(dir, "cmp/report.md");
+	CHECK(md && strstr(md, "# Comparison: big vs small\n"));
+	/* every cell is the mean +- half-width of the replications' files */
+	static const struct {
+		const char *row, *k1, *k2;
+		double scale;
+		int dec;
+		const char *unit;
+	} rows[] = {{"requests offered", "requests", "offered", 1, 0, ""},
+	            {"final failures", "requests", "failed", 1, 1, ""},
+	            {"429 rate (of attempts)", "rate_429", NULL, 100, 2, "%"},
+	            {"latency p99 of successes", "latency_ms", "p99", 0.001, 2, " s"},
+	            {"tokens per minute served", "throughput", "tokens_per_min", 1, 0, ""}};
+	const char *labels[] = {"big", "small"};
+	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+		char cells[2][128];
+		size_t k = row_cells(md, rows[r].row, cells, 2);
+		CHECK_I64(k, 2);
+		for (size_t i = 0; i < 2 && k == 2; i++) {
+			char sub[PATH_LEN + 64], want[128];
+			snprintf(sub, sizeof sub, "%s/cmp/%s", dir, labels[i]);
+			double m, h;
+			own_stats(sub, rows[r].k1, rows[r].k2, 5, &m, &h);
+			snprintf(want, sizeof want, "%.*f%s +- %.*f%s", rows[r].dec,
+			         m * rows[r].scale, rows[r].unit, rows[r].dec, h * rows[r].scale,
+			         rows[r].unit);
+			if (strcmp(cells[i], want))
+				TH_FAIL("%s, %s: report \"%s\", files \"%s\"", rows[r].row,
+				        labels[i], cells[i], want);
+		}
+	}
+	free(md);
+	char *html = slurp(dir, "cmp/report.html");
+	CHECK(html && strstr(html, "<th>big</th><th>small</th>"));
+	free(html);
+	/* the candidate's aggregate and the plan's tables are there */
+	char *agg = slurp(dir, "cmp/small/summary.json");
+	CHECK(agg && strstr(agg, "\"replications\":\t5") && strstr(agg, "\"ci95\":"));
+	free(agg);
+	char *runs = slurp(dir, "cmp/runs.csv");
+	CHECK(runs && !strncmp(runs, "group,seed,replication,", 23));
+	free(runs);
+	free(text);
+	rmtree(dir);
+}
+
+static void test_compare_identical(void)
+{
+	char *dir = tmpdir();
+	char *text = NULL;
+	CHECK_I64(compare_variants(dir, "{\"name\": \"one\"}, {\"name\": \"two\"}", &text), RS_OK);
+	/* the same seeds, the same scenario: every difference is exactly 0 */
+	CHECK(text && strstr(text, "429 rate (of attempts): 5 replications cannot tell the "
+	                           "candidates apart"));
+	CHECK(text && !strstr(text, "beyond noise"));
+	free(text);
+	/* one file without variants is misuse */
+	write_file(dir, "plain.json", "{\"name\": \"x\"}");
+	char file[PATH_LEN];
+	snprintf(file, sizeof file, "%s/plain.json", dir);
+	const char *files[] = {file};
+	rs_compare_setup s = {.files = files, .n_files = 1, .dir = dir};
+	rs_plan p;
+	rs_error err = {0};
+	CHECK_I64(rs_compare_plan(&s, &p, &err), RS_ERR_USAGE);
+	char want[PATH_LEN * 2];
+	snprintf(want, sizeof want,
+	         "compare needs two scenario files, or one with a \"variants\" list (%s has none)",
+	         file);
+	CHECK_STR(err.msg, want);
 	rmtree(dir);
 }
 
@@ -495,8 +536,9 @@ int main(void)
 {
 	RUN(test_labels);
 	RUN(test_read_figures);
-	RUN(test_highlight);
-	RUN(test_report_write);
-	RUN(test_compare_run);
+	RUN(test_read_aggregate);
+	RUN(test_verdicts);
+	RUN(test_compare_different);
+	RUN(test_compare_identical);
 	return th_done();
 }

@@ -186,6 +186,35 @@ static void test_nested_new_objects(void)
 	cJSON_Delete(root);
 }
 
+/* A creatable object missing on the path is created empty; one that is not
+ * creatable, or that an index follows, is not; a failure further on leaves
+ * the tree as it was. */
+static void test_creatable_objects(void)
+{
+	static const char *const creatable[] = {"pricing", "retry"};
+	rs_error err = {0};
+	cJSON *root = cJSON_Parse(doc);
+	CHECK_I64(rs_overrides_apply_in(root, "pricing.ptu_billing=monthly", creatable, 2, &err),
+	          RS_OK);
+	CHECK(strstr(text_of(root), "\"pricing\":{\"ptu_billing\":\"monthly\"}") != NULL);
+	CHECK_I64(rs_overrides_apply_in(root, "clients[1].retry.policy=none", creatable, 2, &err),
+	          RS_OK);
+	CHECK(strstr(text_of(root), "\"retry\":{\"policy\":\"none\"}") != NULL);
+	cJSON_Delete(root);
+
+	root = cJSON_Parse(doc);
+	cJSON *orig = cJSON_Parse(doc);
+	CHECK_I64(rs_overrides_apply_in(root, "pricing.x.y=1", creatable, 2, &err), RS_ERR_USAGE);
+	CHECK_STR(err.msg, "--set pricing.x.y=1: .pricing.x: no such key");
+	CHECK(cJSON_Compare(root, orig, true)); /* the created "pricing" is gone again */
+	CHECK_I64(rs_overrides_apply_in(root, "pricing[0]=1", creatable, 2, &err), RS_ERR_USAGE);
+	CHECK_I64(rs_overrides_apply_in(root, "limits.x=1", creatable, 2, &err), RS_ERR_USAGE);
+	CHECK_STR(err.msg, "--set limits.x=1: .limits: no such key");
+	CHECK(cJSON_Compare(root, orig, true));
+	cJSON_Delete(root);
+	cJSON_Delete(orig);
+}
+
 int main(void)
 {
 	RUN(test_set_nested_number);
@@ -194,5 +223,6 @@ int main(void)
 	RUN(test_bad_paths);
 	RUN(test_path_format);
 	RUN(test_nested_new_objects);
+	RUN(test_creatable_objects);
 	return th_done();
 }

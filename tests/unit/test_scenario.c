@@ -92,7 +92,7 @@ static void test_minimal_values_and_defaults(void)
 	CHECK_I64(cfg->seed, RS_DEFAULT_SEED);
 	CHECK_NEAR(cfg->duration_s, 600, 0);
 	CHECK_NEAR(cfg->warmup_s, 0, 0);
-	CHECK_NEAR(cfg->bucket_s, 10, 0);
+	CHECK_NEAR(cfg->bucket_s, 2, 0); /* picked: 600 s in at most 500 buckets */
 	CHECK(cfg->strict_sizes);
 	CHECK_I64(cfg->n_models, nb);
 	CHECK_I64(cfg->n_quotas, 0);
@@ -139,6 +139,83 @@ static void test_minimal_values_and_defaults(void)
 	CHECK_I64(c->retry.policy, RS_RETRY_NONE);
 	CHECK_NEAR(c->rtt_ms, -1, 0);
 	rs_config_free(cfg);
+}
+
+/* Without bucket_s, the first round width that gives at most 500 buckets. */
+static void test_auto_bucket(void)
+{
+	static const struct {
+		const char *duration;
+		double bucket_s;
+	} cases[] = {
+	    {"duration_s=10", 1},        {"duration_s=500", 1},          {"duration_s=501", 2},
+	    {"duration_s=900", 2},       {"duration_s=3600", 10},        {"duration_s=86400", 300},
+	    {"duration_s=604800", 1800}, {"duration_s=34560000", 86400},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *sets[] = {cases[i].duration};
+		rs_config *cfg = parse_ok(minimal, sets, 1);
+		if (!cfg)
+			continue;
+		if (cfg->bucket_s != cases[i].bucket_s)
+			TH_FAIL("%s: bucket_s %g, want %g", cases[i].duration, cfg->bucket_s,
+			        cases[i].bucket_s);
+		/* the effective scenario holds it, so that a replay keeps it */
+		CHECK(strstr(cfg->effective_json, "\"bucket_s\":") != NULL);
+		rs_config_free(cfg);
+	}
+	/* a bucket_s written stands */
+	const char *set[] = {"bucket_s=7"};
+	rs_config *cfg = parse_ok(minimal, set, 1);
+	if (cfg)
+		CHECK_NEAR(cfg->bucket_s, 7, 0);
+	rs_config_free(cfg);
+}
+
+/* --set may create an object the file lacks when its keys have defaults. */
+static void test_set_creates_defaulted_objects(void)
+{
+	const char *sets[] = {"pricing.ptu_billing=monthly", "clients[0].retry.policy=fixed",
+	                      "limits.max_output_mb=100"};
+	rs_config *cfg = parse_ok(minimal, sets, 3);
+	if (!cfg)
+		return;
+	CHECK_I64(cfg->pricing.ptu_billing, RS_PTU_MONTHLY);
+	CHECK_I64(cfg->clients[0].retry.policy, RS_RETRY_FIXED);
+	CHECK_NEAR(cfg->max_output_mb, 100, 0);
+	rs_config_free(cfg);
+	/* not an object with defaults: still an error */
+	set_fails("network.rtt_ms.x=1", RS_ERR_USAGE,
+	          "--set network.rtt_ms.x=1: .network: no such key");
+}
+
+/* A trace path in the file is relative to the file's folder; one given with
+ * --set to the current folder, as written. */
+static void test_trace_path_rule(void)
+{
+	/* in the file: against the folder ("/base") */
+	char text[4096];
+	snprintf(text, sizeof text, "%s",
+	         with(minimal, "\"output_tokens\": 200",
+	              "\"output_tokens\": { \"dist\": \"empirical\", \"file\": \"f.csv\" }"));
+	rs_config *cfg = parse_ok(text, NULL, 0);
+	if (cfg) {
+		CHECK_STR(cfg->clients[0].output_tokens.trace.path, "/base/f.csv");
+		rs_config_free(cfg);
+	}
+	/* with --set, a value or a whole object: as given */
+	const char *one[] = {"clients[0].output_tokens.file=set.csv"};
+	cfg = parse_ok(text, one, 1);
+	if (cfg) {
+		CHECK_STR(cfg->clients[0].output_tokens.trace.path, "set.csv");
+		rs_config_free(cfg);
+	}
+	const char *obj[] = {"clients[0].arrival={\"process\":\"trace\",\"file\":\"here.csv\"}"};
+	cfg = parse_ok(minimal, obj, 1);
+	if (cfg) {
+		CHECK_STR(cfg->clients[0].arrival.trace.path, "here.csv");
+		rs_config_free(cfg);
+	}
 }
 
 static void test_every_client_field(void)
@@ -322,11 +399,12 @@ static void test_keys(void)
 {
 	parse_fails(with(minimal, "\"arrival\"", "\"arival\""), NULL, 0, RS_ERR_INVALID,
 	            "t.json: .clients[0].arival: unknown key; did you mean \"arrival\"?");
-	parse_fails(with(minimal, "\"name\": \"min\",", "\"name\": \"min\", \"zzzzzzz\": 1,"), NULL,
-	            0, RS_ERR_INVALID,
-	            "t.json: .zzzzzzz: unknown key (expected one of: name, description, seed, "
-	            "duration_s, warmup_s, bucket_s, strict_sizes, models, quotas, deployments, "
-	            "clients, routers, faults, network, pricing, provenance)");
+	parse_fails(
+	    with(minimal, "\"name\": \"min\",", "\"name\": \"min\", \"zzzzzzz\": 1,"), NULL, 0,
+	    RS_ERR_INVALID,
+	    "t.json: .zzzzzzz: unknown key (expected one of: name, description, seed, "
+	    "duration_s, warmup_s, bucket_s, strict_sizes, models, quotas, deployments, "
+	    "clients, routers, faults, network, pricing, limits, provenance, sweep, variants)");
 	parse_fails(with(minimal, "\"name\": \"c\",", "\"name\": \"c\", \"name\": \"e\","), NULL, 0,
 	            RS_ERR_INVALID, "t.json: .clients[0].name: duplicate key");
 	parse_fails(with(minimal, "\"target\": \"d\",", ""), NULL, 0, RS_ERR_INVALID,
@@ -1316,11 +1394,13 @@ static void test_daily(void)
 	          RS_ERR_INVALID,
 	          "t.json: .clients[0].arrival.schedule: not used when process is \"daily\"; "
 	          "only constant and poisson arrivals take a schedule");
-	const char *huge[] = {"duration_s=1e9",
-	                      "clients[0].arrival={\"process\":\"daily\",\"mean_rps\":1}"};
-	parse_fails(minimal, huge, 2, RS_ERR_INVALID,
-	            "t.json: .clients[0].arrival.points_per_day: 96 points a day over duration_s "
-	            "1000000000 make more than 1000000 schedule points; use fewer points a day");
+	const char *huge[] = {
+	    "duration_s=2e6",
+	    "clients[0].arrival={\"process\":\"daily\",\"mean_rps\":1,\"points_per_day\":86400}"};
+	parse_fails(
+	    minimal, huge, 2, RS_ERR_INVALID,
+	    "t.json: .clients[0].arrival.points_per_day: 86400 points a day over duration_s "
+	    "2000000 make more than 1000000 schedule points; use fewer points a day");
 }
 
 static void test_load_file(void)
@@ -1364,6 +1444,9 @@ static void test_load_file(void)
 int main(void)
 {
 	RUN(test_minimal_values_and_defaults);
+	RUN(test_auto_bucket);
+	RUN(test_set_creates_defaulted_objects);
+	RUN(test_trace_path_rule);
 	RUN(test_every_client_field);
 	RUN(test_trace_arrival);
 	RUN(test_syntax_errors);

@@ -282,7 +282,8 @@ static void test_burstgpt_seconds(void)
 static void test_mooncake(void)
 {
 	if (access(MOONCAKE, R_OK) != 0) {
-		printf("  note: %s is absent; the Mooncake test is skipped\n", MOONCAKE);
+		TH_SKIP("%s is absent (the public traces beside the project, shared/traces)",
+		        MOONCAKE);
 		return;
 	}
 	rs_trace *t = load(MOONCAKE, RS_TRACE_AUTO, RS_ZERO_ROWS_SKIP, NULL);

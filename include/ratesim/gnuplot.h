@@ -1,0 +1,74 @@
+/*
+ * gnuplot.h - writing gnuplot scripts and running gnuplot on them.
+ *
+ * Every chart ratesim draws is a folder's DIR/NAME.dat (its series, written
+ * by the chart's own module) and DIR/NAME.gp: a head of variable settings
+ * (rs_gnuplot_put_head, then whatever the chart's module knows about its
+ * data), then the templates plots/style.gp and plots/<template>.gp compiled
+ * into the binary (rs_gnuplot_put_body).  rs_gnuplot_draw then runs gnuplot
+ * on a set of such scripts, without a shell, once per image format.  The
+ * scripts name no folder: they find their data beside themselves through
+ * ARG0, so `gnuplot DIR/NAME.gp` works from anywhere and the same inputs
+ * give the same bytes.
+ *
+ * This module knows nothing of runs, comparisons or what a chart shows.
+ *
+ * Cost: two gnuplot processes per chart (about 0.1 s of start-up each plus
+ * the drawing), at most a few at a time.
+ */
+#ifndef RATESIM_GNUPLOT_H
+#define RATESIM_GNUPLOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "ratesim/common.h"
+
+typedef struct rs_chart_opts {
+	const char *title;   /* e.g. "quickstart (seed 42)": scenario name and seed;
+	                        NULL means "ratesim".  Control characters print as spaces. */
+	const char *gnuplot; /* program to run; NULL means "gnuplot" found on PATH */
+	bool required;       /* the user asked for charts explicitly: a missing
+	                        gnuplot is an error */
+} rs_chart_opts;
+
+/* The compiled-in template plots/NAME (e.g. "style.gp", "rate_429.gp"), or
+ * NULL when there is none.  The text is static. */
+const char *rs_gnuplot_template(const char *name);
+
+/* s as a gnuplot single-quoted string literal: '' for a quote, control
+ * characters (which would end the command) as spaces. */
+void rs_gnuplot_put_string(FILE *f, const char *s);
+
+/* The variable head every DIR/CHART.gp starts with: a comment saying how to
+ * rerun it, scriptdir (the script's folder, from ARG0), datafile
+ * (CHART.dat beside the script), outfile (ARG1, else CHART.png beside it),
+ * format (ARG2, else from outfile's extension) and title (title, which
+ * must not be NULL).  Nothing in it depends on the folder. */
+void rs_gnuplot_put_head(FILE *f, const char *chart, const char *title);
+
+/* A blank line, the template style.gp, a blank line, then the template
+ * tmpl (e.g. "rate_429.gp"): what follows a head and the chart's facts.
+ * Errors: RS_ERR_INVALID when either template is not compiled in (nothing
+ * is written then). */
+rs_status rs_gnuplot_put_body(FILE *f, const char *tmpl, rs_error *err);
+
+/* Draw each already-written DIR/NAME.gp of names[0..n) (n >= 0, borrowed)
+ * as DIR/NAME.png and DIR/NAME.svg: `gnuplot -c NAME.gp NAME.FMT.tmp FMT`
+ * with stdin and stdout on /dev/null and stderr captured, a few processes
+ * at a time.  The images are renamed into place only when every process
+ * exited 0 and wrote nothing to stderr; on any failure none is left.
+ *
+ * opts:    borrowed; NULL means all defaults.
+ * warning: OUT: set to "" or, when gnuplot is missing and not required, to
+ *          a message beginning "warning: " (truncated to wlen); may be NULL.
+ * Errors:  RS_ERR_TOOL (gnuplot missing and opts->required: "gnuplot not
+ *          found: install the gnuplot-nox package (apt-get install
+ *          gnuplot-nox)"; cannot be run; exits non-zero; writes anything to
+ *          stderr: the message names the script and quotes gnuplot's first
+ *          line), RS_ERR_IO (a temporary file or a rename), RS_ERR_NOMEM. */
+rs_status rs_gnuplot_draw(const char *dir, const char *const *names, size_t n,
+                          const rs_chart_opts *opts, char *warning, size_t wlen, rs_error *err);
+
+#endif

@@ -1,0 +1,367 @@
+/*
+ * gnuplot.c - gnuplot scripts' shared parts, and running gnuplot (see
+ * gnuplot.h).
+ *
+ * Drawing a set of n scripts DIR/NAME.gp: for each format F in png, svg,
+ * `gnuplot -c DIR/NAME.gp DIR/NAME.F.tmp F` with posix_spawnp (no shell),
+ * stdin and stdout on /dev/null and stderr in an unlinked temporary file in
+ * DIR.  Up to GNUPLOT_PARALLEL processes run at once.  The images are
+ * renamed into place only when every gnuplot of the set exited 0 and wrote
+ * nothing to stderr, so an image on disk was drawn cleanly and a failed
+ * set leaves none.
+ *
+ * The head's script finds its folder from ARG0 (the script's path in
+ * gnuplot 5), so a script names no folder and two renders of the same
+ * inputs write byte-identical scripts.
+ */
+#include "ratesim/gnuplot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "plots_gen.h"
+
+extern char **environ; /* passed to gnuplot unchanged (fonts, locale) */
+
+#define GNUPLOT_DEFAULT "gnuplot"
+#define GNUPLOT_STYLE   "style.gp" /* the shared look, before each chart's template */
+/* The name gnuplot draws into before a clean exit renames it. */
+#define GNUPLOT_TMP_SUFFIX ".tmp"
+/* Template for the file that receives gnuplot's stderr (mkstemp). */
+#define GNUPLOT_STDERR_NAME ".gnuplot-stderr.XXXXXX"
+/* How much of gnuplot's stderr is read to quote in a message: the first
+ * lines are what matter, and any byte at all already means failure. */
+#define GNUPLOT_STDERR_MAX 4096
+/* Longest stderr line quoted in a message. */
+#define GNUPLOT_QUOTE_MAX 300
+#define GNUPLOT_NOT_FOUND "not found: install the gnuplot-nox package (apt-get install gnuplot-nox)"
+/* gnuplot processes at once: enough to overlap their start-up (about 0.1 s
+ * each), few enough not to swamp a small machine. */
+#define GNUPLOT_PARALLEL  8
+#define GNUPLOT_N_FORMATS 2
+static const char *const gnuplot_formats[GNUPLOT_N_FORMATS] = {"png", "svg"};
+
+/* ---- templates and the script head ---------------------------------------------------- */
+
+const char *rs_gnuplot_template(const char *name)
+{
+	for (size_t i = 0; i < rs_embedded_plots_count; i++)
+		if (strcmp(rs_embedded_plots[i].name, name) == 0)
+			return rs_embedded_plots[i].text;
+	return NULL;
+}
+
+void rs_gnuplot_put_string(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\'')
+			fputs("''", f);
+		else
+			fputc(c < 0x20 || c == 0x7f ? ' ' : c, f);
+	}
+	fputc('\'', f);
+}
+
+void rs_gnuplot_put_head(FILE *f, const char *chart, const char *title)
+{
+	fprintf(f,
+	        "# %s.gp - written by ratesim: the variables below, then the templates\n"
+	        "# plots/" GNUPLOT_STYLE " and plots/%s.gp compiled into ratesim.  Edit freely\n"
+	        "# and rerun from any folder with\n"
+	        "#     gnuplot path/to/%s.gp                 (draws %s.png beside it)\n"
+	        "#     gnuplot -c path/to/%s.gp OUT.svg      (draws OUT.svg; OUT.png for a PNG)\n"
+	        "# Paths are relative to this script's folder, found from ARG0 (the\n"
+	        "# script's path).  ratesim runs `gnuplot -c %s.gp TEMPORARY FORMAT`.\n"
+	        "scriptdir = \"\"\n"
+	        "rest = ARG0\n"
+	        "while (strstrt(rest, \"/\") > 0) {\n"
+	        "\tscriptdir = scriptdir . rest[1:strstrt(rest, \"/\")]\n"
+	        "\trest = rest[strstrt(rest, \"/\") + 1:]\n"
+	        "}\n"
+	        "datafile = scriptdir . \"%s.dat\"\n"
+	        "outfile = (ARGC >= 1) ? ARG1 : scriptdir . \"%s.png\"\n"
+	        "format = (ARGC >= 2) ? ARG2 : (strlen(outfile) >= 4 && "
+	        "outfile[strlen(outfile) - 2:] eq \"svg\") ? \"svg\" : \"png\"\n"
+	        "title = ",
+	        chart, chart, chart, chart, chart, chart, chart, chart);
+	rs_gnuplot_put_string(f, title);
+	fputs("\n# What ratesim found in the data, for the template:\n", f);
+}
+
+rs_status rs_gnuplot_put_body(FILE *f, const char *tmpl, rs_error *err)
+{
+	const char *style = rs_gnuplot_template(GNUPLOT_STYLE);
+	const char *text = rs_gnuplot_template(tmpl);
+	if (!style || !text)
+		return rs_fail(err, RS_ERR_INVALID, "plots/%s: no such template compiled in",
+		               style ? tmpl : GNUPLOT_STYLE);
+	fputs("\n", f);
+	fputs(style, f);
+	fputs("\n", f);
+	fputs(text, f);
+	return RS_OK;
+}
+
+/* ---- paths ---------------------------------------------------------------------------- */
+
+/* A printf-formatted new string, or NULL when memory runs out.  Caller frees. */
+static char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *str_printf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	char *s = rs_calloc((size_t)n + 1, 1);
+	if (!s)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* "dir/name" then ext ("" for none), one slash, or NULL when memory runs
+ * out.  Caller frees. */
+static char *path_of(const char *dir, const char *name, const char *ext)
+{
+	size_t dl = strlen(dir);
+	bool slash = dl > 0 && dir[dl - 1] != '/';
+	return str_printf("%s%s%s%s", dir, slash ? "/" : "", name, ext);
+}
+
+/* ---- running gnuplot ------------------------------------------------------------------ */
+
+/* One gnuplot process: draw `script` into `tmp` in `format`; `out` is where
+ * the image goes when the whole set succeeded. */
+typedef struct gp_job {
+	char *script, *out, *tmp; /* owned */
+	const char *format;       /* static */
+	pid_t pid;
+	int errfd; /* the captured stderr; -1 when not started */
+} gp_job;
+
+typedef struct gp_set {
+	const char *dir;     /* borrowed */
+	const char *program; /* borrowed */
+	gp_job *jobs;        /* owned, n */
+	size_t n;
+} gp_set;
+
+static void set_fini(gp_set *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->jobs[i].script);
+		free(s->jobs[i].out);
+		free(s->jobs[i].tmp);
+	}
+	free(s->jobs);
+	s->jobs = NULL;
+	s->n = 0;
+}
+
+/* One job per chart of names[0..n) and format. */
+static rs_status set_init(gp_set *s, const char *const *names, size_t n, rs_error *err)
+{
+	if (n == 0)
+		return RS_OK;
+	s->jobs = rs_calloc(n * GNUPLOT_N_FORMATS, sizeof *s->jobs);
+	if (!s->jobs)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	for (size_t c = 0; c < n; c++) {
+		for (int f = 0; f < GNUPLOT_N_FORMATS; f++) {
+			gp_job *j = &s->jobs[s->n++];
+			*j = (gp_job){.format = gnuplot_formats[f], .errfd = -1};
+			j->script = path_of(s->dir, names[c], ".gp");
+			char ext[sizeof ".svg"];
+			snprintf(ext, sizeof ext, ".%s", j->format);
+			j->out = path_of(s->dir, names[c], ext);
+			j->tmp = j->out ? str_printf("%s" GNUPLOT_TMP_SUFFIX, j->out) : NULL;
+			if (!j->script || !j->out || !j->tmp)
+				return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+		}
+	}
+	return RS_OK;
+}
+
+/* The line of gnuplot's stderr to quote: the first one naming a script line
+ * ("... line N: message"), else the first non-blank one.  Trailing
+ * whitespace removed.  buf is modified. */
+static const char *stderr_quote(char *buf)
+{
+	const char *first = NULL;
+	for (char *s = buf; *s;) {
+		char *eol = strchr(s, '\n');
+		char *next = eol ? eol + 1 : s + strlen(s);
+		if (eol)
+			*eol = '\0';
+		char *e = s + strlen(s);
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+			*--e = '\0';
+		const char *t = s + strspn(s, " \t");
+		if (*t && strstr(t, "\" line "))
+			return t;
+		if (*t && !first)
+			first = t;
+		s = next;
+	}
+	return first ? first : "(blank output)";
+}
+
+/* Start job j.  OUT: *missing when the program does not exist (nothing
+ * else is reported then, and j is not started). */
+static rs_status job_start(const gp_set *s, gp_job *j, bool *missing, rs_error *err)
+{
+	*missing = false;
+	char *err_path = path_of(s->dir, GNUPLOT_STDERR_NAME, "");
+	if (!err_path)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	int errfd = mkstemp(err_path);
+	if (errfd < 0) {
+		rs_status st = rs_fail(err, RS_ERR_IO, "%s: cannot create a temporary file: %s",
+		                       err_path, strerror(errno));
+		free(err_path);
+		return st;
+	}
+	unlink(err_path); /* the open descriptor keeps it alive */
+	free(err_path);
+
+	rs_status st = RS_OK;
+	posix_spawn_file_actions_t fa;
+	bool fa_ok = posix_spawn_file_actions_init(&fa) == 0;
+	if (!fa_ok || posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) != 0 ||
+	    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0) != 0 ||
+	    posix_spawn_file_actions_adddup2(&fa, errfd, 2) != 0 ||
+	    posix_spawn_file_actions_addclose(&fa, errfd) != 0) {
+		st = rs_fail(err, RS_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	char *argv[] = {(char *)s->program, "-c", j->script, j->tmp, (char *)j->format, NULL};
+	int rc = posix_spawnp(&j->pid, s->program, &fa, NULL, argv, environ);
+	if (rc == ENOENT)
+		*missing = true;
+	else if (rc != 0)
+		st = rs_fail(err, RS_ERR_TOOL, "%s: cannot run %s: %s", j->script, s->program,
+		             strerror(rc));
+	else
+		j->errfd = errfd;
+out:
+	if (fa_ok)
+		posix_spawn_file_actions_destroy(&fa);
+	if (j->errfd < 0)
+		close(errfd);
+	return st;
+}
+
+/* Wait for the started job j and judge it: exit 0 and an empty stderr. */
+static rs_status job_finish(const gp_set *s, gp_job *j, rs_error *err)
+{
+	rs_status st = RS_OK;
+	int status;
+	while (waitpid(j->pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			st = rs_fail(err, RS_ERR_TOOL, "%s: waiting for %s: %s", j->script,
+			             s->program, strerror(errno));
+			goto out;
+		}
+	}
+	char buf[GNUPLOT_STDERR_MAX + 1];
+	ssize_t n = pread(j->errfd, buf, GNUPLOT_STDERR_MAX, 0);
+	if (n < 0) {
+		st = rs_fail(err, RS_ERR_IO, "%s: cannot read gnuplot's messages: %s", j->script,
+		             strerror(errno));
+		goto out;
+	}
+	buf[n] = '\0';
+	if (WIFSIGNALED(status))
+		st = rs_fail(err, RS_ERR_TOOL, "%s: %s was killed by signal %d", j->script,
+		             s->program, WTERMSIG(status));
+	else if (WEXITSTATUS(status) != 0)
+		st = rs_fail(err, RS_ERR_TOOL, "%s: %s failed (exit status %d): %.*s", j->script,
+		             s->program, WEXITSTATUS(status), GNUPLOT_QUOTE_MAX,
+		             n > 0 ? stderr_quote(buf) : "(no message)");
+	else if (n > 0)
+		st = rs_fail(err, RS_ERR_TOOL, "%s: %s reported a problem: %.*s", j->script,
+		             s->program, GNUPLOT_QUOTE_MAX, stderr_quote(buf));
+out:
+	close(j->errfd);
+	j->errfd = -1;
+	return st;
+}
+
+/* Run every job of s, GNUPLOT_PARALLEL at a time, then rename every image
+ * into place, or on any failure remove them all.  The first failure is
+ * reported; later ones are waited for and dropped.  OUT: *missing when the
+ * program does not exist (RS_OK, nothing drawn). */
+static rs_status set_run(gp_set *s, bool *missing, rs_error *err)
+{
+	rs_status st = RS_OK;
+	size_t started = 0, finished = 0;
+	*missing = false;
+	for (size_t i = 0; i < s->n && st == RS_OK && !*missing; i++) {
+		if (started - finished == GNUPLOT_PARALLEL) {
+			rs_status fs = job_finish(s, &s->jobs[finished++], err);
+			if (fs != RS_OK) {
+				st = fs;
+				break;
+			}
+		}
+		st = job_start(s, &s->jobs[i], missing, err);
+		if (st == RS_OK && !*missing)
+			started++;
+	}
+	while (finished < started) {
+		rs_status fs = job_finish(s, &s->jobs[finished++], st == RS_OK ? err : NULL);
+		if (st == RS_OK)
+			st = fs;
+	}
+	for (size_t i = 0; i < s->n && st == RS_OK && !*missing; i++)
+		if (rename(s->jobs[i].tmp, s->jobs[i].out) != 0)
+			st = rs_fail(err, RS_ERR_IO, "%s: cannot rename to %s: %s", s->jobs[i].tmp,
+			             s->jobs[i].out, strerror(errno));
+	if (st != RS_OK) {
+		for (size_t i = 0; i < s->n; i++) {
+			unlink(s->jobs[i].tmp);
+			unlink(s->jobs[i].out);
+		}
+	}
+	return st;
+}
+
+rs_status rs_gnuplot_draw(const char *dir, const char *const *names, size_t n,
+                          const rs_chart_opts *opts, char *warning, size_t wlen, rs_error *err)
+{
+	static const rs_chart_opts defaults = {0};
+	if (!opts)
+		opts = &defaults;
+	if (warning && wlen > 0)
+		warning[0] = '\0';
+	gp_set s = {.dir = dir, .program = opts->gnuplot ? opts->gnuplot : GNUPLOT_DEFAULT};
+	bool missing = false;
+	rs_status st = set_init(&s, names, n, err);
+	if (st == RS_OK)
+		st = set_run(&s, &missing, err);
+	if (st == RS_OK && missing) {
+		if (opts->required)
+			st = rs_fail(err, RS_ERR_TOOL, "%s " GNUPLOT_NOT_FOUND, s.program);
+		else if (warning && wlen > 0 && s.n > 0)
+			snprintf(warning, wlen,
+			         "warning: %s " GNUPLOT_NOT_FOUND "; charts not drawn in %s (their "
+			         "data and scripts are there: gnuplot %s)",
+			         s.program, s.dir, s.jobs[0].script);
+	}
+	set_fini(&s);
+	return st;
+}
