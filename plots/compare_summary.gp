@@ -6,6 +6,10 @@
 # before it:
 #   datafile, outfile, format, title   (every chart; title names the candidates)
 #   n_cand, cand_name[i]   the candidates, in the order given to compare
+#   bar_name[i]            what is written under bar i: the name, or with a
+#                          long name a letter (A, B, ...) for every bar
+#   bar_letters            1 when the bars are lettered: the chart then lists
+#                          each letter's full name under the panels
 #   has_cost               1 when every candidate's summary has a cost
 #   column_max[c]          the largest value of datafile's column c (2 to 8)
 #   column_points[c]       how many candidates have a value in column c
@@ -24,18 +28,36 @@ if (!has_cost) {
 	panel_name[6] = "requests served per minute"
 	panel_fmt[6] = "%.1f"
 }
+# The value over a bar: tens of thousands as "106k", and a smaller font when
+# many bars share a panel, so that neighbouring values do not run together.
+value_label(v, p) = (column_max[panel_col[p]] >= 10000) ? sprintf("%.0fk", v / 1000) : \
+	sprintf(panel_fmt[p], v)
+value_font = (n_cand > 4) ? "sans,11" : "sans,13"
 # Candidates' colours, as in the other comparison charts (style.gp).
 array cand_color[6] = [0x0072B2, 0xD55E00, 0x009E73, 0xCC79A7, 0xE69F00, 0x56B4E9]
 color_of(i) = cand_color[(int(i) - 1) % 6 + 1]
-label_of(i) = cand_name[int(i)]
+label_of(i) = bar_name[int(i)]
 
 # Each bar is named under it, at a slant ending under the bar, so that long
 # names fit without running off the right edge.
+# With lettered bars, a line per candidate under the panels says who is who.
+# Up to 3 candidates one name a line, more in two columns.
+name_rows = (n_cand > 3) ? int((n_cand + 1) / 2) : n_cand
+names_h = bar_letters ? 0.035 * name_rows : 0
+name_x(i) = (i <= name_rows) ? 0.07 : 0.52
+name_y(i) = names_h - 0.035 * ((i - 1) % name_rows) - 0.01
+# (set on the last panel only: a label is drawn with every panel after it)
+names_on = "do for [i=1:n_cand] { set label 800 + i bar_name[i] . ': ' . cand_name[i] at screen name_x(i), name_y(i) left font 'sans,13' }"
 set multiplot layout 2, 3 title title . ": summary after warm-up" font title_font \
-	margins 0.07, 0.98, 0.15, 0.87 spacing 0.08, 0.24
+	margins 0.07, 0.98, (bar_letters ? 0.08 : 0.15) + names_h, 0.87 \
+	spacing 0.08, (bar_letters ? 0.17 : 0.24)
 unset key
 set xrange [0.4:n_cand + 0.6]
-set xtics scale 0 rotate by 25 right font "sans,13"
+if (bar_letters) {
+	set xtics scale 0 norotate center font "sans,13"
+} else {
+	set xtics scale 0 rotate by 25 right font "sans,13"
+}
 set ytics font "sans,13"
 set grid noxtics ytics
 set boxwidth 0.7
@@ -44,6 +66,7 @@ set format y "%g"
 # still gets a range, and one without values says so.
 do for [p=1:6] {
 	col = panel_col[p]
+	if (bar_letters && p == 6) { eval names_on }
 	set title panel_name[p] font "sans,16"
 	set yrange [0:(column_max[col] > 0 ? 1.25 * column_max[col] : 1)]
 	# large numbers with an SI prefix: 140k
@@ -51,8 +74,8 @@ do for [p=1:6] {
 	if (column_points[col] > 0) {
 		plot datafile using 1:(column(col)):(color_of($1)):xticlabels(label_of($1)) \
 			with boxes linecolor rgb variable, \
-		     datafile using 1:(column(col)):(sprintf(panel_fmt[p], column(col))) \
-			with labels offset 0, 0.7 font "sans,13"
+		     datafile using 1:(column(col)):(value_label(column(col), p)) \
+			with labels offset 0, 0.7 font value_font
 	} else {
 		set label 1 "no value" at graph 0.5, 0.5 center
 		plot 2 notitle

@@ -5,11 +5,12 @@
 # A ratesim chart template (docs/charts.md, plots/README.md).  Variables set
 # before it:
 #   datafile, outfile, format, title   (every chart)
-#   t_max                            the last bucket's start (min)
+#   t_max                            the last bucket's start (in the time axis' unit)
+#   t_label, n_spans, span_*   the time axis' title and shaded spans (style.gp)
 #   latency_points, ttft_points      buckets with a value (0: nothing succeeded)
 #   latency_max_ms, ttft_max_ms      the largest value of each panel (ms)
 # datafile, one row per bucket, ms ("NaN": no request completed, a gap):
-# 1 time (min)  2-4 latency p50 p95 p99  5-7 time to first token p50 p95 p99
+# 1 time  2-4 latency p50 p95 p99  5-7 time to first token p50 p95 p99
 
 # Seconds once a panel reaches 2 s, else milliseconds.
 lat_scale = (latency_max_ms >= 2000) ? 1000 : 1
@@ -29,6 +30,8 @@ set format x ""
 set ylabel "end to end (" . lat_unit . ")"
 set yrange [0:(latency_max_ms > 0 ? 1.05 * latency_max_ms / lat_scale : 1)]
 set key at screen legend_x, top_panel left top Left reverse samplen 2 spacing 1.1
+eval spans_on
+eval span_labels_on
 if (latency_points > 0) {
 	plot for [i=1:3] datafile using 1:(column(1 + i) / lat_scale) with lines \
 		linetype i title "latency " . pct_name[i]
@@ -41,7 +44,8 @@ if (latency_points > 0) {
 set tmargin at screen split - 0.03
 set bmargin at screen bottom_panel
 set format x "%g"
-set xlabel "time (min)"
+set xlabel t_label
+eval span_labels_off
 set ylabel "time to first token (" . ttft_unit . ")"
 set yrange [0:(ttft_max_ms > 0 ? 1.05 * ttft_max_ms / ttft_scale : 1)]
 set key at screen legend_x, split - 0.03 left top Left reverse samplen 2 spacing 1.1
@@ -54,5 +58,6 @@ if (ttft_points > 0) {
 	plot 2 notitle
 	unset label 1
 }
+eval spans_off
 unset multiplot
 unset output

@@ -5,11 +5,13 @@
 # before it:
 #   datafile, outfile, format, title   (every chart)
 #   n_dep, dep_name[i]    the deployments, in the order of timeseries.csv
-#   t_max                 the last bucket's start (min)
+#   t_max                 the last point's start (in the time axis' unit)
+#   t_label               the time axis' title: "time (min)", "(h)" or "(days)"
+#   n_spans, span_*       the shaded spans (warm-up, faults; style.gp)
 #   rate_max              the largest 429 rate, deployments included (%)
 #   rate_total_max        the largest 429 rate of all attempts (%)
 #   fail_max              the largest final-failure rate (%)
-# datafile, one row per bucket: 1 time (min)  2 429 rate of all attempts (%)
+# datafile, one row per point (a bucket, or several on a long run): 1 time  2 429 rate of all attempts (%)
 # 3 final failures (% of the requests that ended in the bucket), then column
 # 3 + i: the 429 rate of deployment i (%).
 
@@ -29,6 +31,8 @@ set format x ""
 set ylabel "429 rate (% of attempts)"
 set yrange [0:(rate_top > 0 ? (rate_top > 95 ? 100 : 1.05 * rate_top) : 1)]
 set key at screen legend_x, top_panel left top Left reverse samplen 2 spacing 1.1
+eval spans_on
+eval span_labels_on
 plot datafile using 1:2 with lines linestyle 100 title "all attempts", \
      for [i=1:per_dep] datafile using 1:(column(3 + i)) with lines \
 	linetype series(i) title dep_name[i]
@@ -36,11 +40,13 @@ plot datafile using 1:2 with lines linestyle 100 title "all attempts", \
 set tmargin at screen 0.38
 set bmargin at screen bottom_panel
 set format x "%g"
-set xlabel "time (min)"
+set xlabel t_label
 set ylabel "failed (% of ended)"
+eval span_labels_off
 set yrange [0:(fail_max > 0 ? (fail_max > 95 ? 100 : 1.05 * fail_max) : 1)]
 set key at screen legend_x, 0.38 left top Left reverse samplen 2 spacing 1.1
 plot datafile using 1:3 with lines linetype 2 linewidth 3 dashtype 1 \
 	title "final failures:\nrequests that gave up"
+eval spans_off
 unset multiplot
 unset output

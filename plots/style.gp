@@ -53,3 +53,23 @@ top_panel = 0.88
 split = 0.51
 bottom_panel = 0.13
 title_font = "sans,20"
+# One column of legend entries, however many: gnuplot would otherwise start a
+# second column, past the right edge, once a panel's entries pass its height.
+set key maxrows 20
+
+# Shaded spans of the time charts (labelled just above the plot, where no
+# data is), set by ratesim for each run: n_spans, and
+# for span i span_from[i] and span_to[i] (on the time axis, in its unit),
+# span_kind[i] (1 warm-up, 2 outage, 3 degraded limit, 4 latency spike) and
+# span_text[i], its label.  A template runs `eval spans_on` before each time
+# panel and `eval span_labels_on` before the first one only; `eval spans_off`
+# clears both.  Pale fills behind the data, so that no line is hidden.
+array span_color[4] = ["#E4E4E4", "#F7C9C0", "#FBE2AE", "#E2D4F0"]
+spans_on = "do for [s_=1:n_spans] { set object 900 + s_ rect from span_from[s_], graph 0 to span_to[s_], graph 1 behind fillcolor rgb span_color[span_kind[s_]] fillstyle solid 1.0 noborder }"
+# A span narrower than a 30th of the axis (a 10-minute warm-up in a 10-day
+# run) is shaded but not labelled: its label would sit on the data.
+span_labels_on = "do for [s_=1:n_spans] { if (span_to[s_] - span_from[s_] > t_max / 30.0) { set label 900 + s_ span_text[s_] at span_from[s_], graph 1 left offset 0, 0.6 font 'sans,12' textcolor rgb '#404040' front } }"
+spans_off = "do for [s_=1:n_spans] { unset object 900 + s_; unset label 900 + s_ }"
+# A span's label alone in the plot would be drawn on every panel: labels go
+# on the first panel, and are cleared before the next.
+span_labels_off = "do for [s_=1:n_spans] { unset label 900 + s_ }"

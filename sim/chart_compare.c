@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chart_axis.h"
 #include "chart_csv.h"
 #include "chart_io.h"
 #include "ratesim/figures.h"
@@ -56,23 +57,62 @@ typedef struct cmp_data {
 	rs_report_figures *fig; /* owned, n */
 	bool *has_latency;      /* owned, n: some bucket has a latency */
 	double t_max, rate_max, fail_max, tpm_max, rpm_max, latency_max_ms;
+	chart_axis axis; /* the common time axis: unit of the longest run */
 } cmp_data;
+
+/* A candidate's name in a legend: wrapped onto lines of this many
+ * characters, so that a 60-character name keeps to the legend margin. */
+#define CMP_KEY_WRAP 24
+/* A name takes at most this many legend lines, and a panel's legend this
+ * many rows, else names are cut instead of wrapped. */
+#define CMP_KEY_LINES_MAX 3
+#define CMP_KEY_ROWS_MAX  9
+/* The longest name set under a summary bar; with a longer one, every bar is
+ * lettered (A, B, ...) and the chart lists the letters' full names. */
+#define CMP_BAR_NAME_MAX 16
+/* The longest title a chart prints; a longer one (the names of many or long
+ * candidates) becomes "N candidates compared". */
+#define CMP_TITLE_MAX 70
+#define CMP_TITLE_LEN 128
 
 /* The summary bars: compare_summary.dat's columns 2 to CMP_BAR_COLS. */
 #define CMP_BAR_COLS 8
 
+/* The candidates' names: cand_name[i] (whole), cand_key[i] (wrapped for a
+ * legend), and for the time charts the axis. */
 static void put_cand_names(FILE *f, const cmp_data *c)
 {
 	chart_put_var(f, "n_cand", (double)c->n);
 	chart_put_array_head(f, "cand_name", c->n);
 	for (size_t i = 0; i < c->n; i++)
 		chart_put_array_item(f, "cand_name", i, c->labels[i]);
+	/* wrapped when the legend has room for every line, else cut */
+	size_t lines = 1;
+	for (size_t i = 0; i < c->n; i++) {
+		size_t k = chart_wrap_lines(c->labels[i], CMP_KEY_WRAP);
+		lines = k > lines ? k : lines;
+	}
+	bool wrapped = lines <= CMP_KEY_LINES_MAX && c->n * lines <= CMP_KEY_ROWS_MAX;
+	chart_put_var(f, "key_lines", wrapped ? (double)lines : 1);
+	chart_put_array_head(f, "cand_key", c->n);
+	for (size_t i = 0; i < c->n; i++) {
+		if (wrapped)
+			chart_put_array_item_wrapped(f, "cand_key", i, c->labels[i], CMP_KEY_WRAP);
+		else
+			chart_put_array_item_cut(f, "cand_key", i, c->labels[i], CMP_KEY_WRAP);
+	}
+}
+
+static void put_time_facts(FILE *f, const cmp_data *c)
+{
+	put_cand_names(f, c);
+	chart_axis_put_facts(f, &c->axis);
 }
 
 static void facts_cmp_rate(FILE *f, const void *ctx)
 {
 	const cmp_data *c = ctx;
-	put_cand_names(f, c);
+	put_time_facts(f, c);
 	chart_put_var(f, "t_max", c->t_max);
 	chart_put_var(f, "rate_max", c->rate_max);
 	chart_put_var(f, "fail_max", c->fail_max);
@@ -81,7 +121,7 @@ static void facts_cmp_rate(FILE *f, const void *ctx)
 static void facts_cmp_throughput(FILE *f, const void *ctx)
 {
 	const cmp_data *c = ctx;
-	put_cand_names(f, c);
+	put_time_facts(f, c);
 	chart_put_var(f, "t_max", c->t_max);
 	chart_put_var(f, "tpm_max", c->tpm_max);
 	chart_put_var(f, "rpm_max", c->rpm_max);
@@ -95,7 +135,7 @@ static bool has_latency(const void *ctx, size_t i)
 static void facts_cmp_latency(FILE *f, const void *ctx)
 {
 	const cmp_data *c = ctx;
-	put_cand_names(f, c);
+	put_time_facts(f, c);
 	chart_put_list(f, "latency_cands", c->n, has_latency, c);
 	chart_put_var(f, "t_max", c->t_max);
 	chart_put_var(f, "latency_max_ms", c->latency_max_ms);
@@ -129,6 +169,19 @@ static void facts_cmp_summary(FILE *f, const void *ctx)
 	for (size_t i = 0; i < c->n; i++)
 		cost = cost && c->fig[i].has_cost;
 	put_cand_names(f, c);
+	/* under each bar its name, or a letter when a name is long */
+	bool letters = false;
+	for (size_t i = 0; i < c->n; i++)
+		letters |= strlen(c->labels[i]) > CMP_BAR_NAME_MAX;
+	chart_put_var(f, "bar_letters", letters);
+	chart_put_array_head(f, "bar_name", c->n);
+	for (size_t i = 0; i < c->n; i++) {
+		char letter[24];
+		snprintf(letter, sizeof letter, "%c", (int)('A' + i % 26));
+		if (i >= 26)
+			snprintf(letter, sizeof letter, "%zu", i + 1);
+		chart_put_array_item(f, "bar_name", i, letters ? letter : c->labels[i]);
+	}
 	chart_put_var(f, "has_cost", cost);
 	/* per column: the tallest bar and how many bars have a value */
 	fprintf(f, "array column_max[%d]\narray column_points[%d]\n", CMP_BAR_COLS, CMP_BAR_COLS);
@@ -144,7 +197,37 @@ static void facts_cmp_summary(FILE *f, const void *ctx)
 	}
 }
 
-/* Candidate i's total rows as block i of the three time-series .dat files. */
+/* One point of candidate i (the row v of `rows` buckets) in each time-series
+ * .dat. */
+static void cmp_put_point(cmp_data *c, size_t i, const double *v)
+{
+	double t = chart_axis_at(&c->axis, v[TS_T]);
+	c->t_max = chart_max(c->t_max, t);
+	FILE *f = c->dat[CMP_DAT_RATE];
+	chart_put_first(f, t);
+	chart_put_num(f, CHART_PERCENT * v[TS_R429]);
+	chart_put_num(f, chart_fail_pct(v));
+	fputc('\n', f);
+	c->rate_max = chart_max(c->rate_max, CHART_PERCENT * v[TS_R429]);
+	c->fail_max = chart_max(c->fail_max, chart_fail_pct(v));
+	f = c->dat[CMP_DAT_THROUGHPUT];
+	chart_put_first(f, t);
+	chart_put_num(f, v[TS_TPM]);
+	chart_put_num(f, v[TS_RPM]);
+	fputc('\n', f);
+	c->tpm_max = chart_max(c->tpm_max, v[TS_TPM]);
+	c->rpm_max = chart_max(c->rpm_max, v[TS_RPM]);
+	f = c->dat[CMP_DAT_LATENCY];
+	chart_put_first(f, t);
+	chart_put_num(f, v[TS_LAT95]);
+	chart_put_num(f, v[TS_LAT99]);
+	fputc('\n', f);
+	c->has_latency[i] |= !isnan(v[TS_LAT95]) || !isnan(v[TS_LAT99]);
+	c->latency_max_ms = chart_max(chart_max(c->latency_max_ms, v[TS_LAT95]), v[TS_LAT99]);
+}
+
+/* Candidate i's total rows as block i of the three time-series .dat files,
+ * a point per group of buckets on a long run (chart_axis.h). */
 static rs_status cmp_read_series(cmp_data *c, size_t i, rs_error *err)
 {
 	char *sub = chart_path_in(c->dir, c->labels[i]);
@@ -152,6 +235,9 @@ static rs_status cmp_read_series(cmp_data *c, size_t i, rs_error *err)
 	free(sub);
 	if (!path)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	chart_axis own; /* this candidate's buckets per point */
+	chart_axis_init(&own, c->fig[i].duration_s, c->fig[i].bucket_s);
+	chart_group g = {0};
 	chart_ts t;
 	rs_status st = chart_ts_open(&t, path, err);
 	for (int k = 0; k < CMP_DAT_N && st == RS_OK; k++) {
@@ -159,40 +245,28 @@ static rs_status cmp_read_series(cmp_data *c, size_t i, rs_error *err)
 		fprintf(f, "%s# Block %zu (index %zu): ", i ? "\n\n" : "", i, i);
 		chart_put_comment(f, c->labels[i]);
 		fputc('\n', f);
+		if (own.group > 1)
+			fprintf(f, "# One row per %zu buckets (chart_axis.h)\n", own.group);
 	}
+	double v[TS_COUNT];
 	while (st == RS_OK) {
 		bool is_total, eof;
-		double v[TS_COUNT];
 		st = chart_ts_next(&t, &is_total, v, &eof, err);
 		if (st != RS_OK || eof)
 			break;
 		if (!is_total)
 			continue;
-		double t_min = v[TS_T] / CHART_SECONDS_PER_MIN;
-		c->t_max = chart_max(c->t_max, t_min);
-		FILE *f = c->dat[CMP_DAT_RATE];
-		chart_put_first(f, t_min);
-		chart_put_num(f, CHART_PERCENT * v[TS_R429]);
-		chart_put_num(f, chart_fail_pct(v));
-		fputc('\n', f);
-		c->rate_max = chart_max(c->rate_max, CHART_PERCENT * v[TS_R429]);
-		c->fail_max = chart_max(c->fail_max, chart_fail_pct(v));
-		f = c->dat[CMP_DAT_THROUGHPUT];
-		chart_put_first(f, t_min);
-		chart_put_num(f, v[TS_TPM]);
-		chart_put_num(f, v[TS_RPM]);
-		fputc('\n', f);
-		c->tpm_max = chart_max(c->tpm_max, v[TS_TPM]);
-		c->rpm_max = chart_max(c->rpm_max, v[TS_RPM]);
-		f = c->dat[CMP_DAT_LATENCY];
-		chart_put_first(f, t_min);
-		chart_put_num(f, v[TS_LAT95]);
-		chart_put_num(f, v[TS_LAT99]);
-		fputc('\n', f);
-		c->has_latency[i] |= !isnan(v[TS_LAT95]) || !isnan(v[TS_LAT99]);
-		c->latency_max_ms =
-		    chart_max(chart_max(c->latency_max_ms, v[TS_LAT95]), v[TS_LAT99]);
+		chart_group_add(&g, v);
+		if (g.rows == own.group) {
+			chart_group_take(&g, v);
+			cmp_put_point(c, i, v);
+		}
 	}
+	if (st == RS_OK && g.rows > 0) {
+		chart_group_take(&g, v);
+		cmp_put_point(c, i, v);
+	}
+	chart_axis_fini(&own);
 	chart_csv_fini(&t.csv);
 	free(path);
 	return st;
@@ -231,6 +305,7 @@ rs_status rs_chart_render_compare(const char *dir, const char *const *labels, si
 	if (!opts)
 		opts = &defaults;
 	const char *title = opts->title ? opts->title : CHART_DEFAULT_TITLE;
+	char short_title[CMP_TITLE_LEN];
 	if (warning && wlen > 0)
 		warning[0] = '\0';
 	assert(n >= 1);
@@ -254,19 +329,44 @@ rs_status rs_chart_render_compare(const char *dir, const char *const *labels, si
 		         : rs_fail(err, RS_ERR_NOMEM, "out of memory");
 		free(sub);
 	}
+	if (st == RS_OK) {
+		/* the longest run sets the unit; a warm-up all share is shaded */
+		double longest = c.fig[0].duration_s, warmup = c.fig[0].warmup_s;
+		for (size_t i = 1; i < n; i++) {
+			longest = fmax(longest, c.fig[i].duration_s);
+			if (c.fig[i].warmup_s != warmup)
+				warmup = NAN;
+		}
+		chart_axis_init(&c.axis, longest, NAN);
+		if (warmup > 0 && !chart_axis_add_warmup(&c.axis, warmup))
+			st = rs_fail(err, RS_ERR_NOMEM, "out of memory");
+		if (strlen(title) > CMP_TITLE_MAX) {
+			bool one_seed = true;
+			for (size_t i = 1; i < n; i++)
+				one_seed &= c.fig[i].seed == c.fig[0].seed;
+			if (one_seed)
+				snprintf(short_title, sizeof short_title,
+				         "%zu candidates compared (seed %llu)", n,
+				         (unsigned long long)c.fig[0].seed);
+			else
+				snprintf(short_title, sizeof short_title, "%zu candidates compared",
+				         n);
+			title = short_title;
+		}
+	}
 	for (int k = 0; k < CMP_DAT_N && st == RS_OK; k++)
 		st = chart_open(dir, cmp_charts[k].name, "dat", &c.dat[k], err);
 	if (st == RS_OK) {
 		fputs(
 		    "# compare_rate_429.dat: written by ratesim from each candidate's " CHART_TS_CSV
 		    " (scope total);\n# drawn by compare_rate_429.gp.  One block "
-		    "per candidate: time_min, 429 rate (% of\n# attempts), final failures (% of "
+		    "per candidate: time, 429 rate (% of\n# attempts), final failures (% of "
 		    "the requests that ended in the bucket)\n",
 		    c.dat[CMP_DAT_RATE]);
 		fputs("# compare_throughput.dat: written by ratesim from each "
 		      "candidate's " CHART_TS_CSV
 		      " (scope total);\n# drawn by compare_throughput.gp.  One block "
-		      "per candidate: time_min, served tokens\n# per minute, successful requests "
+		      "per candidate: time, served tokens\n# per minute, successful requests "
 		      "per minute\n",
 		      c.dat[CMP_DAT_THROUGHPUT]);
 		fputs(
@@ -304,5 +404,6 @@ out:
 			fclose(c.dat[k]);
 	free(c.fig);
 	free(c.has_latency);
+	chart_axis_fini(&c.axis);
 	return st;
 }

@@ -140,7 +140,7 @@ static rs_status csv_next(chart_csv *r, bool *eof, rs_error *err)
 }
 
 /* Index of the header column `name`, or -1. */
-static long csv_column(const chart_csv *r, const char *name)
+long chart_csv_find(const chart_csv *r, const char *name)
 {
 	for (size_t i = 0; i < r->nfields; i++)
 		if (strcmp(r->fields[i], name) == 0)
@@ -189,7 +189,7 @@ rs_status chart_csv_columns(const chart_csv *r, const char *const *names, size_t
                             rs_error *err)
 {
 	for (size_t c = 0; c < n; c++) {
-		cols[c] = csv_column(r, names[c]);
+		cols[c] = chart_csv_find(r, names[c]);
 		if (cols[c] < 0)
 			return rs_fail(err, RS_ERR_SYNTAX,
 			               "%s:1: missing column \"%s\" (the charts read the columns "
@@ -234,14 +234,24 @@ static const char *const ts_cols[TS_COUNT] = {"t_s",
                                               "ttft_p95_ms",
                                               "ttft_p99_ms",
                                               "utilisation",
-                                              "peak_utilisation"};
+                                              "peak_utilisation",
+                                              "offered",
+                                              "attempts",
+                                              "throttled",
+                                              "errors",
+                                              "tpm_occupancy",
+                                              "rpm_occupancy",
+                                              "timeouts",
+                                              "offered_tokens_per_min"};
 
 rs_status chart_ts_open(chart_ts *t, const char *path, rs_error *err)
 {
 	*t = (chart_ts){0};
 	rs_status st = chart_csv_open(&t->csv, path, err);
 	if (st == RS_OK)
-		st = chart_csv_columns(&t->csv, ts_cols, TS_COUNT, t->col, err);
+		st = chart_csv_columns(&t->csv, ts_cols, TS_FIRST_ABSENT, t->col, err);
+	for (int c = TS_FIRST_ABSENT; c < TS_COUNT && st == RS_OK; c++)
+		t->col[c] = chart_csv_find(&t->csv, ts_cols[c]);
 	t->width = t->csv.nfields;
 	return st;
 }
@@ -270,7 +280,7 @@ rs_status chart_ts_next(chart_ts *t, bool *is_total, double *v, bool *eof, rs_er
 		if (!*is_total && strcmp(scope, CHART_SCOPE_DEPLOYMENT) != 0)
 			continue;
 		for (int c = 0; c < TS_COUNT; c++) {
-			if (c == TS_SCOPE || c == TS_NAME) {
+			if (c == TS_SCOPE || c == TS_NAME || t->col[c] < 0) {
 				v[c] = NAN;
 				continue;
 			}

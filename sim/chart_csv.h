@@ -40,6 +40,9 @@ void chart_csv_fini(chart_csv *r);
  * nothing to free but is safe to chart_csv_fini. */
 rs_status chart_csv_open(chart_csv *r, const char *path, rs_error *err);
 
+/* Index of the header column `name`, or -1. */
+long chart_csv_find(const chart_csv *r, const char *name);
+
 /* Find the n columns `names` in the header.  OUT: cols[n].
  * Errors: RS_ERR_SYNTAX naming the first missing column. */
 rs_status chart_csv_columns(const chart_csv *r, const char *const *names, size_t n, long *cols,
@@ -76,9 +79,18 @@ enum {
 	TS_TTFT99,
 	TS_UTIL,
 	TS_PEAK,
+	TS_OFFERED, /* from here on a column may be missing (older runs): no value */
+	TS_ATTEMPTS,
+	TS_THROTTLED,
+	TS_ERRORS,
+	TS_TPM_OCC,
+	TS_RPM_OCC,
+	TS_TIMEOUTS,
+	TS_OFFERED_TPM,
 	TS_COUNT
 };
 #define TS_FIRST_OPTIONAL TS_TPM_LIMIT
+#define TS_FIRST_ABSENT   TS_OFFERED
 /* The "total" and "deployment" rows of a timeseries.csv, in file order. */
 typedef struct chart_ts {
 	chart_csv csv;

@@ -183,6 +183,77 @@ rs_status chart_close(const char *dir, const char *chart, const char *ext, FILE 
 	return st;
 }
 
+void chart_put_array_item_cut(FILE *f, const char *name, size_t i, const char *s, size_t max)
+{
+	size_t chars = 0, cut = 0; /* cut: the bytes of the first max - 1 characters */
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p & 0xC0) == 0x80)
+			continue; /* a UTF-8 continuation byte */
+		if (chars == max - 1)
+			cut = (size_t)((const char *)p - s);
+		chars++;
+	}
+	if (chars <= max) {
+		chart_put_array_item(f, name, i, s);
+		return;
+	}
+	char *t = chart_printf("%.*s\u2026", (int)cut, s);
+	chart_put_array_item(f, name, i, t ? t : s);
+	free(t);
+}
+
+/* One character of a double-quoted gnuplot string: \\ and \" escaped,
+ * control characters as spaces. */
+static void put_dq_char(FILE *f, unsigned char c)
+{
+	if (c == '\\' || c == '"')
+		fputc('\\', f);
+	fputc(c < 0x20 || c == 0x7f ? ' ' : c, f);
+}
+
+/* s broken into lines of at most width characters (at a space, '-' or '_'
+ * when there is one): written to f as the inside of a double-quoted gnuplot
+ * string when f is not NULL.  Returns the number of lines. */
+static size_t wrap(FILE *f, const char *s, size_t width)
+{
+	size_t len = strlen(s), start = 0, lines = 1;
+	while (start < len) {
+		size_t end = len;
+		if (len - start > width) {
+			/* the last break point within width, else a hard break */
+			end = start + width;
+			for (size_t k = start + width; k > start + 1; k--)
+				if (strchr(" -_", s[k - 1])) {
+					end = k;
+					break;
+				}
+		}
+		for (size_t k = start; k < end && f; k++)
+			put_dq_char(f, (unsigned char)s[k]);
+		start = end;
+		while (start < len && s[start] == ' ')
+			start++;
+		if (start < len) {
+			lines++;
+			if (f)
+				fputs("\\n", f);
+		}
+	}
+	return lines;
+}
+
+size_t chart_wrap_lines(const char *s, size_t width)
+{
+	return wrap(NULL, s, width);
+}
+
+void chart_put_array_item_wrapped(FILE *f, const char *name, size_t i, const char *s, size_t width)
+{
+	fprintf(f, "%s[%zu] = \"", name, i + 1);
+	wrap(f, s, width);
+	fputs("\"\n", f);
+}
+
 /* name = "1 3": the numbers (from 1) of the n items for which has(ctx, i). */
 void chart_put_list(FILE *f, const char *name, size_t n, bool (*has)(const void *ctx, size_t i),
                     const void *ctx)

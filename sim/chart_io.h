@@ -76,6 +76,23 @@ void chart_put_array_head(FILE *f, const char *name, size_t n);
 /* Item i (from 0) of the array name. */
 void chart_put_array_item(FILE *f, const char *name, size_t i, const char *s);
 
+/* The longest name a legend shows whole (characters): longer ones are cut
+ * to this many with an ellipsis, so that the legend keeps to the right
+ * margin of a slide-size chart; the .dat comments keep the full names. */
+#define CHART_LEGEND_NAME_MAX 24
+
+/* Item i (from 0) of the array name: s, cut to max characters (UTF-8 aware)
+ * ending in an ellipsis when longer. */
+void chart_put_array_item_cut(FILE *f, const char *name, size_t i, const char *s, size_t max);
+
+/* Item i (from 0) of the array name: s as a double-quoted gnuplot string
+ * broken into lines ("\n") of at most width characters, at a space, '-' or
+ * '_' when there is one, else anywhere (a legend entry of several lines). */
+void chart_put_array_item_wrapped(FILE *f, const char *name, size_t i, const char *s, size_t width);
+
+/* How many lines chart_put_array_item_wrapped breaks s into. */
+size_t chart_wrap_lines(const char *s, size_t width);
+
 /* name = "1 3": the numbers (from 1) of the n items for which has(ctx, i). */
 void chart_put_list(FILE *f, const char *name, size_t n, bool (*has)(const void *ctx, size_t i),
                     const void *ctx);

@@ -7,8 +7,13 @@
  * replication count, or a group of the same name with other sets) is
  * refused unless --force, which forgets every earlier run; the same plan
  * again, or a plan that only adds groups (a size search's next round),
- * reuses every run folder that is already complete.
+ * reuses every run folder that is already complete.  A folder that holds a
+ * single run's results (summary.json without plan.json) is refused too.
+ * --force first removes what the earlier plan or run wrote (its group and
+ * replication folders, and the files ratesim writes at the top), so old
+ * charts never sit beside new data.
  */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "ratesim/decide.h"
 
 #include <errno.h>
@@ -17,7 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <ftw.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -33,6 +41,7 @@
 
 #define DECIDE_DIR_MODE  0777
 #define DECIDE_TITLE_MAX 512
+#define DECIDE_FTW_FDS   16 /* folders nftw keeps open at once */
 
 /* mkdir -p. */
 static rs_status make_dirs(const char *dir, rs_error *err)
@@ -90,6 +99,72 @@ static bool same_plan(const rs_plan *old, const rs_plan *p, char *why, size_t le
 	return !why[0];
 }
 
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+/* rm -rf dir/name. */
+static rs_status remove_tree(const char *dir, const char *name, rs_error *err)
+{
+	char *path = rs_text_join(dir, name);
+	if (!path)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	rs_status st = RS_OK;
+	struct stat sb;
+	if (lstat(path, &sb) == 0 &&
+	    nftw(path, remove_entry, DECIDE_FTW_FDS, FTW_DEPTH | FTW_PHYS) != 0)
+		st = rs_fail(err, RS_ERR_IO, "%s: cannot remove: %s", path, strerror(errno));
+	free(path);
+	return st;
+}
+
+/* Whether a top-level file name is one ratesim writes there. */
+static bool ratesim_file(const char *name)
+{
+	static const char *const ext[] = {".json", ".csv", ".png", ".svg", ".gp",
+	                                  ".dat",  ".md",  ".html", ".sbatch"};
+	const char *dot = strrchr(name, '.');
+	if (!strncmp(name, "slurm-", 6) && dot && !strcmp(dot, ".out"))
+		return true;
+	for (size_t i = 0; dot && i < sizeof ext / sizeof *ext; i++)
+		if (!strcmp(dot, ext[i]))
+			return true;
+	return false;
+}
+
+/* --force: remove what an earlier plan (old, may be NULL) or run wrote. */
+static rs_status clear_folder(const char *dir, const rs_plan *old, rs_error *err)
+{
+	rs_status st = RS_OK;
+	for (size_t g = 0; old && g < old->n_groups && st == RS_OK; g++) {
+		if (old->groups[g].label[0]) {
+			st = remove_tree(dir, old->groups[g].label, err);
+			continue;
+		}
+		for (size_t k = 1; k <= old->replications && st == RS_OK; k++) {
+			char rep[32];
+			snprintf(rep, sizeof rep, "rep-%zu", k);
+			st = remove_tree(dir, rep, err);
+		}
+	}
+	DIR *d = st == RS_OK ? opendir(dir) : NULL;
+	for (struct dirent *e; d && st == RS_OK && (e = readdir(d));) {
+		struct stat sb;
+		char *path = rs_text_join(dir, e->d_name);
+		if (path && lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) && ratesim_file(e->d_name) &&
+		    unlink(path) != 0)
+			st = rs_fail(err, RS_ERR_IO, "%s: cannot remove: %s", path, strerror(errno));
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	return st;
+}
+
 /* Refuse a folder of another plan unless force.  OUT: *reuse, whether
  * complete run folders may be reused. */
 static rs_status check_folder(const rs_plan *p, bool force, bool *reuse, rs_error *err)
@@ -103,12 +178,23 @@ static rs_status check_folder(const rs_plan *p, bool force, bool *reuse, rs_erro
 	struct stat sb;
 	bool exists = stat(path, &sb) == 0;
 	free(path);
-	if (!exists)
-		return RS_OK;
+	if (!exists) {
+		char *summary = rs_text_join(p->dir, "summary.json");
+		bool single = summary && stat(summary, &sb) == 0;
+		free(summary);
+		if (!single)
+			return RS_OK;
+		if (force)
+			return clear_folder(p->dir, NULL, err);
+		return rs_fail(err, RS_ERR_IO,
+		               "%s: holds the results of a single run; use --force to replace them, "
+		               "or another -o",
+		               p->dir);
+	}
 	if (rs_plan_read(p->dir, &old, &ignore) != RS_OK) {
 		if (force) {
 			*reuse = false;
-			return RS_OK;
+			return clear_folder(p->dir, NULL, err);
 		}
 		return rs_fail(err, RS_ERR_IO,
 		               "%s: holds an unreadable plan.json; use --force to "
@@ -117,13 +203,14 @@ static rs_status check_folder(const rs_plan *p, bool force, bool *reuse, rs_erro
 	}
 	char why[256];
 	bool same = same_plan(&old, p, why, sizeof why);
-	rs_plan_free(&old);
-	if (same)
-		return RS_OK;
-	if (force) {
+	rs_status st = RS_OK;
+	if (!same && force) {
 		*reuse = false;
-		return RS_OK;
+		st = clear_folder(p->dir, &old, err);
 	}
+	rs_plan_free(&old);
+	if (same || force)
+		return st;
 	return rs_fail(err, RS_ERR_IO,
 	               "%s: holds the results of another plan (%s); use --force to replace them, "
 	               "or another -o",

@@ -16,8 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#define FIGURES_SUMMARY "summary.json"
+#define FIGURES_SUMMARY  "summary.json"
+#define FIGURES_SCENARIO "scenario.json"
 /* The largest summary.json read: a summary is a few KB per deployment and
  * client, so this is far beyond any real one and stops a wrong file early. */
 #define FIGURES_FILE_MAX (64L << 20)
@@ -197,10 +199,100 @@ rs_status rs_report_read_figures(const char *dir, rs_report_figures *out, rs_err
 	for (size_t i = 0; i < sizeof reals / sizeof reals[0] && st == RS_OK; i++)
 		st = get_real(path, root, reals[i].k1, reals[i].k2, reals[i].nullable, reals[i].dst,
 		              err);
+	const struct {
+		const char *key;
+		double *dst;
+	} spans[] = {
+	    {"duration_s", &out->duration_s},
+	    {"warmup_s", &out->warmup_s},
+	    {"bucket_s", &out->bucket_s},
+	};
+	for (size_t i = 0; i < sizeof spans / sizeof spans[0] && st == RS_OK; i++) {
+		const cJSON *it = item_at(root, spans[i].key, NULL);
+		*spans[i].dst = NAN;
+		if (it)
+			st = get_real(path, root, spans[i].key, NULL, false, spans[i].dst, err);
+	}
 	const cJSON *cost = item_at(root, "cost", "total_usd");
 	out->has_cost = cJSON_IsNumber(cost) && isfinite(cost->valuedouble);
 	out->cost_usd = out->has_cost ? cost->valuedouble : NAN;
 out:
+	cJSON_Delete(root);
+	free(text);
+	free(path);
+	return st;
+}
+
+/* A string member of f, or "" when it has none. */
+static const char *str_or_empty(const cJSON *f, const char *key)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(f, key);
+	return cJSON_IsString(it) ? it->valuestring : "";
+}
+
+rs_status rs_figures_read_faults(const char *dir, rs_fault_span **spans, size_t *n, rs_error *err)
+{
+	*spans = NULL;
+	*n = 0;
+	size_t dl = strlen(dir);
+	size_t plen = dl + sizeof "/" FIGURES_SCENARIO;
+	char *path = malloc(plen);
+	if (!path)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	snprintf(path, plen, "%s%s" FIGURES_SCENARIO, dir, dl && dir[dl - 1] == '/' ? "" : "/");
+	if (access(path, F_OK) != 0 && errno == ENOENT) {
+		free(path); /* a run written before scenario.json existed */
+		return RS_OK;
+	}
+	char *text;
+	rs_status st = slurp(path, &text, err);
+	if (st != RS_OK) {
+		free(path);
+		return st;
+	}
+	const char *end = NULL;
+	cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+	const cJSON *faults = cJSON_GetObjectItemCaseSensitive(root, "faults");
+	if (!root || !cJSON_IsObject(root)) {
+		long line, col;
+		json_where(text, end ? end : text, &line, &col);
+		st = root
+		         ? rs_fail(err, RS_ERR_SYNTAX, "%s: expected a JSON object", path)
+		         : rs_fail(err, RS_ERR_SYNTAX, "%s:%ld:%ld: invalid JSON", path, line, col);
+	} else if (faults && !cJSON_IsArray(faults)) {
+		st = rs_fail(err, RS_ERR_SYNTAX, "%s: .faults: expected an array", path);
+	}
+	size_t count = st == RS_OK && faults ? (size_t)cJSON_GetArraySize(faults) : 0;
+	if (count > 0) {
+		*spans = rs_calloc(count, sizeof **spans);
+		if (!*spans)
+			st = rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < count && st == RS_OK; i++) {
+		const cJSON *f = cJSON_GetArrayItem(faults, (int)i);
+		rs_fault_span *s = &(*spans)[i];
+		const cJSON *a = cJSON_GetObjectItemCaseSensitive(f, "start_s");
+		const cJSON *b = cJSON_GetObjectItemCaseSensitive(f, "end_s");
+		const cJSON *scale = cJSON_GetObjectItemCaseSensitive(f, "scale");
+		if (!cJSON_IsNumber(a) || !cJSON_IsNumber(b)) {
+			st = rs_fail(err, RS_ERR_SYNTAX,
+			             "%s: .faults[%zu]: expected numbers start_s and end_s", path,
+			             i);
+			break;
+		}
+		snprintf(s->kind, sizeof s->kind, "%s", str_or_empty(f, "kind"));
+		const char *dep = str_or_empty(f, "deployment");
+		snprintf(s->where, sizeof s->where, "%s", *dep ? dep : str_or_empty(f, "region"));
+		s->start_s = a->valuedouble;
+		s->end_s = b->valuedouble;
+		s->scale = cJSON_IsNumber(scale) ? scale->valuedouble : NAN;
+		(*n)++;
+	}
+	if (st != RS_OK) {
+		free(*spans);
+		*spans = NULL;
+		*n = 0;
+	}
 	cJSON_Delete(root);
 	free(text);
 	free(path);

@@ -5,10 +5,12 @@
  * Drawing a set of n scripts DIR/NAME.gp: for each format F in png, svg,
  * `gnuplot -c DIR/NAME.gp DIR/NAME.F.tmp F` with posix_spawnp (no shell),
  * stdin and stdout on /dev/null and stderr in an unlinked temporary file in
- * DIR.  Up to GNUPLOT_PARALLEL processes run at once.  The images are
- * renamed into place only when every gnuplot of the set exited 0 and wrote
- * nothing to stderr, so an image on disk was drawn cleanly and a failed
- * set leaves none.
+ * DIR.  Up to GNUPLOT_PARALLEL processes run at once.  Each image is then
+ * checked (exit status 0, non-empty, a PNG's signature and IEND chunk, an
+ * SVG's opening tag and </svg>), and the images are renamed into place only
+ * when every one of the set passed, so a failed set leaves none.  What
+ * gnuplot writes to stderr with exit status 0 is a warning: kept, the first
+ * one returned to the caller, never fatal.
  *
  * The head's script finds its folder from ARG0 (the script's path in
  * gnuplot 5), so a script names no folder and two renders of the same
@@ -45,7 +47,17 @@ extern char **environ; /* passed to gnuplot unchanged (fonts, locale) */
 #define GNUPLOT_NOT_FOUND "not found: install the gnuplot-nox package (apt-get install gnuplot-nox)"
 /* gnuplot processes at once: enough to overlap their start-up (about 0.1 s
  * each), few enough not to swamp a small machine. */
-#define GNUPLOT_PARALLEL  8
+#define GNUPLOT_PARALLEL 8
+/* The longest warning kept: a path and one quoted line. */
+#define GNUPLOT_WARNING_MAX 1024
+/* A PNG file's first 8 bytes, and its last chunk's type, 8 bytes from the end
+ * (the PNG specification, sections 5.2 and 11.2.5). */
+static const unsigned char png_signature[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+#define PNG_END_TYPE      "IEND"
+#define PNG_END_OFFSET    8 /* IEND's type, then its 4-byte CRC */
+#define SVG_CLOSE         "</svg>"
+#define IMAGE_PEEK        512 /* bytes read at each end of an image to check it */
+#define PROGRESS_MAX      512
 #define GNUPLOT_N_FORMATS 2
 static const char *const gnuplot_formats[GNUPLOT_N_FORMATS] = {"png", "svg"};
 
@@ -154,10 +166,12 @@ typedef struct gp_job {
 } gp_job;
 
 typedef struct gp_set {
-	const char *dir;     /* borrowed */
-	const char *program; /* borrowed */
-	gp_job *jobs;        /* owned, n */
+	const char *dir;           /* borrowed */
+	const char *program;       /* borrowed */
+	const rs_chart_opts *opts; /* borrowed */
+	gp_job *jobs;              /* owned, n */
 	size_t n;
+	char warning[GNUPLOT_WARNING_MAX]; /* the first warning; "" for none */
 } gp_set;
 
 static void set_fini(gp_set *s)
@@ -265,8 +279,55 @@ out:
 	return st;
 }
 
-/* Wait for the started job j and judge it: exit 0 and an empty stderr. */
-static rs_status job_finish(const gp_set *s, gp_job *j, rs_error *err)
+/* Is the image at j->tmp complete: non-empty, and for a PNG its signature and
+ * IEND chunk, for an SVG its opening tag and closing </svg>? */
+static rs_status check_image(const gp_job *j, rs_error *err)
+{
+	FILE *f = fopen(j->tmp, "rb");
+	if (!f)
+		return rs_fail(err, RS_ERR_TOOL, "%s: gnuplot drew no image (%s: %s)", j->script,
+		               j->tmp, strerror(errno));
+	unsigned char head[IMAGE_PEEK + 1], tail[IMAGE_PEEK + 1];
+	size_t nh = fread(head, 1, IMAGE_PEEK, f), nt = 0;
+	if (fseek(f, -(long)IMAGE_PEEK, SEEK_END) != 0)
+		rewind(f); /* shorter than IMAGE_PEEK: its tail is all of it */
+	nt = fread(tail, 1, IMAGE_PEEK, f);
+	fclose(f);
+	head[nh] = tail[nt] = '\0';
+	bool ok;
+	if (strcmp(j->format, "png") == 0) {
+		ok = nh >= sizeof png_signature &&
+		     memcmp(head, png_signature, sizeof png_signature) == 0 &&
+		     nt >= PNG_END_OFFSET &&
+		     memcmp(tail + nt - PNG_END_OFFSET, PNG_END_TYPE, strlen(PNG_END_TYPE)) == 0;
+	} else {
+		const char *h = (const char *)head + strspn((const char *)head, " \t\r\n");
+		while (nt > 0 && strchr(" \t\r\n", tail[nt - 1]))
+			tail[--nt] = '\0';
+		ok = (strncmp(h, "<?xml", 5) == 0 || strncmp(h, "<svg", 4) == 0) &&
+		     nt >= strlen(SVG_CLOSE) &&
+		     strcmp((const char *)tail + nt - strlen(SVG_CLOSE), SVG_CLOSE) == 0;
+	}
+	if (!ok)
+		return rs_fail(err, RS_ERR_TOOL, "%s: gnuplot left %s an incomplete %s image (%s)",
+		               j->script, j->tmp, j->format, nh == 0 ? "empty" : "truncated");
+	return RS_OK;
+}
+
+/* Tell opts->progress that `done` of the set's charts are drawn. */
+static void tell_progress(const gp_set *s, size_t done)
+{
+	if (!s->opts->progress)
+		return;
+	char line[PROGRESS_MAX];
+	snprintf(line, sizeof line, "charts: %zu of %zu drawn in %s", done,
+	         s->n / GNUPLOT_N_FORMATS, s->dir);
+	s->opts->progress(s->opts->progress_ctx, line);
+}
+
+/* Wait for the started job j and judge it: exit 0 and a complete image; what
+ * it wrote to stderr is the set's warning. */
+static rs_status job_finish(gp_set *s, gp_job *j, rs_error *err)
 {
 	rs_status st = RS_OK;
 	int status;
@@ -292,9 +353,11 @@ static rs_status job_finish(const gp_set *s, gp_job *j, rs_error *err)
 		st = rs_fail(err, RS_ERR_TOOL, "%s: %s failed (exit status %d): %.*s", j->script,
 		             s->program, WEXITSTATUS(status), GNUPLOT_QUOTE_MAX,
 		             n > 0 ? stderr_quote(buf) : "(no message)");
-	else if (n > 0)
-		st = rs_fail(err, RS_ERR_TOOL, "%s: %s reported a problem: %.*s", j->script,
-		             s->program, GNUPLOT_QUOTE_MAX, stderr_quote(buf));
+	else if (n > 0 && !s->warning[0])
+		snprintf(s->warning, sizeof s->warning, "warning: %s: %s: %.*s", j->script,
+		         s->program, GNUPLOT_QUOTE_MAX, stderr_quote(buf));
+	if (st == RS_OK)
+		st = check_image(j, err);
 out:
 	close(j->errfd);
 	j->errfd = -1;
@@ -317,6 +380,8 @@ static rs_status set_run(gp_set *s, bool *missing, rs_error *err)
 				st = fs;
 				break;
 			}
+			if (finished % GNUPLOT_N_FORMATS == 0)
+				tell_progress(s, finished / GNUPLOT_N_FORMATS);
 		}
 		st = job_start(s, &s->jobs[i], missing, err);
 		if (st == RS_OK && !*missing)
@@ -326,6 +391,8 @@ static rs_status set_run(gp_set *s, bool *missing, rs_error *err)
 		rs_status fs = job_finish(s, &s->jobs[finished++], st == RS_OK ? err : NULL);
 		if (st == RS_OK)
 			st = fs;
+		if (st == RS_OK && finished % GNUPLOT_N_FORMATS == 0)
+			tell_progress(s, finished / GNUPLOT_N_FORMATS);
 	}
 	for (size_t i = 0; i < s->n && st == RS_OK && !*missing; i++)
 		if (rename(s->jobs[i].tmp, s->jobs[i].out) != 0)
@@ -348,7 +415,8 @@ rs_status rs_gnuplot_draw(const char *dir, const char *const *names, size_t n,
 		opts = &defaults;
 	if (warning && wlen > 0)
 		warning[0] = '\0';
-	gp_set s = {.dir = dir, .program = opts->gnuplot ? opts->gnuplot : GNUPLOT_DEFAULT};
+	gp_set s = {
+	    .dir = dir, .program = opts->gnuplot ? opts->gnuplot : GNUPLOT_DEFAULT, .opts = opts};
 	bool missing = false;
 	rs_status st = set_init(&s, names, n, err);
 	if (st == RS_OK)
@@ -362,6 +430,8 @@ rs_status rs_gnuplot_draw(const char *dir, const char *const *names, size_t n,
 			         "data and scripts are there: gnuplot %s)",
 			         s.program, s.dir, s.jobs[0].script);
 	}
+	if (st == RS_OK && s.warning[0] && warning && wlen > 0)
+		snprintf(warning, wlen, "%s", s.warning);
 	set_fini(&s);
 	return st;
 }

@@ -94,6 +94,9 @@ static const char usage_text[] =
     "                         --set clients[0].arrival.rate_rps=40 (repeatable;\n"
     "                         VALUE is JSON, or a string when it is not JSON)\n"
     "  --log-requests         also write requests.csv, one row per attempt\n"
+    "  --max-memory MB, --max-output MB\n"
+    "                         raise the budgets a scenario is checked against\n"
+    "                         (its \"limits\"; default 4096 MB and 2048 MB)\n"
     "  --no-charts            do not run gnuplot\n"
     "  -q, --quiet            print nothing but errors\n"
     "  --json                 run, collect: print the summary.json (of a plan: the\n"
@@ -164,6 +167,8 @@ enum {
 	O_MAX,
 	O_STEP,
 	O_JSON,
+	O_MAX_MEMORY,
+	O_MAX_OUTPUT,
 	O_N
 };
 
@@ -194,6 +199,8 @@ static const struct option_row {
     [O_MAX] = {"max", 0, true, CMD(SIZE), "a number"},
     [O_STEP] = {"step", 0, true, CMD(SIZE), "a number > 0"},
     [O_JSON] = {"json", 0, false, CMD(RUN) | CMD(COLLECT), NULL},
+    [O_MAX_MEMORY] = {"max-memory", 0, true, CMD_RUNLIKE, "a number of MB"},
+    [O_MAX_OUTPUT] = {"max-output", 0, true, CMD_RUNLIKE, "a number of MB"},
 };
 
 typedef struct cli {
@@ -203,7 +210,7 @@ typedef struct cli {
 	const char *out_dir;
 	const char *sets[MAX_SETS];
 	size_t n_sets;
-	char seed_set[SET_MAX], rep_set[SET_MAX];
+	char seed_set[SET_MAX], rep_set[SET_MAX], mem_set[SET_MAX], out_set[SET_MAX];
 	const char *seed_text;
 	bool log_requests, no_charts, quiet, force, json;
 	size_t reps, jobs, replication; /* 0: not given */
@@ -340,6 +347,22 @@ static int take_option(cli *c, int id, const char *as, const char *v)
 	case O_JSON:
 		c->json = true;
 		break;
+	case O_MAX_MEMORY:
+	case O_MAX_OUTPUT: {
+		/* the scenario's "limits", set like any other value (and so carried
+		 * into every job line) */
+		char *end;
+		double mb = strtod(v, &end);
+		if (end == v || *end || !(mb >= 1))
+			return usage_error("%s needs a number of MB >= 1 (got %s)", as, v);
+		char *buf = id == O_MAX_MEMORY ? c->mem_set : c->out_set;
+		snprintf(buf, SET_MAX, "limits.%s=%s",
+		         id == O_MAX_MEMORY ? "max_memory_mb" : "max_output_mb", v);
+		if (c->n_sets + 2 >= MAX_SETS)
+			return usage_error("too many --set options (at most %d)", MAX_SETS - 2);
+		c->sets[c->n_sets++] = buf;
+		break;
+	}
 	}
 	return -1;
 }
@@ -552,6 +575,14 @@ static long peak_rss_kb(void)
 	return ru.ru_maxrss;
 }
 
+/* A line of chart progress, rewritten in place on a terminal. */
+static void on_chart_progress(void *ctx, const char *line)
+{
+	progress *p = ctx;
+	fprintf(stderr, "\rratesim: %s ", line);
+	p->shown = true;
+}
+
 /* How `run` runs: the command line's options, the wall clock, and a
  * progress line on a terminal. */
 static rs_run_opts run_opts(const cli *c, const char *dir, progress *prog)
@@ -567,6 +598,7 @@ static rs_run_opts run_opts(const cli *c, const char *dir, progress *prog)
 		o.progress = on_progress;
 		o.progress_every = PROGRESS_EVENTS;
 		o.progress_ctx = prog;
+		o.chart_progress = on_chart_progress;
 	}
 	return o;
 }
@@ -661,10 +693,18 @@ static int cmd_plot(const cli *c)
 	char warning[512] = "";
 	char title[512];
 	title_of_run(c->files[0], title, sizeof title);
+	progress prog = {0};
 	rs_chart_opts co = {.title = title, .gnuplot = NULL, .required = true};
+	if (!c->quiet && isatty(STDERR_FILENO)) {
+		co.progress = on_chart_progress;
+		co.progress_ctx = &prog;
+	}
 	rs_status st = rs_chart_render(c->files[0], &co, warning, sizeof warning, &err);
+	progress_clear(&prog);
 	if (st != RS_OK)
 		return report(&err);
+	if (warning[0])
+		fprintf(stderr, "ratesim: %s\n", warning);
 	if (!c->quiet)
 		fprintf(stderr, "ratesim: charts written in %s/\n", c->files[0]);
 	return 0;

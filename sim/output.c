@@ -58,6 +58,7 @@ static const char *const run_names[] = {"timeseries.csv",
                                         "scenario.json",
                                         CHART_FILES("throughput"),
                                         CHART_FILES("rate_429"),
+                                        CHART_FILES("errors"),
                                         CHART_FILES("latency"),
                                         CHART_FILES("utilisation"),
                                         CHART_FILES("latency_cdf"),
@@ -105,7 +106,7 @@ static const char ts_header[] =
     "latency_p50_ms,latency_p95_ms,latency_p99_ms,ttft_p50_ms,ttft_p95_ms,ttft_p99_ms,"
     "tpm_limit,rpm_limit,tpm_occupancy,rpm_occupancy,utilisation,"
     "peak_utilisation,level,charged_tokens,actual_tokens,corrections,clipped,"
-    "succeeded,succeeded_retried,succeeded_spilled\n";
+    "succeeded,succeeded_retried,succeeded_spilled,timeouts,offered_tokens_per_min\n";
 
 static const char min_header[] = "minute,t_s,deployment,utilization_v2,utilisation_end\n";
 
@@ -229,6 +230,14 @@ static rs_status ts_row(void *ctx, const rs_ts_row *r)
 	put_g(f, r->clipped);
 	fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, c->succeeded, c->succeeded_retried,
 	        c->succeeded_spilled);
+	/* timeouts are the client's, offered tokens the deployment's (metrics.c) */
+	if (r->kind == RS_SCOPE_DEPLOYMENT)
+		fputc(',', f);
+	else
+		fprintf(f, ",%" PRIu64, c->timeouts);
+	put_g(f, r->kind == RS_SCOPE_DEPLOYMENT
+	             ? (double)(c->offered_prompt_tokens + c->offered_output_tokens) * per_min
+	             : NAN);
 	if (fputc('\n', f) == EOF || ferror(f))
 		return write_failed(o, F_TIMESERIES, errno);
 	return RS_OK;

@@ -82,8 +82,11 @@ rs_status rs_run(const rs_config *cfg, const rs_run_opts *o, rs_run_result *res,
 		char title[TITLE_MAX];
 		snprintf(title, sizeof title, "%s (seed %llu)", cfg->name,
 		         (unsigned long long)cfg->seed);
-		rs_chart_opts co = {
-		    .title = title, .gnuplot = NULL, .required = o->charts_required};
+		rs_chart_opts co = {.title = title,
+		                    .gnuplot = NULL,
+		                    .required = o->charts_required,
+		                    .progress = o->chart_progress,
+		                    .progress_ctx = o->progress_ctx};
 		st = rs_chart_render(rs_output_staging(out), &co, res->chart_warning,
 		                     sizeof res->chart_warning, err);
 	}

@@ -149,8 +149,8 @@ rs_status rs_scenario_check_budget(const rs_config *cfg, double max_memory_mb, d
 		return rs_fail(
 		    err, RS_ERR_INVALID,
 		    "%s: %s: a run with %s takes about %s MB of memory (estimate), over the "
-		    "budget of %s MB; set limits.max_memory_mb (in the scenario or with --set) "
-		    "to allow it",
+		    "budget of %s MB; to allow it, set limits.max_memory_mb in the scenario, or "
+		    "give --max-memory MB",
 		    cfg->path, mem.path, mem.what, got, lim);
 	}
 	if (e.output_mb > max_output_mb) {
@@ -159,8 +159,8 @@ rs_status rs_scenario_check_budget(const rs_config *cfg, double max_memory_mb, d
 		return rs_fail(
 		    err, RS_ERR_INVALID,
 		    "%s: %s: a run with %s writes about %s MB of results (estimate), over "
-		    "the budget of %s MB; raise bucket_s, or set limits.max_output_mb (in the "
-		    "scenario or with --set) to allow it",
+		    "the budget of %s MB; raise bucket_s, or to allow it set "
+		    "limits.max_output_mb in the scenario, or give --max-output MB",
 		    cfg->path, files.path, files.what, got, lim);
 	}
 	return RS_OK;

@@ -33,6 +33,10 @@ typedef struct rs_report_figures {
 	double tokens_per_min, requests_per_min;               /* throughput.* */
 	bool has_cost;   /* summary.json has a "cost" object with "total_usd" */
 	double cost_usd; /* cost.total_usd; NaN when !has_cost */
+	/* the run's length, its warm-up and its bucket width in seconds
+	 * ("duration_s", "warmup_s", "bucket_s"); NaN when summary.json has
+	 * none (a run written by an older ratesim) */
+	double duration_s, warmup_s, bucket_s;
 } rs_report_figures;
 
 /* Read DIR/summary.json.  OUT: *out.
@@ -40,5 +44,20 @@ typedef struct rs_report_figures {
  * missing or of the wrong type: "DIR/summary.json: .requests.offered:
  * expected a whole number >= 0"), RS_ERR_NOMEM. */
 rs_status rs_report_read_figures(const char *dir, rs_report_figures *out, rs_error *err);
+
+/* A fault of the run's scenario, as its scenario.json states it. */
+typedef struct rs_fault_span {
+	char kind[16];                  /* "down", "degrade", "latency" */
+	char where[RS_REPORT_NAME_MAX]; /* the deployment, or the region */
+	double start_s, end_s;
+	double scale; /* degrade and latency: the factor; NaN for none */
+} rs_fault_span;
+
+/* The faults of DIR/scenario.json (the effective scenario every run folder
+ * holds).  OUT: *spans (n entries; caller frees; NULL when none), *n.  A
+ * folder without scenario.json (a run of an older ratesim) has none.
+ * Errors: RS_ERR_IO, RS_ERR_SYNTAX (not a JSON object, .faults not an
+ * array, a fault without numbers start_s and end_s), RS_ERR_NOMEM. */
+rs_status rs_figures_read_faults(const char *dir, rs_fault_span **spans, size_t *n, rs_error *err);
 
 #endif

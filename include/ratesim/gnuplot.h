@@ -31,6 +31,11 @@ typedef struct rs_chart_opts {
 	const char *gnuplot; /* program to run; NULL means "gnuplot" found on PATH */
 	bool required;       /* the user asked for charts explicitly: a missing
 	                        gnuplot is an error */
+	/* Called with a line of progress while charts are drawn (e.g.
+	 * "charts: 3 of 7 drawn in results/x/"), for a person watching a long
+	 * run; NULL for none.  ctx is progress_ctx. */
+	void (*progress)(void *ctx, const char *line);
+	void *progress_ctx;
 } rs_chart_opts;
 
 /* The compiled-in template plots/NAME (e.g. "style.gp", "rate_429.gp"), or
@@ -57,17 +62,23 @@ rs_status rs_gnuplot_put_body(FILE *f, const char *tmpl, rs_error *err);
 /* Draw each already-written DIR/NAME.gp of names[0..n) (n >= 0, borrowed)
  * as DIR/NAME.png and DIR/NAME.svg: `gnuplot -c NAME.gp NAME.FMT.tmp FMT`
  * with stdin and stdout on /dev/null and stderr captured, a few processes
- * at a time.  The images are renamed into place only when every process
- * exited 0 and wrote nothing to stderr; on any failure none is left.
+ * at a time, opts->progress told as each chart is done.  A process must exit
+ * 0 and leave a complete image (non-empty, a PNG's signature and IEND
+ * chunk, an SVG's opening tag and closing </svg>); the images are renamed
+ * into place only when every one is, and on any failure none is left.
+ * Whatever gnuplot writes to stderr with exit status 0 is a warning: the
+ * images stand, and the first such line is returned in *warning.
  *
  * opts:    borrowed; NULL means all defaults.
- * warning: OUT: set to "" or, when gnuplot is missing and not required, to
- *          a message beginning "warning: " (truncated to wlen); may be NULL.
+ * warning: OUT: set to "" or to a message beginning "warning: ": gnuplot's
+ *          first warning ("warning: DIR/NAME.gp: gnuplot: ... line 12:
+ *          warning: ..."), or, when gnuplot is missing and not required,
+ *          that charts were not drawn (truncated to wlen); may be NULL.
  * Errors:  RS_ERR_TOOL (gnuplot missing and opts->required: "gnuplot not
  *          found: install the gnuplot-nox package (apt-get install
- *          gnuplot-nox)"; cannot be run; exits non-zero; writes anything to
- *          stderr: the message names the script and quotes gnuplot's first
- *          line), RS_ERR_IO (a temporary file or a rename), RS_ERR_NOMEM. */
+ *          gnuplot-nox)"; cannot be run; killed; exits non-zero, quoting
+ *          its first error line; an image missing, empty or incomplete),
+ *          RS_ERR_IO (a temporary file or a rename), RS_ERR_NOMEM. */
 rs_status rs_gnuplot_draw(const char *dir, const char *const *names, size_t n,
                           const rs_chart_opts *opts, char *warning, size_t wlen, rs_error *err);
 

@@ -27,6 +27,9 @@ typedef struct rs_run_opts {
 	void (*progress)(void *ctx, rs_time now, rs_time end, uint64_t events);
 	uint64_t progress_every;
 	void *progress_ctx;
+	/* A line of progress while the charts are drawn (rs_chart_opts.progress),
+	 * called with progress_ctx; NULL: none. */
+	void (*chart_progress)(void *ctx, const char *line);
 } rs_run_opts;
 
 typedef struct rs_run_result {

@@ -5,7 +5,7 @@
 # to the summaries', and the behaviour without gnuplot.
 . tests/lib.sh
 Q=scenarios/quickstart.json
-RUN_CHARTS="throughput rate_429 latency latency_cdf outcomes"
+RUN_CHARTS="throughput rate_429 errors latency latency_cdf outcomes"
 CMP_CHARTS="compare_rate_429 compare_throughput compare_latency compare_summary"
 
 # A PNG: the signature and more than 10 kB (a 1280x720 chart with text).

@@ -97,6 +97,23 @@ grep -Eq '^quickstart: [0-9]+ requests offered, [0-9]+ succeeded, [0-9]+ failed,
 	cmp -s "$TMP/out" "$TMP/o2/summary.json" && pass json || fail json "stdout is not summary.json"
 "$RATESIM" collect "$TMP/j" --json >/dev/null 2>&1; [ $? -eq 1 ] && pass json-collect-missing || fail json-collect-missing "collect of no folder"
 
+# the budgets: refused, then allowed from the command line
+"$RATESIM" validate "$Q" --set duration_s=86400 --set bucket_s=0.01 >/dev/null 2>"$TMP/err"; rc=$?
+[ $rc -eq 1 ] && grep -q 'give --max-output MB' "$TMP/err" &&
+	"$RATESIM" validate "$Q" --set duration_s=86400 --set bucket_s=0.01 --max-output=100000 --quiet &&
+	pass max-output || fail max-output "exit $rc: $(cat "$TMP/err")"
+
+# a single run's folder is not a plan's: refused, then replaced with --force
+"$RATESIM" run "$Q" $SHORT --quiet -o "$TMP/f1"
+expect plan-over-run 1 "ratesim: $TMP/f1: holds the results of a single run; use --force to replace them, or another -o" -- run "$Q" $SHORT -r 2 --quiet -o "$TMP/f1"
+"$RATESIM" run "$Q" $SHORT -r 2 --quiet --no-charts --force -o "$TMP/f1" && [ ! -e "$TMP/f1/throughput.png" ] &&
+	[ ! -e "$TMP/f1/engine.json" ] && [ -s "$TMP/f1/rep-2/summary.json" ] && pass force-clears-run ||
+	fail force-clears-run "$(ls "$TMP/f1" | tr '\n' ' ')"
+# --force over another sweep: its points go
+"$RATESIM" sweep "$Q" $SHORT --axis 'deployments[0].tpm=100000' -r 1 --no-charts --quiet --force -o "$TMP/sw" &&
+	[ ! -e "$TMP/sw/p002" ] && [ ! -e "$TMP/sw/sweep_rate_429.png" ] && [ -s "$TMP/sw/p001/summary.json" ] &&
+	pass force-clears-plan || fail force-clears-plan "$(ls "$TMP/sw" | tr '\n' ' ')"
+
 # ---- bad input -------------------------------------------------------------
 expect reps-zero 2 "ratesim: --replications needs a whole number from 1 to 100000 (got 0)
 try 'ratesim --help'" -- run "$Q" --replications 0

@@ -31,8 +31,8 @@
 #define BUCKET_S      10
 #define N_MINUTES     10
 
-/* The charts of the synthetic run: all six (it has a provisioned deployment). */
-static const char *const charts[] = {"throughput",  "rate_429",    "latency",
+/* The charts of the synthetic run: all seven (it has a provisioned deployment). */
+static const char *const charts[] = {"throughput",  "rate_429",    "errors",  "latency",
                                      "utilisation", "latency_cdf", "outcomes"};
 #define N_CHARTS (sizeof charts / sizeof charts[0])
 
@@ -219,15 +219,18 @@ static void test_render(void)
 	CHECK_STR(warning, "");
 	check_images(dir, charts, N_CHARTS);
 
-	/* throughput.dat: time (min), totals, the sums of the limits, then per
-	 * deployment tokens/min, TPM limit, requests/min, RPM limit.  Bucket 31
+	/* throughput.dat: time (min), totals, the sums of the limits, offered
+	 * tokens and requests per minute and the windows' sums (NaN: this
+	 * timeseries.csv has no such columns), then per deployment tokens/min,
+	 * TPM limit, requests/min, RPM limit and its two windows.  Bucket 31
 	 * (310 s): 5.1666... min. */
 	char *dat = slurp(dir, "throughput.dat", NULL);
 	CHECK(dat && strncmp(dat, "# ", 2) == 0);
-	CHECK(dat && strstr(dat, "\n0 0 0 365000 1440 0 240000 0 1440 0 125000 0 NaN\n"));
-	CHECK(dat && strstr(dat, "\n5.166666667 31000 310 365000 1440 18600 240000 186 1440 "
-	                         "12400 125000 124 NaN\n"));
-	CHECK(dat && strstr(dat, "#   columns 6-9: std-a\n#   columns 10-13: ptu-b\n"));
+	CHECK(dat && strstr(dat, "\n0 0 0 365000 1440 NaN NaN NaN NaN 0 240000 0 1440 NaN NaN "
+	                         "0 125000 0 NaN NaN NaN\n"));
+	CHECK(dat && strstr(dat, "\n5.166666667 31000 310 365000 1440 NaN NaN NaN NaN 18600 "
+	                         "240000 186 1440 NaN NaN 12400 125000 124 NaN NaN NaN\n"));
+	CHECK(dat && strstr(dat, "#   columns 10-15: std-a\n#   columns 16-21: ptu-b\n"));
 	CHECK(dat && !strstr(dat, "web"));
 	if (dat) {
 		int rows = 0;
@@ -445,12 +448,14 @@ static void test_degenerate(void)
 		write_file(dir, "latency_cdf.csv", cases[i].cdf);
 		write_file(dir, "summary.json", zero_summary);
 		rs_error err = {0};
-		rs_status st = rs_chart_render(dir, NULL, NULL, 0, &err);
+		char warning[1024];
+		rs_status st = rs_chart_render(dir, NULL, warning, sizeof warning, &err);
 		CHECK_I64(st, RS_OK);
 		if (st != RS_OK)
 			printf("  case %zu: %s\n", i, err.msg);
-		check_images(dir, charts, 3);
-		check_images(dir, charts + 4, 2);
+		CHECK_STR(warning, ""); /* gnuplot warns of nothing */
+		check_images(dir, charts, 4);
+		check_images(dir, charts + 5, 2);
 		CHECK(exists(dir, "utilisation.png") == (i == 1));
 		rmtree(dir);
 	}
@@ -662,6 +667,12 @@ static void fake_gnuplot(const char *dir, const char *body, char *path)
 	chmod(path, 0755);
 }
 
+/* What a stand-in gnuplot draws: a PNG with its signature and IEND chunk, or
+ * an SVG, each saying what it is. */
+#define FAKE_DRAW                                                                                  \
+	"case \"$4\" in png) printf '\\211PNG\\r\\n\\032\\ndrawn png IEND1234' > \"$3\" ;; "       \
+	"*) printf '<svg>drawn svg</svg>\\n' > \"$3\" ;; esac"
+
 static void test_gnuplot_outcomes(void)
 {
 	char *dir = tmpdir();
@@ -676,8 +687,7 @@ static void test_gnuplot_outcomes(void)
 	             "[ \"$1\" = -c ] && [ -f \"$2\" ] || exit 3\n"
 	             "case \"$3\" in *.\"$4\".tmp) ;; *) exit 5 ;; esac\n"
 	             "read x && exit 4\n" /* stdin is /dev/null */
-	             "echo this goes nowhere\n"
-	             "printf \"drawn $4\" > \"$3\"",
+	             "echo this goes nowhere\n" FAKE_DRAW,
 	             prog);
 	rs_status st = rs_chart_render(dir, &o, NULL, 0, &err);
 	CHECK_I64(st, RS_OK);
@@ -687,34 +697,59 @@ static void test_gnuplot_outcomes(void)
 		char name[128];
 		snprintf(name, sizeof name, "%s.png", charts[c]);
 		char *img = slurp(dir, name, NULL);
-		CHECK_STR(img, "drawn png");
+		CHECK(img && strncmp(img, "\211PNG", 4) == 0 && strstr(img + 8, "drawn png"));
 		free(img);
 		snprintf(name, sizeof name, "%s.svg", charts[c]);
 		img = slurp(dir, name, NULL);
-		CHECK_STR(img, "drawn svg");
+		CHECK_STR(img, "<svg>drawn svg</svg>\n");
 		free(img);
 	}
 
-	/* A warning on stderr of one chart, exit 0: an error quoting it, and no
-	 * image of any chart. */
+	/* A warning on stderr of one chart, exit 0: reported, never fatal; the
+	 * images stand. */
 	fake_gnuplot(dir,
-	             "printf drawn > \"$3\"\n"
-	             "case \"$2\" in *latency.gp) ;; *) exit 0 ;; esac\n"
-	             "echo >&2\n"
-	             "echo '  Warning: empty y range [0:0], adjusting to [-1:1]  ' >&2\n"
-	             "echo second line >&2",
+	             FAKE_DRAW "\n"
+	                       "case \"$2\" in *latency.gp) ;; *) exit 0 ;; esac\n"
+	                       "echo >&2\n"
+	                       "echo '  Warning: empty y range [0:0], adjusting to [-1:1]  ' >&2\n"
+	                       "echo second line >&2",
 	             prog);
-	CHECK_I64(rs_chart_render(dir, &o, NULL, 0, &err), RS_ERR_TOOL);
+	char warning[PATH_LEN * 3];
+	CHECK_I64(rs_chart_render(dir, &o, warning, sizeof warning, &err), RS_OK);
 	snprintf(want, sizeof want,
-	         "%s/latency.gp: %s reported a problem: "
-	         "Warning: empty y range [0:0], adjusting to [-1:1]",
+	         "warning: %s/latency.gp: %s: Warning: empty y range [0:0], adjusting to [-1:1]",
 	         dir, prog);
-	CHECK_STR(err.msg, want);
+	CHECK_STR(warning, want);
 	for (size_t c = 0; c < N_CHARTS; c++) {
-		CHECK(!exists2(dir, charts[c], "png"));
-		CHECK(!exists2(dir, charts[c], "svg"));
+		CHECK(exists2(dir, charts[c], "png"));
+		CHECK(exists2(dir, charts[c], "svg"));
 		CHECK(!exists2(dir, charts[c], "png.tmp"));
-		CHECK(!exists2(dir, charts[c], "svg.tmp"));
+	}
+
+	/* An image gnuplot left truncated or empty (exit 0): an error, and no
+	 * image of any chart. */
+	const char *broken[] = {
+	    "printf '\\211PNG\\r\\n\\032\\nno end' > \"$3\"",
+	    ": > \"$3\"",
+	    "printf '<svg>' > \"$3\"",
+	};
+	const char *why[] = {"incomplete png image (truncated)", "incomplete png image (empty)",
+	                     "incomplete svg image (truncated)"};
+	for (size_t b = 0; b < sizeof broken / sizeof broken[0]; b++) {
+		char body[PATH_LEN];
+		snprintf(body, sizeof body, "%s\ncase \"$4\" in %s) %s ;; esac", FAKE_DRAW,
+		         b == 2 ? "svg" : "png", broken[b]);
+		fake_gnuplot(dir, body, prog);
+		CHECK_I64(rs_chart_render(dir, &o, NULL, 0, &err), RS_ERR_TOOL);
+		CHECK(strstr(err.msg, why[b]) != NULL);
+		if (!strstr(err.msg, why[b]))
+			printf("  message: %s\n", err.msg);
+		for (size_t c = 0; c < N_CHARTS; c++) {
+			CHECK(!exists2(dir, charts[c], "png"));
+			CHECK(!exists2(dir, charts[c], "svg"));
+			CHECK(!exists2(dir, charts[c], "png.tmp"));
+			CHECK(!exists2(dir, charts[c], "svg.tmp"));
+		}
 	}
 
 	/* A failure: the line naming the script line is quoted. */
@@ -732,10 +767,10 @@ static void test_gnuplot_outcomes(void)
 	CHECK_STR(err.msg, want);
 	CHECK(!exists(dir, "throughput.png"));
 
-	/* Exit 0, silent, but nothing drawn: the rename fails. */
+	/* Exit 0, silent, but nothing drawn: an error. */
 	fake_gnuplot(dir, "exit 0", prog);
-	CHECK_I64(rs_chart_render(dir, &o, NULL, 0, &err), RS_ERR_IO);
-	CHECK(strstr(err.msg, "throughput.png.tmp: cannot rename") != NULL);
+	CHECK_I64(rs_chart_render(dir, &o, NULL, 0, &err), RS_ERR_TOOL);
+	CHECK(strstr(err.msg, "throughput.gp: gnuplot drew no image") != NULL);
 
 	/* No leftover stderr capture files. */
 	char cmd[PATH_LEN * 2];
@@ -798,7 +833,9 @@ static void test_compare(void)
 	free(dat);
 	char *gp = slurp(dir, "compare_summary.gp", NULL);
 	CHECK(gp && strstr(gp, "\nn_cand = 2\narray cand_name[2]\ncand_name[1] = 'alpha'\n"
-	                       "cand_name[2] = 'beta'\nhas_cost = 0\n"));
+	                       "cand_name[2] = 'beta'\n"));
+	CHECK(gp && strstr(gp, "\nbar_letters = 0\narray bar_name[2]\nbar_name[1] = 'alpha'\n"
+	                       "bar_name[2] = 'beta'\nhas_cost = 0\n"));
 	CHECK(gp && strstr(gp, "\ncolumn_max[5] = 8\ncolumn_points[5] = 1\n"));
 	free(gp);
 	gp = slurp(dir, "compare_latency.gp", NULL);

@@ -189,8 +189,8 @@ static void test_output_budget_and_options(void)
 	CHECK_I64(st, RS_ERR_INVALID);
 	CHECK_STR(err.msg, "t.json: .bucket_s: a run with 34560000000 buckets of 4 series writes "
 	                   "about 21093751 MB of results (estimate), over the budget of 2048 MB; "
-	                   "raise bucket_s, or set limits.max_output_mb (in the scenario or with "
-	                   "--set) to allow it");
+	                   "raise bucket_s, or to allow it set limits.max_output_mb in the "
+	                   "scenario, or give --max-output MB");
 
 	/* the caller's budget (what --max-memory sets) overrides the scenario's */
 	char *dir = th_tmpdir("rs_limits");
