@@ -146,6 +146,7 @@ test check:
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@sh bench/run.sh
+	@sh bench/charts.sh
 	@sh bench/decide.sh
 
 lint:

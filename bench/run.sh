@@ -1,17 +1,33 @@
 #!/bin/sh
 # run.sh - the performance reference (make bench).  Prints figures, judges
-# nothing: simulated requests per wall second, events per second and peak
-# RSS of the 1-hour and the 24-hour run of bench/bench-*.json, each the
-# median of RUNS runs (default 3 for 1 h, BENCH_24H_RUNS=1 for 24 h), and
-# the ratio of the two peak RSS figures.  Figures come from each run's
-# engine.json (wall clock measured by ratesim around the run loop).
+# nothing.
 #
-# Targets (issue 2): >= 1.5M simulated requests/s, >= 5M events/s,
-# peak RSS < 64 MB, and the 24-hour run's peak RSS within 10% of the 1-hour's.
+# Section 1, figures of this build: simulated requests per wall second,
+# events per second and peak RSS of the 1-hour and the 24-hour run of
+# bench/bench-*.json, each the median of RUNS runs (default 3 for 1 h,
+# BENCH_24H_RUNS=1 for 24 h), and the ratio of the two peak RSS figures.
+# Figures come from each run's engine.json (wall clock measured by ratesim
+# around the run loop, peak RSS from getrusage).
+#
+# Section 2, against a reference build (only when BENCH_REF is set): the
+# 1-hour run of this build (A) and of the reference (B) in turn, A B A B ...,
+# BENCH_PAIRS pairs (default 7), and the median of the pairs' ratios A/B of
+# requests/s and of peak RSS.  Pairing keeps the ratio meaningful on a
+# machine whose speed drifts (a shared one); quote the median, and the
+# min-max to show the noise.  BENCH_REF is a ratesim executable, or a git
+# revision of this repository (built in a temporary directory with make),
+# e.g.  BENCH_REF=main make bench.  Both builds must give the same results:
+# the section compares the two summary.json files and says so.
+#
+# Targets (issue 13): >= 4M simulated requests/s, >= 9M events/s on the
+# 1-hour reference (quiet machine), peak RSS no higher than the reference
+# build's, and the 24-hour run's peak RSS within 10% of the 1-hour's.
 set -eu
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
 RUNS_24H=${BENCH_24H_RUNS:-1}
+PAIRS=${BENCH_PAIRS:-7}
+REF=${BENCH_REF:-}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
@@ -46,5 +62,69 @@ awk -v r1="$r1" -v e1="$e1" -v m1="$m1" -v w1="$w1" -v n1="$RUNS" \
 	printf "%-9s %5d %14.0f %14.0f %12.1f %9.2f\n", "1h", n1, r1, e1, m1/1024, w1
 	printf "%-9s %5d %14.0f %14.0f %12.1f %9.2f\n", "24h", n2, r2, e2, m2/1024, w2
 	printf "peak RSS 24h / 1h: %.3f\n", m2/m1
-	print "targets: >= 1500000 requests/s, >= 5000000 events/s, peak RSS < 64 MB, RSS ratio <= 1.10"
+	print "targets: >= 4000000 requests/s, >= 9000000 events/s (1h, quiet machine), RSS ratio <= 1.10"
 }'
+
+# ---- section 2: this build against a reference build ----------------------
+
+# median: the median of the numbers on standard input, one a line.
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1
+		print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# one BINARY DIR: the 1-hour reference with BINARY into DIR; prints
+# "requests_per_s peak_rss_kb" from its engine.json.
+one() {
+	"$1" run bench/bench-1h.json -o "$2" --no-charts --quiet
+	echo "$(field requests_per_s "$2/engine.json") $(field peak_rss_kb "$2/engine.json")"
+}
+
+# ref_binary: the reference executable, building a git revision if need be.
+ref_binary() {
+	if [ -x "$REF" ] && [ ! -d "$REF" ]; then
+		echo "$REF"
+		return
+	fi
+	if ! git rev-parse --verify --quiet "$REF^{commit}" >/dev/null; then
+		echo "bench: BENCH_REF=$REF is neither an executable nor a git revision" >&2
+		return 1
+	fi
+	mkdir -p "$out/ref-src"
+	git archive "$REF" | tar -x -C "$out/ref-src"
+	echo "bench: building the reference $REF ($(git rev-parse --short "$REF"))" >&2
+	make -C "$out/ref-src" --no-print-directory all >"$out/ref-build.log" 2>&1 || {
+		echo "bench: the reference did not build; see its log:" >&2
+		tail -n 20 "$out/ref-build.log" >&2
+		return 1
+	}
+	echo "$out/ref-src/build/ratesim"
+}
+
+against_reference() {
+	ref=$(ref_binary) || return 1
+	: > "$out/pairs"
+	i=0
+	while [ "$i" -lt "$PAIRS" ]; do
+		set -- $(one ./build/ratesim "$out/a")
+		ra=$1 ma=$2
+		set -- $(one "$ref" "$out/b")
+		rb=$1 mb=$2
+		echo "$ra $rb $ma $mb" | awk '{ printf "%.6f %.6f\n", $1 / $2, $3 / $4 }' >> "$out/pairs"
+		i=$((i + 1))
+	done
+	same="the same"
+	cmp -s "$out/a/summary.json" "$out/b/summary.json" || same="DIFFERENT"
+	speed=$(cut -d' ' -f1 "$out/pairs" | median)
+	rss=$(cut -d' ' -f2 "$out/pairs" | median)
+	lo=$(cut -d' ' -f1 "$out/pairs" | sort -g | head -n 1)
+	hi=$(cut -d' ' -f1 "$out/pairs" | sort -g | tail -n 1)
+	echo "against $REF, 1h, $PAIRS pairs in turn (this build / reference):"
+	printf "  requests/s ratio: median %.3f (min %.3f, max %.3f)\n" "$speed" "$lo" "$hi"
+	printf "  peak RSS ratio:   median %.3f\n" "$rss"
+	echo "  summary.json: $same"
+}
+
+if [ -n "$REF" ]; then
+	against_reference
+fi

@@ -32,16 +32,11 @@
 #include "ratesim/aggregate.h"
 #include "ratesim/output.h"
 #include "ratesim/world.h"
-#include "ratesim/compare.h"
-#include "ratesim/decide_chart.h"
 #include "ratesim/pool.h"
-#include "ratesim/size.h"
-#include "ratesim/sweep.h"
 #include "ratesim/textio.h"
 
-#define DECIDE_DIR_MODE  0777
-#define DECIDE_TITLE_MAX 512
-#define DECIDE_FTW_FDS   16 /* folders nftw keeps open at once */
+#define DECIDE_DIR_MODE 0777
+#define DECIDE_FTW_FDS  16 /* folders nftw keeps open at once */
 
 /* mkdir -p. */
 static rs_status make_dirs(const char *dir, rs_error *err)
@@ -125,7 +120,7 @@ static rs_status remove_tree(const char *dir, const char *name, rs_error *err)
 /* Whether a top-level file name is one ratesim writes there. */
 static bool ratesim_file(const char *name)
 {
-	static const char *const ext[] = {".json", ".csv", ".png", ".svg", ".gp",
+	static const char *const ext[] = {".json", ".csv", ".png",  ".svg",   ".gp",
 	                                  ".dat",  ".md",  ".html", ".sbatch"};
 	const char *dot = strrchr(name, '.');
 	if (!strncmp(name, "slurm-", 6) && dot && !strcmp(dot, ".out"))
@@ -155,9 +150,10 @@ static rs_status clear_folder(const char *dir, const rs_plan *old, rs_error *err
 	for (struct dirent *e; d && st == RS_OK && (e = readdir(d));) {
 		struct stat sb;
 		char *path = rs_text_join(dir, e->d_name);
-		if (path && lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) && ratesim_file(e->d_name) &&
-		    unlink(path) != 0)
-			st = rs_fail(err, RS_ERR_IO, "%s: cannot remove: %s", path, strerror(errno));
+		if (path && lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    ratesim_file(e->d_name) && unlink(path) != 0)
+			st =
+			    rs_fail(err, RS_ERR_IO, "%s: cannot remove: %s", path, strerror(errno));
 		free(path);
 	}
 	if (d)
@@ -186,10 +182,11 @@ static rs_status check_folder(const rs_plan *p, bool force, bool *reuse, rs_erro
 			return RS_OK;
 		if (force)
 			return clear_folder(p->dir, NULL, err);
-		return rs_fail(err, RS_ERR_IO,
-		               "%s: holds the results of a single run; use --force to replace them, "
-		               "or another -o",
-		               p->dir);
+		return rs_fail(
+		    err, RS_ERR_IO,
+		    "%s: holds the results of a single run; use --force to replace them, "
+		    "or another -o",
+		    p->dir);
 	}
 	if (rs_plan_read(p->dir, &old, &ignore) != RS_OK) {
 		if (force) {
@@ -348,65 +345,6 @@ void rs_decide_line(const rs_fig_table *t, const rs_plan *p, size_t g, const cha
 	fig_text(t, p, g, "throughput.tokens_per_min", 1, "", 0, tpm, sizeof tpm);
 	rs_text_printf(b, "%s: 429 rate %s, final failures %s, p99 latency %s, tokens/min %s\n",
 	               name, rate, failed, p99, tpm);
-}
-
-static rs_status conclude_replicate(const rs_fig_table *t, const rs_plan *p,
-                                    const rs_decide_opts *o, rs_decide_result *res, rs_error *err)
-{
-	rs_status st = rs_agg_write_group(t, p, 0, err);
-	if (st == RS_OK)
-		st = rs_agg_write_tables(t, p, NULL, 0, NULL, err);
-	const cJSON *sc = cJSON_GetObjectItemCaseSensitive(t->summaries[0], "scenario");
-	const char *name = cJSON_IsString(sc) ? sc->valuestring : "scenario";
-	char title[DECIDE_TITLE_MAX];
-	snprintf(title, sizeof title, "%s (%zu replications)", name, p->replications);
-	if (st == RS_OK && o->charts)
-		st = rs_dchart_bands(p->dir, title, p->replications, res->warning,
-		                     sizeof res->warning, err);
-	if (st != RS_OK)
-		return st;
-	rs_text_buf b = {0};
-	rs_text_printf(&b, "ratesim: %zu replications (95%% intervals of the mean, Student t):\n",
-	               p->replications);
-	rs_decide_line(t, p, 0, name, &b);
-	rs_text_printf(&b,
-	               "ratesim: results in %s/ (summary.json, runs.csv, bands.csv, rep-1 .. "
-	               "rep-%zu/)\n",
-	               p->dir, p->replications);
-	if (b.nomem) {
-		free(b.s);
-		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
-	}
-	res->text = b.s;
-	return RS_OK;
-}
-
-rs_status rs_decide_collect(const char *dir, const rs_decide_opts *o, rs_decide_result *res,
-                            rs_error *err)
-{
-	*res = (rs_decide_result){0};
-	rs_plan p;
-	rs_status st = rs_plan_read(dir, &p, err);
-	if (st != RS_OK)
-		return st;
-	rs_fig_table t;
-	st = rs_fig_table_load(&p, &t, err);
-	if (st == RS_OK) {
-		if (!strcmp(p.kind, "replicate"))
-			st = conclude_replicate(&t, &p, o, res, err);
-		else if (!strcmp(p.kind, "compare"))
-			st = rs_compare_conclude(&t, &p, o, res, err);
-		else if (!strcmp(p.kind, "sweep"))
-			st = rs_sweep_conclude(&t, &p, o, res, err);
-		else if (!strcmp(p.kind, "size"))
-			st = rs_size_conclude(&t, &p, o, res, err);
-		else
-			st = rs_fail(err, RS_ERR_SYNTAX, "%s/%s: unknown kind \"%s\"", dir,
-			             RS_PLAN_FILE, p.kind);
-		rs_fig_table_free(&t);
-	}
-	rs_plan_free(&p);
-	return st;
 }
 
 void rs_decide_result_free(rs_decide_result *res)

@@ -18,6 +18,7 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "ratesim/chart.h"
 #include "ratesim/compare.h"
+#include "ratesim/collect.h"
 #include "ratesim/decide.h"
 #include "ratesim/fsx.h"
 #include "ratesim/output.h"
@@ -621,6 +622,15 @@ static int print_summary(const char *dir)
 	return fflush(stdout) == 0 ? 0 : EXIT_BAD_INPUT;
 }
 
+/* Whether the run in dir has its charts (a gnuplot warning leaves them;
+ * a missing gnuplot or --no-charts does not). */
+static bool charts_drawn(const char *dir)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/throughput.png", dir);
+	return access(path, F_OK) == 0;
+}
+
 static int cmd_run(const cli *c, const rs_config *cfg)
 {
 	rs_error err = {0};
@@ -663,7 +673,7 @@ static int cmd_run(const cli *c, const rs_config *cfg)
 		        (double)es->peak_rss_kb / 1024.0);
 		fprintf(stderr, "ratesim: results in %s/ (summary.json, timeseries.csv%s%s)\n", dir,
 		        c->log_requests ? ", requests.csv" : "",
-		        c->no_charts || res.chart_warning[0] ? "" : ", charts as .png and .svg");
+		        charts_drawn(dir) ? ", charts as .png and .svg" : "");
 	}
 	return 0;
 }
@@ -784,7 +794,7 @@ static int execute_and_collect(const cli *c, const rs_plan *p)
 		return 0;
 	}
 	rs_decide_result res = {0};
-	st = rs_decide_collect(p->dir, &o, &res, &err);
+	st = rs_collect(p->dir, &o, &res, &err);
 	if (st != RS_OK)
 		return report(&err);
 	if (res.warning[0])
@@ -908,7 +918,7 @@ static int cmd_collect(const cli *c)
 	progress prog = {0};
 	rs_decide_opts o = decide_opts(c, &prog);
 	rs_decide_result res = {0};
-	rs_status st = rs_decide_collect(c->files[0], &o, &res, &err);
+	rs_status st = rs_collect(c->files[0], &o, &res, &err);
 	if (st != RS_OK)
 		return report(&err);
 	if (res.warning[0])

@@ -76,6 +76,8 @@
 #define STD_S_PER_MIN ((double)(RS_US_PER_MIN / RS_US_PER_S))
 /* Slots in a sliding window's first ring; a power of two. */
 #define STD_RING_INITIAL_CAP 16
+/* Integers up to 2^53 convert to double and back exactly. */
+#define STD_EXACT_INT_MAX (INT64_C(1) << 53)
 /* Relative floating-point noise ignored when rounding a product of a count
  * and a factor to an integer (100 * 1.1 = 110.00000000000001 must give 110). */
 #define STD_ROUND_EPS 1e-9
@@ -144,7 +146,13 @@ static int64_t rpm_limit_for(const rs_std_params *p, int64_t tpm)
 int64_t rs_meter_std_estimate(const rs_std_params *p, const rs_meter_req *req)
 {
 	assert(req->prompt_tokens >= 0 && req->best_of >= 1);
-	int64_t prompt = round_noise((double)req->prompt_tokens * p->prompt_estimate_factor, true);
+	/* A factor of 1 (the default) gives the prompt itself: what round_noise
+	 * returns for an integer that converts to double exactly, without the
+	 * two library calls of every admission. */
+	int64_t prompt =
+	    p->prompt_estimate_factor == 1.0 && req->prompt_tokens <= STD_EXACT_INT_MAX
+	        ? req->prompt_tokens
+	        : round_noise((double)req->prompt_tokens * p->prompt_estimate_factor, true);
 	int64_t max_tokens = req->max_tokens < 0 ? p->max_tokens_default : req->max_tokens;
 	if (max_tokens > STD_AMOUNT_MAX)
 		max_tokens = STD_AMOUNT_MAX;

@@ -3,8 +3,10 @@
  *
  * Scope layout: [0] total, [1, 1+D) deployments, [1+D, 1+D+C) clients.  Each
  * hook touches at most three scopes (total, the client, the deployment),
- * each with a bucket and a run counter set.  Cost per hook O(1); per bucket
- * close O(scopes x histogram bins); per minute close O(deployments).
+ * each with a bucket and a run counter set.  Cost per hook O(1) (a success
+ * finds its latency and TTFT bins once and adds them to every histogram it
+ * counts in); per bucket close O(scopes x the bins its samples span, at
+ * most the histogram's); per minute close O(deployments).
  *
  * Provisioned figures: at each bucket close the deployment is sampled
  * (level, U, the peak since the last sample, running charge totals, which
@@ -427,8 +429,10 @@ void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t c
 	scope *sc[3] = {&m->scopes[0], client_scope(m, client), dep_scope(m, deployment)};
 	bool req_counted = arrived >= m->warmup;
 	bool served_counted = now >= m->warmup;
-	size_t lat_bin = rs_hist_bin(sc[0]->lat_run, latency_ms);
-	size_t ttft_bin = rs_hist_bin(sc[0]->ttft_run, ttft_ms);
+	/* The sample's bins are found once and added to every histogram it
+	 * counts in: each scope's bucket, and its run when the request counts. */
+	rs_hist *lat[6], *ttft[6];
+	size_t nh = 0;
 	for (size_t i = 0; i < 3; i++) {
 		rs_counts *b = &sc[i]->bucket, *r = &sc[i]->run;
 		b->succeeded++;
@@ -437,14 +441,14 @@ void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t c
 		b->served++;
 		b->prompt_tokens += (uint64_t)prompt_tokens;
 		b->output_tokens += (uint64_t)output_tokens;
-		rs_hist_add_at(sc[i]->lat_bucket, lat_bin, latency_ms);
-		rs_hist_add_at(sc[i]->ttft_bucket, ttft_bin, ttft_ms);
+		lat[nh] = sc[i]->lat_bucket;
+		ttft[nh++] = sc[i]->ttft_bucket;
 		if (req_counted) {
 			r->succeeded++;
 			r->succeeded_spilled += spilled;
 			r->succeeded_retried += retried && !spilled;
-			rs_hist_add_at(sc[i]->lat_run, lat_bin, latency_ms);
-			rs_hist_add_at(sc[i]->ttft_run, ttft_bin, ttft_ms);
+			lat[nh] = sc[i]->lat_run;
+			ttft[nh++] = sc[i]->ttft_run;
 		}
 		if (served_counted) {
 			r->served++;
@@ -452,6 +456,8 @@ void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t c
 			r->output_tokens += (uint64_t)output_tokens;
 		}
 	}
+	rs_hist_add_each(lat, nh, rs_hist_bin(lat[0], latency_ms), latency_ms);
+	rs_hist_add_each(ttft, nh, rs_hist_bin(ttft[0], ttft_ms), ttft_ms);
 }
 
 void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t client)

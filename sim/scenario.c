@@ -35,7 +35,7 @@
 #include <string.h>
 
 #include "ratesim/overrides.h"
-#include "scenario_internal.h"
+#include "scenario_keys.h"
 
 /* The UTF-8 byte order mark some editors write; skipped before parsing. */
 #define SC_UTF8_BOM "\xEF\xBB\xBF"

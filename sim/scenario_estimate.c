@@ -22,8 +22,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ratesim/scenario.h"
-#include "scenario_internal.h"
+#include "ratesim/scenario_estimate.h"
+#include "scenario_keys.h"
 
 /* ---- per-item costs (bytes), rounded up from measurements ----------------- */
 

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario_internal.h"
+#include "scenario_keys.h"
 
 /* clang-format off: one name per line reads as the enum does */
 

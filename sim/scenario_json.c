@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "ratesim/overrides.h"
-#include "scenario_internal.h"
+#include "scenario_keys.h"
 
 /* ---- duplicate keys ------------------------------------------------------ */
 

@@ -31,7 +31,7 @@
 #include <string.h>
 
 #include "ratesim/overrides.h"
-#include "scenario_internal.h"
+#include "scenario_keys.h"
 
 rs_status sc_invalid(sc *c, const char *path, const char *fmt, ...)
 {

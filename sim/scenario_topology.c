@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "ratesim/models.h"
-#include "scenario_internal.h"
+#include "scenario_keys.h"
 
 /* clang-format off: one name per line reads as the enum does */
 

@@ -22,7 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "scenario_internal.h"
+#include "scenario_keys.h"
 
 /* clang-format off: one name per line reads as the enum does */
 

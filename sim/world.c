@@ -909,40 +909,54 @@ static rs_status stopped(rs_world *w, rs_error *err)
 	               rs_time_to_s(rs_engine_now(w->eng)));
 }
 
-rs_status rs_world_step(rs_world *w, bool *ran, rs_error *err)
+/* Before the next event: stop on a failure, and close the buckets and
+ * minutes due by its time.  OUT: *next, that time (>= end: the run is over). */
+static rs_status before_next(rs_world *w, rs_time *next, rs_error *err)
 {
-	*ran = false;
 	if (w->status != RS_OK)
 		return stopped(w, err);
-	rs_time next = rs_engine_next_time(w->eng);
-	if (next >= w->end)
+	*next = rs_engine_next_time(w->eng);
+	if (*next >= w->end || *next < w->metrics_due)
 		return RS_OK;
-	if (next >= w->metrics_due) {
-		rs_status st = rs_metrics_advance(w->metrics, next);
-		if (st != RS_OK) {
-			fail(w, st);
-			return stopped(w, err);
-		}
-		w->metrics_due = rs_metrics_next_due(w->metrics);
-	}
-	rs_engine_step(w->eng, next, ran);
-	if (w->status != RS_OK)
+	rs_status st = rs_metrics_advance(w->metrics, *next);
+	if (st != RS_OK) {
+		fail(w, st);
 		return stopped(w, err);
+	}
+	w->metrics_due = rs_metrics_next_due(w->metrics);
 	return RS_OK;
 }
 
+rs_status rs_world_step(rs_world *w, bool *ran, rs_error *err)
+{
+	*ran = false;
+	rs_time next;
+	rs_status st = before_next(w, &next, err);
+	if (st != RS_OK || next >= w->end)
+		return st;
+	rs_engine_step(w->eng, next, ran);
+	return w->status != RS_OK ? stopped(w, err) : RS_OK;
+}
+
+/* rs_world_step in a loop, with the events between two metrics closes
+ * (and progress reports) run in one batch by the engine: the same events
+ * in the same order, without the per-event checks in between.  The bound
+ * is after `next`, so each batch runs at least that event. */
 rs_status rs_world_run(rs_world *w, rs_error *err)
 {
-	uint64_t every = w->hooks.progress_every;
+	uint64_t every = w->hooks.progress && w->hooks.progress_every ? w->hooks.progress_every : 0;
 	uint64_t next_report = every;
 	for (;;) {
-		bool ran;
-		rs_status st = rs_world_step(w, &ran, err);
+		rs_time next;
+		rs_status st = before_next(w, &next, err);
 		if (st != RS_OK)
 			return st;
-		if (!ran)
+		if (next >= w->end)
 			break;
-		if (every && w->hooks.progress && rs_engine_events_run(w->eng) >= next_report) {
+		rs_time bound = w->metrics_due < w->end ? w->metrics_due : w->end;
+		uint64_t batch = every ? next_report - rs_engine_events_run(w->eng) : UINT64_MAX;
+		rs_engine_run_before(w->eng, bound, batch);
+		if (every && rs_engine_events_run(w->eng) >= next_report) {
 			next_report += every;
 			w->hooks.progress(w->hooks.progress_ctx, rs_engine_now(w->eng), w->end,
 			                  rs_engine_events_run(w->eng));

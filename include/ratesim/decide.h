@@ -8,7 +8,7 @@
  *          v
  *     rs_decide_execute: pool (default) or --emit-jobs (jobs.txt, jobs.sbatch)
  *          v
- *     rs_decide_collect(DIR): aggregate.h, per kind: the aggregate summary,
+ *     rs_collect(DIR) (collect.h): aggregate.h, per kind: the aggregate summary,
  *          runs.csv / points.csv, charts and report
  *
  * The orchestrations of each command live in their own rooms (sweep.h,
@@ -57,12 +57,6 @@ rs_status rs_decide_execute(const rs_plan *p, const rs_decide_opts *o, bool forc
 
 /* Which runs of p are complete already (n = rs_plan_runs; caller frees). */
 bool *rs_decide_done(const rs_plan *p);
-
-/* Conclude from the folders of the plan in dir: every kind's files.
- * Errors: those of rs_plan_read, rs_fig_table_load (missing runs), and of
- * the outputs.  OUT: *res (rs_decide_result_free). */
-rs_status rs_decide_collect(const char *dir, const rs_decide_opts *o, rs_decide_result *res,
-                            rs_error *err);
 
 void rs_decide_result_free(rs_decide_result *res);
 

@@ -9,11 +9,13 @@
  * run never depends on pointer values, hash order or the platform
  * (MODEL.md section 2).
  *
- * The queue is a 4-ary min-heap of 32-byte events whose ordering key is the
- * 128-bit integer (time << 64 | sequence): one unsigned comparison, compiled
- * without branches, orders two events.  Push and pop are O(log4 n) in the
- * number of pending events, which is the number of requests in flight plus
- * one pending arrival per client, not the length of the run.
+ * Events are 32 bytes, ordered by the 128-bit key (time << 64 | sequence):
+ * one unsigned comparison, compiled without branches, orders two events.
+ * The main queue is a calendar of 4.1 ms slots in front of a 4-ary min-heap
+ * (engine.c): a push is O(1) into its slot's list, a pop O(log k) in the k
+ * events of the current slot, not in the n events pending (the requests in
+ * flight); other lanes are plain heaps, O(log4 n).  Memory follows the
+ * number of events pending, not the length of the run.
  */
 #ifndef RATESIM_ENGINE_H
 #define RATESIM_ENGINE_H
@@ -65,6 +67,13 @@ rs_time rs_engine_next_time(const rs_engine *eng);
 /* Run exactly one event if there is one due at or before `until`.
  * OUT: *ran is true when an event ran.  The clock moves to its time. */
 void rs_engine_step(rs_engine *eng, rs_time until, bool *ran);
+
+/* Run events in order while the next one is due strictly before `bound`,
+ * at most max_events of them, stopping early when a handler reports a
+ * failure (rs_engine_fail).  The clock stays at the last event run.
+ * Returns the number of events run.  Equivalent to calling rs_engine_step
+ * while rs_engine_next_time < bound, in one loop. */
+uint64_t rs_engine_run_before(rs_engine *eng, rs_time bound, uint64_t max_events);
 
 /* Run every event due at or before `until`; the clock ends at `until` (or at
  * the last event's time if the queue empties earlier, then set to until).

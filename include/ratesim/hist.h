@@ -1,13 +1,14 @@
 /*
  * hist.h - latency histogram: percentiles in fixed memory.
  *
- * An HDR-style log histogram built on GSL's gsl_histogram with geometric bin
- * ranges over [RS_HIST_MIN_MS, RS_HIST_MAX_MS].  Adding a sample costs one
- * log() and an increment; the memory (about 20 KB) does not grow with the
- * number of samples.  A quantile is reported as the geometric midpoint of the
- * bin that holds the nearest-rank sample, clamped to the exact [min, max], so
- * its relative error is at most sqrt(RS_HIST_RATIO) - 1 < 1% for samples
- * inside the covered range.  Count, min, max and sum are kept exactly.
+ * An HDR-style log histogram with geometric bin ranges over
+ * [RS_HIST_MIN_MS, RS_HIST_MAX_MS], the ranges a gsl_histogram would hold.
+ * Adding a sample costs a table look-up on its floating-point exponent and
+ * top mantissa bits and an increment, no log() and no search; the memory
+ * (about 10 KB) does not grow with the number of samples.  A quantile is reported as the geometric
+ * midpoint of the bin that holds the nearest-rank sample, clamped to the exact [min, max], so its
+ * relative error is at most sqrt(RS_HIST_RATIO) - 1 < 1% for samples inside the covered range.
+ * Count, min, max and sum are kept exactly.
  *
  * Samples below RS_HIST_MIN_MS count in the first bin and samples above
  * RS_HIST_MAX_MS in the last: their quantiles are only bounded by the exact
@@ -43,10 +44,14 @@ void rs_hist_free(rs_hist *h);
  * caller bug: asserted).  +infinity counts in the last bin. */
 void rs_hist_add(rs_hist *h, double ms);
 /* Every rs_hist has the same bins: find a value's bin once with
- * rs_hist_bin and add it to several histograms with rs_hist_add_at
- * (one log() instead of one per histogram). */
+ * rs_hist_bin (the bin gsl_histogram_find gives for these ranges; below the
+ * first edge the first bin, at or above the last the last) and add it to
+ * several histograms with rs_hist_add_at, or with rs_hist_add_each to the n
+ * histograms hs[0..n) in one call.  `bin` must be rs_hist_bin(ms): the
+ * histogram finds its non-empty bins from its min and max. */
 size_t rs_hist_bin(const rs_hist *h, double ms);
 void rs_hist_add_at(rs_hist *h, size_t bin, double ms);
+void rs_hist_add_each(rs_hist *const *hs, size_t n, size_t bin, double ms);
 
 /* Forget every sample; the histogram is as new. */
 void rs_hist_reset(rs_hist *h);

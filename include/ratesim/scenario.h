@@ -35,6 +35,7 @@
 
 #include "ratesim/common.h"
 #include "ratesim/config.h"
+#include "ratesim/scenario_estimate.h"
 
 /* Load, override and validate the scenario file `path`.
  *
@@ -78,27 +79,6 @@ typedef struct rs_scenario_opts {
  * command-line `--max-memory MB` sets: {.max_memory_mb = MB}. */
 rs_status rs_scenario_load_with(const char *path, const char *const *overrides, size_t n_overrides,
                                 const rs_scenario_opts *opts, rs_config **out, rs_error *err);
-
-/* What a run of cfg will cost, estimated from the config alone
- * (scenario_estimate.c says how): peak memory, the size of its results
- * (timeseries.csv dominates), and the number of time-series buckets.
- * Trace files and requests.csv are not counted. */
-typedef struct rs_scenario_estimate {
-	double memory_mb;
-	double output_mb;
-	double buckets;
-} rs_scenario_estimate;
-
-void rs_scenario_estimate_of(const rs_config *cfg, rs_scenario_estimate *out);
-
-/* RS_OK when the estimate of cfg is within max_memory_mb and max_output_mb;
- * else RS_ERR_INVALID with one line naming the value that dominates:
- *   FILE: .clients: a run with 100000 clients takes about 12509 MB of memory
- *   (estimate), over the budget of 4096 MB; set limits.max_memory_mb (in the
- *   scenario or with --set) to allow it
- * The loaders call it with the scenario's limits (or the options'). */
-rs_status rs_scenario_check_budget(const rs_config *cfg, double max_memory_mb, double max_output_mb,
-                                   rs_error *err);
 
 /* The loader's key tables as JSON text, for tests and tools that hold them
  * against scenarios/schema.json and scenarios/README.md:

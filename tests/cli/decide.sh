@@ -22,6 +22,7 @@ fi
 P=tests/scenarios/ptu-size.json
 if "$RATESIM" size "$P" --param 'deployments[0].ptu' --target 'rate_429<=0.01' -r 5 \
 	-o "$TMP/s2" >"$TMP/out" 2>"$TMP/err"; then
+	[ ! -s "$TMP/err" ] && pass size-charts-clean || fail size-charts-clean "$(head -n 3 "$TMP/err")"
 	grep -q 'The average-based sizing formula says 100' "$TMP/out" &&
 		grep -q 'needs deployments\[0\].ptu = 100 (50 does not meet them)' "$TMP/out" &&
 		pass size-ptu || fail size-ptu "$(cat "$TMP/out")"
@@ -66,6 +67,14 @@ fi
 "$RATESIM" sweep scenarios/sweep-retry-load.json --emit-jobs "$TMP/jobs.txt" -o "$TMP/swb" 2>/dev/null &&
 	[ "$(wc -l < "$TMP/jobs.txt")" -eq 45 ] && pass sweep-block ||
 	fail sweep-block "$(wc -l < "$TMP/jobs.txt" 2>/dev/null) jobs"
+
+# the decision charts draw with no gnuplot warning (ratesim would print it)
+"$RATESIM" run "$Q" $SHORT -r 3 --quiet -o "$TMP/rc" 2>"$TMP/err" && [ ! -s "$TMP/err" ] &&
+	[ -s "$TMP/rc/rep_rate_429.png" ] && [ -s "$TMP/rc/rep_latency.svg" ] && [ -s "$TMP/rc/latency_cdf.png" ] &&
+	pass bands-clean || fail bands-clean "$(ls "$TMP/rc" | tr '\n' ' ') $(head -n 3 "$TMP/err")"
+"$RATESIM" sweep scenarios/sweep-retry-load.json --set duration_s=600 -r 2 --quiet -o "$TMP/swr" 2>"$TMP/err" &&
+	[ ! -s "$TMP/err" ] && [ -s "$TMP/swr/sweep_attempts_total.png" ] && pass sweep-charts-clean ||
+	fail sweep-charts-clean "$(head -n 3 "$TMP/err")"
 
 # plot on a sweep's folder draws its charts again
 rm -f "$TMP/sw/sweep_rate_429.png"

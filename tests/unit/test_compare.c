@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "ratesim/collect.h"
 #include "ratesim/decide.h"
 #include "ratesim/report.h"
 #include "ratesim/run.h"
@@ -390,7 +391,7 @@ static rs_status compare_variants(const char *dir, const char *variants, char **
 		st = rs_decide_execute(&p, &o, false, &emitted, &err);
 	rs_decide_result res = {0};
 	if (st == RS_OK)
-		st = rs_decide_collect(out, &o, &res, &err);
+		st = rs_collect(out, &o, &res, &err);
 	if (st != RS_OK)
 		printf("  message: %s\n", err.msg);
 	*text = res.text;

@@ -151,11 +151,112 @@ static void test_lanes_keep_the_order(void)
 	CHECK_I64(diff, 0);
 }
 
+static void fail_at_second(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	record(ctx, eng, ev);
+	if (((ev_log *)ctx)->n == 2)
+		rs_engine_fail(eng, RS_ERR_NOMEM);
+}
+
+/* rs_engine_run_before: runs in order the events strictly before the bound,
+ * no more than asked, and stops after a handler's failure. */
+static void test_run_before(void)
+{
+	rs_engine *e = rs_engine_new();
+	ev_log l = {0};
+	rs_engine_on(e, 0, record, &l);
+	for (uint64_t i = 0; i < 6; i++)
+		rs_engine_at(e, (rs_time)(10 * (i % 3)), 0, 0, i); /* 0,10,20,0,10,20 */
+	CHECK_I64(rs_engine_run_before(e, 10, UINT64_MAX), 2);     /* the two at 0 */
+	CHECK_I64(rs_engine_now(e), 0);
+	CHECK_I64(rs_engine_run_before(e, 100, 1), 1); /* one only, at 10 */
+	CHECK_I64(rs_engine_now(e), 10);
+	CHECK_I64(rs_engine_run_before(e, 20, UINT64_MAX), 1); /* the other at 10 */
+	CHECK_I64(rs_engine_run_before(e, 20, UINT64_MAX), 0);
+	CHECK_I64(rs_engine_run_before(e, 21, UINT64_MAX), 2);
+	uint64_t want[] = {0, 3, 1, 4, 2, 5};
+	CHECK_I64(l.n, 6);
+	for (int i = 0; i < 6; i++)
+		CHECK_I64(l.b[i], want[i]);
+	CHECK_I64(rs_engine_events_run(e), 6);
+	rs_engine_free(e);
+
+	e = rs_engine_new();
+	ev_log f = {0};
+	rs_engine_on(e, 0, fail_at_second, &f);
+	for (uint64_t i = 0; i < 5; i++)
+		rs_engine_at(e, (rs_time)i, 0, 0, i);
+	CHECK_I64(rs_engine_run_before(e, 100, UINT64_MAX), 2);
+	CHECK(rs_engine_status(e) == RS_ERR_NOMEM);
+	CHECK_I64(rs_engine_pending(e), 3);
+	rs_engine_free(e);
+}
+
+typedef struct wide {
+	rs_time last_t;
+	uint64_t last_seq;
+	bool ok;
+	int n, pushed;
+	gsl_rng *r;
+} wide;
+
+/* A delay from 0 us to hours: the same instant, the same calendar slot,
+ * the next slots, beyond the calendar's horizon (the overflow heap), and
+ * far beyond, so the calendar jumps over long empty stretches. */
+static rs_time wide_delay(gsl_rng *r)
+{
+	static const rs_time scale[] = {1, 100, 20000, 2000000, 90000000, 4000000000};
+	rs_time s = scale[gsl_rng_uniform_int(r, sizeof scale / sizeof scale[0])];
+	return (rs_time)gsl_rng_uniform_int(r, (unsigned long)s);
+}
+
+static void wide_fn(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	wide *w = ctx;
+	if (ev->time != rs_engine_now(eng) || ev->time < w->last_t ||
+	    (ev->time == w->last_t && ev->seq <= w->last_seq && w->n > 0))
+		w->ok = false;
+	w->last_t = ev->time;
+	w->last_seq = ev->seq;
+	w->n++;
+	int more = w->pushed < 200000 ? (int)gsl_rng_uniform_int(w->r, 3) : 0;
+	for (int i = 0; i < more; i++, w->pushed++)
+		if (rs_engine_at(eng, ev->time + wide_delay(w->r), 0, 0, 0) != RS_OK)
+			w->ok = false;
+}
+
+/* Events spread from microseconds to hours come out in (time, sequence)
+ * order, every one of them, with next_time, step and run_before mixed. */
+static void test_wide_spread_total_order(void)
+{
+	rs_engine *e = rs_engine_new();
+	wide w = {.ok = true, .r = gsl_rng_alloc(gsl_rng_mt19937)};
+	rs_engine_on(e, 0, wide_fn, &w);
+	for (; w.pushed < 3000; w.pushed++)
+		rs_engine_at(e, wide_delay(w.r), 0, 0, 0);
+	for (int i = 0; i < 1000; i++) {
+		bool ran;
+		rs_time next = rs_engine_next_time(e);
+		rs_engine_step(e, next, &ran);
+		CHECK(ran);
+		rs_engine_run_before(e, rs_engine_now(e) + 5000, 7);
+	}
+	CHECK(rs_engine_run(e, INT64_MAX / 2) == RS_OK);
+	CHECK(w.ok);
+	CHECK_I64(w.n, w.pushed);
+	CHECK_I64(rs_engine_pending(e), 0);
+	CHECK_I64(rs_engine_next_time(e), INT64_MAX);
+	gsl_rng_free(w.r);
+	rs_engine_free(e);
+}
+
 int main(void)
 {
 	RUN(test_order_by_time_then_sequence);
 	RUN(test_step_and_until);
 	RUN(test_heap_stress_total_order);
 	RUN(test_lanes_keep_the_order);
+	RUN(test_run_before);
+	RUN(test_wide_spread_total_order);
 	return th_done();
 }

@@ -4,10 +4,13 @@
  * Percentiles are compared with the nearest-rank sample of an exact qsort of
  * the same samples (200k lognormal, log-uniform over 8 decades, linear
  * uniform), each within 1% relative; min, max, count and mean are exact;
- * merge is compared bin for bin with adding everything to one histogram.
+ * merge is compared bin for bin with adding everything to one histogram;
+ * the O(1) binning gives, for every value tried, the bin GSL's own binary
+ * search (gsl_histogram_find) gives on the same geometric ranges.
  */
 #include "ratesim/hist.h"
 
+#include <gsl/gsl_histogram.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <stdlib.h>
@@ -307,6 +310,89 @@ static void test_bin_edges(void)
 	rs_hist_free(h);
 }
 
+/* The bin of a value is the one gsl_histogram_find picks on the documented
+ * ranges MIN * RATIO^i: at every edge, one ulp either side of it, at the
+ * middle of every bin, and for 1M log-uniform values over 13 decades; below
+ * the first edge the first bin, at or above the last the last. */
+static size_t gsl_bin(const gsl_histogram *g, double x)
+{
+	size_t n = gsl_histogram_bins(g), i = 0;
+	if (!(x > gsl_histogram_min(g)))
+		return 0;
+	if (x >= gsl_histogram_max(g))
+		return n - 1;
+	return gsl_histogram_find(g, x, &i) == 0 ? i : SIZE_MAX;
+}
+
+static void test_bin_matches_gsl(void)
+{
+	rs_hist *h = rs_hist_new();
+	size_t n = h ? rs_hist_bins(h) : 0;
+	gsl_histogram *g = n ? gsl_histogram_alloc(n) : NULL;
+	double *range = malloc((n + 1) * sizeof *range);
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	CHECK(h && g && range && r);
+	if (!h || !g || !range || !r)
+		goto out;
+	for (size_t i = 0; i <= n; i++)
+		range[i] = RS_HIST_MIN_MS * pow(RS_HIST_RATIO, (double)i);
+	gsl_histogram_set_ranges(g, range, n + 1);
+	size_t wrong = 0;
+	for (size_t i = 0; i <= n; i++) {
+		double e = range[i];
+		double vs[] = {nextafter(e, 0), e, nextafter(e, INFINITY),
+		               i < n ? sqrt(e * range[i + 1]) : 2 * e};
+		for (int j = 0; j < 4; j++)
+			wrong += rs_hist_bin(h, vs[j]) != gsl_bin(g, vs[j]);
+	}
+	gsl_rng_set(r, SEED);
+	for (int i = 0; i < 1000000; i++) {
+		double x = pow(10.0, gsl_ran_flat(r, -4.0, 9.0));
+		wrong += rs_hist_bin(h, x) != gsl_bin(g, x);
+	}
+	double odd[] = {0.0, 1e-300, RS_HIST_MIN_MS, RS_HIST_MAX_MS, 1e300, INFINITY};
+	for (size_t j = 0; j < sizeof odd / sizeof odd[0]; j++)
+		wrong += rs_hist_bin(h, odd[j]) != gsl_bin(g, odd[j]);
+	CHECK_I64(wrong, 0);
+out:
+	rs_hist_free(h);
+	if (g)
+		gsl_histogram_free(g);
+	free(range);
+	if (r)
+		gsl_rng_free(r);
+}
+
+/* rs_hist_add_each adds one sample to each histogram given, as rs_hist_add
+ * would; reset after samples in high bins leaves nothing behind. */
+static void test_add_each(void)
+{
+	rs_hist *a = rs_hist_new(), *b = rs_hist_new(), *c = rs_hist_new();
+	CHECK(a && b && c);
+	if (!a || !b || !c)
+		goto out;
+	rs_hist *both[] = {a, b};
+	for (int i = 1; i <= 1000; i++) {
+		double x = 3.0 * i;
+		rs_hist_add_each(both, 2, rs_hist_bin(a, x), x);
+		rs_hist_add(c, x);
+	}
+	for (int p = 0; p <= 100; p++) {
+		CHECK(rs_hist_quantile(a, p / 100.0) == rs_hist_quantile(c, p / 100.0));
+		CHECK(rs_hist_quantile(b, p / 100.0) == rs_hist_quantile(c, p / 100.0));
+	}
+	CHECK(rs_hist_mean(a) == rs_hist_mean(c) && rs_hist_mean(b) == rs_hist_mean(c));
+	rs_hist_reset(a);
+	rs_hist_add(a, 0.5);
+	rs_hist_add(a, 0.5);
+	CHECK(rs_hist_quantile(a, 0.5) == 0.5);
+	CHECK(rs_hist_quantile(a, 0.99) == 0.5);
+out:
+	rs_hist_free(a);
+	rs_hist_free(b);
+	rs_hist_free(c);
+}
+
 int main(void)
 {
 	RUN(test_empty);
@@ -319,5 +405,7 @@ int main(void)
 	RUN(test_merge);
 	RUN(test_edges);
 	RUN(test_bin_edges);
+	RUN(test_bin_matches_gsl);
+	RUN(test_add_each);
 	return th_done();
 }

@@ -492,7 +492,16 @@ static void test_estimate(void)
 	r.prompt_tokens = 4;
 	CHECK_I64(rs_meter_std_estimate(&p, &r), 2);
 
+	/* factor 1 (the default, taken without rounding): the prompt itself,
+	 * up to 2^53 and beyond it (even values, exact in doubles) */
 	p.prompt_estimate_factor = 1.0;
+	r.max_tokens = 0;
+	int64_t prompts[] = {0, 1, 12345, INT64_C(1) << 53, (INT64_C(1) << 53) + 2};
+	for (size_t i = 0; i < sizeof prompts / sizeof prompts[0]; i++) {
+		r.prompt_tokens = prompts[i];
+		CHECK_I64(rs_meter_std_estimate(&p, &r), prompts[i]);
+	}
+
 	rs_meter *m = rs_meter_std_new(&p);
 	rs_meter_req q = {.prompt_tokens = 100, .max_tokens = 200, .best_of = 3};
 	rs_decision d;

@@ -1,5 +1,7 @@
 /*
- * scenario_internal.h - what the rooms of the scenario loader share.
+ * scenario_keys.h - what the rooms of the scenario loader share: the key
+ * tables and their machinery (scenario_keys.c), and the few entry points
+ * of each room that scenario.c calls.
  *
  * The loader (scenario.h) is split by object kind: scenario.c keeps the
  * entry points and the top level; scenario_keys.c the key-table machinery
@@ -16,8 +18,8 @@
  * returns its status with the message already in c->err ("FILE: PATH:
  * text"); paths are built in buffers of SC_PATH_MAX bytes.
  */
-#ifndef RATESIM_SCENARIO_INTERNAL_H
-#define RATESIM_SCENARIO_INTERNAL_H
+#ifndef RATESIM_SCENARIO_KEYS_H
+#define RATESIM_SCENARIO_KEYS_H
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
