@@ -81,12 +81,13 @@
 /* Relative floating-point noise ignored when rounding a product of a count
  * and a factor to an integer (100 * 1.1 = 110.00000000000001 must give 110). */
 #define STD_ROUND_EPS 1e-9
-/* The largest token or request amount the meter computes with: 2^53 (exact
- * in a double).  An estimate, a limit or a count from extreme scenario
- * figures saturates here instead of overflowing int64 (the loader bounds
- * the figures; this is defence in depth), so an absurd estimate is refused
- * rather than wrapping negative and admitted. */
-#define STD_AMOUNT_MAX (INT64_C(1) << 53)
+/* The largest token or request amount the meter computes with: 2^61, so
+ * that a prompt and a completion at it still add up inside int64.  An
+ * estimate, a limit or a count from extreme scenario figures saturates here
+ * instead of overflowing int64 (the loader bounds the figures; this is
+ * defence in depth), so an absurd estimate is refused rather than wrapping
+ * negative and admitted. */
+#define STD_AMOUNT_MAX (INT64_C(1) << 61)
 
 typedef struct std_slot {
 	rs_time t;   /* admission time */
@@ -159,7 +160,7 @@ int64_t rs_meter_std_estimate(const rs_std_params *p, const rs_meter_req *req)
 	int64_t completion = max_tokens > STD_AMOUNT_MAX / req->best_of
 	                         ? STD_AMOUNT_MAX
 	                         : max_tokens * (int64_t)req->best_of;
-	int64_t est = prompt + completion; /* each <= 2^53: no overflow */
+	int64_t est = prompt + completion; /* each <= 2^61: no overflow */
 	return est < STD_AMOUNT_MAX ? est : STD_AMOUNT_MAX;
 }
 
@@ -261,7 +262,7 @@ static void win_add(std_window *w, rs_time now, int64_t amount)
  * time until the window is empty. */
 static rs_time win_wait(const std_window *w, rs_time now, int64_t amount, int64_t limit)
 {
-	/* what must leave first; total and limit are >= 0, amount <= 2^53 */
+	/* what must leave first; total and limit are >= 0, amount <= 2^61 */
 	int64_t need = sat_add(win_total(w) - limit, amount);
 	if (need <= 0)
 		return 0;
