@@ -32,6 +32,7 @@
 #include "ratesim/deployment.h"
 #include "ratesim/engine.h"
 #include "ratesim/meter_ptu.h"
+#include "ratesim/outages.h"
 #include "ratesim/retry.h"
 #include "ratesim/rng.h"
 #include "ratesim/router.h"
@@ -105,6 +106,8 @@ struct rs_world {
 	size_t n_routers;
 	rs_metrics *metrics;
 	rs_world_hooks hooks;
+	rs_fault_cfg *faults; /* owned: cfg's faults and the outages' (outages.h) */
+	size_t n_faults;
 	request *pool;
 	uint32_t pool_len, pool_cap, free_head;
 	orphan *orphans;
@@ -644,7 +647,7 @@ static void on_fault(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	rs_world *w = ctx;
 	rs_time now = rs_engine_now(eng);
-	const rs_fault_cfg *f = &w->cfg->faults[ev->a];
+	const rs_fault_cfg *f = &w->faults[ev->a];
 	bool start = ev->b == 0;
 	for (size_t d = 0; d < w->n_deps; d++) {
 		rs_deployment *dep = &w->deps[d];
@@ -824,9 +827,11 @@ static rs_status build(rs_world *w, rs_error *err)
 	rs_engine_on(w->eng, EV_RETRY, on_retry, w);
 	rs_engine_on(w->eng, EV_ORPHAN, on_orphan, w);
 	rs_engine_on(w->eng, EV_FAULT, on_fault, w);
-	for (size_t i = 0; i < cfg->n_faults; i++) {
-		schedule(w, rs_time_from_s(cfg->faults[i].start_s), EV_FAULT, (uint32_t)i, 0);
-		schedule(w, rs_time_from_s(cfg->faults[i].end_s), EV_FAULT, (uint32_t)i, 1);
+	if ((st = rs_outages_build(cfg, &w->faults, &w->n_faults, err)) != RS_OK)
+		return st;
+	for (size_t i = 0; i < w->n_faults; i++) {
+		schedule(w, rs_time_from_s(w->faults[i].start_s), EV_FAULT, (uint32_t)i, 0);
+		schedule(w, rs_time_from_s(w->faults[i].end_s), EV_FAULT, (uint32_t)i, 1);
 	}
 	for (size_t i = 0; i < cfg->n_clients; i++) {
 		rs_client *c = &w->clients[i];
@@ -896,6 +901,7 @@ void rs_world_free(rs_world *w)
 	free(w->provisioned);
 	free(w->output_ratios);
 	free(w->pool);
+	free(w->faults);
 	free(w);
 }
 
