@@ -83,6 +83,19 @@ struct rs_router {
 	rs_router_stats stats;
 };
 
+int rs_router_depth(const rs_config *cfg, size_t k)
+{
+	int deepest = 0;
+	const rs_router_cfg *rc = &cfg->routers[k];
+	for (size_t b = 0; b < rc->n_backends; b++) {
+		if (!rc->backends[b].target.is_router)
+			continue;
+		int d = rs_router_depth(cfg, (size_t)rc->backends[b].target.index);
+		deepest = d > deepest ? d : deepest;
+	}
+	return deepest + 1;
+}
+
 rs_router *rs_router_new(const rs_router_cfg *cfg, uint64_t seed)
 {
 	assert(cfg);

@@ -708,21 +708,6 @@ static rs_status forward_row(void *ctx, const rs_ts_row *row)
 	return w->hooks.row ? w->hooks.row(w->hooks.ctx, row) : RS_OK;
 }
 
-/* How many routers deep the chain from router k goes (1 for a router in
- * front of deployments only).  The loader has refused cycles. */
-static int router_depth(const rs_config *cfg, size_t k)
-{
-	int deepest = 0;
-	const rs_router_cfg *rc = &cfg->routers[k];
-	for (size_t b = 0; b < rc->n_backends; b++) {
-		if (!rc->backends[b].target.is_router)
-			continue;
-		int d = router_depth(cfg, (size_t)rc->backends[b].target.index);
-		deepest = d > deepest ? d : deepest;
-	}
-	return deepest + 1;
-}
-
 /* Routers, their scratch flags, and the client-to-deployment round trips. */
 static rs_status build_routing(rs_world *w, rs_error *err)
 {
@@ -733,7 +718,7 @@ static rs_status build_routing(rs_world *w, rs_error *err)
 	if (!w->routers || !w->router_tried || !w->rtt)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the routers");
 	for (size_t k = 0; k < cfg->n_routers; k++) {
-		if (router_depth(cfg, k) > ROUTE_DEPTH)
+		if (rs_router_depth(cfg, k) > ROUTE_DEPTH)
 			return rs_fail(err, RS_ERR_INVALID,
 			               "%s: .routers[%zu]: routers are nested more than %d deep",
 			               cfg->path ? cfg->path : cfg->name, k, ROUTE_DEPTH);

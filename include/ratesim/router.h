@@ -27,6 +27,10 @@ typedef struct rs_router rs_router;
  * Returns NULL when out of memory.  Caller frees with rs_router_free. */
 rs_router *rs_router_new(const rs_router_cfg *cfg, uint64_t seed);
 
+/* How many routers deep the chain from router k of cfg goes: 1 for a
+ * router in front of deployments only.  The loader has refused cycles. */
+int rs_router_depth(const rs_config *cfg, size_t k);
+
 /* Releases the router; NULL does nothing. */
 void rs_router_free(rs_router *r);
 
