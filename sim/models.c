@@ -89,11 +89,10 @@
  * gives the figure; a scenario sets service_capacity_tps to study one. */
 #define RS_MODELS_SERVICE_SHARE 0.25
 
-/* Derived, not assumed: a provisioned deployment's capacity is the output
- * rate its meter admits at 100% utilisation, PTU x input_tpm_per_ptu / 60 /
- * output_ratio (seed 003).  Prompt tokens take part of that rate, so what
- * the meter admits at or below 100% is generated at the speed target
- * (MODEL.md section 13: provisioned capacity holds its speed). */
+/* Derived, not assumed: a provisioned deployment holds its speed target at
+ * or below 100% utilisation (MODEL.md section 13) and shares a capacity
+ * only above it; that capacity is the output rate its meter admits at 100%,
+ * PTU x input_tpm_per_ptu / 60 / output_ratio (seed 003). */
 #define RS_MODELS_PTU_SERVICE_SHARE 1.0
 
 /*

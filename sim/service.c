@@ -39,6 +39,8 @@ typedef struct job {
 typedef struct station {
 	double tps;     /* C: capacity, output tokens per second (0: not shared) */
 	double speed;   /* s: one attempt's full generation speed, tokens per second */
+	bool ptu;       /* provisioned: full speed while its meter is at or below 100% */
+	bool holds;     /* ptu, and the utilisation last read was <= 1 */
 	double v;       /* virtual time: microseconds of full-speed generation */
 	rs_time at;     /* when v was last brought up to date */
 	uint32_t *heap; /* jobs generating, min (finish, seq) first */
@@ -116,9 +118,12 @@ rs_status rs_service_orphan(rs_service *s, rs_time at, size_t dep, const rs_mete
 /* ---- processor sharing ---------------------------------------------------- */
 
 /* The rate at which each of the n attempts generating progresses, in
- * microseconds of full-speed generation per microsecond: min(1, C/(n s)). */
+ * microseconds of full-speed generation per microsecond: min(1, C/(n s)),
+ * or 1 on a provisioned deployment holding its speed target. */
 static double rate(const station *st)
 {
+	if (st->holds)
+		return 1.0;
 	double share = st->tps / ((double)st->n * st->speed);
 	return share < 1.0 ? share : 1.0;
 }
@@ -175,6 +180,21 @@ static uint32_t heap_pop(rs_service *s, station *st)
 	return top;
 }
 
+/* A provisioned deployment holds its generation-speed target while its
+ * utilisation is at or below 100% (MODEL.md section 13): read the meter at
+ * each change of the load (an admission, an entry, a completion), after
+ * advance() has used the rate in force until now.  Between two changes the
+ * rate stays as read. */
+static void reread(rs_service *s, size_t d, rs_time now)
+{
+	station *st = &s->st[d];
+	if (!st->ptu)
+		return;
+	rs_meter_state m;
+	s->deps[d].meter->ops->sample(s->deps[d].meter, now, &m);
+	st->holds = m.utilisation <= 1.0;
+}
+
 /* Schedule the station's next completion (the previous one turns stale). */
 static void reschedule(rs_service *s, size_t d)
 {
@@ -195,6 +215,7 @@ static void on_enter(void *ctx, rs_engine *eng, const rs_event *ev)
 	station *st = &s->st[ev->a];
 	job *j = &s->jobs[ev->b];
 	advance(st, rs_engine_now(eng));
+	reread(s, ev->a, rs_engine_now(eng));
 	j->finish = st->v + (double)j->work;
 	j->seq = s->entered++;
 	if (!heap_push(s, st, (uint32_t)ev->b)) {
@@ -226,6 +247,7 @@ static void on_next(void *ctx, rs_engine *eng, const rs_event *ev)
 		if (tell)
 			s->done(s->ctx, now, ev->a, slot);
 	} while (st->n > 0 && s->jobs[st->heap[0]].finish <= st->v);
+	reread(s, ev->a, now); /* after the completions' corrections */
 	reschedule(s, ev->a);
 }
 
@@ -253,6 +275,13 @@ rs_status rs_service_start(rs_service *s, rs_time now, size_t dep, const rs_timi
 	                   .slot = slot,
 	                   .next_free = NO_INDEX};
 	*out = j;
+	station *st = &s->st[dep];
+	if (st->ptu && st->n > 0) {
+		/* the admission moved the meter: the rate may change now */
+		advance(st, now);
+		reread(s, dep, now);
+		reschedule(s, dep);
+	}
 	return schedule(s, now + t->ttft, s->ev.enter, (uint32_t)dep, j);
 }
 
@@ -289,8 +318,9 @@ rs_service *rs_service_new(rs_engine *eng, const rs_service_events *ev, rs_deplo
 		return NULL;
 	}
 	for (size_t d = 0; d < n; d++)
-		s->st[d] =
-		    (station){.tps = deps[d].service_tps, .speed = deps[d].latency.tokens_per_s};
+		s->st[d] = (station){.tps = deps[d].service_tps,
+		                     .speed = deps[d].latency.tokens_per_s,
+		                     .ptu = deps[d].provisioned};
 	rs_engine_on(eng, ev->orphan, on_orphan, s);
 	rs_engine_on(eng, ev->enter, on_enter, s);
 	rs_engine_on(eng, ev->next, on_next, s);

@@ -17,17 +17,22 @@
  *     per-request generation speed.  Below the knee n* = C / s every
  *     attempt runs at full speed (the latency model alone); past it the
  *     latency grows linearly with n.  An attempt's completion time moves
- *     whenever n changes.  An attempt the client abandons (timeout) stays
- *     in generation until it completes: it still takes its share of C, and
- *     its meter is still corrected (rs_service_abandon).
+ *     whenever n changes.  A provisioned deployment holds its speed target
+ *     (every attempt at s, whatever n) while its meter's utilisation, read
+ *     at each admission, entry and completion, is at or below 100%
+ *     (MODEL.md section 13); above it, it shares C like the others.  An
+ *     attempt the client abandons (timeout) stays in generation until it
+ *     completes: it still takes its share of C, and its meter is still
+ *     corrected (rs_service_abandon).
  *
  * Processor sharing is kept in virtual time: V grows at min(1, C/(n s))
- * per microsecond, in microseconds of full-speed generation; an attempt
- * whose unloaded generation takes W microseconds and enters at virtual
- * time V0 completes when V reaches V0 + W.  One pending "next completion"
- * event per deployment; a change of n reschedules it (the old one becomes
- * stale and is ignored).  Cost: O(log k) per entry and completion, k the
- * attempts in generation on that deployment.
+ * per microsecond (1 on a provisioned deployment holding its target), in
+ * microseconds of full-speed generation; an attempt whose unloaded
+ * generation takes W microseconds and enters at virtual time V0 completes
+ * when V reaches V0 + W.  One pending "next completion" event per
+ * deployment; a change of n reschedules it (the old one becomes stale and
+ * is ignored).  Cost: O(log k) per entry and completion, k the attempts in
+ * generation on that deployment.
  *
  * Determinism: completions at the same virtual time leave in the order
  * they entered.

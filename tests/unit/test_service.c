@@ -20,11 +20,13 @@
 #define END       (1000 * RS_US_PER_S)
 #define MAX_DONE  16
 
-/* A meter that only counts completions (abandoned attempts). */
+/* A meter that counts completions (abandoned attempts) and shows the
+ * utilisation the test sets. */
 typedef struct count_meter {
 	rs_meter base;
 	int completed;
 	rs_time last;
+	double u;
 } count_meter;
 
 static void cm_complete(rs_meter *m, rs_time now, const rs_meter_req *req, double charged)
@@ -34,7 +36,12 @@ static void cm_complete(rs_meter *m, rs_time now, const rs_meter_req *req, doubl
 	c->last = now;
 }
 
-static const rs_meter_ops cm_ops = {.name = "count", .complete = cm_complete};
+static void cm_sample(rs_meter *m, rs_time now, rs_meter_state *out)
+{
+	*out = (rs_meter_state){.utilisation = ((count_meter *)m)->u};
+}
+
+static const rs_meter_ops cm_ops = {.name = "count", .complete = cm_complete, .sample = cm_sample};
 
 /* What the world is told: which slot completed when. */
 typedef struct done_log {
@@ -206,6 +213,46 @@ static void test_first_token_not_shared(void)
 	bench_fini(&b);
 }
 
+/* A provisioned deployment holds its speed target while its meter is at
+ * or below 100%: four attempts of 500 tokens at s = 50 on C = 100 complete
+ * at 10 s (full speed) with U = 0.9 or 1.0, at 4 x 500 / 100 = 20 s with
+ * U = 1.2.  With U = 1.2 until 4 s and 0.9 from then on (read at the
+ * admission of a fifth attempt at 4 s, which enters generation only at
+ * 1,000 s): 4 s at 25 tokens/s = 100 tokens, the 400 left at 50: 12 s. */
+static void test_ptu_holds_at_or_below_100(void)
+{
+	const double us[] = {0.9, 1.0, 1.2};
+	const rs_time want[] = {10 * RS_US_PER_S, 10 * RS_US_PER_S, 20 * RS_US_PER_S};
+	for (size_t k = 0; k <= sizeof us / sizeof us[0]; k++) {
+		bench b;
+		if (!bench_init(&b, 100, 50)) {
+			TH_FAIL("out of memory");
+			return;
+		}
+		b.dep[0].provisioned = true;
+		rs_service_free(b.svc); /* rebuilt: the station reads the kind */
+		rs_service_events ev = {.orphan = EV_ORPHAN, .enter = EV_ENTER, .next = EV_NEXT};
+		b.svc = rs_service_new(b.eng, &ev, b.dep, 2, END, on_done, &b.done);
+		b.meter[0].u = k < 3 ? us[k] : 1.2;
+		for (uint32_t i = 0; i < 4; i++)
+			start(&b, 0, i, 500, 50);
+		if (k == 3) {
+			run_until(&b, 4 * RS_US_PER_S - 1);
+			b.meter[0].u = 0.9;
+			rs_timing t = {.ttft = 996 * RS_US_PER_S, .total = 997 * RS_US_PER_S};
+			rs_meter_req mreq = {0};
+			uint32_t job;
+			CHECK(rs_service_start(b.svc, 4 * RS_US_PER_S, 0, &t, 9, &mreq, 0, &job) ==
+			      RS_OK);
+		}
+		run_until(&b, END);
+		CHECK_I64(b.done.n, 4);
+		for (int i = 0; i < b.done.n; i++)
+			CHECK_I64(b.done.at[i], k < 3 ? want[k] : 12 * RS_US_PER_S);
+		bench_fini(&b);
+	}
+}
+
 /* A fixed-time orphan (no service model) completes at its time and is
  * corrected on its deployment's meter. */
 static void test_orphan(void)
@@ -230,6 +277,7 @@ int main(void)
 	RUN(test_staggered);
 	RUN(test_abandoned_keeps_its_share);
 	RUN(test_first_token_not_shared);
+	RUN(test_ptu_holds_at_or_below_100);
 	RUN(test_orphan);
 	return th_done();
 }
