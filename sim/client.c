@@ -12,6 +12,8 @@
 #include "ratesim/dist.h"
 #include "ratesim/rng.h"
 
+#include <gsl/gsl_randist.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -102,4 +104,27 @@ void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out)
 	out->cached_tokens = (int64_t)floor((double)prompt * cc->cached_fraction);
 	out->output_tokens = output;
 	out->max_tokens = max_tokens;
+}
+
+rs_time rs_client_think_time(rs_client *c)
+{
+	const rs_dist_cfg *d = c->cfg->arrival.think_s;
+	double s = 0;
+	if (d) {
+		switch (d->kind) {
+		case RS_DIST_FIXED:
+			s = d->value;
+			break;
+		case RS_DIST_UNIFORM:
+			s = d->min + (d->max - d->min) * gsl_rng_uniform(c->rng_arrival);
+			break;
+		case RS_DIST_LOGNORMAL:
+			s = d->median *
+			    exp(d->sigma * gsl_ran_gaussian_ziggurat(c->rng_arrival, 1.0));
+			break;
+		default:
+			break;
+		}
+	}
+	return rs_time_from_s(s > 0 ? s : 0);
 }

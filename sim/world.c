@@ -36,7 +36,6 @@
 #include "ratesim/rng.h"
 #include "ratesim/router.h"
 
-#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -489,30 +488,6 @@ static void send_attempt(rs_world *w, uint32_t slot, rs_time now)
 	dispatch(w, slot, now);
 }
 
-/* Think time of a closed-loop user, in simulated time. */
-static rs_time think_time(rs_client *c)
-{
-	const rs_dist_cfg *d = c->cfg->arrival.think_s;
-	double s = 0;
-	if (d) {
-		switch (d->kind) {
-		case RS_DIST_FIXED:
-			s = d->value;
-			break;
-		case RS_DIST_UNIFORM:
-			s = d->min + (d->max - d->min) * gsl_rng_uniform(c->rng_arrival);
-			break;
-		case RS_DIST_LOGNORMAL:
-			s = d->median *
-			    exp(d->sigma * gsl_ran_gaussian_ziggurat(c->rng_arrival, 1.0));
-			break;
-		default:
-			break;
-		}
-	}
-	return rs_time_from_s(s > 0 ? s : 0);
-}
-
 /* The request has ended (success or failure): a closed-loop user thinks,
  * then sends its next request. */
 static void finish(rs_world *w, uint32_t slot, rs_time now)
@@ -520,7 +495,7 @@ static void finish(rs_world *w, uint32_t slot, rs_time now)
 	request *r = &w->pool[slot];
 	rs_client *c = &w->clients[r->client];
 	if (c->cfg->arrival.process == RS_ARRIVAL_CLOSED)
-		schedule(w, now + think_time(c), EV_ARRIVAL, r->client, 0);
+		schedule(w, now + rs_client_think_time(c), EV_ARRIVAL, r->client, 0);
 	slot_free(w, slot);
 }
 
@@ -834,7 +809,7 @@ static rs_status build(rs_world *w, rs_error *err)
 			/* each user starts after one think time, so they do not
 			 * all arrive at once */
 			for (int u = 0; u < c->cfg->arrival.users; u++)
-				schedule(w, think_time(c), EV_ARRIVAL, (uint32_t)i, 0);
+				schedule(w, rs_client_think_time(c), EV_ARRIVAL, (uint32_t)i, 0);
 			continue;
 		}
 		rs_time at;

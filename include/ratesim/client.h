@@ -47,4 +47,8 @@ bool rs_client_next_arrival(rs_client *c, rs_time *at, int64_t *row);
 /* Draw the shape of a new request (row: from rs_client_next_arrival). */
 void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out);
 
+/* The think time of a closed-loop user before its next request (its
+ * arrival.think_s, drawn from the arrival stream; 0 when it has none). */
+rs_time rs_client_think_time(rs_client *c);
+
 #endif
