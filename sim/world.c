@@ -31,6 +31,7 @@
 #include "ratesim/client.h"
 #include "ratesim/deployment.h"
 #include "ratesim/engine.h"
+#include "ratesim/fault.h"
 #include "ratesim/meter_ptu.h"
 #include "ratesim/retry.h"
 #include "ratesim/rng.h"
@@ -618,31 +619,7 @@ static void on_orphan(void *ctx, rs_engine *eng, const rs_event *ev)
 static void on_fault(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	rs_world *w = ctx;
-	rs_time now = rs_engine_now(eng);
-	const rs_fault_cfg *f = &w->cfg->faults[ev->a];
-	bool start = ev->b == 0;
-	for (size_t d = 0; d < w->n_deps; d++) {
-		rs_deployment *dep = &w->deps[d];
-		bool hit = f->deployment ? !strcmp(f->deployment, dep->cfg->name)
-		                         : !strcmp(f->region, dep->cfg->region);
-		if (!hit)
-			continue;
-		switch (f->kind) {
-		case RS_FAULT_DOWN:
-			dep->down += start ? 1 : -1;
-			if (start) {
-				dep->down_mode = f->mode;
-				dep->error_ms = f->error_ms;
-			}
-			break;
-		case RS_FAULT_DEGRADE:
-			dep->meter->ops->set_scale(dep->meter, now, start ? f->scale : 1.0);
-			break;
-		case RS_FAULT_LATENCY:
-			dep->latency_scale = start ? f->scale : 1.0;
-			break;
-		}
-	}
+	rs_fault_apply(&w->cfg->faults[ev->a], ev->b == 0, rs_engine_now(eng), w->deps, w->n_deps);
 }
 
 static void sample_deployment(void *ctx, size_t d, rs_time now, bool take_peak, rs_dep_sample *out)
