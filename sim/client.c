@@ -44,7 +44,9 @@ rs_status rs_client_init(rs_client *c, const rs_config *cfg, size_t index, rs_ti
 		c->rng_shape = rs_rng_stream(cfg->seed, "client.shape", cc->name);
 		c->rng_retry = rs_rng_stream(cfg->seed, "client.retry", cc->name);
 		c->retry = rs_retry_state_new(&cc->retry);
-		if (!c->rng_arrival || !c->rng_shape || !c->rng_retry || !c->retry)
+		if (rs_throttle_wanted(&cc->control) && !(c->ctl = rs_throttle_new(&cc->control)))
+			st = RS_ERR_NOMEM;
+		if (!c->rng_arrival || !c->rng_shape || !c->rng_retry || !c->retry || st != RS_OK)
 			st = rs_fail(err, RS_ERR_NOMEM, "out of memory building client %s",
 			             cc->name);
 	}
@@ -66,6 +68,7 @@ void rs_client_fini(rs_client *c)
 	if (c->rng_retry)
 		gsl_rng_free(c->rng_retry);
 	rs_retry_state_free(c->retry);
+	rs_throttle_free(c->ctl);
 	memset(c, 0, sizeof *c);
 }
 

@@ -13,6 +13,8 @@
  *   ORPHAN(a=dep, b=orphan)  an attempt the client abandoned completes on the
  *                        service and is still corrected on the meter
  *   FAULT(a=fault, b=0 start / 1 end)
+ *   SEND, QUEUED         the client's own controls (throttle.h): a queued
+ *                        request goes, or its queue timeout is due
  *
  * Routing (MODEL.md section 8): a client's attempt to a router is routed at
  * once: the router picks a backend (a deployment, or another router routed
@@ -36,12 +38,24 @@
 #include "ratesim/retry.h"
 #include "ratesim/rng.h"
 #include "ratesim/router.h"
+#include "ratesim/throttle.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { EV_ARRIVAL, EV_DISPATCH, EV_DONE, EV_ANSWER, EV_TIMEOUT, EV_RETRY, EV_ORPHAN, EV_FAULT };
+enum {
+	EV_ARRIVAL,
+	EV_DISPATCH,
+	EV_DONE,
+	EV_ANSWER,
+	EV_TIMEOUT,
+	EV_RETRY,
+	EV_ORPHAN,
+	EV_FAULT,
+	EV_SEND,   /* b=slot: a request leaves its client's queue (throttle.h) */
+	EV_QUEUED, /* a=slot, b=request id: its queue timeout */
+};
 
 #define NO_SLOT      UINT32_MAX
 #define POOL_INITIAL 1024
@@ -471,15 +485,40 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 	schedule(w, now + answer_after, EV_ANSWER, 0, slot);
 }
 
-/* A new attempt of request `slot`: adaptive throttling may refuse it
- * locally (MODEL.md section 8); otherwise it is dispatched. */
-static void send_attempt(rs_world *w, uint32_t slot, rs_time now)
+/* An attempt the client's controls let out has ended: its place is free,
+ * and the request queued first may go (throttle.h). */
+static void control_done(rs_world *w, uint32_t client, rs_time now, rs_result res)
+{
+	uint32_t next;
+	uint64_t id;
+	if (w->clients[client].ctl &&
+	    rs_throttle_done(w->clients[client].ctl, now, res, &next, &id))
+		schedule(w, now, EV_SEND, 0, next);
+}
+
+/* A new attempt of request `slot`: unless `gated` (it left the queue), the
+ * client's own controls may delay, queue or refuse it (throttle.h); then
+ * adaptive throttling may refuse it locally (MODEL.md section 8); otherwise
+ * it is dispatched. */
+static void send_attempt(rs_world *w, uint32_t slot, rs_time now, bool gated)
 {
 	request *r = &w->pool[slot];
 	rs_client *c = &w->clients[r->client];
+	rs_gate g = RS_GATE_GO;
+	rs_time until = 0;
+	if (c->ctl && !gated)
+		g = rs_throttle_gate(c->ctl, now, slot, r->id, &until);
+	if (g == RS_GATE_WAIT)
+		schedule(w, until, EV_RETRY, 0, slot);
+	if (g == RS_GATE_QUEUE && until > 0)
+		schedule(w, until, EV_QUEUED, slot, r->id);
+	if (g == RS_GATE_WAIT || g == RS_GATE_QUEUE)
+		return;
 	r->attempts++;
 	r->sent = now;
-	if (rs_retry_throttle(c->retry, c->rng_retry, now)) {
+	if (g == RS_GATE_REJECT || rs_retry_throttle(c->retry, c->rng_retry, now)) {
+		if (g == RS_GATE_GO && c->ctl)
+			control_done(w, r->client, now, RS_RESULT_NONE);
 		rs_metrics_on_rejected_locally(w->metrics, now, r->client);
 		r->retry_after_ms = -1;
 		attempt_failed(w, slot, now);
@@ -545,7 +584,7 @@ static void on_arrival(void *ctx, rs_engine *eng, const rs_event *ev)
 		if (rs_client_next_arrival(c, &at, &next_row))
 			schedule(w, at, EV_ARRIVAL, ev->a, (uint64_t)(next_row + 1));
 	}
-	send_attempt(w, slot, now);
+	send_attempt(w, slot, now, false);
 }
 
 static void on_dispatch(void *ctx, rs_engine *eng, const rs_event *ev)
@@ -571,6 +610,7 @@ static void on_done(void *ctx, rs_engine *eng, const rs_event *ev)
 	    .kind = RS_ANSWER_OK, .retry_after_ms = -1, .latency_ms = rs_time_to_ms(now - r->sent)};
 	for (unsigned i = 0; i < r->path.n; i++)
 		rs_router_observe(w->routers[r->path.router[i]], r->path.backend[i], now, &ok);
+	control_done(w, r->client, now, RS_RESULT_OK);
 	finish(w, slot, now);
 }
 
@@ -579,7 +619,10 @@ static void on_answer(void *ctx, rs_engine *eng, const rs_event *ev)
 	rs_world *w = ctx;
 	rs_time now = rs_engine_now(eng);
 	uint32_t slot = (uint32_t)ev->b;
-	rs_retry_on_answer(w->clients[w->pool[slot].client].retry, now, false);
+	request *r = &w->pool[slot];
+	rs_retry_on_answer(w->clients[r->client].retry, now, false);
+	control_done(w, r->client, now,
+	             r->retry_after_ms >= 0 ? RS_RESULT_THROTTLED : RS_RESULT_FAILED);
 	attempt_failed(w, slot, now);
 }
 
@@ -593,6 +636,7 @@ static void on_timeout(void *ctx, rs_engine *eng, const rs_event *ev)
 		return; /* stale: that attempt already ended */
 	rs_metrics_on_timeout(w->metrics, now, r->client);
 	rs_retry_on_answer(w->clients[r->client].retry, now, false);
+	control_done(w, r->client, now, RS_RESULT_FAILED);
 	rs_router_answer to = {.kind = RS_ANSWER_TIMEOUT, .retry_after_ms = -1};
 	for (unsigned i = 0; i < r->path.n; i++)
 		rs_router_observe(w->routers[r->path.router[i]], r->path.backend[i], now, &to);
@@ -600,9 +644,24 @@ static void on_timeout(void *ctx, rs_engine *eng, const rs_event *ev)
 	attempt_failed(w, slot, now);
 }
 
+/* RETRY(b=slot), also a wait for a token; SEND(b=slot) leaves the queue. */
 static void on_retry(void *ctx, rs_engine *eng, const rs_event *ev)
 {
-	send_attempt(ctx, (uint32_t)ev->b, rs_engine_now(eng));
+	send_attempt(ctx, (uint32_t)ev->b, rs_engine_now(eng), ev->type == EV_SEND);
+}
+
+/* A queued request's timeout: it fails locally when it is still queued. */
+static void on_queued(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	rs_world *w = ctx;
+	request *r = &w->pool[ev->a];
+	if (!rs_throttle_expire(w->clients[r->client].ctl, ev->a, ev->b))
+		return; /* it left the queue (and its slot may hold another request) */
+	r->attempts++;
+	r->sent = rs_engine_now(eng);
+	rs_metrics_on_rejected_locally(w->metrics, r->sent, r->client);
+	r->retry_after_ms = -1;
+	attempt_failed(w, ev->a, r->sent);
 }
 
 static void on_orphan(void *ctx, rs_engine *eng, const rs_event *ev)
@@ -776,6 +835,8 @@ static rs_status build(rs_world *w, rs_error *err)
 	rs_engine_on(w->eng, EV_RETRY, on_retry, w);
 	rs_engine_on(w->eng, EV_ORPHAN, on_orphan, w);
 	rs_engine_on(w->eng, EV_FAULT, on_fault, w);
+	rs_engine_on(w->eng, EV_SEND, on_retry, w);
+	rs_engine_on(w->eng, EV_QUEUED, on_queued, w);
 	for (size_t i = 0; i < cfg->n_faults; i++) {
 		schedule(w, rs_time_from_s(cfg->faults[i].start_s), EV_FAULT, (uint32_t)i, 0);
 		schedule(w, rs_time_from_s(cfg->faults[i].end_s), EV_FAULT, (uint32_t)i, 1);

@@ -14,6 +14,7 @@
 #include "ratesim/arrivals.h"
 #include "ratesim/config.h"
 #include "ratesim/retry.h"
+#include "ratesim/throttle.h"
 #include "ratesim/trace.h"
 
 /* What one request asks for. */
@@ -32,6 +33,7 @@ typedef struct rs_client {
 	rs_trace *output_trace;                       /* owned: empirical output sizes, or NULL */
 	gsl_rng *rng_arrival, *rng_shape, *rng_retry; /* owned */
 	rs_retry_state *retry;                        /* owned: budget and throttling */
+	rs_throttle *ctl; /* owned: its own controls (throttle.h), NULL when none */
 } rs_client;
 
 /* Build client `index` of cfg (loading its traces) in caller storage.
