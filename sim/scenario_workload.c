@@ -65,10 +65,9 @@ static const char *const jitter_names[] = {
     [RS_JITTER_FACTOR] = "factor",
 };
 static const char *const retry_after_names[] = {
-    [RS_RETRY_AFTER_IGNORE] = "ignore",
-    [RS_RETRY_AFTER_HONOUR] = "honour",
-    [RS_RETRY_AFTER_CAP] = "cap",
-    [RS_RETRY_AFTER_JITTER] = "jitter",
+    [RS_RETRY_AFTER_IGNORE] = "ignore", [RS_RETRY_AFTER_HONOUR] = "honour",
+    [RS_RETRY_AFTER_CAP] = "cap",       [RS_RETRY_AFTER_JITTER] = "jitter",
+    [RS_RETRY_AFTER_MAX] = "max",       [RS_RETRY_AFTER_CLAMP] = "clamp",
 };
 /* clang-format on */
 
