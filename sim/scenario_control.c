@@ -2,7 +2,8 @@
  * scenario_control.c - the loader's room for a client's own controls
  * (throttle.h): `rate_limit` (a token bucket on attempts, fixed or the AWS
  * SDK's adaptive mode), `concurrency` (a cap on attempts in flight with a
- * FIFO queue) and `breaker` (a client-side circuit breaker).
+ * FIFO queue), `breaker` (a client-side circuit breaker) and `wait_or_spill`
+ * (on a long 429, go to another target; world.c applies it).
  *
  * Each object is optional and absent means off: a client without them runs
  * exactly as before, and the effective scenario gains nothing.  When an
@@ -47,6 +48,11 @@ static const sc_key concurrency_keys[] = {
     {"max_in_flight", 0, true, NULL, SC_WHOLE(SC_GE1, SC_MAX_CONTROL_COUNT)},
     {"queue_timeout_s", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S),
      SC_DEFAULT(RS_DEFAULT_QUEUE_TIMEOUT_S)},
+};
+
+static const sc_key spill_keys[] = {
+    {"to", 0, true, NULL, SC_STRING},
+    {"max_wait_s", 0, true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S)},
 };
 
 static const sc_key breaker_keys[] = {
@@ -111,7 +117,34 @@ static rs_status parse_breaker(sc *c, const cJSON *v, const char *path, rs_contr
 	return st;
 }
 
-rs_status sc_parse_control(sc *c, const cJSON *cl, const char *cpath, rs_control_cfg *k)
+/* wait_or_spill: `to` resolves to a deployment or a router other than the
+ * client's own target. */
+static rs_status parse_spill(sc *c, const cJSON *v, const char *path, rs_control_cfg *k,
+                             const rs_target *own)
+{
+	const char *to = NULL;
+	rs_status st = sc_expect_object(c, v, path);
+	if (st == RS_OK)
+		st = sc_keys_known(c, v, path, SC_KEYS(spill_keys));
+	if (st == RS_OK)
+		st = sc_get_str(c, v, path, SC_KEYS(spill_keys), "to", &to);
+	if (st == RS_OK)
+		st =
+		    sc_get_num(c, v, path, SC_KEYS(spill_keys), "max_wait_s", &k->spill_max_wait_s);
+	if (st != RS_OK)
+		return st;
+	char kp[SC_PATH_MAX];
+	sc_child_key(kp, path, "to");
+	if (!sc_target_find(c->cfg, c->cfg->n_routers, to, &k->spill_ref))
+		return sc_no_target(c, kp, to);
+	if (k->spill_ref.is_router == own->is_router && k->spill_ref.index == own->index)
+		return sc_invalid(c, kp, "\"%s\" is the client's own target", to);
+	k->spill = true;
+	return RS_OK;
+}
+
+rs_status sc_parse_control(sc *c, const cJSON *cl, const char *cpath, const rs_target *own,
+                           rs_control_cfg *k)
 {
 	*k = (rs_control_cfg){.limit = RS_LIMIT_OFF};
 	static const struct {
@@ -132,7 +165,12 @@ rs_status sc_parse_control(sc *c, const cJSON *cl, const char *cpath, rs_control
 		if (st != RS_OK)
 			return st;
 	}
-	return RS_OK;
+	const cJSON *v = sc_member(cl, "wait_or_spill");
+	if (!v)
+		return RS_OK;
+	char path[SC_PATH_MAX];
+	sc_child_key(path, cpath, "wait_or_spill");
+	return parse_spill(c, v, path, k, own);
 }
 
 /* ---- the room's tables, for the key dump ---------------------------------- */
@@ -141,6 +179,7 @@ static const sc_table control_tables[] = {
     {"rate_limit", SC_KEYS(rate_limit_keys)},
     {"concurrency", SC_KEYS(concurrency_keys)},
     {"breaker", SC_KEYS(breaker_keys)},
+    {"wait_or_spill", SC_KEYS(spill_keys)},
 };
 
 const sc_table *sc_control_tables(size_t *n)

@@ -311,9 +311,11 @@ rs_status sc_parse_clients(sc *c, const cJSON *root);
 bool sc_resolve_file_paths(sc *c, cJSON *node);
 const sc_table *sc_workload_tables(size_t *n);
 
-/* scenario_control.c: a client's rate_limit, concurrency and breaker
- * objects (cl: the client object, cpath its path), each absent = off. */
-rs_status sc_parse_control(sc *c, const cJSON *cl, const char *cpath, rs_control_cfg *out);
+/* scenario_control.c: a client's rate_limit, concurrency, breaker and
+ * wait_or_spill objects (cl: the client object, cpath its path, own its
+ * resolved target), each absent = off. */
+rs_status sc_parse_control(sc *c, const cJSON *cl, const char *cpath, const rs_target *own,
+                           rs_control_cfg *out);
 const sc_table *sc_control_tables(size_t *n);
 
 /* scenario_faults.c: cfg->faults, the network matrix, pricing. */

@@ -44,18 +44,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-	EV_ARRIVAL,
-	EV_DISPATCH,
-	EV_DONE,
-	EV_ANSWER,
-	EV_TIMEOUT,
-	EV_RETRY,
-	EV_ORPHAN,
-	EV_FAULT,
-	EV_SEND,   /* b=slot: a request leaves its client's queue (throttle.h) */
-	EV_QUEUED, /* a=slot, b=request id: its queue timeout */
-};
+enum { EV_ARRIVAL, EV_DISPATCH, EV_DONE, EV_ANSWER, EV_TIMEOUT, EV_RETRY, EV_ORPHAN, EV_FAULT };
+enum { EV_SEND = EV_FAULT + 1, EV_QUEUED }; /* the client's own controls (throttle.h) */
 
 #define NO_SLOT      UINT32_MAX
 #define POOL_INITIAL 1024
@@ -84,6 +74,7 @@ typedef struct request {
 	int32_t attempts;
 	uint32_t next_free;
 	bool spilled;    /* the current attempt was admitted by spillover */
+	bool redirected; /* wait_or_spill sent it to the client's spill target */
 	route_path path; /* the routers that chose its deployment */
 } request;
 
@@ -415,7 +406,8 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 	const rs_client_cfg *cc = w->clients[r->client].cfg;
 	bool retry = r->attempts > 1;
 	outcome o = {.dep = SIZE_MAX, .backend_rtt_ms = -1};
-	present_target(w, r, cc->target_ref, now, retry, 0, &o);
+	present_target(w, r, r->redirected ? cc->control.spill_ref : cc->target_ref, now, retry, 0,
+	               &o);
 	if (o.hold_until > 0) {
 		schedule(w, o.hold_until, EV_DISPATCH, 0, slot);
 		return;
@@ -545,6 +537,14 @@ static void attempt_failed(rs_world *w, uint32_t slot, rs_time now)
 {
 	request *r = &w->pool[slot];
 	rs_client *c = &w->clients[r->client];
+	const rs_control_cfg *k = &c->cfg->control;
+	if (k->spill && !r->redirected && r->retry_after_ms >= 0 &&
+	    now - r->arrived + r->retry_after_ms * RS_US_PER_MS >
+	        rs_time_from_s(k->spill_max_wait_s)) {
+		r->redirected = true; /* wait or spill: the wait is too long, spill now */
+		schedule(w, now, EV_RETRY, 0, slot);
+		return;
+	}
 	rs_time delay = 0;
 	rs_retry_stop stop =
 	    rs_retry_next(&c->cfg->retry, c->retry, c->rng_retry, now, r->attempts,

@@ -466,6 +466,12 @@ typedef struct rs_control_cfg {
 	int breaker_failures;   /* consecutive failures that open the breaker; 0 = off */
 	double breaker_open_s;  /* how long it stays open before half-open */
 	int breaker_probes;     /* attempts let through when half-open */
+	/* Wait or spill (Microsoft's client policy for provisioned deployments):
+	 * on a 429 whose wait would end past spill_max_wait_s from the
+	 * request's arrival, the request goes to spill_ref at once. */
+	bool spill;
+	rs_target spill_ref;
+	double spill_max_wait_s;
 } rs_control_cfg;
 
 typedef struct rs_client_cfg {

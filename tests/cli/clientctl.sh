@@ -86,6 +86,36 @@ else
 	fail retry-after-give-up "$1 long retry-afters, $2 short, $3 against the rule"
 fi
 
+# Wait or spill (wait-or-spill.json: a PTU deployment past capacity beside
+# a standard one): a request stays on the PTU while its 429s' waits end
+# within max_wait_s of its arrival (elapsed at the answer + retry-after),
+# and its next attempt goes to the standard deployment at once after the
+# first 429 that would end later; it stays there.  Checked per request.
+spill_check() { # CSV MAX_WAIT: "spilled stayed wrong"
+	awk -F, -v mw="$2" 'NR > 1 {
+		r = $2; if (!(r in t0)) { t0[r] = $1; state[r] = "ptu" }
+		if ($5 != state[r] || (r in due && $1 < due[r])) bad++
+		if (state[r] == "ptu" && $6 == 429) {
+			if ($1 + $7 / 1000 - t0[r] + $10 / 1000 > mw + 1e-6) { state[r] = "paygo"; spilled++; due[r] = $1 + $7 / 1000 - 1e-6 }
+			else stayed++
+		} }
+	END { print spilled + 0, stayed + 0, bad + 0 }' "$1"
+}
+W=tests/scenarios/wait-or-spill.json
+"$RATESIM" run "$W" -o "$TMP/ws" --quiet --no-charts --log-requests \
+	--set 'clients[0].wait_or_spill={"to":"paygo","max_wait_s":5}' >/dev/null 2>&1
+set -- $(spill_check "$TMP/ws/requests.csv" 5)
+if [ "$1" -gt 0 ] && [ "$2" -gt 0 ] && [ "$3" -eq 0 ]; then
+	pass wait-or-spill-rule
+else
+	fail wait-or-spill-rule "$1 spilled, $2 waited, $3 attempts against the rule"
+fi
+# without wait_or_spill nothing reaches paygo (the check has teeth: it
+# counts every paygo row of a request that never spilled as wrong)
+"$RATESIM" run "$W" -o "$TMP/ws0" --quiet --no-charts --log-requests >/dev/null 2>&1
+paygo=$(awk -F, 'NR > 1 && $5 == "paygo"' "$TMP/ws0/requests.csv" | wc -l)
+[ "$paygo" -eq 0 ] && pass wait-or-spill-off || fail wait-or-spill-off "$paygo attempts on paygo"
+
 # Brooker's ranking.  The scenario's backoff: 0.5 s doubling to 120 s,
 # retry-after ignored, 100 retries, 600 s.
 calls() { # JITTER: attempts over seeds 1..5
@@ -130,5 +160,9 @@ bad open 'breaker.open_s: must be > 0 (got 0)' 'clients[0].breaker={"failures":3
 bad probes 'breaker.half_open_probes: must be >= 1 (got 0)' 'clients[0].breaker={"failures":3,"half_open_probes":0}'
 bad give-up 'retry.retry_after_give_up_s: must be >= 0 (got -1)' 'clients[0].retry.retry_after_give_up_s=-1'
 bad retry-after 'retry.retry_after: must be one of: ignore, honour, cap, jitter, max, clamp (got string "maximum")' 'clients[0].retry.retry_after="maximum"'
+bad spill-to 'wait_or_spill.to: no deployment or router named "nowhere" (deployments: d)' 'clients[0].wait_or_spill={"to":"nowhere","max_wait_s":1}'
+bad spill-self 'wait_or_spill.to: "d" is the client'"'"'s own target' 'clients[0].wait_or_spill={"to":"d","max_wait_s":1}'
+bad spill-wait 'wait_or_spill.max_wait_s: must be >= 0 (got -1)' 'clients[0].wait_or_spill={"to":"d","max_wait_s":-1}'
+bad spill-missing 'wait_or_spill.max_wait_s: required key is missing' 'clients[0].wait_or_spill={"to":"d"}'
 bad clamp-cap 'retry.retry_after_cap_s: not used when retry_after is "max"' 'clients[0].retry={"policy":"fixed","retry_after":"max","retry_after_cap_s":5}'
 finish
