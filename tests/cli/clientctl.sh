@@ -116,6 +116,22 @@ fi
 paygo=$(awk -F, 'NR > 1 && $5 == "paygo"' "$TMP/ws0/requests.csv" | wc -l)
 [ "$paygo" -eq 0 ] && pass wait-or-spill-off || fail wait-or-spill-off "$paygo attempts on paygo"
 
+# Every control at once, then the run folder's scenario.json run again:
+# the effective scenario says every value, so the attempts are the same.
+"$RATESIM" run "$W" -o "$TMP/e1" --quiet --no-charts --log-requests \
+	--set 'clients[0].rate_limit={"mode":"adaptive"}' \
+	--set 'clients[0].concurrency={"max_in_flight":4,"queue_timeout_s":10}' \
+	--set 'clients[0].breaker={"failures":20}' \
+	--set 'clients[0].wait_or_spill={"to":"paygo","max_wait_s":5}' \
+	--set 'clients[0].retry.retry_after="clamp"' --set 'clients[0].retry.retry_after_give_up_s=30' \
+	>/dev/null 2>&1
+"$RATESIM" run "$TMP/e1/scenario.json" -o "$TMP/e2" --quiet --no-charts --log-requests >/dev/null 2>&1
+if [ -s "$TMP/e1/requests.csv" ] && cmp -s "$TMP/e1/requests.csv" "$TMP/e2/requests.csv"; then
+	pass controls-effective-reload
+else
+	fail controls-effective-reload "the reloaded effective scenario ran differently"
+fi
+
 # Brooker's ranking.  The scenario's backoff: 0.5 s doubling to 120 s,
 # retry-after ignored, 100 retries, 600 s.
 calls() { # JITTER: attempts over seeds 1..5
