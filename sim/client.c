@@ -10,6 +10,7 @@
 #include "ratesim/client.h"
 
 #include "ratesim/dist.h"
+#include "ratesim/images.h"
 #include "ratesim/rng.h"
 
 #include <gsl/gsl_randist.h>
@@ -37,6 +38,8 @@ rs_status rs_client_init(rs_client *c, const rs_config *cfg, size_t index, rs_ti
 		st = load_if(&cc->prompt_tokens, &c->prompt_trace, err);
 	if (st == RS_OK)
 		st = load_if(&cc->output_tokens, &c->output_trace, err);
+	if (st == RS_OK && cc->images.on)
+		st = load_if(&cc->images.count, &c->images_trace, err);
 	if (st == RS_OK)
 		st = rs_arrivals_new(&cc->arrival, c->trace, end, &c->arrivals, err);
 	if (st == RS_OK) {
@@ -44,9 +47,12 @@ rs_status rs_client_init(rs_client *c, const rs_config *cfg, size_t index, rs_ti
 		c->rng_shape = rs_rng_stream(cfg->seed, "client.shape", cc->name);
 		c->rng_retry = rs_rng_stream(cfg->seed, "client.retry", cc->name);
 		c->retry = rs_retry_state_new(&cc->retry);
+		if (cc->images.on) /* its own stream: images change no other draw */
+			c->rng_images = rs_rng_stream(cfg->seed, "client.images", cc->name);
 		if (rs_throttle_wanted(&cc->control) && !(c->ctl = rs_throttle_new(&cc->control)))
 			st = RS_ERR_NOMEM;
-		if (!c->rng_arrival || !c->rng_shape || !c->rng_retry || !c->retry || st != RS_OK)
+		if (!c->rng_arrival || !c->rng_shape || !c->rng_retry || !c->retry ||
+		    (cc->images.on && !c->rng_images) || st != RS_OK)
 			st = rs_fail(err, RS_ERR_NOMEM, "out of memory building client %s",
 			             cc->name);
 	}
@@ -61,12 +67,15 @@ void rs_client_fini(rs_client *c)
 	rs_trace_free(c->trace);
 	rs_trace_free(c->prompt_trace);
 	rs_trace_free(c->output_trace);
+	rs_trace_free(c->images_trace);
 	if (c->rng_arrival)
 		gsl_rng_free(c->rng_arrival);
 	if (c->rng_shape)
 		gsl_rng_free(c->rng_shape);
 	if (c->rng_retry)
 		gsl_rng_free(c->rng_retry);
+	if (c->rng_images)
+		gsl_rng_free(c->rng_images);
 	rs_retry_state_free(c->retry);
 	rs_throttle_free(c->ctl);
 	memset(c, 0, sizeof *c);
@@ -103,6 +112,8 @@ void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out)
 			output = max_tokens;
 		break;
 	}
+	/* issue 9: the images' tokens are prompt tokens (images.h) */
+	prompt += rs_images_draw(&cc->images, c->images_trace, c->rng_images);
 	out->prompt_tokens = prompt;
 	out->cached_tokens = (int64_t)floor((double)prompt * cc->cached_fraction);
 	out->output_tokens = output;

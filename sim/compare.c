@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "ratesim/chart.h"
+#include "ratesim/decide_chart.h"
 #include "ratesim/report.h"
 #include "ratesim/scenario.h"
 #include "ratesim/textio.h"
@@ -268,17 +269,23 @@ static rs_status remove_compare_charts(const char *dir, rs_error *err)
 }
 
 /* names[] and descriptions[] from the plan's extra (borrowed from doc);
- * the labels when the plan has none. */
+ * the labels when the plan has none, or when two candidates share a name
+ * (the same file twice): a sentence must say which one it means. */
 static void names_of(const rs_plan *p, cJSON *doc, const char **names, const char **descs)
 {
 	const cJSON *nm = cJSON_GetObjectItemCaseSensitive(doc, "names");
 	const cJSON *ds = cJSON_GetObjectItemCaseSensitive(doc, "descriptions");
+	bool shared = false;
 	for (size_t g = 0; g < p->n_groups; g++) {
 		const cJSON *a = cJSON_GetArrayItem(nm, (int)g);
 		const cJSON *b = cJSON_GetArrayItem(ds, (int)g);
 		names[g] = cJSON_IsString(a) ? a->valuestring : p->groups[g].label;
 		descs[g] = cJSON_IsString(b) ? b->valuestring : "";
+		for (size_t h = 0; h < g; h++)
+			shared = shared || !strcmp(names[h], names[g]);
 	}
+	for (size_t g = 0; shared && g < p->n_groups; g++)
+		names[g] = p->groups[g].label;
 }
 
 /* "a vs b vs c (N replications)" for the charts' title. */
@@ -312,6 +319,16 @@ rs_status rs_compare_conclude(const rs_fig_table *t, const rs_plan *p, const rs_
 	for (size_t g = 0; g < n && st == RS_OK; g++) {
 		labels[g] = p->groups[g].label;
 		st = rs_agg_write_group(t, p, g, err);
+		/* each candidate's own mean lines and bands, in its folder */
+		char *gdir = st == RS_OK && o->charts ? rs_agg_group_dir(p, g) : NULL;
+		if (gdir) {
+			char title[COMPARE_TITLE_MAX];
+			snprintf(title, sizeof title, "%s (%zu replications)", names[g],
+			         p->replications);
+			st = rs_dchart_bands(gdir, title, p->replications, res->warning,
+			                     sizeof res->warning, err);
+			free(gdir);
+		}
 	}
 	if (st == RS_OK)
 		st = rs_agg_write_tables(t, p, NULL, 0, NULL, err);

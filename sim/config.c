@@ -74,6 +74,7 @@ static void client_cfg_fini(rs_client_cfg *c)
 	}
 	trace_cfg_fini(&c->prompt_tokens.trace);
 	trace_cfg_fini(&c->output_tokens.trace);
+	trace_cfg_fini(&c->images.count.trace);
 	free(c->retry.preset);
 }
 
@@ -123,6 +124,14 @@ void rs_config_free(rs_config *cfg)
 		free(cfg->faults[i].region);
 	}
 	free(cfg->faults);
+	for (size_t i = 0; cfg->outages && i < cfg->n_outages; i++) {
+		free(cfg->outages[i].deployment);
+		free(cfg->outages[i].region);
+	}
+	free(cfg->outages);
+	for (size_t i = 0; cfg->warnings && i < cfg->n_warnings; i++)
+		free(cfg->warnings[i]);
+	free(cfg->warnings);
 	for (size_t i = 0; i < cfg->n_net; i++) {
 		free(cfg->net_from ? cfg->net_from[i] : NULL);
 		free(cfg->net_to ? cfg->net_to[i] : NULL);

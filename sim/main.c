@@ -703,6 +703,13 @@ static int cmd_plot(const cli *c)
 	return 0;
 }
 
+/* What the loader noticed but accepted (a model off its regions). */
+static void print_warnings(const rs_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_warnings; i++)
+		fprintf(stderr, "ratesim: warning: %s\n", cfg->warnings[i]);
+}
+
 static int cmd_validate(const cli *c)
 {
 	int rc = 0;
@@ -710,6 +717,8 @@ static int cmd_validate(const cli *c)
 		rs_error err = {0};
 		rs_config *cfg = NULL;
 		rs_status st = rs_scenario_load(c->files[i], c->sets, c->n_sets, &cfg, &err);
+		if (st == RS_OK)
+			print_warnings(cfg);
 		/* Building the world reads the trace files, so a missing or
 		 * malformed trace is reported here, not first by `run`. */
 		rs_world *w = NULL;
@@ -951,6 +960,8 @@ static int cli_main(int argc, char **argv)
 	rs_status st = rs_scenario_load(c.files[0], c.sets, c.n_sets, &cfg, &err);
 	if (st != RS_OK)
 		return report(&err);
+	if (!c.quiet)
+		print_warnings(cfg);
 	rc = c.reps || c.emit ? cmd_replicate(&c, cfg) : cmd_run(&c, cfg);
 	rs_config_free(cfg);
 	return rc;

@@ -9,6 +9,7 @@
 #include "ratesim/output.h"
 
 #include "ratesim/cost.h"
+#include "ratesim/outages.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -412,6 +413,7 @@ cJSON *rs_output_summary(const rs_config *cfg, const rs_metrics *m)
 		if (rs_kind_is_provisioned(dc->kind))
 			add_ptu_figures(o, cfg, m, d, minutes);
 	}
+	rs_outages_summary(cfg, deps); /* issue 9: measured availability, with outages */
 	add_cost(root, cfg, m);
 	cJSON *routers = cJSON_AddArrayToObject(root, "routers");
 	for (size_t k = 0; k < cfg->n_routers; k++) {

@@ -55,12 +55,14 @@ static const sc_key top_keys[] = {
     /* absent: auto_bucket picks it */
     {"bucket_s", 0, false, NULL, SC_NUMBER(SC_POS, RS_MIN_STEP_S, RS_MAX_TIME_S)},
     {"strict_sizes", 0, false, NULL, SC_BOOLEAN(RS_DEFAULT_STRICT_SIZES)},
+    {"strict_availability", 0, false, NULL, SC_BOOLEAN(RS_DEFAULT_STRICT_AVAILABILITY)},
     {"models", 0, false, NULL, SC_OBJECT},
     {"quotas", 0, false, NULL, SC_ARRAY},
     {"deployments", 0, true, NULL, SC_ARRAY},
     {"clients", 0, true, NULL, SC_ARRAY},
     {"routers", 0, false, NULL, SC_ARRAY},
     {"faults", 0, false, NULL, SC_ARRAY},
+    {"outages", 0, false, NULL, SC_ARRAY}, /* issue 9: scenario_faults.c */
     {"network", 0, false, NULL, SC_OBJECT},
     {"pricing", 0, false, NULL, SC_OBJECT_OR("{\"ptu_billing\":\"hourly\"}")},
     {"limits", 0, false, NULL, SC_OBJECT_OR("{}")}, /* {}: the default budgets */
@@ -194,17 +196,24 @@ static rs_status parse_top(sc *c, const cJSON *root)
 		st =
 		    sc_get_bool(c, root, "", SC_KEYS(top_keys), "strict_sizes", &cfg->strict_sizes);
 	if (st == RS_OK)
+		st = sc_get_bool(c, root, "", SC_KEYS(top_keys), "strict_availability",
+		                 &cfg->strict_availability);
+	if (st == RS_OK)
 		st = sc_parse_models(c, root);
 	if (st == RS_OK)
 		st = sc_parse_quotas(c, root);
 	if (st == RS_OK)
 		st = sc_parse_deployments(c, root);
 	if (st == RS_OK)
+		st = sc_check_regions(c);
+	if (st == RS_OK)
 		st = sc_parse_routers(c, root);
 	if (st == RS_OK)
 		st = sc_parse_clients(c, root);
 	if (st == RS_OK)
 		st = sc_parse_faults(c, root);
+	if (st == RS_OK)
+		st = sc_parse_outages(c, root);
 	if (st == RS_OK)
 		st = sc_parse_network(c, root);
 	if (st == RS_OK) {
@@ -256,14 +265,15 @@ static rs_status effective(sc *c, cJSON *root, double max_memory_mb, double max_
 static void creatable_objects(const char **names, size_t *n)
 {
 	const sc_table top[] = {{"top", SC_KEYS(top_keys)}};
-	const sc_table *rooms[5];
-	size_t counts[5];
+	const sc_table *rooms[6];
+	size_t counts[6];
 	rooms[0] = top;
 	counts[0] = SC_N(top);
 	rooms[1] = sc_topology_tables(&counts[1]);
 	rooms[2] = sc_workload_tables(&counts[2]);
 	rooms[3] = sc_faults_tables(&counts[3]);
 	rooms[4] = sc_control_tables(&counts[4]);
+	rooms[5] = sc_images_tables(&counts[5]);
 	*n = 0;
 	for (size_t r = 0; r < SC_N(rooms); r++) {
 		for (size_t t = 0; t < counts[r]; t++) {
@@ -386,12 +396,13 @@ char *rs_scenario_keys_json(void)
 	const sc_table top[] = {{"top", SC_KEYS(top_keys)},
 	                        {"limits", SC_KEYS(limits_keys)},
 	                        {"provenance", SC_KEYS(provenance_keys)}};
-	const sc_table *rooms[4];
-	size_t n[4];
+	const sc_table *rooms[5];
+	size_t n[5];
 	rooms[0] = sc_topology_tables(&n[0]);
 	rooms[1] = sc_workload_tables(&n[1]);
 	rooms[2] = sc_faults_tables(&n[2]);
 	rooms[3] = sc_control_tables(&n[3]);
+	rooms[4] = sc_images_tables(&n[4]);
 	cJSON *o = cJSON_CreateObject();
 	bool ok = o && sc_tables_json(o, top, SC_N(top));
 	for (size_t i = 0; ok && i < SC_N(rooms); i++)

@@ -16,12 +16,13 @@
  * what the config cannot tell: the size of trace files, and requests.csv
  * (--log-requests), which grows with the traffic.
  *
- * Cost: O(clients + deployments + routers).
+ * Cost: O(clients + deployments + routers + outages).
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "ratesim/outages.h"
 #include "ratesim/scenario_estimate.h"
 #include "scenario_keys.h"
 
@@ -37,6 +38,7 @@
 #define EST_POINT_BYTES      24.0                /* a schedule point */
 #define EST_ESTIMATOR_BYTES  8.0                 /* one completion of a running mean */
 #define EST_ROW_BYTES        160.0               /* a timeseries.csv row */
+#define EST_OUTAGE_BYTES     256.0               /* an outage window and its 2 events (216) */
 #define EST_FIXED_OUT_BYTES  (64.0 * 1024)       /* summary.json, latency_cdf.csv, charts' data */
 #define EST_MB               (1024.0 * 1024.0)
 
@@ -114,6 +116,15 @@ static void estimate(const rs_config *cfg, rs_scenario_estimate *e, est_term *me
 		term = (double)a->n_schedule * EST_POINT_BYTES;
 		snprintf(path, sizeof path, ".clients[%zu].arrival", i);
 		snprintf(what, sizeof what, "a schedule of %zu points", a->n_schedule);
+		consider(mem, term, path, what);
+		bytes += term;
+	}
+	for (size_t i = 0; i < cfg->n_outages; i++) {
+		double n = rs_outage_expected(&cfg->outages[i], cfg->duration_s);
+		term = n * EST_OUTAGE_BYTES;
+		char path[SC_PATH_MAX];
+		snprintf(path, sizeof path, ".outages[%zu].availability", i);
+		snprintf(what, sizeof what, "about %.0f random outages", n);
 		consider(mem, term, path, what);
 		bytes += term;
 	}

@@ -1,8 +1,8 @@
 /*
  * scenario_faults.c - the loader's room for the rest of the world around
  * the deployments: faults (down, degrade, latency; on a deployment or a
- * region), the network round-trip matrix (client region -> deployment
- * region) and pricing.
+ * region), random outages from an availability (outages.h), the network round-trip matrix (client
+ * region -> deployment region) and pricing.
  *
  * These come last in the walk: they name deployments, regions and client
  * regions that must already be known.  Cost: linear in faults and matrix
@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ratesim/outages.h"
 #include "scenario_keys.h"
 
 /* clang-format off: one name per line reads as the enum does */
@@ -155,7 +156,7 @@ static rs_status parse_fault(sc *c, const cJSON *f, const char *path, rs_fault_c
 		if (st == RS_OK)
 			st = sc_key_unused(c, f, path, "error_ms", mode == RS_DOWN_ERROR, "mode",
 			                   down_mode_names[mode]);
-		if (st == RS_OK)
+		if (st == RS_OK && mode == RS_DOWN_ERROR) /* else its default is not written */
 			st = sc_get_num(c, f, path, SC_KEYS(fault_keys), "error_ms",
 			                &fault->error_ms);
 		return st;
@@ -183,6 +184,134 @@ rs_status sc_parse_faults(sc *c, const cJSON *root)
 		char path[SC_PATH_MAX];
 		sc_child_index(path, ".faults", i);
 		if ((st = parse_fault(c, f, path, &c->cfg->faults[i])) != RS_OK)
+			return st;
+	}
+	return RS_OK;
+}
+
+/* ---- outages (issue 9: random outages from an availability) ------------- */
+
+/* clang-format off */
+static const sc_key outage_keys[] = {
+    {"deployment", 0, false, NULL, SC_STRING},
+    {"region", 0, false, NULL, SC_STRING},
+    {"availability", 0, true, NULL, SC_NUMBER(SC_SHARE, RS_MIN_SHARE, 1)},
+    {"repair_s", 0, true, NULL, SC_DIST},
+    {"mode", 0, false, NULL, SC_ENUM_OR(down_mode_names, RS_DEFAULT_FAULT_DOWN_MODE)},
+    {"error_ms", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_MS), SC_DEFAULT(RS_DEFAULT_FAULT_ERROR_MS)},
+};
+
+/* A repair time in seconds: at least one (rs_dist_draw gives whole seconds). */
+static const sc_key repair_keys[] = {
+    {"dist", 0, true, NULL, SC_ENUM(sc_dist_names)},
+    {"value", SC_BIT(RS_DIST_FIXED), true, NULL, SC_NUMBER(SC_GE1, 0, RS_MAX_TIME_S)},
+    {"min", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_GE1, 0, RS_MAX_TIME_S)},
+    {"max", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_GE1, 0, RS_MAX_TIME_S)},
+    {"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_GE1, 0, RS_MAX_TIME_S)},
+    {"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_SIGMA)},
+};
+/* clang-format on */
+
+/* The outage's repair_s: a number is the mean of an exponential (the MTTR),
+ * an object a fixed, uniform or lognormal distribution. */
+static rs_status get_repair(sc *c, const cJSON *o, const char *path, rs_outage_cfg *out)
+{
+	char kp[SC_PATH_MAX];
+	sc_child_key(kp, path, "repair_s");
+	const cJSON *v = sc_member(o, "repair_s");
+	unsigned kinds =
+	    SC_BIT(RS_DIST_FIXED) | SC_BIT(RS_DIST_UNIFORM) | SC_BIT(RS_DIST_LOGNORMAL);
+	rs_status st = sc_dist_value(c, v, kp, SC_KEYS(repair_keys), kinds, false, &out->repair);
+	if (st == RS_OK && cJSON_IsNumber(v)) {
+		out->repair_exponential = true;
+		out->repair_mean_s = out->repair.value;
+	}
+	return st;
+}
+
+static rs_status parse_outage(sc *c, const cJSON *o, const char *path, size_t i)
+{
+	rs_outage_cfg *out = &c->cfg->outages[i];
+	int mode = RS_DEFAULT_FAULT_DOWN_MODE;
+	out->mode = RS_DEFAULT_FAULT_DOWN_MODE;
+	out->error_ms = RS_DEFAULT_FAULT_ERROR_MS;
+	sc_keys ks = SC_KEYS(outage_keys);
+	rs_status st = sc_expect_object(c, o, path);
+	if (st == RS_OK)
+		st = sc_keys_known(c, o, path, ks);
+	if (st != RS_OK)
+		return st;
+	const cJSON *dep = sc_member(o, "deployment"), *region = sc_member(o, "region");
+	if (!dep && !region)
+		return sc_invalid(c, path, "needs \"deployment\" or \"region\"");
+	if (dep && region)
+		return sc_invalid(c, path, "takes \"deployment\" or \"region\", not both");
+	char kp[SC_PATH_MAX];
+	sc_child_key(kp, path, dep ? "deployment" : "region");
+	if (dep) {
+		st = sc_get_owned(c, o, path, ks, "deployment", &out->deployment);
+		if (st == RS_OK &&
+		    sc_deployment_find(c->cfg, c->cfg->n_deployments, out->deployment) < 0)
+			return sc_no_deployment(c, kp, out->deployment);
+	} else {
+		st = sc_get_owned(c, o, path, ks, "region", &out->region);
+		if (st == RS_OK && !region_used(c->cfg, out->region))
+			return no_region(c, kp, out->region);
+	}
+	if (st != RS_OK)
+		return st;
+	/* one process per deployment or region: a second would draw the same
+	 * stream (it is seeded from the name) */
+	for (size_t j = 0; j < i; j++) {
+		const rs_outage_cfg *p = &c->cfg->outages[j];
+		const char *a = dep ? p->deployment : p->region;
+		const char *b = dep ? out->deployment : out->region;
+		if (a && strcmp(a, b) == 0)
+			return sc_invalid(c, kp, "\"%s\" already has its outages at .outages[%zu]",
+			                  b, j);
+	}
+	st = sc_get_num(c, o, path, ks, "availability", &out->availability);
+	if (st == RS_OK)
+		st = get_repair(c, o, path, out);
+	if (st == RS_OK)
+		st = sc_get_enum(c, o, path, ks, "mode", &mode);
+	out->mode = (rs_down_mode)mode;
+	if (st == RS_OK)
+		st = sc_key_unused(c, o, path, "error_ms", mode == RS_DOWN_ERROR, "mode",
+		                   down_mode_names[mode]);
+	if (st == RS_OK && mode == RS_DOWN_ERROR) /* a hang's effective scenario has none */
+		st = sc_get_num(c, o, path, ks, "error_ms", &out->error_ms);
+	if (st != RS_OK)
+		return st;
+	double n = rs_outage_expected(out, c->cfg->duration_s);
+	if (n > RS_MAX_OUTAGES) {
+		char num[32];
+		sc_child_key(kp, path, "availability");
+		sc_fmt_num(num, sizeof num, round(n));
+		return sc_invalid(c, kp,
+		                  "expects about %s outages in the run (at most %.0f); raise "
+		                  "availability or repair_s",
+		                  num, RS_MAX_OUTAGES);
+	}
+	return RS_OK;
+}
+
+rs_status sc_parse_outages(sc *c, const cJSON *root)
+{
+	const cJSON *arr;
+	size_t n;
+	rs_status st = sc_get_array_any(c, root, "", "outages", &arr, &n);
+	if (st != RS_OK || n == 0)
+		return st;
+	c->cfg->outages = rs_calloc(n, sizeof *c->cfg->outages);
+	if (!c->cfg->outages)
+		return sc_nomem(c);
+	c->cfg->n_outages = n;
+	size_t i = 0;
+	for (const cJSON *o = arr->child; o; o = o->next, i++) {
+		char path[SC_PATH_MAX];
+		sc_child_index(path, ".outages", i);
+		if ((st = parse_outage(c, o, path, i)) != RS_OK)
 			return st;
 	}
 	return RS_OK;
@@ -319,6 +448,8 @@ rs_status sc_parse_pricing(sc *c, const cJSON *root)
 
 static const sc_table faults_tables[] = {
     {"fault", SC_KEYS(fault_keys)},
+    {"outage", SC_KEYS(outage_keys)},
+    {"repair", SC_KEYS(repair_keys)},
     {"network", SC_KEYS(network_keys)},
     {"network_rtt", {&rtt_entry, 1, sizeof rtt_entry}},
     {"pricing", SC_KEYS(pricing_keys)},

@@ -8,7 +8,8 @@
  * (messages, paths, suggestions, typed getters); scenario_topology.c the
  * models, quotas, deployments and routers; scenario_workload.c the clients
  * (arrivals, distributions, max_tokens, retry and its presets, traces);
- * scenario_faults.c the faults, network and pricing; scenario_json.c the
+ * scenario_faults.c the faults, network and pricing; scenario_images.c a
+ * client's images; scenario_json.c the
  * syntax-error locator and the duplicate-key check.  This header is private
  * to those files (it lives in sim/, not include/), and includes no other
  * loader file, so the rooms depend on it and on nothing of each other but
@@ -310,6 +311,25 @@ rs_status sc_parse_clients(sc *c, const cJSON *root);
  * when out of memory. */
 bool sc_resolve_file_paths(sc *c, cJSON *node);
 const sc_table *sc_workload_tables(size_t *n);
+/* The distribution kinds', trace formats' and zero-row rules' names,
+ * indexed by rs_dist_kind, rs_trace_format and rs_zero_rows. */
+extern const char *const sc_dist_names[RS_DIST_TRACE + 1];
+extern const char *const sc_format_names[RS_TRACE_MOONCAKE + 1];
+extern const char *const sc_zero_rows_names[RS_ZERO_ROWS_KEEP + 1];
+/* A distribution at path: a plain number (fixed) or an object with "dist"
+ * among the kinds of the bit set `kinds`, checked against the rows ks
+ * ("trace" also needs trace_arrival).  OUT: *d. */
+rs_status sc_dist_value(sc *c, const cJSON *v, const char *path, sc_keys ks, unsigned kinds,
+                        bool trace_arrival, rs_dist_cfg *d);
+
+/* scenario_regions.c: each regional deployment's model against the table
+ * of the regions that offer it (regions.h): a warning in cfg->warnings,
+ * or with strict_availability an error (issue 9). */
+rs_status sc_check_regions(sc *c);
+
+/* scenario_images.c: a client's "images" (issue 9). OUT: *im. */
+rs_status sc_parse_images(sc *c, const cJSON *cl, const char *cpath, rs_images_cfg *im);
+const sc_table *sc_images_tables(size_t *n);
 
 /* scenario_control.c: a client's rate_limit, concurrency, breaker and
  * wait_or_spill objects (cl: the client object, cpath its path, own its
@@ -320,6 +340,8 @@ const sc_table *sc_control_tables(size_t *n);
 
 /* scenario_faults.c: cfg->faults, the network matrix, pricing. */
 rs_status sc_parse_faults(sc *c, const cJSON *root);
+/* "outages": random outage processes (issue 9), after the faults. */
+rs_status sc_parse_outages(sc *c, const cJSON *root);
 rs_status sc_parse_network(sc *c, const cJSON *root);
 rs_status sc_parse_pricing(sc *c, const cJSON *root);
 const sc_table *sc_faults_tables(size_t *n);

@@ -34,17 +34,17 @@ static const char *const process_names[] = {
     [RS_ARRIVAL_TRACE] = "trace",       [RS_ARRIVAL_ONOFF] = "onoff",
     [RS_ARRIVAL_CLOSED] = "closed",     [SC_PROCESS_DAILY] = "daily",
 };
-static const char *const format_names[] = {
+const char *const sc_format_names[RS_TRACE_MOONCAKE + 1] = {
     [RS_TRACE_AUTO] = "auto",
     [RS_TRACE_AZURE] = "azure",
     [RS_TRACE_BURSTGPT] = "burstgpt",
     [RS_TRACE_MOONCAKE] = "mooncake",
 };
-static const char *const zero_rows_names[] = {
+const char *const sc_zero_rows_names[RS_ZERO_ROWS_KEEP + 1] = {
     [RS_ZERO_ROWS_SKIP] = "skip",
     [RS_ZERO_ROWS_KEEP] = "keep",
 };
-static const char *const dist_names[] = {
+const char *const sc_dist_names[RS_DIST_TRACE + 1] = {
     [RS_DIST_FIXED] = "fixed",         [RS_DIST_UNIFORM] = "uniform",
     [RS_DIST_LOGNORMAL] = "lognormal", [RS_DIST_EMPIRICAL] = "empirical",
     [RS_DIST_TRACE] = "trace",
@@ -90,6 +90,7 @@ static const sc_key client_keys[] = {
     {"best_of", 0, false, NULL, SC_WHOLE(SC_GE1, RS_MAX_BEST_OF), SC_DEFAULT(RS_DEFAULT_BEST_OF)},
     {"cached_fraction", 0, false, NULL, SC_NUMBER(SC_UNIT, 0, 1),
      SC_DEFAULT(RS_DEFAULT_CACHED_FRACTION)},
+    {"images", 0, false, NULL, SC_OBJECT}, /* scenario_images.c */
     {"retry", 0, false, NULL, SC_OBJECT_OR("{\"policy\":\"none\"}")},
     {"rate_limit", 0, false, NULL, SC_OBJECT},
     {"concurrency", 0, false, NULL, SC_OBJECT},
@@ -108,12 +109,12 @@ static const sc_key arrival_keys[] = {
     {"schedule", G_RATE, false, "only constant and poisson arrivals take a schedule", SC_ARRAY},
     {"file", G_TRACE, true, "only a trace arrival reads a file", SC_STRING},
     {"format", G_TRACE, false, "only a trace arrival reads a file",
-     SC_ENUM_OR(format_names, RS_TRACE_AUTO)},
+     SC_ENUM_OR(sc_format_names, RS_TRACE_AUTO)},
     {"speedup", G_TRACE, false, "only a trace arrival is replayed",
      SC_NUMBER(SC_POS, RS_MIN_SPEEDUP, RS_MAX_SPEEDUP), SC_DEFAULT(RS_DEFAULT_TRACE_SPEEDUP)},
     {"loop", G_TRACE, false, "only a trace arrival is replayed", SC_BOOLEAN(false)},
     {"zero_rows", G_TRACE, false, "only a trace arrival reads a file",
-     SC_ENUM_OR(zero_rows_names, RS_ZERO_ROWS_SKIP)},
+     SC_ENUM_OR(sc_zero_rows_names, RS_ZERO_ROWS_SKIP)},
     {"model", G_TRACE, false, "only a trace arrival reads a file", SC_STRING},
     {"rate_on", G_ONOFF, true, "only an onoff arrival has on and off periods",
      SC_NUMBER(SC_NONNEG, 0, RS_MAX_RATE_RPS)},
@@ -145,22 +146,22 @@ static const sc_key point_keys[] = {
 #define G_EMPIRICAL SC_BIT(RS_DIST_EMPIRICAL)
 
 static const sc_key dist_keys[] = {
-    {"dist", 0, true, NULL, SC_ENUM(dist_names)},
+    {"dist", 0, true, NULL, SC_ENUM(sc_dist_names)},
     {"value", SC_BIT(RS_DIST_FIXED), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TOKENS)},
     {"min", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TOKENS)},
     {"max", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TOKENS)},
     {"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_POS, 0, RS_MAX_TOKENS)},
     {"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_SIGMA)},
     {"file", G_EMPIRICAL, true, NULL, SC_STRING},
-    {"format", G_EMPIRICAL, false, NULL, SC_ENUM_OR(format_names, RS_TRACE_AUTO)},
-    {"zero_rows", G_EMPIRICAL, false, NULL, SC_ENUM_OR(zero_rows_names, RS_ZERO_ROWS_SKIP)},
+    {"format", G_EMPIRICAL, false, NULL, SC_ENUM_OR(sc_format_names, RS_TRACE_AUTO)},
+    {"zero_rows", G_EMPIRICAL, false, NULL, SC_ENUM_OR(sc_zero_rows_names, RS_ZERO_ROWS_SKIP)},
     {"model", G_EMPIRICAL, false, NULL, SC_STRING},
 };
 
 /* A think time (closed arrivals): the same keys, in seconds rather than
  * tokens, so with their own ranges; no trace rows to draw it from. */
 static const sc_key think_keys[] = {
-    {"dist", 0, true, NULL, SC_ENUM(dist_names)},
+    {"dist", 0, true, NULL, SC_ENUM(sc_dist_names)},
     {"value", SC_BIT(RS_DIST_FIXED), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S)},
     {"min", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S)},
     {"max", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S)},
@@ -364,8 +365,8 @@ static rs_status parse_schedule(sc *c, const cJSON *arr, const char *path, rs_ar
 /* A distribution: a plain number (fixed) or an object with `dist`.  kinds is
  * the bit set of the rs_dist_kind values allowed here (the others are left
  * out of the message's list); "trace" also needs a trace arrival. */
-static rs_status dist_value(sc *c, const cJSON *v, const char *path, sc_keys ks, unsigned kinds,
-                            bool trace_arrival, rs_dist_cfg *d)
+rs_status sc_dist_value(sc *c, const cJSON *v, const char *path, sc_keys ks, unsigned kinds,
+                        bool trace_arrival, rs_dist_cfg *d)
 {
 	if (cJSON_IsNumber(v)) {
 		d->kind = RS_DIST_FIXED;
@@ -373,9 +374,9 @@ static rs_status dist_value(sc *c, const cJSON *v, const char *path, sc_keys ks,
 	}
 	if (!cJSON_IsObject(v))
 		return sc_wrong_type(c, path, "a number or an object", v);
-	const char *names[SC_N(dist_names)];
-	for (size_t k = 0; k < SC_N(dist_names); k++)
-		names[k] = kinds & SC_BIT(k) ? dist_names[k] : NULL;
+	const char *names[SC_N(sc_dist_names)];
+	for (size_t k = 0; k < SC_N(sc_dist_names); k++)
+		names[k] = kinds & SC_BIT(k) ? sc_dist_names[k] : NULL;
 	/* the kind first: a kind this place does not take (a think time drawn
 	 * from a trace) says so before the keys that kind would need */
 	int kind = RS_DIST_FIXED;
@@ -390,7 +391,7 @@ static rs_status dist_value(sc *c, const cJSON *v, const char *path, sc_keys ks,
 		sc_child_key(kp, path, "dist");
 		return sc_invalid(c, kp, "\"trace\" needs a trace arrival");
 	}
-	st = sc_keys_variant(c, v, path, ks, SC_BIT(kind), "dist", dist_names[kind]);
+	st = sc_keys_variant(c, v, path, ks, SC_BIT(kind), "dist", sc_dist_names[kind]);
 	if (st != RS_OK)
 		return st;
 	d->kind = (rs_dist_kind)kind;
@@ -430,7 +431,7 @@ static rs_status parse_dist(sc *c, const cJSON *cl, const char *cpath, const cha
 			return sc_invalid(c, path, "required key is missing");
 		d->kind = RS_DIST_TRACE;
 		cJSON *o = cJSON_CreateObject();
-		if (o && !cJSON_AddStringToObject(o, "dist", dist_names[RS_DIST_TRACE])) {
+		if (o && !cJSON_AddStringToObject(o, "dist", sc_dist_names[RS_DIST_TRACE])) {
 			cJSON_Delete(o);
 			o = NULL;
 		}
@@ -439,7 +440,7 @@ static rs_status parse_dist(sc *c, const cJSON *cl, const char *cpath, const cha
 	}
 	unsigned all = SC_BIT(RS_DIST_FIXED) | SC_BIT(RS_DIST_UNIFORM) | SC_BIT(RS_DIST_LOGNORMAL) |
 	               SC_BIT(RS_DIST_EMPIRICAL) | SC_BIT(RS_DIST_TRACE);
-	return dist_value(c, v, path, SC_KEYS(dist_keys), all, trace_arrival, d);
+	return sc_dist_value(c, v, path, SC_KEYS(dist_keys), all, trace_arrival, d);
 }
 
 /* 2 pi, for the daily cosine (M_PI is not in C11). */
@@ -544,7 +545,7 @@ static rs_status parse_arrival(sc *c, const cJSON *cl, const char *cpath, rs_arr
 		/* a time, not a token count: no trace rows to draw it from */
 		unsigned kinds =
 		    SC_BIT(RS_DIST_FIXED) | SC_BIT(RS_DIST_UNIFORM) | SC_BIT(RS_DIST_LOGNORMAL);
-		return dist_value(c, think, tp, SC_KEYS(think_keys), kinds, false, a->think_s);
+		return sc_dist_value(c, think, tp, SC_KEYS(think_keys), kinds, false, a->think_s);
 	}
 	case RS_ARRIVAL_CONSTANT:
 	case RS_ARRIVAL_POISSON:
@@ -947,6 +948,8 @@ static rs_status parse_client(sc *c, const cJSON *cl, const char *path, size_t i
 	if (st == RS_OK)
 		st = sc_get_num(c, cl, path, SC_KEYS(client_keys), "cached_fraction",
 		                &cli->cached_fraction);
+	if (st == RS_OK)
+		st = sc_parse_images(c, cl, path, &cli->images);
 	if (st == RS_OK)
 		st = parse_retry(c, cl, path, &cli->retry);
 	if (st == RS_OK)

@@ -322,6 +322,7 @@ typedef struct sizer {
 	target t[RS_SIZE_MAX_TARGETS];
 	rs_plan p;
 	bool first_round;
+	double last; /* the value run (or emitted) last */
 } sizer;
 
 static void label_of(double v, char *buf, size_t len)
@@ -342,6 +343,7 @@ static rs_status run_value(sizer *z, double v, size_t *g, bool *emitted, rs_erro
 {
 	char label[64];
 	label_of(v, label, sizeof label);
+	z->last = v;
 	long at = group_of(&z->p, label);
 	rs_status st = RS_OK;
 	*emitted = false;
@@ -503,7 +505,7 @@ rs_status rs_size_search(const rs_size_setup *s, const rs_decide_opts *o, bool *
 		    "ratesim: size round %zu: the jobs of %s = %g are in %s (and %s/%s); "
 		    "run them, then run this same command again to go on (or `ratesim "
 		    "collect %s` to see the values so far)\n",
-		    z.p.n_groups, s->param, value_of(&z.q, lo), o->emit_jobs, z.p.dir,
+		    z.p.n_groups, s->param, z.last, o->emit_jobs, z.p.dir,
 		    RS_PLAN_SBATCH, z.p.dir);
 		res->text = b.s;
 	} else if (st == RS_OK || (st == RS_ERR_INVALID && z.p.n_groups > 0)) {

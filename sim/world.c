@@ -35,6 +35,7 @@
 #include "ratesim/engine.h"
 #include "ratesim/fault.h"
 #include "ratesim/meter_ptu.h"
+#include "ratesim/outages.h"
 #include "ratesim/retry.h"
 #include "ratesim/rng.h"
 #include "ratesim/router.h"
@@ -110,6 +111,8 @@ struct rs_world {
 	size_t n_routers;
 	rs_metrics *metrics;
 	rs_world_hooks hooks;
+	rs_fault_cfg *faults; /* owned: cfg's faults and the outages' (outages.h) */
+	size_t n_faults;
 	request *pool;
 	uint32_t pool_len, pool_cap, free_head;
 	orphan *orphans;
@@ -678,7 +681,7 @@ static void on_orphan(void *ctx, rs_engine *eng, const rs_event *ev)
 static void on_fault(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	rs_world *w = ctx;
-	rs_fault_apply(&w->cfg->faults[ev->a], ev->b == 0, rs_engine_now(eng), w->deps, w->n_deps);
+	rs_fault_apply(&w->faults[ev->a], ev->b == 0, rs_engine_now(eng), w->deps, w->n_deps);
 }
 
 static void sample_deployment(void *ctx, size_t d, rs_time now, bool take_peak, rs_dep_sample *out)
@@ -837,9 +840,11 @@ static rs_status build(rs_world *w, rs_error *err)
 	rs_engine_on(w->eng, EV_FAULT, on_fault, w);
 	rs_engine_on(w->eng, EV_SEND, on_retry, w);
 	rs_engine_on(w->eng, EV_QUEUED, on_queued, w);
-	for (size_t i = 0; i < cfg->n_faults; i++) {
-		schedule(w, rs_time_from_s(cfg->faults[i].start_s), EV_FAULT, (uint32_t)i, 0);
-		schedule(w, rs_time_from_s(cfg->faults[i].end_s), EV_FAULT, (uint32_t)i, 1);
+	if ((st = rs_outages_build(cfg, &w->faults, &w->n_faults, err)) != RS_OK)
+		return st;
+	for (size_t i = 0; i < w->n_faults; i++) {
+		schedule(w, rs_time_from_s(w->faults[i].start_s), EV_FAULT, (uint32_t)i, 0);
+		schedule(w, rs_time_from_s(w->faults[i].end_s), EV_FAULT, (uint32_t)i, 1);
 	}
 	for (size_t i = 0; i < cfg->n_clients; i++) {
 		rs_client *c = &w->clients[i];
@@ -909,6 +914,7 @@ void rs_world_free(rs_world *w)
 	free(w->provisioned);
 	free(w->output_ratios);
 	free(w->pool);
+	free(w->faults);
 	free(w);
 }
 

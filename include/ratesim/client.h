@@ -33,7 +33,9 @@ typedef struct rs_client {
 	rs_trace *output_trace;                       /* owned: empirical output sizes, or NULL */
 	gsl_rng *rng_arrival, *rng_shape, *rng_retry; /* owned */
 	rs_retry_state *retry;                        /* owned: budget and throttling */
-	rs_throttle *ctl; /* owned: its own controls (throttle.h), NULL when none */
+	rs_throttle *ctl;       /* owned: its own controls (throttle.h), NULL when none */
+	gsl_rng *rng_images;    /* owned: the images' stream, or NULL without images */
+	rs_trace *images_trace; /* owned: an empirical image count's file, or NULL */
 } rs_client;
 
 /* Build client `index` of cfg (loading its traces) in caller storage.

@@ -33,6 +33,11 @@
 #define RS_DEFAULT_RETRY_DELAY_S          1.0 /* its wait when retry-after is absent or ignored */
 #define RS_DEFAULT_CACHED_FRACTION        0.0 /* no prompt caching unless asked */
 
+/* Issue 9: images in requests, and the check of a model's regions. */
+#define RS_DEFAULT_IMAGE_COUNT         1             /* "images" given: one image per request */
+#define RS_DEFAULT_IMAGE_DETAIL        RS_IMAGE_HIGH /* the costlier: "auto" is undocumented */
+#define RS_DEFAULT_STRICT_AVAILABILITY false         /* a model off its regions: a warning */
+
 /* Defaults of the retry family, routers, faults, arrivals and pricing;
  * scenarios/README.md gives the reason and source of each. */
 
@@ -430,6 +435,20 @@ typedef struct rs_fault_cfg {
 	double scale;
 } rs_fault_cfg;
 
+/* A random outage process (issue 9, seed 002: "99.9%" SLA): a deployment or
+ * every deployment of a region alternates up and down, up ~ exponential of
+ * mean MTTR x A / (1 - A), down ~ the repair distribution (outages.h). */
+typedef struct rs_outage_cfg {
+	char *deployment;        /* one deployment, or NULL with region */
+	char *region;            /* every deployment of a region at once, or NULL */
+	double availability;     /* A, in (0, 1]; 1: never down */
+	bool repair_exponential; /* repair_s was a number: exponential of that mean */
+	double repair_mean_s;    /* repair_exponential: the mean time to repair */
+	rs_dist_cfg repair;      /* else: fixed, uniform or lognormal, in seconds */
+	rs_down_mode mode;       /* as a "down" fault's */
+	double error_ms;
+} rs_outage_cfg;
+
 /* ---- cost ---------------------------------------------------------------- */
 
 typedef enum rs_ptu_billing {
@@ -474,6 +493,18 @@ typedef struct rs_control_cfg {
 	double spill_max_wait_s;
 } rs_control_cfg;
 
+/* Images in a request (issue 9, seed 001): how many, their size, the
+ * detail asked for; their tokens (images.h) count as prompt tokens. */
+typedef enum rs_image_detail { RS_IMAGE_LOW, RS_IMAGE_HIGH } rs_image_detail;
+
+typedef struct rs_images_cfg {
+	bool on;            /* the client's request shape has "images" */
+	rs_dist_cfg count;  /* images per request */
+	rs_dist_cfg width;  /* pixels, per image */
+	rs_dist_cfg height; /* pixels, per image */
+	rs_image_detail detail;
+} rs_images_cfg;
+
 typedef struct rs_client_cfg {
 	char *name;
 	char *target;         /* a deployment's or a router's name */
@@ -487,6 +518,7 @@ typedef struct rs_client_cfg {
 	rs_max_tokens_cfg max_tokens;
 	int best_of;
 	double cached_fraction; /* issue 3: share of prompt tokens served from cache */
+	rs_images_cfg images;   /* issue 9: images in each request */
 	rs_retry_cfg retry;
 	rs_control_cfg control;
 	double rtt_ms; /* network round trip to its target; < 0: deployment's */
@@ -515,6 +547,12 @@ typedef struct rs_config {
 	double warmup_s;
 	double bucket_s;
 	bool strict_sizes; /* reject PTU sizes off the model's minimum/increment */
+	/* a model in a region that does not offer it: an error, not a warning */
+	bool strict_availability;
+	/* What the loader noticed but accepted ("FILE: PATH: text"), for the
+	 * command line to print; they change nothing in a run (issue 9). */
+	char **warnings;
+	size_t n_warnings;
 
 	rs_model *models; /* built-in table with the scenario's overrides */
 	size_t n_models;
@@ -529,6 +567,8 @@ typedef struct rs_config {
 	size_t n_routers;
 	rs_fault_cfg *faults;
 	size_t n_faults;
+	rs_outage_cfg *outages; /* issue 9: random outages */
+	size_t n_outages;
 	/* network round trips: rtt_ms[client region][deployment region] */
 	char **net_from, **net_to;
 	double *net_rtt_ms;

@@ -403,8 +403,10 @@ static void test_keys(void)
 	    with(minimal, "\"name\": \"min\",", "\"name\": \"min\", \"zzzzzzz\": 1,"), NULL, 0,
 	    RS_ERR_INVALID,
 	    "t.json: .zzzzzzz: unknown key (expected one of: name, description, seed, "
-	    "duration_s, warmup_s, bucket_s, strict_sizes, models, quotas, deployments, "
-	    "clients, routers, faults, network, pricing, limits, provenance, sweep, variants)");
+	    "duration_s, warmup_s, bucket_s, strict_sizes, strict_availability, models, quotas, "
+	    "deployments, "
+	    "clients, routers, faults, outages, network, pricing, limits, provenance, sweep, "
+	    "variants)");
 	parse_fails(with(minimal, "\"name\": \"c\",", "\"name\": \"c\", \"name\": \"e\","), NULL, 0,
 	            RS_ERR_INVALID, "t.json: .clients[0].name: duplicate key");
 	parse_fails(with(minimal, "\"target\": \"d\",", ""), NULL, 0, RS_ERR_INVALID,
@@ -418,8 +420,9 @@ static void test_keys(void)
 	          "t.json: .clients[0].bst_o: unknown key; did you mean \"best_of\"?");
 	set_fails("clients[0].rtt=1", RS_ERR_INVALID, /* 3 > max(2, 1) */
 	          "t.json: .clients[0].rtt: unknown key (expected one of: name, target, arrival, "
-	          "prompt_tokens, output_tokens, max_tokens, best_of, cached_fraction, retry, "
-	          "rate_limit, concurrency, breaker, wait_or_spill, rtt_ms, region, priority)");
+	          "prompt_tokens, output_tokens, max_tokens, best_of, cached_fraction, images, "
+	          "retry, rate_limit, concurrency, breaker, wait_or_spill, rtt_ms, region, "
+	          "priority)");
 	set_fails("deployments[0].promt_estimat_fctr=1", RS_ERR_INVALID, /* 3 <= 18 / 3 */
 	          "t.json: .deployments[0].promt_estimat_fctr: unknown key; did you mean "
 	          "\"prompt_estimate_factor\"?");
