@@ -658,8 +658,10 @@ static void on_queued(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	rs_world *w = ctx;
 	request *r = &w->pool[ev->a];
-	if (!rs_throttle_expire(w->clients[r->client].ctl, ev->a, ev->b))
-		return; /* it left the queue (and its slot may hold another request) */
+	/* a slot holding another request: this one has ended, and may have been
+	 * of a client with no queue; the same request may have left the queue */
+	if (r->id != ev->b || !rs_throttle_expire(w->clients[r->client].ctl, ev->a, ev->b))
+		return;
 	r->attempts++;
 	r->sent = rs_engine_now(eng);
 	rs_metrics_on_rejected_locally(w->metrics, r->sent, r->client);
