@@ -44,7 +44,9 @@
  * timeout) in a row open it; open, every attempt is refused locally for
  * open_s; then half-open lets half_open_probes attempts out; the first
  * answer while half-open closes it (success) or opens it again (failure).
- * Answers while open (attempts sent before it opened) change nothing.
+ * Answers while open (attempts sent before it opened) change nothing.  A
+ * probe that will never be answered (refused by adaptive throttling right
+ * after the gate, or timed out in the queue) is given back.
  */
 #include "ratesim/throttle.h"
 
@@ -68,6 +70,7 @@
 
 typedef struct queued {
 	uint32_t slot;
+	bool probe; /* it took a half-open probe when it queued */
 	uint64_t id;
 } queued;
 
@@ -213,7 +216,7 @@ static void breaker_learn(rs_throttle *t, rs_time now, bool ok)
 	}
 }
 
-static bool queue_push(rs_throttle *t, uint32_t slot, uint64_t id)
+static bool queue_push(rs_throttle *t, uint32_t slot, uint64_t id, bool probe)
 {
 	if (t->q_len == t->q_cap) {
 		size_t n = t->q_cap ? t->q_cap * 2 : QUEUE_INITIAL;
@@ -227,11 +230,20 @@ static bool queue_push(rs_throttle *t, uint32_t slot, uint64_t id)
 		t->q_cap = n;
 		t->q_head = 0;
 	}
-	t->q[(t->q_head + t->q_len) % t->q_cap] = (queued){slot, id};
+	t->q[(t->q_head + t->q_len) % t->q_cap] = (queued){.slot = slot, .probe = probe, .id = id};
 	t->q_len++;
 	if (t->q_len > t->st.peak_queue)
 		t->st.peak_queue = t->q_len;
 	return true;
+}
+
+/* A half-open probe that will never be answered (refused later, or timed
+ * out in the queue) is given back, or the breaker would stay half-open
+ * with no probe left. */
+static void give_back_probe(rs_throttle *t, bool probe)
+{
+	if (probe && t->st.breaker == RS_BREAKER_HALF_OPEN && t->probes_used > 0)
+		t->probes_used--;
 }
 
 static void count_out(rs_throttle *t)
@@ -262,11 +274,14 @@ rs_gate rs_throttle_gate(rs_throttle *t, rs_time now, uint32_t slot, uint64_t id
 		}
 		t->tokens = fmax(0, t->tokens - 1);
 	}
-	if (t->st.breaker == RS_BREAKER_HALF_OPEN)
+	bool probe = t->st.breaker == RS_BREAKER_HALF_OPEN;
+	if (probe)
 		t->probes_used++;
 	if (cfg->max_in_flight > 0 && t->st.in_flight >= cfg->max_in_flight) {
-		if (!queue_push(t, slot, id))
+		if (!queue_push(t, slot, id, probe)) {
+			give_back_probe(t, probe);
 			return RS_GATE_REJECT; /* out of memory: refused, never lost */
+		}
 		t->st.queued++;
 		*until = cfg->queue_timeout_s > 0 ? now + rs_time_from_s(cfg->queue_timeout_s) : 0;
 		return RS_GATE_QUEUE;
@@ -279,7 +294,9 @@ bool rs_throttle_done(rs_throttle *t, rs_time now, rs_result res, uint32_t *slot
 {
 	assert(t->st.in_flight > 0);
 	t->st.in_flight--;
-	if (res != RS_RESULT_NONE) {
+	if (res == RS_RESULT_NONE)
+		give_back_probe(t, true); /* refused right after the gate let it out */
+	else {
 		if (t->cfg->breaker_failures > 0)
 			breaker_learn(t, now, res == RS_RESULT_OK);
 		if (t->cfg->limit == RS_LIMIT_ADAPTIVE)
@@ -302,6 +319,7 @@ bool rs_throttle_expire(rs_throttle *t, uint32_t slot, uint64_t id)
 		size_t at = (t->q_head + i) % t->q_cap;
 		if (t->q[at].slot != slot || t->q[at].id != id)
 			continue;
+		give_back_probe(t, t->q[at].probe);
 		/* close the gap: later entries move up one place */
 		for (size_t j = i; j + 1 < t->q_len; j++)
 			t->q[(t->q_head + j) % t->q_cap] = t->q[(t->q_head + j + 1) % t->q_cap];

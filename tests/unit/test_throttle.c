@@ -184,6 +184,45 @@ static void test_breaker(void)
 	rs_throttle_free(t);
 }
 
+/* A half-open probe that is never answered is given back: refused right
+ * after the gate (RS_RESULT_NONE), or timed out in the queue. */
+static void test_probe_given_back(void)
+{
+	rs_control_cfg cfg = {.breaker_failures = 1,
+	                      .breaker_open_s = 10,
+	                      .breaker_probes = 1,
+	                      .max_in_flight = 1,
+	                      .queue_timeout_s = 1};
+	rs_throttle *t = rs_throttle_new(&cfg);
+	rs_time until;
+	uint32_t s;
+	uint64_t id;
+	rs_throttle_stats st;
+	CHECK_I64(gate(t, 0, 0, &until), RS_GATE_GO);
+	rs_throttle_done(t, S(0), RS_RESULT_FAILED, &s, &id); /* open to 10 s */
+	CHECK_I64(gate(t, 10, 1, &until), RS_GATE_GO);        /* the probe */
+	rs_throttle_done(t, S(10), RS_RESULT_NONE, &s, &id);  /* refused after all */
+	CHECK_I64(gate(t, 10, 2, &until), RS_GATE_GO);        /* so another may go */
+	rs_throttle_stats_get(t, &st);
+	CHECK_I64(st.breaker, RS_BREAKER_HALF_OPEN);
+	rs_throttle_done(t, S(11), RS_RESULT_FAILED, &s, &id); /* open to 21 s */
+	CHECK_I64(gate(t, 21, 3, &until), RS_GATE_GO);         /* half-open again: a probe */
+	rs_throttle_done(t, S(21), RS_RESULT_NONE, &s, &id);
+	CHECK_I64(gate(t, 21, 4, &until), RS_GATE_GO); /* probe again */
+	rs_throttle_free(t);
+
+	cfg.breaker_probes = 2;
+	t = rs_throttle_new(&cfg);
+	CHECK_I64(gate(t, 0, 0, &until), RS_GATE_GO);
+	rs_throttle_done(t, S(0), RS_RESULT_FAILED, &s, &id); /* open to 10 s */
+	CHECK_I64(gate(t, 10, 1, &until), RS_GATE_GO);        /* probe 1, in flight */
+	CHECK_I64(gate(t, 10, 2, &until), RS_GATE_QUEUE);     /* probe 2, queued */
+	CHECK_I64(gate(t, 10, 3, &until), RS_GATE_REJECT);    /* no probe left */
+	CHECK(rs_throttle_expire(t, 2, 2));                   /* probe 2 given back */
+	CHECK_I64(gate(t, 11, 4, &until), RS_GATE_QUEUE);
+	rs_throttle_free(t);
+}
+
 int main(void)
 {
 	RUN(test_off);
@@ -191,5 +230,6 @@ int main(void)
 	RUN(test_adaptive);
 	RUN(test_concurrency);
 	RUN(test_breaker);
+	RUN(test_probe_given_back);
 	return th_done();
 }
