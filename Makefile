@@ -7,7 +7,9 @@
 #                   single runs (bench/run.sh), decisions (bench/decide.sh)
 #   make install    PREFIX=/usr/local DESTDIR= ; make uninstall
 #   make lint       clang-format check and cppcheck
-#   make SANITIZE=1 ...   build with AddressSanitizer and UBSan
+#   make SANITIZE=1 ...   build with AddressSanitizer and UBSan (any UB is fatal)
+#   make fuzz       libFuzzer on the loader, each trace reader and a short run,
+#                   FUZZ_SECONDS each (default 10), with clang (FUZZ_CC)
 #
 # CFLAGS, CPPFLAGS and LDFLAGS belong to you; the project's flags live in
 # RS_* variables.  Under CI (CI=true) warnings are errors.
@@ -34,8 +36,10 @@ ifneq ($(filter true 1,$(CI)),)
 RS_CFLAGS += -Werror
 endif
 ifeq ($(SANITIZE),1)
-RS_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
-RS_LDFLAGS += -fsanitize=address,undefined
+# -fno-sanitize-recover: a UBSan finding (with clang, float-cast-overflow
+# included) fails the test that triggers it instead of printing and going on.
+RS_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+RS_LDFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all
 endif
 
 LIB_SRCS := $(filter-out sim/main.c,$(wildcard sim/*.c))
@@ -44,7 +48,7 @@ TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 PLOTS := $(sort $(wildcard plots/*.gp))
 
-.PHONY: all demo test check bench install uninstall clean lint deps tests
+.PHONY: all demo test check bench install uninstall clean lint deps tests fuzz
 all: $(BUILD)/ratesim
 
 deps:
@@ -80,7 +84,55 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h tests/unit/run_helpers.h $
 	$(CC) $(RS_CPPFLAGS) -Itests/unit $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) $(RS_LDFLAGS) $(LDFLAGS) \
 		-o $@ $< $(BUILD)/libratesim.a $(RS_LIBS)
 
-tests: $(BUILD)/ratesim $(TEST_BINS)
+# The hostile-input generator of tests/cli/hostile.sh (issue 12).
+$(BUILD)/hostile-gen: tests/hostile/gen.c
+	@mkdir -p $(@D)
+	$(CC) $(RS_CPPFLAGS) $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) $(RS_LDFLAGS) $(LDFLAGS) -o $@ $< $(RS_LIBS)
+
+tests: $(BUILD)/ratesim $(TEST_BINS) $(BUILD)/hostile-gen
+
+# ---- fuzzing (issue 12): libFuzzer harnesses of tests/fuzz/ ----------------
+# The library is rebuilt with clang under build/fuzz/ with the fuzzer's
+# instrumentation, ASan and UBSan; each harness starts from its checked-in
+# seed corpus (tests/fuzz/corpus/NAME, read only) and writes what it finds
+# to build/fuzz/work-NAME.  A crash leaves crash-* there and fails make.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 10
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS := -std=c11 -g -O1 $(FUZZ_SAN)
+FUZZ_DIR := $(BUILD)/fuzz
+FUZZERS := scenario trace_azure trace_burstgpt trace_mooncake run
+FUZZ_LIB_OBJS := $(LIB_SRCS:sim/%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/plots_gen.o
+FUZZ_TRACE_FORMAT_trace_azure := RS_TRACE_AZURE
+FUZZ_TRACE_FORMAT_trace_burstgpt := RS_TRACE_BURSTGPT
+FUZZ_TRACE_FORMAT_trace_mooncake := RS_TRACE_MOONCAKE
+
+$(FUZZ_DIR)/obj/%.o: sim/%.c | $(BUILD)/gen/plots_gen.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(RS_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_DIR)/obj/plots_gen.o: $(BUILD)/gen/plots_gen.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(RS_CPPFLAGS) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_DIR)/fuzz_scenario $(FUZZ_DIR)/fuzz_run: $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_LIB_OBJS)
+	$(FUZZ_CC) $(RS_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJS) $(RS_LIBS)
+
+$(FUZZ_DIR)/fuzz_trace_%: tests/fuzz/fuzz_trace.c tests/fuzz/fuzz_common.h $(FUZZ_LIB_OBJS)
+	$(FUZZ_CC) $(RS_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
+		-DFUZZ_TRACE_FORMAT=$(FUZZ_TRACE_FORMAT_trace_$*) -o $@ $< $(FUZZ_LIB_OBJS) $(RS_LIBS)
+
+# Each harness for FUZZ_SECONDS; prints libFuzzer's "Done N runs" per harness.
+fuzz: $(FUZZERS:%=$(FUZZ_DIR)/fuzz_%)
+	@for f in $(FUZZERS); do \
+		mkdir -p $(FUZZ_DIR)/work-$$f; \
+		echo "fuzz $$f: $(FUZZ_SECONDS) s"; \
+		$(FUZZ_DIR)/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+			-max_len=65536 -artifact_prefix=$(FUZZ_DIR)/work-$$f/ \
+			$(FUZZ_DIR)/work-$$f tests/fuzz/corpus/$$f >$(FUZZ_DIR)/$$f.log 2>&1 || \
+			{ tail -n 40 $(FUZZ_DIR)/$$f.log; echo "fuzz $$f: FAILED (see $(FUZZ_DIR)/$$f.log)"; exit 1; }; \
+		grep -E '^Done [0-9]+ runs' $(FUZZ_DIR)/$$f.log | sed "s/^/fuzz $$f: /"; \
+	done
 
 demo: deps
 	@$(MAKE) --no-print-directory all

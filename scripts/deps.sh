@@ -5,11 +5,12 @@
 # Needs: a C compiler and make (build-essential), pkg-config, GSL (libgsl-dev),
 # cJSON (libcjson-dev) and gnuplot (gnuplot-nox, for the charts).  With
 # --test (make test), also what the tests run for real: GNU parallel and a
-# single-node Slurm with munge.
+# single-node Slurm with munge.  Always: clang, for the sanitizer build and
+# the fuzzers of .ci/run (issue 12).
 # Installs with apt-get as root, or through sudo when it needs no password;
 # otherwise prints the exact command to run and exits 1.
 set -u
-PKGS="build-essential pkg-config libgsl-dev libcjson-dev gnuplot-nox"
+PKGS="build-essential pkg-config libgsl-dev libcjson-dev gnuplot-nox clang"
 
 missing=""
 command -v cc >/dev/null 2>&1 || missing="$missing build-essential"
@@ -22,6 +23,8 @@ else
 	missing="$missing libgsl-dev libcjson-dev"
 fi
 command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
+# issue 12: clang for `make CC=clang SANITIZE=1 test` and `make fuzz`
+command -v clang >/dev/null 2>&1 || missing="$missing clang"
 
 # --- engine tests (tests/engines/*.sh) -------------------------------------
 if [ "${1:-}" = --test ]; then

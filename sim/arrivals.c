@@ -20,6 +20,9 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* The shortest on or off period, s: one microsecond (see next_onoff). */
+#define ONOFF_MIN_PERIOD_S 1e-6
+
 /* A loop period is capped here (2^62 us, 146,000 years), which keeps
  * llround in range; no run is that long. */
 #define TRACE_PERIOD_MAX 0x1p62
@@ -139,9 +142,10 @@ static rs_status setup_replay(rs_arrivals *a, const rs_arrival_cfg *cfg, const r
 	if (a->period > 0)
 		return RS_OK;
 	return rs_fail(err, RS_ERR_INVALID,
-	               "trace replay: cannot loop: the period (span %lld us + mean gap %lld us) "
-	               "/ speedup %g rounds to 0 us",
-	               (long long)tr->span, (long long)tr->mean_gap, cfg->speedup);
+	               "%s: trace replay: cannot loop: the period (span %lld us + mean gap %lld "
+	               "us) / speedup %g rounds to 0 us",
+	               tr->path ? tr->path : "trace", (long long)tr->span, (long long)tr->mean_gap,
+	               cfg->speedup);
 }
 
 rs_status rs_arrivals_new(const rs_arrival_cfg *cfg, const rs_trace *trace, rs_time end,
@@ -251,7 +255,9 @@ static bool next_replayed(rs_arrivals *a, rs_time *at, int64_t *row)
 /* On/off (a two-state Markov-modulated Poisson process): periods last
  * Exp(mean on_s) and Exp(mean off_s) in turn, starting with "on"; within a
  * period, gaps are Exp(1 / rate).  By memorylessness, a gap that would end
- * past the period's end is redrawn from the period's end at the new rate. */
+ * past the period's end is redrawn from the period's end at the new rate.
+ * A period lasts at least ONOFF_MIN_PERIOD_S (1 us, the clock's resolution),
+ * so the loop advances however small on_s and off_s are (1e-300 hung it). */
 static bool next_onoff(rs_arrivals *a, gsl_rng *rng, rs_time *at)
 {
 	double end_s = rs_time_to_s(a->end);
@@ -259,7 +265,8 @@ static bool next_onoff(rs_arrivals *a, gsl_rng *rng, rs_time *at)
 		if (a->t_s >= a->until_s) {
 			a->on = !a->on;
 			double mean = a->on ? a->on_s : a->off_s;
-			a->until_s = a->t_s + gsl_ran_exponential(rng, mean);
+			a->until_s =
+			    a->t_s + fmax(gsl_ran_exponential(rng, mean), ONOFF_MIN_PERIOD_S);
 		}
 		double rate = a->on ? a->rate_on : a->rate_off;
 		double t = rate > 0 ? a->t_s + gsl_ran_exponential(rng, 1.0 / rate) : INFINITY;

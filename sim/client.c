@@ -105,7 +105,8 @@ void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out)
 			output = max_tokens;
 		break;
 	case RS_MAXTOK_FACTOR:
-		max_tokens = (int64_t)ceil((double)output * cc->max_tokens.factor);
+		max_tokens =
+		    rs_round_i64(ceil((double)output * cc->max_tokens.factor)); /* saturates */
 		if (max_tokens < 1)
 			max_tokens = 1;
 		if (output > max_tokens)

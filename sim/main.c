@@ -20,6 +20,7 @@
 #include "ratesim/compare.h"
 #include "ratesim/collect.h"
 #include "ratesim/decide.h"
+#include "ratesim/fsx.h"
 #include "ratesim/output.h"
 #include "ratesim/report.h"
 #include "ratesim/run.h"
@@ -228,12 +229,13 @@ typedef struct cli {
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...)
 {
+	char raw[RS_ERROR_MAX], safe[RS_ERROR_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "ratesim: ");
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\ntry 'ratesim --help'\n");
+	rs_escape_ctl(safe, sizeof safe, raw); /* an echoed value stays on one line */
+	fprintf(stderr, "ratesim: %s\ntry 'ratesim --help'\n", safe);
 	return EXIT_USAGE;
 }
 
@@ -245,6 +247,16 @@ static bool is_uint(const char *s)
 		if (*s < '0' || *s > '9')
 			return false;
 	return true;
+}
+
+/* A seed is a scenario's JSON number, exact up to 2^53: a larger --seed
+ * is refused here, blamed on the option, rather than rounded. */
+#define SEED_MAX UINT64_C(9007199254740992)
+static bool seed_fits(const char *digits)
+{
+	errno = 0;
+	unsigned long long v = strtoull(digits, NULL, 10);
+	return errno == 0 && v <= SEED_MAX;
 }
 
 /* A whole number in [lo, hi] for option `as`.  Returns -1 when fine. */
@@ -277,6 +289,11 @@ static int take_option(cli *c, int id, const char *as, const char *v)
 	case O_SEED:
 		if (!is_uint(v))
 			return usage_error("--seed needs a whole number >= 0 (got %s)", v);
+		if (!seed_fits(v))
+			return usage_error(
+			    "--seed must be at most 9007199254740992 (2^53, exact in "
+			    "JSON), got %s",
+			    v);
 		c->seed_text = v;
 		snprintf(c->seed_set, sizeof c->seed_set, "seed=%s", v);
 		break;
@@ -970,5 +987,6 @@ static int cli_main(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	gsl_set_error_handler_off();
+	rs_fsx_catch_signals("ratesim"); /* SIGINT/SIGTERM: remove staging, exit 130/143 */
 	return cli_main(argc, argv);
 }

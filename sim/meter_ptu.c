@@ -18,9 +18,11 @@
  * than by draining: an admission, a completion, a set_scale.  A 429 and a
  * sample() do not move it, so a 429's retry_after_ms is computed with the
  * very expression the re-presented request will be judged by: a client that
- * waits exactly retry_after_ms with no other traffic in between is admitted
- * (the ms is found with the closed form, then checked and nudged to the
- * smallest whole ms that fits, so float rounding cannot break the promise).
+ * waits exactly retry_after_ms with no other traffic in between is admitted.
+ * The ms is a closed form (no search: a level that never drains cannot make
+ * it loop), exact to the whole ms: float noise within PTU_SNAP_MS of a whole
+ * ms is ignored, and the admission test allows the same noise
+ * (PTU_DRAIN_TOL_MS), so rounding cannot break the promise.
  * The drain is written cap * dt / RS_US_PER_MIN (product first) so that
  * round figures stay exact.
  *
@@ -36,17 +38,24 @@
  * Invariants: level >= 0; cap > 0; calls come with non-decreasing `now`
  * (asserted); ring_n <= window; ring_sum is the exact int64 sum of the ring.
  *
- * Cost: O(1) time per call (the retry-after nudge runs at most a few
- * iterations); memory O(estimator_window) for running_mean, else O(1).
+ * Cost: O(1) time per call; memory O(estimator_window) for running_mean, else O(1).
  */
 #include "ratesim/meter_ptu.h"
 
 #include <assert.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 
 /* Milliseconds per minute, for retry-after-ms = excess / (C per ms). */
 #define PTU_MS_PER_MIN ((double)(RS_US_PER_MIN / RS_US_PER_MS))
+/* Float noise allowances of the drain time, ms: a whole-ms retry-after is
+ * rounded up only past PTU_SNAP_MS, and a level whose drain time is at most
+ * PTU_DRAIN_TOL_MS counts as exactly full.  SNAP < TOL, and both are far
+ * below the 1 us clock resolution, so no decision a microsecond clock can
+ * tell apart changes. */
+#define PTU_SNAP_MS      1e-7
+#define PTU_DRAIN_TOL_MS 1e-6
 
 /* Minute accumulators of the Utilization V2 metric (see the header). */
 typedef struct ptu_minutes {
@@ -160,19 +169,34 @@ static double ptu_cost(const ptu_meter *pm, const rs_meter_req *req, double outp
 	return (double)(req->prompt_tokens - req->cached_tokens) + pm->p.output_ratio * output;
 }
 
-/* Smallest whole ms r >= 1 with L(now + r ms) <= cap, given L(now) > cap. */
-static int64_t ptu_retry_after_ms(const ptu_meter *pm, rs_time now, double l)
+/* How long L(now) = l takes to drain to the capacity, in ms (> 0 when
+ * U > 1).  Both the admission test and the retry-after use this one
+ * expression, so they cannot disagree. */
+static double ptu_excess_ms(const ptu_meter *pm, double l)
 {
-	double ms = ceil((l - pm->cap) * PTU_MS_PER_MIN / pm->cap);
-	int64_t r = ms < 1.0 ? 1 : (int64_t)ms;
+	return (l - pm->cap) / pm->cap * PTU_MS_PER_MIN;
+}
 
-	/* The closed form can be off by one ulp-driven ms either way: nudge it
-	 * against the exact admission test. */
-	while (ptu_level_at(pm, now + r * RS_US_PER_MS) > pm->cap)
-		r++;
-	while (r > 1 && ptu_level_at(pm, now + (r - 1) * RS_US_PER_MS) <= pm->cap)
-		r--;
-	return r;
+/* 2a: refuse when L needs more than PTU_DRAIN_TOL_MS to drain to C (a
+ * level within float noise of C is "exactly full", which admits). */
+static bool ptu_over(const ptu_meter *pm, double l)
+{
+	return ptu_excess_ms(pm, l) > PTU_DRAIN_TOL_MS;
+}
+
+/* retry-after-ms in closed form: the time to drain the excess, rounded up
+ * to the whole ms, where a value within PTU_SNAP_MS above a whole ms counts
+ * as that ms (float noise in L must not turn an exact 317 into 318).  A
+ * client re-presenting after exactly that many ms finds L at most
+ * PTU_SNAP_MS plus noise above C, which ptu_over() admits.  No search, so
+ * no loop however far the level is above C; clamped to
+ * RS_PTU_RETRY_AFTER_MAX_MS (a level that never drains within any run). */
+static int64_t ptu_retry_after_ms(const ptu_meter *pm, double l)
+{
+	double ms = ceil(ptu_excess_ms(pm, l) - PTU_SNAP_MS);
+	if (!(ms < (double)RS_PTU_RETRY_AFTER_MAX_MS)) /* also NaN */
+		return RS_PTU_RETRY_AFTER_MAX_MS;
+	return ms < 1.0 ? 1 : (int64_t)ms;
 }
 
 static void ptu_admit(rs_meter *m, rs_time now, const rs_meter_req *req, rs_decision *out)
@@ -185,10 +209,10 @@ static void ptu_admit(rs_meter *m, rs_time now, const rs_meter_req *req, rs_deci
 	out->remaining_requests = -1; /* PTU does not count requests */
 
 	/* 2a: strictly above 100% -> 429; U == 1 still admits (section 5). */
-	if (l > pm->cap) {
+	if (ptu_over(pm, l)) {
 		pm->st.refused++;
 		out->admitted = false;
-		out->retry_after_ms = ptu_retry_after_ms(pm, now, l);
+		out->retry_after_ms = ptu_retry_after_ms(pm, l);
 		out->remaining_tokens = 0;
 		out->utilisation = l / pm->cap;
 		out->charged = 0.0;
@@ -270,7 +294,9 @@ static void ptu_sample(rs_meter *m, rs_time now, rs_meter_state *out)
 /* The temporary adjustment (MODEL.md section 4, applied to the provisioned
  * capacity): drain to now at the old rate, then C_eff = C * scale.  A scale
  * of 0 would stop the drain for good: a down deployment is a fault, not a
- * capacity, so scale must be > 0 (asserted). */
+ * capacity, so scale must be > 0 (asserted).  A product that underflows
+ * to 0 (a scale of 1e-320 from a file) is held at the smallest normal
+ * double, so C stays > 0 and the arithmetic finite. */
 static void ptu_set_scale(rs_meter *m, rs_time now, double scale)
 {
 	ptu_meter *pm = ptu_of(m);
@@ -279,6 +305,8 @@ static void ptu_set_scale(rs_meter *m, rs_time now, double scale)
 	ptu_check_time(pm, now);
 	ptu_set_level(pm, now, ptu_level_at(pm, now));
 	pm->cap = pm->cap_deployed * scale;
+	if (!(pm->cap >= DBL_MIN))
+		pm->cap = DBL_MIN;
 }
 
 static void ptu_free(rs_meter *m)
@@ -325,6 +353,8 @@ rs_meter *rs_meter_ptu_new(const rs_ptu_params *p)
 		}
 	}
 	pm->cap_deployed = (double)p->ptu * p->input_tpm_per_ptu;
+	if (!(pm->cap_deployed >= DBL_MIN)) /* 1e-320 TPM per PTU: keep C > 0 */
+		pm->cap_deployed = DBL_MIN;
 	pm->cap = pm->cap_deployed;
 	pm->st.capacity_per_min = pm->cap_deployed;
 	return &pm->base;

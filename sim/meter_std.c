@@ -45,6 +45,9 @@
  *
  * Invariants: a window's contents are `added - expired`, two running sums of
  * int64 tokens (or requests); no floating point touches the bookkeeping.
+ * Overflow: estimates and limits saturate at STD_AMOUNT_MAX and `added` at
+ * INT64_MAX (sat_add), comparisons are written so that they cannot
+ * overflow; a saturated window errs on the side of refusing.
  * A sliding window is a ring of (time, cumulative sum) in admission order;
  * entries at the same instant share one slot.  Expiry is lazy, at each call,
  * and no event is ever scheduled.  Calls come with non-decreasing `now`.
@@ -78,6 +81,13 @@
 /* Relative floating-point noise ignored when rounding a product of a count
  * and a factor to an integer (100 * 1.1 = 110.00000000000001 must give 110). */
 #define STD_ROUND_EPS 1e-9
+/* The largest token or request amount the meter computes with: 2^61, so
+ * that a prompt and a completion at it still add up inside int64.  An
+ * estimate, a limit or a count from extreme scenario figures saturates here
+ * instead of overflowing int64 (the loader bounds the figures; this is
+ * defence in depth), so an absurd estimate is refused rather than wrapping
+ * negative and admitted. */
+#define STD_AMOUNT_MAX (INT64_C(1) << 61)
 
 typedef struct std_slot {
 	rs_time t;   /* admission time */
@@ -110,6 +120,10 @@ typedef struct std_meter {
  * floor.  Used for the estimate (up) and the RPM limit (down). */
 static int64_t round_noise(double x, bool up)
 {
+	if (!(x < (double)STD_AMOUNT_MAX)) /* also +inf and NaN */
+		return x != x ? 0 : STD_AMOUNT_MAX;
+	if (!(x > -(double)STD_AMOUNT_MAX))
+		return -STD_AMOUNT_MAX;
 	double r = round(x);
 	if (fabs(x - r) <= STD_ROUND_EPS * fmax(1.0, fabs(x)))
 		return (int64_t)r;
@@ -141,7 +155,19 @@ int64_t rs_meter_std_estimate(const rs_std_params *p, const rs_meter_req *req)
 	        ? req->prompt_tokens
 	        : round_noise((double)req->prompt_tokens * p->prompt_estimate_factor, true);
 	int64_t max_tokens = req->max_tokens < 0 ? p->max_tokens_default : req->max_tokens;
-	return prompt + max_tokens * (int64_t)req->best_of;
+	if (max_tokens > STD_AMOUNT_MAX)
+		max_tokens = STD_AMOUNT_MAX;
+	int64_t completion = max_tokens > STD_AMOUNT_MAX / req->best_of
+	                         ? STD_AMOUNT_MAX
+	                         : max_tokens * (int64_t)req->best_of;
+	int64_t est = prompt + completion; /* each <= 2^61: no overflow */
+	return est < STD_AMOUNT_MAX ? est : STD_AMOUNT_MAX;
+}
+
+/* a + b for b >= 0, saturating at INT64_MAX. */
+static int64_t sat_add(int64_t a, int64_t b)
+{
+	return a > INT64_MAX - b ? INT64_MAX : a + b;
 }
 
 int64_t rs_meter_std_rpm_limit(const rs_std_params *p)
@@ -215,7 +241,7 @@ static void win_add(std_window *w, rs_time now, int64_t amount)
 {
 	if (amount == 0)
 		return;
-	w->added += amount;
+	w->added = sat_add(w->added, amount);
 	if (w->kind == RS_WINDOW_FIXED)
 		return;
 	if (w->n > 0) {
@@ -236,7 +262,8 @@ static void win_add(std_window *w, rs_time now, int64_t amount)
  * time until the window is empty. */
 static rs_time win_wait(const std_window *w, rs_time now, int64_t amount, int64_t limit)
 {
-	int64_t need = win_total(w) + amount - limit; /* what must leave first */
+	/* what must leave first; total and limit are >= 0, amount <= 2^61 */
+	int64_t need = sat_add(win_total(w) - limit, amount);
 	if (need <= 0)
 		return 0;
 	if (w->kind == RS_WINDOW_FIXED) {
@@ -255,7 +282,8 @@ static rs_time win_wait(const std_window *w, rs_time now, int64_t amount, int64_
 		else
 			lo = mid + 1;
 	}
-	assert(lo < w->n);
+	if (lo == w->n) /* only after `added` saturated: wait for the newest */
+		lo = w->n - 1;
 	return win_at(w, lo)->t + w->len - now;
 }
 
@@ -279,8 +307,8 @@ static void std_admit(rs_meter *m, rs_time now, const rs_meter_req *req, rs_deci
 	std_meter *s = (std_meter *)m;
 	int64_t est = rs_meter_std_estimate(&s->p, req);
 	advance(s, now);
-	bool fits =
-	    win_total(&s->tpm) + est <= s->tpm_limit && win_total(&s->rpm) + 1 <= s->rpm_limit;
+	bool fits = est <= s->tpm_limit - win_total(&s->tpm) && /* limits >= 0: no overflow */
+	            1 <= s->rpm_limit - win_total(&s->rpm);
 	if (fits || s->p.count_refused) {
 		win_add(&s->tpm, now, est);
 		win_add(&s->rpm, now, 1);
@@ -320,7 +348,8 @@ static void std_set_scale(rs_meter *m, rs_time now, double scale)
 	std_meter *s = (std_meter *)m;
 	assert(isfinite(scale) && scale >= 0.0);
 	advance(s, now);
-	s->tpm_limit = llround((double)s->p.tpm * scale);
+	double tpm = (double)s->p.tpm * scale;
+	s->tpm_limit = tpm < (double)STD_AMOUNT_MAX ? llround(tpm) : STD_AMOUNT_MAX;
 	s->rpm_limit = rpm_limit_for(&s->p, s->tpm_limit);
 }
 

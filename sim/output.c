@@ -3,12 +3,23 @@
  *
  * Numbers in CSV rows are printed with fixed formats ("%.6g" for rates and
  * percentiles, integers as integers) so the files are byte-identical for the
- * same run; an absent value (no sample, not a deployment) is an empty field.
- * Summary numbers are rounded to a stated precision before cJSON prints them.
+ * same run; an absent or non-finite value (no sample, not a deployment, an
+ * overflow) is an empty field.  Bucket and attempt times are printed exactly
+ * from integer microseconds.  Names are quoted per RFC 4180 when they hold a
+ * comma, a quote, CR or LF.  Summary numbers are rounded to a stated
+ * precision before cJSON prints them; a non-finite one is null; counts and
+ * the seed are printed as exact integers (raw JSON), never through a double.
+ *
+ * Every file is written into the run's staging folder (fsx.h) under its
+ * final name; rs_output_commit moves them into the output folder with
+ * summary.json last, so a folder holding summary.json holds one complete run.
+ * A write failure records "FILE: cannot write: REASON" naming the output
+ * file (rs_output_failure), since the world only sees a status.
  */
 #include "ratesim/output.h"
 
 #include "ratesim/cost.h"
+#include "ratesim/fsx.h"
 #include "ratesim/outages.h"
 
 #include <cjson/cJSON.h>
@@ -24,6 +35,8 @@
 #define PATH_MAX_LEN  4096
 #define MS_DECIMALS   1e3 /* latencies in summary.json: to the microsecond */
 #define RATE_DECIMALS 1e6 /* rates and throughputs: 6 decimals */
+#define U64_DIGITS    24  /* room for any uint64 or int64 in decimal, with NUL */
+#define US_DIGITS     6   /* decimals of a microsecond count in seconds */
 
 /* Streamed files, then latency_cdf.csv (all four renamed into place
  * together at the end), then the JSON files written whole. */
@@ -32,49 +45,59 @@ static const char *const file_names[F_COUNT] = {"timeseries.csv", "utilisation.c
                                                 "requests.csv",   "latency_cdf.csv",
                                                 "summary.json",   "engine.json"};
 
+/* Every name a run may write into its folder: what a commit removes when
+ * this run did not write it (an earlier run's requests.csv or charts), and
+ * what signal cleanup unlinks in the staging folder.  The chart names are
+ * those of chart.h (rs_chart_render), with the temporaries gnuplot draws. */
+#define CHART_FILES(c) c ".png", c ".svg", c ".gp", c ".dat", c ".png.tmp", c ".svg.tmp"
+static const char *const run_names[] = {"timeseries.csv",
+                                        "utilisation.csv",
+                                        "requests.csv",
+                                        "latency_cdf.csv",
+                                        "summary.json",
+                                        "engine.json",
+                                        "scenario.json",
+                                        CHART_FILES("throughput"),
+                                        CHART_FILES("rate_429"),
+                                        CHART_FILES("errors"),
+                                        CHART_FILES("latency"),
+                                        CHART_FILES("utilisation"),
+                                        CHART_FILES("latency_cdf"),
+                                        CHART_FILES("outcomes"),
+                                        NULL};
+
 struct rs_output {
 	char dir[PATH_MAX_LEN];
+	rs_stage *stage;
 	FILE *ts, *min, *req;
 	bool log_requests;
 	bool committed;
-	rs_status write_status;
+	char failure[RS_ERROR_MAX]; /* the first write failure, or "" */
 };
 
-static void path_of(const rs_output *o, int f, bool tmp, char *buf, size_t len)
+/* The file as it is written (in the staging folder). */
+static void path_of(const rs_output *o, int f, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/%s%s", o->dir, file_names[f], tmp ? ".tmp" : "");
+	snprintf(buf, len, "%s/%s", rs_stage_path(o->stage), file_names[f]);
 }
 
-static rs_status mkdir_p(const char *dir, rs_error *err)
+/* Record the first write failure of file f, naming its final path. */
+static rs_status write_failed(rs_output *o, int f, int errnum)
 {
-	char buf[PATH_MAX_LEN];
-	if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf)
-		return rs_fail(err, RS_ERR_IO, "%s: path too long", dir);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-			return rs_fail(err, RS_ERR_IO, "%s: cannot create folder: %s", buf,
-			               strerror(errno));
-		*p = '/';
-	}
-	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-		return rs_fail(err, RS_ERR_IO, "%s: cannot create folder: %s", buf,
-		               strerror(errno));
-	struct stat st;
-	if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
-		return rs_fail(err, RS_ERR_IO, "%s: not a folder", buf);
-	return RS_OK;
+	if (!o->failure[0] && snprintf(o->failure, sizeof o->failure, "%s/%s: cannot write: %s",
+	                               o->dir, file_names[f], strerror(errnum ? errnum : EIO)) < 0)
+		snprintf(o->failure, sizeof o->failure, "%s: cannot write", file_names[f]);
+	return RS_ERR_IO;
 }
 
 static FILE *open_tmp(rs_output *o, int f, rs_error *err)
 {
 	char path[PATH_MAX_LEN + 32];
-	path_of(o, f, true, path, sizeof path);
+	path_of(o, f, path, sizeof path);
 	FILE *fp = fopen(path, "w");
 	if (!fp)
-		rs_fail(err, RS_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
+		rs_fail(err, RS_ERR_IO, "%s/%s: cannot write: %s", o->dir, file_names[f],
+		        strerror(errno));
 	return fp;
 }
 
@@ -95,13 +118,15 @@ static const char req_header[] = "time_s,request_id,attempt,client,deployment,st
 rs_status rs_output_open(const char *dir, bool log_requests, rs_output **out, rs_error *err)
 {
 	*out = NULL;
-	rs_status st = mkdir_p(dir, err);
-	if (st != RS_OK)
-		return st;
 	rs_output *o = rs_calloc(1, sizeof *o);
 	if (!o)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
 	snprintf(o->dir, sizeof o->dir, "%s", dir);
+	rs_status st = rs_stage_open(dir, run_names, &o->stage, err);
+	if (st != RS_OK) {
+		free(o);
+		return st;
+	}
 	o->log_requests = log_requests;
 	o->ts = open_tmp(o, F_TIMESERIES, err);
 	if (o->ts)
@@ -120,13 +145,53 @@ rs_status rs_output_open(const char *dir, bool log_requests, rs_output **out, rs
 	return RS_OK;
 }
 
-/* A CSV number field: empty when NaN. */
+/* A CSV number field: empty when NaN or infinite. */
 static void put_g(FILE *f, double v)
 {
-	if (isnan(v))
+	if (!isfinite(v))
 		fputc(',', f);
 	else
 		fprintf(f, ",%.6g", v);
+}
+
+/* A name as a CSV field (RFC 4180): in double quotes, each quote doubled,
+ * when it holds a comma, a quote, CR or LF; as it is otherwise. */
+static void put_name(FILE *f, const char *s)
+{
+	if (!s[strcspn(s, ",\"\r\n")]) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* Microseconds as exact decimal seconds: "12", "0.5", "-1.000001"; with
+ * `fixed`, always six decimals ("12.000000"). */
+static void put_time_us(FILE *f, rs_time us, bool fixed)
+{
+	uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
+	uint64_t whole = mag / (uint64_t)RS_US_PER_S, frac = mag % (uint64_t)RS_US_PER_S;
+	char digits[US_DIGITS + 1];
+	snprintf(digits, sizeof digits, "%0*" PRIu64, US_DIGITS, frac);
+	int n = US_DIGITS;
+	while (!fixed && n > 0 && digits[n - 1] == '0')
+		n--;
+	digits[n] = '\0';
+	fprintf(f, "%s%" PRIu64 "%s%s", us < 0 ? "-" : "", whole, n ? "." : "", digits);
+}
+
+/* A row time in seconds (a double computed from integer microseconds by
+ * rs_time_to_s) back to its microseconds: exact below 2^51 us (71 years). */
+static rs_time row_time_us(double t_s)
+{
+	double us = t_s * (double)RS_US_PER_S;
+	return isfinite(us) && fabs(us) < (double)INT64_MAX / 2 ? rs_round_i64(us) : 0;
 }
 
 static rs_status ts_row(void *ctx, const rs_ts_row *r)
@@ -135,12 +200,14 @@ static rs_status ts_row(void *ctx, const rs_ts_row *r)
 	const rs_counts *c = r->c;
 	double per_min = r->length_s > 0 ? 60.0 / r->length_s : 0;
 	FILE *f = o->ts;
+	put_time_us(f, row_time_us(r->t_s), false);
+	fprintf(f, ",%s,", rs_scope_kind_name(r->kind));
+	put_name(f, r->name);
 	fprintf(f,
-	        "%.6g,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-	        ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
-	        r->t_s, rs_scope_kind_name(r->kind), r->name, c->offered, c->attempts, c->ok,
-	        c->throttled, c->errors, c->failed, c->retries, c->spilled, c->prompt_tokens,
-	        c->output_tokens);
+	        ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+	        ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
+	        c->offered, c->attempts, c->ok, c->throttled, c->errors, c->failed, c->retries,
+	        c->spilled, c->prompt_tokens, c->output_tokens);
 	put_g(f, (double)(c->prompt_tokens + c->output_tokens) * per_min);
 	put_g(f, (double)c->served * per_min);
 	put_g(f, c->attempts ? (double)c->throttled / (double)c->attempts : 0.0);
@@ -172,30 +239,41 @@ static rs_status ts_row(void *ctx, const rs_ts_row *r)
 	put_g(f, r->kind == RS_SCOPE_DEPLOYMENT
 	             ? (double)(c->offered_prompt_tokens + c->offered_output_tokens) * per_min
 	             : NAN);
-	if (fputc('\n', f) == EOF)
-		return RS_ERR_IO;
+	if (fputc('\n', f) == EOF || ferror(f))
+		return write_failed(o, F_TIMESERIES, errno);
 	return RS_OK;
 }
 
 static rs_status minute_row(void *ctx, const rs_minute_row *r)
 {
 	rs_output *o = ctx;
-	fprintf(o->min, "%" PRId64 ",%" PRId64 ",%s", r->minute, r->minute * 60, r->name);
+	int64_t t_s = r->minute <= INT64_MAX / 60 ? r->minute * 60 : INT64_MAX;
+	fprintf(o->min, "%" PRId64 ",%" PRId64 ",", r->minute, t_s);
+	put_name(o->min, r->name);
 	put_g(o->min, r->utilization_v2);
 	put_g(o->min, r->utilisation_end);
-	return fputc('\n', o->min) == EOF ? RS_ERR_IO : RS_OK;
+	if (fputc('\n', o->min) == EOF || ferror(o->min))
+		return write_failed(o, F_MINUTES, errno);
+	return RS_OK;
 }
 
 static rs_status req_row(void *ctx, const rs_attempt_record *a)
 {
 	rs_output *o = ctx;
-	if (fprintf(o->req, "%.6f,%" PRIu64 ",%d,%s,%s,%d,%.3f,%" PRId64 ",%" PRId64 ",",
-	            rs_time_to_s(a->time), a->request_id, a->attempt, a->client, a->deployment,
-	            a->status, a->duration_ms, a->prompt_tokens, a->completion_tokens) < 0)
-		return RS_ERR_IO;
+	FILE *f = o->req;
+	put_time_us(f, a->time, true);
+	fprintf(f, ",%" PRIu64 ",%d,", a->request_id, a->attempt);
+	put_name(f, a->client);
+	fputc(',', f);
+	put_name(f, a->deployment);
+	fprintf(f, ",%d,", a->status);
+	if (isfinite(a->duration_ms))
+		fprintf(f, "%.3f", a->duration_ms);
+	fprintf(f, ",%" PRId64 ",%" PRId64 ",", a->prompt_tokens, a->completion_tokens);
 	if (a->retry_after_ms >= 0)
-		fprintf(o->req, "%" PRId64, a->retry_after_ms);
-	fprintf(o->req, ",%d\n", a->spilled ? 1 : 0);
+		fprintf(f, "%" PRId64, a->retry_after_ms);
+	if (fprintf(f, ",%d\n", a->spilled ? 1 : 0) < 0 || ferror(f))
+		return write_failed(o, F_REQUESTS, errno);
 	return RS_OK;
 }
 
@@ -212,18 +290,44 @@ static double round_to(double v, double scale)
 	return round(v * scale) / scale;
 }
 
-/* A number, or null when it is NaN (no sample). */
+/* A number rounded to 1/scale (scale 0: as it is), or null when it is NaN
+ * (no sample) or infinite (an overflow): JSON has neither. */
 static void add_num(cJSON *obj, const char *key, double v, double scale)
 {
-	if (isnan(v))
+	double r = isfinite(v) && scale > 0 ? round_to(v, scale) : v;
+	if (!isfinite(r))
+		r = isfinite(v) ? v : NAN; /* v * scale overflowed: print v unrounded */
+	if (isnan(r) || !isfinite(r))
 		cJSON_AddNullToObject(obj, key);
 	else
-		cJSON_AddNumberToObject(obj, key, round_to(v, scale));
+		cJSON_AddNumberToObject(obj, key, r);
 }
 
+/* An exact integer.  Below 10^15 a cJSON number (printed exactly with
+ * cJSON's 15 significant digits, and a number to in-memory readers of
+ * rs_output_summary); from there raw JSON text, since cJSON would print a
+ * rounded double (2^53 as 9.00719925474099e+15). */
+#define EXACT_PRINT_MAX 1e15
 static void add_u64(cJSON *obj, const char *key, uint64_t v)
 {
-	cJSON_AddNumberToObject(obj, key, (double)v);
+	if ((double)v < EXACT_PRINT_MAX) {
+		cJSON_AddNumberToObject(obj, key, (double)v);
+		return;
+	}
+	char buf[U64_DIGITS];
+	snprintf(buf, sizeof buf, "%" PRIu64, v);
+	cJSON_AddRawToObject(obj, key, buf);
+}
+
+static void add_i64(cJSON *obj, const char *key, int64_t v)
+{
+	if (fabs((double)v) < EXACT_PRINT_MAX) {
+		cJSON_AddNumberToObject(obj, key, (double)v);
+		return;
+	}
+	char buf[U64_DIGITS];
+	snprintf(buf, sizeof buf, "%" PRId64, v);
+	cJSON_AddRawToObject(obj, key, buf);
 }
 
 /* The figures every scope shares: requests, attempts, rate_429, latency,
@@ -302,7 +406,7 @@ static void add_ptu_figures(cJSON *o, const rs_config *cfg, const rs_metrics *m,
 	rs_ptu_run pr;
 	rs_metrics_ptu_run(m, d, &pr);
 	cJSON *p = cJSON_AddObjectToObject(o, "provisioned");
-	cJSON_AddNumberToObject(p, "ptu", (double)dc->ptu);
+	add_i64(p, "ptu", (int64_t)dc->ptu);
 	add_num(p, "capacity_tokens_per_min", (double)dc->ptu * md->input_tpm_per_ptu,
 	        RATE_DECIMALS);
 	cJSON *u = cJSON_AddObjectToObject(p, "utilisation");
@@ -387,17 +491,17 @@ cJSON *rs_output_summary(const rs_config *cfg, const rs_metrics *m)
 		return NULL;
 	double minutes = (cfg->duration_s - cfg->warmup_s) / 60.0;
 	cJSON_AddStringToObject(root, "scenario", cfg->name);
-	cJSON_AddNumberToObject(root, "seed", (double)cfg->seed);
+	add_u64(root, "seed", cfg->seed);
 	cJSON_AddStringToObject(root, "ratesim_version", RATESIM_VERSION);
 	cJSON_AddStringToObject(root, "source", cfg->source ? cfg->source : "");
 	cJSON *ov = cJSON_AddArrayToObject(root, "overrides");
 	for (size_t i = 0; ov && i < cfg->n_overrides; i++)
 		cJSON_AddItemToArray(ov, cJSON_CreateString(cfg->overrides[i]));
 	if (cfg->replication > 0)
-		cJSON_AddNumberToObject(root, "replication", (double)cfg->replication);
-	cJSON_AddNumberToObject(root, "duration_s", cfg->duration_s);
-	cJSON_AddNumberToObject(root, "warmup_s", cfg->warmup_s);
-	cJSON_AddNumberToObject(root, "bucket_s", cfg->bucket_s);
+		add_u64(root, "replication", (uint64_t)cfg->replication);
+	add_num(root, "duration_s", cfg->duration_s, 0);
+	add_num(root, "warmup_s", cfg->warmup_s, 0);
+	add_num(root, "bucket_s", cfg->bucket_s, 0);
 	add_scope_figures(root, m, 0, minutes, true);
 
 	cJSON *deps = cJSON_AddArrayToObject(root, "deployments");
@@ -440,20 +544,7 @@ cJSON *rs_output_summary(const rs_config *cfg, const rs_metrics *m)
 
 rs_status rs_output_write_file(const char *dir, const char *name, const char *text, rs_error *err)
 {
-	char path[PATH_MAX_LEN], tmp[PATH_MAX_LEN + 8];
-	if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
-		return rs_fail(err, RS_ERR_IO, "%s/%s: path too long", dir, name);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
-	if (!f)
-		return rs_fail(err, RS_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
-	bool ok = fputs(text, f) >= 0;
-	ok = (fclose(f) == 0) && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return rs_fail(err, RS_ERR_IO, "%s: cannot write: %s", path, strerror(errno));
-	}
-	return RS_OK;
+	return rs_fsx_write_file(dir, name, text, strlen(text), err);
 }
 
 static rs_status write_json(const char *dir, const char *name, cJSON *doc, rs_error *err)
@@ -469,7 +560,7 @@ static rs_status write_json(const char *dir, const char *name, cJSON *doc, rs_er
 	}
 	withnl[n] = '\n';
 	withnl[n + 1] = '\0';
-	rs_status st = rs_output_write_file(dir, name, withnl, err);
+	rs_status st = rs_fsx_write_file(dir, name, withnl, n + 1, err);
 	free(withnl);
 	return st;
 }
@@ -478,13 +569,17 @@ static rs_status close_stream(rs_output *o, FILE **fp, int f, rs_error *err)
 {
 	if (!*fp)
 		return RS_OK;
-	bool bad = ferror(*fp) != 0;
-	bad = (fclose(*fp) != 0) || bad;
+	int errnum = 0;
+	if (ferror(*fp))
+		errnum = EIO;
+	if (fflush(*fp) != 0 && !errnum)
+		errnum = errno;
+	if (fclose(*fp) != 0 && !errnum)
+		errnum = errno;
 	*fp = NULL;
-	if (bad) {
-		char path[PATH_MAX_LEN + 32];
-		path_of(o, f, true, path, sizeof path);
-		return rs_fail(err, RS_ERR_IO, "%s: write failed", path);
+	if (errnum || o->failure[0]) {
+		write_failed(o, f, errnum);
+		return rs_fail(err, RS_ERR_IO, "%s", o->failure);
 	}
 	return RS_OK;
 }
@@ -496,30 +591,36 @@ typedef struct cdf_writer {
 static void cdf_point(void *ctx, double ms, double fraction)
 {
 	cdf_writer *w = ctx;
-	fprintf(w->f, "%.6g,%.6g\n", ms, fraction);
+	if (isfinite(ms) && isfinite(fraction))
+		fprintf(w->f, "%.6g,%.6g\n", ms, fraction);
 }
 
 /* latency_cdf.csv: the run's request latency distribution (after warm-up)
  * as (upper edge of a histogram bin, share of requests at or below it). */
 static rs_status write_cdf(rs_output *o, const rs_metrics *m, rs_error *err)
 {
-	char tmp[PATH_MAX_LEN + 32];
-	path_of(o, F_CDF, true, tmp, sizeof tmp);
-	cdf_writer w = {.f = fopen(tmp, "w")};
+	cdf_writer w = {.f = open_tmp(o, F_CDF, err)};
 	if (!w.f)
-		return rs_fail(err, RS_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
+		return RS_ERR_IO;
 	fputs("latency_ms,fraction\n", w.f);
 	rs_metrics_latency_cdf(m, 0, cdf_point, &w);
-	bool bad = ferror(w.f) != 0;
-	bad = (fclose(w.f) != 0) || bad;
-	if (bad)
-		return rs_fail(err, RS_ERR_IO, "%s: cannot write: %s", tmp, strerror(errno));
-	return RS_OK;
+	return close_stream(o, &w.f, F_CDF, err);
 }
 
-rs_status rs_output_commit(rs_output *o, const rs_config *cfg, const rs_metrics *m,
+const char *rs_output_failure(const rs_output *o)
+{
+	return o->failure;
+}
+
+const char *rs_output_staging(const rs_output *o)
+{
+	return rs_stage_path(o->stage);
+}
+
+rs_status rs_output_finish(rs_output *o, const rs_config *cfg, const rs_metrics *m,
                            const rs_engine_stats *es, rs_error *err)
 {
+	const char *stage = rs_stage_path(o->stage);
 	rs_status st = close_stream(o, &o->ts, F_TIMESERIES, err);
 	if (st == RS_OK)
 		st = close_stream(o, &o->min, F_MINUTES, err);
@@ -527,17 +628,15 @@ rs_status rs_output_commit(rs_output *o, const rs_config *cfg, const rs_metrics 
 		st = close_stream(o, &o->req, F_REQUESTS, err);
 	if (st == RS_OK)
 		st = write_cdf(o, m, err);
+	if (st == RS_OK && cfg->effective_json)
+		st = rs_fsx_write_file(stage, "scenario.json", cfg->effective_json,
+		                       strlen(cfg->effective_json), err);
 	if (st != RS_OK)
 		return st;
-	if (cfg->effective_json) {
-		st = rs_output_write_file(o->dir, "scenario.json", cfg->effective_json, err);
-		if (st != RS_OK)
-			return st;
-	}
 	cJSON *summary = rs_output_summary(cfg, m);
 	if (!summary)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building summary.json");
-	st = write_json(o->dir, file_names[F_SUMMARY], summary, err);
+	st = write_json(stage, file_names[F_SUMMARY], summary, err);
 	cJSON_Delete(summary);
 	if (st != RS_OK)
 		return st;
@@ -550,24 +649,25 @@ rs_status rs_output_commit(rs_output *o, const rs_config *cfg, const rs_metrics 
 	add_num(eng, "wall_s", es->wall_s, RATE_DECIMALS);
 	add_num(eng, "events_per_s", es->wall_s > 0 ? (double)es->events / es->wall_s : 0, 1);
 	add_num(eng, "requests_per_s", es->wall_s > 0 ? (double)es->requests / es->wall_s : 0, 1);
-	cJSON_AddNumberToObject(eng, "peak_rss_kb", (double)es->peak_rss_kb);
-	st = write_json(o->dir, file_names[F_ENGINE], eng, err);
+	add_i64(eng, "peak_rss_kb", es->peak_rss_kb);
+	st = write_json(stage, file_names[F_ENGINE], eng, err);
 	cJSON_Delete(eng);
-	if (st != RS_OK)
-		return st;
+	return st;
+}
 
-	for (int f = F_TIMESERIES; f <= F_CDF; f++) {
-		if (f == F_REQUESTS && !o->log_requests)
-			continue;
-		char from[PATH_MAX_LEN + 32], to[PATH_MAX_LEN + 32];
-		path_of(o, f, true, from, sizeof from);
-		path_of(o, f, false, to, sizeof to);
-		if (rename(from, to) != 0)
-			return rs_fail(err, RS_ERR_IO, "%s: cannot rename: %s", to,
-			               strerror(errno));
-	}
-	o->committed = true;
-	return RS_OK;
+rs_status rs_output_promote(rs_output *o, rs_error *err)
+{
+	rs_status st = rs_stage_commit(o->stage, file_names[F_SUMMARY], err);
+	if (st == RS_OK)
+		o->committed = true;
+	return st;
+}
+
+rs_status rs_output_commit(rs_output *o, const rs_config *cfg, const rs_metrics *m,
+                           const rs_engine_stats *es, rs_error *err)
+{
+	rs_status st = rs_output_finish(o, cfg, m, es, err);
+	return st == RS_OK ? rs_output_promote(o, err) : st;
 }
 
 void rs_output_free(rs_output *o)
@@ -580,12 +680,6 @@ void rs_output_free(rs_output *o)
 		fclose(o->req);
 	if (o->min)
 		fclose(o->min);
-	if (!o->committed) {
-		for (int f = F_TIMESERIES; f < F_COUNT; f++) {
-			char path[PATH_MAX_LEN + 32];
-			path_of(o, f, true, path, sizeof path);
-			unlink(path);
-		}
-	}
+	rs_stage_free(o->stage); /* removes the staging folder unless committed */
 	free(o);
 }

@@ -107,8 +107,8 @@ rs_status rs_plan_job_argv(const rs_plan *p, size_t i, const char *program, char
 	const rs_plan_group *g = &p->groups[i / p->replications];
 	size_t k = i % p->replications + 1;
 	/* program run FILE --seed S --replication K (--set X)* --quiet
-	 * --no-charts? --log-requests? -o DIR NULL */
-	size_t cap = 12 + 2 * g->n_sets;
+	 * --no-charts? --log-requests? -o DIR NULL: 13 + 2 per --set */
+	size_t cap = 13 + 2 * g->n_sets;
 	char **argv = rs_calloc(cap, sizeof *argv);
 	if (!argv)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory");

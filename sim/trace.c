@@ -2,15 +2,19 @@
  * trace.c - streaming, strict readers for the Azure, BurstGPT and Mooncake
  * request traces (formats and replay rules in include/ratesim/trace.h).
  *
- * One pass over the file with getline into one growing buffer: the first
- * line decides the format, every later line is one row.  Rows are appended
+ * One pass over the file, one line at a time into one buffer that grows up
+ * to RS_TRACE_MAX_LINE bytes (a longer line is an error naming FILE:LINE,
+ * never a silent truncation, and a file without line endings cannot eat
+ * the memory): the first non-blank line decides the format, every later
+ * non-blank line is one row.  Rows are appended
  * to three growing arrays holding absolute times; at the end the times are
  * shifted so that the first kept row is at 0.  Times never go through
  * floating point: Azure wall-clock stamps become microseconds with integer
  * day arithmetic, decimal seconds are parsed digit by digit, and both round
  * the digits past the microsecond half up.
  *
- * Cost: O(bytes) time; memory is the kept rows plus the longest line.
+ * Cost: O(bytes) time; memory is the kept rows plus the longest line
+ * (at most RS_TRACE_MAX_LINE + 1 bytes).
  */
 #include "ratesim/trace.h"
 
@@ -20,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Bytes of line buffer allocated at first; it then doubles. */
+#define TRACE_INITIAL_LINE 256
 /* Rows allocated at first; the arrays then double. */
 #define TRACE_INITIAL_ROWS 1024
 /* Characters of an offending field or header quoted in a message. */
@@ -75,7 +81,7 @@ typedef struct loader {
 	const char *path;
 	FILE *f;
 	char *buf;    /* the current line, without its line ending */
-	size_t cap;   /* bytes allocated for buf (getline's) */
+	size_t cap;   /* bytes allocated for buf */
 	size_t len;   /* length of the current line */
 	size_t line;  /* 1-based number of the current line */
 	rs_trace *tr; /* being built; t[] holds absolute times until the end */
@@ -101,29 +107,72 @@ static const char *format_noun(rs_trace_format f)
 	return "an unknown";
 }
 
+/* Make room for at least `need` bytes in ld->buf (need <= the limit + 2). */
+static bool grow_line(loader *ld, size_t need)
+{
+	if (need <= ld->cap)
+		return true;
+	size_t cap = ld->cap ? ld->cap : TRACE_INITIAL_LINE;
+	while (cap < need)
+		cap *= 2;
+	if (cap > RS_TRACE_MAX_LINE + 2)
+		cap = RS_TRACE_MAX_LINE + 2;
+	char *b = realloc(ld->buf, cap);
+	if (!b)
+		return false;
+	ld->buf = b;
+	ld->cap = cap;
+	return true;
+}
+
 /* Read the next line into ld->buf without its LF / CRLF.  Returns 1 for a
- * line, 0 at the end of the file, or -1 with *err filled. */
+ * line, 0 at the end of the file, or -1 with *err filled: a read error, a
+ * line longer than RS_TRACE_MAX_LINE bytes, a NUL byte. */
 static int next_line(loader *ld)
 {
+	size_t n = 0;
+	int c = EOF;
+	bool nul = false;
 	errno = 0;
-	ssize_t got = getline(&ld->buf, &ld->cap, ld->f);
-	if (got < 0) {
-		if (!ferror(ld->f))
-			return 0;
+	while ((c = getc(ld->f)) != EOF && c != '\n') {
+		if (n == RS_TRACE_MAX_LINE + 1) { /* room for a CR before the LF */
+			rs_fail(ld->err, RS_ERR_SYNTAX,
+			        "%s:%zu: line longer than %d bytes (the longest trace line read)",
+			        ld->path, ld->line + 1, RS_TRACE_MAX_LINE);
+			return -1;
+		}
+		if (!grow_line(ld, n + 2)) {
+			rs_fail(ld->err, RS_ERR_NOMEM, "%s:%zu: out of memory", ld->path,
+			        ld->line + 1);
+			return -1;
+		}
+		nul = nul || c == '\0';
+		ld->buf[n++] = (char)c;
+	}
+	if (c == EOF && ferror(ld->f)) {
 		int e = errno ? errno : EIO;
-		rs_fail(ld->err, e == ENOMEM ? RS_ERR_NOMEM : RS_ERR_IO, "%s:%zu: cannot read: %s",
-		        ld->path, ld->line + 1, strerror(e));
+		rs_fail(ld->err, RS_ERR_IO, "%s:%zu: cannot read: %s", ld->path, ld->line + 1,
+		        strerror(e));
+		return -1;
+	}
+	if (c == EOF && n == 0)
+		return 0;
+	if (!grow_line(ld, n + 1)) {
+		rs_fail(ld->err, RS_ERR_NOMEM, "%s:%zu: out of memory", ld->path, ld->line + 1);
 		return -1;
 	}
 	ld->line++;
-	size_t n = (size_t)got;
-	if (n && ld->buf[n - 1] == '\n')
-		n--;
 	if (n && ld->buf[n - 1] == '\r')
 		n--;
+	if (n > RS_TRACE_MAX_LINE) {
+		rs_fail(ld->err, RS_ERR_SYNTAX,
+		        "%s:%zu: line longer than %d bytes (the longest trace line read)", ld->path,
+		        ld->line, RS_TRACE_MAX_LINE);
+		return -1;
+	}
 	ld->buf[n] = '\0';
 	ld->len = n;
-	if (memchr(ld->buf, '\0', n)) {
+	if (nul) {
 		rs_fail(ld->err, RS_ERR_SYNTAX, "%s:%zu: NUL byte in a text line", ld->path,
 		        ld->line);
 		return -1;
@@ -384,6 +433,19 @@ static rs_status json_int(loader *ld, const cJSON *obj, const char *key, double 
 	return RS_OK;
 }
 
+/* A key given twice in a row is refused (as in scenarios): which one a
+ * reader takes is not defined by JSON.  O(keys^2); a row has a handful. */
+static rs_status check_duplicates(loader *ld, const cJSON *obj)
+{
+	for (const cJSON *a = obj->child; a; a = a->next)
+		for (const cJSON *b = a->next; b; b = b->next)
+			if (a->string && b->string && !strcmp(a->string, b->string))
+				return rs_fail(ld->err, RS_ERR_SYNTAX,
+				               "%s:%zu: duplicate key \"%.*s\"", ld->path, ld->line,
+				               TRACE_QUOTE_MAX, a->string);
+	return RS_OK;
+}
+
 static rs_status read_jsonl_row(loader *ld)
 {
 	const char *end = NULL;
@@ -398,7 +460,8 @@ static rs_status read_jsonl_row(loader *ld)
 	if (!cJSON_IsObject(obj))
 		st = rs_fail(ld->err, RS_ERR_SYNTAX, "%s:%zu: expected a JSON object", ld->path,
 		             ld->line);
-	else if (!(st = json_int(ld, obj, "timestamp", JSON_MAX_EXACT_INT, &ms)) &&
+	else if (!(st = check_duplicates(ld, obj)) &&
+	         !(st = json_int(ld, obj, "timestamp", JSON_MAX_EXACT_INT, &ms)) &&
 	         !(st = json_int(ld, obj, "input_length", INT32_MAX, &in)))
 		st = json_int(ld, obj, "output_length", INT32_MAX, &outl);
 	cJSON_Delete(obj);
@@ -414,7 +477,9 @@ static rs_status read_jsonl_row(loader *ld)
 /* Decide the format from the first line.  OUT: *fmt, *lay (CSV only). */
 static rs_status read_first_line(loader *ld, rs_trace_format *fmt, const csv_layout **lay)
 {
-	int got = next_line(ld);
+	int got;
+	while ((got = next_line(ld)) > 0 && ld->len == 0)
+		; /* blank lines before the header or first row are skipped too */
 	if (got < 0)
 		return ld->err->status;
 	if (got == 0)
@@ -433,15 +498,15 @@ static rs_status read_first_line(loader *ld, rs_trace_format *fmt, const csv_lay
 				*lay = &csv_layouts[i];
 		if (!*lay)
 			return rs_fail(ld->err, RS_ERR_INVALID,
-			               "%s:1: unknown trace header \"%.*s\" (expected an Azure, "
+			               "%s:%zu: unknown trace header \"%.*s\" (expected an Azure, "
 			               "BurstGPT or Mooncake trace)",
-			               ld->path, TRACE_QUOTE_MAX, ld->buf);
+			               ld->path, ld->line, TRACE_QUOTE_MAX, ld->buf);
 		*fmt = (*lay)->format;
 	}
 	if (ld->cfg->format != RS_TRACE_AUTO && ld->cfg->format != *fmt)
 		return rs_fail(ld->err, RS_ERR_INVALID,
-		               "%s:1: this is %s trace, but the scenario says it is %s trace",
-		               ld->path, format_noun(*fmt), format_noun(ld->cfg->format));
+		               "%s:%zu: this is %s trace, but the scenario says it is %s trace",
+		               ld->path, ld->line, format_noun(*fmt), format_noun(ld->cfg->format));
 	if (ld->cfg->model_filter && *fmt != RS_TRACE_BURSTGPT)
 		return rs_fail(ld->err, RS_ERR_INVALID,
 		               "%s: a model filter (\"%s\") needs a BurstGPT trace, and this is %s "
@@ -507,6 +572,7 @@ rs_status rs_trace_load(const rs_trace_cfg *cfg, rs_trace **out, rs_error *err)
 		return st;
 	}
 	rs_trace *tr = ld.tr;
+	tr->path = cfg->path;
 	rs_time t0 = tr->t[0];
 	for (size_t i = 0; i < tr->n; i++)
 		tr->t[i] -= t0;

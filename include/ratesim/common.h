@@ -22,16 +22,27 @@ typedef int64_t rs_time; /* simulated microseconds */
 #define RS_US_PER_S   INT64_C(1000000)
 #define RS_US_PER_MIN (60 * RS_US_PER_S)
 
+/* The largest magnitude rs_round_i64 returns: 2^61 (about 73,000 years of
+ * microseconds), so that the sum of three saturated values still fits
+ * int64.  Values read from files are the loader's to bound (scenarios/
+ * README.md); this keeps the runtime defined when one slips through. */
+#define RS_I64_SAT  (INT64_C(1) << 61)
+#define RS_TIME_MAX RS_I64_SAT
+
 /* x rounded to the nearest integer, halves away from zero, like llround,
- * but inline (llround is a library call on the hot path).  x must be
- * finite and within the int64 range. */
+ * but inline (llround is a library call on the hot path), and saturating:
+ * beyond +-RS_I64_SAT (infinities included) it is +-RS_I64_SAT, NaN is 0. */
 static inline int64_t rs_round_i64(double x)
 {
-	return x >= 0 ? (int64_t)(x + 0.5) : -(int64_t)(0.5 - x);
+	if (x >= 0)
+		return x < (double)RS_I64_SAT ? (int64_t)(x + 0.5) : RS_I64_SAT;
+	if (x > -(double)RS_I64_SAT)
+		return -(int64_t)(0.5 - x);
+	return x == x ? -RS_I64_SAT : 0;
 }
 
 /* Seconds (as written in a scenario) to simulated time, rounded to the
- * nearest microsecond. */
+ * nearest microsecond, saturating at +-RS_TIME_MAX. */
 static inline rs_time rs_time_from_s(double seconds)
 {
 	return rs_round_i64(seconds * (double)RS_US_PER_S);
@@ -62,9 +73,15 @@ typedef struct rs_error {
 } rs_error;
 
 /* Record an error (printf-style) and return its status, so that callers can
- * write `return rs_fail(err, RS_ERR_INVALID, "...", ...);`.  err may be NULL. */
+ * write `return rs_fail(err, RS_ERR_INVALID, "...", ...);`.  err may be NULL.
+ * Control characters in the result (an echoed value holding a newline) are
+ * escaped as \n, \r, \t or \xNN, so a message is always one line. */
 rs_status rs_fail(rs_error *err, rs_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Copy src to dst (len bytes, NUL-terminated, truncated at a whole escape)
+ * with control characters escaped as rs_fail does.  Returns the length. */
+size_t rs_escape_ctl(char *dst, size_t len, const char *src);
 
 /* Allocation that reports failure through rs_error instead of aborting. */
 void *rs_calloc(size_t n, size_t size);

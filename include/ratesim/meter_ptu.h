@@ -8,7 +8,9 @@
  *   L                             the level, drains continuously at C/60 per s
  *   U = L / C                     the utilisation every answer carries
  *
- *   arrival:    U > 1  -> 429, retry_after_ms = time until U is back to 1
+ *   arrival:    U > 1  -> 429, retry_after_ms = time until U is back to 1,
+ *                         rounded up to the whole ms, in closed form, at most
+ *                         RS_PTU_RETRY_AFTER_MAX_MS
  *               U <= 1 -> admit, L += (prompt - cached)
  *                                     + output_ratio * max_tokens_estimate
  *   completion: L += actual - estimate, never below 0 (the shortfall is
@@ -24,6 +26,11 @@
 
 #include "ratesim/config.h"
 #include "ratesim/meter.h"
+
+/* The longest retry-after-ms a provisioned 429 carries (about 31.7 years:
+ * past any run; a level that would take longer to drain, e.g. from an
+ * output_ratio of 1e308, says this), so now + retry stays far inside int64. */
+#define RS_PTU_RETRY_AFTER_MAX_MS INT64_C(1000000000000)
 
 typedef struct rs_ptu_params {
 	int64_t ptu;                /* > 0 */

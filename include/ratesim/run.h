@@ -40,8 +40,13 @@ typedef struct rs_run_result {
 
 /* Run cfg (borrowed) as described by o.  OUT: *res.  Errors: those of the
  * world (traces, memory), the outputs (RS_ERR_IO) and the charts
- * (RS_ERR_TOOL, RS_ERR_IO).  On failure no new complete-looking output is
- * left in the folder. */
+ * (RS_ERR_TOOL, RS_ERR_IO), and RS_ERR_IO when another run holds the
+ * folder.  The folder is locked for the run; every file, charts included,
+ * is drawn in a staging folder and committed with summary.json last, so on
+ * success the folder holds exactly this run's files and on failure it
+ * holds none of them (an earlier run's complete files stay, unless the
+ * commit itself failed: then there is no summary.json).  Several processes
+ * may run at once into different folders (docs/outputs.md). */
 rs_status rs_run(const rs_config *cfg, const rs_run_opts *o, rs_run_result *res, rs_error *err);
 
 #endif

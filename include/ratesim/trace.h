@@ -44,7 +44,11 @@
  * column count, a non-integer or negative token count, a bad timestamp or
  * time going backwards (compared after rounding to the microsecond) fail
  * with the file and line.  Lines may end in LF or CRLF, the last one may
- * have no line ending, and blank lines are skipped.
+ * have no line ending, and blank lines are skipped (also before the header
+ * or the first JSON row).  A line may hold at most RS_TRACE_MAX_LINE bytes
+ * (its line ending not counted): a longer one, a read error or a NUL byte is
+ * an error naming FILE:LINE, never a truncated trace.  A Mooncake row with
+ * a key given twice is refused.
  * CSV fields are not quoted in any supported trace, so quotes are not
  * interpreted.  Cost: O(rows) time, 16 bytes per kept row.
  */
@@ -53,6 +57,10 @@
 
 #include "ratesim/common.h"
 #include "ratesim/config.h"
+
+/* The longest line a trace may have, bytes (the public traces' lines are
+ * under 200; a Mooncake row with its hash_ids list stays far below this). */
+#define RS_TRACE_MAX_LINE 65536
 
 typedef struct rs_trace {
 	size_t n;         /* rows kept (>= 1) */
@@ -63,6 +71,7 @@ typedef struct rs_trace {
 	rs_time mean_gap; /* span / (n - 1) (integer division), or 1 s when n == 1 */
 	size_t zero_rows; /* BurstGPT rows with zero response tokens seen (skipped or kept) */
 	rs_trace_format format; /* the format actually read (never AUTO) */
+	const char *path;       /* the file read (borrowed from the rs_trace_cfg) */
 } rs_trace;
 
 /* Which per-row value a size distribution takes from a trace. */
@@ -75,11 +84,13 @@ typedef enum rs_trace_column { RS_TRACE_PROMPT, RS_TRACE_OUTPUT } rs_trace_colum
  *         line must be that format's), zero_rows, model_filter (BurstGPT only).
  * OUT: *out, a new trace the caller frees with rs_trace_free; NULL on error.
  * Errors, each message naming the file and, for a row, its line:
- *   RS_ERR_IO       "FILE: cannot open: <strerror>", or a read error
+ *   RS_ERR_IO       "FILE: cannot open: <strerror>", "FILE:LINE: cannot read: <strerror>"
  *   RS_ERR_SYNTAX   "FILE:LINE: expected 3 columns TIMESTAMP,ContextTokens,GeneratedTokens
  *                   (got 2)", "FILE:LINE: bad timestamp \"...\"",
  *                   "FILE:LINE: bad ContextTokens \"...\" (expected an integer >= 0)",
- *                   "FILE:LINE:COL: bad JSON", ...
+ *                   "FILE:LINE:COL: bad JSON", "FILE:LINE: line longer than 65536
+ *                   bytes (the longest trace line read)", "FILE:LINE: duplicate key
+ *                   \"timestamp\"", ...
  *   RS_ERR_INVALID  "FILE:LINE: timestamps go backwards", "FILE: no rows",
  *                   "FILE:LINE: ContextTokens must be >= 0 (got -3)",
  *                   "FILE:1: unknown trace header \"...\" (expected an Azure, BurstGPT or

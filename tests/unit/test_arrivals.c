@@ -257,11 +257,11 @@ static void test_errors(void)
 	cfg.speedup = 0;
 	expect_invalid(&cfg, &small, "trace replay: speedup must be > 0 (got 0)");
 	rs_time same_t[] = {0, 0};
-	rs_trace same = {.n = 2, .t = same_t, .prompt = tr_p, .output = tr_o};
+	rs_trace same = {.n = 2, .t = same_t, .prompt = tr_p, .output = tr_o, .path = "t.csv"};
 	cfg.speedup = 1.0;
 	cfg.loop = true;
 	expect_invalid(&cfg, &same,
-	               "trace replay: cannot loop: the period (span 0 us + mean gap 0 us) / "
+	               "t.csv: trace replay: cannot loop: the period (span 0 us + mean gap 0 us) / "
 	               "speedup 1 rounds to 0 us");
 	cfg.loop = false;
 	CHECK_I64(run(&cfg, &same, S(1), 1), 2); /* without loop it is fine */

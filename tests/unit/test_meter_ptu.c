@@ -450,6 +450,115 @@ static void test_retry_after_is_exact(void)
 }
 
 /*
+ * 3b. Exact to the ms (issue 10 section 4: an exact 317 was reported as
+ * 318).  C = 259,000 per minute; L = 259,000 + 259 j at t = 0 needs exactly
+ * 60 j ms to drain to C, so at t1 = m1 ms the answer is 60 j - m1 ms, an
+ * integer in exact arithmetic that float noise in L must not push up.
+ */
+static void test_retry_after_whole_ms(void)
+{
+	rs_ptu_params p = params(RS_ESTIMATOR_MODEL_DEFAULT, 0.0, 0, 0);
+	int wrong = 0, bad_admit = 0, bad_early = 0;
+
+	p.ptu = 7;
+	p.input_tpm_per_ptu = 37000.0;
+	for (int j = 1; j <= 40; j++) {
+		for (int64_t m1 = 1; m1 < 60 * j; m1 += 7) {
+			rs_meter *m = rs_meter_ptu_new(&p);
+			rs_decision d, e;
+
+			CHECK(m != NULL);
+			if (!m)
+				return;
+			arrive(m, 0, rq(259000, 0, 0, 0), &d);
+			arrive(m, 0, rq(259 * j, 0, 0, 0), &d);
+			arrive(m, T_MS(m1), rq(10, 0, 0, 0), &d);
+			wrong += d.admitted || d.retry_after_ms != 60 * j - m1;
+			if (!d.admitted && d.retry_after_ms > 1) {
+				arrive(m, T_MS(m1 + d.retry_after_ms - 1), rq(10, 0, 0, 0), &e);
+				bad_early += e.admitted;
+			}
+			arrive(m, T_MS(m1 + d.retry_after_ms), rq(10, 0, 0, 0), &e);
+			bad_admit += !e.admitted;
+			rs_meter_free(m);
+		}
+	}
+	CHECK_I64(wrong, 0);
+	CHECK_I64(bad_admit, 0);
+	CHECK_I64(bad_early, 0);
+
+	/* Sequences where float noise put L(now + exact ms) a hair above C and
+	 * the former search answered one ms too many (found by comparing with
+	 * exact rational arithmetic): C = 3 PTU x 37,000 = 111,000 per minute,
+	 * three admissions (ms, tokens), then a refusal whose exact drain time
+	 * is a whole number of ms. */
+	static const struct {
+		int64_t at_ms[3], tokens[3], now_ms, want_ms;
+	} seqs[] = {
+	    {{1478, 4401, 6516}, {46065, 52943, 45477}, 12949, 6629},
+	    {{296, 1090, 2949}, {43581, 48705, 48943}, 3325, 13311},
+	    {{401, 2703, 2762}, {51268, 39523, 32382}, 3530, 3451},
+	};
+	p.ptu = 3;
+	for (size_t k = 0; k < sizeof seqs / sizeof seqs[0]; k++) {
+		rs_meter *m = rs_meter_ptu_new(&p);
+		rs_decision d;
+
+		CHECK(m != NULL);
+		if (!m)
+			return;
+		for (int i = 0; i < 3; i++) {
+			arrive(m, T_MS(seqs[k].at_ms[i]), rq(seqs[k].tokens[i], 0, 0, 0), &d);
+			CHECK(d.admitted);
+		}
+		arrive(m, T_MS(seqs[k].now_ms), rq(10, 0, 0, 0), &d);
+		CHECK(!d.admitted);
+		CHECK_I64(d.retry_after_ms, seqs[k].want_ms);
+		arrive(m, T_MS(seqs[k].now_ms + d.retry_after_ms), rq(10, 0, 0, 0), &d);
+		CHECK(d.admitted);
+		rs_meter_free(m);
+	}
+}
+
+/*
+ * A level that can never drain within a run (an output ratio of 1e308, a
+ * capacity of 1e-300 per minute) still answers at once, in closed form,
+ * with the capped retry-after, and the capacity never underflows to 0.
+ */
+static void test_retry_after_absurd(void)
+{
+	rs_ptu_params p = params(RS_ESTIMATOR_MODEL_DEFAULT, 0.0, 0, 0);
+	rs_decision d;
+
+	p.output_ratio = 1e308;
+	rs_meter *m = rs_meter_ptu_new(&p);
+	CHECK(m != NULL);
+	if (!m)
+		return;
+	arrive(m, 0, rq(10, 0, 1000, 0), &d); /* L = inf */
+	arrive(m, 1, rq(10, 0, 0, 0), &d);
+	CHECK(!d.admitted);
+	CHECK_I64(d.retry_after_ms, RS_PTU_RETRY_AFTER_MAX_MS);
+	rs_meter_free(m);
+
+	p = params(RS_ESTIMATOR_MODEL_DEFAULT, 0.0, 0, 0);
+	p.input_tpm_per_ptu = 1e-320;
+	m = rs_meter_ptu_new(&p);
+	CHECK(m != NULL);
+	if (!m)
+		return;
+	arrive(m, 0, rq(10, 0, 0, 0), &d);
+	arrive(m, 1, rq(10, 0, 0, 0), &d);
+	CHECK(!d.admitted);
+	CHECK_I64(d.retry_after_ms, RS_PTU_RETRY_AFTER_MAX_MS);
+	m->ops->set_scale(m, 2, 1e-320);
+	arrive(m, 3, rq(10, 0, 0, 0), &d);
+	CHECK(!d.admitted);
+	CHECK_I64(d.retry_after_ms, RS_PTU_RETRY_AFTER_MAX_MS);
+	rs_meter_free(m);
+}
+
+/*
  * set_scale: the temporary adjustment halves C to 18,750 (0.3125 per ms).
  * L = 20000 at t=0 -> U = 20000/18750 > 1: 429 with retry
  * 1250 / 0.3125 = 4000 ms; at 3999 ms L = 18750.3125: 429 with 1 ms; at
@@ -670,6 +779,8 @@ int main(void)
 {
 	RUN(test_hand_worked_sequence);
 	RUN(test_retry_after_is_exact);
+	RUN(test_retry_after_whole_ms);
+	RUN(test_retry_after_absurd);
 	RUN(test_scale_and_exactly_full);
 	RUN(test_saturation_exact);
 	RUN(test_over_reservation);

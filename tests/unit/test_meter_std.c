@@ -923,9 +923,43 @@ static void test_against_reference(void)
 				}
 }
 
+/*
+ * Issue 12: estimates from extreme figures saturate instead of wrapping.
+ * best_of 2^31-1 with max_tokens 2^53 used to overflow int64 to a negative
+ * estimate that a 150K TPM admitted; a prompt_estimate_factor of 1e308
+ * converted an infinite double.  Both must be refused, and count_refused
+ * adding such estimates again and again must not overflow the window.
+ */
+static void test_extreme_estimates(void)
+{
+	rs_std_params p =
+	    params(150000, ISOLATE_RPM, RS_WINDOW_SLIDING, RS_WINDOW_SLIDING, 60, true);
+	rs_meter_req big = {
+	    .prompt_tokens = 10, .max_tokens = INT64_C(9007199254740992), .best_of = INT32_MAX};
+	CHECK_I64(rs_meter_std_estimate(&p, &big), INT64_C(1) << 61); /* saturated */
+	rs_meter *m = rs_meter_std_new(&p);
+	CHECK(m != NULL);
+	if (!m)
+		return;
+	rs_decision d;
+	for (int i = 0; i < 2000; i++) { /* 2000 x 2^61 > INT64_MAX */
+		rs_meter_admit(m, S(1) + i, &big, &d);
+		CHECK(!d.admitted);
+		CHECK(d.retry_after_ms >= 0);
+	}
+	CHECK(!ask(m, S(2), 10, 10).admitted); /* the window is full */
+	CHECK(ask(m, S(62), 10, 10).admitted); /* and empties after a minute */
+	rs_meter_free(m);
+
+	p.prompt_estimate_factor = 1e308;
+	rs_meter_req r = {.prompt_tokens = 10, .max_tokens = 10, .best_of = 1};
+	CHECK_I64(rs_meter_std_estimate(&p, &r), INT64_C(1) << 61);
+}
+
 int main(void)
 {
 	RUN(test_sliding_tpm);
+	RUN(test_extreme_estimates);
 	RUN(test_fixed_tpm);
 	RUN(test_rpm_sliding_10s);
 	RUN(test_rpm_fixed_10s);

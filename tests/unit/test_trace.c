@@ -399,6 +399,66 @@ static void test_errors(void)
 	rs_trace_free(NULL);
 }
 
+/*
+ * Issue 12 item 5: a line past RS_TRACE_MAX_LINE is an error naming the
+ * line (it used to be read whole, or truncate the trace when memory ran
+ * out), so is a read error; a blank first JSONL line is skipped; a key
+ * given twice in a Mooncake row is refused.
+ */
+static void test_hostile_lines(void)
+{
+	size_t n = RS_TRACE_MAX_LINE + 64;
+	char *big = malloc(n + 256);
+	CHECK(big != NULL);
+	if (!big)
+		return;
+	/* exactly the limit is fine: a JSONL row padded with spaces */
+	const char *row = "{\"timestamp\": 0, \"input_length\": 1, \"output_length\": 2}";
+	size_t rl = strlen(row);
+	memset(big, ' ', RS_TRACE_MAX_LINE);
+	memcpy(big, row, rl);
+	strcpy(big + RS_TRACE_MAX_LINE, "\r\n");
+	rs_trace *t = load_text(big, RS_TRACE_AUTO);
+	CHECK(t != NULL && t->n == 1);
+	rs_trace_free(t);
+	/* one byte more is refused, naming line 2 */
+	strcpy(big, row);
+	strcat(big, "\n");
+	size_t at = strlen(big);
+	memset(big + at, ' ', RS_TRACE_MAX_LINE + 1);
+	strcpy(big + at + RS_TRACE_MAX_LINE + 1, "\n");
+	char want[128];
+	snprintf(want, sizeof want,
+	         "%%s:2: line longer than %d bytes (the longest trace line read)",
+	         RS_TRACE_MAX_LINE);
+	expect_error(big, RS_TRACE_AUTO, NULL, RS_ERR_SYNTAX, want);
+	/* a file with no line ending at all, far longer than the limit */
+	memset(big, '{', n);
+	big[n] = '\0';
+	snprintf(want, sizeof want,
+	         "%%s:1: line longer than %d bytes (the longest trace line read)",
+	         RS_TRACE_MAX_LINE);
+	expect_error(big, RS_TRACE_AUTO, NULL, RS_ERR_SYNTAX, want);
+	free(big);
+
+	t = load_text("\n\r\n{\"timestamp\": 7, \"input_length\": 1, \"output_length\": 2}\n",
+	              RS_TRACE_AUTO);
+	CHECK(t != NULL && t->n == 1 && t->format == RS_TRACE_MOONCAKE);
+	rs_trace_free(t);
+	expect_error("\n{\"timestamp\": 0, \"input_length\": 1, \"output_length\": 2,"
+	             " \"input_length\": 9}\n",
+	             RS_TRACE_AUTO, NULL, RS_ERR_SYNTAX, "%s:2: duplicate key \"input_length\"");
+	expect_error("\n\ntime,prompt\n", RS_TRACE_AUTO, NULL, RS_ERR_INVALID,
+	             "%s:3: unknown trace header \"time,prompt\" (expected an Azure, BurstGPT or "
+	             "Mooncake trace)");
+
+	/* a read error (a folder opened as a file reads EISDIR) names the line */
+	rs_trace_cfg cfg = {.path = "scenarios"};
+	rs_error err = {0};
+	CHECK_I64(rs_trace_load(&cfg, &t, &err), RS_ERR_IO);
+	CHECK_STR(err.msg, "scenarios:1: cannot read: Is a directory");
+}
+
 int main(void)
 {
 	RUN(test_azure_conv);
@@ -411,5 +471,6 @@ int main(void)
 	RUN(test_mooncake);
 	RUN(test_copies_match);
 	RUN(test_errors);
+	RUN(test_hostile_lines);
 	return th_done();
 }
