@@ -267,8 +267,11 @@ rs_gate rs_throttle_gate(rs_throttle *t, rs_time now, uint32_t slot, uint64_t id
 				t->st.rejected_bucket++;
 				return RS_GATE_REJECT;
 			}
-			rs_time wait = (rs_time)ceil((1 - t->tokens) / t->fill_rps * RS_US_PER_S);
-			*until = now + (wait > 0 ? wait : 1);
+			/* a rate near 0 puts the next token past any run: never */
+			double wait = ceil((1 - t->tokens) / t->fill_rps * RS_US_PER_S);
+			*until = wait >= (double)(INT64_MAX - now)
+			             ? INT64_MAX
+			             : now + (wait > 0 ? (rs_time)wait : 1);
 			t->st.waits++;
 			return RS_GATE_WAIT;
 		}
