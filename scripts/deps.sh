@@ -4,13 +4,13 @@
 #
 # Needs: a C compiler and make (build-essential), pkg-config, GSL (libgsl-dev),
 # cJSON (libcjson-dev) and gnuplot (gnuplot-nox, for the charts).  With
-# --test (make test), also what the tests run for real: GNU parallel and a
-# single-node Slurm with munge.  Always: clang, for the sanitizer build and
-# the fuzzers of .ci/run (issue 12).
+# --test (make test), also what the tests run for real: GNU parallel, a
+# single-node Slurm with munge, and clang for the sanitizer build and the
+# fuzzers of .ci/run.
 # Installs with apt-get as root, or through sudo when it needs no password;
 # otherwise prints the exact command to run and exits 1.
 set -u
-PKGS="build-essential pkg-config libgsl-dev libcjson-dev gnuplot-nox clang"
+PKGS="build-essential pkg-config libgsl-dev libcjson-dev gnuplot-nox"
 
 missing=""
 command -v cc >/dev/null 2>&1 || missing="$missing build-essential"
@@ -23,9 +23,6 @@ else
 	missing="$missing libgsl-dev libcjson-dev"
 fi
 command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot-nox"
-# issue 12: clang for `make CC=clang SANITIZE=1 test` and `make fuzz`
-command -v clang >/dev/null 2>&1 || missing="$missing clang"
-
 # --- engine tests (tests/engines/*.sh) -------------------------------------
 if [ "${1:-}" = --test ]; then
 # GNU parallel and a single-node Slurm (slurmctld, slurmd, the client tools
@@ -38,6 +35,9 @@ has slurmctld || missing="$missing slurmctld"
 has slurmd || missing="$missing slurmd"
 has sbatch && has sinfo && has squeue || missing="$missing slurm-client"
 has munged && has munge || missing="$missing munge"
+# clang for the sanitizer suite (`make CC=clang SANITIZE=1 test`) and `make fuzz`
+PKGS="$PKGS clang"
+command -v clang >/dev/null 2>&1 || missing="$missing clang"
 fi
 # --- end of engine tests block ---------------------------------------------
 
