@@ -810,7 +810,8 @@ static rs_status write_cdf(const rs_fig_table *t, const rs_plan *p, size_t g, co
 	if (st == RS_OK)
 		st = rs_text_open(&o, path, err);
 	if (st == RS_OK) {
-		qsort(pts, n, sizeof *pts, cdf_cmp);
+		if (n > 1)
+			qsort(pts, n, sizeof *pts, cdf_cmp);
 		fputs("latency_ms,fraction\n", o.f);
 		double acc = 0;
 		for (size_t i = 0; i < n; i++) {

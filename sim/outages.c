@@ -188,7 +188,8 @@ double rs_outages_measured(const rs_fault_cfg *faults, size_t n, const rs_deploy
 	}
 	if (n && !s)
 		return NAN; /* out of memory: no figure rather than a wrong one */
-	qsort(s, k, sizeof *s, by_start);
+	if (k > 1)
+		qsort(s, k, sizeof *s, by_start);
 	double down = 0, cur_start = 0, cur_end = -INFINITY;
 	for (size_t i = 0; i < k; i++) {
 		if (s[i].start > cur_end) {
