@@ -13,6 +13,8 @@
 #include "ratesim/images.h"
 #include "ratesim/rng.h"
 
+#include <gsl/gsl_randist.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -47,8 +49,10 @@ rs_status rs_client_init(rs_client *c, const rs_config *cfg, size_t index, rs_ti
 		c->retry = rs_retry_state_new(&cc->retry);
 		if (cc->images.on) /* its own stream: images change no other draw */
 			c->rng_images = rs_rng_stream(cfg->seed, "client.images", cc->name);
+		if (rs_throttle_wanted(&cc->control) && !(c->ctl = rs_throttle_new(&cc->control)))
+			st = RS_ERR_NOMEM;
 		if (!c->rng_arrival || !c->rng_shape || !c->rng_retry || !c->retry ||
-		    (cc->images.on && !c->rng_images))
+		    (cc->images.on && !c->rng_images) || st != RS_OK)
 			st = rs_fail(err, RS_ERR_NOMEM, "out of memory building client %s",
 			             cc->name);
 	}
@@ -73,6 +77,7 @@ void rs_client_fini(rs_client *c)
 	if (c->rng_images)
 		gsl_rng_free(c->rng_images);
 	rs_retry_state_free(c->retry);
+	rs_throttle_free(c->ctl);
 	memset(c, 0, sizeof *c);
 }
 
@@ -114,4 +119,27 @@ void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out)
 	out->cached_tokens = (int64_t)floor((double)prompt * cc->cached_fraction);
 	out->output_tokens = output;
 	out->max_tokens = max_tokens;
+}
+
+rs_time rs_client_think_time(rs_client *c)
+{
+	const rs_dist_cfg *d = c->cfg->arrival.think_s;
+	double s = 0;
+	if (d) {
+		switch (d->kind) {
+		case RS_DIST_FIXED:
+			s = d->value;
+			break;
+		case RS_DIST_UNIFORM:
+			s = d->min + (d->max - d->min) * gsl_rng_uniform(c->rng_arrival);
+			break;
+		case RS_DIST_LOGNORMAL:
+			s = d->median *
+			    exp(d->sigma * gsl_ran_gaussian_ziggurat(c->rng_arrival, 1.0));
+			break;
+		default:
+			break;
+		}
+	}
+	return rs_time_from_s(s > 0 ? s : 0);
 }

@@ -15,7 +15,13 @@
  *                  `1 - 0.25 * random()`)
  * then the answer's retry-after-ms, when it has one, per rs_retry_after_mode
  * (cap: honour up to retry_after_cap_s, else fall back on the policy delay,
- * as openai-python does beyond its 60 s).  U(a, b) is a + (b - a) u with u
+ * as openai-python does beyond its 60 s; max: the longer of the two, as
+ * Azure.Core's DelayStrategy.GetNextDelay takes the larger of the server's
+ * delay and its own; clamp: retry-after-ms but never more than
+ * retry_after_cap_s).  When retry_after_give_up_s > 0 and an answer asks
+ * for longer than that, the request gives up instead of waiting (OkHttp's
+ * RetryAndFollowUpInterceptor retries a 503 only when Retry-After is 0, a
+ * give-up threshold of 0; not checked against the source here).  U(a, b) is a + (b - a) u with u
  * from gsl_rng_uniform, in [0, 1).  The policy backoff is always drawn once
  * the policy allows a retry, even when retry-after replaces it, so that the
  * draws a decision takes depend on the configuration only.
@@ -235,6 +241,8 @@ const char *rs_retry_stop_name(rs_retry_stop s)
 		return "budget";
 	case RS_RETRY_STOP_RATIO:
 		return "ratio";
+	case RS_RETRY_STOP_RETRY_AFTER:
+		return "retry_after";
 	}
 	return "?";
 }
@@ -296,6 +304,12 @@ static rs_time wait_us(const rs_retry_cfg *cfg, gsl_rng *rng, double backoff_s,
 		return ra <= rs_time_from_s(cfg->retry_after_cap_s) ? ra : backoff;
 	case RS_RETRY_AFTER_JITTER:
 		return ra + nonneg_us(uniform(rng, 0, cfg->retry_after_jitter_s));
+	case RS_RETRY_AFTER_MAX:
+		return ra > backoff ? ra : backoff;
+	case RS_RETRY_AFTER_CLAMP: {
+		rs_time cap = rs_time_from_s(cfg->retry_after_cap_s);
+		return ra < cap ? ra : cap;
+	}
 	}
 	assert(!"unknown retry_after mode");
 	return backoff;
@@ -313,6 +327,9 @@ rs_retry_stop rs_retry_next(const rs_retry_cfg *cfg, rs_retry_state *st, gsl_rng
 	double backoff_s = policy_delay_s(cfg, rng, attempts_made, *prev_delay_s);
 	rs_time wait = wait_us(cfg, rng, backoff_s, retry_after_ms);
 
+	if (cfg->retry_after_give_up_s > 0 && retry_after_ms >= 0 &&
+	    retry_after_ms * RS_US_PER_MS > rs_time_from_s(cfg->retry_after_give_up_s))
+		return RS_RETRY_STOP_RETRY_AFTER;
 	if (cfg->deadline_s > 0 && elapsed + wait > rs_time_from_s(cfg->deadline_s))
 		return RS_RETRY_STOP_DEADLINE;
 	if (st->ratio) {

@@ -331,6 +331,13 @@ rs_status sc_check_regions(sc *c);
 rs_status sc_parse_images(sc *c, const cJSON *cl, const char *cpath, rs_images_cfg *im);
 const sc_table *sc_images_tables(size_t *n);
 
+/* scenario_control.c: a client's rate_limit, concurrency, breaker and
+ * wait_or_spill objects (cl: the client object, cpath its path, own its
+ * resolved target), each absent = off. */
+rs_status sc_parse_control(sc *c, const cJSON *cl, const char *cpath, const rs_target *own,
+                           rs_control_cfg *out);
+const sc_table *sc_control_tables(size_t *n);
+
 /* scenario_faults.c: cfg->faults, the network matrix, pricing. */
 rs_status sc_parse_faults(sc *c, const cJSON *root);
 /* "outages": random outage processes (issue 9), after the faults. */

@@ -65,10 +65,9 @@ static const char *const jitter_names[] = {
     [RS_JITTER_FACTOR] = "factor",
 };
 static const char *const retry_after_names[] = {
-    [RS_RETRY_AFTER_IGNORE] = "ignore",
-    [RS_RETRY_AFTER_HONOUR] = "honour",
-    [RS_RETRY_AFTER_CAP] = "cap",
-    [RS_RETRY_AFTER_JITTER] = "jitter",
+    [RS_RETRY_AFTER_IGNORE] = "ignore", [RS_RETRY_AFTER_HONOUR] = "honour",
+    [RS_RETRY_AFTER_CAP] = "cap",       [RS_RETRY_AFTER_JITTER] = "jitter",
+    [RS_RETRY_AFTER_MAX] = "max",       [RS_RETRY_AFTER_CLAMP] = "clamp",
 };
 /* clang-format on */
 
@@ -93,6 +92,10 @@ static const sc_key client_keys[] = {
      SC_DEFAULT(RS_DEFAULT_CACHED_FRACTION)},
     {"images", 0, false, NULL, SC_OBJECT}, /* scenario_images.c */
     {"retry", 0, false, NULL, SC_OBJECT_OR("{\"policy\":\"none\"}")},
+    {"rate_limit", 0, false, NULL, SC_OBJECT},
+    {"concurrency", 0, false, NULL, SC_OBJECT},
+    {"breaker", 0, false, NULL, SC_OBJECT},
+    {"wait_or_spill", 0, false, NULL, SC_OBJECT},
     {"rtt_ms", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_MS)},
     {"region", 0, false, NULL, SC_STRING},
     {"priority", 0, false, NULL, SC_WHOLE(SC_NONNEG, RS_MAX_PRIORITY),
@@ -203,6 +206,8 @@ static const sc_key retry_keys[] = {
      SC_NUMBER(SC_POS, 0, RS_MAX_TIME_S), SC_DEFAULT(RS_DEFAULT_RETRY_AFTER_CAP_S)},
     {"retry_after_jitter_s", G_RETRY_ANY, false, "a \"none\" policy never retries",
      SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S), SC_DEFAULT(RS_DEFAULT_RETRY_AFTER_JITTER_S)},
+    {"retry_after_give_up_s", G_RETRY_ANY, false, "a \"none\" policy never retries",
+     SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S), SC_DEFAULT(RS_DEFAULT_RETRY_AFTER_GIVE_UP_S)},
     {"attempt_timeout_s", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S),
      SC_DEFAULT(RS_DEFAULT_RETRY_ATTEMPT_TIMEOUT_S)},
     {"deadline_s", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S),
@@ -618,6 +623,7 @@ static void retry_defaults(rs_retry_cfg *r)
 	    .retry_ratio_window_s = RS_DEFAULT_RETRY_RATIO_WINDOW_S,
 	    .adaptive_k = RS_DEFAULT_RETRY_ADAPTIVE_K,
 	    .adaptive_window_s = RS_DEFAULT_RETRY_ADAPTIVE_WINDOW_S,
+	    .retry_after_give_up_s = RS_DEFAULT_RETRY_AFTER_GIVE_UP_S,
 	};
 }
 
@@ -763,7 +769,8 @@ static rs_status retry_delays(sc *c, const cJSON *v, const char *path, rs_retry_
 		                    &after);
 	r->retry_after = (rs_retry_after_mode)after;
 	if (st == RS_OK)
-		st = sc_key_unused(c, v, path, "retry_after_cap_s", after == RS_RETRY_AFTER_CAP,
+		st = sc_key_unused(c, v, path, "retry_after_cap_s",
+		                   after == RS_RETRY_AFTER_CAP || after == RS_RETRY_AFTER_CLAMP,
 		                   "retry_after", retry_after_names[after]);
 	if (st == RS_OK)
 		st = sc_key_unused(c, v, path, "retry_after_jitter_s",
@@ -775,6 +782,9 @@ static rs_status retry_delays(sc *c, const cJSON *v, const char *path, rs_retry_
 	if (st == RS_OK)
 		st = sc_get_num_or(c, v, path, SC_KEYS(retry_keys), "retry_after_jitter_s",
 		                   r->retry_after_jitter_s, &r->retry_after_jitter_s);
+	if (st == RS_OK)
+		st = sc_get_num_or(c, v, path, SC_KEYS(retry_keys), "retry_after_give_up_s",
+		                   r->retry_after_give_up_s, &r->retry_after_give_up_s);
 	return st;
 }
 
@@ -832,11 +842,14 @@ static void retry_write(sc *c, const cJSON *v, const rs_retry_cfg *r)
 		}
 		sc_write(c, v, "retry_after",
 		         cJSON_CreateString(retry_after_names[r->retry_after]));
-		if (r->retry_after == RS_RETRY_AFTER_CAP)
+		if (r->retry_after == RS_RETRY_AFTER_CAP || r->retry_after == RS_RETRY_AFTER_CLAMP)
 			sc_write(c, v, "retry_after_cap_s", sc_exact_number(r->retry_after_cap_s));
 		if (r->retry_after == RS_RETRY_AFTER_JITTER)
 			sc_write(c, v, "retry_after_jitter_s",
 			         sc_exact_number(r->retry_after_jitter_s));
+		if (r->retry_after_give_up_s > 0)
+			sc_write(c, v, "retry_after_give_up_s",
+			         sc_exact_number(r->retry_after_give_up_s));
 	}
 	sc_write(c, v, "attempt_timeout_s", sc_exact_number(r->attempt_timeout_s));
 	sc_write(c, v, "deadline_s", sc_exact_number(r->deadline_s));
@@ -939,6 +952,8 @@ static rs_status parse_client(sc *c, const cJSON *cl, const char *path, size_t i
 		st = sc_parse_images(c, cl, path, &cli->images);
 	if (st == RS_OK)
 		st = parse_retry(c, cl, path, &cli->retry);
+	if (st == RS_OK)
+		st = sc_parse_control(c, cl, path, &cli->target_ref, &cli->control);
 	if (st == RS_OK)
 		st = sc_get_num(c, cl, path, SC_KEYS(client_keys), "rtt_ms", &cli->rtt_ms);
 	return st;

@@ -15,6 +15,8 @@
  *   FAULT(a=fault, b=0 start / 1 end)
  *   GEN_ENTER, GEN_NEXT  (service.c) processor sharing on a deployment
  *                        whose scenario turns its service model on
+ *   SEND, QUEUED         the client's own controls (throttle.h): a queued
+ *                        request goes, or its queue timeout is due
  *
  * Routing (MODEL.md section 8): a client's attempt to a router is routed at
  * once: the router picks a backend (a deployment, or another router routed
@@ -33,20 +35,22 @@
 #include "ratesim/client.h"
 #include "ratesim/deployment.h"
 #include "ratesim/engine.h"
+#include "ratesim/fault.h"
 #include "ratesim/meter_ptu.h"
 #include "ratesim/outages.h"
 #include "ratesim/retry.h"
 #include "ratesim/rng.h"
 #include "ratesim/router.h"
 #include "ratesim/service.h"
+#include "ratesim/throttle.h"
 
-#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum { EV_ARRIVAL, EV_DISPATCH, EV_DONE, EV_ANSWER, EV_TIMEOUT, EV_RETRY, EV_ORPHAN, EV_FAULT };
 enum { EV_GEN_ENTER = EV_FAULT + 1, EV_GEN_NEXT }; /* service.c: processor sharing */
+enum { EV_SEND = EV_GEN_NEXT + 1, EV_QUEUED };     /* the client's own controls (throttle.h) */
 
 #define NO_SLOT      UINT32_MAX
 #define POOL_INITIAL 1024
@@ -76,6 +80,7 @@ typedef struct request {
 	int32_t attempts;
 	uint32_t next_free;
 	bool spilled;    /* the current attempt was admitted by spillover */
+	bool redirected; /* wait_or_spill sent it to the client's spill target */
 	route_path path; /* the routers that chose its deployment */
 } request;
 
@@ -402,7 +407,8 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 	const rs_client_cfg *cc = w->clients[r->client].cfg;
 	bool retry = r->attempts > 1;
 	outcome o = {.dep = SIZE_MAX, .backend_rtt_ms = -1};
-	present_target(w, r, cc->target_ref, now, retry, 0, &o);
+	present_target(w, r, r->redirected ? cc->control.spill_ref : cc->target_ref, now, retry, 0,
+	               &o);
 	if (o.hold_until > 0) {
 		schedule(w, o.hold_until, EV_DISPATCH, 0, slot);
 		return;
@@ -474,15 +480,40 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 	schedule(w, now + answer_after, EV_ANSWER, 0, slot);
 }
 
-/* A new attempt of request `slot`: adaptive throttling may refuse it
- * locally (MODEL.md section 8); otherwise it is dispatched. */
-static void send_attempt(rs_world *w, uint32_t slot, rs_time now)
+/* An attempt the client's controls let out has ended: its place is free,
+ * and the request queued first may go (throttle.h). */
+static void control_done(rs_world *w, uint32_t client, rs_time now, rs_result res)
+{
+	uint32_t next;
+	uint64_t id;
+	if (w->clients[client].ctl &&
+	    rs_throttle_done(w->clients[client].ctl, now, res, &next, &id))
+		schedule(w, now, EV_SEND, 0, next);
+}
+
+/* A new attempt of request `slot`: unless `gated` (it left the queue), the
+ * client's own controls may delay, queue or refuse it (throttle.h); then
+ * adaptive throttling may refuse it locally (MODEL.md section 8); otherwise
+ * it is dispatched. */
+static void send_attempt(rs_world *w, uint32_t slot, rs_time now, bool gated)
 {
 	request *r = &w->pool[slot];
 	rs_client *c = &w->clients[r->client];
+	rs_gate g = RS_GATE_GO;
+	rs_time until = 0;
+	if (c->ctl && !gated)
+		g = rs_throttle_gate(c->ctl, now, slot, r->id, &until);
+	if (g == RS_GATE_WAIT)
+		schedule(w, until, EV_RETRY, 0, slot);
+	if (g == RS_GATE_QUEUE && until > 0)
+		schedule(w, until, EV_QUEUED, slot, r->id);
+	if (g == RS_GATE_WAIT || g == RS_GATE_QUEUE)
+		return;
 	r->attempts++;
 	r->sent = now;
-	if (rs_retry_throttle(c->retry, c->rng_retry, now)) {
+	if (g == RS_GATE_REJECT || rs_retry_throttle(c->retry, c->rng_retry, now)) {
+		if (g == RS_GATE_GO && c->ctl)
+			control_done(w, r->client, now, RS_RESULT_NONE);
 		rs_metrics_on_rejected_locally(w->metrics, now, r->client);
 		r->retry_after_ms = -1;
 		attempt_failed(w, slot, now);
@@ -492,30 +523,6 @@ static void send_attempt(rs_world *w, uint32_t slot, rs_time now)
 	dispatch(w, slot, now);
 }
 
-/* Think time of a closed-loop user, in simulated time. */
-static rs_time think_time(rs_client *c)
-{
-	const rs_dist_cfg *d = c->cfg->arrival.think_s;
-	double s = 0;
-	if (d) {
-		switch (d->kind) {
-		case RS_DIST_FIXED:
-			s = d->value;
-			break;
-		case RS_DIST_UNIFORM:
-			s = d->min + (d->max - d->min) * gsl_rng_uniform(c->rng_arrival);
-			break;
-		case RS_DIST_LOGNORMAL:
-			s = d->median *
-			    exp(d->sigma * gsl_ran_gaussian_ziggurat(c->rng_arrival, 1.0));
-			break;
-		default:
-			break;
-		}
-	}
-	return rs_time_from_s(s > 0 ? s : 0);
-}
-
 /* The request has ended (success or failure): a closed-loop user thinks,
  * then sends its next request. */
 static void finish(rs_world *w, uint32_t slot, rs_time now)
@@ -523,7 +530,7 @@ static void finish(rs_world *w, uint32_t slot, rs_time now)
 	request *r = &w->pool[slot];
 	rs_client *c = &w->clients[r->client];
 	if (c->cfg->arrival.process == RS_ARRIVAL_CLOSED)
-		schedule(w, now + think_time(c), EV_ARRIVAL, r->client, 0);
+		schedule(w, now + rs_client_think_time(c), EV_ARRIVAL, r->client, 0);
 	r->gen = 0; /* a TIMEOUT still pending for it is stale */
 	slot_free(w, slot);
 }
@@ -534,6 +541,14 @@ static void attempt_failed(rs_world *w, uint32_t slot, rs_time now)
 {
 	request *r = &w->pool[slot];
 	rs_client *c = &w->clients[r->client];
+	const rs_control_cfg *k = &c->cfg->control;
+	if (k->spill && !r->redirected && r->retry_after_ms >= 0 &&
+	    now - r->arrived + r->retry_after_ms * RS_US_PER_MS >
+	        rs_time_from_s(k->spill_max_wait_s)) {
+		r->redirected = true; /* wait or spill: the wait is too long, spill now */
+		schedule(w, now, EV_RETRY, 0, slot);
+		return;
+	}
 	rs_time delay = 0;
 	rs_retry_stop stop =
 	    rs_retry_next(&c->cfg->retry, c->retry, c->rng_retry, now, r->attempts,
@@ -573,7 +588,7 @@ static void on_arrival(void *ctx, rs_engine *eng, const rs_event *ev)
 		if (rs_client_next_arrival(c, &at, &next_row))
 			schedule(w, at, EV_ARRIVAL, ev->a, (uint64_t)(next_row + 1));
 	}
-	send_attempt(w, slot, now);
+	send_attempt(w, slot, now, false);
 }
 
 static void on_dispatch(void *ctx, rs_engine *eng, const rs_event *ev)
@@ -598,6 +613,7 @@ static void complete(void *ctx, rs_time now, size_t dep, uint32_t slot)
 	    .kind = RS_ANSWER_OK, .retry_after_ms = -1, .latency_ms = rs_time_to_ms(now - r->sent)};
 	for (unsigned i = 0; i < r->path.n; i++)
 		rs_router_observe(w->routers[r->path.router[i]], r->path.backend[i], now, &ok);
+	control_done(w, r->client, now, RS_RESULT_OK);
 	finish(w, slot, now);
 }
 
@@ -611,7 +627,10 @@ static void on_answer(void *ctx, rs_engine *eng, const rs_event *ev)
 	rs_world *w = ctx;
 	rs_time now = rs_engine_now(eng);
 	uint32_t slot = (uint32_t)ev->b;
-	rs_retry_on_answer(w->clients[w->pool[slot].client].retry, now, false);
+	request *r = &w->pool[slot];
+	rs_retry_on_answer(w->clients[r->client].retry, now, false);
+	control_done(w, r->client, now,
+	             r->retry_after_ms >= 0 ? RS_RESULT_THROTTLED : RS_RESULT_FAILED);
 	attempt_failed(w, slot, now);
 }
 
@@ -627,6 +646,7 @@ static void on_timeout(void *ctx, rs_engine *eng, const rs_event *ev)
 	if (r->job != RS_SERVICE_NO_JOB) /* it goes on occupying the service */
 		rs_service_abandon(w->svc, r->job);
 	rs_retry_on_answer(w->clients[r->client].retry, now, false);
+	control_done(w, r->client, now, RS_RESULT_FAILED);
 	rs_router_answer to = {.kind = RS_ANSWER_TIMEOUT, .retry_after_ms = -1};
 	for (unsigned i = 0; i < r->path.n; i++)
 		rs_router_observe(w->routers[r->path.router[i]], r->path.backend[i], now, &to);
@@ -634,9 +654,26 @@ static void on_timeout(void *ctx, rs_engine *eng, const rs_event *ev)
 	attempt_failed(w, slot, now);
 }
 
+/* RETRY(b=slot), also a wait for a token; SEND(b=slot) leaves the queue. */
 static void on_retry(void *ctx, rs_engine *eng, const rs_event *ev)
 {
-	send_attempt(ctx, (uint32_t)ev->b, rs_engine_now(eng));
+	send_attempt(ctx, (uint32_t)ev->b, rs_engine_now(eng), ev->type == EV_SEND);
+}
+
+/* A queued request's timeout: it fails locally when it is still queued. */
+static void on_queued(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	rs_world *w = ctx;
+	request *r = &w->pool[ev->a];
+	/* a slot holding another request: this one has ended, and may have been
+	 * of a client with no queue; the same request may have left the queue */
+	if (r->id != ev->b || !rs_throttle_expire(w->clients[r->client].ctl, ev->a, ev->b))
+		return;
+	r->attempts++;
+	r->sent = rs_engine_now(eng);
+	rs_metrics_on_rejected_locally(w->metrics, r->sent, r->client);
+	r->retry_after_ms = -1;
+	attempt_failed(w, ev->a, r->sent);
 }
 
 /* Faults (MODEL.md section 8): start or end fault `a` on every deployment
@@ -644,32 +681,7 @@ static void on_retry(void *ctx, rs_engine *eng, const rs_event *ev)
 static void on_fault(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	rs_world *w = ctx;
-	rs_time now = rs_engine_now(eng);
-	const rs_fault_cfg *f = &w->faults[ev->a];
-	bool start = ev->b == 0;
-	for (size_t d = 0; d < w->n_deps; d++) {
-		rs_deployment *dep = &w->deps[d];
-		bool hit = f->deployment ? !strcmp(f->deployment, dep->cfg->name)
-		                         : !strcmp(f->region, dep->cfg->region);
-		if (!hit)
-			continue;
-		switch (f->kind) {
-		case RS_FAULT_DOWN:
-			dep->down += start ? 1 : -1;
-			if (start) {
-				dep->down_mode = f->mode;
-				dep->error_ms = f->error_ms;
-			}
-			break;
-		case RS_FAULT_DEGRADE:
-			dep->limit_scale = start ? f->scale : 1.0;
-			dep->meter->ops->set_scale(dep->meter, now, dep->limit_scale);
-			break;
-		case RS_FAULT_LATENCY:
-			dep->latency_scale = start ? f->scale : 1.0;
-			break;
-		}
-	}
+	rs_fault_apply(&w->faults[ev->a], ev->b == 0, rs_engine_now(eng), w->deps, w->n_deps);
 }
 
 static void sample_deployment(void *ctx, size_t d, rs_time now, bool take_peak, rs_dep_sample *out)
@@ -815,6 +827,8 @@ static rs_status build(rs_world *w, rs_error *err)
 	if (!w->svc)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the service");
 	rs_engine_on(w->eng, EV_FAULT, on_fault, w);
+	rs_engine_on(w->eng, EV_SEND, on_retry, w);
+	rs_engine_on(w->eng, EV_QUEUED, on_queued, w);
 	if ((st = rs_outages_build(cfg, &w->faults, &w->n_faults, err)) != RS_OK)
 		return st;
 	for (size_t i = 0; i < w->n_faults; i++) {
@@ -827,7 +841,7 @@ static rs_status build(rs_world *w, rs_error *err)
 			/* each user starts after one think time, so they do not
 			 * all arrive at once */
 			for (int u = 0; u < c->cfg->arrival.users; u++)
-				schedule(w, think_time(c), EV_ARRIVAL, (uint32_t)i, 0);
+				schedule(w, rs_client_think_time(c), EV_ARRIVAL, (uint32_t)i, 0);
 			continue;
 		}
 		rs_time at;

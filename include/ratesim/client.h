@@ -14,6 +14,7 @@
 #include "ratesim/arrivals.h"
 #include "ratesim/config.h"
 #include "ratesim/retry.h"
+#include "ratesim/throttle.h"
 #include "ratesim/trace.h"
 
 /* What one request asks for. */
@@ -32,6 +33,7 @@ typedef struct rs_client {
 	rs_trace *output_trace;                       /* owned: empirical output sizes, or NULL */
 	gsl_rng *rng_arrival, *rng_shape, *rng_retry; /* owned */
 	rs_retry_state *retry;                        /* owned: budget and throttling */
+	rs_throttle *ctl;       /* owned: its own controls (throttle.h), NULL when none */
 	gsl_rng *rng_images;    /* owned: the images' stream, or NULL without images */
 	rs_trace *images_trace; /* owned: an empirical image count's file, or NULL */
 } rs_client;
@@ -48,5 +50,9 @@ bool rs_client_next_arrival(rs_client *c, rs_time *at, int64_t *row);
 
 /* Draw the shape of a new request (row: from rs_client_next_arrival). */
 void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out);
+
+/* The think time of a closed-loop user before its next request (its
+ * arrival.think_s, drawn from the arrival stream; 0 when it has none). */
+rs_time rs_client_think_time(rs_client *c);
 
 #endif

@@ -58,6 +58,15 @@
 #define RS_DEFAULT_RETRY_RATIO_WINDOW_S    60.0
 #define RS_DEFAULT_RETRY_ADAPTIVE_K        0.0   /* 0: no adaptive throttling */
 #define RS_DEFAULT_RETRY_ADAPTIVE_WINDOW_S 120.0 /* SRE book: "two minutes" */
+#define RS_DEFAULT_RETRY_AFTER_GIVE_UP_S   0.0   /* 0: never give up on a long retry-after */
+
+/* client-side controls (throttle.h); each is off unless its object is given */
+#define RS_DEFAULT_LIMIT_MODE      RS_LIMIT_FIXED
+#define RS_DEFAULT_LIMIT_BURST     1.0           /* one attempt at a time: a pure pacer */
+#define RS_DEFAULT_LIMIT_ON_EMPTY  RS_LIMIT_WAIT /* botocore's TokenBucket blocks */
+#define RS_DEFAULT_QUEUE_TIMEOUT_S 0.0           /* 0: a queued request waits forever */
+#define RS_DEFAULT_BREAKER_OPEN_S  30.0          /* Polly's and resilience4j's durationOfBreak */
+#define RS_DEFAULT_BREAKER_PROBES  1             /* Polly: one trial call when half-open */
 
 /* clients */
 #define RS_DEFAULT_CLIENT_PRIORITY      0
@@ -335,6 +344,8 @@ typedef enum rs_retry_after_mode {
 	RS_RETRY_AFTER_HONOUR, /* wait exactly retry-after-ms */
 	RS_RETRY_AFTER_CAP,    /* honour it when <= retry_after_cap_s, else the policy's delay */
 	RS_RETRY_AFTER_JITTER, /* retry-after-ms + U(0, retry_after_jitter_s) */
+	RS_RETRY_AFTER_MAX,    /* max(policy delay, retry-after-ms) (Azure.Core DelayStrategy) */
+	RS_RETRY_AFTER_CLAMP,  /* min(retry-after-ms, retry_after_cap_s) */
 } rs_retry_after_mode;
 
 /* A client's retry policy (MODEL.md section 8).  Budgets and adaptive
@@ -350,8 +361,11 @@ typedef struct rs_retry_cfg {
 	rs_retry_after_mode retry_after;
 	double retry_after_cap_s;    /* RS_RETRY_AFTER_CAP */
 	double retry_after_jitter_s; /* RS_RETRY_AFTER_JITTER */
-	double attempt_timeout_s;    /* give up on one attempt after this; 0 = never */
-	double deadline_s;           /* give up on the request after this; 0 = never */
+	/* Give up (no retry) when an answer asks for a wait longer than this;
+	 * 0 = never. */
+	double retry_after_give_up_s;
+	double attempt_timeout_s; /* give up on one attempt after this; 0 = never */
+	double deadline_s;        /* give up on the request after this; 0 = never */
 	/* Retry budget: a token bucket of retries (each costs 1, each success
 	 * refunds budget_refund), holding at most budget_max; 0 = off. */
 	double budget_max, budget_refund;
@@ -460,6 +474,38 @@ typedef struct rs_pricing_cfg {
 	rs_ptu_billing ptu_billing;
 } rs_pricing_cfg;
 
+/* Client-side controls (throttle.h): a token bucket on attempts, a
+ * concurrency cap with a FIFO queue, and a circuit breaker.  Zeroed = all
+ * off. */
+typedef enum rs_limit_mode {
+	RS_LIMIT_OFF,
+	RS_LIMIT_FIXED,    /* rate_rps, burst */
+	RS_LIMIT_ADAPTIVE, /* botocore's adaptive mode: CUBIC rate on throttling */
+} rs_limit_mode;
+
+/* What an attempt the bucket has no token for does. */
+typedef enum rs_limit_empty {
+	RS_LIMIT_WAIT,   /* wait until a token is there (botocore acquire(block=True)) */
+	RS_LIMIT_REJECT, /* fail locally at once (acquire(block=False)) */
+} rs_limit_empty;
+
+typedef struct rs_control_cfg {
+	rs_limit_mode limit;
+	double limit_rate_rps, limit_burst; /* RS_LIMIT_FIXED */
+	rs_limit_empty limit_on_empty;
+	int max_in_flight;      /* 0 = no cap */
+	double queue_timeout_s; /* a queued request fails locally after this; 0 = never */
+	int breaker_failures;   /* consecutive failures that open the breaker; 0 = off */
+	double breaker_open_s;  /* how long it stays open before half-open */
+	int breaker_probes;     /* attempts let through when half-open */
+	/* Wait or spill (Microsoft's client policy for provisioned deployments):
+	 * on a 429 whose wait would end past spill_max_wait_s from the
+	 * request's arrival, the request goes to spill_ref at once. */
+	bool spill;
+	rs_target spill_ref;
+	double spill_max_wait_s;
+} rs_control_cfg;
+
 /* Images in a request (issue 9, seed 001): how many, their size, the
  * detail asked for; their tokens (images.h) count as prompt tokens. */
 typedef enum rs_image_detail { RS_IMAGE_LOW, RS_IMAGE_HIGH } rs_image_detail;
@@ -487,6 +533,7 @@ typedef struct rs_client_cfg {
 	double cached_fraction; /* issue 3: share of prompt tokens served from cache */
 	rs_images_cfg images;   /* issue 9: images in each request */
 	rs_retry_cfg retry;
+	rs_control_cfg control;
 	double rtt_ms; /* network round trip to its target; < 0: deployment's */
 } rs_client_cfg;
 

@@ -40,7 +40,7 @@ typedef struct rs_counts {
 	uint64_t spilled_out;       /* deployment: refusals passed on and served by its spillover */
 	uint64_t router_retries;    /* extra backends a router tried within one client attempt */
 	uint64_t timeouts;          /* attempts the client stopped waiting for */
-	uint64_t rejected_locally;  /* attempts adaptive throttling refused before sending */
+	uint64_t rejected_locally;  /* attempts refused before sending (throttling, controls) */
 	uint64_t retries_denied;    /* retries refused by the budget, the ratio or the deadline */
 	/* deployment: the load its clients sent it (first attempts), for sizing */
 	uint64_t offered_prompt_tokens, offered_cached_tokens, offered_output_tokens;

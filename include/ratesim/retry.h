@@ -76,12 +76,13 @@ typedef enum rs_retry_stop {
 	RS_RETRY_STOP_DEADLINE,
 	RS_RETRY_STOP_BUDGET,
 	RS_RETRY_STOP_RATIO,
+	RS_RETRY_STOP_RETRY_AFTER, /* the answer asked for more than retry_after_give_up_s */
 } rs_retry_stop;
 
-#define RS_RETRY_STOP_COUNT (RS_RETRY_STOP_RATIO + 1)
+#define RS_RETRY_STOP_COUNT (RS_RETRY_STOP_RETRY_AFTER + 1)
 
 /* A short lower-case name for reports: "go", "policy", "deadline",
- * "budget", "ratio". */
+ * "budget", "ratio", "retry_after". */
 const char *rs_retry_stop_name(rs_retry_stop s);
 
 /* Decide what to do after a failed attempt (429, 5xx or timeout).
@@ -97,6 +98,8 @@ const char *rs_retry_stop_name(rs_retry_stop s);
  *
  * Checks, in this order, the first failing one giving the result:
  *   policy    none never retries; otherwise attempts_made > max_retries stops.
+ *   retry_after  retry_after_give_up_s > 0 and the answer's retry-after-ms
+ *             is longer: give up rather than wait that long.
  *   deadline  deadline_s > 0 and elapsed + delay > deadline_s: the retry
  *             would start after the deadline (exactly at it is allowed).
  *   ratio     retry_ratio > 0: allowed only when

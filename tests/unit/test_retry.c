@@ -229,6 +229,56 @@ static void test_retry_after_modes(void)
 	gsl_rng_free(rng);
 }
 
+/* max(backoff, retry-after) and min(retry-after, cap): Azure.Core's
+ * DelayStrategy and a clamp. */
+static void test_retry_after_max_clamp(void)
+{
+	rs_retry_cfg c = fixed_cfg(2, 3);
+	gsl_rng *rng = new_rng(5);
+	c.retry_after = RS_RETRY_AFTER_MAX;
+	CHECK_I64(ra_delay(&c, rng, 1500), S(2)); /* backoff is longer */
+	CHECK_I64(ra_delay(&c, rng, 2000), S(2));
+	CHECK_I64(ra_delay(&c, rng, 3500), S(3.5)); /* the service asks longer */
+	CHECK_I64(ra_delay(&c, rng, -1), S(2));
+	c.retry_after = RS_RETRY_AFTER_CLAMP;
+	c.retry_after_cap_s = 10;
+	CHECK_I64(ra_delay(&c, rng, 1500), S(1.5));
+	CHECK_I64(ra_delay(&c, rng, 10000), S(10));
+	CHECK_I64(ra_delay(&c, rng, 90000), S(10)); /* clamped, not replaced */
+	CHECK_I64(ra_delay(&c, rng, -1), S(2));
+	gsl_rng_free(rng);
+}
+
+/* Give up when the answer asks for longer than retry_after_give_up_s:
+ * exactly at the threshold still waits; no retry-after never gives up;
+ * the budget is not charged for a give-up. */
+static void test_retry_after_give_up(void)
+{
+	rs_retry_cfg c = fixed_cfg(2, 3);
+	c.retry_after = RS_RETRY_AFTER_HONOUR;
+	c.retry_after_give_up_s = 30;
+	c.budget_max = 1;
+	gsl_rng *rng = new_rng(5);
+	rs_retry_state *st = rs_retry_state_new(&c);
+	double prev = 0;
+	rs_time d = -1;
+	CHECK_I64(rs_retry_next(&c, st, rng, 0, 1, 30001, 0, &prev, &d), RS_RETRY_STOP_RETRY_AFTER);
+	CHECK_I64(d, -1);
+	CHECK_STR(rs_retry_stop_name(RS_RETRY_STOP_RETRY_AFTER), "retry_after");
+	CHECK_I64(rs_retry_next(&c, st, rng, 0, 1, 30000, 0, &prev, &d), RS_RETRY_GO);
+	CHECK_I64(d, S(30));
+	/* the one budget token went to that retry: the next is refused by the
+	 * budget, so the give-up above did not take it */
+	CHECK_I64(rs_retry_next(&c, st, rng, 0, 1, -1, 0, &prev, &d), RS_RETRY_STOP_BUDGET);
+	c.retry_after_give_up_s = 0; /* off: any wait is honoured */
+	rs_retry_state_free(st);
+	st = rs_retry_state_new(&c);
+	CHECK_I64(rs_retry_next(&c, st, rng, 0, 1, 3600000, 0, &prev, &d), RS_RETRY_GO);
+	CHECK_I64(d, S(3600));
+	rs_retry_state_free(st);
+	gsl_rng_free(rng);
+}
+
 static void test_policy_stops(void)
 {
 	gsl_rng *rng = new_rng(1);
@@ -565,6 +615,8 @@ int main(void)
 	RUN(test_decorrelated_chain);
 	RUN(test_doubling_to_cap);
 	RUN(test_retry_after_modes);
+	RUN(test_retry_after_max_clamp);
+	RUN(test_retry_after_give_up);
 	RUN(test_policy_stops);
 	RUN(test_deadline);
 	RUN(test_budget);

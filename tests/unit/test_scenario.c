@@ -421,7 +421,8 @@ static void test_keys(void)
 	set_fails("clients[0].rtt=1", RS_ERR_INVALID, /* 3 > max(2, 1) */
 	          "t.json: .clients[0].rtt: unknown key (expected one of: name, target, arrival, "
 	          "prompt_tokens, output_tokens, max_tokens, best_of, cached_fraction, images, "
-	          "retry, rtt_ms, region, priority)");
+	          "retry, rate_limit, concurrency, breaker, wait_or_spill, rtt_ms, region, "
+	          "priority)");
 	set_fails("deployments[0].promt_estimat_fctr=1", RS_ERR_INVALID, /* 3 <= 18 / 3 */
 	          "t.json: .deployments[0].promt_estimat_fctr: unknown key; did you mean "
 	          "\"prompt_estimate_factor\"?");
@@ -793,7 +794,8 @@ static void test_retry_exponential(void)
 	          "t.json: .clients[0].retry.honour_retry_after: unknown key (expected one of: "
 	          "preset, policy, max_retries, max_attempts, delay_s, base_s, cap_s, jitter, "
 	          "factor_min, factor_max, retry_after, retry_after_cap_s, "
-	          "retry_after_jitter_s, attempt_timeout_s, deadline_s, budget_max, "
+	          "retry_after_jitter_s, retry_after_give_up_s, attempt_timeout_s, deadline_s, "
+	          "budget_max, "
 	          "budget_refund, retry_ratio, retry_ratio_window_s, adaptive_k, "
 	          "adaptive_window_s)");
 }
