@@ -505,8 +505,7 @@ rs_status rs_size_search(const rs_size_setup *s, const rs_decide_opts *o, bool *
 		    "ratesim: size round %zu: the jobs of %s = %g are in %s (and %s/%s); "
 		    "run them, then run this same command again to go on (or `ratesim "
 		    "collect %s` to see the values so far)\n",
-		    z.p.n_groups, s->param, z.last, o->emit_jobs, z.p.dir,
-		    RS_PLAN_SBATCH, z.p.dir);
+		    z.p.n_groups, s->param, z.last, o->emit_jobs, z.p.dir, RS_PLAN_SBATCH, z.p.dir);
 		res->text = b.s;
 	} else if (st == RS_OK || (st == RS_ERR_INVALID && z.p.n_groups > 0)) {
 		/* the conclusions also when --max fails: size.csv shows why */
