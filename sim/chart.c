@@ -19,6 +19,7 @@
  * Files: chart_compare.c (comparisons), chart_csv.c (reading CSV),
  * chart_io.c (writing .dat and scripts), gnuplot.c (running gnuplot).
  */
+#include "ratesim/textio.h"
 #include "ratesim/chart.h"
 
 #include <errno.h>
@@ -132,7 +133,7 @@ static ptu_series *ptu_find(run_data *d, const char *name)
 		d->ptu_cap = cap;
 	}
 	ptu_series *p = &d->ptu[d->n_ptu];
-	*p = (ptu_series){.name = chart_printf("%s", name)};
+	*p = (ptu_series){.name = rs_text_format("%s", name)};
 	if (!p->name)
 		return NULL;
 	d->n_ptu++;
@@ -223,7 +224,7 @@ static rs_status dep_find(run_data *d, const chart_ts *t, dep_slot **slot, rs_er
 		d->dep_cap = cap;
 	}
 	dep_slot *s = &d->deps[d->n_dep];
-	*s = (dep_slot){.name = chart_printf("%s", name)};
+	*s = (dep_slot){.name = rs_text_format("%s", name)};
 	if (!s->name)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
 	d->n_dep++;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ratesim/gnuplot.h"
+#include "ratesim/textio.h"
 
 #define CHART_N_FORMATS 2
 static const char *const chart_formats[CHART_N_FORMATS] = {"png", "svg"};
@@ -22,29 +23,12 @@ static const char *const chart_formats[CHART_N_FORMATS] = {"png", "svg"};
 /* ---- paths ---------------------------------------------------------------------------- */
 
 /* A printf-formatted new string, or NULL when memory runs out.  Caller frees. */
-char *chart_printf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return NULL;
-	char *s = rs_calloc((size_t)n + 1, 1);
-	if (!s)
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
 /* "dir/name" (one slash), or NULL when memory runs out.  Caller frees. */
 char *chart_path_in(const char *dir, const char *name)
 {
 	size_t dl = strlen(dir);
 	bool slash = dl > 0 && dir[dl - 1] != '/';
-	return chart_printf("%s%s%s", dir, slash ? "/" : "", name);
+	return rs_text_format("%s%s%s", dir, slash ? "/" : "", name);
 }
 
 /* "dir/chart.ext", or NULL when memory runs out.  Caller frees. */
@@ -52,7 +36,7 @@ char *chart_path(const char *dir, const char *chart, const char *ext)
 {
 	size_t dl = strlen(dir);
 	bool slash = dl > 0 && dir[dl - 1] != '/';
-	return chart_printf("%s%s%s.%s", dir, slash ? "/" : "", chart, ext);
+	return rs_text_format("%s%s%s.%s", dir, slash ? "/" : "", chart, ext);
 }
 
 /* Remove dir/chart.ext; a file that is not there is fine. */
@@ -197,7 +181,7 @@ void chart_put_array_item_cut(FILE *f, const char *name, size_t i, const char *s
 		chart_put_array_item(f, name, i, s);
 		return;
 	}
-	char *t = chart_printf("%.*s\u2026", (int)cut, s);
+	char *t = rs_text_format("%.*s\u2026", (int)cut, s);
 	chart_put_array_item(f, name, i, t ? t : s);
 	free(t);
 }

@@ -25,9 +25,6 @@
 
 /* ---- paths ---- */
 
-/* A printf-formatted new string, or NULL when memory runs out.  Caller frees. */
-char *chart_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /* "dir/name" (one slash), or NULL when memory runs out.  Caller frees. */
 char *chart_path_in(const char *dir, const char *name);
 

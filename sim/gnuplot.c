@@ -17,6 +17,7 @@
  * inputs write byte-identical scripts.
  */
 #include "ratesim/gnuplot.h"
+#include "ratesim/textio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -126,32 +127,13 @@ rs_status rs_gnuplot_put_body(FILE *f, const char *tmpl, rs_error *err)
 
 /* ---- paths ---------------------------------------------------------------------------- */
 
-/* A printf-formatted new string, or NULL when memory runs out.  Caller frees. */
-static char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *str_printf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return NULL;
-	char *s = rs_calloc((size_t)n + 1, 1);
-	if (!s)
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
 /* "dir/name" then ext ("" for none), one slash, or NULL when memory runs
  * out.  Caller frees. */
 static char *path_of(const char *dir, const char *name, const char *ext)
 {
 	size_t dl = strlen(dir);
 	bool slash = dl > 0 && dir[dl - 1] != '/';
-	return str_printf("%s%s%s%s", dir, slash ? "/" : "", name, ext);
+	return rs_text_format("%s%s%s%s", dir, slash ? "/" : "", name, ext);
 }
 
 /* ---- running gnuplot ------------------------------------------------------------------ */
@@ -202,7 +184,7 @@ static rs_status set_init(gp_set *s, const char *const *names, size_t n, rs_erro
 			char ext[sizeof ".svg"];
 			snprintf(ext, sizeof ext, ".%s", j->format);
 			j->out = path_of(s->dir, names[c], ext);
-			j->tmp = j->out ? str_printf("%s" GNUPLOT_TMP_SUFFIX, j->out) : NULL;
+			j->tmp = j->out ? rs_text_format("%s" GNUPLOT_TMP_SUFFIX, j->out) : NULL;
 			if (!j->script || !j->out || !j->tmp)
 				return rs_fail(err, RS_ERR_NOMEM, "out of memory");
 		}

@@ -18,6 +18,8 @@
  */
 #include "ratesim/output.h"
 
+#include "ratesim/textio.h"
+
 #include "ratesim/cost.h"
 #include "ratesim/fsx.h"
 #include "ratesim/outages.h"
@@ -154,23 +156,6 @@ static void put_g(FILE *f, double v)
 		fprintf(f, ",%.6g", v);
 }
 
-/* A name as a CSV field (RFC 4180): in double quotes, each quote doubled,
- * when it holds a comma, a quote, CR or LF; as it is otherwise. */
-static void put_name(FILE *f, const char *s)
-{
-	if (!s[strcspn(s, ",\"\r\n")]) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 /* Microseconds as exact decimal seconds: "12", "0.5", "-1.000001"; with
  * `fixed`, always six decimals ("12.000000"). */
 static void put_time_us(FILE *f, rs_time us, bool fixed)
@@ -202,7 +187,7 @@ static rs_status ts_row(void *ctx, const rs_ts_row *r)
 	FILE *f = o->ts;
 	put_time_us(f, row_time_us(r->t_s), false);
 	fprintf(f, ",%s,", rs_scope_kind_name(r->kind));
-	put_name(f, r->name);
+	rs_text_put_csv(f, r->name);
 	fprintf(f,
 	        ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 	        ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
@@ -249,7 +234,7 @@ static rs_status minute_row(void *ctx, const rs_minute_row *r)
 	rs_output *o = ctx;
 	int64_t t_s = r->minute <= INT64_MAX / 60 ? r->minute * 60 : INT64_MAX;
 	fprintf(o->min, "%" PRId64 ",%" PRId64 ",", r->minute, t_s);
-	put_name(o->min, r->name);
+	rs_text_put_csv(o->min, r->name);
 	put_g(o->min, r->utilization_v2);
 	put_g(o->min, r->utilisation_end);
 	if (fputc('\n', o->min) == EOF || ferror(o->min))
@@ -263,9 +248,9 @@ static rs_status req_row(void *ctx, const rs_attempt_record *a)
 	FILE *f = o->req;
 	put_time_us(f, a->time, true);
 	fprintf(f, ",%" PRIu64 ",%d,", a->request_id, a->attempt);
-	put_name(f, a->client);
+	rs_text_put_csv(f, a->client);
 	fputc(',', f);
-	put_name(f, a->deployment);
+	rs_text_put_csv(f, a->deployment);
 	fprintf(f, ",%d,", a->status);
 	if (isfinite(a->duration_ms))
 		fprintf(f, "%.3f", a->duration_ms);

@@ -50,6 +50,23 @@ char *rs_text_read(const char *path)
 	return buf;
 }
 
+char *rs_text_format(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	char *s = malloc((size_t)n + 1);
+	if (!s)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
 char *rs_text_join(const char *a, const char *b)
 {
 	size_t n = strlen(a) + strlen(b) + 2;

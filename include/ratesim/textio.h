@@ -20,6 +20,9 @@
  * why; ENOMEM for no memory). */
 char *rs_text_read(const char *path);
 
+/* A new printf-formatted string (caller frees), or NULL on no memory. */
+char *rs_text_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* A new string "a/b" (one slash), or NULL on no memory. */
 char *rs_text_join(const char *a, const char *b);
 
