@@ -136,6 +136,18 @@ static inline char *th_slurp_in(const char *dir, const char *name)
 	return th_slurp(path);
 }
 
+/* Write text to dir/name (exits on failure: a test's own setup). */
+static inline void th_write_in(const char *dir, const char *name, const char *text)
+{
+	char path[1200];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+		perror(path);
+		exit(1);
+	}
+}
+
 static inline int th_done(void)
 {
 	if (th_skipped)

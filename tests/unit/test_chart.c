@@ -57,17 +57,6 @@ static void join(char *out, const char *dir, const char *name)
 	snprintf(out, PATH_LEN, "%s/%s", dir, name);
 }
 
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char p[PATH_LEN];
-	join(p, dir, name);
-	FILE *f = fopen(p, "w");
-	if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
-		perror(p);
-		exit(1);
-	}
-}
-
 /* The whole file, or NULL when it does not exist.  OUT: *len.  Caller frees. */
 static char *slurp(const char *dir, const char *name, size_t *len)
 {
@@ -158,9 +147,9 @@ static void write_run(const char *dir)
 	for (int m = 0; m < N_MINUTES; m++)
 		fprintf(f, "%d,%d,ptu-b,%g,0.5\n", m, 60 * m, m / 10.0);
 	fclose(f);
-	write_file(dir, "latency_cdf.csv",
-	           "latency_ms,fraction\n500,0.25\n1000,0.5\n2000,0.9\n8000,1\n");
-	write_file(dir, "summary.json", summary);
+	th_write_in(dir, "latency_cdf.csv",
+	            "latency_ms,fraction\n500,0.25\n1000,0.5\n2000,0.9\n8000,1\n");
+	th_write_in(dir, "summary.json", summary);
 }
 
 static bool is_png(const char *buf, size_t n)
@@ -316,8 +305,8 @@ static void test_no_ptu(void)
 	rs_error err = {0};
 	CHECK_I64(rs_chart_render(dir, NULL, NULL, 0, &err), RS_OK);
 	CHECK(exists(dir, "utilisation.png"));
-	write_file(dir, "utilisation.csv",
-	           "minute,t_s,deployment,utilization_v2,utilisation_end\n");
+	th_write_in(dir, "utilisation.csv",
+	            "minute,t_s,deployment,utilization_v2,utilisation_end\n");
 	rs_status st = rs_chart_render(dir, NULL, NULL, 0, &err);
 	CHECK_I64(st, RS_OK);
 	if (st != RS_OK)
@@ -443,10 +432,10 @@ static void test_degenerate(void)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *dir = tmpdir();
-		write_file(dir, "timeseries.csv", cases[i].csv);
-		write_file(dir, "utilisation.csv", cases[i].util);
-		write_file(dir, "latency_cdf.csv", cases[i].cdf);
-		write_file(dir, "summary.json", zero_summary);
+		th_write_in(dir, "timeseries.csv", cases[i].csv);
+		th_write_in(dir, "utilisation.csv", cases[i].util);
+		th_write_in(dir, "latency_cdf.csv", cases[i].cdf);
+		th_write_in(dir, "summary.json", zero_summary);
 		rs_error err = {0};
 		char warning[1024];
 		rs_status st = rs_chart_render(dir, NULL, warning, sizeof warning, &err);
@@ -465,7 +454,7 @@ static void test_missing_column(void)
 {
 	char *dir = tmpdir();
 	write_run(dir);
-	write_file(dir, "timeseries.csv", "t_s,scope,name,rate_429\n0,total,total,0\n");
+	th_write_in(dir, "timeseries.csv", "t_s,scope,name,rate_429\n0,total,total,0\n");
 	rs_error err = {0};
 	rs_status st = rs_chart_render(dir, NULL, NULL, 0, &err);
 	CHECK_I64(st, RS_ERR_SYNTAX);
@@ -479,7 +468,7 @@ static void test_missing_column(void)
 	CHECK(!exists(dir, "throughput.dat"));
 	/* the same in utilisation.csv */
 	write_run(dir);
-	write_file(dir, "utilisation.csv", "minute,deployment\n");
+	th_write_in(dir, "utilisation.csv", "minute,deployment\n");
 	CHECK_I64(rs_chart_render(dir, NULL, NULL, 0, &err), RS_ERR_SYNTAX);
 	snprintf(want, sizeof want,
 	         "%s/utilisation.csv:1: missing column \"utilization_v2\" (the charts read the "
@@ -526,8 +515,8 @@ static void test_bad_rows(void)
 		write_run(dir);
 		char csv[1024];
 		snprintf(csv, sizeof csv, "%s%s%s", h, ok, cases[i].rows);
-		write_file(dir, "timeseries.csv", csv);
-		write_file(dir, "utilisation.csv", "minute,deployment,utilization_v2\n");
+		th_write_in(dir, "timeseries.csv", csv);
+		th_write_in(dir, "utilisation.csv", "minute,deployment,utilization_v2\n");
 		rs_error err = {0};
 		CHECK_I64(rs_chart_render(dir, NULL, NULL, 0, &err), RS_ERR_SYNTAX);
 		char want[PATH_LEN * 2];
@@ -554,7 +543,7 @@ static void test_bad_rows(void)
 	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
 		char *dir = tmpdir();
 		write_run(dir);
-		write_file(dir, others[i].file, others[i].text);
+		th_write_in(dir, others[i].file, others[i].text);
 		rs_error err = {0};
 		CHECK_I64(rs_chart_render(dir, NULL, NULL, 0, &err), RS_ERR_SYNTAX);
 		char msg[PATH_LEN], want[PATH_LEN * 3];
@@ -575,13 +564,13 @@ static void test_bad_rows(void)
 	 * after it is numbered from its own line. */
 	char *dir = tmpdir();
 	write_run(dir);
-	write_file(dir, "timeseries.csv",
-	           "t_s,name,scope,tokens_per_min,requests_per_min,rate_429,failed,succeeded,"
-	           "tpm_limit,rpm_limit,latency_p50_ms,latency_p95_ms,latency_p99_ms,ttft_p50_ms,"
-	           "ttft_p95_ms,ttft_p99_ms,utilisation,peak_utilisation\r\n"
-	           "0,\"two\r\nlines\",total,10,1,0,0,1,,,,,,,,,,\r\n"
-	           "60,x,total,20,2,0.5,1,3,,,,,,,,,,\r\n");
-	write_file(dir, "utilisation.csv", "minute,deployment,utilization_v2\n");
+	th_write_in(dir, "timeseries.csv",
+	            "t_s,name,scope,tokens_per_min,requests_per_min,rate_429,failed,succeeded,"
+	            "tpm_limit,rpm_limit,latency_p50_ms,latency_p95_ms,latency_p99_ms,ttft_p50_ms,"
+	            "ttft_p95_ms,ttft_p99_ms,utilisation,peak_utilisation\r\n"
+	            "0,\"two\r\nlines\",total,10,1,0,0,1,,,,,,,,,,\r\n"
+	            "60,x,total,20,2,0.5,1,3,,,,,,,,,,\r\n");
+	th_write_in(dir, "utilisation.csv", "minute,deployment,utilization_v2\n");
 	rs_error err = {0};
 	rs_status st = rs_chart_render(dir, NULL, NULL, 0, &err);
 	CHECK_I64(st, RS_OK);
@@ -618,8 +607,8 @@ static void test_gnuplot_missing(void)
 {
 	char *dir = tmpdir();
 	write_run(dir);
-	write_file(dir, "throughput.png", "old chart");
-	write_file(dir, "outcomes.svg", "old chart");
+	th_write_in(dir, "throughput.png", "old chart");
+	th_write_in(dir, "outcomes.svg", "old chart");
 	rs_chart_opts o = {.title = "t", .gnuplot = "/nonexistent/gnuplot", .required = false};
 	char warning[512];
 	rs_error err = {0};
@@ -663,7 +652,7 @@ static void fake_gnuplot(const char *dir, const char *body, char *path)
 	join(path, dir, "fake-gnuplot");
 	char text[1024];
 	snprintf(text, sizeof text, "#!/bin/sh\n%s\n", body);
-	write_file(dir, "fake-gnuplot", text);
+	th_write_in(dir, "fake-gnuplot", text);
 	chmod(path, 0755);
 }
 
@@ -793,13 +782,13 @@ static void test_compare(void)
 	write_run(a);
 	write_run(b);
 	/* beta: nothing succeeded after warm-up, so no latency; a cost */
-	write_file(b, "summary.json",
-	           "{\"scenario\": \"beta\", \"seed\": 42, \"requests\": {\"offered\": 50,"
-	           " \"succeeded\": 0, \"succeeded_after_429\": 0, \"succeeded_spilled\": 0,"
-	           " \"failed\": 50, \"in_flight_end\": 0}, \"attempts\": {\"total\": 100,"
-	           " \"throttled\": 100}, \"rate_429\": 1, \"latency_ms\": {\"p50\": null,"
-	           " \"p95\": null, \"p99\": null}, \"throughput\": {\"tokens_per_min\": 0,"
-	           " \"requests_per_min\": 0}, \"cost\": {\"total_usd\": 1.5}}");
+	th_write_in(b, "summary.json",
+	            "{\"scenario\": \"beta\", \"seed\": 42, \"requests\": {\"offered\": 50,"
+	            " \"succeeded\": 0, \"succeeded_after_429\": 0, \"succeeded_spilled\": 0,"
+	            " \"failed\": 50, \"in_flight_end\": 0}, \"attempts\": {\"total\": 100,"
+	            " \"throttled\": 100}, \"rate_429\": 1, \"latency_ms\": {\"p50\": null,"
+	            " \"p95\": null, \"p99\": null}, \"throughput\": {\"tokens_per_min\": 0,"
+	            " \"requests_per_min\": 0}, \"cost\": {\"total_usd\": 1.5}}");
 	const char *labels[] = {"alpha", "beta"};
 	rs_chart_opts o = {.title = "alpha vs beta (seed 42)"};
 	rs_error err = {0};

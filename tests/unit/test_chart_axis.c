@@ -24,29 +24,11 @@
 #define BUCKETS  3000 /* 10 s each: 500 minutes, drawn in hours, 3 buckets a point */
 #define BUCKET_S 10
 
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char p[PATH_LEN];
-	snprintf(p, sizeof p, "%s/%s", dir, name);
-	FILE *f = fopen(p, "w");
-	if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
-		perror(p);
-		exit(1);
-	}
-}
-
-static char *slurp(const char *dir, const char *name)
-{
-	char p[PATH_LEN];
-	snprintf(p, sizeof p, "%s/%s", dir, name);
-	return th_slurp(p);
-}
-
 /* A stand-in gnuplot drawing a minimal valid PNG or SVG. */
 static void fake_gnuplot(const char *dir, char *prog)
 {
 	snprintf(prog, PATH_LEN, "%s/fake-gnuplot", dir);
-	write_file(
+	th_write_in(
 	    dir, "fake-gnuplot",
 	    "#!/bin/sh\ncase \"$4\" in png) printf '\\211PNG\\r\\n\\032\\nIEND1234' > \"$3\" "
 	    ";; *) printf '<svg></svg>' > \"$3\" ;; esac\n");
@@ -142,17 +124,18 @@ static void write_long_run(const char *dir)
 		        b * BUCKET_S, thr, errs, 1000 * (b % 3 + 1), thr / 10.0);
 	}
 	fclose(f);
-	write_file(dir, "utilisation.csv",
-	           "minute,t_s,deployment,utilization_v2,utilisation_end\n");
-	write_file(dir, "latency_cdf.csv", "latency_ms,fraction\n100,0.5\n1000,1\n");
-	write_file(dir, "summary.json",
-	           "{\"scenario\": \"long\", \"seed\": 3, \"duration_s\": 30000, \"warmup_s\": 600,"
-	           " \"bucket_s\": 10, \"requests\": {\"offered\": 30000, \"succeeded\": 30000,"
-	           " \"succeeded_after_429\": 0, \"succeeded_spilled\": 0, \"failed\": 0,"
-	           " \"in_flight_end\": 0}, \"attempts\": {\"total\": 30000, \"throttled\": 1500},"
-	           " \"rate_429\": 0.05, \"latency_ms\": {\"p50\": 1, \"p95\": 2, \"p99\": 3},"
-	           " \"throughput\": {\"tokens_per_min\": 2000, \"requests_per_min\": 60}}");
-	write_file(
+	th_write_in(dir, "utilisation.csv",
+	            "minute,t_s,deployment,utilization_v2,utilisation_end\n");
+	th_write_in(dir, "latency_cdf.csv", "latency_ms,fraction\n100,0.5\n1000,1\n");
+	th_write_in(
+	    dir, "summary.json",
+	    "{\"scenario\": \"long\", \"seed\": 3, \"duration_s\": 30000, \"warmup_s\": 600,"
+	    " \"bucket_s\": 10, \"requests\": {\"offered\": 30000, \"succeeded\": 30000,"
+	    " \"succeeded_after_429\": 0, \"succeeded_spilled\": 0, \"failed\": 0,"
+	    " \"in_flight_end\": 0}, \"attempts\": {\"total\": 30000, \"throttled\": 1500},"
+	    " \"rate_429\": 0.05, \"latency_ms\": {\"p50\": 1, \"p95\": 2, \"p99\": 3},"
+	    " \"throughput\": {\"tokens_per_min\": 2000, \"requests_per_min\": 60}}");
+	th_write_in(
 	    dir, "scenario.json",
 	    "{\"name\": \"long\", \"faults\": ["
 	    "{\"kind\": \"down\", \"region\": \"eastus\", \"start_s\": 3600, \"end_s\": 7200},"
@@ -177,7 +160,7 @@ static void test_long_run(void)
 	CHECK_STR(warning, "");
 
 	/* 3000 buckets, 3 a point: 1000 rows; the first point's columns */
-	char *dat = slurp(dir, "throughput.dat");
+	char *dat = th_slurp_in(dir, "throughput.dat");
 	int rows = 0;
 	for (const char *s = dat ? dat : ""; *s; s++)
 		rows += *s == '\n' && s[1] != '#' && s[1] != '\0';
@@ -185,14 +168,14 @@ static void test_long_run(void)
 	CHECK(dat && strstr(dat, "\n0 2000 60 1000 100 1500 60 500 25 2000 1000 60 100 500 25\n"));
 	CHECK(dat && strstr(dat, "# One row per 3 time buckets"));
 	free(dat);
-	dat = slurp(dir, "rate_429.dat"); /* 1 throttled of 30 attempts */
+	dat = th_slurp_in(dir, "rate_429.dat"); /* 1 throttled of 30 attempts */
 	CHECK(dat && strstr(dat, "\n0 3.333333333 0 3.333333333\n"));
 	free(dat);
-	dat = slurp(dir, "errors.dat"); /* 2 errors of 30; 3 timeouts in 30 s */
+	dat = th_slurp_in(dir, "errors.dat"); /* 2 errors of 30; 3 timeouts in 30 s */
 	CHECK(dat && strstr(dat, "\n0 6.666666667 6 6.666666667\n"));
 	free(dat);
 
-	char *gp = slurp(dir, "throughput.gp");
+	char *gp = th_slurp_in(dir, "throughput.gp");
 	CHECK(gp && strstr(gp, "\nt_label = \"time (h)\"\nn_spans = 3\n"));
 	CHECK(gp && strstr(gp, "span_text[1] = 'warm-up'\n"));
 	CHECK(gp && strstr(gp, "span_from[2] = 1; span_to[2] = 2; span_kind[2] = 2\n"));
@@ -204,7 +187,7 @@ static void test_long_run(void)
 	CHECK(gp && strstr(gp, "\ntpm_limit_one = 1000\n"));
 	CHECK(gp && strstr(gp, "\nwindow_deps = \"1\"\n"));
 	free(gp);
-	gp = slurp(dir, "errors.gp");
+	gp = th_slurp_in(dir, "errors.gp");
 	CHECK(gp && strstr(gp, "\nhas_errors = 1\nhas_timeouts = 1\n"));
 	free(gp);
 
@@ -238,17 +221,17 @@ static void test_long_names(void)
 	CHECK_I64(st, RS_OK);
 	if (st != RS_OK)
 		printf("  message: %s\n", err.msg);
-	char *gp = slurp(dir, "compare_rate_429.gp");
+	char *gp = th_slurp_in(dir, "compare_rate_429.gp");
 	CHECK(gp && strstr(gp, "\ntitle = '2 candidates compared (seed 3)'\n"));
 	CHECK(gp && strstr(gp, "\nkey_lines = 3\n"));
 	CHECK(gp && strstr(gp, "cand_key[1] = \"a-candidate-with-a-very-\\nlong-name-that-says-\\n"
 	                       "what-it-is-000001\"\n"));
 	CHECK(gp && strstr(gp, "\nt_label = \"time (h)\"\nn_spans = 1\n"));
 	free(gp);
-	gp = slurp(dir, "compare_summary.gp");
+	gp = th_slurp_in(dir, "compare_summary.gp");
 	CHECK(gp && strstr(gp, "\nbar_letters = 1\narray bar_name[2]\nbar_name[1] = 'A'\n"));
 	free(gp);
-	char *dat = slurp(dir, "compare_throughput.dat");
+	char *dat = th_slurp_in(dir, "compare_throughput.dat");
 	int rows = 0;
 	for (const char *s = dat ? dat : ""; *s; s++)
 		rows += *s == '\n' && s[1] != '#' && s[1] != '\0' && s[1] != '\n';

@@ -34,24 +34,6 @@
 #define PATH_LEN 512
 #define TEXT_LEN 2048
 
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char p[PATH_LEN];
-	snprintf(p, sizeof p, "%s/%s", dir, name);
-	FILE *f = fopen(p, "w");
-	if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
-		perror(p);
-		exit(1);
-	}
-}
-
-static char *slurp(const char *dir, const char *name)
-{
-	char p[PATH_LEN];
-	snprintf(p, sizeof p, "%s/%s", dir, name);
-	return th_slurp(p);
-}
-
 /* ---- labels --------------------------------------------------------------------------- */
 
 static void test_labels(void)
@@ -97,7 +79,7 @@ static void test_labels(void)
 static void test_read_figures(void)
 {
 	char *dir = tmpdir();
-	write_file(
+	th_write_in(
 	    dir, "summary.json",
 	    "{\"scenario\": \"quickstart\", \"seed\": 42, \"duration_s\": 900,\n"
 	    " \"requests\": {\"offered\": 1709, \"succeeded\": 1302,\n"
@@ -133,13 +115,13 @@ static void test_read_figures(void)
 	CHECK(f.has_cost && f.cost_usd == 7.33);
 
 	/* no cost object: n/a, not an error */
-	write_file(dir, "summary.json",
-	           "{\"scenario\": \"x\", \"seed\": 1, \"requests\": {\"offered\": 0, "
-	           "\"succeeded\": 0, \"succeeded_after_429\": 0, \"succeeded_spilled\": 0, "
-	           "\"failed\": 0, \"in_flight_end\": 0}, \"attempts\": {\"total\": 0, "
-	           "\"throttled\": 0}, \"rate_429\": 0, \"latency_ms\": {\"p50\": null, \"p95\": "
-	           "null, \"p99\": null}, \"throughput\": {\"tokens_per_min\": 0, "
-	           "\"requests_per_min\": 0}, \"cost\": {\"ptu_usd\": 1}}");
+	th_write_in(dir, "summary.json",
+	            "{\"scenario\": \"x\", \"seed\": 1, \"requests\": {\"offered\": 0, "
+	            "\"succeeded\": 0, \"succeeded_after_429\": 0, \"succeeded_spilled\": 0, "
+	            "\"failed\": 0, \"in_flight_end\": 0}, \"attempts\": {\"total\": 0, "
+	            "\"throttled\": 0}, \"rate_429\": 0, \"latency_ms\": {\"p50\": null, \"p95\": "
+	            "null, \"p99\": null}, \"throughput\": {\"tokens_per_min\": 0, "
+	            "\"requests_per_min\": 0}, \"cost\": {\"ptu_usd\": 1}}");
 	CHECK_I64(rs_report_read_figures(dir, &f, &err), RS_OK);
 	CHECK(!f.has_cost && isnan(f.cost_usd));
 
@@ -157,18 +139,18 @@ static void test_read_figures(void)
 	    {"[1]", "summary.json: expected a JSON object", RS_ERR_SYNTAX},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		write_file(dir, "summary.json", bad[i].text);
+		th_write_in(dir, "summary.json", bad[i].text);
 		CHECK_I64(rs_report_read_figures(dir, &f, &err), bad[i].st);
 		char want[PATH_LEN * 2];
 		snprintf(want, sizeof want, "%s/%s", dir, bad[i].msg);
 		CHECK_STR(err.msg, want);
 	}
 	/* a latency that is a string is not a number */
-	write_file(dir, "summary.json",
-	           "{\"scenario\": \"x\", \"seed\": 1, \"requests\": {\"offered\": 0, "
-	           "\"succeeded\": 0, \"succeeded_after_429\": 0, \"succeeded_spilled\": 0, "
-	           "\"failed\": 0, \"in_flight_end\": 0}, \"attempts\": {\"total\": 0, "
-	           "\"throttled\": 0}, \"rate_429\": 0, \"latency_ms\": {\"p50\": \"fast\"}}");
+	th_write_in(dir, "summary.json",
+	            "{\"scenario\": \"x\", \"seed\": 1, \"requests\": {\"offered\": 0, "
+	            "\"succeeded\": 0, \"succeeded_after_429\": 0, \"succeeded_spilled\": 0, "
+	            "\"failed\": 0, \"in_flight_end\": 0}, \"attempts\": {\"total\": 0, "
+	            "\"throttled\": 0}, \"rate_429\": 0, \"latency_ms\": {\"p50\": \"fast\"}}");
 	CHECK_I64(rs_report_read_figures(dir, &f, &err), RS_ERR_SYNTAX);
 	char want[PATH_LEN * 2];
 	snprintf(want, sizeof want, "%s/summary.json: .latency_ms.p50: expected a number or null",
@@ -185,18 +167,18 @@ static void test_read_figures(void)
 static void test_read_aggregate(void)
 {
 	char *dir = tmpdir();
-	write_file(dir, "summary.json",
-	           "{\"replications\": 3, \"base_seed\": 7, \"scenario\": \"q\","
-	           " \"requests\": {\"offered\": {\"mean\": 100.4, \"ci95\": 2},"
-	           "  \"succeeded\": {\"mean\": 90.6}, \"succeeded_after_429\": {\"mean\": 1},"
-	           "  \"succeeded_spilled\": {\"mean\": 0}, \"failed\": {\"mean\": 9},"
-	           "  \"in_flight_end\": {\"mean\": 1}},"
-	           " \"attempts\": {\"total\": {\"mean\": 120}, \"throttled\": {\"mean\": 20}},"
-	           " \"rate_429\": {\"mean\": 0.25, \"ci95\": 0.01},"
-	           " \"latency_ms\": {\"p50\": {\"mean\": 10}, \"p95\": {\"mean\": null},"
-	           "  \"p99\": {\"mean\": 30}},"
-	           " \"throughput\": {\"tokens_per_min\": {\"mean\": 5}, \"requests_per_min\": "
-	           "{\"mean\": 6}}}");
+	th_write_in(dir, "summary.json",
+	            "{\"replications\": 3, \"base_seed\": 7, \"scenario\": \"q\","
+	            " \"requests\": {\"offered\": {\"mean\": 100.4, \"ci95\": 2},"
+	            "  \"succeeded\": {\"mean\": 90.6}, \"succeeded_after_429\": {\"mean\": 1},"
+	            "  \"succeeded_spilled\": {\"mean\": 0}, \"failed\": {\"mean\": 9},"
+	            "  \"in_flight_end\": {\"mean\": 1}},"
+	            " \"attempts\": {\"total\": {\"mean\": 120}, \"throttled\": {\"mean\": 20}},"
+	            " \"rate_429\": {\"mean\": 0.25, \"ci95\": 0.01},"
+	            " \"latency_ms\": {\"p50\": {\"mean\": 10}, \"p95\": {\"mean\": null},"
+	            "  \"p99\": {\"mean\": 30}},"
+	            " \"throughput\": {\"tokens_per_min\": {\"mean\": 5}, \"requests_per_min\": "
+	            "{\"mean\": 6}}}");
 	rs_report_figures f;
 	rs_error err = {0};
 	CHECK_I64(rs_report_read_figures(dir, &f, &err), RS_OK);
@@ -377,7 +359,7 @@ static rs_status compare_variants(const char *dir, const char *variants, char **
 	const char *at = strstr(tiny, "VARIANTS");
 	snprintf(body, sizeof body, "%.*s%s%s", (int)(at - tiny), tiny, variants,
 	         at + strlen("VARIANTS"));
-	write_file(dir, "tiny.json", body);
+	th_write_in(dir, "tiny.json", body);
 	const char *files[] = {file};
 	char out[PATH_LEN];
 	snprintf(out, sizeof out, "%s/cmp", dir);
@@ -433,7 +415,7 @@ static void own_stats(const char *sub, const char *k1, const char *k2, int R, do
 	for (int k = 0; k < R; k++) {
 		char d[2 * PATH_LEN];
 		snprintf(d, sizeof d, "%s/rep-%d", sub, k + 1);
-		char *text = slurp(d, "summary.json");
+		char *text = th_slurp_in(d, "summary.json");
 		cJSON *s = text ? cJSON_Parse(text) : NULL;
 		const cJSON *it = cJSON_GetObjectItemCaseSensitive(s, k1);
 		if (k2)
@@ -460,7 +442,7 @@ static void test_compare_different(void)
 	CHECK_I64(st, RS_OK);
 	/* the clearly smaller deployment is ranked, beyond noise */
 	CHECK(text && strstr(text, "429 rate (of attempts): big has the lowest, beyond noise"));
-	char *md = slurp(dir, "cmp/report.md");
+	char *md = th_slurp_in(dir, "cmp/report.md");
 	CHECK(md && strstr(md, "# Comparison: big vs small\n"));
 	/* every cell is the mean +- half-width of the replications' files */
 	static const struct {
@@ -492,14 +474,14 @@ static void test_compare_different(void)
 		}
 	}
 	free(md);
-	char *html = slurp(dir, "cmp/report.html");
+	char *html = th_slurp_in(dir, "cmp/report.html");
 	CHECK(html && strstr(html, "<th>big</th><th>small</th>"));
 	free(html);
 	/* the candidate's aggregate and the plan's tables are there */
-	char *agg = slurp(dir, "cmp/small/summary.json");
+	char *agg = th_slurp_in(dir, "cmp/small/summary.json");
 	CHECK(agg && strstr(agg, "\"replications\":\t5") && strstr(agg, "\"ci95\":"));
 	free(agg);
-	char *runs = slurp(dir, "cmp/runs.csv");
+	char *runs = th_slurp_in(dir, "cmp/runs.csv");
 	CHECK(runs && !strncmp(runs, "group,seed,replication,", 23));
 	free(runs);
 	free(text);
@@ -517,7 +499,7 @@ static void test_compare_identical(void)
 	CHECK(text && !strstr(text, "beyond noise"));
 	free(text);
 	/* one file without variants is misuse */
-	write_file(dir, "plain.json", "{\"name\": \"x\"}");
+	th_write_in(dir, "plain.json", "{\"name\": \"x\"}");
 	char file[PATH_LEN];
 	snprintf(file, sizeof file, "%s/plain.json", dir);
 	const char *files[] = {file};

@@ -29,25 +29,6 @@
 /* Where the effective file is loaded from: any folder but the tree's. */
 #define ELSEWHERE "/"
 
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	if (buf)
-		buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static bool write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "wb");
@@ -74,7 +55,7 @@ static void same_file(const char *name, const char *a_dir, const char *b_dir, co
 	char a[PATH_MAX_LEN], b[PATH_MAX_LEN];
 	snprintf(a, sizeof a, "%s/%s", a_dir, name);
 	snprintf(b, sizeof b, "%s/%s", b_dir, name);
-	char *x = read_file(a), *y = read_file(b);
+	char *x = th_slurp(a), *y = th_slurp(b);
 	if (!x || !y)
 		TH_FAIL("%s: cannot read %s or %s", what, a, b);
 	else if (strcmp(x, y) != 0)
