@@ -143,18 +143,6 @@ static void schedule(rs_world *w, rs_time at, uint32_t type, uint32_t a, uint64_
 		fail(w, st);
 }
 
-/* Grow a pool array to hold one more element; false when out of memory. */
-static bool pool_grow(void **arr, uint32_t *cap, size_t size)
-{
-	uint32_t n = *cap ? *cap * 2 : POOL_INITIAL;
-	void *p = rs_realloc_array(*arr, n, size);
-	if (!p)
-		return false;
-	*arr = p;
-	*cap = n;
-	return true;
-}
-
 static uint32_t slot_new(rs_world *w)
 {
 	if (w->free_head != NO_SLOT) {
@@ -162,9 +150,14 @@ static uint32_t slot_new(rs_world *w)
 		w->free_head = w->pool[s].next_free;
 		return s;
 	}
-	if (w->pool_len == w->pool_cap &&
-	    !pool_grow((void **)&w->pool, &w->pool_cap, sizeof *w->pool))
-		return NO_SLOT;
+	if (w->pool_len == w->pool_cap) { /* the pool doubles */
+		uint32_t cap = w->pool_cap ? w->pool_cap * 2 : POOL_INITIAL;
+		request *p = rs_realloc_array(w->pool, cap, sizeof *p);
+		if (!p)
+			return NO_SLOT;
+		w->pool = p;
+		w->pool_cap = cap;
+	}
 	return w->pool_len++;
 }
 
