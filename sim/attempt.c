@@ -33,6 +33,8 @@
  */
 #include "world_internal.h"
 
+#include "hedge.h"
+
 #include "ratesim/meter_ptu.h"
 #include "ratesim/retry.h"
 #include "ratesim/rng.h"
@@ -329,15 +331,11 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 	}
 	size_t d = o.dep;
 	rs_latency_params lp = latency_for(w, r, d, o.backend_rtt_ms);
+	lp.rtt_ms += rs_netjitter_draw_ms(w->jitter, r->client); /* netjitter.h: 0 without */
 	if (o.answer == RS_ANS_OK) {
-		rs_deployment *dep = &w->deps[d];
-		rs_latency_draw(&lp, dep->rng, r->shape.prompt_tokens, r->shape.output_tokens,
-		                o.dec.utilisation, &r->timing);
-		if (dep->latency_scale != 1.0) {
-			r->timing.ttft = rs_round_i64((double)r->timing.ttft * dep->latency_scale);
-			r->timing.total =
-			    rs_round_i64((double)r->timing.total * dep->latency_scale);
-		}
+		attempt_timing(w, r, d, &lp, o.dec.utilisation, &r->timing);
+		r->seen_requests = o.dec.remaining_requests;
+		r->seen_tokens = o.dec.remaining_tokens;
 		r->charged = o.dec.charged;
 		r->deployment = (uint32_t)d;
 		r->spilled = o.spilled;
@@ -355,11 +353,13 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 		else if (orphan)
 			st = rs_service_orphan(w->svc, now + r->timing.total, d, &mreq, r->charged);
 		else
-			schedule(w, now + r->timing.total, EV_DONE, (uint32_t)d, slot);
+			schedule(w, now + r->timing.total, EV_DONE, (uint32_t)d,
+			         slot | (uint64_t)r->gen << 32); /* a hedge may win first */
 		if (st != RS_OK)
 			fail(w, st);
 		if (timeout && (shared || orphan))
 			schedule(w, now + timeout, EV_TIMEOUT, r->gen, slot);
+		hedge_arm(w, slot, now);
 		return;
 	}
 	rs_time answer_after = o.answer == RS_ANS_ERROR
@@ -393,6 +393,10 @@ static void send_attempt(rs_world *w, uint32_t slot, rs_time now, bool gated)
 	rs_client *c = &w->clients[r->client];
 	rs_gate g = RS_GATE_GO;
 	rs_time until = 0;
+	if (w->quota && rs_quota_watch_paused(w->quota, r->client, now, &until)) {
+		schedule(w, until, gated ? EV_SEND : EV_RETRY, 0, slot); /* quota_watch.h */
+		return;
+	}
 	if (c->ctl && !gated)
 		g = rs_throttle_gate(c->ctl, now, slot, r->id, &until);
 	if (g == RS_GATE_WAIT)
@@ -488,11 +492,16 @@ static void on_dispatch(void *ctx, rs_engine *eng, const rs_event *ev)
 	dispatch(ctx, (uint32_t)ev->b, rs_engine_now(eng));
 }
 
-/* The attempt the client waits for completed on deployment dep. */
-static void complete(void *ctx, rs_time now, size_t dep, uint32_t slot)
+/* The attempt the client waits for completed on deployment dep (slot may
+ * carry HEDGE_SLOT_BIT: the hedge completed first, hedge.h). */
+void attempt_complete(void *ctx, rs_time now, size_t dep, uint32_t slot)
 {
 	rs_world *w = ctx;
+	if (w->hedge)
+		slot = hedge_settle(w, slot, now);
 	request *r = &w->pool[slot];
+	if (w->quota)
+		rs_quota_watch_seen(w->quota, r->client, now, r->seen_requests, r->seen_tokens);
 	rs_meter_req mreq = meter_req(w, r);
 	rs_meter_complete(w->deps[dep].meter, now, &mreq, r->charged);
 	double latency_ms = rs_time_to_ms(now - r->arrived);
@@ -509,9 +518,14 @@ static void complete(void *ctx, rs_time now, size_t dep, uint32_t slot)
 	finish(w, slot, now);
 }
 
+/* DONE(a=dep, b=slot | gen << 32): stale when a hedge won first. */
 static void on_done(void *ctx, rs_engine *eng, const rs_event *ev)
 {
-	complete(ctx, rs_engine_now(eng), ev->a, (uint32_t)ev->b);
+	rs_world *w = ctx;
+	uint32_t slot = (uint32_t)ev->b;
+	if (w->pool[slot].gen != (uint32_t)(ev->b >> 32))
+		return;
+	attempt_complete(ctx, rs_engine_now(eng), ev->a, slot);
 }
 
 static void on_answer(void *ctx, rs_engine *eng, const rs_event *ev)
@@ -537,6 +551,8 @@ static void on_timeout(void *ctx, rs_engine *eng, const rs_event *ev)
 	rs_metrics_on_timeout(w->metrics, now, r->client);
 	if (r->job != RS_SERVICE_NO_JOB) /* it goes on occupying the service */
 		rs_service_abandon(w->svc, r->job);
+	if (w->hedge) /* so does its hedge */
+		hedge_abandon(w, slot);
 	rs_retry_on_answer(w->clients[r->client].retry, now, false);
 	control_done(w, r->client, now, RS_RESULT_FAILED);
 	rs_router_answer to = {.kind = RS_ANSWER_TIMEOUT, .retry_after_ms = -1};
@@ -586,11 +602,50 @@ rs_status world_wire(rs_world *w, rs_error *err)
 	rs_engine_on(w->eng, EV_TIMEOUT, on_timeout, w);
 	rs_engine_on(w->eng, EV_RETRY, on_retry, w);
 	rs_service_events sev = {.orphan = EV_ORPHAN, .enter = EV_GEN_ENTER, .next = EV_GEN_NEXT};
-	w->svc = rs_service_new(w->eng, &sev, w->deps, w->n_deps, w->end, complete, w);
+	w->svc = rs_service_new(w->eng, &sev, w->deps, w->n_deps, w->end, attempt_complete, w);
 	if (!w->svc)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the service");
+	rs_status st = hedge_wire(w, err);
+	if (st != RS_OK)
+		return st;
 	rs_engine_on(w->eng, EV_FAULT, on_fault, w);
 	rs_engine_on(w->eng, EV_SEND, on_retry, w);
 	rs_engine_on(w->eng, EV_QUEUED, on_queued, w);
 	return RS_OK;
+}
+
+/* ---- for hedge.c (world_internal.h) -------------------------------------- */
+
+void attempt_present(rs_world *w, request *r, rs_target t, rs_time now, outcome *out)
+{
+	present_target(w, r, t, now, true, 0, out);
+}
+
+rs_meter_req attempt_meter_req(const rs_world *w, const request *r)
+{
+	return meter_req(w, r);
+}
+
+rs_latency_params attempt_latency(const rs_world *w, const request *r, size_t d,
+                                  double backend_rtt_ms)
+{
+	return latency_for(w, r, d, backend_rtt_ms);
+}
+
+void attempt_timing(rs_world *w, const request *r, size_t d, const rs_latency_params *lp,
+                    double utilisation, rs_timing *out)
+{
+	rs_deployment *dep = &w->deps[d];
+	rs_latency_draw(lp, dep->rng, r->shape.prompt_tokens, r->shape.output_tokens, utilisation,
+	                out);
+	if (dep->latency_scale != 1.0) {
+		out->ttft = rs_round_i64((double)out->ttft * dep->latency_scale);
+		out->total = rs_round_i64((double)out->total * dep->latency_scale);
+	}
+}
+
+void attempt_log(rs_world *w, rs_time now, const request *r, size_t d, rs_answer answer,
+                 double duration_ms, int64_t retry_after_ms, bool spilled)
+{
+	log_attempt(w, now, r, d, answer, duration_ms, retry_after_ms, spilled);
 }

@@ -434,6 +434,30 @@ void rs_metrics_on_retry_denied(rs_metrics *m, rs_time now, size_t client)
 	client_count(m, now, client, offsetof(rs_counts, retries_denied));
 }
 
+void rs_metrics_on_hedge(rs_metrics *m, rs_time now, size_t client, size_t deployment,
+                         rs_answer answer, unsigned router_retries)
+{
+	bool has_dep = deployment != SIZE_MAX;
+	scope *sc[3] = {&m->scopes[0], client_scope(m, client),
+	                has_dep ? dep_scope(m, deployment) : NULL};
+	TOUCH(sc, has_dep ? 3u : 2u, now >= m->warmup, {
+		c->attempts++;
+		c->ok += answer == RS_ANS_OK;
+		c->throttled += answer == RS_ANS_THROTTLED;
+		c->errors += answer == RS_ANS_ERROR || answer == RS_ANS_HANG;
+	});
+	scope *cs[2] = {sc[0], sc[1]};
+	TOUCH(cs, 2, now >= m->warmup, {
+		c->router_retries += router_retries;
+		c->hedges_sent++;
+	});
+}
+
+void rs_metrics_on_hedge_won(rs_metrics *m, rs_time now, size_t client)
+{
+	client_count(m, now, client, offsetof(rs_counts, hedges_won));
+}
+
 void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t client,
                            size_t deployment, double latency_ms, double ttft_ms,
                            int64_t prompt_tokens, int64_t output_tokens, bool retried, bool spilled)

@@ -338,6 +338,12 @@ rs_status sc_parse_control(sc *c, const cJSON *cl, const char *cpath, const rs_t
                            rs_control_cfg *out);
 const sc_table *sc_control_tables(size_t *n);
 
+/* scenario_reactions.c: a client's hedge, remaining_quota and
+ * network_jitter_ms (cl: the client object, cpath its path), each absent =
+ * off.  OUT: cli->hedge, cli->quota_watch, cli->jitter, cli->network_jitter. */
+rs_status sc_parse_reactions(sc *c, const cJSON *cl, const char *cpath, rs_client_cfg *cli);
+const sc_table *sc_reaction_tables(size_t *n);
+
 /* scenario_faults.c: cfg->faults, the network matrix, pricing. */
 rs_status sc_parse_faults(sc *c, const cJSON *root);
 /* "outages": random outage processes (issue 9), after the faults. */

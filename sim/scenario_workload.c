@@ -96,6 +96,9 @@ static const sc_key client_keys[] = {
     {"concurrency", 0, false, NULL, SC_OBJECT},
     {"breaker", 0, false, NULL, SC_OBJECT},
     {"wait_or_spill", 0, false, NULL, SC_OBJECT},
+    {"hedge", 0, false, NULL, SC_OBJECT},             /* scenario_reactions.c */
+    {"remaining_quota", 0, false, NULL, SC_OBJECT},   /* scenario_reactions.c */
+    {"network_jitter_ms", 0, false, NULL, SC_DIST},   /* scenario_reactions.c */
     {"rtt_ms", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_MS)},
     {"region", 0, false, NULL, SC_STRING},
     {"priority", 0, false, NULL, SC_WHOLE(SC_NONNEG, RS_MAX_PRIORITY),
@@ -954,6 +957,8 @@ static rs_status parse_client(sc *c, const cJSON *cl, const char *path, size_t i
 		st = parse_retry(c, cl, path, &cli->retry);
 	if (st == RS_OK)
 		st = sc_parse_control(c, cl, path, &cli->target_ref, &cli->control);
+	if (st == RS_OK)
+		st = sc_parse_reactions(c, cl, path, cli);
 	if (st == RS_OK)
 		st = sc_get_num(c, cl, path, SC_KEYS(client_keys), "rtt_ms", &cli->rtt_ms);
 	return st;

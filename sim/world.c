@@ -9,6 +9,7 @@
  */
 #include "world_internal.h"
 
+#include "hedge.h"
 #include "ratesim/meter_ptu.h"
 #include "ratesim/outages.h"
 
@@ -148,6 +149,11 @@ static rs_status build(rs_world *w, rs_error *err)
 
 	if ((st = world_wire(w, err)) != RS_OK)
 		return st;
+	/* the client's reactions, when a scenario asks for them (quota_watch.h, netjitter.h) */
+	if (rs_quota_watch_wanted(cfg) && !(w->quota = rs_quota_watch_new(cfg)))
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the quota watch");
+	if (rs_netjitter_wanted(cfg) && !(w->jitter = rs_netjitter_new(cfg)))
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the network jitter");
 	if ((st = rs_outages_build(cfg, &w->faults, &w->n_faults, err)) != RS_OK)
 		return st;
 	for (size_t i = 0; i < w->n_faults; i++) {
@@ -210,6 +216,9 @@ void rs_world_free(rs_world *w)
 	free(w->router_tried);
 	free(w->rtt);
 	rs_service_free(w->svc);
+	hedge_free(w);
+	rs_quota_watch_free(w->quota);
+	rs_netjitter_free(w->jitter);
 	rs_metrics_free(w->metrics);
 	rs_engine_free(w->eng);
 	free(w->deps);

@@ -17,6 +17,9 @@
 #include "ratesim/deployment.h"
 #include "ratesim/engine.h"
 #include "ratesim/fault.h"
+#include "ratesim/latency.h"
+#include "ratesim/netjitter.h"
+#include "ratesim/quota_watch.h"
 #include "ratesim/router.h"
 #include "ratesim/service.h"
 
@@ -24,6 +27,7 @@
 enum { EV_ARRIVAL, EV_DISPATCH, EV_DONE, EV_ANSWER, EV_TIMEOUT, EV_RETRY, EV_ORPHAN, EV_FAULT };
 enum { EV_GEN_ENTER = EV_FAULT + 1, EV_GEN_NEXT }; /* service.c: processor sharing */
 enum { EV_SEND = EV_GEN_NEXT + 1, EV_QUEUED };     /* the client's own controls (throttle.h) */
+enum { EV_HEDGE = EV_QUEUED + 1, EV_HEDGE_DONE };   /* hedge.c: hedged requests */
 
 #define NO_SLOT      UINT32_MAX
 #define POOL_INITIAL 1024
@@ -55,6 +59,9 @@ typedef struct request {
 	bool spilled;    /* the current attempt was admitted by spillover */
 	bool redirected; /* wait_or_spill sent it to the client's spill target */
 	route_path path; /* the routers that chose its deployment */
+	/* the current attempt's admission: the remaining quota the deployment
+	 * reported (quota_watch.h; < 0: not reported) */
+	int64_t seen_requests, seen_tokens;
 } request;
 
 /* The outcome of presenting an attempt to a deployment or a router. */
@@ -87,6 +94,9 @@ struct rs_world {
 	request *pool;
 	uint32_t pool_len, pool_cap, free_head;
 	rs_service *svc; /* admitted attempts until they complete */
+	struct hedge_room *hedge; /* hedge.c: NULL when no client hedges */
+	rs_quota_watch *quota;    /* NULL when no client watches its remaining quota */
+	rs_netjitter *jitter;     /* NULL when no client has network jitter */
 	double *rtt;     /* [client * n_deps + dep]: network round trip, ms */
 	uint64_t next_id;
 	uint32_t gen_seq; /* the last attempt generation given (0: none) */
@@ -119,5 +129,21 @@ static inline void schedule(rs_world *w, rs_time at, uint32_t type, uint32_t a, 
 /* attempt.c: register every event handler and build the service model
  * (the processor-sharing state of the deployments). */
 rs_status world_wire(rs_world *w, rs_error *err);
+
+/* attempt.c, for hedge.c: present an attempt of r to target t at now (the
+ * routing and spillover of a client's attempt, counted as a repeat: no new
+ * offered load); the request's meter view; the latency model of deployment
+ * d for r's client; the timing of an admitted attempt (drawn on d's latency
+ * stream, scaled by its latency fault); the request log; and the completion
+ * of an attempt the client waits for (slot may carry HEDGE_SLOT_BIT). */
+void attempt_present(rs_world *w, request *r, rs_target t, rs_time now, outcome *out);
+rs_meter_req attempt_meter_req(const rs_world *w, const request *r);
+rs_latency_params attempt_latency(const rs_world *w, const request *r, size_t d,
+                                  double backend_rtt_ms);
+void attempt_timing(rs_world *w, const request *r, size_t d, const rs_latency_params *lp,
+                    double utilisation, rs_timing *out);
+void attempt_log(rs_world *w, rs_time now, const request *r, size_t d, rs_answer answer,
+                 double duration_ms, int64_t retry_after_ms, bool spilled);
+void attempt_complete(void *ctx, rs_time now, size_t dep, uint32_t slot);
 
 #endif

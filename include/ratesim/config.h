@@ -68,6 +68,12 @@
 #define RS_DEFAULT_BREAKER_OPEN_S  30.0          /* Polly's and resilience4j's durationOfBreak */
 #define RS_DEFAULT_BREAKER_PROBES  1             /* Polly: one trial call when half-open */
 
+/* the client's reactions (hedge.c, quota_watch.h, netjitter.h); off unless given */
+#define RS_DEFAULT_HEDGE_MIN_SAMPLES 20 /* a p95 from 20 samples is their largest */
+#define RS_DEFAULT_HEDGE_MAX         1  /* one second attempt per request (gRPC: 2 in all) */
+#define RS_DEFAULT_QUOTA_PAUSE_MS    1000.0 /* the standard meter's 1 s RPM window */
+#define RS_MAX_HEDGES                100 /* hedges per request: as many as retries */
+
 /* clients */
 #define RS_DEFAULT_CLIENT_PRIORITY      0
 #define RS_DEFAULT_THINK_S              1.0     /* closed loop: think time, a fixed 1 s */
@@ -506,6 +512,34 @@ typedef struct rs_control_cfg {
 	double spill_max_wait_s;
 } rs_control_cfg;
 
+/* Hedged requests (hedge.c, MODEL.md section 8): after a delay without an
+ * answer, a second attempt of the same request; the first answer wins. */
+typedef enum rs_hedge_mode {
+	RS_HEDGE_OFF,
+	RS_HEDGE_FIXED,      /* after delay_ms */
+	RS_HEDGE_PERCENTILE, /* after the observed percentile of attempt latency */
+} rs_hedge_mode;
+
+typedef struct rs_hedge_cfg {
+	rs_hedge_mode mode;
+	double delay_ms;    /* RS_HEDGE_FIXED */
+	double percentile;  /* RS_HEDGE_PERCENTILE: in (0, 100) */
+	int min_samples;    /* successes seen before the percentile is used */
+	double fallback_ms; /* the delay until then */
+	bool same_target;   /* the hedge goes where the attempt went */
+	rs_target target_ref; /* else here */
+	int max_per_request;
+} rs_hedge_cfg;
+
+/* The remaining-quota pause (quota_watch.h): a 200 whose
+ * x-ratelimit-remaining-requests / -tokens is under a threshold stops the
+ * client sending for pause_ms. */
+typedef struct rs_quota_watch_cfg {
+	bool on;
+	double min_requests, min_tokens; /* 0: that value is not watched */
+	double pause_ms;
+} rs_quota_watch_cfg;
+
 /* Images in a request (issue 9, seed 001): how many, their size, the
  * detail asked for; their tokens (images.h) count as prompt tokens. */
 typedef enum rs_image_detail { RS_IMAGE_LOW, RS_IMAGE_HIGH } rs_image_detail;
@@ -535,6 +569,10 @@ typedef struct rs_client_cfg {
 	rs_retry_cfg retry;
 	rs_control_cfg control;
 	double rtt_ms; /* network round trip to its target; < 0: deployment's */
+	rs_hedge_cfg hedge;
+	rs_quota_watch_cfg quota_watch;
+	bool jitter;               /* network_jitter_ms is given (netjitter.h) */
+	rs_dist_cfg network_jitter; /* ms added to each attempt's round trip */
 } rs_client_cfg;
 
 /* ---- the scenario -------------------------------------------------------- */

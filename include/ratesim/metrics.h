@@ -42,6 +42,8 @@ typedef struct rs_counts {
 	uint64_t timeouts;          /* attempts the client stopped waiting for */
 	uint64_t rejected_locally;  /* attempts refused before sending (throttling, controls) */
 	uint64_t retries_denied;    /* retries refused by the budget, the ratio or the deadline */
+	uint64_t hedges_sent;       /* hedged attempts sent (client and total; hedge.c) */
+	uint64_t hedges_won;        /* ... that completed first and answered the request */
 	/* deployment: the load its clients sent it (first attempts), for sizing */
 	uint64_t offered_prompt_tokens, offered_cached_tokens, offered_output_tokens;
 } rs_counts;
@@ -162,6 +164,13 @@ void rs_metrics_on_deployment_answer(rs_metrics *m, rs_time now, size_t deployme
 void rs_metrics_on_timeout(rs_metrics *m, rs_time now, size_t client);
 void rs_metrics_on_rejected_locally(rs_metrics *m, rs_time now, size_t client);
 void rs_metrics_on_retry_denied(rs_metrics *m, rs_time now, size_t client);
+/* A hedge (hedge.c) was sent and answered: an attempt of its client and
+ * of the deployment that answered (SIZE_MAX: none), not a retry, with no
+ * offered load; and a hedge sent.  Then, when it completes first, a hedge
+ * won (a hedge is won at most once: won <= sent). */
+void rs_metrics_on_hedge(rs_metrics *m, rs_time now, size_t client, size_t deployment,
+                         rs_answer answer, unsigned router_retries);
+void rs_metrics_on_hedge_won(rs_metrics *m, rs_time now, size_t client);
 void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t client,
                            size_t deployment, double latency_ms, double ttft_ms,
                            int64_t prompt_tokens, int64_t output_tokens, bool retried,
