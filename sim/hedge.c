@@ -204,7 +204,7 @@ static void on_hedge(void *ctx, rs_engine *eng, const rs_event *ev)
 	outcome o = {.dep = SIZE_MAX, .backend_rtt_ms = -1};
 	attempt_present(w, r, t, now, &o);
 	if (o.hold_until > 0)
-		return; /* a router would hold it: not sent */
+		return;                      /* a router would hold it: not sent */
 	hedge_att *a = &w->hedge->att[slot]; /* armed: the table holds the slot */
 	a->sent++;
 	rs_metrics_on_hedge(w->metrics, now, r->client, o.dep, o.answer, o.extra_tries);
@@ -257,8 +257,8 @@ static void drop_primary(rs_world *w, const request *r)
 	if (timeout_s > 0 && r->timing.total > rs_time_from_s(timeout_s))
 		return; /* an orphan since its dispatch (attempt.c) */
 	rs_meter_req mreq = attempt_meter_req(w, r);
-	rs_status st = rs_service_orphan(w->svc, r->sent + r->timing.total, r->deployment, &mreq,
-	                                 r->charged);
+	rs_status st =
+	    rs_service_orphan(w->svc, r->sent + r->timing.total, r->deployment, &mreq, r->charged);
 	if (st != RS_OK)
 		fail(w, st);
 }

@@ -76,8 +76,9 @@ static rs_status parse_delay(sc *c, const cJSON *v, const char *path, rs_hedge_c
 	rs_status st =
 	    sc_get_num(c, v, path, SC_KEYS(hedge_keys), "delay_percentile", &h->percentile);
 	if (st == RS_OK && !sc_member(v, "fallback_ms"))
-		return sc_invalid(c, path, "a delay_percentile needs fallback_ms (the delay until "
-		                           "min_samples answers are seen)");
+		return sc_invalid(c, path,
+		                  "a delay_percentile needs fallback_ms (the delay until "
+		                  "min_samples answers are seen)");
 	if (st == RS_OK)
 		st = sc_get_int(c, v, path, SC_KEYS(hedge_keys), "min_samples", &h->min_samples);
 	if (st == RS_OK)
@@ -125,8 +126,9 @@ static rs_status parse_quota(sc *c, const cJSON *v, const char *path, rs_quota_w
 	if (st == RS_OK)
 		st = sc_get_num(c, v, path, SC_KEYS(quota_keys), "pause_ms", &q->pause_ms);
 	if (st == RS_OK && req == 0 && tok == 0)
-		return sc_invalid(c, path, "needs min_requests or min_tokens above 0 (a threshold "
-		                           "of 0 is never crossed)");
+		return sc_invalid(c, path,
+		                  "needs min_requests or min_tokens above 0 (a threshold "
+		                  "of 0 is never crossed)");
 	q->min_requests = (double)req;
 	q->min_tokens = (double)tok;
 	q->on = true;

@@ -96,9 +96,9 @@ static const sc_key client_keys[] = {
     {"concurrency", 0, false, NULL, SC_OBJECT},
     {"breaker", 0, false, NULL, SC_OBJECT},
     {"wait_or_spill", 0, false, NULL, SC_OBJECT},
-    {"hedge", 0, false, NULL, SC_OBJECT},             /* scenario_reactions.c */
-    {"remaining_quota", 0, false, NULL, SC_OBJECT},   /* scenario_reactions.c */
-    {"network_jitter_ms", 0, false, NULL, SC_DIST},   /* scenario_reactions.c */
+    {"hedge", 0, false, NULL, SC_OBJECT},           /* scenario_reactions.c */
+    {"remaining_quota", 0, false, NULL, SC_OBJECT}, /* scenario_reactions.c */
+    {"network_jitter_ms", 0, false, NULL, SC_DIST}, /* scenario_reactions.c */
     {"rtt_ms", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_MS)},
     {"region", 0, false, NULL, SC_STRING},
     {"priority", 0, false, NULL, SC_WHOLE(SC_NONNEG, RS_MAX_PRIORITY),

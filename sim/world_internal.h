@@ -27,7 +27,7 @@
 enum { EV_ARRIVAL, EV_DISPATCH, EV_DONE, EV_ANSWER, EV_TIMEOUT, EV_RETRY, EV_ORPHAN, EV_FAULT };
 enum { EV_GEN_ENTER = EV_FAULT + 1, EV_GEN_NEXT }; /* service.c: processor sharing */
 enum { EV_SEND = EV_GEN_NEXT + 1, EV_QUEUED };     /* the client's own controls (throttle.h) */
-enum { EV_HEDGE = EV_QUEUED + 1, EV_HEDGE_DONE };   /* hedge.c: hedged requests */
+enum { EV_HEDGE = EV_QUEUED + 1, EV_HEDGE_DONE };  /* hedge.c: hedged requests */
 
 #define NO_SLOT      UINT32_MAX
 #define POOL_INITIAL 1024
@@ -93,11 +93,11 @@ struct rs_world {
 	size_t n_faults;
 	request *pool;
 	uint32_t pool_len, pool_cap, free_head;
-	rs_service *svc; /* admitted attempts until they complete */
+	rs_service *svc;          /* admitted attempts until they complete */
 	struct hedge_room *hedge; /* hedge.c: NULL when no client hedges */
 	rs_quota_watch *quota;    /* NULL when no client watches its remaining quota */
 	rs_netjitter *jitter;     /* NULL when no client has network jitter */
-	double *rtt;     /* [client * n_deps + dep]: network round trip, ms */
+	double *rtt;              /* [client * n_deps + dep]: network round trip, ms */
 	uint64_t next_id;
 	uint32_t gen_seq; /* the last attempt generation given (0: none) */
 	rs_time end;

@@ -69,10 +69,10 @@
 #define RS_DEFAULT_BREAKER_PROBES  1             /* Polly: one trial call when half-open */
 
 /* the client's reactions (hedge.c, quota_watch.h, netjitter.h); off unless given */
-#define RS_DEFAULT_HEDGE_MIN_SAMPLES 20 /* a p95 from 20 samples is their largest */
-#define RS_DEFAULT_HEDGE_MAX         1  /* one second attempt per request (gRPC: 2 in all) */
+#define RS_DEFAULT_HEDGE_MIN_SAMPLES 20     /* fewest whose nearest-rank p95 is not the max */
+#define RS_DEFAULT_HEDGE_MAX         1      /* one secondary request (Dean and Barroso 2013) */
 #define RS_DEFAULT_QUOTA_PAUSE_MS    1000.0 /* the standard meter's 1 s RPM window */
-#define RS_MAX_HEDGES                100 /* hedges per request: as many as retries */
+#define RS_MAX_HEDGES                100    /* hedges per request: as many as retries */
 
 /* clients */
 #define RS_DEFAULT_CLIENT_PRIORITY      0
@@ -522,11 +522,11 @@ typedef enum rs_hedge_mode {
 
 typedef struct rs_hedge_cfg {
 	rs_hedge_mode mode;
-	double delay_ms;    /* RS_HEDGE_FIXED */
-	double percentile;  /* RS_HEDGE_PERCENTILE: in (0, 100) */
-	int min_samples;    /* successes seen before the percentile is used */
-	double fallback_ms; /* the delay until then */
-	bool same_target;   /* the hedge goes where the attempt went */
+	double delay_ms;      /* RS_HEDGE_FIXED */
+	double percentile;    /* RS_HEDGE_PERCENTILE: in (0, 100) */
+	int min_samples;      /* successes seen before the percentile is used */
+	double fallback_ms;   /* the delay until then */
+	bool same_target;     /* the hedge goes where the attempt went */
 	rs_target target_ref; /* else here */
 	int max_per_request;
 } rs_hedge_cfg;
@@ -571,7 +571,7 @@ typedef struct rs_client_cfg {
 	double rtt_ms; /* network round trip to its target; < 0: deployment's */
 	rs_hedge_cfg hedge;
 	rs_quota_watch_cfg quota_watch;
-	bool jitter;               /* network_jitter_ms is given (netjitter.h) */
+	bool jitter;                /* network_jitter_ms is given (netjitter.h) */
 	rs_dist_cfg network_jitter; /* ms added to each attempt's round trip */
 } rs_client_cfg;
 

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_RECS 4096
+#define MAX_RECS     4096
 #define NAME_MAX_LEN 16
 
 /* ---- running a scenario text, with the attempts it logs ---------------- */
@@ -111,12 +111,12 @@ static const char hedge_text[] =
     "\"prompt_tokens\":100,\"output_tokens\":100,"
     "\"max_tokens\":{\"policy\":\"fixed\",\"value\":200}}]}";
 
-#define L_SLOW_MS     4000.0
-#define L_FAST_MS     1000.0
-#define PTU_ACTUAL    400.0 /* 100 prompt + output_ratio 3 x 100 output */
-#define N_REQUESTS    3
-#define SCOPE_SLOW    1
-#define SCOPE_CLIENT  3
+#define L_SLOW_MS    4000.0
+#define L_FAST_MS    1000.0
+#define PTU_ACTUAL   400.0 /* 100 prompt + output_ratio 3 x 100 output */
+#define N_REQUESTS   3
+#define SCOPE_SLOW   1
+#define SCOPE_CLIENT 3
 
 static double ptu_actual(const run *x)
 {
@@ -149,7 +149,7 @@ static void test_hedge_sent_at_its_delay_and_the_loser_still_completes(void)
 		CHECK_I64((int64_t)x.n, 2 * N_REQUESTS);
 		for (size_t i = 0; i + 1 < x.n; i += 2) {
 			double t = 10.0 * (double)(i / 2);
-			CHECK_NEAR(x.r[i].t_s, t, 1e-9);         /* the primary */
+			CHECK_NEAR(x.r[i].t_s, t, 1e-9);           /* the primary */
 			CHECK_NEAR(x.r[i + 1].t_s, t + 1.0, 1e-9); /* the hedge, at h */
 			CHECK(x.r[i + 1].id == x.r[i].id);
 			CHECK_STR(x.r[i + 1].dep, "slow");
@@ -158,7 +158,7 @@ static void test_hedge_sent_at_its_delay_and_the_loser_still_completes(void)
 		CHECK_I64((int64_t)c->hedges_sent, N_REQUESTS);
 		CHECK_I64((int64_t)c->hedges_won, 0);
 		CHECK_I64((int64_t)c->attempts, 2 * N_REQUESTS); /* a hedge is an attempt... */
-		CHECK_I64((int64_t)c->retries, 0);                /* ...not a retry */
+		CHECK_I64((int64_t)c->retries, 0);               /* ...not a retry */
 		CHECK_I64((int64_t)c->succeeded, N_REQUESTS);
 		const rs_metrics *m = rs_world_metrics(x.w);
 		CHECK_NEAR(rs_metrics_latency_quantile(m, SCOPE_CLIENT, 1.0), L_SLOW_MS, 1e-6);
@@ -341,7 +341,8 @@ static void test_quota_pause_off_and_on_zero(void)
  * client to 4.1, and the request of 3 waits until then. */
 static void test_quota_pause_on_tokens(void)
 {
-	const char *sets[] = {"clients[0].remaining_quota={\"min_tokens\":59941,\"pause_ms\":2000}"};
+	const char *sets[] = {
+	    "clients[0].remaining_quota={\"min_tokens\":59941,\"pause_ms\":2000}"};
 	run x;
 	if (run_text(quota_text, sets, 1, &x)) {
 		CHECK(x.n >= 4);
@@ -393,8 +394,9 @@ static double twin_spread(const run *x)
 static void test_zero_jitter_is_no_jitter(void)
 {
 	const char *fixed[] = {"clients[0].network_jitter_ms=0", "clients[1].network_jitter_ms=0"};
-	const char *zero[] = {"clients[0].network_jitter_ms={\"dist\":\"uniform\",\"min\":0,\"max\":0}",
-	                      "clients[1].network_jitter_ms={\"dist\":\"uniform\",\"min\":0,\"max\":0}"};
+	const char *zero[] = {
+	    "clients[0].network_jitter_ms={\"dist\":\"uniform\",\"min\":0,\"max\":0}",
+	    "clients[1].network_jitter_ms={\"dist\":\"uniform\",\"min\":0,\"max\":0}"};
 	run base, x;
 	if (!run_text(twin_text, NULL, 0, &base)) {
 		run_free(&base);
