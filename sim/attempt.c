@@ -289,6 +289,20 @@ static void route(rs_world *w, request *r, size_t k, rs_time now, bool retry, in
 	}
 }
 
+/* The timing of an attempt deployment d admitted (drawn on d's latency
+ * stream, scaled by its latency fault). */
+static void draw_timing(rs_world *w, const request *r, size_t d, const rs_latency_params *lp,
+                        double utilisation, rs_timing *out)
+{
+	rs_deployment *dep = &w->deps[d];
+	rs_latency_draw(lp, dep->rng, r->shape.prompt_tokens, r->shape.output_tokens, utilisation,
+	                out);
+	if (dep->latency_scale != 1.0) {
+		out->ttft = rs_round_i64((double)out->ttft * dep->latency_scale);
+		out->total = rs_round_i64((double)out->total * dep->latency_scale);
+	}
+}
+
 /* ---- the client's side -------------------------------------------------- */
 
 static void finish(rs_world *w, uint32_t slot, rs_time now);
@@ -333,7 +347,7 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 	rs_latency_params lp = latency_for(w, r, d, o.backend_rtt_ms);
 	lp.rtt_ms += rs_netjitter_draw_ms(w->jitter, r->client); /* netjitter.h: 0 without */
 	if (o.answer == RS_ANS_OK) {
-		attempt_timing(w, r, d, &lp, o.dec.utilisation, &r->timing);
+		draw_timing(w, r, d, &lp, o.dec.utilisation, &r->timing);
 		r->seen_requests = o.dec.remaining_requests;
 		r->seen_tokens = o.dec.remaining_tokens;
 		r->charged = o.dec.charged;
@@ -493,16 +507,16 @@ static void on_dispatch(void *ctx, rs_engine *eng, const rs_event *ev)
 }
 
 /* The attempt the client waits for completed on deployment dep (slot may
- * carry HEDGE_SLOT_BIT: the hedge completed first, hedge.h). */
-void attempt_complete(void *ctx, rs_time now, size_t dep, uint32_t slot)
+ * carry HEDGE_SLOT_BIT: its hedge completed first, hedge.h). */
+static void complete(void *ctx, rs_time now, size_t dep, uint32_t slot)
 {
 	rs_world *w = ctx;
-	if (w->hedge)
-		slot = hedge_settle(w, slot, now);
+	rs_meter_req mreq = meter_req(w, &w->pool[slot & ~HEDGE_SLOT_BIT]);
+	if (w->hedge) /* the loser goes on on the service */
+		slot = hedge_settle(w, slot, now, &mreq);
 	request *r = &w->pool[slot];
 	if (w->quota)
 		rs_quota_watch_seen(w->quota, r->client, now, r->seen_requests, r->seen_tokens);
-	rs_meter_req mreq = meter_req(w, r);
 	rs_meter_complete(w->deps[dep].meter, now, &mreq, r->charged);
 	double latency_ms = rs_time_to_ms(now - r->arrived);
 	double ttft_ms = rs_time_to_ms(r->sent + r->timing.ttft - r->arrived);
@@ -525,7 +539,7 @@ static void on_done(void *ctx, rs_engine *eng, const rs_event *ev)
 	uint32_t slot = (uint32_t)ev->b;
 	if (w->pool[slot].gen != (uint32_t)(ev->b >> 32))
 		return;
-	attempt_complete(ctx, rs_engine_now(eng), ev->a, slot);
+	complete(ctx, rs_engine_now(eng), ev->a, slot);
 }
 
 static void on_answer(void *ctx, rs_engine *eng, const rs_event *ev)
@@ -551,8 +565,10 @@ static void on_timeout(void *ctx, rs_engine *eng, const rs_event *ev)
 	rs_metrics_on_timeout(w->metrics, now, r->client);
 	if (r->job != RS_SERVICE_NO_JOB) /* it goes on occupying the service */
 		rs_service_abandon(w->svc, r->job);
-	if (w->hedge) /* so does its hedge */
-		hedge_abandon(w, slot);
+	if (w->hedge) { /* so does its hedge */
+		rs_meter_req mreq = meter_req(w, r);
+		hedge_abandon(w, slot, &mreq);
+	}
 	rs_retry_on_answer(w->clients[r->client].retry, now, false);
 	control_done(w, r->client, now, RS_RESULT_FAILED);
 	rs_router_answer to = {.kind = RS_ANSWER_TIMEOUT, .retry_after_ms = -1};
@@ -584,6 +600,50 @@ static void on_queued(void *ctx, rs_engine *eng, const rs_event *ev)
 	attempt_failed(w, ev->a, r->sent);
 }
 
+/* HEDGE(a=gen, b=slot): attempt `gen` has not answered after the hedge's
+ * delay: send the hedge (hedge.h has the model). */
+static void on_hedge(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	rs_world *w = ctx;
+	rs_time now = rs_engine_now(eng);
+	uint32_t slot = (uint32_t)ev->b;
+	request *r = &w->pool[slot];
+	rs_target t;
+	if (!hedge_due(w, slot, ev->a, &t))
+		return;
+	outcome o = {.dep = SIZE_MAX, .backend_rtt_ms = -1};
+	present_target(w, r, t, now, true, 0, &o);
+	if (o.hold_until > 0)
+		return; /* a router would hold it: not sent */
+	hedge_sent(w, slot, o.dep, o.answer, o.extra_tries, now);
+	if (o.dep == SIZE_MAX)
+		return;
+	rs_latency_params lp = latency_for(w, r, o.dep, o.backend_rtt_ms);
+	lp.rtt_ms += rs_netjitter_draw_ms(w->jitter, r->client);
+	if (o.answer != RS_ANS_OK) { /* over at once: the primary goes on */
+		if (!o.spilled)
+			log_attempt(w, now, r, o.dep, o.answer,
+			            rs_time_to_ms(rs_latency_refusal(&lp)), o.retry_after_ms,
+			            false);
+		return;
+	}
+	rs_timing tm;
+	draw_timing(w, r, o.dep, &lp, o.dec.utilisation, &tm);
+	log_attempt(w, now, r, o.dep, o.answer, rs_time_to_ms(tm.total), -1, o.spilled);
+	rs_meter_req mreq = meter_req(w, r);
+	hedge_start(w, slot, &o, &tm, &mreq, now);
+}
+
+/* HEDGE_DONE(a=dep, b=slot | gen << 32): a hedge on a fixed-time
+ * deployment completes; stale when it was abandoned. */
+static void on_hedge_done(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	rs_world *w = ctx;
+	uint32_t slot = (uint32_t)ev->b;
+	if (hedge_live(w, slot, (uint32_t)(ev->b >> 32)))
+		complete(ctx, rs_engine_now(eng), ev->a, slot | HEDGE_SLOT_BIT);
+}
+
 /* Faults (MODEL.md section 8): start or end fault `a` on every deployment
  * it names (one, or all of a region). */
 static void on_fault(void *ctx, rs_engine *eng, const rs_event *ev)
@@ -602,50 +662,15 @@ rs_status world_wire(rs_world *w, rs_error *err)
 	rs_engine_on(w->eng, EV_TIMEOUT, on_timeout, w);
 	rs_engine_on(w->eng, EV_RETRY, on_retry, w);
 	rs_service_events sev = {.orphan = EV_ORPHAN, .enter = EV_GEN_ENTER, .next = EV_GEN_NEXT};
-	w->svc = rs_service_new(w->eng, &sev, w->deps, w->n_deps, w->end, attempt_complete, w);
+	w->svc = rs_service_new(w->eng, &sev, w->deps, w->n_deps, w->end, complete, w);
 	if (!w->svc)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the service");
-	rs_status st = hedge_wire(w, err);
-	if (st != RS_OK)
-		return st;
+	if (!hedge_build(w))
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the hedges");
+	rs_engine_on(w->eng, EV_HEDGE, on_hedge, w);
+	rs_engine_on(w->eng, EV_HEDGE_DONE, on_hedge_done, w);
 	rs_engine_on(w->eng, EV_FAULT, on_fault, w);
 	rs_engine_on(w->eng, EV_SEND, on_retry, w);
 	rs_engine_on(w->eng, EV_QUEUED, on_queued, w);
 	return RS_OK;
-}
-
-/* ---- for hedge.c (world_internal.h) -------------------------------------- */
-
-void attempt_present(rs_world *w, request *r, rs_target t, rs_time now, outcome *out)
-{
-	present_target(w, r, t, now, true, 0, out);
-}
-
-rs_meter_req attempt_meter_req(const rs_world *w, const request *r)
-{
-	return meter_req(w, r);
-}
-
-rs_latency_params attempt_latency(const rs_world *w, const request *r, size_t d,
-                                  double backend_rtt_ms)
-{
-	return latency_for(w, r, d, backend_rtt_ms);
-}
-
-void attempt_timing(rs_world *w, const request *r, size_t d, const rs_latency_params *lp,
-                    double utilisation, rs_timing *out)
-{
-	rs_deployment *dep = &w->deps[d];
-	rs_latency_draw(lp, dep->rng, r->shape.prompt_tokens, r->shape.output_tokens, utilisation,
-	                out);
-	if (dep->latency_scale != 1.0) {
-		out->ttft = rs_round_i64((double)out->ttft * dep->latency_scale);
-		out->total = rs_round_i64((double)out->total * dep->latency_scale);
-	}
-}
-
-void attempt_log(rs_world *w, rs_time now, const request *r, size_t d, rs_answer answer,
-                 double duration_ms, int64_t retry_after_ms, bool spilled)
-{
-	log_attempt(w, now, r, d, answer, duration_ms, retry_after_ms, spilled);
 }

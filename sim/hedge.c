@@ -18,7 +18,7 @@
  *     winners only), from a per-client histogram (hist.h: nearest rank,
  *     within 1%, exact when every sample is equal); fallback_ms until
  *     min_samples successes have been seen.
- *   - Sending (EV_HEDGE): stale unless the same attempt is still the one
+ *   - Sending (EV_HEDGE, attempt.c): stale unless the same attempt is still the one
  *     waited for (gen).  The hedge goes to `target`: "same" is where the
  *     attempt went (the client's target, or its wait_or_spill target after a
  *     spill), else the named deployment or router; it is routed like any
@@ -58,6 +58,7 @@
 
 #include "ratesim/hist.h"
 
+#include <assert.h>
 #include <stdlib.h>
 
 typedef struct hedge_att {
@@ -110,7 +111,7 @@ static hedge_att *att_of(rs_world *w, uint32_t slot)
 }
 
 /* The record of a live hedge of the request in `slot`, or NULL. */
-static hedge_att *live_of(rs_world *w, uint32_t slot)
+static hedge_att *live_of(const rs_world *w, uint32_t slot)
 {
 	struct hedge_room *h = w->hedge;
 	if (slot >= h->cap)
@@ -156,89 +157,69 @@ void hedge_arm(rs_world *w, uint32_t slot, rs_time now)
 	schedule(w, now + delay, EV_HEDGE, r->gen, slot);
 }
 
-/* Start the admitted hedge `a` of r on deployment d (see the design note). */
-static void run_hedge(rs_world *w, request *r, uint32_t slot, hedge_att *a, const outcome *o,
-                      rs_time now)
+bool hedge_due(const rs_world *w, uint32_t slot, uint32_t gen, rs_target *target)
 {
-	size_t d = o->dep;
-	rs_latency_params lp = attempt_latency(w, r, d, o->backend_rtt_ms);
-	lp.rtt_ms += rs_netjitter_draw_ms(w->jitter, r->client);
-	attempt_timing(w, r, d, &lp, o->dec.utilisation, &a->timing);
+	const request *r = &w->pool[slot];
+	if (r->gen != gen)
+		return false; /* stale: that attempt has ended */
+	const rs_client_cfg *cc = w->clients[r->client].cfg;
+	*target = !cc->hedge.same_target ? cc->hedge.target_ref
+	          : r->redirected        ? cc->control.spill_ref
+	                                 : cc->target_ref;
+	return true;
+}
+
+void hedge_sent(rs_world *w, uint32_t slot, size_t dep, rs_answer answer, unsigned router_retries,
+                rs_time now)
+{
+	w->hedge->att[slot].sent++; /* armed: the table holds the slot */
+	rs_metrics_on_hedge(w->metrics, now, w->pool[slot].client, dep, answer, router_retries);
+}
+
+void hedge_start(rs_world *w, uint32_t slot, const outcome *o, const rs_timing *tm,
+                 const rs_meter_req *mreq, rs_time now)
+{
+	hedge_att *a = &w->hedge->att[slot];
 	if (++w->gen_seq == 0)
 		++w->gen_seq;
-	a->gen = w->gen_seq;
-	a->at = now;
-	a->dep = (uint32_t)d;
-	a->charged = o->dec.charged;
-	a->spilled = o->spilled;
-	a->path = o->path;
-	a->seen_requests = o->dec.remaining_requests;
-	a->seen_tokens = o->dec.remaining_tokens;
-	a->job = RS_SERVICE_NO_JOB;
-	attempt_log(w, now, r, d, RS_ANS_OK, rs_time_to_ms(a->timing.total), -1, o->spilled);
-	if (!rs_service_shared(w->svc, d)) {
-		schedule(w, now + a->timing.total, EV_HEDGE_DONE, (uint32_t)d,
-		         slot | (uint64_t)a->gen << 32);
+	*a = (hedge_att){
+	    .id = a->id,
+	    .sent = a->sent,
+	    .gen = w->gen_seq,
+	    .job = RS_SERVICE_NO_JOB,
+	    .dep = (uint32_t)o->dep,
+	    .spilled = o->spilled,
+	    .at = now,
+	    .timing = *tm,
+	    .charged = o->dec.charged,
+	    .seen_requests = o->dec.remaining_requests,
+	    .seen_tokens = o->dec.remaining_tokens,
+	    .path = o->path,
+	};
+	if (!rs_service_shared(w->svc, o->dep)) {
+		schedule(w, now + tm->total, EV_HEDGE_DONE, a->dep, slot | (uint64_t)a->gen << 32);
 		return;
 	}
-	rs_meter_req mreq = attempt_meter_req(w, r);
-	rs_status st = rs_service_start(w->svc, now, d, &a->timing, slot | HEDGE_SLOT_BIT, &mreq,
+	rs_status st = rs_service_start(w->svc, now, o->dep, tm, slot | HEDGE_SLOT_BIT, mreq,
 	                                a->charged, &a->job);
 	if (st != RS_OK)
 		fail(w, st);
 }
 
-/* HEDGE(a=gen, b=slot): the delay is over and attempt `gen` has not answered. */
-static void on_hedge(void *ctx, rs_engine *eng, const rs_event *ev)
+bool hedge_live(const rs_world *w, uint32_t slot, uint32_t gen)
 {
-	rs_world *w = ctx;
-	rs_time now = rs_engine_now(eng);
-	uint32_t slot = (uint32_t)ev->b;
-	request *r = &w->pool[slot];
-	if (r->gen != ev->a)
-		return; /* stale: that attempt has ended */
-	const rs_client_cfg *cc = w->clients[r->client].cfg;
-	rs_target t = !cc->hedge.same_target ? cc->hedge.target_ref
-	              : r->redirected        ? cc->control.spill_ref
-	                                     : cc->target_ref;
-	outcome o = {.dep = SIZE_MAX, .backend_rtt_ms = -1};
-	attempt_present(w, r, t, now, &o);
-	if (o.hold_until > 0)
-		return;                      /* a router would hold it: not sent */
-	hedge_att *a = &w->hedge->att[slot]; /* armed: the table holds the slot */
-	a->sent++;
-	rs_metrics_on_hedge(w->metrics, now, r->client, o.dep, o.answer, o.extra_tries);
-	if (o.answer == RS_ANS_OK) {
-		run_hedge(w, r, slot, a, &o, now);
-		return;
-	}
-	if (o.dep == SIZE_MAX || o.spilled)
-		return; /* no deployment answered, or present() logged it */
-	rs_latency_params lp = attempt_latency(w, r, o.dep, o.backend_rtt_ms);
-	attempt_log(w, now, r, o.dep, o.answer, rs_time_to_ms(rs_latency_refusal(&lp)),
-	            o.retry_after_ms, false);
+	const hedge_att *a = live_of(w, slot);
+	return a && a->gen == gen;
 }
 
-/* HEDGE_DONE(a=dep, b=slot | gen << 32): a fixed-time hedge completes;
- * stale when it was abandoned. */
-static void on_hedge_done(void *ctx, rs_engine *eng, const rs_event *ev)
-{
-	rs_world *w = ctx;
-	uint32_t slot = (uint32_t)ev->b;
-	if (!live_of(w, slot) || w->hedge->att[slot].gen != (uint32_t)(ev->b >> 32))
-		return;
-	attempt_complete(w, rs_engine_now(eng), ev->a, slot | HEDGE_SLOT_BIT);
-}
-
-/* The client stops waiting for hedge `a` of r: it goes on on the service. */
-static void drop_hedge(rs_world *w, const request *r, hedge_att *a)
+/* The client stops waiting for hedge `a`: it goes on on the service. */
+static void drop_hedge(rs_world *w, hedge_att *a, const rs_meter_req *mreq)
 {
 	if (a->job != RS_SERVICE_NO_JOB) {
 		rs_service_abandon(w->svc, a->job);
 	} else {
-		rs_meter_req mreq = attempt_meter_req(w, r);
 		rs_status st =
-		    rs_service_orphan(w->svc, a->at + a->timing.total, a->dep, &mreq, a->charged);
+		    rs_service_orphan(w->svc, a->at + a->timing.total, a->dep, mreq, a->charged);
 		if (st != RS_OK)
 			fail(w, st);
 	}
@@ -247,7 +228,7 @@ static void drop_hedge(rs_world *w, const request *r, hedge_att *a)
 }
 
 /* The client stops waiting for r's primary attempt, which the hedge beat. */
-static void drop_primary(rs_world *w, const request *r)
+static void drop_primary(rs_world *w, const request *r, const rs_meter_req *mreq)
 {
 	if (r->job != RS_SERVICE_NO_JOB) {
 		rs_service_abandon(w->svc, r->job);
@@ -256,9 +237,8 @@ static void drop_primary(rs_world *w, const request *r)
 	double timeout_s = w->clients[r->client].cfg->retry.attempt_timeout_s;
 	if (timeout_s > 0 && r->timing.total > rs_time_from_s(timeout_s))
 		return; /* an orphan since its dispatch (attempt.c) */
-	rs_meter_req mreq = attempt_meter_req(w, r);
 	rs_status st =
-	    rs_service_orphan(w->svc, r->sent + r->timing.total, r->deployment, &mreq, r->charged);
+	    rs_service_orphan(w->svc, r->sent + r->timing.total, r->deployment, mreq, r->charged);
 	if (st != RS_OK)
 		fail(w, st);
 }
@@ -280,18 +260,19 @@ static void take_over(request *r, hedge_att *a)
 	a->job = RS_SERVICE_NO_JOB;
 }
 
-uint32_t hedge_settle(rs_world *w, uint32_t slot, rs_time now)
+uint32_t hedge_settle(rs_world *w, uint32_t slot, rs_time now, const rs_meter_req *mreq)
 {
 	bool hedge_won = (slot & HEDGE_SLOT_BIT) != 0;
 	slot &= ~HEDGE_SLOT_BIT;
 	request *r = &w->pool[slot];
 	hedge_att *a = live_of(w, slot);
+	assert(a || !hedge_won); /* a hedge completes only while live */
 	if (hedge_won && a) {
-		drop_primary(w, r);
+		drop_primary(w, r, mreq);
 		take_over(r, a);
 		rs_metrics_on_hedge_won(w->metrics, now, r->client);
 	} else if (a) {
-		drop_hedge(w, r, a);
+		drop_hedge(w, a, mreq);
 	}
 	rs_hist *lat = w->hedge->lat[r->client];
 	if (lat)
@@ -299,36 +280,33 @@ uint32_t hedge_settle(rs_world *w, uint32_t slot, rs_time now)
 	return slot;
 }
 
-void hedge_abandon(rs_world *w, uint32_t slot)
+void hedge_abandon(rs_world *w, uint32_t slot, const rs_meter_req *mreq)
 {
 	hedge_att *a = live_of(w, slot);
 	if (a)
-		drop_hedge(w, &w->pool[slot], a);
+		drop_hedge(w, a, mreq);
 }
 
-rs_status hedge_wire(rs_world *w, rs_error *err)
+bool hedge_build(rs_world *w)
 {
 	const rs_config *cfg = w->cfg;
 	bool any = false;
 	for (size_t i = 0; i < cfg->n_clients; i++)
 		any |= cfg->clients[i].hedge.mode != RS_HEDGE_OFF;
 	if (!any)
-		return RS_OK;
+		return true;
 	w->hedge = rs_calloc(1, sizeof *w->hedge);
-	if (w->hedge)
-		w->hedge->lat = rs_calloc(cfg->n_clients, sizeof *w->hedge->lat);
-	if (!w->hedge || !w->hedge->lat)
-		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the hedges");
+	if (!w->hedge)
+		return false;
+	w->hedge->lat = rs_calloc(cfg->n_clients, sizeof *w->hedge->lat);
+	if (!w->hedge->lat)
+		return false;
 	w->hedge->n_clients = cfg->n_clients;
-	for (size_t i = 0; i < cfg->n_clients; i++) {
-		if (cfg->clients[i].hedge.mode != RS_HEDGE_PERCENTILE)
-			continue;
-		if (!(w->hedge->lat[i] = rs_hist_new()))
-			return rs_fail(err, RS_ERR_NOMEM, "out of memory building the hedges");
-	}
-	rs_engine_on(w->eng, EV_HEDGE, on_hedge, w);
-	rs_engine_on(w->eng, EV_HEDGE_DONE, on_hedge_done, w);
-	return RS_OK;
+	for (size_t i = 0; i < cfg->n_clients; i++)
+		if (cfg->clients[i].hedge.mode == RS_HEDGE_PERCENTILE &&
+		    !(w->hedge->lat[i] = rs_hist_new()))
+			return false;
+	return true;
 }
 
 void hedge_free(rs_world *w)

@@ -17,7 +17,6 @@
 #include "ratesim/deployment.h"
 #include "ratesim/engine.h"
 #include "ratesim/fault.h"
-#include "ratesim/latency.h"
 #include "ratesim/netjitter.h"
 #include "ratesim/quota_watch.h"
 #include "ratesim/router.h"
@@ -129,21 +128,5 @@ static inline void schedule(rs_world *w, rs_time at, uint32_t type, uint32_t a, 
 /* attempt.c: register every event handler and build the service model
  * (the processor-sharing state of the deployments). */
 rs_status world_wire(rs_world *w, rs_error *err);
-
-/* attempt.c, for hedge.c: present an attempt of r to target t at now (the
- * routing and spillover of a client's attempt, counted as a repeat: no new
- * offered load); the request's meter view; the latency model of deployment
- * d for r's client; the timing of an admitted attempt (drawn on d's latency
- * stream, scaled by its latency fault); the request log; and the completion
- * of an attempt the client waits for (slot may carry HEDGE_SLOT_BIT). */
-void attempt_present(rs_world *w, request *r, rs_target t, rs_time now, outcome *out);
-rs_meter_req attempt_meter_req(const rs_world *w, const request *r);
-rs_latency_params attempt_latency(const rs_world *w, const request *r, size_t d,
-                                  double backend_rtt_ms);
-void attempt_timing(rs_world *w, const request *r, size_t d, const rs_latency_params *lp,
-                    double utilisation, rs_timing *out);
-void attempt_log(rs_world *w, rs_time now, const request *r, size_t d, rs_answer answer,
-                 double duration_ms, int64_t retry_after_ms, bool spilled);
-void attempt_complete(void *ctx, rs_time now, size_t dep, uint32_t slot);
 
 #endif

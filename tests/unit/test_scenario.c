@@ -421,8 +421,8 @@ static void test_keys(void)
 	set_fails("clients[0].rtt=1", RS_ERR_INVALID, /* 3 > max(2, 1) */
 	          "t.json: .clients[0].rtt: unknown key (expected one of: name, target, arrival, "
 	          "prompt_tokens, output_tokens, max_tokens, best_of, cached_fraction, images, "
-	          "retry, rate_limit, concurrency, breaker, wait_or_spill, rtt_ms, region, "
-	          "priority)");
+	          "retry, rate_limit, concurrency, breaker, wait_or_spill, hedge, remaining_quota, "
+	          "network_jitter_ms, rtt_ms, region, priority)");
 	set_fails("deployments[0].promt_estimat_fctr=1", RS_ERR_INVALID, /* 3 <= 18 / 3 */
 	          "t.json: .deployments[0].promt_estimat_fctr: unknown key; did you mean "
 	          "\"prompt_estimate_factor\"?");
