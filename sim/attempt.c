@@ -7,7 +7,8 @@
  *                                       their next arrival, closed-loop users
  *                                       send again after thinking
  *   DISPATCH(b=slot)     send (again) an attempt a router held for a backend
- *   DONE(a=dep, b=slot)  an admitted attempt completes: meter correction, success
+ *   DONE(a=dep, b=slot | gen << 32)  an admitted attempt completes: meter
+ *                        correction, success (stale when its hedge won first)
  *   ANSWER(b=slot)       a 429 or 503 reaches the client: retry or give up
  *   TIMEOUT(a=gen, b=slot)  the client stops waiting for attempt `gen`
  *   RETRY(b=slot)        the retry delay is over: send the next attempt
@@ -18,6 +19,8 @@
  *                        whose scenario turns its service model on
  *   SEND, QUEUED         the client's own controls (throttle.h): a queued
  *                        request goes, or its queue timeout is due
+ *   HEDGE(a=gen, b=slot), HEDGE_DONE(a=dep, b=slot | gen << 32)  hedged
+ *                        requests (hedge.h): the hedge goes, or completes
  *
  * Routing (MODEL.md section 8): a client's attempt to a router is routed at
  * once: the router picks a backend (a deployment, or another router routed
@@ -28,8 +31,10 @@
  * the soonest backend recovers (DISPATCH).  Each deployment counts what it
  * saw; the client's attempt is counted once, with its final answer.
  *
- * A request has at most one attempt the client waits for; an attempt it
- * abandoned (timeout) lives on as an orphan until the service finishes it.
+ * A request has at most one attempt the client waits for, and when its
+ * client hedges at most one hedge beside it (hedge.h: the first to complete
+ * wins); an attempt it abandoned (timeout, or the loser of a hedge) lives on
+ * as an orphan until the service finishes it.
  */
 #include "world_internal.h"
 
