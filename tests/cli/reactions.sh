@@ -1,6 +1,8 @@
 # reactions.sh - the client's reactions (hedge, remaining_quota,
 # network_jitter_ms; sim/scenario_reactions.c): every bad value of every new
-# key gives its exact message, naming the file and the JSON path, and exit 1.
+# key gives its exact message, naming the file and the JSON path, and exit 1;
+# and a network jitter of zero variance writes the shipped scenario's
+# time series and request log byte for byte.
 . tests/lib.sh
 Q=scenarios/quickstart.json
 E="ratesim: $Q: .clients[0]"
@@ -44,5 +46,23 @@ expect network-jitter-ms-36 1 "$E.network_jitter_ms.median: must be > 0 (got 0)"
 expect network-jitter-ms-37 1 "$E.network_jitter_ms.sigma: must be at most 5 (got 6)" -- validate "$Q" --set 'clients[0].network_jitter_ms={"dist":"lognormal","median":5,"sigma":6}'
 expect network-jitter-ms-38 1 "$E.network_jitter_ms.value: required key is missing" -- validate "$Q" --set 'clients[0].network_jitter_ms={"dist":"fixed"}'
 expect network-jitter-ms-39 1 "$E.network_jitter_ms.min: not used when dist is \"fixed\"" -- validate "$Q" --set 'clients[0].network_jitter_ms={"dist":"fixed","value":1,"min":0}'
+
+# Zero variance: a fixed 0, or uniform [0, 0] (drawn, from its own stream).
+S=scenarios/retry-policies.json
+"$RATESIM" run "$S" -o "$TMP/base" --quiet --no-charts --log-requests || fail jitter-base "run failed"
+for j in 0 '{"dist":"uniform","min":0,"max":0}'; do
+	n=$((${n:-0} + 1))
+	sets=""
+	for c in 0 1 2 3 4; do sets="$sets --set clients[$c].network_jitter_ms=$j"; done
+	# shellcheck disable=SC2086
+	"$RATESIM" run "$S" -o "$TMP/j$n" --quiet --no-charts --log-requests $sets
+	for f in timeseries.csv requests.csv; do
+		if cmp -s "$TMP/base/$f" "$TMP/j$n/$f"; then
+			pass "zero-jitter-$n-$f"
+		else
+			fail "zero-jitter-$n-$f" "differs from the run without jitter"
+		fi
+	done
+done
 
 finish
