@@ -192,6 +192,35 @@ static void test_hedge_to_a_faster_target_wins(void)
 	run_free(&x);
 }
 
+/* The same two cases on shared deployments (the service model on, far
+ * below its knee, so the times are the unloaded ones): the loser is an
+ * abandoned job that still completes and is corrected. */
+static void test_hedge_on_shared_deployments(void)
+{
+	const char *same[] = {"deployments[0].service=\"processor_sharing\"",
+	                      "deployments[1].service=\"processor_sharing\"",
+	                      "clients[0].hedge={\"delay_ms\":1000}"};
+	const char *fast[] = {"deployments[0].service=\"processor_sharing\"",
+	                      "deployments[1].service=\"processor_sharing\"",
+	                      "clients[0].hedge={\"delay_ms\":1000,\"target\":\"fast\"}"};
+	run x;
+	if (run_text(hedge_text, same, 3, &x)) {
+		CHECK_I64((int64_t)counts(&x, SCOPE_CLIENT)->hedges_sent, N_REQUESTS);
+		CHECK_I64((int64_t)counts(&x, SCOPE_CLIENT)->hedges_won, 0);
+		CHECK_NEAR(rs_metrics_latency_quantile(rs_world_metrics(x.w), SCOPE_CLIENT, 1.0),
+		           L_SLOW_MS, 1e-6);
+		CHECK_NEAR(ptu_actual(&x), 2 * N_REQUESTS * PTU_ACTUAL, 1e-9);
+	}
+	run_free(&x);
+	if (run_text(hedge_text, fast, 3, &x)) {
+		CHECK_I64((int64_t)counts(&x, SCOPE_CLIENT)->hedges_won, N_REQUESTS);
+		CHECK_NEAR(rs_metrics_latency_quantile(rs_world_metrics(x.w), SCOPE_CLIENT, 1.0),
+		           1000.0 + L_FAST_MS, 1e-6);
+		CHECK_NEAR(ptu_actual(&x), N_REQUESTS * PTU_ACTUAL, 1e-9);
+	}
+	run_free(&x);
+}
+
 /* Percentile delay: until min_samples (2) successes, the fallback (500 ms);
  * then the observed p50 of attempt latency.  The winners are the hedges on
  * "fast", whose own attempt latency is 1000 ms, so from the third request
@@ -467,6 +496,7 @@ int main(void)
 	RUN(test_no_hedge_is_one_attempt);
 	RUN(test_hedge_sent_at_its_delay_and_the_loser_still_completes);
 	RUN(test_hedge_to_a_faster_target_wins);
+	RUN(test_hedge_on_shared_deployments);
 	RUN(test_percentile_delay_is_the_observed_percentile);
 	RUN(test_no_hedge_after_the_answer_or_the_timeout);
 	RUN(test_timeout_abandons_the_hedge_too);
