@@ -81,9 +81,13 @@ static rs_status parse_thresholds(sc *c, const cJSON *o, const char *path, rs_al
 		rs_status st = sc_num_value(c, e, ep, &threshold_row, &v);
 		if (st != RS_OK)
 			return st;
-		if (i > 0 && !(v > a->thresholds[i - 1]))
-			return sc_above(c, ep, "", "the threshold before it", a->thresholds[i - 1],
-			                v);
+		if (i > 0 && !(v > a->thresholds[i - 1])) {
+			char p[32], g[32];
+			sc_fmt_num(p, sizeof p, a->thresholds[i - 1]);
+			sc_fmt_num(g, sizeof g, v);
+			return sc_invalid(c, ep, "must be > the threshold before it (%s) (got %s)",
+			                  p, g);
+		}
 		a->thresholds[i] = v;
 	}
 	a->n_thresholds = i;
@@ -123,13 +127,12 @@ static rs_status check_times(sc *c, const char *path, const rs_alert_cfg *a)
 		return not_multiple(c, path, "window_s", "grain_s", a->grain_s, a->window_s);
 	if (!is_multiple(a->frequency_s, a->grain_s))
 		return not_multiple(c, path, "frequency_s", "grain_s", a->grain_s, a->frequency_s);
-	char kp[SC_PATH_MAX];
-	sc_child_key(kp, path, "frequency_s");
 	if (a->frequency_s > a->window_s)
-		return sc_above(c, kp, "", "window_s", a->window_s, a->frequency_s);
-	sc_child_key(kp, path, "window_s");
+		return sc_above(c, path, "frequency_s", "window_s", a->window_s, a->frequency_s);
 	if (a->window_s > cfg->duration_s)
-		return sc_above(c, kp, "", "duration_s", cfg->duration_s, a->window_s);
+		return sc_above(c, path, "window_s", "duration_s", cfg->duration_s, a->window_s);
+	char kp[SC_PATH_MAX];
+	sc_child_key(kp, path, "window_s");
 	double points = (double)(rs_time_from_s(a->window_s) / rs_time_from_s(a->grain_s));
 	if (points > RS_MAX_ALERT_WINDOW_POINTS) {
 		char g[32];
@@ -156,22 +159,23 @@ static rs_status check_deployment(sc *c, const char *path, rs_alert_cfg *a, cons
 	const rs_config *cfg = c->cfg;
 	char kp[SC_PATH_MAX];
 	sc_child_key(kp, path, "deployment");
-	const char *limit = a->metric == RS_ALERT_UTILIZATION ? "a provisioned (PTU) meter"
-	                                                      : "a TPM and an RPM limit";
+	const char *needs = a->metric == RS_ALERT_UTILIZATION
+	                        ? "a provisioned deployment (a PTU meter)"
+	                        : "a standard-family deployment (TPM and RPM limits)";
 	if (strcmp(name, RS_DEFAULT_ALERT_DEPLOYMENT) == 0) {
 		for (size_t d = 0; d < cfg->n_deployments; d++)
 			if (metric_applies(cfg, d, a->metric))
 				return RS_OK;
-		return sc_invalid(c, kp, "no deployment has %s for metric \"%s\"", limit,
-		                  metric_names[a->metric]);
+		return sc_invalid(c, kp, "metric \"%s\" needs %s, and the scenario has none",
+		                  metric_names[a->metric], needs);
 	}
 	int d = sc_deployment_find(cfg, cfg->n_deployments, name);
 	if (d < 0)
 		return sc_no_deployment(c, kp, name);
 	if (!metric_applies(cfg, (size_t)d, a->metric))
-		return sc_invalid(c, kp, "deployment \"%s\" (%s) has no %s for metric \"%s\"", name,
-		                  rs_kind_name(cfg->deployments[d].kind), limit,
-		                  metric_names[a->metric]);
+		return sc_invalid(c, kp, "deployment \"%s\" is %s: metric \"%s\" needs %s", name,
+		                  rs_kind_name(cfg->deployments[d].kind), metric_names[a->metric],
+		                  needs);
 	if (!(a->deployment = sc_strdup(name)))
 		return sc_nomem(c);
 	return RS_OK;
