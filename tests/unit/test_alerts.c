@@ -6,8 +6,11 @@
  * deployment), with usage chosen so that every share is a binary fraction:
  * the averages are exact and a value equal to a threshold is tested as
  * such.  The expected events are worked out by hand in the comments.  A
- * whole run then checks that alerts.csv, summary.json and the request log
- * say the same thing, and that a scenario without alerts writes neither.
+ * whole run of a constructed load (constant arrivals, fixed sizes) then
+ * gives the fire and resolve times and the first 429 worked by hand (to
+ * the microsecond); a run of the shipped scenario checks that alerts.csv,
+ * summary.json and timeseries.csv agree, and that without its rules the
+ * run writes no alerts.csv, no "alerts" and the same time series.
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -23,6 +26,7 @@
 #define MAX_EVENTS 64
 #define TPM        80000.0 /* gpt-4o: RPM = 6 x 80 = 480 */
 #define RPM        480.0
+#define CSV_DIGITS 1e-5 /* alerts.csv prints 6 significant digits */
 
 typedef struct events {
 	rs_alert_event e[MAX_EVENTS];
@@ -386,6 +390,144 @@ static void test_loader_errors(void)
 	rs_config_free(cfg);
 }
 
+static double jnum(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/* A constructed load worked by hand (constant arrivals, every request 800
+ * prompt + 200 completion tokens with max_tokens 200, so 1,000 tokens both
+ * in the TPM window and in the processed-tokens metric; 60K TPM: 60
+ * requests a minute fill it):
+ *   [0, 600) 0.5 rps   30 a minute: share 0.5
+ *   [600, 900) 0.8 rps 48 a minute: share 0.8
+ *   [900, 1200) 0.25   15 a minute: share 0.25
+ *   [1200, ...) 1.5    90 a minute: the window fills, share about 1.
+ * Rule: tokens, a window of one minute, thresholds 0.6 and 0.9, resolved
+ * after 3 clean evaluations.  Completions lag their arrivals by the
+ * latency (about 17 s for 200 tokens), so the first minute of a new rate
+ * is a mix of the old and the new, but on the right side of the
+ * thresholds: 0.6 fires at 660 (minute [600, 660): 0.72 to 0.82), is below
+ * from the evaluation at 960 (at most 0.8 x 17/60 + 0.25 x 43/60 = 0.41),
+ * so resolves at 1080; both fire at 1260 (about 60 completions).  The
+ * first 429, by hand: arrivals of the 0.25 rps stream at 900 + 4j, of the
+ * 1.5 rps one at 1200 + k/1.5; the k-th of these finds k of its own and
+ * 14 - floor(k/6) of the 0.25 stream's (1144 ... 1196) in its sliding
+ * minute, and is refused when they make 60: k - floor(k/6) >= 46, first at
+ * k = 55, t = 1200 + 55/1.5 = 1236.666667 s.  Lead times: 576.666667 s for
+ * the first alert (660 s), -23.333333 s for the 0.9 one (the 429 first). */
+static const char hand_scenario[] =
+    "{ \"name\": \"hand\", \"duration_s\": 1500, \"bucket_s\": 10,\n"
+    "  \"deployments\": [ { \"name\": \"d\", \"region\": \"eastus\", \"model\": \"gpt-4o\", "
+    "\"tpm\": 60000 } ],\n"
+    "  \"alerts\": [ { \"metric\": \"tokens\", \"thresholds\": [0.6, 0.9], \"window_s\": 60 } ],\n"
+    "  \"clients\": [ { \"name\": \"k\", \"target\": \"d\",\n"
+    "    \"arrival\": { \"process\": \"constant\", \"schedule\": [\n"
+    "      { \"at_s\": 0, \"rate_rps\": 0.5 }, { \"at_s\": 600, \"rate_rps\": 0.8 },\n"
+    "      { \"at_s\": 900, \"rate_rps\": 0.25 }, { \"at_s\": 1200, \"rate_rps\": 1.5 } ] },\n"
+    "    \"prompt_tokens\": 800, \"output_tokens\": 200,\n"
+    "    \"max_tokens\": { \"policy\": \"fixed\", \"value\": 200 } } ] }";
+
+/* One row of alerts.csv: time, threshold, event, value (columns 0, 5-7). */
+static bool alert_csv_row(const char *line, double *t, double *thr, char *event, size_t len,
+                          double *v)
+{
+	const char *f = line;
+	*t = strtod(f, NULL);
+	for (int i = 0; i < 5 && f; i++)
+		f = strchr(f, ',') ? strchr(f, ',') + 1 : NULL;
+	if (!f)
+		return false;
+	*thr = strtod(f, NULL);
+	const char *e = strchr(f, ',');
+	const char *ve = e ? strchr(e + 1, ',') : NULL;
+	if (!ve)
+		return false;
+	snprintf(event, len, "%.*s", (int)(ve - e - 1), e + 1);
+	*v = strtod(ve + 1, NULL);
+	return true;
+}
+
+static void hand_run(const char *seed)
+{
+	char tmpl[] = "/tmp/ratesim-alerts-XXXXXX";
+	if (!mkdtemp(tmpl)) {
+		TH_FAIL("mkdtemp failed");
+		return;
+	}
+	rs_error err = {0};
+	rs_config *cfg = NULL;
+	const char *sets[] = {seed};
+	rs_status st = rs_scenario_parse("hand.json", hand_scenario, NULL, sets, 1, &cfg, &err);
+	rs_run_opts o = {.dir = tmpl, .charts = false};
+	rs_run_result res;
+	if (st == RS_OK)
+		st = rs_run(cfg, &o, &res, &err);
+	rs_config_free(cfg);
+	char *dir = strdup(tmpl);
+	if (st != RS_OK) {
+		TH_FAIL("%s: %s", seed, err.msg);
+		rm_dir(dir);
+		return;
+	}
+	/* time, threshold, event, lowest and highest value by hand (a minute
+	 * may hold one completion more or less than its rate says) */
+	static const struct {
+		double t, thr;
+		const char *event;
+		double lo, hi;
+	} w[] = {
+	    {660, 0.6, "fired", 0.6, 0.8 + 1.0 / 60},
+	    {1080, 0.6, "resolved", 0.25 - 1.0 / 60, 0.25 + 1.0 / 60},
+	    {1260, 0.6, "fired", 0.9, 1 + 2.0 / 60},
+	    {1260, 0.9, "fired", 0.9, 1 + 2.0 / 60},
+	};
+	char *csv = th_slurp_in(dir, "alerts.csv");
+	char *save = NULL, *line = csv ? strtok_r(csv, "\n", &save) : NULL; /* the header */
+	size_t n = 0;
+	while (line && (line = strtok_r(NULL, "\n", &save))) {
+		double t, thr, v;
+		char event[16];
+		if (n >= sizeof w / sizeof w[0] ||
+		    !alert_csv_row(line, &t, &thr, event, sizeof event, &v)) {
+			TH_FAIL("%s: unexpected alerts.csv row %s", seed, line);
+			break;
+		}
+		if (t != w[n].t || thr != w[n].thr || strcmp(event, w[n].event) != 0 ||
+		    !(v >= w[n].lo - CSV_DIGITS && v <= w[n].hi + CSV_DIGITS))
+			TH_FAIL("%s: row %zu is %s; want %g %g %s in [%g, %g]", seed, n, line,
+			        w[n].t, w[n].thr, w[n].event, w[n].lo, w[n].hi);
+		n++;
+	}
+	CHECK_I64(n, sizeof w / sizeof w[0]);
+	free(csv);
+	cJSON *s = summary_of(dir);
+	const cJSON *al = cJSON_GetObjectItemCaseSensitive(s, "alerts");
+	CHECK_NEAR(jnum(al, "first_alert_s"), 660, 0);
+	CHECK_NEAR(jnum(al, "first_429_s"), 1200 + 55 / 1.5, 1e-6);
+	CHECK_NEAR(jnum(al, "lead_time_s"), 1200 + 55 / 1.5 - 660, 1e-6);
+	const cJSON *dep =
+	    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(al, "deployments"), 0);
+	const cJSON *r90 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(dep, "rules"), 1);
+	CHECK_NEAR(jnum(r90, "threshold"), 0.9, 0);
+	CHECK_NEAR(jnum(r90, "first_fired_s"), 1260, 0);
+	CHECK_NEAR(jnum(r90, "lead_time_s"), 1200 + 55 / 1.5 - 1260, 1e-6); /* negative */
+	CHECK_NEAR(jnum(r90, "fired"), 1, 0);
+	CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r90, "fired_at_end")));
+	cJSON_Delete(s);
+	rm_dir(dir);
+}
+
+/* The hand-worked run under three seeds: the latency draws move the values
+ * inside their bounds, never an event. */
+static void test_hand_run(void)
+{
+	hand_run("seed=1");
+	hand_run("seed=2");
+	hand_run("seed=3");
+}
+
 #define SHIPPED "scenarios/alerts-lead-time.json"
 
 /* Run SHIPPED (with the overrides) into a new temp folder, no charts. */
@@ -409,12 +551,6 @@ static char *run_shipped(const char *const *sets, size_t n)
 		return NULL;
 	}
 	return strdup(tmpl);
-}
-
-static double jnum(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
 }
 
 /* The start of the first bucket of the total scope with a 429 in
@@ -512,6 +648,7 @@ int main(void)
 	RUN(test_utilization);
 	RUN(test_none);
 	RUN(test_loader_errors);
+	RUN(test_hand_run);
 	RUN(test_shipped_run);
 	return th_done();
 }
