@@ -11,6 +11,7 @@
  */
 #include "ratesim/alerts.h"
 
+#include <assert.h>
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
@@ -81,11 +82,10 @@ rs_status rs_alerts_new(const rs_config *cfg, rs_alert_sink sink, void *ctx, rs_
 		free(a);
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
 	}
-	*a = (rs_alerts){.cfg = cfg,
-	                 .sink = sink,
-	                 .ctx = ctx,
-	                 .inst = a->inst,
-	                 .warmup = rs_time_from_s(cfg->warmup_s)};
+	a->cfg = cfg;
+	a->sink = sink;
+	a->ctx = ctx;
+	a->warmup = rs_time_from_s(cfg->warmup_s);
 	for (size_t r = 0; r < cfg->n_alerts; r++)
 		for (size_t d = 0; d < cfg->n_deployments; d++) {
 			if (!applies(cfg, &cfg->alerts[r], d))
@@ -220,6 +220,8 @@ rs_status rs_alerts_on_row(rs_alerts *a, const rs_ts_row *row)
 	if (row->kind != RS_SCOPE_DEPLOYMENT)
 		return RS_OK;
 	size_t d = a->next_dep++;
+	assert(d < a->cfg->n_deployments && strcmp(row->name, a->cfg->deployments[d].name) == 0 &&
+	       "deployment rows come in the deployments' order");
 	rs_time end = row_us(row->t_s + row->length_s);
 	rs_status st = RS_OK;
 	for (size_t i = 0; i < a->n_inst && st == RS_OK; i++) {
