@@ -17,6 +17,7 @@
 #define RATESIM_CONFIG_H
 
 #include "ratesim/common.h"
+#include "ratesim/gateway.h"
 #include "ratesim/models.h"
 
 /* Scenario-wide defaults (scenarios/README.md lists them). */
@@ -423,6 +424,8 @@ typedef struct rs_router_cfg {
 	rs_all_down all_down;
 	int max_tries;        /* backends tried per attempt (router retries + 1) */
 	double latency_alpha; /* weight of the newest sample in the latency average */
+	rs_consumer_limit_cfg *limits; /* the gateway's own quotas (gateway.h); none: off */
+	size_t n_limits;
 } rs_router_cfg;
 
 /* ---- faults ------------------------------------------------------------ */
