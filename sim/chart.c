@@ -283,7 +283,7 @@ static void put_run_dat_heads(run_data *d)
 		chart_put_comment(f, d->deps[i].name);
 		fputc('\n', f);
 	}
-	chart_refusals_head(f, 4 + d->n_dep);
+	chart_refusals_head(&d->refusals, f, 4 + d->n_dep);
 	f = d->dat[RUN_ERRORS];
 	fputs("# errors.dat: written by ratesim from " CHART_TS_CSV "; drawn by errors.gp.\n", f);
 	put_point_note(f, d);
@@ -495,6 +495,7 @@ static rs_status flush_bucket(run_data *d, const chart_ts *t, rs_error *err)
 		}
 		for (size_t i = 0; i < d->n_dep; i++)
 			d->deps[i].tpm_limit = d->deps[i].rpm_limit = NAN;
+		d->refusals.present = t->col[TS_REF_SERVICE] >= 0;
 		put_run_dat_heads(d);
 	}
 	chart_group_add(&d->gtotal, d->total);

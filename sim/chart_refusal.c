@@ -16,8 +16,10 @@
 static const int split_ts[] = {TS_REF_SERVICE, TS_REF_GATEWAY, TS_REF_ROUTER};
 #define SPLIT_N (sizeof split_ts / sizeof split_ts[0])
 
-void chart_refusals_head(FILE *f, size_t first)
+void chart_refusals_head(const chart_refusals *s, FILE *f, size_t first)
 {
+	if (!s->present)
+		return;
 	fprintf(f,
 	        "# columns %zu-%zu: the share of attempts refused by the service, by the "
 	        "gateway\n# and by the router (%%; refused_* of " CHART_TS_CSV ")\n",
@@ -27,7 +29,7 @@ void chart_refusals_head(FILE *f, size_t first)
 double chart_refusals_row(chart_refusals *s, FILE *f, const double *v)
 {
 	double top = 0;
-	for (size_t k = 0; k < SPLIT_N; k++) {
+	for (size_t k = 0; s->present && k < SPLIT_N; k++) {
 		double n = v[split_ts[k]];
 		double share = isnan(n) || !(v[TS_ATTEMPTS] > 0) ? NAN : CHART_PERCENT * n / v[TS_ATTEMPTS];
 		chart_put_num(f, share);

@@ -7,22 +7,24 @@
  * router (%; their sum is the 429 rate of the point when it is one bucket).
  * The template draws them only when more than one party refused in the run
  * (split_n > 1), so that a run where only the service refuses draws the
- * chart it always drew.  Runs written before the split have no such
- * columns: NaN, never drawn.
+ * chart it always drew.  For a run written before the split (no such
+ * columns in timeseries.csv) the .dat has no such columns either.
  */
 #ifndef RATESIM_CHART_REFUSAL_H
 #define RATESIM_CHART_REFUSAL_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "chart_csv.h"
 
 typedef struct chart_refusals {
+	bool present;  /* timeseries.csv has the columns: else nothing is written */
 	unsigned seen; /* bit k - 1: refuser k (RS_BY_SERVICE..RS_BY_ROUTER) refused */
 } chart_refusals;
 
 /* The .dat head's line for the three columns, the first being `first`. */
-void chart_refusals_head(FILE *f, size_t first);
+void chart_refusals_head(const chart_refusals *s, FILE *f, size_t first);
 /* Write the three columns of the point v (TS_* values, TS_ATTEMPTS the
  * attempts) and note who refused.  Returns the largest share written. */
 double chart_refusals_row(chart_refusals *s, FILE *f, const double *v);

@@ -14,6 +14,7 @@
  * shipped scenario and of noisy-neighbour's variant with limits.
  */
 #include "run_helpers.h"
+#include "ratesim/chart.h"
 #include "ratesim/gateway.h"
 
 #include <gsl/gsl_errno.h>
@@ -325,6 +326,40 @@ static void test_split_conserved_in_shipped_scenarios(void)
 	CHECK(n >= 2);
 }
 
+/* The 429 chart of a run in dir: split_n parties drawn, and in every row
+ * of rate_429.dat (1 time, 2 the 429 rate, 3 failures, 4 the one
+ * deployment's rate, 5-7 the split) the split adds up to the rate. */
+static void check_chart_split(const char *dir, int want_split_n)
+{
+	char warning[256] = "";
+	rs_error err = {0};
+	rs_status st = rs_chart_render(dir, NULL, warning, sizeof warning, &err);
+	CHECK_I64(st, RS_OK);
+	CHECK(!warning[0] || strstr(warning, "gnuplot") != NULL); /* no gnuplot warning */
+	char *gp = th_slurp_in(dir, "rate_429.gp"), *dat = th_slurp_in(dir, "rate_429.dat");
+	char want[32];
+	snprintf(want, sizeof want, "\nsplit_n = %d\n", want_split_n);
+	CHECK(gp && strstr(gp, want));
+	int rows = 0, bad = 0;
+	for (char *line = dat; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		if (*line == '#')
+			continue;
+		double c[7];
+		if (sscanf(line, "%lf %lf %lf %lf %lf %lf %lf", &c[0], &c[1], &c[2], &c[3], &c[4],
+		           &c[5], &c[6]) != 7) {
+			bad++;
+			continue;
+		}
+		rows++;
+		if (fabs(c[1] - (c[4] + c[5] + c[6])) > 1e-3) /* the rate has 6 digits */
+			bad++;
+	}
+	CHECK(rows > 0);
+	CHECK_I64(bad, 0);
+	free(gp);
+	free(dat);
+}
+
 /* noisy-neighbour.json's variants: without limits only the service
  * refuses; with per-team limits team A (the bursty batch) is refused by
  * the gateway and team B (the steady chat) sees far fewer 429s. */
@@ -375,6 +410,8 @@ static void test_noisy_neighbour_variants(void)
 		CHECK(thr_limited * 4 < thr_shared);
 		CHECK(num(team_b_limited, "requests", "failed") <
 		      num(team_b_shared, "requests", "failed"));
+		check_chart_split(shared, 0);
+		check_chart_split(limited, 2);
 	}
 	cJSON_Delete(a);
 	cJSON_Delete(b);
