@@ -94,8 +94,8 @@ typedef struct run_data {
 	bool any_offered_tpm, any_offered_rpm;
 	double err_max, err_total_max, timeout_max;
 	bool any_errors, any_timeouts;
-	double r429_total_max; /* r429_max of all attempts only */
-	chart_refusals refusals;  /* the 429s split by who refused */
+	double r429_total_max;   /* r429_max of all attempts only */
+	chart_refusals refusals; /* the 429s split by who refused */
 	double util_max, v2_max, v2_t_max;
 	size_t lat_n, ttft_n, cdf_n;
 	double cdf_min, cdf_max;

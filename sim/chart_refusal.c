@@ -31,7 +31,8 @@ double chart_refusals_row(chart_refusals *s, FILE *f, const double *v)
 	double top = 0;
 	for (size_t k = 0; s->present && k < SPLIT_N; k++) {
 		double n = v[split_ts[k]];
-		double share = isnan(n) || !(v[TS_ATTEMPTS] > 0) ? NAN : CHART_PERCENT * n / v[TS_ATTEMPTS];
+		double share =
+		    isnan(n) || !(v[TS_ATTEMPTS] > 0) ? NAN : CHART_PERCENT * n / v[TS_ATTEMPTS];
 		chart_put_num(f, share);
 		top = chart_max(top, share);
 		if (n > 0)
@@ -56,7 +57,8 @@ void chart_refusals_facts(const chart_refusals *s, FILE *f, size_t first_col)
 			continue;
 		fprintf(f, "split_col[%zu] = %zu\n", i + 1, first_col + k);
 		char name[64];
-		snprintf(name, sizeof name, "refused by the %s", rs_refuser_name((rs_refuser)(k + 1)));
+		snprintf(name, sizeof name, "refused by the %s",
+		         rs_refuser_name((rs_refuser)(k + 1)));
 		chart_put_array_item(f, "split_name", i++, name);
 	}
 }

@@ -174,8 +174,8 @@ void rs_gateway_complete(rs_gateway *g, rs_time now, size_t client, int64_t prom
 	}
 }
 
-void rs_gateway_counter(const rs_gateway *g, size_t i, rs_time now, size_t client,
-                        double *tokens, double *requests)
+void rs_gateway_counter(const rs_gateway *g, size_t i, rs_time now, size_t client, double *tokens,
+                        double *requests)
 {
 	*tokens = *requests = 0;
 	const limit *l = &g->limits[i];

@@ -365,10 +365,9 @@ void rs_metrics_on_attempt_answer(rs_metrics *m, rs_time now, size_t client, siz
 	                                spilled, router_retries, tokens);
 }
 
-void rs_metrics_on_attempt_answer_by(rs_metrics *m, rs_time now, size_t client,
-                                     size_t deployment, rs_answer answer, rs_refuser by,
-                                     bool is_retry, bool spilled, unsigned router_retries,
-                                     const rs_tokens *tokens)
+void rs_metrics_on_attempt_answer_by(rs_metrics *m, rs_time now, size_t client, size_t deployment,
+                                     rs_answer answer, rs_refuser by, bool is_retry, bool spilled,
+                                     unsigned router_retries, const rs_tokens *tokens)
 {
 	bool has_dep = deployment != SIZE_MAX;
 	if (by == RS_BY_NONE || by >= RS_BY_CLIENT) /* a 429 always has a party behind it */
@@ -504,8 +503,9 @@ void rs_metrics_refusal_text(const rs_counts *c, char *buf, size_t size)
 	for (int k = RS_BY_SERVICE; parties > 1 && k < RS_BY_COUNT && len < size; k++) {
 		if (!c->refused_by[k])
 			continue;
-		int n = snprintf(buf + len, size - len, "%s%s %llu", len ? ", " : " (",
-		                 rs_refuser_name((rs_refuser)k), (unsigned long long)c->refused_by[k]);
+		int n =
+		    snprintf(buf + len, size - len, "%s%s %llu", len ? ", " : " (",
+		             rs_refuser_name((rs_refuser)k), (unsigned long long)c->refused_by[k]);
 		len += n > 0 ? (size_t)n : 0;
 	}
 	if (parties > 1 && len < size)

@@ -57,10 +57,8 @@ static const report_fig report_figs[] = {
     /* who refused (issue 9): only where a run has some, so that the
      * reports of runs without them read as before (service + gateway +
      * router = throttled; client = refused locally, not in the rate) */
-    {REPORT_BY_SERVICE, "429s by the service (deployments)", 1, "", 1, 0, false,
-     true},
-    {REPORT_BY_PREFIX "gateway", "429s by the gateway (consumer limits)", 1, "", 1, 0, false,
-     true},
+    {REPORT_BY_SERVICE, "429s by the service (deployments)", 1, "", 1, 0, false, true},
+    {REPORT_BY_PREFIX "gateway", "429s by the gateway (consumer limits)", 1, "", 1, 0, false, true},
     {REPORT_BY_PREFIX "router", "429s by the router (no backend)", 1, "", 1, 0, false, true},
     {REPORT_BY_PREFIX "client", "refused locally by the client", 1, "", 1, 0, false, true},
     {"attempts.spilled", "attempts spilled to another deployment", 1, "", 1, 0, false, false},
@@ -77,7 +75,6 @@ static const report_fig report_figs[] = {
 };
 #define REPORT_N_FIGS (sizeof report_figs / sizeof *report_figs)
 #define REPORT_FAILED 2 /* the index of requests.failed in report_figs */
-
 
 static bool shown(const rs_fig_table *t, const report_fig *f);
 

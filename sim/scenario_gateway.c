@@ -38,12 +38,11 @@ static const char *const key_names[] = {
 /* clang-format off: key tables keep one key per line */
 static const sc_key limit_keys[] = {
     {"key", 0, false, NULL, SC_ENUM_OR(key_names, RS_DEFAULT_CONSUMER_KEY)},
-    {"groups", G_GROUP, true, "only a limit with key \"group\" has groups",
-     SC_OBJECT},
-    {"tokens_per_minute", 0, false, NULL,
-     SC_NUMBER(SC_NONNEG, 0, RS_MAX_CONSUMER_PER_MINUTE), SC_DEFAULT(0)},
-    {"requests_per_minute", 0, false, NULL,
-     SC_NUMBER(SC_NONNEG, 0, RS_MAX_CONSUMER_PER_MINUTE), SC_DEFAULT(0)},
+    {"groups", G_GROUP, true, "only a limit with key \"group\" has groups", SC_OBJECT},
+    {"tokens_per_minute", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_CONSUMER_PER_MINUTE),
+     SC_DEFAULT(0)},
+    {"requests_per_minute", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_CONSUMER_PER_MINUTE),
+     SC_DEFAULT(0)},
     {"estimate_prompt_tokens", 0, false, NULL, SC_BOOLEAN(RS_DEFAULT_ESTIMATE_PROMPT)},
 };
 /* clang-format on */
@@ -108,7 +107,8 @@ static rs_status parse_groups(sc *c, const cJSON *v, const char *path, rs_consum
 	if (n == 0)
 		return sc_invalid(c, path, "needs at least one group");
 	if (n > RS_MAX_CONSUMER_GROUPS)
-		return sc_invalid(c, path, "at most %d groups (got %zu)", RS_MAX_CONSUMER_GROUPS, n);
+		return sc_invalid(c, path, "at most %d groups (got %zu)", RS_MAX_CONSUMER_GROUPS,
+		                  n);
 	l->group_names = rs_calloc(n, sizeof *l->group_names);
 	l->group_of = rs_calloc(c->cfg->n_clients ? c->cfg->n_clients : 1, sizeof *l->group_of);
 	if (!l->group_names || !l->group_of)

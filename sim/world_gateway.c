@@ -32,8 +32,8 @@ rs_status world_gateways_new(rs_world *w, rs_error *err)
 			continue;
 		w->gateways[k] = rs_gateway_new(rc->limits, rc->n_limits, cfg->n_clients);
 		if (!w->gateways[k])
-			return rs_fail(err, RS_ERR_NOMEM, "out of memory building router %s's limits",
-			               rc->name);
+			return rs_fail(err, RS_ERR_NOMEM,
+			               "out of memory building router %s's limits", rc->name);
 	}
 	return RS_OK;
 }

@@ -22,7 +22,6 @@
 #include "ratesim/router.h"
 #include "ratesim/service.h"
 
-
 enum { EV_ARRIVAL, EV_DISPATCH, EV_DONE, EV_ANSWER, EV_TIMEOUT, EV_RETRY, EV_ORPHAN, EV_FAULT };
 enum { EV_GEN_ENTER = EV_FAULT + 1, EV_GEN_NEXT }; /* service.c: processor sharing */
 enum { EV_SEND = EV_GEN_NEXT + 1, EV_QUEUED };     /* the client's own controls (throttle.h) */
@@ -82,7 +81,7 @@ struct rs_world {
 	size_t n_clients;
 	rs_router **routers;
 	rs_gateway **gateways; /* per router: its own quotas, or NULL (world_gateway.c) */
-	bool **router_tried; /* per router: scratch "tried" flags of one routing */
+	bool **router_tried;   /* per router: scratch "tried" flags of one routing */
 	size_t n_routers;
 	rs_metrics *metrics;
 	rs_world_hooks hooks;

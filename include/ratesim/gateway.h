@@ -41,12 +41,12 @@ typedef enum rs_consumer_key {
 } rs_consumer_key;
 
 /* Defaults (scenarios/README.md, the consumer_limit table). */
-#define RS_DEFAULT_CONSUMER_KEY      RS_CONSUMER_CLIENT
-#define RS_DEFAULT_ESTIMATE_PROMPT   false /* APIM's attribute has no default: the cheaper */
-#define RS_GATEWAY_WINDOW_S          60    /* "per minute": the policies' unit, not a tunable */
-#define RS_MAX_CONSUMER_LIMITS       64    /* limits on one router, at most */
-#define RS_MAX_CONSUMER_GROUPS       1024  /* groups of one limit, at most */
-#define RS_MAX_CONSUMER_PER_MINUTE   1e12  /* tokens or requests per minute, at most */
+#define RS_DEFAULT_CONSUMER_KEY    RS_CONSUMER_CLIENT
+#define RS_DEFAULT_ESTIMATE_PROMPT false /* APIM's attribute has no default: the cheaper */
+#define RS_GATEWAY_WINDOW_S        60    /* "per minute": the policies' unit, not a tunable */
+#define RS_MAX_CONSUMER_LIMITS     64    /* limits on one router, at most */
+#define RS_MAX_CONSUMER_GROUPS     1024  /* groups of one limit, at most */
+#define RS_MAX_CONSUMER_PER_MINUTE 1e12  /* tokens or requests per minute, at most */
 
 /* One consumer limit of a router (owned by the config). */
 typedef struct rs_consumer_limit_cfg {
@@ -91,7 +91,7 @@ void rs_gateway_complete(rs_gateway *g, rs_time now, size_t client, int64_t prom
 
 /* What limit i counts for `client` in the window of `now` (for tests and
  * the remaining-tokens figure); OUT zeros when the client is not limited. */
-void rs_gateway_counter(const rs_gateway *g, size_t i, rs_time now, size_t client,
-                        double *tokens, double *requests);
+void rs_gateway_counter(const rs_gateway *g, size_t i, rs_time now, size_t client, double *tokens,
+                        double *requests);
 
 #endif

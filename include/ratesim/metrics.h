@@ -161,10 +161,9 @@ void rs_metrics_on_attempt_answer(rs_metrics *m, rs_time now, size_t client, siz
 /* The same, saying who refused a THROTTLED answer (refusal.h).  The form
  * above takes the refuser from the deployment: the service when there is
  * one, else the router (a fail-fast 429 with no backend). */
-void rs_metrics_on_attempt_answer_by(rs_metrics *m, rs_time now, size_t client,
-                                     size_t deployment, rs_answer answer, rs_refuser by,
-                                     bool is_retry, bool spilled, unsigned router_retries,
-                                     const rs_tokens *tokens);
+void rs_metrics_on_attempt_answer_by(rs_metrics *m, rs_time now, size_t client, size_t deployment,
+                                     rs_answer answer, rs_refuser by, bool is_retry, bool spilled,
+                                     unsigned router_retries, const rs_tokens *tokens);
 /* A deployment that saw the attempt but did not give the client its
  * answer (a router went on to another backend, or spillover). */
 void rs_metrics_on_deployment_answer(rs_metrics *m, rs_time now, size_t deployment,

@@ -341,7 +341,8 @@ static void check_chart_split(const char *dir, int want_split_n)
 	snprintf(want, sizeof want, "\nsplit_n = %d\n", want_split_n);
 	CHECK(gp && strstr(gp, want));
 	int rows = 0, bad = 0;
-	for (char *line = dat; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+	for (char *line = dat; line && *line;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		if (*line == '#')
 			continue;
 		double c[7];
