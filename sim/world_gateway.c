@@ -16,7 +16,7 @@
  * A router without consumer_limits has no gateway (NULL): nothing is
  * counted and no figure changes.  Cost: O(limits) per router hop.
  */
-#include "world_internal.h"
+#include "attempt.h"
 
 #include <stdlib.h>
 
