@@ -351,6 +351,11 @@ const sc_table *sc_control_tables(size_t *n);
 rs_status sc_parse_reactions(sc *c, const cJSON *cl, const char *cpath, rs_client_cfg *cli);
 const sc_table *sc_reaction_tables(size_t *n);
 
+/* scenario_gateway.c: each router's "consumer_limits" (gateway.h, issue 9),
+ * after the clients, whose names the groups use. */
+rs_status sc_parse_gateways(sc *c, const cJSON *root);
+const sc_table *sc_gateway_tables(size_t *n);
+
 /* scenario_alerts.c: "alerts", metric alert rules (issue 9), after the
  * deployments and bucket_s. */
 rs_status sc_parse_alerts(sc *c, const cJSON *root);
