@@ -631,7 +631,7 @@ static void on_hedge(void *ctx, rs_engine *eng, const rs_event *ev)
 	present_target(w, r, t, now, true, 0, &o);
 	if (o.hold_until > 0)
 		return; /* a router would hold it: not sent */
-	hedge_sent(w, slot, o.dep, o.answer, o.extra_tries, now);
+	hedge_sent(w, slot, &o, now);
 	if (o.dep == SIZE_MAX)
 		return;
 	rs_latency_params lp = latency_for(w, r, o.dep, o.backend_rtt_ms);

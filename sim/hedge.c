@@ -169,11 +169,11 @@ bool hedge_due(const rs_world *w, uint32_t slot, uint32_t gen, rs_target *target
 	return true;
 }
 
-void hedge_sent(rs_world *w, uint32_t slot, size_t dep, rs_answer answer, unsigned router_retries,
-                rs_time now)
+void hedge_sent(rs_world *w, uint32_t slot, const outcome *o, rs_time now)
 {
 	w->hedge->att[slot].sent++; /* armed: the table holds the slot */
-	rs_metrics_on_hedge(w->metrics, now, w->pool[slot].client, dep, answer, router_retries);
+	rs_metrics_on_hedge(w->metrics, now, w->pool[slot].client, o->dep, o->answer, o->refuser,
+	                    o->extra_tries);
 }
 
 void hedge_start(rs_world *w, uint32_t slot, const outcome *o, const rs_timing *tm,

@@ -28,10 +28,8 @@ void hedge_arm(rs_world *w, uint32_t slot, rs_time now);
  * the client waits for; OUT: *target, where the hedge goes. */
 bool hedge_due(const rs_world *w, uint32_t slot, uint32_t gen, rs_target *target);
 
-/* The hedge was presented: dep (SIZE_MAX: none) answered `answer`, after
- * `router_retries` extra backends.  Counts it (metrics.h). */
-void hedge_sent(rs_world *w, uint32_t slot, size_t dep, rs_answer answer, unsigned router_retries,
-                rs_time now);
+/* The hedge was presented and answered as `o`.  Counts it (metrics.h). */
+void hedge_sent(rs_world *w, uint32_t slot, const outcome *o, rs_time now);
 
 /* The hedge was admitted as `o` with timing `tm` (mreq: the request's meter
  * view, borrowed): it runs on the service and is live. */

@@ -463,17 +463,22 @@ void rs_metrics_on_retry_denied(rs_metrics *m, rs_time now, size_t client)
 }
 
 void rs_metrics_on_hedge(rs_metrics *m, rs_time now, size_t client, size_t deployment,
-                         rs_answer answer, unsigned router_retries)
+                         rs_answer answer, rs_refuser by, unsigned router_retries)
 {
 	bool has_dep = deployment != SIZE_MAX;
+	if (by == RS_BY_NONE || by >= RS_BY_CLIENT) /* a 429 always has a party behind it */
+		by = has_dep ? RS_BY_SERVICE : RS_BY_ROUTER;
 	scope *sc[3] = {&m->scopes[0], client_scope(m, client),
 	                has_dep ? dep_scope(m, deployment) : NULL};
 	TOUCH(sc, has_dep ? 3u : 2u, now >= m->warmup, {
 		c->attempts++;
 		c->ok += answer == RS_ANS_OK;
 		c->throttled += answer == RS_ANS_THROTTLED;
+		c->refused_by[by] += answer == RS_ANS_THROTTLED;
 		c->errors += answer == RS_ANS_ERROR || answer == RS_ANS_HANG;
 	});
+	if (answer == RS_ANS_THROTTLED)
+		note_throttled(m, now, sc, has_dep ? 3u : 2u);
 	scope *cs[2] = {sc[0], sc[1]};
 	TOUCH(cs, 2, now >= m->warmup, {
 		c->router_retries += router_retries;

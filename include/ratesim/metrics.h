@@ -178,10 +178,11 @@ void rs_metrics_on_rejected_locally(rs_metrics *m, rs_time now, size_t client);
 void rs_metrics_on_retry_denied(rs_metrics *m, rs_time now, size_t client);
 /* A hedge (hedge.c) was sent and answered: an attempt of its client and
  * of the deployment that answered (SIZE_MAX: none), not a retry, with no
- * offered load; and a hedge sent.  Then, when it completes first, a hedge
+ * offered load (a 429 counted by who refused it, as
+ * rs_metrics_on_attempt_answer_by does); and a hedge sent.  Then, when it completes first, a hedge
  * won (a hedge is won at most once: won <= sent). */
 void rs_metrics_on_hedge(rs_metrics *m, rs_time now, size_t client, size_t deployment,
-                         rs_answer answer, unsigned router_retries);
+                         rs_answer answer, rs_refuser by, unsigned router_retries);
 void rs_metrics_on_hedge_won(rs_metrics *m, rs_time now, size_t client);
 void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t client,
                            size_t deployment, double latency_ms, double ttft_ms,

@@ -491,6 +491,32 @@ static void test_jitter_has_its_own_stream(void)
 	run_free(&base);
 }
 
+/* Hedges the service refuses: on the 10-requests-per-10-s deployment, one
+ * request a second of 100 ms with a hedge after 50 ms sends 20 attempts
+ * per 10 s, so half are refused.  Every 429, hedge or not, is counted by
+ * who refused it (service + gateway + router = throttled), a refused hedge
+ * leaves its request to the primary, and nothing is won; the hedges' cost
+ * shows: they take the window's room and primaries are refused too. */
+static void test_refused_hedges_are_counted(void)
+{
+	const char *sets[] = {"duration_s=60", "clients[0].hedge={\"delay_ms\":50}"};
+	run x;
+	if (run_text(quota_text, sets, 2, &x)) {
+		const rs_counts *t = counts(&x, 0);
+		CHECK(t->hedges_sent > 0 && t->throttled > 0);
+		CHECK_I64((int64_t)t->hedges_won, 0);
+		CHECK_I64((int64_t)t->throttled,
+		          (int64_t)(t->refused_by[RS_BY_SERVICE] + t->refused_by[RS_BY_GATEWAY] +
+		                    t->refused_by[RS_BY_ROUTER]));
+		CHECK_I64((int64_t)t->attempts, (int64_t)(t->ok + t->throttled + t->errors));
+		CHECK_I64((int64_t)t->attempts, (int64_t)(t->offered + t->hedges_sent));
+		/* the hedges take the window's room: primaries are refused too */
+		CHECK(t->failed > 0);
+		CHECK(t->offered >= t->succeeded + t->failed);
+	}
+	run_free(&x);
+}
+
 int main(void)
 {
 	RUN(test_no_hedge_is_one_attempt);
@@ -501,6 +527,7 @@ int main(void)
 	RUN(test_no_hedge_after_the_answer_or_the_timeout);
 	RUN(test_timeout_abandons_the_hedge_too);
 	RUN(test_hedges_are_conserved);
+	RUN(test_refused_hedges_are_counted);
 	RUN(test_quota_pause_hand_worked);
 	RUN(test_quota_pause_off_and_on_zero);
 	RUN(test_quota_pause_on_tokens);
