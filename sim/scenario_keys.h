@@ -298,6 +298,11 @@ bool sc_target_find(const rs_config *cfg, size_t n_routers, const char *name, rs
 rs_status sc_no_target(sc *c, const char *path, const char *name);
 /* The room's key tables, for the key dump. OUT: *n. */
 const sc_table *sc_topology_tables(size_t *n);
+/* scenario_deployment.c: a standard-family deployment's limits (tpm, the
+ * TPM and RPM windows, count_refused, prompt_estimate_factor,
+ * oversize_retry_after_s), by the rows of ks (d: the deployment object). */
+rs_status sc_parse_std_limits(sc *c, const cJSON *d, const char *path, sc_keys ks,
+                              rs_deployment_cfg *dep);
 /* Write every field of each model a deployment or a quota uses into
  * root.models (the effective scenario), so that a replay does not depend on
  * the built-in table of the program that replays it. */

@@ -20,11 +20,16 @@
 #include "ratesim/models.h"
 
 /* Scenario-wide defaults (scenarios/README.md lists them). */
-#define RS_DEFAULT_SEED                   1
-#define RS_DEFAULT_WARMUP_S               0.0
-#define RS_DEFAULT_BUCKET_S               10.0
-#define RS_DEFAULT_SUBSCRIPTION           "default"
-#define RS_DEFAULT_RPM_WINDOW_S           10
+#define RS_DEFAULT_SEED         1
+#define RS_DEFAULT_WARMUP_S     0.0
+#define RS_DEFAULT_BUCKET_S     10.0
+#define RS_DEFAULT_SUBSCRIPTION "default"
+#define RS_DEFAULT_RPM_WINDOW_S 10
+/* MODEL.md section 13: "Please retry after 86400 seconds" for an estimate
+ * above the whole TPM (several public reports; docs/model.md cites them). */
+#define RS_DEFAULT_OVERSIZE_RETRY_AFTER_S 86400.0
+/* The most RPM windows a deployment enforces at once (rpm_windows_s). */
+#define RS_MAX_RPM_WINDOWS                4
 #define RS_DEFAULT_PROMPT_ESTIMATE_FACTOR 1.0
 #define RS_DEFAULT_BEST_OF                1
 #define RS_DEFAULT_TRACE_SPEEDUP          1.0
@@ -224,7 +229,12 @@ typedef struct rs_deployment_cfg {
 	int64_t tpm;
 	rs_window_kind tpm_window;
 	rs_window_kind rpm_window;
-	int rpm_window_s; /* 1 or 10 */
+	int rpm_window_s; /* 1 or 10; with rpm_windows_s, its shortest */
+	/* rpm_windows_s: several windows enforced at once (1..60 s, increasing);
+	 * 0 windows: rpm_window_s alone */
+	int n_rpm_windows;
+	int rpm_windows_s[RS_MAX_RPM_WINDOWS];
+	double oversize_retry_after_s; /* the 429's wait for an estimate above the TPM */
 	bool count_refused;
 	double prompt_estimate_factor;
 
