@@ -356,6 +356,9 @@ typedef enum rs_retry_after_mode {
 	RS_RETRY_AFTER_JITTER, /* retry-after-ms + U(0, retry_after_jitter_s) */
 	RS_RETRY_AFTER_MAX,    /* max(policy delay, retry-after-ms) (Azure.Core DelayStrategy) */
 	RS_RETRY_AFTER_CLAMP,  /* min(retry-after-ms, retry_after_cap_s) */
+	/* (retry-after-ms when <= retry_after_cap_s, else the policy's delay)
+	 * + U(0, retry_after_jitter_s), also without a retry-after (litellm) */
+	RS_RETRY_AFTER_CAP_JITTER,
 } rs_retry_after_mode;
 
 /* A client's retry policy (MODEL.md section 8).  Budgets and adaptive
