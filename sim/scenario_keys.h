@@ -336,6 +336,12 @@ rs_status sc_check_regions(sc *c);
 rs_status sc_parse_images(sc *c, const cJSON *cl, const char *cpath, rs_images_cfg *im);
 const sc_table *sc_images_tables(size_t *n);
 
+/* scenario_calculator.c: a client's "workload" (the capacity calculator's
+ * inputs), which stands for its arrival and sizes; without it, "arrival"
+ * is required (cl: the client object, cpath its path). */
+rs_status sc_parse_workload(sc *c, const cJSON *cl, const char *cpath, rs_client_cfg *cli);
+const sc_table *sc_calculator_tables(size_t *n);
+
 /* scenario_control.c: a client's rate_limit, concurrency, breaker and
  * wait_or_spill objects (cl: the client object, cpath its path, own its
  * resolved target), each absent = off. */

@@ -91,7 +91,8 @@ static const char *const retry_after_names[] = {
 static const sc_key client_keys[] = {
     {"name", 0, true, NULL, SC_STRING},
     {"target", 0, true, NULL, SC_STRING},
-    {"arrival", 0, true, NULL, SC_OBJECT},
+    {"arrival", 0, false, NULL, SC_OBJECT},  /* required without "workload" */
+    {"workload", 0, false, NULL, SC_OBJECT}, /* scenario_calculator.c */
     {"prompt_tokens", 0, false, NULL, SC_DIST},
     {"output_tokens", 0, false, NULL, SC_DIST},
     {"max_tokens", 0, false, NULL, SC_OBJECT_OR("{\"policy\":\"absent\"}")},
@@ -888,11 +889,14 @@ static rs_status parse_client(sc *c, const cJSON *cl, const char *path, size_t i
 	if (st == RS_OK)
 		st = sc_get_int(c, cl, path, SC_KEYS(client_keys), "priority", &cli->priority);
 	if (st == RS_OK)
+		st = sc_parse_workload(c, cl, path, cli);
+	bool given = cli->workload.on; /* arrival and sizes from the workload */
+	if (st == RS_OK && !given)
 		st = parse_arrival(c, cl, path, &cli->arrival);
 	bool trace = cli->arrival.process == RS_ARRIVAL_TRACE;
-	if (st == RS_OK)
+	if (st == RS_OK && !given)
 		st = parse_dist(c, cl, path, "prompt_tokens", trace, &cli->prompt_tokens);
-	if (st == RS_OK)
+	if (st == RS_OK && !given)
 		st = parse_dist(c, cl, path, "output_tokens", trace, &cli->output_tokens);
 	if (st == RS_OK)
 		st = parse_max_tokens(c, cl, path, &cli->max_tokens);

@@ -531,6 +531,18 @@ typedef struct rs_images_cfg {
 	rs_image_detail detail;
 } rs_images_cfg;
 
+/* A client described as the service's capacity calculator takes a workload
+ * (calculator.h): requests per minute and the average prompt and generated
+ * tokens.  It drives Poisson arrivals at rpm / 60 per second with fixed
+ * sizes at the averages, and its calculator figure is reported beside the
+ * run's. */
+typedef struct rs_workload_cfg {
+	bool on; /* the client was given as a "workload" */
+	double rpm;
+	int64_t prompt_tokens;
+	int64_t generated_tokens;
+} rs_workload_cfg;
+
 typedef struct rs_client_cfg {
 	char *name;
 	char *target;         /* a deployment's or a router's name */
@@ -543,8 +555,9 @@ typedef struct rs_client_cfg {
 	rs_dist_cfg output_tokens;
 	rs_max_tokens_cfg max_tokens;
 	int best_of;
-	double cached_fraction; /* issue 3: share of prompt tokens served from cache */
-	rs_images_cfg images;   /* issue 9: images in each request */
+	double cached_fraction;   /* issue 3: share of prompt tokens served from cache */
+	rs_images_cfg images;     /* issue 9: images in each request */
+	rs_workload_cfg workload; /* issue 9: the capacity calculator's inputs, when given */
 	rs_retry_cfg retry;
 	rs_control_cfg control;
 	double rtt_ms; /* network round trip to its target; < 0: deployment's */

@@ -420,6 +420,7 @@ static void test_keys(void)
 	          "t.json: .clients[0].bst_o: unknown key; did you mean \"best_of\"?");
 	set_fails("clients[0].rtt=1", RS_ERR_INVALID, /* 3 > max(2, 1) */
 	          "t.json: .clients[0].rtt: unknown key (expected one of: name, target, arrival, "
+	          "workload, "
 	          "prompt_tokens, output_tokens, max_tokens, best_of, cached_fraction, images, "
 	          "retry, rate_limit, concurrency, breaker, wait_or_spill, rtt_ms, region, "
 	          "priority)");
