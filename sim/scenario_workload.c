@@ -5,10 +5,12 @@
  * best_of, and retry policies with the SDK presets.
  *
  * Two things are expanded here rather than left to the run: a retry
- * `preset` becomes the full policy it names (retry_presets, with sources),
+ * `preset` becomes the full policy it names (retry_presets.c, with sources),
  * and a `daily` arrival becomes a Poisson arrival with a ramped schedule
  * (daily_schedule), so the rest of the program sees only plain values.
- * Distributions and trace-file references are read by scenario_dist.c.
+ * Distributions and trace-file references are read by scenario_dist.c; a
+ * client given as the capacity calculator's "workload" by
+ * scenario_calculator.c, in place of its arrival and sizes.
  *
  * Cost: linear in the clients; a daily arrival costs one schedule point per
  * 86400 / points_per_day seconds of the run (at most SC_SCHEDULE_MAX_POINTS).
