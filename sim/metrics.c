@@ -58,6 +58,7 @@ struct rs_metrics {
 	scope *scopes;
 	rs_router_figures *routers;
 	size_t n_routers;
+	const struct rs_compute *compute; /* borrowed: the world's (issue 9) */
 };
 
 const char *rs_scope_kind_name(rs_scope_kind k)
@@ -154,6 +155,16 @@ void rs_metrics_set_router(rs_metrics *m, size_t k, const rs_router_figures *f)
 void rs_metrics_router(const rs_metrics *m, size_t k, rs_router_figures *out)
 {
 	*out = m->routers[k];
+}
+
+void rs_metrics_set_compute(rs_metrics *m, const struct rs_compute *c)
+{
+	m->compute = c;
+}
+
+const struct rs_compute *rs_metrics_compute(const rs_metrics *m)
+{
+	return m->compute;
 }
 
 static scope *dep_scope(rs_metrics *m, size_t d)

@@ -338,6 +338,11 @@ rs_status sc_parse_control(sc *c, const cJSON *cl, const char *cpath, const rs_t
                            rs_control_cfg *out);
 const sc_table *sc_control_tables(size_t *n);
 
+/* scenario_compute.c: cfg->compute, the application tiers (issue 9), after
+ * the clients. */
+rs_status sc_parse_compute(sc *c, const cJSON *root);
+const sc_table *sc_compute_tables(size_t *n);
+
 /* scenario_faults.c: cfg->faults, the network matrix, pricing. */
 rs_status sc_parse_faults(sc *c, const cJSON *root);
 /* "outages": random outage processes (issue 9), after the faults. */

@@ -9,6 +9,7 @@
  */
 #include "world_internal.h"
 
+#include "ratesim/compute.h"
 #include "ratesim/meter_ptu.h"
 #include "ratesim/outages.h"
 
@@ -210,6 +211,7 @@ void rs_world_free(rs_world *w)
 	free(w->router_tried);
 	free(w->rtt);
 	rs_service_free(w->svc);
+	rs_compute_free(w->compute);
 	rs_metrics_free(w->metrics);
 	rs_engine_free(w->eng);
 	free(w->deps);
@@ -241,6 +243,8 @@ static rs_status before_next(rs_world *w, rs_time *next, rs_error *err)
 {
 	if (w->status == RS_OK)
 		w->status = rs_service_status(w->svc);
+	if (w->status == RS_OK) /* a room that failed inside an event (compute.c) */
+		w->status = rs_engine_status(w->eng);
 	if (w->status != RS_OK)
 		return stopped(w, err);
 	*next = rs_engine_next_time(w->eng);

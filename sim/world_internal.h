@@ -24,6 +24,8 @@
 enum { EV_ARRIVAL, EV_DISPATCH, EV_DONE, EV_ANSWER, EV_TIMEOUT, EV_RETRY, EV_ORPHAN, EV_FAULT };
 enum { EV_GEN_ENTER = EV_FAULT + 1, EV_GEN_NEXT }; /* service.c: processor sharing */
 enum { EV_SEND = EV_GEN_NEXT + 1, EV_QUEUED };     /* the client's own controls (throttle.h) */
+/* compute.h: the application tier in front of the clients (issue 9) */
+enum { EV_TIER_ALLOC = EV_QUEUED + 1, EV_TIER_READY, EV_TIER_IDLE, EV_TIER_START };
 
 #define NO_SLOT      UINT32_MAX
 #define POOL_INITIAL 1024
@@ -55,6 +57,8 @@ typedef struct request {
 	bool spilled;    /* the current attempt was admitted by spillover */
 	bool redirected; /* wait_or_spill sent it to the client's spill target */
 	route_path path; /* the routers that chose its deployment */
+	uint32_t tier_inst;  /* compute.h: its instance in its client's tier, 0: none */
+	rs_time tier_queued; /* compute.h: how long it waited in the tier's queue */
 } request;
 
 /* The outcome of presenting an attempt to a deployment or a router. */
@@ -87,6 +91,7 @@ struct rs_world {
 	request *pool;
 	uint32_t pool_len, pool_cap, free_head;
 	rs_service *svc; /* admitted attempts until they complete */
+	struct rs_compute *compute; /* the application tiers (compute.h), or NULL */
 	double *rtt;     /* [client * n_deps + dep]: network round trip, ms */
 	uint64_t next_id;
 	uint32_t gen_seq; /* the last attempt generation given (0: none) */

@@ -582,6 +582,8 @@ typedef struct rs_config {
 	size_t n_faults;
 	rs_outage_cfg *outages; /* issue 9: random outages */
 	size_t n_outages;
+	struct rs_compute_cfg *compute; /* issue 9: application tiers (compute.h) */
+	size_t n_compute;
 	/* network round trips: rtt_ms[client region][deployment region] */
 	char **net_from, **net_to;
 	double *net_rtt_ms;
