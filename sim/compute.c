@@ -68,8 +68,9 @@ typedef struct tier {
 	entry *q;      /* the ring */
 	size_t q_head; /* the oldest granted entry (or waiting, when none is) */
 	size_t granted, waiting, q_cap;
-	gsl_rng *rng;    /* cold starts */
-	rs_hist *queued; /* time queued of the requests that ended, ms */
+	gsl_rng *rng;     /* cold starts */
+	rs_hist *queued;  /* time queued > 0 of the requests that ended, ms */
+	uint64_t no_wait; /* requests that ended without queueing (time 0) */
 	rs_compute_figures f;
 	double queued_us, e2e_us; /* sums over the requests that ended */
 	rs_time life_us;          /* instance time after warm-up of removed instances */
@@ -316,7 +317,10 @@ void rs_compute_leave(rs_compute *c, rs_time now, uint32_t client, uint32_t inst
 		t->f.ended++;
 		t->queued_us += (double)queued;
 		t->e2e_us += (double)(now - arrived);
-		rs_hist_add(t->queued, rs_time_to_ms(queued));
+		if (queued > 0)
+			rs_hist_add(t->queued, rs_time_to_ms(queued));
+		else
+			t->no_wait++;
 	}
 	drain(c, k, now);
 	if (t->in[i].busy == 0)
@@ -328,6 +332,21 @@ void rs_compute_leave(rs_compute *c, rs_time now, uint32_t client, uint32_t inst
 size_t rs_compute_tiers(const rs_compute *c)
 {
 	return c ? c->n : 0;
+}
+
+/* The q-quantile by nearest rank of the times queued, the zeros (most
+ * requests: they found a slot) counted exactly and the others from the
+ * histogram; NaN when no request ended. */
+static double queued_quantile(const tier *t, double q)
+{
+	uint64_t n = t->f.ended;
+	if (n == 0)
+		return NAN;
+	uint64_t rank = (uint64_t)ceil(q * (double)n);
+	if (rank <= t->no_wait)
+		return 0;
+	uint64_t pos = n - t->no_wait;
+	return rs_hist_quantile(t->queued, (double)(rank - t->no_wait) / (double)pos);
 }
 
 void rs_compute_figures_get(const rs_compute *c, size_t k, rs_compute_figures *out)
@@ -342,11 +361,15 @@ void rs_compute_figures_get(const rs_compute *c, size_t k, rs_compute_figures *o
 	}
 	out->instance_hours = (double)life / (double)RS_US_PER_S / SECONDS_PER_H;
 	out->cost_usd = out->instance_hours * t->cfg->instance_cost_per_hour;
-	out->queued_p50_ms = rs_hist_quantile(t->queued, 0.50);
-	out->queued_p95_ms = rs_hist_quantile(t->queued, 0.95);
-	out->queued_p99_ms = rs_hist_quantile(t->queued, 0.99);
-	out->queued_mean_ms = rs_hist_mean(t->queued);
-	out->queued_max_ms = rs_hist_max(t->queued);
+	out->queued_p50_ms = queued_quantile(t, 0.50);
+	out->queued_p95_ms = queued_quantile(t, 0.95);
+	out->queued_p99_ms = queued_quantile(t, 0.99);
+	uint64_t pos = rs_hist_count(t->queued);
+	out->queued_mean_ms =
+	    t->f.ended ? rs_hist_mean(t->queued) * (double)pos / (double)t->f.ended : NAN;
+	if (pos == 0 && t->f.ended > 0)
+		out->queued_mean_ms = 0;
+	out->queued_max_ms = pos ? rs_hist_max(t->queued) : t->f.ended ? 0 : NAN;
 	out->latency_share = t->e2e_us > 0 ? t->queued_us / t->e2e_us : NAN;
 }
 

@@ -22,6 +22,11 @@ expect missing-file 1 "ratesim: $TMP/none.json: cannot open: No such file or dir
 
 expect bad-value-via-set 1 "ratesim: $Q: .clients[0].arrival.schedule[0].rate_rps: must be >= 0 (got -3)" -- validate "$Q" --set 'clients[0].arrival.schedule[0].rate_rps=-3'
 
+# the application tier (compute.h): a bad value and an unknown client
+C=scenarios/compare-compute-1-consumption.json
+expect compute-bad-value 1 "ratesim: $C: .compute[0].max_instances: must be >= 1 (got 0)" -- validate "$C" --set 'compute[0].max_instances=0'
+expect compute-unknown-client 1 "ratesim: $C: .compute[0].clients[0]: no client named \"web\" (clients: chat)" -- validate "$C" --set 'compute[0].clients=["web"]'
+
 expect bad-set-path 2 "ratesim: --set clients[3].x=1: .clients[3]: no such element (.clients has 1 element)
 try 'ratesim --help'" -- validate "$Q" --set 'clients[3].x=1'
 

@@ -191,11 +191,36 @@ static void test_queue_hand_worked(void)
 		CHECK_I64(s.at[1 + k], rs_time_from_s(30 + 10 * k));
 	CHECK_NEAR(f.queued_mean_ms, (q[0] + q[1] + q[2]) / 4, 1e-9);
 	CHECK_NEAR(f.queued_max_ms, q[2], 1e-9);
+	/* nearest rank of {0, q0, q1, q2}: p50 is q0 (to the histogram's 1%),
+	 * p95 and p99 the largest (exact) */
+	CHECK_NEAR(f.queued_p50_ms, q[0], q[0] * 0.01);
+	CHECK_NEAR(f.queued_p95_ms, q[2], 1e-9);
+	CHECK_NEAR(f.queued_p99_ms, q[2], 1e-9);
 	double e2e = 30000 + (q[0] + 10000) + (q[1] + 10000) + (q[2] + 10000);
 	CHECK_NEAR(f.latency_share, (q[0] + q[1] + q[2]) / e2e, 1e-12);
 	CHECK_NEAR(f.instance_hours, 200.0 / 3600, 1e-12);
 	CHECK_NEAR(f.cost_usd, 0.36 * 200 / 3600, 1e-12);
 	CHECK_I64(tot.succeeded, 4);
+}
+
+/* Enough always-ready slots: nobody waits, every queue figure is exactly 0
+ * (not the histogram's smallest bin), and nothing cold-starts. */
+static void test_no_wait_is_zero(void)
+{
+	const char *tier = "\"per_instance_concurrency\": 1, \"max_instances\": 2, "
+	                   "\"always_ready\": 2";
+	rs_compute_figures f;
+	sent s;
+	rs_counts tot;
+	if (!run(scenario(1, tier), &f, &s, &tot))
+		return;
+	CHECK_I64(f.ended, 2);
+	CHECK_I64(f.queued, 0);
+	CHECK_I64(f.cold_starts, 0);
+	CHECK(f.queued_p50_ms == 0 && f.queued_p99_ms == 0);
+	CHECK(f.queued_mean_ms == 0 && f.queued_max_ms == 0);
+	CHECK(f.latency_share == 0);
+	CHECK_NEAR(f.instance_hours, 2 * 200.0 / 3600, 1e-12);
 }
 
 /* A queue of 2 at most: the third request of the burst finds it full and
@@ -380,6 +405,7 @@ int main(void)
 {
 	RUN(test_step_four_cold_starts);
 	RUN(test_queue_hand_worked);
+	RUN(test_no_wait_is_zero);
 	RUN(test_queue_limit_refuses);
 	RUN(test_scale_in);
 	RUN(test_loader_errors);
