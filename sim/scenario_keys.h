@@ -343,6 +343,10 @@ const sc_table *sc_control_tables(size_t *n);
 rs_status sc_parse_compute(sc *c, const cJSON *root);
 const sc_table *sc_compute_tables(size_t *n);
 
+/* scenario_batch.c: cfg->batch, global batch deployments (issue 9). */
+rs_status sc_parse_batch(sc *c, const cJSON *root);
+const sc_table *sc_batch_tables(size_t *n);
+
 /* scenario_faults.c: cfg->faults, the network matrix, pricing. */
 rs_status sc_parse_faults(sc *c, const cJSON *root);
 /* "outages": random outage processes (issue 9), after the faults. */

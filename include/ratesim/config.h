@@ -584,6 +584,8 @@ typedef struct rs_config {
 	size_t n_outages;
 	struct rs_compute_cfg *compute; /* issue 9: application tiers (compute.h) */
 	size_t n_compute;
+	struct rs_batch_cfg *batch; /* issue 9: global batch deployments (batch.h) */
+	size_t n_batch;
 	/* network round trips: rtt_ms[client region][deployment region] */
 	char **net_from, **net_to;
 	double *net_rtt_ms;
