@@ -44,16 +44,18 @@ static rs_status on_row(void *ctx, const rs_ts_row *row)
 	return RS_OK;
 }
 
-/* Run the text; OUT: each batch deployment's figures (at most BATCH_MAX),
- * and its config's model prices through *cfg_out's copy (freed here). */
-static size_t run(const char *text, rs_batch_figures *f, double *price_in, double *price_out)
+/* Run the text with the overrides sets[0..n_sets).  Returns the number of
+ * batch deployments; OUT: their figures (at most BATCH_MAX) and, when
+ * asked, the first one's model's global standard prices. */
+static size_t run_with(const char *text, const char *const *sets, size_t n_sets,
+                       rs_batch_figures *f, double *price_in, double *price_out)
 {
 	rs_error err = {0};
 	rs_config *cfg = NULL;
 	rs_world *w = NULL;
 	rs_world_hooks hooks = {.row = on_row};
 	size_t n = 0;
-	rs_status st = rs_scenario_parse("t.json", text, NULL, NULL, 0, &cfg, &err);
+	rs_status st = rs_scenario_parse("t.json", text, NULL, sets, n_sets, &cfg, &err);
 	if (st == RS_OK)
 		st = rs_world_new(cfg, &hooks, &w, &err);
 	if (st == RS_OK)
@@ -73,6 +75,11 @@ static size_t run(const char *text, rs_batch_figures *f, double *price_in, doubl
 	rs_world_free(w);
 	rs_config_free(cfg);
 	return n;
+}
+
+static size_t run(const char *text, rs_batch_figures *f, double *price_in, double *price_out)
+{
+	return run_with(text, NULL, 0, f, price_in, price_out);
 }
 
 /* Jobs of 10 requests x 50 prompt tokens = 500 enqueued tokens, every 30 s
@@ -112,6 +119,19 @@ static void test_quota_boundary(void)
 		CHECK_I64(f[0].accepted, 2);
 		CHECK_I64(f[0].refused, 5);
 		CHECK_NEAR(f[0].peak_enqueued, 500, 0);
+	}
+	/* warm-up 50 s: submissions from 65 s count (65, 95, 185 refused; 125,
+	 * 155 accepted); the jobs ending at 105 and 135 s count; no job
+	 * submitted after 50 s ends in the run, so no turnaround */
+	const char *const warm[] = {"warmup_s=50"};
+	snprintf(b, sizeof b, fmt, 1000);
+	if (run_with(scenario(200, b), warm, 1, f, NULL, NULL) == 1) {
+		CHECK_I64(f[0].submitted, 5);
+		CHECK_I64(f[0].accepted, 2);
+		CHECK_I64(f[0].refused, 3);
+		CHECK_I64(f[0].completed, 2);
+		CHECK_I64(f[0].input_tokens, 1000);
+		CHECK(isnan(f[0].turnaround_p50_h) && isnan(f[0].turnaround_max_h));
 	}
 }
 

@@ -79,15 +79,17 @@ static rs_status on_row(void *ctx, const rs_ts_row *row)
 	return RS_OK;
 }
 
-/* Run the text; OUT: the tier's figures, the attempts sent, the totals. */
-static bool run(const char *text, rs_compute_figures *f, sent *s, rs_counts *total)
+/* Run the text with the overrides sets[0..n); OUT: the tier's figures, the
+ * attempts sent, the totals. */
+static bool run_with(const char *text, const char *const *sets, size_t n, rs_compute_figures *f,
+                     sent *s, rs_counts *total)
 {
 	rs_error err = {0};
 	rs_config *cfg = NULL;
 	rs_world *w = NULL;
 	memset(s, 0, sizeof *s);
 	rs_world_hooks hooks = {.row = on_row, .attempt = on_attempt, .ctx = s};
-	rs_status st = rs_scenario_parse("t.json", text, NULL, NULL, 0, &cfg, &err);
+	rs_status st = rs_scenario_parse("t.json", text, NULL, sets, n, &cfg, &err);
 	if (st == RS_OK)
 		st = rs_world_new(cfg, &hooks, &w, &err);
 	if (st == RS_OK)
@@ -103,6 +105,11 @@ static bool run(const char *text, rs_compute_figures *f, sent *s, rs_counts *tot
 	rs_world_free(w);
 	rs_config_free(cfg);
 	return st == RS_OK;
+}
+
+static bool run(const char *text, rs_compute_figures *f, sent *s, rs_counts *total)
+{
+	return run_with(text, NULL, 0, f, s, total);
 }
 
 static int cmp_time(const void *a, const void *b)
@@ -221,6 +228,15 @@ static void test_no_wait_is_zero(void)
 	CHECK(f.queued_mean_ms == 0 && f.queued_max_ms == 0);
 	CHECK(f.latency_share == 0);
 	CHECK_NEAR(f.instance_hours, 2 * 200.0 / 3600, 1e-12);
+	/* after a warm-up of 100 s: no request of the tier counts (both came
+	 * before), and only the last 100 s of the instances' lives */
+	const char *const warm[] = {"warmup_s=100"};
+	if (!run_with(scenario(1, tier), warm, 1, &f, &s, &tot))
+		return;
+	CHECK_I64(f.requests, 0);
+	CHECK_I64(f.ended, 0);
+	CHECK(isnan(f.queued_p50_ms) && isnan(f.queued_mean_ms) && isnan(f.latency_share));
+	CHECK_NEAR(f.instance_hours, 2 * 100.0 / 3600, 1e-12);
 }
 
 /* A queue of 2 at most: the third request of the burst finds it full and
