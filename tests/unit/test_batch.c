@@ -306,6 +306,17 @@ static void test_loader_errors(void)
 	fails(with("\"jobs\": {", "\"jobs\": 3, \"x\": {"),
 	      "t.json: .batch[0].x: unknown key (expected one of: name, model, subscription, "
 	      "enqueued_tokens, turnaround_s, target_s, price_factor, jobs)");
+	fails("{ \"name\": \"b\", \"model\": \"gpt-4o\", \"enqueued_tokens\": 1000, "
+	      "\"turnaround_s\": 10, \"jobs\": 3 }",
+	      "t.json: .batch[0].jobs: must be an object (got number 3)");
+	fails("{ \"name\": \"b\", \"model\": \"gpt-4o\", \"enqueued_tokens\": 1000, "
+	      "\"turnaround_s\": 10 }",
+	      "t.json: .batch[0].jobs: required key is missing");
+	fails(with("\"turnaround_s\": 10",
+	           "\"turnaround_s\": { \"dist\": \"lognormal\", \"median\": 60, \"sigma\": 9 }"),
+	      "t.json: .batch[0].turnaround_s.sigma: must be at most 5 (got 9)");
+	fails(with("\"turnaround_s\": 10", "\"turnaround_s\": 10, \"price_factor\": 101"),
+	      "t.json: .batch[0].price_factor: must be at most 100 (got 101)");
 	fails(with("\"every_s\": 10", "\"every_s\": 0"),
 	      "t.json: .batch[0].jobs.every_s: must be > 0 (got 0)");
 	fails(with("\"every_s\": 10", "\"every_s\": 0.00001"),

@@ -374,6 +374,13 @@ static void test_loader_errors(void)
 	      "t.json: .compute[0].cold_start_ms.max: must be >= min (5) (got 4)");
 	fails(T(", \"cold_start_ms\": { \"dist\": \"fixed\", \"value\": 4000000 }"),
 	      "t.json: .compute[0].cold_start_ms.value: must be at most 3600000 (got 4000000)");
+	fails(T(", \"cold_start_ms\": { \"dist\": \"lognormal\", \"median\": 10, \"sigma\": 6 }"),
+	      "t.json: .compute[0].cold_start_ms.sigma: must be at most 5 (got 6)");
+	fails(T(", \"cold_start_ms\": { \"dist\": \"uniform\", \"min\": -1, \"max\": 4 }"),
+	      "t.json: .compute[0].cold_start_ms.min: must be >= 0 (got -1)");
+	fails(T(", \"name\": 3"), "t.json: .compute[0].name: duplicate key");
+	fails("[ { \"name\": 3, \"clients\": [\"a\"] } ]",
+	      "t.json: .compute[0].name: must be a string (got number 3)");
 	fails(T(", \"instance_cost_per_hour\": -0.1"),
 	      "t.json: .compute[0].instance_cost_per_hour: must be >= 0 (got -0.1)");
 	fails(T(", \"instance_cost_per_hour\": 2e6"),
