@@ -169,16 +169,26 @@ static void drain(rs_compute *c, size_t k, rs_time now)
 	}
 }
 
-/* Decide new instances while the tier has fewer than the demand wants. */
-static void scale_out(rs_compute *c, size_t k, rs_time now)
+/* The instances tier t wants for its demand (compute.h, "Scale out"). */
+static uint64_t wanted(const tier *t)
 {
-	tier *t = &c->tiers[k];
 	const rs_compute_cfg *kc = t->cfg;
 	uint64_t demand = (uint64_t)t->busy + t->waiting;
 	uint64_t want =
 	    (demand + (uint64_t)kc->target_concurrency - 1) / (uint64_t)kc->target_concurrency;
-	if (want > (uint64_t)kc->max_instances)
-		want = (uint64_t)kc->max_instances;
+	if (want < (uint64_t)kc->always_ready)
+		want = (uint64_t)kc->always_ready;
+	if (demand > 0) /* an active app keeps its pre-warmed buffer on top */
+		want += (uint64_t)kc->prewarmed;
+	return want < (uint64_t)kc->max_instances ? want : (uint64_t)kc->max_instances;
+}
+
+/* Decide new instances while the tier has fewer than it wants. */
+static void scale_out(rs_compute *c, size_t k, rs_time now)
+{
+	tier *t = &c->tiers[k];
+	const rs_compute_cfg *kc = t->cfg;
+	uint64_t want = wanted(t);
 	for (int i = 0; (uint64_t)t->live < want && i < kc->max_instances; i++) {
 		if (t->in[i].state != INST_FREE)
 			continue;
@@ -230,6 +240,10 @@ static void on_idle(void *ctx, rs_engine *eng, const rs_event *ev)
 	inst *p = &t->in[i];
 	if (p->state != INST_READY || p->busy > 0 || p->idle_gen != (uint32_t)(ev->b >> 32))
 		return; /* stale: it has had a request since */
+	if ((uint64_t)t->live <= wanted(t)) {
+		went_idle(c, ev->a, (int)i, now); /* still wanted: asked again later */
+		return;
+	}
 	t->life_us += after_warmup(c, p->allocated, now);
 	if (now >= c->warmup)
 		t->f.scale_ins++;

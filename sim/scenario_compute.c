@@ -39,6 +39,8 @@ static const sc_key compute_keys[] = {
      SC_DEFAULT(RS_DEFAULT_COMPUTE_MAX_INSTANCES)},
     {"always_ready", 0, false, NULL, SC_WHOLE(SC_NONNEG, RS_MAX_INSTANCES),
      SC_DEFAULT(RS_DEFAULT_COMPUTE_ALWAYS_READY)},
+    {"prewarmed", 0, false, NULL, SC_WHOLE(SC_NONNEG, RS_MAX_INSTANCES),
+     SC_DEFAULT(RS_DEFAULT_COMPUTE_PREWARMED)},
     {"scale_out_delay_s", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S),
      SC_DEFAULT(RS_DEFAULT_COMPUTE_SCALE_OUT_S)},
     {"scale_in_idle_s", 0, false, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S),
@@ -164,6 +166,8 @@ static rs_status parse_tier(sc *c, const cJSON *o, const char *path, size_t k)
 	if (st == RS_OK && t->always_ready > t->max_instances)
 		return sc_above(c, path, "always_ready", "max_instances", t->max_instances,
 		                t->always_ready);
+	if (st == RS_OK)
+		st = sc_get_int(c, o, path, ks, "prewarmed", &t->prewarmed);
 	if (st == RS_OK)
 		st = sc_get_num(c, o, path, ks, "scale_out_delay_s", &t->scale_out_delay_s);
 	if (st == RS_OK)

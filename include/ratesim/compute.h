@@ -23,8 +23,10 @@
  *
  *   Scale out (the scale controller; target-based scaling): evaluated when a
  *   request arrives at the tier.  The demand D is the busy slots plus the
- *   queued requests; the wanted instance count is ceil(D /
- *   target_concurrency), at most max_instances.  While the tier has fewer
+ *   queued requests; the wanted instance count is max(always_ready, ceil(D /
+ *   target_concurrency)), plus prewarmed when D > 0 (the Premium plan's
+ *   pre-warmed buffer: instances started ahead of the demand, so that the
+ *   next requests find them ready), at most max_instances.  While the tier has fewer
  *   instances (ready, starting or decided) than wanted, one more is decided:
  *   after scale_out_delay_s it is allocated and its cold start begins, drawn
  *   from cold_start_ms (seed 004: "often over 3 s, tens of seconds at
@@ -32,7 +34,9 @@
  *   and takes queued requests, oldest first.
  *
  *   Scale in: an instance that is not always-ready and has had no request
- *   for scale_in_idle_s is removed.
+ *   for scale_in_idle_s is removed, unless the tier would then have fewer
+ *   instances than it wants (a pre-warmed buffer while the app is active);
+ *   such an instance is asked again after another scale_in_idle_s.
  *
  *   Queue.  A request that finds the queue holding queue_limit requests (0:
  *   no limit) is refused at once: Functions answers 429 "Too Busy" when
@@ -74,6 +78,7 @@ struct cJSON;
 #define RS_DEFAULT_COMPUTE_QUEUE_LIMIT   0      /* 0: the queue has no limit */
 #define RS_DEFAULT_COMPUTE_MAX_INSTANCES 200    /* Consumption plan, Windows: 200 instances */
 #define RS_DEFAULT_COMPUTE_ALWAYS_READY  0      /* Consumption: scales from zero */
+#define RS_DEFAULT_COMPUTE_PREWARMED     0      /* Consumption has none (Premium: 1) */
 #define RS_DEFAULT_COMPUTE_SCALE_OUT_S   0.0    /* decided and allocated at once */
 #define RS_DEFAULT_COMPUTE_SCALE_IN_S    1200.0 /* idle 20 minutes: deallocated */
 #define RS_DEFAULT_COMPUTE_COST_PER_HOUR 0.0    /* no price unless one is given */
@@ -91,6 +96,7 @@ typedef struct rs_compute_cfg {
 	int queue_limit; /* 0: none */
 	int max_instances;
 	int always_ready;
+	int prewarmed; /* the buffer kept on top while the app is active */
 	double scale_out_delay_s;
 	double scale_in_idle_s;
 	rs_dist_cfg cold_start_ms; /* fixed, uniform or lognormal; whole ms */

@@ -285,6 +285,50 @@ static void test_scale_in(void)
 	CHECK_NEAR(f.queued_mean_ms, 2000, 1e-9);
 }
 
+/* The Premium plan's pre-warmed buffer: one always-ready instance, one
+ * pre-warmed, one slot each, cold start 5 s, idle 30 s.  "a" at 0 s takes
+ * the always-ready instance; the app is active, so one more is wanted and
+ * starts (ready at 5 s).  "b" at 10 s finds it ready: no wait (without the
+ * buffer it would wait its 5 s cold start); a third instance starts at
+ * 10 s (ready at 15 s) as the new buffer.  "b" ends at 20 s, "a" at 30 s:
+ * the app is idle, the buffer goes: the third instance (idle since 15 s)
+ * at 45 s, the second (idle since 20 s) at 50 s.  Life: 200 + 50 + 35 s. */
+static void test_prewarmed_buffer(void)
+{
+	const char *tier = "\"per_instance_concurrency\": 1, \"max_instances\": 5, "
+	                   "\"always_ready\": 1, \"prewarmed\": 1, \"scale_in_idle_s\": 30, "
+	                   "\"cold_start_ms\": 5000";
+	rs_compute_figures f;
+	sent s;
+	rs_counts tot;
+	if (!run(scenario(1, tier), &f, &s, &tot))
+		return;
+	CHECK_I64(f.cold_starts, 2);
+	CHECK_I64(f.queued, 0);
+	CHECK_I64(f.scale_ins, 2);
+	CHECK_I64(f.peak_instances, 3);
+	CHECK_I64(s.n, 2);
+	if (s.n == 2)
+		CHECK_I64(s.at[1], rs_time_from_s(10));
+	CHECK_NEAR(f.instance_hours, (200.0 + 50 + 35) / 3600, 1e-12);
+	/* while "a" alone is active, the idle buffer is kept past its idle time */
+	const char *keep = "\"per_instance_concurrency\": 1, \"max_instances\": 5, "
+	                   "\"always_ready\": 1, \"prewarmed\": 1, \"scale_in_idle_s\": 2, "
+	                   "\"cold_start_ms\": 5000";
+	if (!run(scenario(1, keep), &f, &s, &tot))
+		return;
+	/* idle 2 s: the buffer (ready at 5 s) is asked at 7 and 9 s and kept
+	 * (2 instances wanted, 2 live); "b" takes it at 10 s and a third starts
+	 * (ready at 15 s), kept at 17 and 19 s (3 wanted); "b" ends at 20 s, so
+	 * 2 are wanted: the third goes at 21 s; the second, idle since 20 s, is
+	 * kept at 22 ... 28 s and goes at 30 s, when "a" ends (its completion
+	 * was scheduled first).  Life: 200 + 30 + 11 s. */
+	CHECK_I64(f.queued, 0);
+	CHECK_I64(f.cold_starts, 2);
+	CHECK_I64(f.scale_ins, 2);
+	CHECK_NEAR(f.instance_hours, (200.0 + 30 + 11) / 3600, 1e-12);
+}
+
 /* ---- the loader ------------------------------------------------------------ */
 
 static void fails(const char *tier, const char *msg)
@@ -355,6 +399,9 @@ static void test_loader_errors(void)
 	      "t.json: .compute[0].max_instances: must be at most 100000 (got 100001)");
 	fails(T(", \"max_instances\": 3, \"always_ready\": 4"),
 	      "t.json: .compute[0].always_ready: must be <= max_instances (3) (got 4)");
+	fails(T(", \"prewarmed\": -1"), "t.json: .compute[0].prewarmed: must be >= 0 (got -1)");
+	fails(T(", \"prewarmed\": 100001"),
+	      "t.json: .compute[0].prewarmed: must be at most 100000 (got 100001)");
 	fails(T(", \"always_ready\": -1"),
 	      "t.json: .compute[0].always_ready: must be >= 0 (got -1)");
 	fails(T(", \"scale_out_delay_s\": -1"),
@@ -407,6 +454,7 @@ static void test_loader_defaults(void)
 	CHECK_I64(t->queue_limit, 0);
 	CHECK_I64(t->max_instances, RS_DEFAULT_COMPUTE_MAX_INSTANCES);
 	CHECK_I64(t->always_ready, 0);
+	CHECK_I64(t->prewarmed, 0);
 	CHECK_NEAR(t->scale_out_delay_s, 0, 0);
 	CHECK_NEAR(t->scale_in_idle_s, RS_DEFAULT_COMPUTE_SCALE_IN_S, 0);
 	CHECK_I64(t->cold_start_ms.kind, RS_DIST_LOGNORMAL);
@@ -431,6 +479,7 @@ int main(void)
 	RUN(test_no_wait_is_zero);
 	RUN(test_queue_limit_refuses);
 	RUN(test_scale_in);
+	RUN(test_prewarmed_buffer);
 	RUN(test_loader_errors);
 	RUN(test_loader_defaults);
 	return th_done();
