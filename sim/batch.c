@@ -312,7 +312,7 @@ bool rs_batch_summary(const rs_config *cfg, const rs_batch *b, cJSON *summary)
 {
 	if (!b)
 		return true;
-	cJSON *arr = cJSON_AddArrayToObject(summary, "batch");
+	cJSON *arr = cJSON_AddArrayToObject(summary, "global_batch");
 	bool ok = arr != NULL;
 	for (size_t k = 0; ok && k < b->n; k++) {
 		rs_batch_figures f;

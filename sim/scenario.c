@@ -64,8 +64,9 @@ static const sc_key top_keys[] = {
     {"faults", 0, false, NULL, SC_ARRAY},
     {"outages", 0, false, NULL, SC_ARRAY}, /* issue 9: scenario_faults.c */
     {"compute", 0, false, NULL, SC_ARRAY}, /* issue 9: scenario_compute.c */
-    {"batch", 0, false, NULL, SC_ARRAY},   /* issue 9: scenario_batch.c */
     {"alerts", 0, false, NULL, SC_ARRAY},  /* issue 9: scenario_alerts.c */
+    /* issue 9: scenario_batch.c */
+    {"global_batch", 0, false, NULL, SC_ARRAY},
     {"network", 0, false, NULL, SC_OBJECT},
     {"pricing", 0, false, NULL, SC_OBJECT_OR("{\"ptu_billing\":\"hourly\"}")},
     {"limits", 0, false, NULL, SC_OBJECT_OR("{}")}, /* {}: the default budgets */

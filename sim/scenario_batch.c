@@ -1,9 +1,9 @@
 /*
- * scenario_batch.c - the loader's room for "batch": global batch
+ * scenario_batch.c - the loader's room for "global_batch": global batch
  * deployments and their job sources (issue 9 part 4; the model is in
  * batch.h, MODEL.md section 7).
  *
- *   "batch": [ { "name": "nightly", "model": "gpt-4o",
+ *   "global_batch": [ { "name": "nightly", "model": "gpt-4o",
  *                "enqueued_tokens": 200000000,
  *                "turnaround_s": {"dist": "lognormal", "median": 7200, "sigma": 1},
  *                "jobs": { "process": "poisson", "every_s": 3600,
@@ -179,14 +179,15 @@ static rs_status check_names(sc *c, const char *path, size_t k)
 		sc_child_key(kp, path, "name");
 		if (strcmp(o->name, b->name) == 0)
 			return sc_invalid(
-			    c, kp, "batch deployment \"%s\" is already defined at .batch[%zu]",
+			    c, kp,
+			    "batch deployment \"%s\" is already defined at .global_batch[%zu]",
 			    b->name, j);
 		sc_child_key(kp, path, "enqueued_tokens");
 		if (o->model == b->model && strcmp(o->subscription, b->subscription) == 0 &&
 		    o->enqueued_tokens != b->enqueued_tokens)
 			return sc_invalid(
 			    c, kp,
-			    "must be %lld, as .batch[%zu] says: the batch deployments "
+			    "must be %lld, as .global_batch[%zu] says: the batch deployments "
 			    "of subscription \"%s\" and model \"%s\" share one "
 			    "enqueued-token quota (got %lld)",
 			    (long long)o->enqueued_tokens, j, b->subscription,
@@ -238,7 +239,7 @@ rs_status sc_parse_batch(sc *c, const cJSON *root)
 {
 	const cJSON *arr;
 	size_t n;
-	rs_status st = sc_get_array_any(c, root, "", "batch", &arr, &n);
+	rs_status st = sc_get_array_any(c, root, "", "global_batch", &arr, &n);
 	if (st != RS_OK || n == 0)
 		return st;
 	c->cfg->batch = rs_calloc(n, sizeof *c->cfg->batch);
@@ -248,7 +249,7 @@ rs_status sc_parse_batch(sc *c, const cJSON *root)
 	size_t i = 0;
 	for (const cJSON *o = arr->child; o; o = o->next, i++) {
 		char path[SC_PATH_MAX];
-		sc_child_index(path, ".batch", i);
+		sc_child_index(path, ".global_batch", i);
 		if ((st = parse_batch(c, o, path, i)) != RS_OK)
 			return st;
 	}

@@ -8,7 +8,7 @@
  * many requests in one file.  Global batch requests have a separate
  * enqueued-token quota, which avoids disturbing online workloads."
  *
- * The model.  A batch deployment ("batch" in a scenario) receives jobs: a
+ * The model.  A batch deployment ("global_batch" in a scenario) receives jobs: a
  * job is a file of N requests, each with its prompt and output tokens, from
  * the deployment's job source (constant or Poisson submissions).  The
  * enqueued-token quota belongs to (subscription, model), shared by every
@@ -55,7 +55,7 @@ struct cJSON;
 #define RS_MAX_BATCH_JOBS     1000000.0
 #define RS_MAX_ENQUEUED       1e15
 
-/* Defaults (scenarios/README.md, "batch"). */
+/* Defaults (scenarios/README.md, "global_batch"). */
 #define RS_DEFAULT_BATCH_TARGET_S     86400.0 /* the 24-hour target turnaround (seed 001) */
 #define RS_DEFAULT_BATCH_PRICE_FACTOR 0.5     /* half the global standard price (seed 001) */
 #define RS_DEFAULT_BATCH_START_S      0.0     /* the first job at the start of the run */
@@ -110,7 +110,7 @@ typedef struct rs_batch_figures {
 size_t rs_batch_count(const rs_batch *b); /* 0 for NULL */
 void rs_batch_figures_get(const rs_batch *b, size_t k, rs_batch_figures *out);
 
-/* Add "batch": [one object per deployment] to summary (docs/outputs.md); b
+/* Add "global_batch": [one object per deployment] to summary (docs/outputs.md); b
  * may be NULL (nothing added).  Returns false when out of memory. */
 bool rs_batch_summary(const rs_config *cfg, const rs_batch *b, struct cJSON *summary);
 

@@ -34,7 +34,7 @@ static const char *scenario(double duration_s, const char *batch)
 	         "  \"clients\": [ { \"name\": \"a\", \"target\": \"d\", \"arrival\": { "
 	         "\"process\": \"constant\", \"rate_rps\": 0 }, \"prompt_tokens\": 1, "
 	         "\"output_tokens\": 1 } ],\n"
-	         "  \"batch\": [ %s ] }",
+	         "  \"global_batch\": [ %s ] }",
 	         duration_s, batch);
 	return buf;
 }
@@ -277,76 +277,83 @@ static void test_loader_errors(void)
 {
 	char one[1024], two[2 * sizeof one + 8];
 	snprintf(one, sizeof one, "%s", with("", ""));
-	fails("3", "t.json: .batch[0]: must be an object (got number 3)");
-	fails(with("\"name\": \"b\", ", ""), "t.json: .batch[0].name: required key is missing");
+	fails("3", "t.json: .global_batch[0]: must be an object (got number 3)");
+	fails(with("\"name\": \"b\", ", ""),
+	      "t.json: .global_batch[0].name: required key is missing");
 	fails(with("\"model\"", "\"modle\""),
-	      "t.json: .batch[0].modle: unknown key; did you mean \"model\"?");
+	      "t.json: .global_batch[0].modle: unknown key; did you mean \"model\"?");
 	fails(with("gpt-4o", "gpt-9"),
-	      "t.json: .batch[0].model: no model named \"gpt-9\" (models: gpt-35-turbo, gpt-4, "
+	      "t.json: .global_batch[0].model: no model named \"gpt-9\" (models: gpt-35-turbo, "
+	      "gpt-4, "
 	      "gpt-4-32k, gpt-4o, gpt-4o-mini, gpt-4.1, gpt-4.1-mini, o3-mini, gpt-5)");
 	fails(with("\"turnaround_s\": 10", "\"turnaround_s\": 10, \"subscription\": 3"),
-	      "t.json: .batch[0].subscription: must be a string (got number 3)");
+	      "t.json: .global_batch[0].subscription: must be a string (got number 3)");
 	fails(with("\"enqueued_tokens\": 1000", "\"enqueued_tokens\": 0"),
-	      "t.json: .batch[0].enqueued_tokens: must be > 0 (got 0)");
+	      "t.json: .global_batch[0].enqueued_tokens: must be > 0 (got 0)");
 	fails(with("\"enqueued_tokens\": 1000", "\"enqueued_tokens\": 1.5"),
-	      "t.json: .batch[0].enqueued_tokens: must be a whole number (got 1.5)");
+	      "t.json: .global_batch[0].enqueued_tokens: must be a whole number (got 1.5)");
 	fails(with("\"enqueued_tokens\": 1000", "\"enqueued_tokens\": 1e16"),
-	      "t.json: .batch[0].enqueued_tokens: must be at most 1e+15 (got 1e+16)");
+	      "t.json: .global_batch[0].enqueued_tokens: must be at most 1e+15 (got 1e+16)");
 	fails(with("\"enqueued_tokens\": 1000, ", ""),
-	      "t.json: .batch[0].enqueued_tokens: required key is missing");
+	      "t.json: .global_batch[0].enqueued_tokens: required key is missing");
 	fails(with("\"turnaround_s\": 10", "\"turnaround_s\": -1"),
-	      "t.json: .batch[0].turnaround_s: must be >= 0 (got -1)");
+	      "t.json: .global_batch[0].turnaround_s: must be >= 0 (got -1)");
 	fails(with("\"turnaround_s\": 10", "\"turnaround_s\": { \"dist\": \"trace\" }"),
-	      "t.json: .batch[0].turnaround_s.dist: must be one of: fixed, uniform, lognormal (got "
+	      "t.json: .global_batch[0].turnaround_s.dist: must be one of: fixed, uniform, "
+	      "lognormal (got "
 	      "string \"trace\")");
 	fails(with("\"turnaround_s\": 10", "\"turnaround_s\": 10, \"target_s\": 0"),
-	      "t.json: .batch[0].target_s: must be > 0 (got 0)");
+	      "t.json: .global_batch[0].target_s: must be > 0 (got 0)");
 	fails(with("\"turnaround_s\": 10", "\"turnaround_s\": 10, \"price_factor\": -1"),
-	      "t.json: .batch[0].price_factor: must be >= 0 (got -1)");
-	fails(with("\"jobs\": {", "\"jobs\": 3, \"x\": {"),
-	      "t.json: .batch[0].x: unknown key (expected one of: name, model, subscription, "
-	      "enqueued_tokens, turnaround_s, target_s, price_factor, jobs)");
+	      "t.json: .global_batch[0].price_factor: must be >= 0 (got -1)");
+	fails(
+	    with("\"jobs\": {", "\"jobs\": 3, \"x\": {"),
+	    "t.json: .global_batch[0].x: unknown key (expected one of: name, model, subscription, "
+	    "enqueued_tokens, turnaround_s, target_s, price_factor, jobs)");
 	fails("{ \"name\": \"b\", \"model\": \"gpt-4o\", \"enqueued_tokens\": 1000, "
 	      "\"turnaround_s\": 10, \"jobs\": 3 }",
-	      "t.json: .batch[0].jobs: must be an object (got number 3)");
+	      "t.json: .global_batch[0].jobs: must be an object (got number 3)");
 	fails("{ \"name\": \"b\", \"model\": \"gpt-4o\", \"enqueued_tokens\": 1000, "
 	      "\"turnaround_s\": 10 }",
-	      "t.json: .batch[0].jobs: required key is missing");
+	      "t.json: .global_batch[0].jobs: required key is missing");
 	fails(with("\"turnaround_s\": 10",
 	           "\"turnaround_s\": { \"dist\": \"lognormal\", \"median\": 60, \"sigma\": 9 }"),
-	      "t.json: .batch[0].turnaround_s.sigma: must be at most 5 (got 9)");
+	      "t.json: .global_batch[0].turnaround_s.sigma: must be at most 5 (got 9)");
 	fails(with("\"turnaround_s\": 10", "\"turnaround_s\": 10, \"price_factor\": 101"),
-	      "t.json: .batch[0].price_factor: must be at most 100 (got 101)");
+	      "t.json: .global_batch[0].price_factor: must be at most 100 (got 101)");
 	fails(with("\"every_s\": 10", "\"every_s\": 0"),
-	      "t.json: .batch[0].jobs.every_s: must be > 0 (got 0)");
+	      "t.json: .global_batch[0].jobs.every_s: must be > 0 (got 0)");
 	fails(with("\"every_s\": 10", "\"every_s\": 0.00001"),
-	      "t.json: .batch[0].jobs.every_s: must be >= 0.001 (got 1e-05)");
+	      "t.json: .global_batch[0].jobs.every_s: must be >= 0.001 (got 1e-05)");
 	fails(with("\"every_s\": 10, \"requests\": 1", "\"every_s\": 0.01, \"requests\": 100000"),
-	      "t.json: .batch[0].jobs.every_s: submits about 1000000000 requests in the run (at "
+	      "t.json: .global_batch[0].jobs.every_s: submits about 1000000000 requests in the run "
+	      "(at "
 	      "most 100000000); raise every_s or make the jobs smaller");
-	fails(with("\"every_s\": 10", "\"every_s\": 10, \"process\": \"burst\""),
-	      "t.json: .batch[0].jobs.process: must be one of: constant, poisson (got string "
-	      "\"burst\")");
+	fails(
+	    with("\"every_s\": 10", "\"every_s\": 10, \"process\": \"burst\""),
+	    "t.json: .global_batch[0].jobs.process: must be one of: constant, poisson (got string "
+	    "\"burst\")");
 	fails(with("\"every_s\": 10", "\"every_s\": 10, \"start_s\": -1"),
-	      "t.json: .batch[0].jobs.start_s: must be >= 0 (got -1)");
+	      "t.json: .global_batch[0].jobs.start_s: must be >= 0 (got -1)");
 	fails(with("\"requests\": 1", "\"requests\": 0"),
-	      "t.json: .batch[0].jobs.requests: must be >= 1 (got 0)");
+	      "t.json: .global_batch[0].jobs.requests: must be >= 1 (got 0)");
 	fails(with("\"requests\": 1", "\"requests\": 100001"),
-	      "t.json: .batch[0].jobs.requests: must be at most 100000 (got 100001)");
+	      "t.json: .global_batch[0].jobs.requests: must be at most 100000 (got 100001)");
 	fails(with("\"prompt_tokens\": 1", "\"prompt_tokens\": -1"),
-	      "t.json: .batch[0].jobs.prompt_tokens: must be >= 0 (got -1)");
+	      "t.json: .global_batch[0].jobs.prompt_tokens: must be >= 0 (got -1)");
 	fails(with("\"output_tokens\": 1",
 	           "\"output_tokens\": { \"dist\": \"uniform\", \"min\": 5, \"max\": 4 }"),
-	      "t.json: .batch[0].jobs.output_tokens.max: must be >= min (5) (got 4)");
+	      "t.json: .global_batch[0].jobs.output_tokens.max: must be >= min (5) (got 4)");
 	fails(with(", \"output_tokens\": 1", ""),
-	      "t.json: .batch[0].jobs.output_tokens: required key is missing");
+	      "t.json: .global_batch[0].jobs.output_tokens: required key is missing");
 	snprintf(two, sizeof two, "%s, %s", one, one);
-	fails(two,
-	      "t.json: .batch[1].name: batch deployment \"b\" is already defined at .batch[0]");
+	fails(two, "t.json: .global_batch[1].name: batch deployment \"b\" is already defined at "
+	           ".global_batch[0]");
 	snprintf(two, sizeof two, "%s, %s", one,
 	         with("\"name\": \"b\", \"model\": \"gpt-4o\", \"enqueued_tokens\": 1000",
 	              "\"name\": \"c\", \"model\": \"gpt-4o\", \"enqueued_tokens\": 2000"));
-	fails(two, "t.json: .batch[1].enqueued_tokens: must be 1000, as .batch[0] says: the batch "
+	fails(two, "t.json: .global_batch[1].enqueued_tokens: must be 1000, as .global_batch[0] "
+	           "says: the batch "
 	           "deployments of subscription \"default\" and model \"gpt-4o\" share one "
 	           "enqueued-token quota (got 2000)");
 }
@@ -359,8 +366,9 @@ static void test_loader_job_limit(void)
 	const char *b = with("\"every_s\": 10", "\"every_s\": 0.001");
 	rs_status st = rs_scenario_parse("t.json", scenario(10000, b), NULL, NULL, 0, &cfg, &err);
 	CHECK_I64(st, RS_ERR_INVALID);
-	CHECK_STR(err.msg, "t.json: .batch[0].jobs.every_s: submits about 10000000 jobs in the run "
-	                   "(at most 1000000); raise every_s");
+	CHECK_STR(err.msg,
+	          "t.json: .global_batch[0].jobs.every_s: submits about 10000000 jobs in the run "
+	          "(at most 1000000); raise every_s");
 	rs_config_free(cfg);
 }
 
