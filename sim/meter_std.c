@@ -34,6 +34,7 @@
  *   429, and its retry-after is the time until the TPM window is empty (0
  *   when it already is, which can only happen with count_refused false):
  *   the most a waiting client could hope for.
+ * - decision.limit names the window of the longer wait (a tie: TPM).
  * - remaining_tokens / remaining_requests are the limits minus the window
  *   contents after the decision, clamped at 0; utilisation is the larger of
  *   the two occupancies (contents / limit; a limit of 0 counts as full).
@@ -316,10 +317,15 @@ static void std_admit(rs_meter *m, rs_time now, const rs_meter_req *req, rs_deci
 	out->admitted = fits;
 	out->charged = fits ? (double)est : 0.0;
 	out->retry_after_ms = 0;
+	out->limit = RS_LIMIT_NONE;
+	out->limit_window_s = 0;
 	if (!fits) {
 		rs_time wt = win_wait(&s->tpm, now, est, s->tpm_limit);
 		rs_time wr = win_wait(&s->rpm, now, 1, s->rpm_limit);
 		out->retry_after_ms = rs_time_ceil_ms(wt > wr ? wt : wr);
+		/* the limit of the longer wait; a tie names TPM */
+		out->limit = wr > wt ? RS_LIMIT_RPM : RS_LIMIT_TPM;
+		out->limit_window_s = wr > wt ? s->p.rpm_window_s : 0;
 	}
 	int64_t tokens = win_total(&s->tpm), requests = win_total(&s->rpm);
 	out->remaining_tokens = tokens < s->tpm_limit ? s->tpm_limit - tokens : 0;
