@@ -185,6 +185,14 @@ rs_status rs_world_new(const rs_config *cfg, const rs_world_hooks *hooks, rs_wor
 	w->free_head = NO_SLOT;
 	if (hooks)
 		w->hooks = *hooks;
+	if (w->hooks.attempt) {
+		double sample = w->hooks.log_sample > 0 ? w->hooks.log_sample : 1.0;
+		w->reqlog = rs_reqlog_new(w->hooks.attempt, w->hooks.ctx, sample);
+		if (!w->reqlog) {
+			free(w);
+			return rs_fail(err, RS_ERR_NOMEM, "out of memory building the request log");
+		}
+	}
 	rs_status st = build(w, err);
 	if (st != RS_OK) {
 		rs_world_free(w);
@@ -222,6 +230,7 @@ void rs_world_free(rs_world *w)
 	free(w->output_ratios);
 	free(w->pool);
 	free(w->faults);
+	rs_reqlog_free(w->reqlog);
 	free(w);
 }
 
@@ -297,6 +306,8 @@ rs_status rs_world_run(rs_world *w, rs_error *err)
 		rs_metrics_set_router(w->metrics, k, &f);
 	}
 	rs_status st = rs_metrics_advance(w->metrics, w->end);
+	if (st == RS_OK && w->reqlog) /* rows still open: attempts in flight at the end */
+		st = rs_reqlog_flush(w->reqlog);
 	if (st != RS_OK) {
 		fail(w, st);
 		return stopped(w, err);
