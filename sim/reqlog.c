@@ -60,6 +60,16 @@ void rs_reqlog_free(rs_reqlog *l)
 	free(l);
 }
 
+bool rs_reqlog_parse_sample(const char *text, double *rate)
+{
+	char *end = NULL;
+	double p = strtod(text, &end);
+	if (end == text || *end || !(p > 0 && p <= 1))
+		return false;
+	*rate = p;
+	return true;
+}
+
 /* splitmix64's finaliser (Steele, Lea, Flood 2014): a well-mixed hash of
  * consecutive ids. */
 static uint64_t mix(uint64_t x)

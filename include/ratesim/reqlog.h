@@ -40,6 +40,10 @@ typedef rs_status (*rs_reqlog_put_fn)(void *ctx, const rs_attempt_record *rec);
 rs_reqlog *rs_reqlog_new(rs_reqlog_put_fn put, void *ctx, double sample);
 void rs_reqlog_free(rs_reqlog *l); /* NULL does nothing; held rows are lost */
 
+/* Parse a sampling rate (--log-sample): a number in (0, 1].  OUT: *rate.
+ * false when the text is not one. */
+bool rs_reqlog_parse_sample(const char *text, double *rate);
+
 /* Whether request `id` is in the sample. */
 bool rs_reqlog_sampled(const rs_reqlog *l, uint64_t id);
 
