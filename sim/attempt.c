@@ -329,7 +329,8 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 			st = rs_service_start(w->svc, now, d, &r->timing, slot, &mreq, r->charged,
 			                      &r->job);
 		else if (orphan)
-			st = rs_service_orphan(w->svc, now + r->timing.total, d, &mreq, r->charged);
+			st = rs_service_orphan(w->svc, now + r->timing.total, d, &mreq, r->charged,
+			                       now + timeout);
 		else
 			schedule(w, now + r->timing.total, EV_DONE, (uint32_t)d, slot);
 		if (st != RS_OK)

@@ -110,7 +110,10 @@ static const char ts_header[] =
     "latency_p50_ms,latency_p95_ms,latency_p99_ms,ttft_p50_ms,ttft_p95_ms,ttft_p99_ms,"
     "tpm_limit,rpm_limit,tpm_occupancy,rpm_occupancy,utilisation,"
     "peak_utilisation,level,charged_tokens,actual_tokens,corrections,clipped,"
-    "succeeded,succeeded_retried,succeeded_spilled,timeouts,offered_tokens_per_min\n";
+    "succeeded,succeeded_retried,succeeded_spilled,timeouts,offered_tokens_per_min,"
+    "rejected_locally,retries_denied,abandoned_running,retry_budget_tokens,"
+    "throttle_probability,queue_length,failed_latency_p50_ms,failed_latency_p95_ms,"
+    "failed_latency_p99_ms\n";
 
 static const char min_header[] = "minute,t_s,deployment,utilization_v2,utilisation_end\n";
 
@@ -187,6 +190,23 @@ static rs_time row_time_us(double t_s)
 	return isfinite(us) && fabs(us) < (double)INT64_MAX / 2 ? rs_round_i64(us) : 0;
 }
 
+/* The columns of issue 10 part 3, after offered_tokens_per_min: the
+ * client's decisions (counts: total and client rows) and gauges. */
+static void ts_client_columns(FILE *f, const rs_ts_row *r)
+{
+	if (r->kind == RS_SCOPE_DEPLOYMENT)
+		fputs(",,", f);
+	else
+		fprintf(f, ",%" PRIu64 ",%" PRIu64, r->c->rejected_locally, r->c->retries_denied);
+	put_g(f, r->abandoned_running);
+	put_g(f, r->budget_tokens);
+	put_g(f, r->throttle_p);
+	put_g(f, r->queue_len);
+	put_g(f, r->failed_latency_p50_ms);
+	put_g(f, r->failed_latency_p95_ms);
+	put_g(f, r->failed_latency_p99_ms);
+}
+
 static rs_status ts_row(void *ctx, const rs_ts_row *r)
 {
 	rs_output *o = ctx;
@@ -232,6 +252,7 @@ static rs_status ts_row(void *ctx, const rs_ts_row *r)
 	put_g(f, r->kind == RS_SCOPE_DEPLOYMENT
 	             ? (double)(c->offered_prompt_tokens + c->offered_output_tokens) * per_min
 	             : NAN);
+	ts_client_columns(f, r);
 	if (fputc('\n', f) == EOF || ferror(f))
 		return write_failed(o, F_TIMESERIES, errno);
 	return RS_OK;
@@ -403,6 +424,14 @@ static void add_scope_figures(cJSON *obj, const rs_metrics *m, size_t i, double 
 	add_num(tt, "p50", rs_metrics_ttft_quantile(m, i, 0.50), MS_DECIMALS);
 	add_num(tt, "p95", rs_metrics_ttft_quantile(m, i, 0.95), MS_DECIMALS);
 	add_num(tt, "p99", rs_metrics_ttft_quantile(m, i, 0.99), MS_DECIMALS);
+	if (with_offered) { /* requests fail at clients: not a deployment figure */
+		cJSON *fl = cJSON_AddObjectToObject(obj, "failed_latency_ms");
+		add_num(fl, "p50", rs_metrics_failed_quantile(m, i, 0.50), MS_DECIMALS);
+		add_num(fl, "p95", rs_metrics_failed_quantile(m, i, 0.95), MS_DECIMALS);
+		add_num(fl, "p99", rs_metrics_failed_quantile(m, i, 0.99), MS_DECIMALS);
+		add_num(fl, "max", rs_metrics_failed_max(m, i), MS_DECIMALS);
+		add_num(fl, "mean", rs_metrics_failed_mean(m, i), MS_DECIMALS);
+	}
 	cJSON *th = cJSON_AddObjectToObject(obj, "throughput");
 	add_num(th, "tokens_per_min",
 	        minutes > 0 ? (double)(c->prompt_tokens + c->output_tokens) / minutes : 0,

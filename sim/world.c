@@ -11,7 +11,10 @@
 
 #include "ratesim/meter_ptu.h"
 #include "ratesim/outages.h"
+#include "ratesim/retry.h"
+#include "ratesim/throttle.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +24,8 @@ static void sample_deployment(void *ctx, size_t d, rs_time now, bool take_peak, 
 	rs_meter *m = w->deps[d].meter;
 	m->ops->sample(m, now, &out->meter);
 	out->limit_scale = w->deps[d].limit_scale;
+	if (take_peak) /* a bucket's end */
+		out->abandoned_running = (double)rs_service_abandoned(w->svc, d, now);
 	if (!w->deps[d].provisioned)
 		return;
 	rs_ptu_stats st;
@@ -31,6 +36,21 @@ static void sample_deployment(void *ctx, size_t d, rs_time now, bool take_peak, 
 	out->clipped = st.clipped;
 	if (take_peak)
 		out->peak_utilisation = rs_meter_ptu_take_peak(m, now);
+}
+
+/* A client's controls at a bucket's end (issue 10 part 3). */
+static void sample_client(void *ctx, size_t c, rs_time now, rs_client_sample *out)
+{
+	rs_world *w = ctx;
+	rs_client *cl = &w->clients[c];
+	const rs_retry_cfg *rc = &cl->cfg->retry;
+	out->budget_tokens = rc->budget_max > 0 ? rs_retry_budget_tokens(cl->retry) : NAN;
+	out->throttle_p = rc->adaptive_k > 0 ? rs_retry_throttle_p(cl->retry, now) : NAN;
+	if (cl->ctl && cl->cfg->control.max_in_flight > 0) {
+		rs_throttle_stats ts;
+		rs_throttle_stats_get(cl->ctl, &ts);
+		out->queue_len = (double)ts.queue_len;
+	}
 }
 
 static double minute_v2(void *ctx, size_t d, int64_t minute)
@@ -134,6 +154,7 @@ static rs_status build(rs_world *w, rs_error *err)
 	    .bucket = rs_time_from_s(cfg->bucket_s),
 	    .sink = {.row = forward_row,
 	             .sample = sample_deployment,
+	             .client_sample = sample_client,
 	             .minute_v2 = minute_v2,
 	             .minute_row = forward_minute,
 	             .ctx = w},

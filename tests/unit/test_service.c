@@ -263,7 +263,7 @@ static void test_orphan(void)
 		return;
 	}
 	rs_meter_req mreq = {0};
-	CHECK(rs_service_orphan(b.svc, 3 * RS_US_PER_S, 1, &mreq, 0) == RS_OK);
+	CHECK(rs_service_orphan(b.svc, 3 * RS_US_PER_S, 1, &mreq, 0, 0) == RS_OK);
 	run_until(&b, END);
 	CHECK_I64(b.meter[1].completed, 1);
 	CHECK_I64(b.meter[1].last, 3 * RS_US_PER_S);
