@@ -143,7 +143,7 @@ static void present(rs_world *w, request *r, size_t d, rs_time now, bool retry, 
 	rs_latency_params lp = latency_for(w, r, d, out->backend_rtt_ms);
 	if (second.answer == RS_ANS_OK) {
 		rs_metrics_on_deployment_answer(w->metrics, now, d, out->answer, true, retry, &tok);
-		alog_passed_on(w, out->log_ticket, rs_time_to_ms(rs_latency_refusal(&lp)), false);
+		alog_passed_on(w, out->log_ticket, rs_latency_refusal(&lp), false);
 		out->log_ticket = second.log_ticket;
 		out->dep = (size_t)spill;
 		out->answer = RS_ANS_OK;
@@ -153,7 +153,7 @@ static void present(rs_world *w, request *r, size_t d, rs_time now, bool retry, 
 	} else {
 		rs_metrics_on_deployment_answer(w->metrics, now, (size_t)spill, second.answer,
 		                                false, retry, &tok);
-		alog_passed_on(w, second.log_ticket, rs_time_to_ms(rs_latency_refusal(&lp)), true);
+		alog_passed_on(w, second.log_ticket, rs_latency_refusal(&lp), true);
 	}
 }
 
@@ -188,7 +188,7 @@ static void passed_over(rs_world *w, const request *r, rs_time now, bool retry, 
 	rs_tokens tok = tokens_of(r);
 	rs_metrics_on_deployment_answer(w->metrics, now, o->dep, o->answer, false, retry, &tok);
 	rs_latency_params lp = latency_for(w, r, o->dep, o->backend_rtt_ms);
-	alog_passed_on(w, o->log_ticket, rs_time_to_ms(rs_latency_refusal(&lp)), false);
+	alog_passed_on(w, o->log_ticket, rs_latency_refusal(&lp), false);
 }
 
 /* Route an attempt through router k (see the design note). */
@@ -289,7 +289,7 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 	double timeout_s = cc->retry.attempt_timeout_s;
 	rs_time timeout = timeout_s > 0 ? rs_time_from_s(timeout_s) : 0;
 	if (o.answer == RS_ANS_HANG) {
-		alog_attempt(w, r, o.log_ticket, NAN, false);
+		alog_attempt(w, r, o.log_ticket, -1, false);
 		if (timeout)
 			schedule(w, now + timeout, EV_TIMEOUT, r->gen, slot);
 		else
@@ -317,7 +317,7 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 		r->charged = o.dec.charged;
 		r->deployment = (uint32_t)d;
 		r->spilled = o.spilled;
-		alog_attempt(w, r, o.log_ticket, rs_time_to_ms(r->timing.total), o.spilled);
+		alog_attempt(w, r, o.log_ticket, r->timing.total, o.spilled);
 		/* On a shared deployment the service decides when it completes;
 		 * else, when the client will give up first, the service still
 		 * finishes the attempt and corrects its meter (MODEL.md section 5). */
@@ -343,7 +343,7 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 	                           ? rs_time_from_s((lp.rtt_ms + w->deps[d].error_ms) / 1e3)
 	                           : rs_latency_refusal(&lp);
 	r->retry_after_ms = o.answer == RS_ANS_THROTTLED ? o.retry_after_ms : -1;
-	alog_attempt(w, r, o.log_ticket, rs_time_to_ms(answer_after), false);
+	alog_attempt(w, r, o.log_ticket, answer_after, false);
 	schedule(w, now + answer_after, EV_ANSWER, 0, slot);
 }
 

@@ -49,7 +49,7 @@ static void base_record(const rs_world *w, rs_time now, const request *r, rs_att
 	    .request_id = r->id,
 	    .attempt = r->attempts,
 	    .client = cc->name,
-	    .duration_ms = NAN,
+	    .duration = -1,
 	    .prompt_tokens = r->shape.prompt_tokens,
 	    .completion_tokens = r->shape.output_tokens,
 	    .retry_after_ms = -1,
@@ -63,8 +63,8 @@ static void base_record(const rs_world *w, rs_time now, const request *r, rs_att
 	    .remaining_tokens = -1,
 	    .utilisation = NAN,
 	    .end = RS_END_OPEN,
-	    .backoff_ms = NAN,
-	    .queued_ms = rs_time_to_ms(now - r->wanted),
+	    .backoff = -1,
+	    .queued = now - r->wanted,
 	};
 }
 
@@ -134,12 +134,12 @@ static void close_ticket(rs_world *w, uint64_t ticket)
 		fail(w, st);
 }
 
-void alog_passed_on(rs_world *w, uint64_t ticket, double duration_ms, bool spilled)
+void alog_passed_on(rs_world *w, uint64_t ticket, rs_time duration, bool spilled)
 {
 	rs_attempt_record *rec = w->reqlog ? rs_reqlog_row(w->reqlog, ticket) : NULL;
 	if (!rec)
 		return;
-	rec->duration_ms = duration_ms;
+	rec->duration = duration;
 	rec->spilled = spilled;
 	rec->end = RS_END_PASSED_ON;
 	close_ticket(w, ticket);
@@ -163,13 +163,13 @@ void alog_refusal(rs_world *w, rs_time now, request *r, rs_refuser by, const cha
 		fail(w, RS_ERR_NOMEM);
 }
 
-void alog_attempt(rs_world *w, request *r, uint64_t ticket, double duration_ms, bool spilled)
+void alog_attempt(rs_world *w, request *r, uint64_t ticket, rs_time duration, bool spilled)
 {
 	r->log_ticket = ticket;
 	rs_attempt_record *rec = w->reqlog ? rs_reqlog_row(w->reqlog, ticket) : NULL;
 	if (!rec)
 		return;
-	rec->duration_ms = duration_ms;
+	rec->duration = duration;
 	rec->spilled = spilled;
 }
 
@@ -190,7 +190,7 @@ void alog_end(rs_world *w, request *r, rs_time now, rs_time delay, const char *g
 	if (rec->end == RS_END_OPEN)
 		rec->end = RS_END_ANSWERED;
 	rec->answered = now;
-	rec->backoff_ms = delay >= 0 ? rs_time_to_ms(delay) : NAN;
+	rec->backoff = delay;
 	rec->gave_up = gave_up;
 	close_ticket(w, ticket);
 }

@@ -20,8 +20,8 @@ uint64_t alog_decision(rs_world *w, rs_time now, const request *r, size_t d,
                        const rs_meter_req *mreq, const outcome *o);
 
 /* Close a deployment's row that is not the client's answer: a router or
- * the spillover went past it.  duration_ms: the refusal's time. */
-void alog_passed_on(rs_world *w, uint64_t ticket, double duration_ms, bool spilled);
+ * the spillover went past it.  duration: the refusal's time. */
+void alog_passed_on(rs_world *w, uint64_t ticket, rs_time duration, bool spilled);
 
 /* A refusal no deployment made (a router with no backend it may use, the
  * client's own controls): opens the row of r's current attempt with
@@ -31,7 +31,7 @@ void alog_refusal(rs_world *w, rs_time now, request *r, rs_refuser by, const cha
 
 /* The row of the answer the client waits for (ticket from alog_decision)
  * becomes r's current attempt's row: the service's time and spillover. */
-void alog_attempt(rs_world *w, request *r, uint64_t ticket, double duration_ms, bool spilled);
+void alog_attempt(rs_world *w, request *r, uint64_t ticket, rs_time duration, bool spilled);
 
 /* The client stopped waiting for r's current attempt (its timeout). */
 void alog_abandoned(rs_world *w, request *r);

@@ -23,7 +23,7 @@
 #include "ratesim/cost.h"
 #include "ratesim/fsx.h"
 #include "ratesim/outages.h"
-#include "ratesim/refusal.h"
+#include "ratesim/reqlog.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -117,17 +117,6 @@ static const char ts_header[] =
 
 static const char min_header[] = "minute,t_s,deployment,utilization_v2,utilisation_end\n";
 
-/* requests.csv: the first eleven columns as before issue 10, then the full
- * record (docs/outputs.md). */
-static const char req_header[] = "time_s,request_id,attempt,client,deployment,status,"
-                                 "duration_ms,prompt_tokens,completion_tokens,retry_after_ms,"
-                                 "spilled,answered_s,router,decided_by,limit,end,estimate,"
-                                 "max_tokens,best_of,cached_tokens,remaining_requests,"
-                                 "remaining_tokens,utilisation,backoff_ms,gave_up,queued_ms\n";
-
-static const char *const end_names[RS_END_COUNT] = {"answered", "abandoned", "rejected_locally",
-                                                    "passed_on", "in_flight"};
-
 rs_status rs_output_open(const char *dir, bool log_requests, rs_output **out, rs_error *err)
 {
 	*out = NULL;
@@ -153,7 +142,7 @@ rs_status rs_output_open(const char *dir, bool log_requests, rs_output **out, rs
 	fputs(ts_header, o->ts);
 	fputs(min_header, o->min);
 	if (o->req)
-		fputs(req_header, o->req);
+		fputs(rs_reqlog_csv_header(), o->req);
 	*out = o;
 	return RS_OK;
 }
@@ -271,63 +260,10 @@ static rs_status minute_row(void *ctx, const rs_minute_row *r)
 	return RS_OK;
 }
 
-/* A field ",%fmt" of a non-negative integer, or "," when negative (none). */
-static void put_opt_i64(FILE *f, int64_t v)
-{
-	if (v < 0)
-		fputc(',', f);
-	else
-		fprintf(f, ",%" PRId64, v);
-}
-
-/* A field of a double with `fmt`, or "," when NaN or infinite. */
-static void put_opt(FILE *f, const char *fmt, double v)
-{
-	fputc(',', f);
-	if (isfinite(v))
-		fprintf(f, fmt, v);
-}
-
-/* The columns after `spilled` (issue 10 part 3), from answered_s on. */
-static void req_record(FILE *f, const rs_attempt_record *a)
-{
-	if (a->answered >= 0)
-		put_time_us(f, a->answered, true);
-	fputc(',', f);
-	if (a->router)
-		rs_text_put_csv(f, a->router);
-	fprintf(f, ",%s,%s,%s", a->decided_by == RS_BY_NONE ? "" : rs_refuser_name(a->decided_by),
-	        a->limit, a->end < RS_END_COUNT ? end_names[a->end] : "");
-	put_opt(f, "%.10g", a->estimate);
-	put_opt_i64(f, a->max_tokens);
-	fprintf(f, ",%d,%" PRId64, a->best_of, a->cached_tokens);
-	put_opt_i64(f, a->remaining_requests);
-	put_opt_i64(f, a->remaining_tokens);
-	put_opt(f, "%.6g", a->utilisation);
-	put_opt(f, "%.3f", a->backoff_ms);
-	fprintf(f, ",%s", a->gave_up ? a->gave_up : "");
-	put_opt(f, "%.3f", a->queued_ms);
-}
-
 static rs_status req_row(void *ctx, const rs_attempt_record *a)
 {
 	rs_output *o = ctx;
-	FILE *f = o->req;
-	put_time_us(f, a->time, true);
-	fprintf(f, ",%" PRIu64 ",%d,", a->request_id, a->attempt);
-	rs_text_put_csv(f, a->client);
-	fputc(',', f);
-	if (a->deployment)
-		rs_text_put_csv(f, a->deployment);
-	fprintf(f, ",%d,", a->status);
-	if (isfinite(a->duration_ms))
-		fprintf(f, "%.3f", a->duration_ms);
-	fprintf(f, ",%" PRId64 ",%" PRId64 ",", a->prompt_tokens, a->completion_tokens);
-	if (a->retry_after_ms >= 0)
-		fprintf(f, "%" PRId64, a->retry_after_ms);
-	fprintf(f, ",%d,", a->spilled ? 1 : 0);
-	req_record(f, a);
-	if (fputc('\n', f) == EOF || ferror(f))
+	if (rs_reqlog_csv_row(o->req, a) != 0)
 		return write_failed(o, F_REQUESTS, errno);
 	return RS_OK;
 }

@@ -29,6 +29,8 @@
 
 #include "ratesim/world.h"
 
+#include <stdio.h>
+
 typedef struct rs_reqlog rs_reqlog;
 
 /* Where closed rows go, in order (the attempt hook of rs_world_hooks). */
@@ -61,6 +63,11 @@ rs_status rs_reqlog_close(rs_reqlog *l, uint64_t ticket);
 /* Write every held row, closed or not (the run's end: open rows as they
  * stand).  Returns the first error of put, or NOMEM from an earlier open. */
 rs_status rs_reqlog_flush(rs_reqlog *l);
+
+/* requests.csv (reqlog_csv.c; docs/outputs.md): the header line, and one
+ * row written to f.  Returns 0, or -1 when f is in error. */
+const char *rs_reqlog_csv_header(void);
+int rs_reqlog_csv_row(FILE *f, const rs_attempt_record *a);
 
 /* Rows held now, and the most ever held (for tests and the bench). */
 size_t rs_reqlog_held(const rs_reqlog *l);

@@ -44,7 +44,7 @@ typedef struct rs_attempt_record {
 	const char *client;
 	const char *deployment; /* NULL when no deployment decided */
 	int status;             /* 200, 429 or 503 */
-	double duration_ms;     /* the service's time: drawn at admission, or the refusal's */
+	rs_time duration;       /* the service's time: drawn at admission, or the refusal's; -1 */
 	int64_t prompt_tokens;
 	int64_t completion_tokens; /* what it generates or would have generated, also on a 429 */
 	int64_t retry_after_ms;    /* -1 when there is none */
@@ -61,9 +61,9 @@ typedef struct rs_attempt_record {
 	int64_t remaining_requests, remaining_tokens; /* after the decision; -1: none */
 	double utilisation;                           /* after the decision; NaN: none */
 	rs_attempt_end end;
-	double backoff_ms;   /* the wait the client drew before its next attempt; NaN: none */
+	rs_time backoff;     /* the wait the client drew before its next attempt; -1: none */
 	const char *gave_up; /* why the request gave up after this attempt, or NULL */
-	double queued_ms;    /* time the attempt waited in the client's own controls */
+	rs_time queued;      /* time the attempt waited in the client's controls or a router */
 } rs_attempt_record;
 
 typedef struct rs_world_hooks {
