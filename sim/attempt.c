@@ -1,6 +1,6 @@
 /*
  * attempt.c - the flow of an attempt through the world (see world.h and
- * world_internal.h; world.c builds the world and runs the loop).
+ * attempt.h; world.c builds the world and runs the loop).
  *
  * Events (engine payload: a = a small index, b = a pool slot):
  *   ARRIVAL(a=client, b=trace row + 1)  a new request; open-loop clients chain
@@ -31,7 +31,7 @@
  * A request has at most one attempt the client waits for; an attempt it
  * abandoned (timeout) lives on as an orphan until the service finishes it.
  */
-#include "world_internal.h"
+#include "attempt.h"
 
 #include "attempt_log.h"
 

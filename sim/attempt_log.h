@@ -8,7 +8,7 @@
 #ifndef RATESIM_ATTEMPT_LOG_H
 #define RATESIM_ATTEMPT_LOG_H
 
-#include "world_internal.h"
+#include "attempt.h"
 
 #include "ratesim/refusal.h"
 #include "ratesim/retry.h"

@@ -7,7 +7,7 @@
  * The run is the engine's loop in batches between two metrics closes; the
  * flow of an attempt itself lives in attempt.c.
  */
-#include "world_internal.h"
+#include "attempt.h"
 
 #include "ratesim/meter_ptu.h"
 #include "ratesim/outages.h"

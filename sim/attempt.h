@@ -1,5 +1,5 @@
 /*
- * world_internal.h - what the two rooms of the world share (private to sim/):
+ * attempt.h - the flow of an attempt, as world.c sees it (private to sim/):
  * the request pool's record, the outcome of presenting an attempt, the
  * world itself and the event types.
  *
@@ -8,8 +8,8 @@
  * retries) and owns every event handler, which it registers in world_wire.
  * Data flows one way: world.c calls attempt.c (world_wire), never back.
  */
-#ifndef RATESIM_WORLD_INTERNAL_H
-#define RATESIM_WORLD_INTERNAL_H
+#ifndef RATESIM_ATTEMPT_H
+#define RATESIM_ATTEMPT_H
 
 #include "ratesim/world.h"
 
