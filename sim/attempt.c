@@ -383,7 +383,8 @@ static void send_attempt(rs_world *w, uint32_t slot, rs_time now, bool gated)
 			control_done(w, r->client, now, RS_RESULT_NONE);
 		rs_metrics_on_rejected_locally(w->metrics, now, r->client);
 		alog_refusal(w, now, r, RS_BY_CLIENT,
-		             g == RS_GATE_REJECT ? rs_throttle_reject_cause(c->ctl) : "adaptive", -1);
+		             g == RS_GATE_REJECT ? rs_throttle_reject_cause(c->ctl) : "adaptive",
+		             -1);
 		r->retry_after_ms = -1;
 		attempt_failed(w, slot, now);
 		return;

@@ -204,7 +204,8 @@ static void sample_scopes(rs_metrics *m)
 		if (sc->kind == RS_SCOPE_DEPLOYMENT) {
 			sc->dep_smp = no_sample;
 			if (m->sink.sample)
-				m->sink.sample(m->sink.ctx, i - 1, m->bucket_end, true, &sc->dep_smp);
+				m->sink.sample(m->sink.ctx, i - 1, m->bucket_end, true,
+				               &sc->dep_smp);
 		} else {
 			sc->cli_smp = no_client_sample;
 			if (m->sink.client_sample)
@@ -228,8 +229,8 @@ static void gauges(const rs_metrics *m, const scope *sc, rs_ts_row *row)
 		for (size_t i = 1; i < m->n_scopes; i++) {
 			const scope *o = &m->scopes[i];
 			if (o->kind == RS_SCOPE_DEPLOYMENT)
-				row->abandoned_running =
-				    add_present(row->abandoned_running, o->dep_smp.abandoned_running);
+				row->abandoned_running = add_present(row->abandoned_running,
+				                                     o->dep_smp.abandoned_running);
 			else
 				row->queue_len = add_present(row->queue_len, o->cli_smp.queue_len);
 		}

@@ -36,9 +36,9 @@ typedef enum rs_limit_kind {
 
 typedef struct rs_decision {
 	bool admitted;
-	rs_limit_kind limit; /* on a 429: the limit that refused; RS_LIMIT_NONE when admitted */
-	int limit_window_s;  /* RS_LIMIT_RPM: the refusing window's length in seconds, else 0 */
-	int64_t retry_after_ms;     /* on a 429: time until this request fits */
+	rs_limit_kind limit;    /* on a 429: the limit that refused; RS_LIMIT_NONE when admitted */
+	int limit_window_s;     /* RS_LIMIT_RPM: the refusing window's length in seconds, else 0 */
+	int64_t retry_after_ms; /* on a 429: time until this request fits */
 	int64_t remaining_requests; /* x-ratelimit-remaining-requests (standard) */
 	int64_t remaining_tokens;   /* x-ratelimit-remaining-tokens (standard) */
 	double utilisation;         /* after the decision: window occupancy or PTU U */

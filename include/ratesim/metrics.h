@@ -82,7 +82,7 @@ typedef struct rs_dep_sample {
 	rs_meter_state meter;
 	double peak_utilisation; /* highest U since the previous sample */
 	double charged, actual, corrections, clipped;
-	double limit_scale; /* a degrade fault's factor on the limits in force (1: none) */
+	double limit_scale;       /* a degrade fault's factor on the limits in force (1: none) */
 	double abandoned_running; /* attempts the clients abandoned that it still runs */
 } rs_dep_sample;
 

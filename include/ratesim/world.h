@@ -50,12 +50,12 @@ typedef struct rs_attempt_record {
 	int64_t retry_after_ms;    /* -1 when there is none */
 	bool spilled;              /* served by (or refused at) a spillover deployment */
 	/* issue 10 part 3: the full record */
-	rs_time answered;     /* when the client had the answer or gave up waiting; -1: none */
-	const char *router;   /* the router the client sent to, or NULL */
-	int decided_by;       /* rs_refuser (refusal.h): who refused; RS_BY_NONE when admitted */
-	char limit[RS_ATTEMPT_LIMIT_LEN]; /* what refused: "tpm", "rpm_10s", "ptu", "outage", ...; "" */
-	double estimate;      /* the meter's estimate of the request; NaN when no meter saw it */
-	int64_t max_tokens;   /* -1 when absent */
+	rs_time answered;   /* when the client had the answer or gave up waiting; -1: none */
+	const char *router; /* the router the client sent to, or NULL */
+	int decided_by;     /* rs_refuser (refusal.h): who refused; RS_BY_NONE when admitted */
+	char limit[RS_ATTEMPT_LIMIT_LEN]; /* what refused ("tpm", "ptu", ...), or "" */
+	double estimate;    /* the meter's estimate of the request; NaN when no meter saw it */
+	int64_t max_tokens; /* -1 when absent */
 	int best_of;
 	int64_t cached_tokens;
 	int64_t remaining_requests, remaining_tokens; /* after the decision; -1: none */

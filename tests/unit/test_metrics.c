@@ -490,7 +490,8 @@ static void test_failed_latency_and_gauges(void)
 		CHECK(f.rows[N_SCOPES + PTU].abandoned == 2.0);
 		CHECK(isnan(f.rows[N_SCOPES + PTU].queue));
 		CHECK(f.rows[N_SCOPES + BOB].budget == 20.0);
-		CHECK(isnan(f.rows[N_SCOPES + BOB].throttle_p) && isnan(f.rows[N_SCOPES + BOB].queue));
+		CHECK(isnan(f.rows[N_SCOPES + BOB].throttle_p) &&
+		      isnan(f.rows[N_SCOPES + BOB].queue));
 		CHECK(f.rows[N_SCOPES + ALICE].throttle_p == 0.25);
 		CHECK(isnan(f.rows[N_SCOPES + ALICE].abandoned));
 	}

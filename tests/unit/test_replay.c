@@ -117,16 +117,54 @@ static int64_t i64_or(const char *s, int64_t none)
 }
 
 enum {
-	C_TIME, C_ID, C_ATTEMPT, C_CLIENT, C_DEP, C_STATUS, C_DUR, C_PROMPT, C_COMPL, C_RA,
-	C_SPILLED, C_ANSWERED, C_DECIDED, C_LIMIT, C_END, C_EST, C_MAXTOK, C_BESTOF, C_CACHED,
-	C_REMREQ, C_REMTOK, C_GAVEUP, C_QUEUED, C_N
+	C_TIME,
+	C_ID,
+	C_ATTEMPT,
+	C_CLIENT,
+	C_DEP,
+	C_STATUS,
+	C_DUR,
+	C_PROMPT,
+	C_COMPL,
+	C_RA,
+	C_SPILLED,
+	C_ANSWERED,
+	C_DECIDED,
+	C_LIMIT,
+	C_END,
+	C_EST,
+	C_MAXTOK,
+	C_BESTOF,
+	C_CACHED,
+	C_REMREQ,
+	C_REMTOK,
+	C_GAVEUP,
+	C_QUEUED,
+	C_N
 };
-static const char *const col_names[C_N] = {
-    "time_s",     "request_id",    "attempt",   "client",     "deployment", "status",
-    "duration_ms", "prompt_tokens", "completion_tokens", "retry_after_ms", "spilled",
-    "answered_s", "decided_by",    "limit",     "end",        "estimate",   "max_tokens",
-    "best_of",    "cached_tokens", "remaining_requests", "remaining_tokens", "gave_up",
-    "queued_ms"};
+static const char *const col_names[C_N] = {"time_s",
+                                           "request_id",
+                                           "attempt",
+                                           "client",
+                                           "deployment",
+                                           "status",
+                                           "duration_ms",
+                                           "prompt_tokens",
+                                           "completion_tokens",
+                                           "retry_after_ms",
+                                           "spilled",
+                                           "answered_s",
+                                           "decided_by",
+                                           "limit",
+                                           "end",
+                                           "estimate",
+                                           "max_tokens",
+                                           "best_of",
+                                           "cached_tokens",
+                                           "remaining_requests",
+                                           "remaining_tokens",
+                                           "gave_up",
+                                           "queued_ms"};
 
 /* Every row of DIR/requests.csv, columns found by their header names. */
 static row *read_log(const char *dir, size_t *n_out)
@@ -290,13 +328,15 @@ static int std_decide(std_replay *s, const row *r)
 		bad++;
 	}
 	if ((r->status == 200) != fits) {
-		RP_FAIL("request %" PRIu64 " attempt %d at %" PRId64 " us on %s: status %d, replay %s",
+		RP_FAIL("request %" PRIu64 " attempt %d at %" PRId64
+		        " us on %s: status %d, replay %s",
 		        r->id, r->attempt, r->t_us, r->deployment, r->status,
 		        fits ? "admits" : "refuses");
 		return bad + 1;
 	}
 	int64_t rem_tok = s->tpm - s->tw.total, rem_req = s->rpm - s->rw.total;
-	if (r->rem_tok != (rem_tok > 0 ? rem_tok : 0) || r->rem_req != (rem_req > 0 ? rem_req : 0)) {
+	if (r->rem_tok != (rem_tok > 0 ? rem_tok : 0) ||
+	    r->rem_req != (rem_req > 0 ? rem_req : 0)) {
 		RP_FAIL("request %" PRIu64 ": remaining %" PRId64 "/%" PRId64 ", replay %" PRId64
 		        "/%" PRId64,
 		        r->id, r->rem_tok, r->rem_req, rem_tok, rem_req);
@@ -314,8 +354,8 @@ static int std_decide(std_replay *s, const row *r)
 	else
 		snprintf(limit, sizeof limit, "tpm");
 	if (r->retry_after != ms || strcmp(r->limit, limit) != 0) {
-		RP_FAIL("request %" PRIu64 " at %" PRId64 " us: retry-after %" PRId64 " ms %s, replay %" PRId64
-		        " ms %s",
+		RP_FAIL("request %" PRIu64 " at %" PRId64 " us: retry-after %" PRId64
+		        " ms %s, replay %" PRId64 " ms %s",
 		        r->id, r->t_us, r->retry_after, r->limit, ms, limit);
 		bad++;
 	}
@@ -351,7 +391,8 @@ static void ptu_complete_until(ptu_replay *s, int64_t t)
 	for (;;) {
 		size_t best = s->n;
 		for (size_t k = 0; k < s->n; k++)
-			if (s->p[k].done_us <= t && (best == s->n || s->p[k].done_us < s->p[best].done_us))
+			if (s->p[k].done_us <= t &&
+			    (best == s->n || s->p[k].done_us < s->p[best].done_us))
 				best = k;
 		if (best == s->n)
 			return;
@@ -371,7 +412,8 @@ static int ptu_decide(ptu_replay *s, const row *r)
 	double est = (double)(r->prompt - r->cached) + s->ratio * mt;
 	int bad = 0;
 	if (fabs(r->estimate - est) > 1e-9 * fmax(1.0, est)) {
-		RP_FAIL("request %" PRIu64 ": PTU estimate %.10g, replay %.10g", r->id, r->estimate, est);
+		RP_FAIL("request %" PRIu64 ": PTU estimate %.10g, replay %.10g", r->id, r->estimate,
+		        est);
 		bad++;
 	}
 	if (fabs(l / s->cap - 1) < PTU_BORDER) {
@@ -384,7 +426,8 @@ static int ptu_decide(ptu_replay *s, const row *r)
 	if (r->status != 200) {
 		double ms = (l - s->cap) / s->cap * 60000.0;
 		if (fabs((double)r->retry_after - ms) > 1.0 || strcmp(r->limit, "ptu") != 0) {
-			RP_FAIL("request %" PRIu64 ": retry-after %" PRId64 " ms %s, replay %.3f ms",
+			RP_FAIL("request %" PRIu64 ": retry-after %" PRId64
+			        " ms %s, replay %.3f ms",
 			        r->id, r->retry_after, r->limit, ms);
 			bad++;
 		}
@@ -413,15 +456,15 @@ static void replay(const rs_config *cfg, const row *rows, size_t n, replay_count
 	for (size_t d = 0; d < nd; d++) {
 		const rs_deployment_cfg *dc = &cfg->deployments[d];
 		const rs_model *m = &cfg->models[dc->model];
-		sr[d] = (std_replay){.tpm = dc->tpm,
-		                     .rpm_window_s = dc->rpm_window_s,
-		                     .count_refused = dc->count_refused,
-		                     .factor = dc->prompt_estimate_factor,
-		                     .max_tokens_default = m->max_tokens_default,
-		                     .tw = {.fixed = dc->tpm_window == RS_WINDOW_FIXED,
-		                            .len_us = US_PER_MIN},
-		                     .rw = {.fixed = dc->rpm_window == RS_WINDOW_FIXED,
-		                            .len_us = dc->rpm_window_s * US_PER_S}};
+		sr[d] = (std_replay){
+		    .tpm = dc->tpm,
+		    .rpm_window_s = dc->rpm_window_s,
+		    .count_refused = dc->count_refused,
+		    .factor = dc->prompt_estimate_factor,
+		    .max_tokens_default = m->max_tokens_default,
+		    .tw = {.fixed = dc->tpm_window == RS_WINDOW_FIXED, .len_us = US_PER_MIN},
+		    .rw = {.fixed = dc->rpm_window == RS_WINDOW_FIXED,
+		           .len_us = dc->rpm_window_s * US_PER_S}};
 		/* floor(RPM x window / 60), at least 1; RPM = rpm_per_1k x TPM / 1000 */
 		double rpm = m->rpm_per_1k_tpm * (double)dc->tpm / 1000.0 * dc->rpm_window_s / 60.0;
 		sr[d].rpm = (int64_t)floor(rpm + 1e-9 * fmax(1.0, rpm));
@@ -485,7 +528,8 @@ static void conservation(const char *dir, const rs_config *cfg, const row *rows,
 	/* a request arrived when its first attempt was first asked for */
 	for (size_t i = 0; i < n; i++)
 		if (rows[i].attempt == 1 && arrived[rows[i].id] < 0)
-			arrived[rows[i].id] = rows[i].t_us - (int64_t)llround(rows[i].queued_ms * 1000);
+			arrived[rows[i].id] =
+			    rows[i].t_us - (int64_t)llround(rows[i].queued_ms * 1000);
 	uint64_t total = 0, ok = 0, thr = 0, err = 0, spilled = 0, retries = 0, timeouts = 0,
 	         local = 0, succeeded = 0, failed = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -566,8 +610,8 @@ static void test_replay_standard(void)
 static void test_replay_standard_rpm(void)
 {
 	const char *sets[] = {"deployments[0].rpm_window_s=1", "deployments[0].rpm_window=fixed",
-	                      "deployments[0].count_refused=true", "deployments[1].tpm_window=fixed",
-	                      "deployments[2].rpm_window_s=1"};
+	                      "deployments[0].count_refused=true",
+	                      "deployments[1].tpm_window=fixed", "deployments[2].rpm_window_s=1"};
 	replay_counts rc;
 	replay_scenario("scenarios/retry-policies.json", sets, sizeof sets / sizeof *sets, &rc);
 	CHECK(rc.std_refused > 1000);
