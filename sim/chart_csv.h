@@ -87,6 +87,8 @@ enum {
 	TS_RPM_OCC,
 	TS_TIMEOUTS,
 	TS_OFFERED_TPM,
+	TS_FAIL50, /* failed requests' time to give up (issue 10) */
+	TS_FAIL99,
 	TS_COUNT
 };
 #define TS_FIRST_OPTIONAL TS_TPM_LIMIT

@@ -46,6 +46,23 @@ done
 local=$(grep -c ',client,[a-z_]*,rejected_locally,' "$TMP/full/requests.csv")
 if [ "$local" -gt 0 ]; then pass local-rejections-logged; else fail local-rejections-logged "none"; fi
 
+# The latency chart draws the failed requests' time to give up: its data
+# has them for every bucket with a failure (quickstart: one point a bucket).
+"$RATESIM" run scenarios/quickstart.json -o "$TMP/qc" --quiet >/dev/null 2>&1
+if [ -f "$TMP/qc/latency.gp" ]; then
+	col=$(head -n 1 "$TMP/qc/timeseries.csv" | tr , '\n' | grep -n '^failed_latency_p50_ms$' | cut -d: -f1)
+	want=$(awk -F, -v c="$col" '$2 == "total" && $c != ""' "$TMP/qc/timeseries.csv" | wc -l)
+	got=$(sed -n 's/^failed_points = //p' "$TMP/qc/latency.gp")
+	drawn=$(grep -v '^#' "$TMP/qc/latency.dat" | awk 'NF == 9 && $8 != "NaN"' | wc -l)
+	if [ "$want" -gt 0 ] && [ "$got" = "$want" ] && [ "$drawn" -eq "$want" ]; then
+		pass chart-failed-latency
+	else
+		fail chart-failed-latency "failed_points $got, $drawn points drawn, $want buckets with failures"
+	fi
+else
+	skip chart-failed-latency "no charts (gnuplot missing?)"
+fi
+
 expect log-sample-range 2 "ratesim: --log-sample needs a share in (0, 1] (got 0)
 try 'ratesim --help'" -- run "$Q" --log-sample 0 -o "$TMP/x"
 expect log-sample-text 2 "ratesim: --log-sample needs a share in (0, 1] (got half)
