@@ -56,6 +56,8 @@
  */
 #include "hedge.h"
 
+#include "attempt_log.h"
+
 #include "ratesim/hist.h"
 
 #include <assert.h>
@@ -73,6 +75,7 @@ typedef struct hedge_att {
 	double charged;
 	int64_t seen_requests, seen_tokens;
 	route_path path;
+	uint64_t log_ticket; /* its row in the request log (attempt_log.h), or 0 */
 } hedge_att;
 
 struct hedge_room {
@@ -195,6 +198,7 @@ void hedge_start(rs_world *w, uint32_t slot, const outcome *o, const rs_timing *
 	    .seen_requests = o->dec.remaining_requests,
 	    .seen_tokens = o->dec.remaining_tokens,
 	    .path = o->path,
+	    .log_ticket = o->log_ticket,
 	};
 	if (!rs_service_shared(w->svc, o->dep)) {
 		schedule(w, now + tm->total, EV_HEDGE_DONE, a->dep, slot | (uint64_t)a->gen << 32);
@@ -212,24 +216,29 @@ bool hedge_live(const rs_world *w, uint32_t slot, uint32_t gen)
 	return a && a->gen == gen;
 }
 
-/* The client stops waiting for hedge `a`: it goes on on the service. */
-static void drop_hedge(rs_world *w, hedge_att *a, const rs_meter_req *mreq)
+/* The client stops waiting for hedge `a` at now: it goes on on the service. */
+static void drop_hedge(rs_world *w, hedge_att *a, const rs_meter_req *mreq, rs_time now)
 {
 	if (a->job != RS_SERVICE_NO_JOB) {
 		rs_service_abandon(w->svc, a->job);
 	} else {
-		rs_status st =
-		    rs_service_orphan(w->svc, a->at + a->timing.total, a->dep, mreq, a->charged);
+		rs_status st = rs_service_orphan(w->svc, a->at + a->timing.total, a->dep, mreq,
+		                                 a->charged, now);
 		if (st != RS_OK)
 			fail(w, st);
 	}
+	alog_close(w, a->log_ticket, now, RS_END_ABANDONED);
+	a->log_ticket = 0;
 	a->gen = 0;
 	a->job = RS_SERVICE_NO_JOB;
 }
 
-/* The client stops waiting for r's primary attempt, which the hedge beat. */
-static void drop_primary(rs_world *w, const request *r, const rs_meter_req *mreq)
+/* The client stops waiting at now for r's primary attempt, which the
+ * hedge beat. */
+static void drop_primary(rs_world *w, request *r, const rs_meter_req *mreq, rs_time now)
 {
+	alog_close(w, r->log_ticket, now, RS_END_ABANDONED);
+	r->log_ticket = 0;
 	if (r->job != RS_SERVICE_NO_JOB) {
 		rs_service_abandon(w->svc, r->job);
 		return;
@@ -237,8 +246,8 @@ static void drop_primary(rs_world *w, const request *r, const rs_meter_req *mreq
 	double timeout_s = w->clients[r->client].cfg->retry.attempt_timeout_s;
 	if (timeout_s > 0 && r->timing.total > rs_time_from_s(timeout_s))
 		return; /* an orphan since its dispatch (attempt.c) */
-	rs_status st =
-	    rs_service_orphan(w->svc, r->sent + r->timing.total, r->deployment, mreq, r->charged);
+	rs_status st = rs_service_orphan(w->svc, r->sent + r->timing.total, r->deployment, mreq,
+	                                 r->charged, now);
 	if (st != RS_OK)
 		fail(w, st);
 }
@@ -256,6 +265,8 @@ static void take_over(request *r, hedge_att *a)
 	r->gen = a->gen;
 	r->seen_requests = a->seen_requests;
 	r->seen_tokens = a->seen_tokens;
+	r->log_ticket = a->log_ticket;
+	a->log_ticket = 0;
 	a->gen = 0;
 	a->job = RS_SERVICE_NO_JOB;
 }
@@ -268,11 +279,11 @@ uint32_t hedge_settle(rs_world *w, uint32_t slot, rs_time now, const rs_meter_re
 	hedge_att *a = live_of(w, slot);
 	assert(a || !hedge_won); /* a hedge completes only while live */
 	if (hedge_won && a) {
-		drop_primary(w, r, mreq);
+		drop_primary(w, r, mreq, now);
 		take_over(r, a);
 		rs_metrics_on_hedge_won(w->metrics, now, r->client);
 	} else if (a) {
-		drop_hedge(w, a, mreq);
+		drop_hedge(w, a, mreq, now);
 	}
 	rs_hist *lat = w->hedge->lat[r->client];
 	if (lat)
@@ -280,11 +291,11 @@ uint32_t hedge_settle(rs_world *w, uint32_t slot, rs_time now, const rs_meter_re
 	return slot;
 }
 
-void hedge_abandon(rs_world *w, uint32_t slot, const rs_meter_req *mreq)
+void hedge_abandon(rs_world *w, uint32_t slot, const rs_meter_req *mreq, rs_time now)
 {
 	hedge_att *a = live_of(w, slot);
 	if (a)
-		drop_hedge(w, a, mreq);
+		drop_hedge(w, a, mreq, now);
 }
 
 bool hedge_build(rs_world *w)

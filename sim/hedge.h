@@ -32,7 +32,9 @@ bool hedge_due(const rs_world *w, uint32_t slot, uint32_t gen, rs_target *target
 void hedge_sent(rs_world *w, uint32_t slot, const outcome *o, rs_time now);
 
 /* The hedge was admitted as `o` with timing `tm` (mreq: the request's meter
- * view, borrowed): it runs on the service and is live. */
+ * view, borrowed): it runs on the service and is live; its request-log row
+ * (o->log_ticket) stays open until it wins (it becomes the request's row)
+ * or is abandoned. */
 void hedge_start(rs_world *w, uint32_t slot, const outcome *o, const rs_timing *tm,
                  const rs_meter_req *mreq, rs_time now);
 
@@ -47,6 +49,6 @@ bool hedge_live(const rs_world *w, uint32_t slot, uint32_t gen);
 uint32_t hedge_settle(rs_world *w, uint32_t slot, rs_time now, const rs_meter_req *mreq);
 
 /* The primary timed out: a live hedge of request `slot` is abandoned too. */
-void hedge_abandon(rs_world *w, uint32_t slot, const rs_meter_req *mreq);
+void hedge_abandon(rs_world *w, uint32_t slot, const rs_meter_req *mreq, rs_time now);
 
 #endif

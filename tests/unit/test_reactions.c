@@ -49,7 +49,7 @@ static rs_status on_attempt(void *ctx, const rs_attempt_record *a)
 	snprintf(r->client, sizeof r->client, "%s", a->client);
 	snprintf(r->dep, sizeof r->dep, "%s", a->deployment);
 	r->status = a->status;
-	r->dur_ms = a->duration_ms;
+	r->dur_ms = rs_time_to_ms(a->duration);
 	r->prompt = a->prompt_tokens;
 	return RS_OK;
 }
