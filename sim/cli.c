@@ -11,9 +11,11 @@
 #include "cli.h"
 
 #include "ratesim/common.h"
+#include "ratesim/config.h"
 #include "ratesim/plan.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +71,12 @@ static const char usage_text[] =
     "  -q, --quiet            print nothing but errors\n"
     "  --json                 run, collect: print the summary.json (of a plan: the\n"
     "                         aggregate) on stdout instead of the one-line result\n"
+    "  --window START:END|NAME  run, compare: also compute every summary figure\n"
+    "                         over [START, END) of simulated time (1h:2h; the\n"
+    "                         window \"window\" of summary.json) or over the\n"
+    "                         scenario's window NAME, and show those (run: one\n"
+    "                         more line; compare: the report); plot: draw only\n"
+    "                         that time range\n"
     "\n"
     "Results go to stdout (one line per run or group, or --json); progress and\n"
     "diagnostics to stderr.\n"
@@ -136,6 +144,7 @@ enum {
 	O_JSON,
 	O_MAX_MEMORY,
 	O_MAX_OUTPUT,
+	O_WINDOW,
 	O_N
 };
 
@@ -168,6 +177,8 @@ static const struct option_row {
     [O_JSON] = {"json", 0, false, CMD(RUN) | CMD(COLLECT), NULL},
     [O_MAX_MEMORY] = {"max-memory", 0, true, CMD_RUNLIKE, "a number of MB"},
     [O_MAX_OUTPUT] = {"max-output", 0, true, CMD_RUNLIKE, "a number of MB"},
+    [O_WINDOW] = {"window", 0, true, CMD(RUN) | CMD(PLOT) | CMD(COMPARE),
+                  "START:END (seconds, or with s, m, h or d: 1h:2h) or a window's name"},
 };
 
 int cli_usage_error(const char *fmt, ...)
@@ -212,6 +223,77 @@ static int count_value(const char *as, const char *v, size_t lo, size_t hi, size
 		return cli_usage_error("%s needs a whole number from %zu to %zu (got %s)", as, lo,
 		                       hi, v);
 	*out = (size_t)x;
+	return -1;
+}
+
+/* One end of a --window: a number of seconds >= 0, or of minutes, hours or
+ * days with the suffix m, h or d ("s" also allowed).  OUT: *out, *end (the
+ * first character not read).  False when it is not one. */
+static bool window_time(const char *s, const char **end, double *out)
+{
+	static const struct {
+		char suffix;
+		double seconds;
+	} units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+	char *e;
+	if (*s < '0' || *s > '9')
+		return false; /* no sign, no space, no "inf" */
+	double v = strtod(s, &e);
+	if (e == s || !isfinite(v))
+		return false;
+	for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+		if (*e == units[i].suffix) {
+			v *= units[i].seconds;
+			e++;
+			break;
+		}
+	*out = v;
+	*end = e;
+	return v <= RS_MAX_TIME_S;
+}
+
+static bool window_name_ok(const char *v)
+{
+	size_t n = strlen(v);
+	if (n == 0 || n > RS_WINDOW_NAME_MAX)
+		return false;
+	for (; *v; v++)
+		if (!((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') ||
+		      (*v >= '0' && *v <= '9') || *v == '_' || *v == '-'))
+			return false;
+	return true;
+}
+
+/* --window START:END (adds the window "window" to the scenario, as a --set
+ * would) or --window NAME (a window the scenario names). */
+static int take_window(cli *c, const char *v)
+{
+	c->win_start_s = c->win_end_s = NAN;
+	const char *colon = strchr(v, ':');
+	if (!colon) {
+		if (!window_name_ok(v))
+			return cli_usage_error(
+			    "--window needs START:END (e.g. 3600:7200 or 1h:2h) "
+			    "or a window's name (letters, digits, '_', '-'), got %s",
+			    v);
+		snprintf(c->window_name, sizeof c->window_name, "%s", v);
+		c->window = c->window_name;
+		return -1;
+	}
+	const char *e1, *e2;
+	double a, b;
+	if (!window_time(v, &e1, &a) || e1 != colon || !window_time(colon + 1, &e2, &b) || *e2)
+		return cli_usage_error("--window needs START:END, each a number of seconds >= 0 "
+		                       "(at most %.0f) or with m, h or d (e.g. 1h:2h), got %s",
+		                       RS_MAX_TIME_S, v);
+	if (!(b > a))
+		return cli_usage_error("--window %s: END must be after START", v);
+	c->win_start_s = a;
+	c->win_end_s = b;
+	snprintf(c->window_name, sizeof c->window_name, "%s", CLI_WINDOW_NAME);
+	c->window = c->window_name;
+	snprintf(c->win_set, sizeof c->win_set, "windows.%s={\"start_s\":%.17g,\"end_s\":%.17g}",
+	         CLI_WINDOW_NAME, a, b);
 	return -1;
 }
 
@@ -292,6 +374,8 @@ static int take_option(cli *c, int id, const char *as, const char *v)
 	case O_JSON:
 		c->json = true;
 		break;
+	case O_WINDOW:
+		return take_window(c, v);
 	case O_MAX_MEMORY:
 	case O_MAX_OUTPUT: {
 		/* the scenario's "limits", set like any other value (and so carried
@@ -428,6 +512,11 @@ int cli_parse(int argc, char **argv, cli *c)
 	if (c->replication && (c->reps || c->emit))
 		return cli_usage_error(
 		    "--replication is for a single run, not with -r or --emit-jobs");
+	if (c->win_set[0] && c->command != CMD_PLOT) {
+		if (c->n_sets + 3 >= MAX_SETS)
+			return cli_usage_error("too many --set options (at most %d)", MAX_SETS - 3);
+		c->sets[c->n_sets++] = c->win_set;
+	}
 	if (c->seed_set[0])
 		c->sets[c->n_sets++] = c->seed_set; /* after the --sets: --seed wins */
 	if (c->replication) {

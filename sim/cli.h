@@ -22,7 +22,9 @@
 #define MAX_FILES      64 /* scenarios of one comparison */
 #define MAX_AXES       8  /* sweep axes on the command line */
 #define MAX_TARGETS    16 /* size targets */
-#define SET_MAX        96 /* bytes of a generated --set ("seed=...") */
+/* The name of the window `--window START:END` adds to the scenario. */
+#define CLI_WINDOW_NAME "window"
+#define SET_MAX         128 /* bytes of a generated --set ("seed=...") */
 
 enum { CMD_RUN, CMD_VALIDATE, CMD_PLOT, CMD_COMPARE, CMD_SWEEP, CMD_SIZE, CMD_COLLECT, CMD_N };
 extern const char *const cli_cmd_names[CMD_N];
@@ -45,7 +47,12 @@ typedef struct cli {
 	const char *targets[MAX_TARGETS];
 	size_t n_targets;
 	const char *min, *max, *step;
-	unsigned given; /* bit per option seen, to check they apply */
+	/* --window: the window whose figures to show ("window" for START:END,
+	 * which adds it to the scenario with win_set), or NULL */
+	const char *window;
+	char window_name[SET_MAX], win_set[SET_MAX];
+	double win_start_s, win_end_s; /* START:END, else NaN */
+	unsigned given;                /* bit per option seen, to check they apply */
 	char program[PATH_MAX];
 } cli;
 

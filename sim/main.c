@@ -18,6 +18,7 @@
 
 #include "ratesim/chart.h"
 #include "ratesim/compare.h"
+#include "ratesim/figures.h"
 #include "ratesim/collect.h"
 #include "ratesim/decide.h"
 #include "ratesim/fsx.h"
@@ -184,6 +185,41 @@ static bool charts_drawn(const char *dir)
 	return access(path, F_OK) == 0;
 }
 
+/* --window NAME names a window of the scenario (START:END added one):
+ * checked before anything runs. */
+static int check_window(const cli *c, const rs_config *cfg)
+{
+	if (!c->window)
+		return -1;
+	char names[512] = "";
+	for (size_t w = 0; w < cfg->n_windows; w++) {
+		if (!strcmp(cfg->windows[w].name, c->window))
+			return -1;
+		size_t used = strlen(names);
+		snprintf(names + used, sizeof names - used, "%s%s", w ? ", " : "",
+		         cfg->windows[w].name);
+	}
+	return cli_usage_error("--window %s: %s has no window \"%s\" (%s%s)", c->window, cfg->path,
+	                       c->window,
+	                       cfg->n_windows ? "its windows: " : "it has no \"windows\"", names);
+}
+
+/* "NAME [START, END) s: ..." after the run's line: the window's figures
+ * from summary.json, as the run's line says them. */
+static int print_window_line(const cli *c, const char *dir, const char *scenario)
+{
+	rs_report_figures f;
+	rs_error err = {0};
+	if (rs_report_read_window(dir, c->window, &f, &err) != RS_OK)
+		return report(&err);
+	printf("%s: window %s [%g, %g) s: %llu requests offered, %llu succeeded, %llu failed, "
+	       "%llu still in flight at the end; 429 rate %.2f%% of attempts\n",
+	       scenario, c->window, f.window_start_s, f.window_end_s, (unsigned long long)f.offered,
+	       (unsigned long long)f.succeeded, (unsigned long long)f.failed,
+	       (unsigned long long)f.in_flight_end, 100.0 * f.rate_429);
+	return 0;
+}
+
 static int cmd_run(const cli *c, const rs_config *cfg)
 {
 	rs_error err = {0};
@@ -216,6 +252,8 @@ static int cmd_run(const cli *c, const rs_config *cfg)
 		       (unsigned long long)t->failed,
 		       (unsigned long long)(t->offered - t->succeeded - t->failed),
 		       t->attempts ? 100.0 * (double)t->throttled / (double)t->attempts : 0.0);
+		if (c->window && print_window_line(c, dir, cfg->name) != 0)
+			return EXIT_BAD_INPUT;
 		fflush(stdout);
 		fprintf(stderr,
 		        "ratesim: engine: %llu events in %.3f s (%.2fM events/s, %.2fM "
@@ -532,6 +570,10 @@ static int cli_main(int argc, char **argv)
 		return report(&err);
 	if (!c.quiet)
 		print_warnings(cfg);
+	if ((rc = check_window(&c, cfg)) >= 0) {
+		rs_config_free(cfg);
+		return rc;
+	}
 	rc = c.reps || c.emit ? cmd_replicate(&c, cfg) : cmd_run(&c, cfg);
 	rs_config_free(cfg);
 	return rc;

@@ -338,6 +338,10 @@ rs_status sc_parse_control(sc *c, const cJSON *cl, const char *cpath, const rs_t
                            rs_control_cfg *out);
 const sc_table *sc_control_tables(size_t *n);
 
+/* scenario_windows.c: cfg->windows, the "windows" object (issue 11). */
+rs_status sc_parse_windows(sc *c, const cJSON *root);
+const sc_table *sc_windows_tables(size_t *n);
+
 /* scenario_faults.c: cfg->faults, the network matrix, pricing. */
 rs_status sc_parse_faults(sc *c, const cJSON *root);
 /* "outages": random outage processes (issue 9), after the faults. */

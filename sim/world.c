@@ -794,6 +794,8 @@ static rs_status build(rs_world *w, rs_error *err)
 	    .warmup = rs_time_from_s(cfg->warmup_s),
 	    .end = w->end,
 	    .bucket = rs_time_from_s(cfg->bucket_s),
+	    .windows = cfg->windows, /* issue 11 */
+	    .n_windows = cfg->n_windows,
 	    .sink = {.row = forward_row,
 	             .sample = sample_deployment,
 	             .minute_v2 = minute_v2,

@@ -155,6 +155,10 @@
 #define RS_MAX_PRICE   1000000.0
 #define RS_MIN_SPEEDUP 0.000001
 #define RS_MAX_SPEEDUP 1000000.0
+/* Windows of figures (issue 11): each keeps a counter set and two latency
+ * histograms (about 20 KB) for the total and for each deployment. */
+#define RS_MAX_WINDOWS     16
+#define RS_WINDOW_NAME_MAX 64 /* bytes of a window's name */
 /* Labels (priorities) and other small whole numbers. */
 #define RS_MAX_PRIORITY 1000000
 
@@ -537,6 +541,13 @@ typedef struct rs_client_cfg {
 	double rtt_ms; /* network round trip to its target; < 0: deployment's */
 } rs_client_cfg;
 
+/* A window of simulated time [start_s, end_s) over which every summary
+ * figure is also computed (issue 11; scenario_windows.c). */
+typedef struct rs_window_cfg {
+	char *name; /* [A-Za-z0-9_-]+, unique */
+	double start_s, end_s;
+} rs_window_cfg;
+
 /* ---- the scenario -------------------------------------------------------- */
 
 typedef struct rs_config {
@@ -582,6 +593,8 @@ typedef struct rs_config {
 	size_t n_faults;
 	rs_outage_cfg *outages; /* issue 9: random outages */
 	size_t n_outages;
+	rs_window_cfg *windows; /* issue 11: figures over windows of time */
+	size_t n_windows;
 	/* network round trips: rtt_ms[client region][deployment region] */
 	char **net_from, **net_to;
 	double *net_rtt_ms;

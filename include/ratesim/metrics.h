@@ -20,6 +20,7 @@
 #define RATESIM_METRICS_H
 
 #include "ratesim/common.h"
+#include "ratesim/config.h"
 #include "ratesim/meter.h"
 
 typedef struct rs_counts {
@@ -110,6 +111,10 @@ typedef struct rs_metrics_setup {
 	const double *output_ratios;           /* per deployment (provisioned sizing), borrowed */
 	rs_time warmup, end, bucket;
 	rs_metrics_sink sink;
+	/* windows of figures [start_s, end_s) (issue 11), borrowed for the
+	 * call only; n_windows 0: none */
+	const rs_window_cfg *windows;
+	size_t n_windows;
 } rs_metrics_setup;
 
 /* NULL when out of memory. */
@@ -176,6 +181,17 @@ double rs_metrics_latency_quantile(const rs_metrics *m, size_t scope, double q);
 double rs_metrics_latency_max(const rs_metrics *m, size_t scope);
 double rs_metrics_latency_mean(const rs_metrics *m, size_t scope);
 double rs_metrics_ttft_quantile(const rs_metrics *m, size_t scope, double q);
+
+/* Windows (issue 11): the figures of window w as a view, an rs_metrics
+ * (borrowed, valid while m is) whose run figures are the window's: scope 0
+ * the total, 1..D the deployments (no clients: rs_metrics_n_scopes says
+ * 1 + D).  Requests count by arrival in the window (their outcomes
+ * whenever they happen), attempts by when they were made, tokens by when
+ * they were served; warm-up does not apply.  Only counts, latency and
+ * TTFT: the view has no provisioned meter figures (rs_metrics_ptu_run)
+ * and no router figures. */
+size_t rs_metrics_n_windows(const rs_metrics *m);
+const rs_metrics *rs_metrics_window(const rs_metrics *m, size_t w);
 
 /* Provisioned deployment d over the run after warm-up: bucket-end
  * utilisation mean, highest U seen, per-minute V2 mean and max, the
