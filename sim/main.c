@@ -220,6 +220,35 @@ static int print_window_line(const cli *c, const char *dir, const char *scenario
 	return 0;
 }
 
+/* -o onto a folder that holds results: refused unless --force (issue 11),
+ * so that a run never silently replaces another.  A job line (--replication)
+ * writes where its plan, which checked the folder, sends it. */
+static int check_out_dir(const cli *c, const char *dir)
+{
+	if (c->replication)
+		return -1;
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", dir, RS_PLAN_FILE);
+	bool plan = access(path, F_OK) == 0;
+	snprintf(path, sizeof path, "%s/summary.json", dir);
+	bool run = access(path, F_OK) == 0;
+	if (!plan && !run)
+		return -1;
+	if (!c->force) {
+		fprintf(stderr,
+		        "ratesim: %s: holds the results of %s; use --force to replace them, or "
+		        "another -o\n",
+		        dir, plan ? "a plan (run -r, compare, sweep or size)" : "an earlier run");
+		return EXIT_BAD_INPUT;
+	}
+	rs_error err = {0};
+	/* a plan's folders go first; a run's files are replaced when this run
+	 * commits (fsx.h), so that a failed run leaves them whole */
+	if (plan && rs_decide_clear(dir, &err) != RS_OK)
+		return report(&err);
+	return -1;
+}
+
 static int cmd_run(const cli *c, const rs_config *cfg)
 {
 	rs_error err = {0};
@@ -229,6 +258,9 @@ static int cmd_run(const cli *c, const rs_config *cfg)
 		default_dir(cfg->name, DEFAULT_RESULTS, dirbuf, sizeof dirbuf);
 		dir = dirbuf;
 	}
+	int rc = check_out_dir(c, dir);
+	if (rc >= 0)
+		return rc;
 	progress prog = {.start = wall_now()};
 	rs_run_opts o = run_opts(c, dir, &prog);
 	rs_run_result res;

@@ -73,4 +73,10 @@ rs_status rs_decide_check_figures(const rs_config *cfg, const char *const *figur
 void rs_decide_line(const rs_fig_table *t, const rs_plan *p, size_t g, const char *name,
                     rs_text_buf *b);
 
+/* Remove what an earlier plan or run wrote in dir (the plan's group and
+ * replication folders, and the files ratesim writes at the top; nothing
+ * else), as --force does before a plan runs; `run -o DIR --force` over a
+ * plan's folder calls it.  Errors: RS_ERR_IO (cannot remove), RS_ERR_NOMEM. */
+rs_status rs_decide_clear(const char *dir, rs_error *err);
+
 #endif
