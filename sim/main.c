@@ -395,6 +395,7 @@ static rs_decide_opts decide_opts(const cli *c, progress *prog)
 	    .program = c->program,
 	    .run_argv = run_job,
 	    .charts = !c->no_charts,
+	    .window = c->window,
 	};
 	if (!c->quiet && isatty(STDERR_FILENO)) {
 		o.progress = on_runs;
@@ -480,6 +481,7 @@ static int cmd_compare(const cli *c)
 	    .dir = c->out_dir ? c->out_dir : DEFAULT_COMPARE,
 	    .replications = c->reps,
 	    .log_requests = c->log_requests,
+	    .window = c->window,
 	};
 	rs_status st = rs_compare_plan(&s, &p, &err);
 	int rc = st == RS_OK ? execute_and_collect(c, &p) : report(&err);

@@ -39,6 +39,9 @@ typedef struct rs_decide_opts {
 	/* Progress of the pool (may be NULL): done of n runs ended. */
 	void (*progress)(void *ctx, size_t done, size_t n);
 	void *progress_ctx;
+	/* A comparison's report over this window of the runs (plot --window
+	 * NAME; issue 11), instead of the one it was run with; NULL: that. */
+	const char *window;
 } rs_decide_opts;
 
 /* What a collect concluded, for the command line to print. */

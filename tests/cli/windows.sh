@@ -81,8 +81,32 @@ sed -n 2p "$TMP/line" | grep -qF "win: window peak [100, 250) s: $o requests off
 [ "$(wc -l <"$TMP/line")" -eq 2 ] && "$RATESIM" run "$S" -o "$TMP/cq" --no-charts 2>/dev/null |
 	[ "$(wc -l)" -eq 1 ] && pass window-line-only-with-option || fail window-line-only-with-option "lines"
 
-# ---- bad --window values: misuse, exit 2 ----
 hint="try 'ratesim --help'"
+# ---- compare --window: the lines, the table and the verdicts are the window's ----
+# mean FIELD A B: the mean of two numbers, as a percentage with 2 decimals
+pct_mean() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f%%", 50 * (a + b) }'; }
+"$RATESIM" compare "$S" "$S" -r 2 --no-charts --quiet -o "$TMP/cmp" --window 100:250 \
+	--set 'clients[0].arrival.rate_rps=3'
+"$RATESIM" collect "$TMP/cmp" >"$TMP/cmp-lines"
+r1=$(fig "$TMP/cmp/win/rep-1/summary.json" window rate_429)
+r2=$(fig "$TMP/cmp/win/rep-2/summary.json" window rate_429)
+want="win: 429 rate $(pct_mean "$r1" "$r2") +- "
+grep -q "^ratesim: 2 candidates x 2 replications (mean +- 95% interval, window window):" "$TMP/cmp-lines" &&
+	grep -qF "$want" "$TMP/cmp-lines" && pass compare-window-lines ||
+	fail compare-window-lines "want [$want] in $(cat "$TMP/cmp-lines")"
+grep -qF 'Figures are over the window \[100, 250) s of each run' "$TMP/cmp/report.md" &&
+	pass compare-window-report || fail compare-window-report "$(grep -o 'Figures are over[^;]*' "$TMP/cmp/report.md")"
+# the same folder without the window: the runs' figures, which differ
+"$RATESIM" compare "$S" "$S" -r 2 --no-charts --quiet -o "$TMP/cmp0" --set 'clients[0].arrival.rate_rps=3'
+"$RATESIM" collect "$TMP/cmp0" | grep -q "^win: 429 rate $(pct_mean "$r1" "$r2") " &&
+	fail compare-window-differs "the runs' 429 rate equals the window's" || pass compare-window-differs
+expect compare-window-unknown 2 "ratesim: --window peak2: $S has no window \"peak2\" (--window START:END adds one to every candidate)
+$hint" -- compare "$S" "$S" -r 2 --quiet -o "$TMP/cmp2" --window peak2
+# plot --window NAME on the comparison: its report over another window the runs have
+expect plot-window-not-in-runs 2 "ratesim: the runs have no window \"peak2\" (summary.json has no windows.peak2); a window is simulated with the runs: compare --window
+$hint" -- plot "$TMP/cmp0" --window peak2
+
+# ---- bad --window values: misuse, exit 2 ----
 bad_syntax="--window needs START:END, each a number of seconds >= 0 (at most 34560000) or with m, h or d (e.g. 1h:2h)"
 expect window-not-a-time 2 "ratesim: $bad_syntax, got 1x:2
 $hint" -- run "$S" --window 1x:2
