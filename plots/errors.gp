@@ -7,6 +7,7 @@
 #   datafile, outfile, format, title   (every chart)
 #   t_label, n_spans, span_*   the time axis' title and shaded spans (style.gp)
 #   n_dep, dep_name[i]    the deployments, in the order of timeseries.csv
+#   t_min                 the axis' start: 0, or plot --window's start
 #   t_max                 the last point's start
 #   has_errors, has_timeouts   1 when timeseries.csv has the column
 #   error_max             the largest error share, deployments included (%)
@@ -23,7 +24,7 @@ err_top = per_dep ? error_max : error_total_max
 set multiplot title title . ": server errors and timeouts" font title_font
 set lmargin at screen panel_left
 set rmargin at screen panel_right
-set xrange [0:(t_max > 0 ? t_max : 1)]
+set xrange [t_min:(t_max > t_min ? t_max : t_min + 1)]
 
 set tmargin at screen top_panel
 set bmargin at screen 0.44

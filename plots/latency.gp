@@ -5,6 +5,7 @@
 # A ratesim chart template (docs/charts.md, plots/README.md).  Variables set
 # before it:
 #   datafile, outfile, format, title   (every chart)
+#   t_min                            the axis' start: 0, or plot --window's start
 #   t_max                            the last bucket's start (in the time axis' unit)
 #   t_label, n_spans, span_*   the time axis' title and shaded spans (style.gp)
 #   latency_points, ttft_points      buckets with a value (0: nothing succeeded)
@@ -22,7 +23,7 @@ array pct_name[3] = ["p50", "p95", "p99"]
 set multiplot title title . ": latency" font title_font
 set lmargin at screen panel_left
 set rmargin at screen panel_right
-set xrange [0:(t_max > 0 ? t_max : 1)]
+set xrange [t_min:(t_max > t_min ? t_max : t_min + 1)]
 
 set tmargin at screen top_panel
 set bmargin at screen split + 0.03

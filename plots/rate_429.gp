@@ -5,6 +5,7 @@
 # before it:
 #   datafile, outfile, format, title   (every chart)
 #   n_dep, dep_name[i]    the deployments, in the order of timeseries.csv
+#   t_min                 the axis' start: 0, or plot --window's start
 #   t_max                 the last point's start (in the time axis' unit)
 #   t_label               the time axis' title: "time (min)", "(h)" or "(days)"
 #   n_spans, span_*       the shaded spans (warm-up, faults; style.gp)
@@ -22,7 +23,7 @@ rate_top = per_dep ? rate_max : rate_total_max
 set multiplot title title . ": 429s and failures" font title_font
 set lmargin at screen panel_left
 set rmargin at screen panel_right
-set xrange [0:(t_max > 0 ? t_max : 1)]
+set xrange [t_min:(t_max > t_min ? t_max : t_min + 1)]
 
 # The top panel is taller: it is the one a reviewer reads first.
 set tmargin at screen top_panel

@@ -24,6 +24,7 @@
 #                         long (one legend entry); 0 when they differ
 #   limit_one_name        "TPM limit", "capacity" or "limit" for that line
 #   has_offered_tpm, has_offered_rpm   1 when the offered load is known
+#   t_min                 the axis' start: 0, or plot --window's start
 #   t_max                 the last point's start
 #   tpm_max, rpm_max      the largest value of each panel
 #   tpm_limit_sum_max, rpm_limit_sum_max   the largest sum of the limits
@@ -81,7 +82,7 @@ set style line 103 linecolor rgb "#6A6A6A" linewidth 2.5 dashtype 1
 set multiplot title title . ": throughput" font title_font
 set lmargin at screen panel_left
 set rmargin at screen panel_right
-set xrange [0:(t_max > 0 ? t_max : 1)]
+set xrange [t_min:(t_max > t_min ? t_max : t_min + 1)]
 set key at screen legend_x, top_panel left top Left reverse samplen 2 spacing 1.0
 set label 990 "served: tokens of the requests completed, per " . point_width . ", scaled to a minute.  " . \
 	(words(window_deps) == 0 ? "" : point_merged ? \

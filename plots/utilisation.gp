@@ -8,6 +8,7 @@
 #   datafile, outfile, format, title   (every chart)
 #   n_ptu, ptu_name[k]    the provisioned deployments
 #   util_ptus, v2_ptus    those (numbers, as a word list) with values to draw
+#   t_min                 the axis' start: 0, or plot --window's start
 #   t_max                 the end of the time axis (in the time axis' unit)
 #   t_label, n_spans, span_*   the time axis' title and shaded spans (style.gp)
 #   util_max, v2_max      the largest value of each panel (%)
@@ -25,7 +26,7 @@ top_of(m) = (m > 0) ? ((m > 100) ? 1.08 * m : 110) : 110
 set multiplot title title . ": PTU utilisation" font title_font
 set lmargin at screen panel_left
 set rmargin at screen panel_right
-set xrange [0:(t_max > 0 ? t_max : 1)]
+set xrange [t_min:(t_max > t_min ? t_max : t_min + 1)]
 
 set tmargin at screen top_panel
 set bmargin at screen split + 0.03

@@ -32,6 +32,7 @@
 
 #include <errno.h>
 #include <gsl/gsl_errno.h>
+#include <math.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -313,6 +314,28 @@ static void title_of_run(const char *dir, char *title, size_t len)
 		snprintf(title, len, "%s", dir);
 }
 
+/* plot --window: START:END as given, or NAME's span from summary.json
+ * (then the outcomes chart shows its figures); the span joins the title.
+ * Returns -1 to go on, else an exit code. */
+static int plot_window(const cli *c, rs_chart_opts *co, char *title, size_t len)
+{
+	co->from_s = c->win_start_s;
+	co->to_s = c->win_end_s;
+	if (isnan(c->win_start_s)) {
+		rs_report_figures f;
+		rs_error err = {0};
+		if (rs_report_read_window(c->files[0], c->window, &f, &err) != RS_OK)
+			return report(&err);
+		co->from_s = f.window_start_s;
+		co->to_s = f.window_end_s;
+		co->window = c->window;
+	}
+	size_t used = strlen(title);
+	snprintf(title + used, len - used, ", %s%s[%g, %g) s", co->window ? co->window : "",
+	         co->window ? " " : "", co->from_s, co->to_s);
+	return -1;
+}
+
 static int cmd_collect(const cli *c);
 
 static int cmd_plot(const cli *c)
@@ -328,6 +351,11 @@ static int cmd_plot(const cli *c)
 	title_of_run(c->files[0], title, sizeof title);
 	progress prog = {0};
 	rs_chart_opts co = {.title = title, .gnuplot = NULL, .required = true};
+	if (c->window) {
+		int rc = plot_window(c, &co, title, sizeof title);
+		if (rc >= 0)
+			return rc;
+	}
 	if (!c->quiet && isatty(STDERR_FILENO)) {
 		co.progress = on_chart_progress;
 		co.progress_ctx = &prog;

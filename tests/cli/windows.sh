@@ -81,6 +81,34 @@ sed -n 2p "$TMP/line" | grep -qF "win: window peak [100, 250) s: $o requests off
 [ "$(wc -l <"$TMP/line")" -eq 2 ] && "$RATESIM" run "$S" -o "$TMP/cq" --no-charts 2>/dev/null |
 	[ "$(wc -l)" -eq 1 ] && pass window-line-only-with-option || fail window-line-only-with-option "lines"
 
+# ---- plot --window: the time charts over the range only ----
+if command -v gnuplot >/dev/null 2>&1; then
+	"$RATESIM" plot "$TMP/o" --window 1m:2m --quiet 2>"$TMP/err"
+	# every point of the time charts starts in [1, 2) minutes
+	out=$(awk '!/^#/ && NF && ($1 < 1 || $1 >= 2) { print FILENAME ": " $1 }' \
+		"$TMP/o/rate_429.dat" "$TMP/o/throughput.dat" "$TMP/o/latency.dat" | head -3)
+	rows=$(grep -vc '^#' "$TMP/o/rate_429.dat")
+	[ -z "$out" ] && [ "$rows" -eq 6 ] && [ ! -s "$TMP/err" ] && grep -q '^t_min = 1$' "$TMP/o/rate_429.gp" &&
+		grep -qF "title = 'win (seed 5), [60, 120) s'" "$TMP/o/rate_429.gp" &&
+		pass plot-window-range || fail plot-window-range "$rows rows; $out; $(cat "$TMP/err")"
+	# no figures of the window: the run's outcomes and latency distribution are not drawn
+	[ ! -e "$TMP/o/outcomes.png" ] && [ ! -e "$TMP/o/latency_cdf.png" ] && [ -s "$TMP/o/throughput.png" ] &&
+		pass plot-window-no-run-figures || fail plot-window-no-run-figures "$(ls "$TMP/o" | tr '\n' ' ')"
+	# a window of the run: its outcomes are drawn, from its figures
+	"$RATESIM" plot "$TMP/o" --window peak --quiet
+	nfail=$(awk '$2 == "\"failed\"" { print $3 }' "$TMP/o/outcomes.dat")
+	[ "$nfail" = "$f" ] && grep -q '^offered_when = "in the window"' "$TMP/o/outcomes.gp" &&
+		pass plot-window-outcomes || fail plot-window-outcomes "failed $nfail, want $f"
+	# plot without --window draws the whole run again
+	"$RATESIM" plot "$TMP/o" --quiet && [ -s "$TMP/o/latency_cdf.png" ] &&
+		grep -q '^t_min = 0$' "$TMP/o/rate_429.gp" && pass plot-whole-run-again ||
+		fail plot-whole-run-again "$(ls "$TMP/o" | tr '\n' ' ')"
+else
+	skip plot-window-range "no gnuplot"
+fi
+expect plot-window-unknown 2 "ratesim: $TMP/o/summary.json: the run has no window \"nope\" (its windows: peak, all); a window is simulated with the run (--window START:END, or \"windows\" in the scenario)
+try 'ratesim --help'" -- plot "$TMP/o" --window nope
+
 hint="try 'ratesim --help'"
 # ---- compare --window: the lines, the table and the verdicts are the window's ----
 # mean FIELD A B: the mean of two numbers, as a percentage with 2 decimals
