@@ -1,0 +1,596 @@
+/*
+ * attempt.c - the flow of an attempt through the world (see world.h and
+ * attempt.h; world.c builds the world and runs the loop).
+ *
+ * Events (engine payload: a = a small index, b = a pool slot):
+ *   ARRIVAL(a=client, b=trace row + 1)  a new request; open-loop clients chain
+ *                                       their next arrival, closed-loop users
+ *                                       send again after thinking
+ *   DISPATCH(b=slot)     send (again) an attempt a router held for a backend
+ *   DONE(a=dep, b=slot)  an admitted attempt completes: meter correction, success
+ *   ANSWER(b=slot)       a 429 or 503 reaches the client: retry or give up
+ *   TIMEOUT(a=gen, b=slot)  the client stops waiting for attempt `gen`
+ *   RETRY(b=slot)        the retry delay is over: send the next attempt
+ *   ORPHAN(a=dep, b=orphan)  (service.c) an attempt the client abandoned completes on the
+ *                        service and is still corrected on the meter
+ *   FAULT(a=fault, b=0 start / 1 end)
+ *   GEN_ENTER, GEN_NEXT  (service.c) processor sharing on a deployment
+ *                        whose scenario turns its service model on
+ *   SEND, QUEUED         the client's own controls (throttle.h): a queued
+ *                        request goes, or its queue timeout is due
+ *
+ * Routing (MODEL.md section 8): a client's attempt to a router is routed at
+ * once: the router picks a backend (a deployment, or another router routed
+ * the same way); a backend that refuses or fails is reported to the router
+ * and the next one is tried, up to the router's max_tries, with no delay
+ * (router-level retries, counted apart from the client's).  When no backend
+ * may be used, the router fails fast with a 429 or holds the attempt until
+ * the soonest backend recovers (DISPATCH).  Each deployment counts what it
+ * saw; the client's attempt is counted once, with its final answer.
+ *
+ * A request has at most one attempt the client waits for; an attempt it
+ * abandoned (timeout) lives on as an orphan until the service finishes it.
+ */
+#include "attempt.h"
+
+#include "ratesim/meter_ptu.h"
+#include "ratesim/retry.h"
+#include "ratesim/rng.h"
+#include "ratesim/throttle.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint32_t slot_new(rs_world *w)
+{
+	if (w->free_head != NO_SLOT) {
+		uint32_t s = w->free_head;
+		w->free_head = w->pool[s].next_free;
+		return s;
+	}
+	if (w->pool_len == w->pool_cap) { /* the pool doubles */
+		uint32_t cap = w->pool_cap ? w->pool_cap * 2 : POOL_INITIAL;
+		request *p = rs_realloc_array(w->pool, cap, sizeof *p);
+		if (!p)
+			return NO_SLOT;
+		w->pool = p;
+		w->pool_cap = cap;
+	}
+	return w->pool_len++;
+}
+
+static void slot_free(rs_world *w, uint32_t s)
+{
+	w->pool[s].next_free = w->free_head;
+	w->free_head = s;
+}
+
+static rs_meter_req meter_req(const rs_world *w, const request *r)
+{
+	return (rs_meter_req){
+	    .prompt_tokens = r->shape.prompt_tokens,
+	    .cached_tokens = r->shape.cached_tokens,
+	    .max_tokens = r->shape.max_tokens,
+	    .best_of = w->clients[r->client].cfg->best_of,
+	    .output_tokens = r->shape.output_tokens,
+	};
+}
+
+static rs_tokens tokens_of(const request *r)
+{
+	return (rs_tokens){r->shape.prompt_tokens, r->shape.cached_tokens, r->shape.output_tokens};
+}
+
+static int status_of(rs_answer a)
+{
+	return a == RS_ANS_OK ? 200 : a == RS_ANS_THROTTLED ? 429 : 503;
+}
+
+static void log_attempt(rs_world *w, rs_time now, const request *r, size_t d, rs_answer answer,
+                        double duration_ms, int64_t retry_after_ms, bool spilled)
+{
+	if (!w->hooks.attempt || d == SIZE_MAX)
+		return;
+	rs_attempt_record rec = {
+	    .time = now,
+	    .request_id = r->id,
+	    .attempt = r->attempts,
+	    .client = w->clients[r->client].cfg->name,
+	    .deployment = w->deps[d].cfg->name,
+	    .status = status_of(answer),
+	    .duration_ms = duration_ms,
+	    .prompt_tokens = r->shape.prompt_tokens,
+	    .completion_tokens = answer == RS_ANS_OK ? r->shape.output_tokens : 0,
+	    .retry_after_ms = answer == RS_ANS_THROTTLED ? retry_after_ms : -1,
+	    .spilled = spilled,
+	};
+	rs_status st = w->hooks.attempt(w->hooks.ctx, &rec);
+	if (st != RS_OK)
+		fail(w, st);
+}
+
+/* The latency model of deployment d as seen from the request's client:
+ * the client's own round trip when the scenario gives one, else the last
+ * router hop's, else the network matrix's or the deployment's. */
+static rs_latency_params latency_for(const rs_world *w, const request *r, size_t d,
+                                     double backend_rtt_ms)
+{
+	rs_latency_params p = w->deps[d].latency;
+	double client_rtt = w->clients[r->client].cfg->rtt_ms;
+	if (client_rtt >= 0)
+		p.rtt_ms = client_rtt;
+	else if (backend_rtt_ms >= 0)
+		p.rtt_ms = backend_rtt_ms;
+	else
+		p.rtt_ms = w->rtt[(size_t)r->client * w->n_deps + d];
+	return p;
+}
+
+/* ---- presenting an attempt ---------------------------------------------- */
+
+static void route(rs_world *w, request *r, size_t k, rs_time now, bool retry, int depth,
+                  outcome *out);
+
+/* What deployment d (alone) answers.  No metrics. */
+static void answer_of(rs_world *w, size_t d, rs_time now, const rs_meter_req *mreq, outcome *out)
+{
+	rs_deployment *dep = &w->deps[d];
+	out->dep = d;
+	out->spilled = false;
+	if (dep->down) {
+		out->answer = dep->down_mode == RS_DOWN_HANG ? RS_ANS_HANG : RS_ANS_ERROR;
+		out->retry_after_ms = -1;
+		out->dec = (rs_decision){.retry_after_ms = -1};
+		return;
+	}
+	rs_meter_admit(dep->meter, now, mreq, &out->dec);
+	out->answer = out->dec.admitted ? RS_ANS_OK : RS_ANS_THROTTLED;
+	out->retry_after_ms = out->dec.admitted ? -1 : out->dec.retry_after_ms;
+}
+
+/* Present the attempt to deployment d, with its spillover (MODEL.md
+ * section 6): a refusal or a 503 of a deployment with spillover_to goes to
+ * that deployment at once; the client sees its answer if it admits, else the
+ * original one.  Records the spillover deployment's (or the passing one's)
+ * view in the metrics; the final answer is the caller's to record. */
+static void present(rs_world *w, request *r, size_t d, rs_time now, bool retry, outcome *out)
+{
+	rs_meter_req mreq = meter_req(w, r);
+	rs_tokens tok = tokens_of(r);
+	answer_of(w, d, now, &mreq, out);
+	int spill = w->deps[d].cfg->spillover_index;
+	if (spill < 0 || (out->answer != RS_ANS_THROTTLED && out->answer != RS_ANS_ERROR))
+		return;
+	outcome second;
+	answer_of(w, (size_t)spill, now, &mreq, &second);
+	rs_latency_params lp = latency_for(w, r, d, out->backend_rtt_ms);
+	if (second.answer == RS_ANS_OK) {
+		rs_metrics_on_deployment_answer(w->metrics, now, d, out->answer, true, retry, &tok);
+		log_attempt(w, now, r, d, out->answer, rs_time_to_ms(rs_latency_refusal(&lp)),
+		            out->retry_after_ms, false);
+		out->dep = (size_t)spill;
+		out->answer = RS_ANS_OK;
+		out->dec = second.dec;
+		out->retry_after_ms = -1;
+		out->spilled = true;
+	} else {
+		rs_metrics_on_deployment_answer(w->metrics, now, (size_t)spill, second.answer,
+		                                false, retry, &tok);
+		log_attempt(w, now, r, (size_t)spill, second.answer,
+		            rs_time_to_ms(rs_latency_refusal(&lp)), second.retry_after_ms, true);
+	}
+}
+
+static void present_target(rs_world *w, request *r, rs_target t, rs_time now, bool retry, int depth,
+                           outcome *out)
+{
+	if (t.is_router)
+		route(w, r, (size_t)t.index, now, retry, depth, out);
+	else
+		present(w, r, (size_t)t.index, now, retry, out);
+}
+
+static void observe(rs_world *w, size_t k, int b, rs_time now, const outcome *o)
+{
+	rs_router_answer a = {
+	    .kind = o->answer == RS_ANS_OK          ? RS_ANSWER_OK
+	            : o->answer == RS_ANS_THROTTLED ? RS_ANSWER_THROTTLED
+	                                            : RS_ANSWER_ERROR,
+	    .retry_after_ms = o->retry_after_ms,
+	    .decision = o->dep != SIZE_MAX ? &o->dec : NULL,
+	    .latency_ms = 0,
+	};
+	rs_router_observe(w->routers[k], b, now, &a);
+}
+
+/* A deployment's failed answer that a router went past (to another backend,
+ * or to hold the attempt): counted in that deployment's scope and logged. */
+static void passed_over(rs_world *w, const request *r, rs_time now, bool retry, const outcome *o)
+{
+	if (o->dep == SIZE_MAX)
+		return;
+	rs_tokens tok = tokens_of(r);
+	rs_metrics_on_deployment_answer(w->metrics, now, o->dep, o->answer, false, retry, &tok);
+	if (!o->spilled) {
+		rs_latency_params lp = latency_for(w, r, o->dep, o->backend_rtt_ms);
+		log_attempt(w, now, r, o->dep, o->answer, rs_time_to_ms(rs_latency_refusal(&lp)),
+		            o->retry_after_ms, false);
+	}
+}
+
+/* Route an attempt through router k (see the design note). */
+static void route(rs_world *w, request *r, size_t k, rs_time now, bool retry, int depth,
+                  outcome *out)
+{
+	const rs_router_cfg *rc = &w->cfg->routers[k];
+	rs_router *rt = w->routers[k];
+	bool *tried = w->router_tried[k];
+	for (size_t i = 0; i < rc->n_backends; i++)
+		tried[i] = false;
+	outcome last = {.answer = RS_ANS_THROTTLED, .dep = SIZE_MAX, .retry_after_ms = -1};
+	unsigned tries = 0;
+	rs_time hold = 0;
+	for (;;) {
+		rs_time soonest = INT64_MAX;
+		int b = rs_router_pick(rt, now, tried, &soonest);
+		if (b < 0) {
+			if (rc->all_down == RS_ALL_DOWN_WAIT && soonest != INT64_MAX) {
+				hold = soonest;
+			} else if (soonest != INT64_MAX) {
+				/* fail fast: a 429 whose retry-after is the soonest recovery */
+				last.answer = RS_ANS_THROTTLED;
+				last.retry_after_ms = rs_time_ceil_ms(soonest - now);
+			}
+			break;
+		}
+		tried[b] = true;
+		if (tries++ > 0)
+			/* the previous backend's failure was not the final answer */
+			passed_over(w, r, now, retry, &last);
+		outcome o = {.backend_rtt_ms = rc->backends[b].rtt_ms};
+		present_target(w, r, rc->backends[b].target, now, retry, depth + 1, &o);
+		if (o.hold_until > 0) {
+			/* an inner router is holding: this backend is unavailable now */
+			hold = hold == 0 || o.hold_until < hold ? o.hold_until : hold;
+			tries--;
+			continue;
+		}
+		if (o.answer != RS_ANS_HANG)
+			observe(w, k, b, now, &o);
+		last = o;
+		if (o.backend_rtt_ms < 0)
+			last.backend_rtt_ms = rc->backends[b].rtt_ms;
+		if (o.answer == RS_ANS_OK || o.answer == RS_ANS_HANG) {
+			/* record the route for the completion's latency report */
+			route_path *p = &last.path;
+			if (p->n < ROUTE_DEPTH) {
+				memmove(p->router + 1, p->router, p->n * sizeof *p->router);
+				memmove(p->backend + 1, p->backend, p->n * sizeof *p->backend);
+				p->router[0] = (uint16_t)k;
+				p->backend[0] = (uint16_t)b;
+				p->n++;
+			}
+			break;
+		}
+		if (tries >= (unsigned)rc->max_tries)
+			break;
+	}
+	*out = last;
+	out->extra_tries += tries > 0 ? tries - 1 : 0;
+	if (last.answer != RS_ANS_OK && hold > 0 &&
+	    (tries == 0 || rc->all_down == RS_ALL_DOWN_WAIT)) {
+		if (tries > 0)
+			passed_over(w, r, now, retry, &last);
+		out->hold_until = hold;
+		out->dep = SIZE_MAX;
+	}
+}
+
+/* ---- the client's side -------------------------------------------------- */
+
+static void finish(rs_world *w, uint32_t slot, rs_time now);
+static void attempt_failed(rs_world *w, uint32_t slot, rs_time now);
+
+/* Send (or, after a router's hold, send again) the current attempt. */
+static void dispatch(rs_world *w, uint32_t slot, rs_time now)
+{
+	request *r = &w->pool[slot];
+	const rs_client_cfg *cc = w->clients[r->client].cfg;
+	bool retry = r->attempts > 1;
+	outcome o = {.dep = SIZE_MAX, .backend_rtt_ms = -1};
+	present_target(w, r, r->redirected ? cc->control.spill_ref : cc->target_ref, now, retry, 0,
+	               &o);
+	if (o.hold_until > 0) {
+		schedule(w, o.hold_until, EV_DISPATCH, 0, slot);
+		return;
+	}
+	rs_tokens tok = tokens_of(r);
+	rs_metrics_on_attempt_answer(w->metrics, now, r->client, o.dep, o.answer, retry, o.spilled,
+	                             o.extra_tries, &tok);
+	r->path = o.path;
+	r->job = RS_SERVICE_NO_JOB;
+	if (++w->gen_seq == 0) /* unique across requests: a slot is reused */
+		++w->gen_seq;
+	r->gen = w->gen_seq;
+	double timeout_s = cc->retry.attempt_timeout_s;
+	rs_time timeout = timeout_s > 0 ? rs_time_from_s(timeout_s) : 0;
+	if (o.answer == RS_ANS_HANG) {
+		log_attempt(w, now, r, o.dep, o.answer, timeout_s * 1e3, -1, false);
+		if (timeout)
+			schedule(w, now + timeout, EV_TIMEOUT, r->gen, slot);
+		return; /* without a timeout the request waits to the end */
+	}
+	if (o.dep == SIZE_MAX) {
+		/* a router failed fast with no deployment behind its answer */
+		r->retry_after_ms = o.retry_after_ms;
+		schedule(w, now, EV_ANSWER, 0, slot);
+		return;
+	}
+	size_t d = o.dep;
+	rs_latency_params lp = latency_for(w, r, d, o.backend_rtt_ms);
+	if (o.answer == RS_ANS_OK) {
+		rs_deployment *dep = &w->deps[d];
+		rs_latency_draw(&lp, dep->rng, r->shape.prompt_tokens, r->shape.output_tokens,
+		                o.dec.utilisation, &r->timing);
+		if (dep->latency_scale != 1.0) {
+			r->timing.ttft = rs_round_i64((double)r->timing.ttft * dep->latency_scale);
+			r->timing.total =
+			    rs_round_i64((double)r->timing.total * dep->latency_scale);
+		}
+		r->charged = o.dec.charged;
+		r->deployment = (uint32_t)d;
+		r->spilled = o.spilled;
+		log_attempt(w, now, r, d, o.answer, rs_time_to_ms(r->timing.total), -1, o.spilled);
+		/* On a shared deployment the service decides when it completes;
+		 * else, when the client will give up first, the service still
+		 * finishes the attempt and corrects its meter (MODEL.md section 5). */
+		bool shared = rs_service_shared(w->svc, d);
+		bool orphan = !shared && timeout && r->timing.total > timeout;
+		rs_meter_req mreq = meter_req(w, r);
+		rs_status st = RS_OK;
+		if (shared)
+			st = rs_service_start(w->svc, now, d, &r->timing, slot, &mreq, r->charged,
+			                      &r->job);
+		else if (orphan)
+			st = rs_service_orphan(w->svc, now + r->timing.total, d, &mreq, r->charged);
+		else
+			schedule(w, now + r->timing.total, EV_DONE, (uint32_t)d, slot);
+		if (st != RS_OK)
+			fail(w, st);
+		if (timeout && (shared || orphan))
+			schedule(w, now + timeout, EV_TIMEOUT, r->gen, slot);
+		return;
+	}
+	rs_time answer_after = o.answer == RS_ANS_ERROR
+	                           ? rs_time_from_s((lp.rtt_ms + w->deps[d].error_ms) / 1e3)
+	                           : rs_latency_refusal(&lp);
+	r->retry_after_ms = o.answer == RS_ANS_THROTTLED ? o.retry_after_ms : -1;
+	if (!o.spilled)
+		log_attempt(w, now, r, d, o.answer, rs_time_to_ms(answer_after), o.retry_after_ms,
+		            false);
+	schedule(w, now + answer_after, EV_ANSWER, 0, slot);
+}
+
+/* An attempt the client's controls let out has ended: its place is free,
+ * and the request queued first may go (throttle.h). */
+static void control_done(rs_world *w, uint32_t client, rs_time now, rs_result res)
+{
+	uint32_t next;
+	uint64_t id;
+	if (w->clients[client].ctl &&
+	    rs_throttle_done(w->clients[client].ctl, now, res, &next, &id))
+		schedule(w, now, EV_SEND, 0, next);
+}
+
+/* A new attempt of request `slot`: unless `gated` (it left the queue), the
+ * client's own controls may delay, queue or refuse it (throttle.h); then
+ * adaptive throttling may refuse it locally (MODEL.md section 8); otherwise
+ * it is dispatched. */
+static void send_attempt(rs_world *w, uint32_t slot, rs_time now, bool gated)
+{
+	request *r = &w->pool[slot];
+	rs_client *c = &w->clients[r->client];
+	rs_gate g = RS_GATE_GO;
+	rs_time until = 0;
+	if (c->ctl && !gated)
+		g = rs_throttle_gate(c->ctl, now, slot, r->id, &until);
+	if (g == RS_GATE_WAIT)
+		schedule(w, until, EV_RETRY, 0, slot);
+	if (g == RS_GATE_QUEUE && until > 0)
+		schedule(w, until, EV_QUEUED, slot, r->id);
+	if (g == RS_GATE_WAIT || g == RS_GATE_QUEUE)
+		return;
+	r->attempts++;
+	r->sent = now;
+	if (g == RS_GATE_REJECT || rs_retry_throttle(c->retry, c->rng_retry, now)) {
+		if (g == RS_GATE_GO && c->ctl)
+			control_done(w, r->client, now, RS_RESULT_NONE);
+		rs_metrics_on_rejected_locally(w->metrics, now, r->client);
+		r->retry_after_ms = -1;
+		attempt_failed(w, slot, now);
+		return;
+	}
+	rs_retry_on_sent(c->retry, now, r->attempts > 1);
+	dispatch(w, slot, now);
+}
+
+/* The request has ended (success or failure): a closed-loop user thinks,
+ * then sends its next request. */
+static void finish(rs_world *w, uint32_t slot, rs_time now)
+{
+	request *r = &w->pool[slot];
+	rs_client *c = &w->clients[r->client];
+	if (c->cfg->arrival.process == RS_ARRIVAL_CLOSED)
+		schedule(w, now + rs_client_think_time(c), EV_ARRIVAL, r->client, 0);
+	r->gen = 0; /* a TIMEOUT still pending for it is stale */
+	slot_free(w, slot);
+}
+
+/* The current attempt failed (429, 503, timeout or local rejection): ask
+ * the retry policy; give up when it says so. */
+static void attempt_failed(rs_world *w, uint32_t slot, rs_time now)
+{
+	request *r = &w->pool[slot];
+	rs_client *c = &w->clients[r->client];
+	const rs_control_cfg *k = &c->cfg->control;
+	if (k->spill && !r->redirected && r->retry_after_ms >= 0 &&
+	    now - r->arrived + r->retry_after_ms * RS_US_PER_MS >
+	        rs_time_from_s(k->spill_max_wait_s)) {
+		r->redirected = true; /* wait or spill: the wait is too long, spill now */
+		schedule(w, now, EV_RETRY, 0, slot);
+		return;
+	}
+	rs_time delay = 0;
+	rs_retry_stop stop =
+	    rs_retry_next(&c->cfg->retry, c->retry, c->rng_retry, now, r->attempts,
+	                  r->retry_after_ms, now - r->arrived, &r->prev_delay_s, &delay);
+	if (stop == RS_RETRY_GO) {
+		schedule(w, now + delay, EV_RETRY, 0, slot);
+		return;
+	}
+	if (stop != RS_RETRY_STOP_POLICY)
+		rs_metrics_on_retry_denied(w->metrics, now, r->client);
+	rs_metrics_on_failed(w->metrics, now, r->arrived, r->client);
+	finish(w, slot, now);
+}
+
+/* ---- event handlers ------------------------------------------------------ */
+
+static void on_arrival(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	rs_world *w = ctx;
+	rs_time now = rs_engine_now(eng);
+	rs_client *c = &w->clients[ev->a];
+	int64_t row = (int64_t)ev->b - 1; /* b carries row + 1, 0 for none */
+
+	uint32_t slot = slot_new(w);
+	if (slot == NO_SLOT) {
+		fail(w, RS_ERR_NOMEM);
+		return;
+	}
+	request *r = &w->pool[slot];
+	*r = (request){.id = w->next_id++, .arrived = now, .client = ev->a};
+	rs_client_draw_shape(c, row, &r->shape);
+	rs_metrics_on_offered(w->metrics, now, ev->a);
+
+	if (c->cfg->arrival.process != RS_ARRIVAL_CLOSED) {
+		rs_time at;
+		int64_t next_row;
+		if (rs_client_next_arrival(c, &at, &next_row))
+			schedule(w, at, EV_ARRIVAL, ev->a, (uint64_t)(next_row + 1));
+	}
+	send_attempt(w, slot, now, false);
+}
+
+static void on_dispatch(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	dispatch(ctx, (uint32_t)ev->b, rs_engine_now(eng));
+}
+
+/* The attempt the client waits for completed on deployment dep. */
+static void complete(void *ctx, rs_time now, size_t dep, uint32_t slot)
+{
+	rs_world *w = ctx;
+	request *r = &w->pool[slot];
+	rs_meter_req mreq = meter_req(w, r);
+	rs_meter_complete(w->deps[dep].meter, now, &mreq, r->charged);
+	double latency_ms = rs_time_to_ms(now - r->arrived);
+	double ttft_ms = rs_time_to_ms(r->sent + r->timing.ttft - r->arrived);
+	rs_metrics_on_success(w->metrics, now, r->arrived, r->client, dep, latency_ms, ttft_ms,
+	                      r->shape.prompt_tokens, r->shape.output_tokens, r->attempts > 1,
+	                      r->spilled);
+	rs_retry_on_answer(w->clients[r->client].retry, now, true);
+	rs_router_answer ok = {
+	    .kind = RS_ANSWER_OK, .retry_after_ms = -1, .latency_ms = rs_time_to_ms(now - r->sent)};
+	for (unsigned i = 0; i < r->path.n; i++)
+		rs_router_observe(w->routers[r->path.router[i]], r->path.backend[i], now, &ok);
+	control_done(w, r->client, now, RS_RESULT_OK);
+	finish(w, slot, now);
+}
+
+static void on_done(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	complete(ctx, rs_engine_now(eng), ev->a, (uint32_t)ev->b);
+}
+
+static void on_answer(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	rs_world *w = ctx;
+	rs_time now = rs_engine_now(eng);
+	uint32_t slot = (uint32_t)ev->b;
+	request *r = &w->pool[slot];
+	rs_retry_on_answer(w->clients[r->client].retry, now, false);
+	control_done(w, r->client, now,
+	             r->retry_after_ms >= 0 ? RS_RESULT_THROTTLED : RS_RESULT_FAILED);
+	attempt_failed(w, slot, now);
+}
+
+static void on_timeout(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	rs_world *w = ctx;
+	rs_time now = rs_engine_now(eng);
+	uint32_t slot = (uint32_t)ev->b;
+	request *r = &w->pool[slot];
+	if (r->gen != ev->a)
+		return; /* stale: that attempt already ended */
+	rs_metrics_on_timeout(w->metrics, now, r->client);
+	if (r->job != RS_SERVICE_NO_JOB) /* it goes on occupying the service */
+		rs_service_abandon(w->svc, r->job);
+	rs_retry_on_answer(w->clients[r->client].retry, now, false);
+	control_done(w, r->client, now, RS_RESULT_FAILED);
+	rs_router_answer to = {.kind = RS_ANSWER_TIMEOUT, .retry_after_ms = -1};
+	for (unsigned i = 0; i < r->path.n; i++)
+		rs_router_observe(w->routers[r->path.router[i]], r->path.backend[i], now, &to);
+	r->retry_after_ms = -1;
+	attempt_failed(w, slot, now);
+}
+
+/* RETRY(b=slot), also a wait for a token; SEND(b=slot) leaves the queue. */
+static void on_retry(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	send_attempt(ctx, (uint32_t)ev->b, rs_engine_now(eng), ev->type == EV_SEND);
+}
+
+/* A queued request's timeout: it fails locally when it is still queued. */
+static void on_queued(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	rs_world *w = ctx;
+	request *r = &w->pool[ev->a];
+	/* a slot holding another request: this one has ended, and may have been
+	 * of a client with no queue; the same request may have left the queue */
+	if (r->id != ev->b || !rs_throttle_expire(w->clients[r->client].ctl, ev->a, ev->b))
+		return;
+	r->attempts++;
+	r->sent = rs_engine_now(eng);
+	rs_metrics_on_rejected_locally(w->metrics, r->sent, r->client);
+	r->retry_after_ms = -1;
+	attempt_failed(w, ev->a, r->sent);
+}
+
+/* Faults (MODEL.md section 8): start or end fault `a` on every deployment
+ * it names (one, or all of a region). */
+static void on_fault(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	rs_world *w = ctx;
+	rs_fault_apply(&w->faults[ev->a], ev->b == 0, rs_engine_now(eng), w->deps, w->n_deps);
+}
+
+rs_status world_wire(rs_world *w, rs_error *err)
+{
+	rs_engine_on(w->eng, EV_ARRIVAL, on_arrival, w);
+	rs_engine_lane(w->eng, EV_ARRIVAL, 1); /* at most one pending per client */
+	rs_engine_on(w->eng, EV_DISPATCH, on_dispatch, w);
+	rs_engine_on(w->eng, EV_DONE, on_done, w);
+	rs_engine_on(w->eng, EV_ANSWER, on_answer, w);
+	rs_engine_on(w->eng, EV_TIMEOUT, on_timeout, w);
+	rs_engine_on(w->eng, EV_RETRY, on_retry, w);
+	rs_service_events sev = {.orphan = EV_ORPHAN, .enter = EV_GEN_ENTER, .next = EV_GEN_NEXT};
+	w->svc = rs_service_new(w->eng, &sev, w->deps, w->n_deps, w->end, complete, w);
+	if (!w->svc)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the service");
+	rs_engine_on(w->eng, EV_FAULT, on_fault, w);
+	rs_engine_on(w->eng, EV_SEND, on_retry, w);
+	rs_engine_on(w->eng, EV_QUEUED, on_queued, w);
+	return RS_OK;
+}

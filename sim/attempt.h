@@ -1,0 +1,123 @@
+/*
+ * attempt.h - the flow of an attempt, as world.c sees it (private to sim/):
+ * the request pool's record, the outcome of presenting an attempt, the
+ * world itself and the event types.
+ *
+ * world.c builds the world, runs the event loop and closes the metrics;
+ * attempt.c is the flow of an attempt (routing, admission, completion,
+ * retries) and owns every event handler, which it registers in world_wire.
+ * Data flows one way: world.c calls attempt.c (world_wire), never back.
+ */
+#ifndef RATESIM_ATTEMPT_H
+#define RATESIM_ATTEMPT_H
+
+#include "ratesim/world.h"
+
+#include "ratesim/client.h"
+#include "ratesim/deployment.h"
+#include "ratesim/engine.h"
+#include "ratesim/fault.h"
+#include "ratesim/router.h"
+#include "ratesim/service.h"
+
+
+enum { EV_ARRIVAL, EV_DISPATCH, EV_DONE, EV_ANSWER, EV_TIMEOUT, EV_RETRY, EV_ORPHAN, EV_FAULT };
+enum { EV_GEN_ENTER = EV_FAULT + 1, EV_GEN_NEXT }; /* service.c: processor sharing */
+enum { EV_SEND = EV_GEN_NEXT + 1, EV_QUEUED };     /* the client's own controls (throttle.h) */
+
+#define NO_SLOT      UINT32_MAX
+#define POOL_INITIAL 1024
+/* Routers in front of routers: how deep the chain may be.  Deeper layouts
+ * are refused when the world is built. */
+#define ROUTE_DEPTH 8
+
+typedef struct route_path {
+	uint8_t n;
+	uint16_t router[ROUTE_DEPTH];
+	uint16_t backend[ROUTE_DEPTH];
+} route_path;
+
+typedef struct request {
+	uint64_t id;
+	rs_time arrived;  /* first attempt: latency is measured from here */
+	rs_time sent;     /* when the current attempt was sent */
+	rs_timing timing; /* of the current attempt, when admitted */
+	rs_shape shape;
+	double charged;      /* what the meter charged at admission */
+	double prev_delay_s; /* the previous backoff delay (decorrelated jitter) */
+	int64_t retry_after_ms;
+	uint32_t client;
+	uint32_t deployment; /* where the current attempt was admitted */
+	uint32_t gen;        /* attempt generation: a stale TIMEOUT is ignored */
+	uint32_t job;        /* the attempt on a shared deployment (service.h) */
+	int32_t attempts;
+	uint32_t next_free;
+	bool spilled;    /* the current attempt was admitted by spillover */
+	bool redirected; /* wait_or_spill sent it to the client's spill target */
+	route_path path; /* the routers that chose its deployment */
+} request;
+
+/* The outcome of presenting an attempt to a deployment or a router. */
+typedef struct outcome {
+	rs_answer answer;
+	size_t dep;             /* the deployment whose answer it is, or SIZE_MAX */
+	rs_decision dec;        /* OK and THROTTLED: the decision */
+	int64_t retry_after_ms; /* THROTTLED */
+	bool spilled;
+	unsigned extra_tries;  /* backends tried beyond the first */
+	rs_time hold_until;    /* > 0: a router holds the attempt until then */
+	double backend_rtt_ms; /* the last router hop's round trip, or -1 */
+	route_path path;
+} outcome;
+
+struct rs_world {
+	const rs_config *cfg;
+	rs_engine *eng;
+	rs_deployment *deps;
+	size_t n_deps;
+	rs_client *clients;
+	size_t n_clients;
+	rs_router **routers;
+	bool **router_tried; /* per router: scratch "tried" flags of one routing */
+	size_t n_routers;
+	rs_metrics *metrics;
+	rs_world_hooks hooks;
+	rs_fault_cfg *faults; /* owned: cfg's faults and the outages' (outages.h) */
+	size_t n_faults;
+	request *pool;
+	uint32_t pool_len, pool_cap, free_head;
+	rs_service *svc; /* admitted attempts until they complete */
+	double *rtt;     /* [client * n_deps + dep]: network round trip, ms */
+	uint64_t next_id;
+	uint32_t gen_seq; /* the last attempt generation given (0: none) */
+	rs_time end;
+	rs_time metrics_due; /* before this, no bucket or minute is due */
+	rs_status status;    /* first failure of a hook or an allocation */
+	/* names and limits handed to the metrics (borrowed strings) */
+	const char **dep_names, **client_names;
+	double *tpm_limits, *rpm_limits;
+	bool *provisioned;
+	double *output_ratios;
+};
+
+static inline void fail(rs_world *w, rs_status st)
+{
+	if (w->status == RS_OK)
+		w->status = st;
+	rs_engine_fail(w->eng, st);
+}
+
+static inline void schedule(rs_world *w, rs_time at, uint32_t type, uint32_t a, uint64_t b)
+{
+	if (at >= w->end)
+		return; /* nothing after the end is observed */
+	rs_status st = rs_engine_at(w->eng, at, type, a, b);
+	if (st != RS_OK)
+		fail(w, st);
+}
+
+/* attempt.c: register every event handler and build the service model
+ * (the processor-sharing state of the deployments). */
+rs_status world_wire(rs_world *w, rs_error *err);
+
+#endif
