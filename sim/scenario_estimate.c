@@ -39,7 +39,8 @@
 #define EST_ESTIMATOR_BYTES  8.0                 /* one completion of a running mean */
 #define EST_ROW_BYTES        160.0               /* a timeseries.csv row */
 #define EST_OUTAGE_BYTES     256.0               /* an outage window and its 2 events (216) */
-#define EST_FIXED_OUT_BYTES  (64.0 * 1024)       /* summary.json, latency_cdf.csv, charts' data */
+#define EST_WINDOW_BYTES     (24.0 * 1024) /* a window's counters and 2 histograms, per scope */
+#define EST_FIXED_OUT_BYTES  (64.0 * 1024) /* summary.json, latency_cdf.csv, charts' data */
 #define EST_MB               (1024.0 * 1024.0)
 
 /* The largest term so far: its size, the path of the value behind it and
@@ -77,6 +78,12 @@ static void estimate(const rs_config *cfg, rs_scenario_estimate *e, est_term *me
 	snprintf(what, sizeof what, "%zu deployment%s", cfg->n_deployments,
 	         cfg->n_deployments == 1 ? "" : "s");
 	consider(mem, term, ".deployments", what);
+	bytes += term;
+	/* issue 11: each window keeps the total's and each deployment's figures */
+	term = (double)cfg->n_windows * (1 + nd) * EST_WINDOW_BYTES;
+	snprintf(what, sizeof what, "%zu window%s of figures", cfg->n_windows,
+	         cfg->n_windows == 1 ? "" : "s");
+	consider(mem, term, ".windows", what);
 	bytes += term;
 
 	for (size_t i = 0; i < cfg->n_deployments; i++) {
