@@ -405,7 +405,8 @@ static void test_keys(void)
 	    "t.json: .zzzzzzz: unknown key (expected one of: name, description, seed, "
 	    "duration_s, warmup_s, bucket_s, strict_sizes, strict_availability, models, quotas, "
 	    "deployments, "
-	    "clients, routers, faults, outages, windows, network, pricing, limits, provenance, "
+	    "clients, routers, faults, outages, windows, alerts, network, pricing, limits, "
+	    "provenance, "
 	    "sweep, "
 	    "variants)");
 	parse_fails(with(minimal, "\"name\": \"c\",", "\"name\": \"c\", \"name\": \"e\","), NULL, 0,
