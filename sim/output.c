@@ -21,6 +21,7 @@
 #include "ratesim/textio.h"
 
 #include "ratesim/alerts.h"
+#include "ratesim/calculator.h"
 #include "ratesim/cost.h"
 #include "ratesim/fsx.h"
 #include "ratesim/outages.h"
@@ -114,7 +115,8 @@ static const char ts_header[] =
     "latency_p50_ms,latency_p95_ms,latency_p99_ms,ttft_p50_ms,ttft_p95_ms,ttft_p99_ms,"
     "tpm_limit,rpm_limit,tpm_occupancy,rpm_occupancy,utilisation,"
     "peak_utilisation,level,charged_tokens,actual_tokens,corrections,clipped,"
-    "succeeded,succeeded_retried,succeeded_spilled,timeouts,offered_tokens_per_min\n";
+    "succeeded,succeeded_retried,succeeded_spilled,timeouts,offered_tokens_per_min,"
+    "refused_service,refused_gateway,refused_router,refused_client\n";
 
 static const char min_header[] = "minute,t_s,deployment,utilization_v2,utilisation_end\n";
 
@@ -229,6 +231,9 @@ static rs_status ts_row(void *ctx, const rs_ts_row *r)
 	put_g(f, r->kind == RS_SCOPE_DEPLOYMENT
 	             ? (double)(c->offered_prompt_tokens + c->offered_output_tokens) * per_min
 	             : NAN);
+	/* who refused (refusal.h): the first three add up to throttled */
+	for (int by = RS_BY_SERVICE; by < RS_BY_COUNT; by++)
+		fprintf(f, ",%" PRIu64, c->refused_by[by]);
 	if (fputc('\n', f) == EOF || ferror(f))
 		return write_failed(o, F_TIMESERIES, errno);
 	return o->alerts ? rs_alerts_on_row(o->alerts, r) : RS_OK;
@@ -381,6 +386,11 @@ static void add_scope_figures(cJSON *obj, const rs_metrics *m, size_t i, double 
 	add_u64(att, "timeouts", c->timeouts);
 	add_u64(att, "rejected_locally", c->rejected_locally);
 	add_u64(att, "retries_denied", c->retries_denied);
+	/* who refused (refusal.h): service + gateway + router = throttled,
+	 * client = rejected_locally */
+	cJSON *by = cJSON_AddObjectToObject(att, "refused_by");
+	for (int k = RS_BY_SERVICE; k < RS_BY_COUNT; k++)
+		add_u64(by, rs_refuser_name((rs_refuser)k), c->refused_by[k]);
 	add_num(obj, "rate_429", c->attempts ? (double)c->throttled / (double)c->attempts : 0.0,
 	        RATE_DECIMALS);
 	cJSON *lat = cJSON_AddObjectToObject(obj, "latency_ms");
@@ -401,19 +411,6 @@ static void add_scope_figures(cJSON *obj, const rs_metrics *m, size_t i, double 
 	        RATE_DECIMALS);
 	add_u64(th, "prompt_tokens", c->prompt_tokens);
 	add_u64(th, "output_tokens", c->output_tokens);
-}
-
-/* PTU needed for a normalised load: up to the model's minimum, then in
- * its increments, for the deployment's kind (the documented sizing). */
-static double ptu_for(double normalised_tpm, const rs_model *md, rs_kind kind)
-{
-	bool regional = kind == RS_KIND_PROVISIONED;
-	double min = regional ? md->ptu_min_regional : md->ptu_min_global;
-	double inc = regional ? md->ptu_inc_regional : md->ptu_inc_global;
-	double raw = ceil(normalised_tpm / md->input_tpm_per_ptu);
-	if (raw <= min)
-		return min;
-	return inc > 0 ? min + ceil((raw - min) / inc) * inc : raw;
 }
 
 /* The provisioned figures of deployment d (MODEL.md section 5; issue 3):
@@ -462,13 +459,25 @@ static void add_ptu_figures(cJSON *o, const rs_config *cfg, const rs_metrics *m,
 	add_num(sz, "output_tpm", out_tpm, RATE_DECIMALS);
 	add_num(sz, "output_ratio", md->output_ratio, RATE_DECIMALS);
 	add_num(sz, "normalized_tpm", norm, RATE_DECIMALS);
-	add_num(sz, "ptu_needed", ptu_for(norm, md, dc->kind), 1);
+	add_num(sz, "ptu_needed", rs_calculator_ptu(norm, md, dc->kind), 1);
 	add_num(sz, "peak_minute_normalized_tpm", pr.peak_minute_normalised_tpm, RATE_DECIMALS);
 	add_num(sz, "ptu_needed_peak_minute",
 	        isnan(pr.peak_minute_normalised_tpm)
 	            ? NAN
-	            : ptu_for(pr.peak_minute_normalised_tpm, md, dc->kind),
+	            : rs_calculator_ptu(pr.peak_minute_normalised_tpm, md, dc->kind),
 	        1);
+	/* beside it, what the capacity calculator says of the workloads given
+	 * as such (calculator.h) */
+	rs_calculator calc;
+	if (rs_calculator_of(cfg, d, &calc)) {
+		cJSON *cz = cJSON_AddObjectToObject(p, "calculator");
+		add_i64(cz, "workloads", (int64_t)calc.workloads);
+		add_num(cz, "requests_per_min", calc.rpm, RATE_DECIMALS);
+		add_num(cz, "input_tpm", calc.input_tpm, RATE_DECIMALS);
+		add_num(cz, "output_tpm", calc.output_tpm, RATE_DECIMALS);
+		add_num(cz, "normalized_tpm", calc.normalized_tpm, RATE_DECIMALS);
+		add_num(cz, "ptu_needed", calc.ptu_needed, 1);
+	}
 }
 
 /* "cost": PTU-hours and pay-as-you-go tokens over `hours` (the run after

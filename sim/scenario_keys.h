@@ -300,6 +300,11 @@ bool sc_target_find(const rs_config *cfg, size_t n_routers, const char *name, rs
 rs_status sc_no_target(sc *c, const char *path, const char *name);
 /* The room's key tables, for the key dump. OUT: *n. */
 const sc_table *sc_topology_tables(size_t *n);
+/* scenario_deployment.c: a standard-family deployment's limits (tpm, the
+ * TPM and RPM windows, count_refused, prompt_estimate_factor,
+ * oversize_retry_after_s), by the rows of ks (d: the deployment object). */
+rs_status sc_parse_std_limits(sc *c, const cJSON *d, const char *path, sc_keys ks,
+                              rs_deployment_cfg *dep);
 /* Write every field of each model a deployment or a quota uses into
  * root.models (the effective scenario), so that a replay does not depend on
  * the built-in table of the program that replays it. */
@@ -338,6 +343,12 @@ rs_status sc_check_regions(sc *c);
 rs_status sc_parse_images(sc *c, const cJSON *cl, const char *cpath, rs_images_cfg *im);
 const sc_table *sc_images_tables(size_t *n);
 
+/* scenario_calculator.c: a client's "workload" (the capacity calculator's
+ * inputs), which stands for its arrival and sizes; without it, "arrival"
+ * is required (cl: the client object, cpath its path). */
+rs_status sc_parse_workload(sc *c, const cJSON *cl, const char *cpath, rs_client_cfg *cli);
+const sc_table *sc_calculator_tables(size_t *n);
+
 /* scenario_control.c: a client's rate_limit, concurrency, breaker and
  * wait_or_spill objects (cl: the client object, cpath its path, own its
  * resolved target), each absent = off. */
@@ -348,6 +359,11 @@ const sc_table *sc_control_tables(size_t *n);
 /* scenario_windows.c: cfg->windows, the "windows" object (issue 11). */
 rs_status sc_parse_windows(sc *c, const cJSON *root);
 const sc_table *sc_windows_tables(size_t *n);
+/* scenario_gateway.c: each router's "consumer_limits" (gateway.h, issue 9),
+ * after the clients, whose names the groups use. */
+rs_status sc_parse_gateways(sc *c, const cJSON *root);
+const sc_table *sc_gateway_tables(size_t *n);
+
 /* scenario_alerts.c: "alerts", metric alert rules (issue 9), after the
  * deployments and bucket_s. */
 rs_status sc_parse_alerts(sc *c, const cJSON *root);
