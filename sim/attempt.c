@@ -33,6 +33,7 @@
  */
 #include "attempt.h"
 
+#include "ratesim/compute.h"
 #include "ratesim/meter_ptu.h"
 #include "ratesim/retry.h"
 #include "ratesim/rng.h"
@@ -433,6 +434,7 @@ static void finish(rs_world *w, uint32_t slot, rs_time now)
 	rs_client *c = &w->clients[r->client];
 	if (c->cfg->arrival.process == RS_ARRIVAL_CLOSED)
 		schedule(w, now + rs_client_think_time(c), EV_ARRIVAL, r->client, 0);
+	rs_compute_leave(w->compute, now, r->client, r->tier_inst, r->arrived, r->tier_queued);
 	r->gen = 0; /* a TIMEOUT still pending for it is stale */
 	slot_free(w, slot);
 }
@@ -490,6 +492,22 @@ static void on_arrival(void *ctx, rs_engine *eng, const rs_event *ev)
 		if (rs_client_next_arrival(c, &at, &next_row))
 			schedule(w, at, EV_ARRIVAL, ev->a, (uint64_t)(next_row + 1));
 	}
+	/* its client's application tier first (compute.h): it may wait there */
+	rs_compute_entry e = rs_compute_enter(w->compute, now, ev->a, slot, &r->tier_inst);
+	if (e == RS_COMPUTE_RUN) {
+		send_attempt(w, slot, now, false);
+	} else if (e == RS_COMPUTE_REFUSED) {
+		rs_metrics_on_failed(w->metrics, now, now, ev->a);
+		finish(w, slot, now);
+	}
+}
+
+/* A request that waited in its tier got a slot (compute.h): it goes. */
+static void tier_start(void *ctx, rs_time now, uint32_t slot, uint32_t instance, rs_time queued)
+{
+	rs_world *w = ctx;
+	w->pool[slot].tier_inst = instance;
+	w->pool[slot].tier_queued = queued;
 	send_attempt(w, slot, now, false);
 }
 
@@ -603,5 +621,9 @@ rs_status world_wire(rs_world *w, rs_error *err)
 	rs_engine_on(w->eng, EV_FAULT, on_fault, w);
 	rs_engine_on(w->eng, EV_SEND, on_retry, w);
 	rs_engine_on(w->eng, EV_QUEUED, on_queued, w);
+	rs_compute_events cev = {EV_TIER_ALLOC, EV_TIER_READY, EV_TIER_IDLE, EV_TIER_START};
+	if (rs_compute_new(w->eng, &cev, w->cfg, w->end, tier_start, w, &w->compute) != RS_OK)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the compute tiers");
+	rs_metrics_set_compute(w->metrics, w->compute);
 	return RS_OK;
 }

@@ -25,6 +25,10 @@
 enum { EV_ARRIVAL, EV_DISPATCH, EV_DONE, EV_ANSWER, EV_TIMEOUT, EV_RETRY, EV_ORPHAN, EV_FAULT };
 enum { EV_GEN_ENTER = EV_FAULT + 1, EV_GEN_NEXT }; /* service.c: processor sharing */
 enum { EV_SEND = EV_GEN_NEXT + 1, EV_QUEUED };     /* the client's own controls (throttle.h) */
+/* compute.h: the application tier in front of the clients (issue 9) */
+enum { EV_TIER_ALLOC = EV_QUEUED + 1, EV_TIER_READY, EV_TIER_IDLE, EV_TIER_START };
+/* batch.h: global batch deployments (issue 9) */
+enum { EV_BATCH_SUBMIT = EV_TIER_START + 1, EV_BATCH_END };
 
 #define NO_SLOT      UINT32_MAX
 #define POOL_INITIAL 1024
@@ -56,6 +60,10 @@ typedef struct request {
 	bool spilled;    /* the current attempt was admitted by spillover */
 	bool redirected; /* wait_or_spill sent it to the client's spill target */
 	route_path path; /* the routers that chose its deployment */
+	/* compute.h: its instance in its client's tier (0: none), and how long
+	 * it waited in the tier's queue */
+	uint32_t tier_inst;
+	rs_time tier_queued;
 } request;
 
 /* The outcome of presenting an attempt to a deployment or a router. */
@@ -90,6 +98,10 @@ struct rs_world {
 	request *pool;
 	uint32_t pool_len, pool_cap, free_head;
 	rs_service *svc; /* admitted attempts until they complete */
+	/* issue 9: the application tiers (compute.h) and the global batch
+	 * deployments (batch.h), each NULL when the scenario has none */
+	struct rs_compute *compute;
+	struct rs_batch *batch;
 	double *rtt;     /* [client * n_deps + dep]: network round trip, ms */
 	uint64_t next_id;
 	uint32_t gen_seq; /* the last attempt generation given (0: none) */

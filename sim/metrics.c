@@ -73,6 +73,8 @@ struct rs_metrics {
 	rs_time *win_start, *win_end;
 	scope *win;
 	struct rs_metrics *views;
+	const struct rs_compute *compute; /* borrowed: the world's (issue 9) */
+	const struct rs_batch *batch;     /* borrowed: the world's (issue 9) */
 };
 
 const char *rs_scope_kind_name(rs_scope_kind k)
@@ -263,6 +265,26 @@ void rs_metrics_set_router(rs_metrics *m, size_t k, const rs_router_figures *f)
 void rs_metrics_router(const rs_metrics *m, size_t k, rs_router_figures *out)
 {
 	*out = m->routers[k];
+}
+
+void rs_metrics_set_compute(rs_metrics *m, const struct rs_compute *c)
+{
+	m->compute = c;
+}
+
+const struct rs_compute *rs_metrics_compute(const rs_metrics *m)
+{
+	return m->compute;
+}
+
+void rs_metrics_set_batch(rs_metrics *m, const struct rs_batch *b)
+{
+	m->batch = b;
+}
+
+const struct rs_batch *rs_metrics_batch(const rs_metrics *m)
+{
+	return m->batch;
 }
 
 static scope *dep_scope(rs_metrics *m, size_t d)

@@ -22,6 +22,8 @@
 
 #include "ratesim/alerts.h"
 #include "ratesim/calculator.h"
+#include "ratesim/batch.h"
+#include "ratesim/compute.h"
 #include "ratesim/cost.h"
 #include "ratesim/fsx.h"
 #include "ratesim/outages.h"
@@ -580,6 +582,8 @@ cJSON *rs_output_summary(const rs_config *cfg, const rs_metrics *m)
 	}
 	rs_outages_summary(cfg, deps); /* issue 9: measured availability, with outages */
 	add_cost(root, cfg, m, (cfg->duration_s - cfg->warmup_s) / 3600.0);
+	rs_compute_summary(cfg, rs_metrics_compute(m), root); /* issue 9: application tiers */
+	rs_batch_summary(cfg, rs_metrics_batch(m), root);     /* issue 9: global batch */
 	cJSON *routers = cJSON_AddArrayToObject(root, "routers");
 	for (size_t k = 0; k < cfg->n_routers; k++) {
 		rs_router_figures f;

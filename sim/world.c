@@ -9,6 +9,8 @@
  */
 #include "attempt.h"
 
+#include "ratesim/batch.h"
+#include "ratesim/compute.h"
 #include "ratesim/meter_ptu.h"
 #include "ratesim/outages.h"
 
@@ -153,6 +155,10 @@ static rs_status build(rs_world *w, rs_error *err)
 
 	if ((st = world_wire(w, err)) != RS_OK)
 		return st;
+	rs_batch_events bev = {EV_BATCH_SUBMIT, EV_BATCH_END}; /* issue 9: global batch */
+	if (rs_batch_new(w->eng, &bev, cfg, w->end, &w->batch) != RS_OK)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the batch deployments");
+	rs_metrics_set_batch(w->metrics, w->batch);
 	if ((st = rs_outages_build(cfg, &w->faults, &w->n_faults, err)) != RS_OK)
 		return st;
 	for (size_t i = 0; i < w->n_faults; i++) {
@@ -216,6 +222,8 @@ void rs_world_free(rs_world *w)
 	free(w->router_tried);
 	free(w->rtt);
 	rs_service_free(w->svc);
+	rs_compute_free(w->compute);
+	rs_batch_free(w->batch);
 	rs_metrics_free(w->metrics);
 	rs_engine_free(w->eng);
 	free(w->deps);
@@ -247,6 +255,8 @@ static rs_status before_next(rs_world *w, rs_time *next, rs_error *err)
 {
 	if (w->status == RS_OK)
 		w->status = rs_service_status(w->svc);
+	if (w->status == RS_OK) /* a room that failed inside an event (compute.c) */
+		w->status = rs_engine_status(w->eng);
 	if (w->status != RS_OK)
 		return stopped(w, err);
 	*next = rs_engine_next_time(w->eng);

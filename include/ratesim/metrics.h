@@ -235,6 +235,15 @@ typedef struct rs_router_figures {
 void rs_metrics_set_router(rs_metrics *m, size_t k, const rs_router_figures *f);
 /* OUT: router k's figures (zeros before rs_metrics_set_router). */
 void rs_metrics_router(const rs_metrics *m, size_t k, rs_router_figures *out);
+/* The compute tiers of the run (compute.h; issue 9), for the summary:
+ * borrowed, owned by the world like the metrics; NULL: none. */
+struct rs_compute;
+void rs_metrics_set_compute(rs_metrics *m, const struct rs_compute *c);
+const struct rs_compute *rs_metrics_compute(const rs_metrics *m);
+/* The same for the global batch deployments (batch.h). */
+struct rs_batch;
+void rs_metrics_set_batch(rs_metrics *m, const struct rs_batch *b);
+const struct rs_batch *rs_metrics_batch(const rs_metrics *m);
 
 /* The latency histogram of the whole run (scope 0), for the CDF chart:
  * calls fn(ctx, upper_edge_ms, cumulative_fraction) for each non-empty bin. */
