@@ -19,6 +19,7 @@
 #include "ratesim/fault.h"
 #include "ratesim/gateway.h"
 #include "ratesim/refusal.h"
+#include "ratesim/reqlog.h"
 #include "ratesim/router.h"
 #include "ratesim/service.h"
 
@@ -57,6 +58,8 @@ typedef struct request {
 	uint32_t job;        /* the attempt on a shared deployment (service.h) */
 	int32_t attempts;
 	uint32_t next_free;
+	uint64_t log_ticket; /* the request log's row of the current attempt (reqlog.h), or 0 */
+	rs_time wanted;      /* when the current attempt was first asked for (client queue) */
 	bool spilled;    /* the current attempt was admitted by spillover */
 	bool redirected; /* wait_or_spill sent it to the client's spill target */
 	route_path path; /* the routers that chose its deployment */
@@ -78,6 +81,7 @@ typedef struct outcome {
 	double backend_rtt_ms; /* the last router hop's round trip, or -1 */
 	route_path path;
 	rs_refuser refuser; /* THROTTLED: who refused (refusal.h) */
+	uint64_t log_ticket; /* the request log's row of this answer, or 0 */
 } outcome;
 
 struct rs_world {
@@ -93,6 +97,7 @@ struct rs_world {
 	size_t n_routers;
 	rs_metrics *metrics;
 	rs_world_hooks hooks;
+	rs_reqlog *reqlog; /* the request log, or NULL when not wanted */
 	rs_fault_cfg *faults; /* owned: cfg's faults and the outages' (outages.h) */
 	size_t n_faults;
 	request *pool;

@@ -13,6 +13,7 @@
 #include "ratesim/common.h"
 #include "ratesim/config.h"
 #include "ratesim/plan.h"
+#include "ratesim/reqlog.h"
 
 #include <errno.h>
 #include <math.h>
@@ -64,6 +65,8 @@ static const char usage_text[] =
     "                         --set clients[0].arrival.rate_rps=40 (repeatable;\n"
     "                         VALUE is JSON, or a string when it is not JSON)\n"
     "  --log-requests         also write requests.csv, one row per attempt\n"
+    "  --log-sample P         run: log a share P in (0, 1] of the requests, each\n"
+    "                         whole (implies --log-requests)\n"
     "  --max-memory MB, --max-output MB\n"
     "                         raise the budgets a scenario is checked against\n"
     "                         (its \"limits\"; default 4096 MB and 2048 MB)\n"
@@ -146,6 +149,7 @@ enum {
 	O_MAX_MEMORY,
 	O_MAX_OUTPUT,
 	O_WINDOW,
+	O_LOG_SAMPLE,
 	O_N
 };
 
@@ -180,6 +184,7 @@ static const struct option_row {
     [O_MAX_OUTPUT] = {"max-output", 0, true, CMD_RUNLIKE, "a number of MB"},
     [O_WINDOW] = {"window", 0, true, CMD(RUN) | CMD(PLOT) | CMD(COMPARE),
                   "START:END (seconds, or with s, m, h or d: 1h:2h) or a window's name"},
+    [O_LOG_SAMPLE] = {"log-sample", 0, true, CMD(RUN), "a share in (0, 1]"},
 };
 
 int cli_usage_error(const char *fmt, ...)
@@ -330,6 +335,11 @@ static int take_option(cli *c, int id, const char *as, const char *v)
 		break;
 	case O_LOG:
 		c->log_requests = true;
+		break;
+	case O_LOG_SAMPLE:
+		c->log_requests = true;
+		if (!rs_reqlog_parse_sample(v, &c->log_sample))
+			return cli_usage_error("--log-sample needs a share in (0, 1] (got %s)", v);
 		break;
 	case O_NO_CHARTS:
 		c->no_charts = true;
@@ -510,6 +520,9 @@ int cli_parse(int argc, char **argv, cli *c)
 		    c->command == CMD_PLOT || c->command == CMD_COLLECT ? "folder" : "file");
 	if (c->command == CMD_SIZE && (!c->param || c->n_targets == 0))
 		return cli_usage_error("size needs --param PATH and at least one --target");
+	if (c->log_sample > 0 && (c->reps || c->emit))
+		return cli_usage_error(
+		    "--log-sample is for a single run, not with -r or --emit-jobs");
 	if (c->replication && (c->reps || c->emit))
 		return cli_usage_error(
 		    "--replication is for a single run, not with -r or --emit-jobs");

@@ -39,6 +39,7 @@ typedef struct cli {
 	char seed_set[SET_MAX], rep_set[SET_MAX], mem_set[SET_MAX], out_set[SET_MAX];
 	const char *seed_text;
 	bool log_requests, no_charts, quiet, force, json;
+	double log_sample;              /* --log-sample, or 0: every request */
 	size_t reps, jobs, replication; /* 0: not given */
 	const char *emit;
 	const char *axes[MAX_AXES];

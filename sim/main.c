@@ -24,6 +24,7 @@
 #include "ratesim/fsx.h"
 #include "ratesim/output.h"
 #include "ratesim/report.h"
+#include "ratesim/reqlog.h"
 #include "ratesim/run.h"
 #include "ratesim/scenario.h"
 #include "ratesim/size.h"
@@ -146,6 +147,7 @@ static rs_run_opts run_opts(const cli *c, const char *dir, progress *prog)
 	rs_run_opts o = {
 	    .dir = dir,
 	    .log_requests = c->log_requests,
+	    .log_sample = c->log_sample,
 	    .charts = !c->no_charts,
 	    .wall_clock = wall_now,
 	    .peak_rss_kb = peak_rss_kb,
