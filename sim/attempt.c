@@ -18,6 +18,8 @@
  *                        whose scenario turns its service model on
  *   SEND, QUEUED         the client's own controls (throttle.h): a queued
  *                        request goes, or its queue timeout is due
+ *   PIPE_DEADLINE, PIPE_NEXT  (job.c, registered by world.c) a pipeline's
+ *                        deadline, and its next calls (issue 9)
  *
  * Routing (MODEL.md section 8): a client's attempt to a router is routed at
  * once: the router picks a backend (a deployment, or another router routed
@@ -31,8 +33,10 @@
  * A request has at most one attempt the client waits for; an attempt it
  * abandoned (timeout) lives on as an orphan until the service finishes it.
  */
+#include "job_world.h"
 #include "world_internal.h"
 
+#include "ratesim/latency_daily.h"
 #include "ratesim/meter_ptu.h"
 #include "ratesim/retry.h"
 #include "ratesim/rng.h"
@@ -331,6 +335,7 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 	rs_latency_params lp = latency_for(w, r, d, o.backend_rtt_ms);
 	if (o.answer == RS_ANS_OK) {
 		rs_deployment *dep = &w->deps[d];
+		rs_latency_daily_apply(&dep->cfg->latency_daily, now, &lp); /* issue 9 */
 		rs_latency_draw(&lp, dep->rng, r->shape.prompt_tokens, r->shape.output_tokens,
 		                o.dec.utilisation, &r->timing);
 		if (dep->latency_scale != 1.0) {
@@ -452,10 +457,35 @@ static void attempt_failed(rs_world *w, uint32_t slot, rs_time now)
 	if (stop != RS_RETRY_STOP_POLICY)
 		rs_metrics_on_retry_denied(w->metrics, now, r->client);
 	rs_metrics_on_failed(w->metrics, now, r->arrived, r->client);
+	jobs_ended(w, slot, now, false); /* issue 9: jobs and pipelines */
 	finish(w, slot, now);
 }
 
 /* ---- event handlers ------------------------------------------------------ */
+
+/* A new request of `client` arrives (not yet sent); NO_SLOT when out of
+ * memory (the world has failed). */
+static uint32_t request_new(rs_world *w, uint32_t client, int64_t row, rs_time now, uint32_t pipe)
+{
+	uint32_t slot = slot_new(w);
+	if (slot == NO_SLOT) {
+		fail(w, RS_ERR_NOMEM);
+		return NO_SLOT;
+	}
+	request *r = &w->pool[slot];
+	*r = (request){.id = w->next_id++, .arrived = now, .client = client, .pipe = pipe};
+	rs_client_draw_shape(&w->clients[client], row, &r->shape);
+	rs_metrics_on_offered(w->metrics, now, client);
+	return slot;
+}
+
+bool world_launch(rs_world *w, uint32_t client, int64_t row, rs_time now, uint32_t pipe)
+{
+	uint32_t slot = request_new(w, client, row, now, pipe);
+	if (slot != NO_SLOT)
+		send_attempt(w, slot, now, false);
+	return slot != NO_SLOT;
+}
 
 static void on_arrival(void *ctx, rs_engine *eng, const rs_event *ev)
 {
@@ -463,24 +493,21 @@ static void on_arrival(void *ctx, rs_engine *eng, const rs_event *ev)
 	rs_time now = rs_engine_now(eng);
 	rs_client *c = &w->clients[ev->a];
 	int64_t row = (int64_t)ev->b - 1; /* b carries row + 1, 0 for none */
+	rs_arrival_process process = c->cfg->arrival.process;
 
-	uint32_t slot = slot_new(w);
-	if (slot == NO_SLOT) {
-		fail(w, RS_ERR_NOMEM);
+	/* issue 9: a pipeline client's arrival starts a pipeline (job.c) */
+	bool pipeline = jobs_arrival(w, ev->a, now);
+	uint32_t slot = pipeline ? NO_SLOT : request_new(w, ev->a, row, now, 0);
+	if (!pipeline && slot == NO_SLOT)
 		return;
-	}
-	request *r = &w->pool[slot];
-	*r = (request){.id = w->next_id++, .arrived = now, .client = ev->a};
-	rs_client_draw_shape(c, row, &r->shape);
-	rs_metrics_on_offered(w->metrics, now, ev->a);
-
-	if (c->cfg->arrival.process != RS_ARRIVAL_CLOSED) {
+	if (process != RS_ARRIVAL_CLOSED && process != RS_ARRIVAL_JOB) {
 		rs_time at;
 		int64_t next_row;
 		if (rs_client_next_arrival(c, &at, &next_row))
 			schedule(w, at, EV_ARRIVAL, ev->a, (uint64_t)(next_row + 1));
 	}
-	send_attempt(w, slot, now, false);
+	if (!pipeline)
+		send_attempt(w, slot, now, false);
 }
 
 static void on_dispatch(void *ctx, rs_engine *eng, const rs_event *ev)
@@ -506,6 +533,7 @@ static void complete(void *ctx, rs_time now, size_t dep, uint32_t slot)
 	for (unsigned i = 0; i < r->path.n; i++)
 		rs_router_observe(w->routers[r->path.router[i]], r->path.backend[i], now, &ok);
 	control_done(w, r->client, now, RS_RESULT_OK);
+	jobs_ended(w, slot, now, true); /* issue 9: jobs and pipelines */
 	finish(w, slot, now);
 }
 

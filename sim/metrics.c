@@ -58,6 +58,7 @@ struct rs_metrics {
 	scope *scopes;
 	rs_router_figures *routers;
 	size_t n_routers;
+	rs_job_figures *jobs; /* per client, NULL until the world hands them (issue 9) */
 };
 
 const char *rs_scope_kind_name(rs_scope_kind k)
@@ -143,6 +144,7 @@ void rs_metrics_free(rs_metrics *m)
 	}
 	free(m->scopes);
 	free(m->routers);
+	free(m->jobs);
 	free(m);
 }
 
@@ -154,6 +156,20 @@ void rs_metrics_set_router(rs_metrics *m, size_t k, const rs_router_figures *f)
 void rs_metrics_router(const rs_metrics *m, size_t k, rs_router_figures *out)
 {
 	*out = m->routers[k];
+}
+
+bool rs_metrics_set_job(rs_metrics *m, size_t client, const rs_job_figures *f)
+{
+	if (!m->jobs && !(m->jobs = rs_calloc(m->n_clients, sizeof *m->jobs)))
+		return false;
+	m->jobs[client] = *f;
+	return true;
+}
+
+const rs_job_figures *rs_metrics_job(const rs_metrics *m, size_t client)
+{
+	const rs_job_figures *f = m->jobs ? &m->jobs[client] : NULL;
+	return f && (f->job || f->pipeline) ? f : NULL;
 }
 
 static scope *dep_scope(rs_metrics *m, size_t d)

@@ -7,6 +7,7 @@
  * The run is the engine's loop in batches between two metrics closes; the
  * flow of an attempt itself lives in attempt.c.
  */
+#include "job_world.h"
 #include "world_internal.h"
 
 #include "ratesim/meter_ptu.h"
@@ -146,8 +147,9 @@ static rs_status build(rs_world *w, rs_error *err)
 	if (st != RS_OK)
 		return st;
 
-	if ((st = world_wire(w, err)) != RS_OK)
+	if ((st = world_wire(w, err)) != RS_OK || (st = jobs_new(w, err)) != RS_OK)
 		return st;
+	jobs_wire(w); /* issue 9: jobs and pipelines */
 	if ((st = rs_outages_build(cfg, &w->faults, &w->n_faults, err)) != RS_OK)
 		return st;
 	for (size_t i = 0; i < w->n_faults; i++) {
@@ -163,6 +165,8 @@ static rs_status build(rs_world *w, rs_error *err)
 				schedule(w, rs_client_think_time(c), EV_ARRIVAL, (uint32_t)i, 0);
 			continue;
 		}
+		if (jobs_start(w, i)) /* issue 9: a job's first units */
+			continue;
 		rs_time at;
 		int64_t row;
 		if (rs_client_next_arrival(c, &at, &row))
@@ -210,6 +214,7 @@ void rs_world_free(rs_world *w)
 	free(w->router_tried);
 	free(w->rtt);
 	rs_service_free(w->svc);
+	jobs_free(w->jobs);
 	rs_metrics_free(w->metrics);
 	rs_engine_free(w->eng);
 	free(w->deps);
@@ -296,6 +301,9 @@ rs_status rs_world_run(rs_world *w, rs_error *err)
 		rs_router_figures f = {rs.picks, rs.cooldowns, rs.breaker_trips, rs.all_down};
 		rs_metrics_set_router(w->metrics, k, &f);
 	}
+	jobs_report(w);
+	if (w->status != RS_OK)
+		return stopped(w, err);
 	rs_status st = rs_metrics_advance(w->metrics, w->end);
 	if (st != RS_OK) {
 		fail(w, st);

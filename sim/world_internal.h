@@ -20,10 +20,10 @@
 #include "ratesim/router.h"
 #include "ratesim/service.h"
 
-
 enum { EV_ARRIVAL, EV_DISPATCH, EV_DONE, EV_ANSWER, EV_TIMEOUT, EV_RETRY, EV_ORPHAN, EV_FAULT };
 enum { EV_GEN_ENTER = EV_FAULT + 1, EV_GEN_NEXT }; /* service.c: processor sharing */
 enum { EV_SEND = EV_GEN_NEXT + 1, EV_QUEUED };     /* the client's own controls (throttle.h) */
+enum { EV_PIPE_DEADLINE = EV_QUEUED + 1, EV_PIPE_NEXT }; /* job.c: pipelines (issue 9) */
 
 #define NO_SLOT      UINT32_MAX
 #define POOL_INITIAL 1024
@@ -54,6 +54,7 @@ typedef struct request {
 	uint32_t next_free;
 	bool spilled;    /* the current attempt was admitted by spillover */
 	bool redirected; /* wait_or_spill sent it to the client's spill target */
+	uint32_t pipe;   /* job.c: the pipeline it is a call of, + 1; 0: none */
 	route_path path; /* the routers that chose its deployment */
 } request;
 
@@ -86,8 +87,9 @@ struct rs_world {
 	size_t n_faults;
 	request *pool;
 	uint32_t pool_len, pool_cap, free_head;
-	rs_service *svc; /* admitted attempts until they complete */
-	double *rtt;     /* [client * n_deps + dep]: network round trip, ms */
+	rs_service *svc;      /* admitted attempts until they complete */
+	struct rs_jobs *jobs; /* job.c: jobs and pipelines (issue 9), NULL when none */
+	double *rtt;          /* [client * n_deps + dep]: network round trip, ms */
 	uint64_t next_id;
 	uint32_t gen_seq; /* the last attempt generation given (0: none) */
 	rs_time end;
@@ -119,5 +121,10 @@ static inline void schedule(rs_world *w, rs_time at, uint32_t type, uint32_t a, 
 /* attempt.c: register every event handler and build the service model
  * (the processor-sharing state of the deployments). */
 rs_status world_wire(rs_world *w, rs_error *err);
+
+/* attempt.c: a new request of `client` (row: its trace row, or -1) that is
+ * call `pipe` - 1 of a pipeline (0: none), sent now (issue 9, job.c).
+ * Returns false when out of memory (the world has failed). */
+bool world_launch(rs_world *w, uint32_t client, int64_t row, rs_time now, uint32_t pipe);
 
 #endif

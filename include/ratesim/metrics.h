@@ -20,6 +20,7 @@
 #define RATESIM_METRICS_H
 
 #include "ratesim/common.h"
+#include "ratesim/job.h"
 #include "ratesim/meter.h"
 
 typedef struct rs_counts {
@@ -197,6 +198,12 @@ typedef struct rs_router_figures {
 void rs_metrics_set_router(rs_metrics *m, size_t k, const rs_router_figures *f);
 /* OUT: router k's figures (zeros before rs_metrics_set_router). */
 void rs_metrics_router(const rs_metrics *m, size_t k, rs_router_figures *out);
+
+/* A job's or a pipeline client's figures (issue 9, job.h), handed over by
+ * the world at the end; false when out of memory.  rs_metrics_job: NULL for
+ * a client that has none. */
+bool rs_metrics_set_job(rs_metrics *m, size_t client, const rs_job_figures *f);
+const rs_job_figures *rs_metrics_job(const rs_metrics *m, size_t client);
 
 /* The latency histogram of the whole run (scope 0), for the CDF chart:
  * calls fn(ctx, upper_edge_ms, cumulative_fraction) for each non-empty bin. */
