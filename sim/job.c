@@ -52,7 +52,8 @@ typedef struct job_client {
 	bool on;        /* a job, an at_once herd or a pipeline client */
 	int64_t queued; /* job: units not started yet */
 	rs_time start, last_end;
-	rs_hist *wait;     /* ms before the last attempt, per request (job / at_once) */
+	rs_hist *wait;     /* ms before the last attempt, of the requests that waited */
+	uint64_t no_wait;  /* requests whose first attempt was their last */
 	rs_hist *pipe_lat; /* ms, succeeded pipelines */
 	rs_job_figures fig;
 } job_client;
@@ -288,8 +289,10 @@ void jobs_ended(rs_world *w, uint32_t slot, rs_time now, bool ok)
 	job_client *jc = &w->jobs->c[r->client];
 	if (!jc->on)
 		return;
-	if (jc->fig.job)
+	if (jc->fig.job && r->sent > r->arrived)
 		rs_hist_add(jc->wait, rs_time_to_ms(r->sent - r->arrived));
+	else if (jc->fig.job)
+		jc->no_wait++;
 	if (r->pipe)
 		call_ended(w, r, now, ok);
 	else
@@ -324,6 +327,28 @@ static double hist_s(const rs_hist *h, double q)
 	return rs_hist_quantile(h, q) / MS_PER_S;
 }
 
+/* The q-quantile of the waits, s, by nearest rank: 0 exactly when the rank
+ * falls among the requests that did not wait (the histogram would give its
+ * first bin's midpoint), else the histogram's at the rank among the others. */
+static double wait_quantile(const job_client *jc, double q)
+{
+	uint64_t waited = rs_hist_count(jc->wait), n = jc->no_wait + waited;
+	if (n == 0)
+		return NAN;
+	double rank = ceil(q * (double)n);
+	if (rank <= (double)jc->no_wait)
+		return 0;
+	return hist_s(jc->wait, (rank - (double)jc->no_wait) / (double)waited);
+}
+
+static double wait_mean(const job_client *jc)
+{
+	uint64_t waited = rs_hist_count(jc->wait), n = jc->no_wait + waited;
+	if (n == 0)
+		return NAN;
+	return waited ? rs_hist_mean(jc->wait) * (double)waited / (double)n / MS_PER_S : 0;
+}
+
 void jobs_report(rs_world *w)
 {
 	if (!w->jobs)
@@ -335,10 +360,11 @@ void jobs_report(rs_world *w)
 		rs_job_figures *f = &jc->fig;
 		f->done = f->job && f->succeeded + f->failed == f->units;
 		f->makespan_s = f->done ? rs_time_to_s(jc->last_end - jc->start) : NAN;
-		f->wait_mean_s = rs_hist_mean(jc->wait) / MS_PER_S;
-		f->wait_p50_s = hist_s(jc->wait, 0.5);
-		f->wait_p99_s = hist_s(jc->wait, 0.99);
-		f->wait_max_s = rs_hist_max(jc->wait) / MS_PER_S;
+		f->wait_mean_s = wait_mean(jc);
+		f->wait_p50_s = wait_quantile(jc, 0.5);
+		f->wait_p99_s = wait_quantile(jc, 0.99);
+		f->wait_max_s = rs_hist_count(jc->wait) ? rs_hist_max(jc->wait) / MS_PER_S
+		                                        : (jc->no_wait ? 0 : NAN);
 		f->pipe_p50_s = hist_s(jc->pipe_lat, 0.5);
 		f->pipe_p90_s = hist_s(jc->pipe_lat, 0.9);
 		f->pipe_p99_s = hist_s(jc->pipe_lat, 0.99);
