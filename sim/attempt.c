@@ -1,6 +1,6 @@
 /*
  * attempt.c - the flow of an attempt through the world (see world.h and
- * world_internal.h; world.c builds the world and runs the loop).
+ * attempt.h; world.c builds the world and runs the loop).
  *
  * Events (engine payload: a = a small index, b = a pool slot):
  *   ARRIVAL(a=client, b=trace row + 1)  a new request; open-loop clients chain
@@ -18,8 +18,9 @@
  *                        whose scenario turns its service model on
  *   SEND, QUEUED         the client's own controls (throttle.h): a queued
  *                        request goes, or its queue timeout is due
- *   PIPE_DEADLINE, PIPE_NEXT  (job.c, registered by world.c) a pipeline's
- *                        deadline, and its next calls (issue 9)
+ *   PIPE_CALL(a=client, b=pipeline + 1)  a pipeline's call starts (issue 9;
+ *                        job.c has the pipeline's own events, PIPE_DEADLINE
+ *                        and PIPE_NEXT, and asks for its calls with this)
  *
  * Routing (MODEL.md section 8): a client's attempt to a router is routed at
  * once: the router picks a backend (a deployment, or another router routed
@@ -33,8 +34,8 @@
  * A request has at most one attempt the client waits for; an attempt it
  * abandoned (timeout) lives on as an orphan until the service finishes it.
  */
+#include "attempt.h"
 #include "job_world.h"
-#include "world_internal.h"
 
 #include "ratesim/latency_daily.h"
 #include "ratesim/meter_ptu.h"
@@ -479,12 +480,17 @@ static uint32_t request_new(rs_world *w, uint32_t client, int64_t row, rs_time n
 	return slot;
 }
 
-bool world_launch(rs_world *w, uint32_t client, int64_t row, rs_time now, uint32_t pipe)
+/* PIPE_CALL(a=client, b=pipeline + 1): a call of a pipeline starts, unless
+ * the pipeline ended since it was asked for (job.c). */
+static void on_pipe_call(void *ctx, rs_engine *eng, const rs_event *ev)
 {
-	uint32_t slot = request_new(w, client, row, now, pipe);
+	rs_world *w = ctx;
+	rs_time now = rs_engine_now(eng);
+	if (!jobs_call_starts(w, (uint32_t)ev->b))
+		return;
+	uint32_t slot = request_new(w, ev->a, -1, now, (uint32_t)ev->b);
 	if (slot != NO_SLOT)
 		send_attempt(w, slot, now, false);
-	return slot != NO_SLOT;
 }
 
 static void on_arrival(void *ctx, rs_engine *eng, const rs_event *ev)
@@ -620,5 +626,6 @@ rs_status world_wire(rs_world *w, rs_error *err)
 	rs_engine_on(w->eng, EV_FAULT, on_fault, w);
 	rs_engine_on(w->eng, EV_SEND, on_retry, w);
 	rs_engine_on(w->eng, EV_QUEUED, on_queued, w);
+	rs_engine_on(w->eng, EV_PIPE_CALL, on_pipe_call, w);
 	return RS_OK;
 }

@@ -13,9 +13,10 @@
  *   PIPE_DEADLINE  the deadline is due: the pipeline fails if still running
  *   PIPE_NEXT      a call ended: send the calls the step now allows, or
  *                  the next step's first calls
- * A call is never sent from inside the end of another request (which is
- * in the middle of attempt.c's bookkeeping): PIPE_NEXT is scheduled at the
- * same instant instead.
+ * A call is asked for with PIPE_CALL (attempt.c sends it), at the same
+ * instant: so job.c never calls into attempt.c, and a call is never sent
+ * from inside the end of another request.  A call asked for by a pipeline
+ * that ended before the PIPE_CALL ran is dropped (jobs_call_starts).
  *
  * A job's next unit follows the end of one (EV_ARRIVAL at that instant),
  * so at most `concurrency` units are out at once.  Cost: O(1) per request
@@ -211,23 +212,27 @@ static void pipe_finish(rs_world *w, uint32_t k, rs_time now, pipe_end how)
 	unit_ended(w, client, now, how == PIPE_OK);
 }
 
-/* Send the calls the current step allows.  A call may end at once (a local
- * rejection), which may end the pipeline: each turn re-reads the state. */
-static void pipe_fill(rs_world *w, uint32_t k, uint64_t id, rs_time now)
+/* Ask for the calls the current step allows (EV_PIPE_CALL, at now). */
+static void pipe_fill(rs_world *w, uint32_t k, rs_time now)
 {
-	for (;;) {
-		pipe_inst *p = &w->jobs->pipes[k];
-		if (p->id != id || p->ended)
-			return;
-		const rs_pipeline_step *s = &w->clients[p->client].cfg->pipeline.steps[p->step];
-		if (p->launched >= (uint32_t)s->calls ||
-		    p->launched - p->done >= (uint32_t)s->parallelism)
-			return;
+	pipe_inst *p = &w->jobs->pipes[k];
+	const rs_pipeline_step *s = &w->clients[p->client].cfg->pipeline.steps[p->step];
+	while (!p->ended && p->launched < (uint32_t)s->calls &&
+	       p->launched - p->done < (uint32_t)s->parallelism) {
 		p->launched++;
 		p->in_flight++;
-		if (!world_launch(w, p->client, -1, now, k + 1))
-			return;
+		schedule(w, now, EV_PIPE_CALL, p->client, k + 1);
 	}
+}
+
+bool jobs_call_starts(rs_world *w, uint32_t pipe)
+{
+	pipe_inst *p = &w->jobs->pipes[pipe - 1];
+	if (!p->ended)
+		return true;
+	p->in_flight--; /* asked for before the pipeline ended: never sent */
+	pipe_release(w->jobs, pipe - 1);
+	return false;
 }
 
 bool jobs_arrival(rs_world *w, uint32_t client, rs_time now)
@@ -252,7 +257,7 @@ bool jobs_arrival(rs_world *w, uint32_t client, rs_time now)
 	double deadline_s = w->clients[client].cfg->pipeline.deadline_s;
 	if (deadline_s > 0)
 		schedule(w, now + rs_time_from_s(deadline_s), EV_PIPE_DEADLINE, k, id);
-	pipe_fill(w, k, id, now);
+	pipe_fill(w, k, now);
 	return true;
 }
 
@@ -309,7 +314,7 @@ static void on_pipe_event(void *ctx, rs_engine *eng, const rs_event *ev)
 	if (ev->type == EV_PIPE_DEADLINE)
 		pipe_finish(w, ev->a, now, PIPE_DEADLINE);
 	else
-		pipe_fill(w, ev->a, ev->b, now);
+		pipe_fill(w, ev->a, now);
 }
 
 void jobs_wire(rs_world *w)

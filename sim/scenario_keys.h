@@ -305,12 +305,17 @@ void sc_write_models(sc *c, const cJSON *root);
 
 /* scenario_workload.c: cfg->clients. */
 rs_status sc_parse_clients(sc *c, const cJSON *root);
-/* Every relative "file" string under node joined with c->base_dir, before
+const sc_table *sc_workload_tables(size_t *n);
+
+/* scenario_dist.c: distributions and trace-file references.
+ * Every relative "file" string under node joined with c->base_dir, before
  * the --set overrides: a trace path written in the file is relative to the
  * file's folder, one given with --set to the current folder.  Returns false
  * when out of memory. */
 bool sc_resolve_file_paths(sc *c, cJSON *node);
-const sc_table *sc_workload_tables(size_t *n);
+/* file, format, zero_rows and model at path: a trace file's keys (of an
+ * arrival or an empirical distribution), checked against ks.  OUT: *t. */
+rs_status sc_parse_trace(sc *c, const cJSON *obj, const char *path, sc_keys ks, rs_trace_cfg *t);
 /* The distribution kinds', trace formats' and zero-row rules' names,
  * indexed by rs_dist_kind, rs_trace_format and rs_zero_rows. */
 extern const char *const sc_dist_names[RS_DIST_TRACE + 1];

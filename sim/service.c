@@ -13,8 +13,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#define NO_INDEX     UINT32_MAX
-#define POOL_INITIAL 256
+#define NO_INDEX         UINT32_MAX
+#define SVC_POOL_INITIAL 256
 
 /* An abandoned fixed-time attempt still being served. */
 typedef struct orphan {
@@ -65,14 +65,14 @@ struct rs_service {
 	uint64_t entered;
 };
 
-static void fail(rs_service *s, rs_status st)
+static void svc_fail(rs_service *s, rs_status st)
 {
 	if (s->status == RS_OK)
 		s->status = st;
 	rs_engine_fail(s->eng, st);
 }
 
-static rs_status schedule(rs_service *s, rs_time at, uint32_t type, uint32_t a, uint64_t b)
+static rs_status svc_schedule(rs_service *s, rs_time at, uint32_t type, uint32_t a, uint64_t b)
 {
 	if (at >= s->end)
 		return RS_OK; /* nothing after the end is observed */
@@ -82,7 +82,7 @@ static rs_status schedule(rs_service *s, rs_time at, uint32_t type, uint32_t a, 
 /* Grow a pool array to hold one more element; false when out of memory. */
 static bool grow(void **arr, uint32_t *cap, size_t size)
 {
-	uint32_t n = *cap ? *cap * 2 : POOL_INITIAL;
+	uint32_t n = *cap ? *cap * 2 : SVC_POOL_INITIAL;
 	void *p = rs_realloc_array(*arr, n, size);
 	if (!p)
 		return false;
@@ -112,7 +112,7 @@ rs_status rs_service_orphan(rs_service *s, rs_time at, size_t dep, const rs_mete
 	else
 		os = s->orphans_len++;
 	s->orphans[os] = (orphan){.mreq = *mreq, .charged = charged, .next_free = NO_INDEX};
-	return schedule(s, at, s->ev.orphan, (uint32_t)dep, os);
+	return svc_schedule(s, at, s->ev.orphan, (uint32_t)dep, os);
 }
 
 /* ---- processor sharing ---------------------------------------------------- */
@@ -144,7 +144,7 @@ static bool before(const rs_service *s, uint32_t x, uint32_t y)
 static bool heap_push(rs_service *s, station *st, uint32_t j)
 {
 	if (st->n == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : POOL_INITIAL;
+		size_t cap = st->cap ? st->cap * 2 : SVC_POOL_INITIAL;
 		uint32_t *p = rs_realloc_array(st->heap, cap, sizeof *p);
 		if (!p)
 			return false;
@@ -204,9 +204,9 @@ static void reschedule(rs_service *s, size_t d)
 		return;
 	double left = s->jobs[st->heap[0]].finish - st->v;
 	rs_time at = st->at + (left > 0 ? (rs_time)ceil(left / rate(st)) : 0);
-	rs_status e = schedule(s, at, s->ev.next, (uint32_t)d, st->epoch);
+	rs_status e = svc_schedule(s, at, s->ev.next, (uint32_t)d, st->epoch);
 	if (e != RS_OK)
-		fail(s, e);
+		svc_fail(s, e);
 }
 
 static void on_enter(void *ctx, rs_engine *eng, const rs_event *ev)
@@ -219,7 +219,7 @@ static void on_enter(void *ctx, rs_engine *eng, const rs_event *ev)
 	j->finish = st->v + (double)j->work;
 	j->seq = s->entered++;
 	if (!heap_push(s, st, (uint32_t)ev->b)) {
-		fail(s, RS_ERR_NOMEM);
+		svc_fail(s, RS_ERR_NOMEM);
 		return;
 	}
 	reschedule(s, ev->a);
@@ -282,7 +282,7 @@ rs_status rs_service_start(rs_service *s, rs_time now, size_t dep, const rs_timi
 		reread(s, dep, now);
 		reschedule(s, dep);
 	}
-	return schedule(s, now + t->ttft, s->ev.enter, (uint32_t)dep, j);
+	return svc_schedule(s, now + t->ttft, s->ev.enter, (uint32_t)dep, j);
 }
 
 void rs_service_abandon(rs_service *s, uint32_t handle)

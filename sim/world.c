@@ -7,8 +7,8 @@
  * The run is the engine's loop in batches between two metrics closes; the
  * flow of an attempt itself lives in attempt.c.
  */
+#include "attempt.h"
 #include "job_world.h"
-#include "world_internal.h"
 
 #include "ratesim/meter_ptu.h"
 #include "ratesim/outages.h"

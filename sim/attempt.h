@@ -1,5 +1,5 @@
 /*
- * world_internal.h - what the two rooms of the world share (private to sim/):
+ * attempt.h - the flow of an attempt, as world.c sees it (private to sim/):
  * the request pool's record, the outcome of presenting an attempt, the
  * world itself and the event types.
  *
@@ -8,8 +8,8 @@
  * retries) and owns every event handler, which it registers in world_wire.
  * Data flows one way: world.c calls attempt.c (world_wire), never back.
  */
-#ifndef RATESIM_WORLD_INTERNAL_H
-#define RATESIM_WORLD_INTERNAL_H
+#ifndef RATESIM_ATTEMPT_H
+#define RATESIM_ATTEMPT_H
 
 #include "ratesim/world.h"
 
@@ -23,7 +23,8 @@
 enum { EV_ARRIVAL, EV_DISPATCH, EV_DONE, EV_ANSWER, EV_TIMEOUT, EV_RETRY, EV_ORPHAN, EV_FAULT };
 enum { EV_GEN_ENTER = EV_FAULT + 1, EV_GEN_NEXT }; /* service.c: processor sharing */
 enum { EV_SEND = EV_GEN_NEXT + 1, EV_QUEUED };     /* the client's own controls (throttle.h) */
-enum { EV_PIPE_DEADLINE = EV_QUEUED + 1, EV_PIPE_NEXT }; /* job.c: pipelines (issue 9) */
+/* pipelines (issue 9): job.c's deadline and next calls; attempt.c starts a call */
+enum { EV_PIPE_DEADLINE = EV_QUEUED + 1, EV_PIPE_NEXT, EV_PIPE_CALL };
 
 #define NO_SLOT      UINT32_MAX
 #define POOL_INITIAL 1024
@@ -121,10 +122,5 @@ static inline void schedule(rs_world *w, rs_time at, uint32_t type, uint32_t a, 
 /* attempt.c: register every event handler and build the service model
  * (the processor-sharing state of the deployments). */
 rs_status world_wire(rs_world *w, rs_error *err);
-
-/* attempt.c: a new request of `client` (row: its trace row, or -1) that is
- * call `pipe` - 1 of a pipeline (0: none), sent now (issue 9, job.c).
- * Returns false when out of memory (the world has failed). */
-bool world_launch(rs_world *w, uint32_t client, int64_t row, rs_time now, uint32_t pipe);
 
 #endif
