@@ -9,13 +9,15 @@
  *   - a job of N requests with concurrency c and no 429 ends ceil(N / c) L
  *     after its start, for several (N, c); nobody waits for a retry;
  *   - an at_once herd sends exactly N first attempts at start_s (from
- *     requests.csv);
+ *     requests.csv); behind the client's own cap of c attempts it takes the
+ *     rounds of a job, and the waits in the client's queue count;
  *   - the pipeline (1 call, then 5 calls 2 at once) succeeds in 4 L = 4.4 s;
  *     it fails exactly when its deadline is at or before that (the deadline
  *     comes first on a tie); a deadline at 3.3 s cuts it before its sixth
  *     call, one at 3.4 s after (that call runs on to success); a second
  *     call refused (RPM of 1 per second, no retry) fails it by a final 429
  *     at 1.1 + 0.105 s;
+ *   - a job of such pipelines, c at a time, ends after ceil(N / c) x 4.4 s;
  *   - latency_daily: the service-side 1.0 s of L is multiplied at the
  *     scheduled hours (by_hour, cosine at its peak and its trough), the
  *     round trip is not: makespans are ceil(N / c) (0.1 + m) s;
@@ -161,6 +163,26 @@ static void test_at_once_sends_n_at_one_instant(void)
 	rm_dir(dir);
 }
 
+/* A herd of 10 behind the client's own cap of 3 attempts (throttle.h):
+ * the same rounds as a job of concurrency 3; the last three waited in the
+ * client's queue for 3 rounds, which their wait before the last attempt
+ * includes. */
+static void test_at_once_behind_client_cap(void)
+{
+	const char *sets[] = {
+	    "clients[0].arrival={\"process\":\"at_once\",\"requests\":10,\"start_s\":2}",
+	    "clients[0].concurrency={\"max_in_flight\":3}"};
+	cJSON *s = run_summary(JOB, sets, 2);
+	if (!s)
+		return;
+	const cJSON *job = client0(s, "job");
+	CHECK_NEAR(num(job, "makespan_s", NULL), 4 * L_S, US);
+	CHECK_NEAR(num(job, "retry_wait_s", "max"), 3 * L_S, US);
+	CHECK_NEAR(num(job, "retry_wait_s", "p50"), L_S, 0.01 * L_S); /* 1% histogram bins */
+	CHECK_NEAR(num(job, "retry_wait_s", "mean"), (3 * 1 + 3 * 2 + 3) * L_S / 10, 0.01 * L_S);
+	cJSON_Delete(s);
+}
+
 /* The pipeline with deadline d: OUT: its figures' object (in *s). */
 static const cJSON *pipeline_with(const char *deadline, cJSON **s)
 {
@@ -224,6 +246,29 @@ static void test_pipeline_fails_on_final_429(void)
 	    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(p, "by_hour_of_day"), 0);
 	CHECK_I64(num(h0, "started", NULL), 1);
 	CHECK_I64(num(h0, "failed", NULL), 1);
+	cJSON_Delete(s);
+}
+
+/* A job of pipelines: 3 documents one at a time, each the 4.4 s pipeline;
+ * then 5 two at a time: ceil(5 / 2) rounds. */
+static void test_job_of_pipelines(void)
+{
+	const char *one[] = {"clients[0].arrival={\"process\":\"job\",\"requests\":3,"
+	                     "\"concurrency\":1}"};
+	cJSON *s = run_summary(PIPE, one, 1);
+	if (s) {
+		CHECK_NEAR(num(client0(s, "job"), "makespan_s", NULL), 3 * 4 * L_S, US);
+		CHECK_I64(num(client0(s, "pipeline"), "succeeded", NULL), 3);
+		CHECK_I64(field(s, "requests", "offered", NULL), 3 * 6);
+	}
+	cJSON_Delete(s);
+	const char *two[] = {"clients[0].arrival={\"process\":\"job\",\"requests\":5,"
+	                     "\"concurrency\":2}"};
+	s = run_summary(PIPE, two, 1);
+	if (s) {
+		CHECK_NEAR(num(client0(s, "job"), "makespan_s", NULL), 3 * 4 * L_S, US);
+		CHECK_I64(num(client0(s, "job"), "succeeded", NULL), 5);
+	}
 	cJSON_Delete(s);
 }
 
@@ -372,8 +417,10 @@ int main(void)
 	RUN(test_job_unfinished);
 	RUN(test_job_with_retries);
 	RUN(test_at_once_sends_n_at_one_instant);
+	RUN(test_at_once_behind_client_cap);
 	RUN(test_pipeline_deadline_hand_worked);
 	RUN(test_pipeline_fails_on_final_429);
+	RUN(test_job_of_pipelines);
 	RUN(test_latency_daily_at_scheduled_hours);
 	RUN(test_latency_daily_factor);
 	RUN(test_bad_input);
