@@ -121,6 +121,13 @@ static void estimate(const rs_config *cfg, rs_scenario_estimate *e, est_term *me
 			consider(mem, term, path, what);
 			bytes += term;
 		}
+		if (a->process == RS_ARRIVAL_JOB) { /* issue 9: a job's units out at once */
+			term = (double)a->concurrency * EST_USER_BYTES;
+			snprintf(path, sizeof path, ".clients[%zu].arrival.concurrency", i);
+			snprintf(what, sizeof what, "a job of %d at once", a->concurrency);
+			consider(mem, term, path, what);
+			bytes += term;
+		}
 		term = (double)a->n_schedule * EST_POINT_BYTES;
 		snprintf(path, sizeof path, ".clients[%zu].arrival", i);
 		snprintf(what, sizeof what, "a schedule of %zu points", a->n_schedule);

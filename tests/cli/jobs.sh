@@ -34,5 +34,13 @@ expect latency-daily-bad-hours 1 \
 expect job-bad-concurrency 1 \
 	"ratesim: $S: .clients[0].arrival.concurrency: must be >= 1 (got 0)" \
 	-- validate "$S" --set 'clients[0].arrival={"process":"job","requests":5,"concurrency":0}'
+# what a job or a herd holds at once counts in the memory estimate
+B=scenarios/job-batch-20k.json
+expect job-memory-budget 1 \
+	"ratesim: $B: .clients[0].arrival.concurrency: a run with a job of 1000000 at once takes about 497 MB of memory (estimate), over the budget of 10 MB; to allow it, set limits.max_memory_mb in the scenario, or give --max-memory MB" \
+	-- validate "$B" --max-memory 10 --set 'clients[0].arrival.concurrency=1000000'
+expect herd-memory-budget 1 \
+	"ratesim: $B: .clients[0].arrival.requests: a run with 1000000 requests at once takes about 497 MB of memory (estimate), over the budget of 10 MB; to allow it, set limits.max_memory_mb in the scenario, or give --max-memory MB" \
+	-- validate "$B" --max-memory 10 --set 'clients[0].arrival={"process":"at_once","requests":1000000}'
 
 finish
