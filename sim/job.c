@@ -19,7 +19,8 @@
  * that ended before the PIPE_CALL ran is dropped (jobs_call_starts).
  *
  * A job's next unit follows the end of one (EV_ARRIVAL at that instant),
- * so at most `concurrency` units are out at once.  Cost: O(1) per request
+ * so at most `concurrency` units are out at once; a job of a trace's rows
+ * sends row 0, 1, 2, ... in that order, each once, as its units.  Cost: O(1) per request
  * and per pipeline event; memory O(clients + pipelines out at once).
  */
 #include "job_world.h"
@@ -50,8 +51,9 @@ typedef struct pipe_inst {
 } pipe_inst;
 
 typedef struct job_client {
-	bool on;        /* a job, an at_once herd or a pipeline client */
-	int64_t queued; /* job: units not started yet */
+	bool on;          /* a job, an at_once herd or a pipeline client */
+	int64_t queued;   /* job: units not started yet */
+	int64_t next_row; /* job of a trace's rows: the next unit's row; -1: no trace */
 	rs_time start, last_end;
 	rs_hist *wait;     /* ms before the last attempt, of the requests that waited */
 	uint64_t no_wait;  /* requests whose first attempt was their last */
@@ -75,6 +77,20 @@ static bool is_unit_client(const rs_client_cfg *cc)
 static int hour_of(rs_time t)
 {
 	return (int)((t % DAY_US) / HOUR_US);
+}
+
+/* A job or herd's units: its requests, or the rows of the trace it reads. */
+static int64_t job_units(const rs_client *c)
+{
+	return c->trace ? (int64_t)c->trace->n : c->cfg->arrival.requests;
+}
+
+/* Schedule the start of a job's next unit at `at` (with its trace row). */
+static void unit_next(rs_world *w, uint32_t client, rs_time at)
+{
+	job_client *jc = &w->jobs->c[client];
+	int64_t row = jc->next_row >= 0 ? jc->next_row++ : -1;
+	schedule(w, at, EV_ARRIVAL, client, (uint64_t)(row + 1));
 }
 
 rs_status jobs_new(rs_world *w, rs_error *err)
@@ -101,7 +117,8 @@ rs_status jobs_new(rs_world *w, rs_error *err)
 			continue;
 		jc->fig.job = is_unit_client(cc);
 		jc->fig.pipeline = cc->pipeline.on;
-		jc->fig.units = jc->fig.job ? (uint64_t)cc->arrival.requests : 0;
+		jc->fig.units = jc->fig.job ? (uint64_t)job_units(&w->clients[i]) : 0;
+		jc->next_row = w->clients[i].trace ? 0 : -1;
 		jc->start = rs_time_from_s(cc->arrival.start_s);
 		jc->wait = rs_hist_new();
 		jc->pipe_lat = rs_hist_new();
@@ -130,11 +147,11 @@ bool jobs_start(rs_world *w, size_t i)
 	if (!w->jobs || cc->arrival.process != RS_ARRIVAL_JOB)
 		return false;
 	job_client *jc = &w->jobs->c[i];
-	int64_t first = cc->arrival.requests < cc->arrival.concurrency ? cc->arrival.requests
-	                                                               : cc->arrival.concurrency;
-	jc->queued = cc->arrival.requests - first;
+	int64_t units = job_units(&w->clients[i]);
+	int64_t first = units < cc->arrival.concurrency ? units : cc->arrival.concurrency;
+	jc->queued = units - first;
 	for (int64_t k = 0; k < first; k++)
-		schedule(w, jc->start, EV_ARRIVAL, (uint32_t)i, 0);
+		unit_next(w, (uint32_t)i, jc->start);
 	return true;
 }
 
@@ -151,7 +168,7 @@ static void unit_ended(rs_world *w, uint32_t client, rs_time now, bool ok)
 	jc->last_end = now;
 	if (jc->queued > 0) { /* its place goes to the next unit */
 		jc->queued--;
-		schedule(w, now, EV_ARRIVAL, client, 0);
+		unit_next(w, client, now);
 	}
 }
 

@@ -39,7 +39,16 @@ rs_status sc_parse_job_arrival(sc *c, const cJSON *arr, const char *path, sc_key
                                rs_arrival_cfg *a)
 {
 	a->process = (rs_arrival_process)process;
-	rs_status st = sc_get_whole(c, arr, path, ks, "requests", &a->requests);
+	bool file = sc_member(arr, "file") != NULL, requests = sc_member(arr, "requests") != NULL;
+	if (process == RS_ARRIVAL_JOB && file == requests)
+		return sc_invalid(c, path,
+		                  "a job takes \"requests\" or \"file\" (one request a row)%s",
+		                  file ? ", not both" : "");
+	rs_status st = RS_OK;
+	if (file) /* the trace loader counts the rows when the world is built */
+		st = sc_parse_trace(c, arr, path, ks, &a->trace);
+	else
+		st = sc_get_whole(c, arr, path, ks, "requests", &a->requests);
 	if (st == RS_OK && process == RS_ARRIVAL_AT_ONCE && a->requests > RS_MAX_AT_ONCE) {
 		char kp[SC_PATH_MAX];
 		sc_child_key(kp, path, "requests");
@@ -77,7 +86,7 @@ static const char *pipeline_refused(const rs_arrival_cfg *a)
 	if (a->process == RS_ARRIVAL_CLOSED)
 		return "closed-loop users send their next request when a request ends, not a "
 		       "pipeline; use a job arrival";
-	if (a->process == RS_ARRIVAL_TRACE)
+	if (a->process == RS_ARRIVAL_TRACE || a->trace.path)
 		return "a trace row is one request, and a pipeline makes several calls";
 	return NULL;
 }

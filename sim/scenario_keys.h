@@ -343,7 +343,10 @@ const sc_table *sc_images_tables(size_t *n);
  * "pipeline" (its arrival already parsed), OUT: *p. */
 /* clang-format off */
 #define SC_JOB_ARRIVAL_KEYS \
-    {"requests", SC_BIT(RS_ARRIVAL_JOB) | SC_BIT(RS_ARRIVAL_AT_ONCE), true, \
+    {"requests", SC_BIT(RS_ARRIVAL_AT_ONCE), true, \
+     "only job and at_once arrivals send a fixed number of requests", \
+     SC_WHOLE(SC_GE1, RS_MAX_JOB_REQUESTS)}, \
+    {"requests", SC_BIT(RS_ARRIVAL_JOB), false, \
      "only job and at_once arrivals send a fixed number of requests", \
      SC_WHOLE(SC_GE1, RS_MAX_JOB_REQUESTS)}, \
     {"concurrency", SC_BIT(RS_ARRIVAL_JOB), true, \
@@ -351,7 +354,15 @@ const sc_table *sc_images_tables(size_t *n);
      SC_WHOLE(SC_GE1, RS_MAX_USERS)}, \
     {"start_s", SC_BIT(RS_ARRIVAL_JOB) | SC_BIT(RS_ARRIVAL_AT_ONCE), false, \
      "only job and at_once arrivals start at one time", \
-     SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S), SC_DEFAULT(RS_DEFAULT_JOB_START_S)}
+     SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S), SC_DEFAULT(RS_DEFAULT_JOB_START_S)}, \
+    {"file", SC_BIT(RS_ARRIVAL_JOB), false, "only a trace arrival or a job reads a file", \
+     SC_STRING}, \
+    {"format", SC_BIT(RS_ARRIVAL_JOB), false, "only a trace arrival or a job reads a file", \
+     SC_ENUM_OR(sc_format_names, RS_TRACE_AUTO)}, \
+    {"zero_rows", SC_BIT(RS_ARRIVAL_JOB), false, "only a trace arrival or a job reads a file", \
+     SC_ENUM_OR(sc_zero_rows_names, RS_ZERO_ROWS_SKIP)}, \
+    {"model", SC_BIT(RS_ARRIVAL_JOB), false, "only a trace arrival or a job reads a file", \
+     SC_STRING}
 /* clang-format on */
 rs_status sc_parse_job_arrival(sc *c, const cJSON *arr, const char *path, sc_keys ks, int process,
                                rs_arrival_cfg *a);

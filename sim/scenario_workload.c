@@ -780,7 +780,7 @@ static rs_status parse_client(sc *c, const cJSON *cl, const char *path, size_t i
 		st = sc_get_int(c, cl, path, SC_KEYS(client_keys), "priority", &cli->priority);
 	if (st == RS_OK)
 		st = parse_arrival(c, cl, path, &cli->arrival);
-	bool trace = cli->arrival.process == RS_ARRIVAL_TRACE;
+	bool trace = cli->arrival.trace.path != NULL; /* a trace arrival, or a job of its rows */
 	if (st == RS_OK)
 		st = parse_dist(c, cl, path, "prompt_tokens", trace, &cli->prompt_tokens);
 	if (st == RS_OK)

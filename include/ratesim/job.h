@@ -6,7 +6,8 @@
  * A job client (arrival "job") starts `requests` units at start_s, at most
  * `concurrency` at a time: a unit starts when another ends, as a batch
  * script does with a semaphore around each call (the SDK's retries happen
- * inside the call, so a unit holds its place through its retries).  An
+ * inside the call, so a unit holds its place through its retries); with a
+ * trace file, its units are the rows, each once and in order.  An
  * at_once client starts all of its `requests` at start_s.  A unit is one
  * request, or one pipeline when the client has one.  Their figures: units
  * started, succeeded, failed, the makespan (start_s to the end of the last

@@ -7,7 +7,8 @@
  * admitted attempt take exactly L = 1.1 s (no variation) of which the
  * round trip is 0.1 s, and a 429 reach the client in 0.105 s:
  *   - a job of N requests with concurrency c and no 429 ends ceil(N / c) L
- *     after its start, for several (N, c); nobody waits for a retry;
+ *     after its start, for several (N, c); nobody waits for a retry; a job
+ *     of a trace's rows sends each row once, in order, with its sizes;
  *   - an at_once herd sends exactly N first attempts at start_s (from
  *     requests.csv); behind the client's own cap of c attempts it takes the
  *     rounds of a job, and the waits in the client's queue count;
@@ -103,6 +104,28 @@ static void test_job_unfinished(void)
 	CHECK_I64(num(job, "succeeded", NULL), 89 * 3);
 	CHECK_I64(num(job, "started", NULL), 90 * 3);
 	CHECK_I64(num(job, "unfinished", NULL), 1000 - 89 * 3);
+	cJSON_Delete(s);
+}
+
+/* A job of a trace's rows (tests/scenarios/job-rows.csv: 5 rows of 5, 10,
+ * 15, 20 and 25 output tokens, so 1.1, 1.6, 2.1, 2.6 and 3.1 s), 2 at a
+ * time, each row once and in order: rows 0 and 1 at 0, row 2 at 1.1 (ends
+ * 3.2), row 3 at 1.6 (ends 4.2), row 4 at 3.2 (ends 6.3). */
+static void test_job_of_trace_rows(void)
+{
+	const char *sets[] = {"clients[0].arrival={\"process\":\"job\",\"concurrency\":2,"
+	                      "\"file\":\"tests/scenarios/job-rows.csv\"}",
+	                      "clients[0].prompt_tokens={\"dist\":\"trace\"}",
+	                      "clients[0].output_tokens={\"dist\":\"trace\"}",
+	                      "clients[0].max_tokens={\"policy\":\"absent\"}"};
+	cJSON *s = run_summary(JOB, sets, 4);
+	if (!s)
+		return;
+	const cJSON *job = client0(s, "job");
+	CHECK_I64(num(job, "requests", NULL), 5);
+	CHECK_I64(num(job, "succeeded", NULL), 5);
+	CHECK_NEAR(num(job, "makespan_s", NULL), 6.3, US);
+	CHECK_I64(field(s, "throughput", "output_tokens", NULL), 5 + 10 + 15 + 20 + 25);
 	cJSON_Delete(s);
 }
 
@@ -359,6 +382,20 @@ static void test_bad_input(void)
 	           JOB ": .clients[0].arrival.start_s: must be >= 0 (got -1)");
 	load_fails(JOB, "clients[0].arrival={\"process\":\"job\",\"requests\":5}",
 	           JOB ": .clients[0].arrival.concurrency: required key is missing");
+	load_fails(JOB, "clients[0].arrival={\"process\":\"job\",\"concurrency\":2}",
+	           JOB ": .clients[0].arrival: a job takes \"requests\" or \"file\" (one request a "
+	               "row)");
+	load_fails(JOB,
+	           "clients[0].arrival={\"process\":\"job\",\"concurrency\":2,\"requests\":3,"
+	           "\"file\":\"tests/scenarios/job-rows.csv\"}",
+	           JOB ": .clients[0].arrival: a job takes \"requests\" or \"file\" (one request a "
+	               "row), not both");
+	load_fails(PIPE,
+	           "clients[0].arrival={\"process\":\"job\",\"concurrency\":2,"
+	           "\"file\":\"tests/scenarios/job-rows.csv\"}",
+	           PIPE
+	           ": .clients[0].pipeline: not with this client's arrival: a trace row is one "
+	           "request, and a pipeline makes several calls");
 	load_fails(JOB,
 	           "clients[0].arrival={\"process\":\"at_once\",\"requests\":5,\"concurrency\":2}",
 	           JOB ": .clients[0].arrival.concurrency: not used when process is \"at_once\"; "
@@ -415,6 +452,7 @@ int main(void)
 {
 	RUN(test_job_makespan_closed_form);
 	RUN(test_job_unfinished);
+	RUN(test_job_of_trace_rows);
 	RUN(test_job_with_retries);
 	RUN(test_at_once_sends_n_at_one_instant);
 	RUN(test_at_once_behind_client_cap);
