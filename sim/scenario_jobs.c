@@ -45,9 +45,17 @@ rs_status sc_parse_job_arrival(sc *c, const cJSON *arr, const char *path, sc_key
 		                  "a job takes \"requests\" or \"file\" (one request a row)%s",
 		                  file ? ", not both" : "");
 	rs_status st = RS_OK;
-	if (file) /* the trace loader counts the rows when the world is built */
+	if (file) { /* the trace loader counts the rows when the world is built */
 		st = sc_parse_trace(c, arr, path, ks, &a->trace);
-	else
+		/* the effective scenario says the defaults it applied (the table's
+		 * first rows of these keys are the trace arrival's) */
+		if (st == RS_OK && !sc_member(arr, "format"))
+			sc_write(c, arr, "format",
+			         cJSON_CreateString(sc_format_names[a->trace.format]));
+		if (st == RS_OK && !sc_member(arr, "zero_rows"))
+			sc_write(c, arr, "zero_rows",
+			         cJSON_CreateString(sc_zero_rows_names[a->trace.zero_rows]));
+	} else
 		st = sc_get_whole(c, arr, path, ks, "requests", &a->requests);
 	if (st == RS_OK && process == RS_ARRIVAL_AT_ONCE && a->requests > RS_MAX_AT_ONCE) {
 		char kp[SC_PATH_MAX];
