@@ -20,8 +20,10 @@
  *
  * A job's next unit follows the end of one (EV_ARRIVAL at that instant),
  * so at most `concurrency` units are out at once; a job of a trace's rows
- * sends row 0, 1, 2, ... in that order, each once, as its units.  Cost: O(1) per request
- * and per pipeline event; memory O(clients + pipelines out at once).
+ * sends row 0, 1, 2, ... in that order, each once, as its units.
+ *
+ * Cost: O(1) per request and per pipeline event; memory O(clients +
+ * pipelines out at once), the figures in fixed-size histograms.
  */
 #include "job_world.h"
 
