@@ -8,6 +8,7 @@
 #   t_max                 the last point's start (in the time axis' unit)
 #   t_label               the time axis' title: "time (min)", "(h)" or "(days)"
 #   n_spans, span_*       the shaded spans (warm-up, faults; style.gp)
+#   n_marks, mark_*       the alert marks (style.gp)
 #   rate_max              the largest 429 rate, deployments included (%)
 #   rate_total_max        the largest 429 rate of all attempts (%)
 #   fail_max              the largest final-failure rate (%)
@@ -33,9 +34,12 @@ set yrange [0:(rate_top > 0 ? (rate_top > 95 ? 100 : 1.05 * rate_top) : 1)]
 set key at screen legend_x, top_panel left top Left reverse samplen 2 spacing 1.1
 eval spans_on
 eval span_labels_on
+eval marks_on
+eval mark_labels_on
 plot datafile using 1:2 with lines linestyle 100 title "all attempts", \
      for [i=1:per_dep] datafile using 1:(column(3 + i)) with lines \
-	linetype series(i) title dep_name[i]
+	linetype series(i) title dep_name[i], \
+     for [s=1:(n_marks > 0)] keyentry with lines linestyle 104 title "alert fired"
 
 set tmargin at screen 0.38
 set bmargin at screen bottom_panel
@@ -43,10 +47,12 @@ set format x "%g"
 set xlabel t_label
 set ylabel "failed (% of ended)"
 eval span_labels_off
+eval mark_labels_off
 set yrange [0:(fail_max > 0 ? (fail_max > 95 ? 100 : 1.05 * fail_max) : 1)]
 set key at screen legend_x, 0.38 left top Left reverse samplen 2 spacing 1.1
 plot datafile using 1:3 with lines linetype 2 linewidth 3 dashtype 1 \
 	title "final failures:\nrequests that gave up"
 eval spans_off
+eval marks_off
 unset multiplot
 unset output

@@ -73,3 +73,17 @@ spans_off = "do for [s_=1:n_spans] { unset object 900 + s_; unset label 900 + s_
 # A span's label alone in the plot would be drawn on every panel: labels go
 # on the first panel, and are cleared before the next.
 span_labels_off = "do for [s_=1:n_spans] { unset label 900 + s_ }"
+
+# Alert marks of the time charts (issue 9), set by ratesim for each run:
+# n_marks, and for mark i mark_at[i] (on the time axis) and mark_text[i]
+# ("tokens 80%"): a thin vertical line where an alert fired, labelled
+# along it from the top on a white box (the few data points under a label
+# are hidden, the label stays readable).  A template runs `eval marks_on` before each time panel and
+# `eval mark_labels_on` before the first one only; `eval marks_off` clears
+# both.
+set style line 104 linecolor rgb "#7B3294" linewidth 1.5 dashtype (6,4)
+set style textbox 3 opaque fillcolor rgb "#FFFFFF" noborder margins 1, 1
+marks_on = "do for [m_=1:n_marks] { set arrow 800 + m_ from mark_at[m_], graph 0 to mark_at[m_], graph 1 nohead linestyle 104 front }"
+mark_labels_on = "do for [m_=1:n_marks] { set label 800 + m_ mark_text[m_] at mark_at[m_], graph 0.98 right rotate by 90 offset -0.8, 0 boxed bs 3 font 'sans,11' textcolor rgb '#7B3294' front }"
+mark_labels_off = "do for [m_=1:n_marks] { unset label 800 + m_ }"
+marks_off = "do for [m_=1:n_marks] { unset arrow 800 + m_; unset label 800 + m_ }"

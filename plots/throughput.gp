@@ -13,6 +13,7 @@
 # before it:
 #   datafile, outfile, format, title   (every chart)
 #   t_label, n_spans, span_*   the time axis' title and shaded spans (style.gp)
+#   n_marks, mark_*       the alert marks (style.gp)
 #   point_width           what one point stands for, e.g. "10 s"
 #   point_merged          1 when a point is several buckets (a long run)
 #   n_dep, dep_name[i]    the deployments, in the order of timeseries.csv
@@ -96,9 +97,12 @@ set ylabel tpm_unit . "tokens/min"
 set yrange [0:(tpm_top > 0 ? 1.05 * tpm_top / tpm_scale : 1)]
 eval spans_on
 eval span_labels_on
+eval marks_on
+eval mark_labels_on
 plot for [s=1:has_offered_tpm] datafile using 1:($6 / tpm_scale) with lines \
 	linestyle 102 title "wanted (first tries)", \
      datafile using 1:($2 / tpm_scale) with lines linestyle 100 title "served, all", \
+     for [s=1:(n_marks > 0)] keyentry with lines linestyle 104 title "alert fired", \
      for [i=1:per_dep] datafile \
 	using 1:(column(has_window(i) ? 6 * i + 8 : 6 * i + 4) / tpm_scale) with lines \
 	linetype series(i) title (names_below ? "" : win_title(i, "TPM")), \
@@ -119,6 +123,7 @@ plot for [s=1:has_offered_tpm] datafile using 1:($6 / tpm_scale) with lines \
 	linestyle 101 title sprintf("sum of the %d TPM limits", n_dep)
 unset label 990
 eval span_labels_off
+eval mark_labels_off
 
 set tmargin at screen split - 0.03
 set bmargin at screen bottom_panel
@@ -146,5 +151,6 @@ plot for [s=1:has_offered_rpm] datafile using 1:7 with lines \
      for [s=1:rpm_sum_drawn] datafile using 1:5 with lines \
 	linestyle 101 title sprintf("sum of the %d RPM limits", n_dep)
 eval spans_off
+eval marks_off
 unset multiplot
 unset output

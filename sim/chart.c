@@ -898,6 +898,8 @@ rs_status rs_chart_render(const char *dir, const rs_chart_opts *opts, char *warn
 		st = chart_axis_add_spans(&d.axis, dir, d.fig.warmup_s, err);
 	}
 	if (st == RS_OK)
+		st = chart_axis_add_alert_marks(&d.axis, dir, err); /* issue 9: alerts */
+	if (st == RS_OK)
 		st = read_utilisation(&d, err);
 	if (st == RS_OK && d.n_ptu == 0)
 		st = chart_remove(dir, run_charts[RUN_UTILISATION], true, err);

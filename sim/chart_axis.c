@@ -11,6 +11,7 @@
 
 #include "chart_io.h"
 #include "ratesim/figures.h"
+#include "ratesim/textio.h"
 
 #define MIN_PER_HOUR 60.0
 #define MIN_PER_DAY  1440.0
@@ -104,6 +105,77 @@ rs_status chart_axis_add_spans(chart_axis *a, const char *dir, double warmup_s, 
 	return st;
 }
 
+/* Add a fired alert of rule label `rule` ("tokens", "tokens max") at
+ * threshold `pct` at t_s to the marks: to the last mark when at the same
+ * time ("tokens 80%, 90%; requests 80%"), else as a new mark while there is
+ * room. */
+static void add_mark(chart_axis *a, double t_s, const char *rule, const char *pct)
+{
+	double at = chart_axis_at(a, t_s);
+	chart_mark *m = a->n_marks ? &a->marks[a->n_marks - 1] : NULL;
+	if (m && m->at == at) {
+		size_t len = strlen(m->text);
+		if (strcmp(m->rule, rule) == 0)
+			snprintf(m->text + len, sizeof m->text - len, ", %s%%", pct);
+		else
+			snprintf(m->text + len, sizeof m->text - len, "; %s %s%%", rule, pct);
+		snprintf(m->rule, sizeof m->rule, "%s", rule);
+		return;
+	}
+	if (a->n_marks == CHART_MAX_MARKS) {
+		a->marks_left_out++;
+		return;
+	}
+	m = &a->marks[a->n_marks++];
+	m->at = at;
+	snprintf(m->rule, sizeof m->rule, "%s", rule);
+	snprintf(m->text, sizeof m->text, "%s %s%%", rule, pct);
+}
+
+rs_status chart_axis_add_alert_marks(chart_axis *a, const char *dir, rs_error *err)
+{
+	enum { M_TIME, M_METRIC, M_AGG, M_THRESHOLD, M_EVENT, M_COUNT };
+	static const char *const names[M_COUNT] = {"time_s", "metric", "aggregation", "threshold",
+	                                           "event"};
+	char *path = rs_text_format("%s/" CHART_ALERTS_CSV, dir);
+	if (!path)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	FILE *probe = fopen(path, "r");
+	if (!probe) {
+		free(path);
+		return RS_OK; /* a run without alerts */
+	}
+	fclose(probe);
+	chart_csv r;
+	long col[M_COUNT];
+	rs_status st = chart_csv_open(&r, path, err);
+	if (st == RS_OK)
+		st = chart_csv_columns(&r, names, M_COUNT, col, err);
+	size_t width = r.nfields;
+	while (st == RS_OK) {
+		bool eof;
+		st = chart_csv_row(&r, width, &eof, err);
+		if (st != RS_OK || eof)
+			break;
+		double t, thr;
+		st = chart_csv_number(&r, col[M_TIME], names[M_TIME], false, &t, err);
+		if (st == RS_OK)
+			st = chart_csv_number(&r, col[M_THRESHOLD], names[M_THRESHOLD], false, &thr,
+			                      err);
+		if (st != RS_OK || strcmp(r.fields[col[M_EVENT]], "fired") != 0)
+			continue;
+		/* "tokens 80%", or "tokens max 80%" for a rule on the maximum */
+		char what[CHART_MARK_RULE], pct[32];
+		bool avg = strcmp(r.fields[col[M_AGG]], "average") == 0;
+		snprintf(what, sizeof what, "%.16s%s", r.fields[col[M_METRIC]], avg ? "" : " max");
+		snprintf(pct, sizeof pct, "%.4g", CHART_PERCENT * thr);
+		add_mark(a, t, what, pct);
+	}
+	chart_csv_fini(&r);
+	free(path);
+	return st;
+}
+
 void chart_axis_put_facts(FILE *f, const chart_axis *a)
 {
 	fputs("t_label = ", f);
@@ -117,6 +189,13 @@ void chart_axis_put_facts(FILE *f, const chart_axis *a)
 		fprintf(f, "span_from[%zu] = %.10g; span_to[%zu] = %.10g; span_kind[%zu] = %d\n",
 		        i + 1, s->from, i + 1, s->to, i + 1, (int)s->kind);
 		chart_put_array_item(f, "span_text", i, s->text);
+	}
+	chart_put_var(f, "n_marks", (double)a->n_marks);
+	fprintf(f, "array mark_at[%zu]\n", a->n_marks ? a->n_marks : 1);
+	chart_put_array_head(f, "mark_text", a->n_marks);
+	for (size_t i = 0; i < a->n_marks; i++) {
+		fprintf(f, "mark_at[%zu] = %.10g\n", i + 1, a->marks[i].at);
+		chart_put_array_item(f, "mark_text", i, a->marks[i].text);
 	}
 }
 

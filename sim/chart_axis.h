@@ -9,7 +9,10 @@
  * buckets (chart_group), which bounds every time-series .dat to about
  * CHART_MAX_POINTS rows whatever the run's length.  Spans: the warm-up
  * (from summary.json) and each fault (from scenario.json, figures.h), in
- * the axis' unit, for the templates to shade and label.
+ * the axis' unit, for the templates to shade and label.  Marks: the times
+ * alerts fired (from alerts.csv, alerts.h), for the templates to draw as
+ * labelled vertical lines; events at the same time share one mark, and a
+ * run with more than CHART_MAX_MARKS of them marks the first ones only.
  */
 #ifndef RATESIM_CHART_AXIS_H
 #define RATESIM_CHART_AXIS_H
@@ -28,6 +31,10 @@
 /* A run longer than this (minutes) gets an axis in days: 3 days. */
 #define CHART_DAYS_FROM_MIN 4320.0
 #define CHART_SPAN_TEXT     96
+/* Alert marks per chart at most: more would hide the data. */
+#define CHART_MAX_MARKS 12
+#define CHART_MARK_TEXT 64
+#define CHART_MARK_RULE 24
 
 /* What a shaded span is; each kind has its colour in style.gp. */
 typedef enum { SPAN_WARMUP = 1, SPAN_DOWN, SPAN_DEGRADE, SPAN_LATENCY } chart_span_kind;
@@ -38,6 +45,12 @@ typedef struct chart_span {
 	char text[CHART_SPAN_TEXT]; /* e.g. "warm-up", "eastus down" */
 } chart_span;
 
+typedef struct chart_mark {
+	double at;                  /* in the axis' unit */
+	char text[CHART_MARK_TEXT]; /* e.g. "tokens 80%, 90%" */
+	char rule[CHART_MARK_RULE]; /* the last event's rule label, e.g. "tokens max" */
+} chart_mark;
+
 typedef struct chart_axis {
 	double min_per_unit; /* 1, 60 or 1440 */
 	const char *label;   /* "time (min)", "time (h)", "time (days)" */
@@ -47,6 +60,9 @@ typedef struct chart_axis {
 	double duration_s;   /* NaN when not known */
 	chart_span *spans;   /* owned */
 	size_t n_spans;
+	chart_mark marks[CHART_MAX_MARKS];
+	size_t n_marks;
+	size_t marks_left_out; /* fired events past CHART_MAX_MARKS marks */
 } chart_axis;
 
 /* The axis of a run of duration_s seconds in buckets of bucket_s seconds
@@ -60,13 +76,18 @@ rs_status chart_axis_add_spans(chart_axis *a, const char *dir, double warmup_s, 
 /* Add the warm-up [0, warmup_s) as a span; false when out of memory. */
 bool chart_axis_add_warmup(chart_axis *a, double warmup_s);
 
+/* Add a mark at each time an alert fired in DIR/alerts.csv, when the run
+ * has that file.  Errors: a malformed file (RS_ERR_SYNTAX), NOMEM. */
+rs_status chart_axis_add_alert_marks(chart_axis *a, const char *dir, rs_error *err);
+
 void chart_axis_fini(chart_axis *a);
 
 /* t_s seconds in the axis' unit. */
 double chart_axis_at(const chart_axis *a, double t_s);
 
-/* The facts every time chart's template reads: t_label, and the spans as
- * n_spans, span_from[], span_to[], span_kind[], span_text[]. */
+/* The facts every time chart's template reads: t_label, the spans as
+ * n_spans, span_from[], span_to[], span_kind[], span_text[], and the alert
+ * marks as n_marks, mark_at[], mark_text[]. */
 void chart_axis_put_facts(FILE *f, const chart_axis *a);
 
 /* ---- downsampling ---- */

@@ -17,6 +17,7 @@
 
 #define CHART_TS_CSV          "timeseries.csv"
 #define CHART_UTIL_CSV        "utilisation.csv"
+#define CHART_ALERTS_CSV      "alerts.csv"
 #define CHART_CDF_CSV         "latency_cdf.csv"
 #define CHART_DEFAULT_TITLE   "ratesim"
 #define CHART_SECONDS_PER_MIN 60.0

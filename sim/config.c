@@ -130,6 +130,9 @@ void rs_config_free(rs_config *cfg)
 		free(cfg->outages[i].region);
 	}
 	free(cfg->outages);
+	for (size_t i = 0; cfg->alerts && i < cfg->n_alerts; i++)
+		free(cfg->alerts[i].deployment);
+	free(cfg->alerts);
 	for (size_t i = 0; cfg->warnings && i < cfg->n_warnings; i++)
 		free(cfg->warnings[i]);
 	free(cfg->warnings);

@@ -47,6 +47,7 @@ typedef struct scope {
 	rs_counts bucket, run;
 	rs_hist *lat_bucket, *ttft_bucket, *lat_run, *ttft_run;
 	ptu_track ptu;
+	rs_time first_throttled; /* the first 429 at or after warm-up; INT64_MAX: none */
 } scope;
 
 struct rs_metrics {
@@ -105,6 +106,7 @@ rs_metrics *rs_metrics_new(const rs_metrics_setup *s)
 	for (size_t i = 0; i < m->n_scopes; i++) {
 		scope *sc = &m->scopes[i];
 		sc->tpm_limit = sc->rpm_limit = NAN;
+		sc->first_throttled = INT64_MAX;
 		if (i == 0) {
 			sc->kind = RS_SCOPE_TOTAL;
 			sc->name = "total";
@@ -352,6 +354,14 @@ rs_status rs_metrics_advance(rs_metrics *m, rs_time now)
 		}                                                                                  \
 	} while (0)
 
+/* The first 429 of each scope an answer touches (alerts.h: the lead time). */
+static void note_throttled(rs_metrics *m, rs_time now, scope **sc, size_t n)
+{
+	for (size_t i = 0; i < n && now >= m->warmup; i++)
+		if (now < sc[i]->first_throttled)
+			sc[i]->first_throttled = now;
+}
+
 void rs_metrics_on_offered(rs_metrics *m, rs_time now, size_t client)
 {
 	scope *sc[2] = {&m->scopes[0], client_scope(m, client)};
@@ -389,6 +399,8 @@ void rs_metrics_on_attempt_answer(rs_metrics *m, rs_time now, size_t client, siz
 	});
 	scope *cs[2] = {sc[0], sc[1]};
 	TOUCH(cs, 2, now >= m->warmup, c->router_retries += router_retries);
+	if (answer == RS_ANS_THROTTLED)
+		note_throttled(m, now, sc, has_dep ? 3u : 2u);
 	if (has_dep && !is_retry && !spilled)
 		offered_load(m, now, sc[2], tokens);
 }
@@ -414,6 +426,8 @@ void rs_metrics_on_deployment_answer(rs_metrics *m, rs_time now, size_t deployme
 		c->retries += is_retry;
 		c->spilled_out += passed_on;
 	});
+	if (answer == RS_ANS_THROTTLED)
+		note_throttled(m, now, sc, 1);
 	if (!is_retry)
 		offered_load(m, now, sc[0], tokens);
 }
@@ -502,6 +516,12 @@ size_t rs_metrics_n_scopes(const rs_metrics *m)
 const rs_counts *rs_metrics_run_counts(const rs_metrics *m, size_t i)
 {
 	return &m->scopes[i].run;
+}
+
+rs_time rs_metrics_first_throttled(const rs_metrics *m, size_t i)
+{
+	rs_time t = m->scopes[i].first_throttled;
+	return t == INT64_MAX ? -1 : t;
 }
 
 double rs_metrics_latency_quantile(const rs_metrics *m, size_t i, double q)

@@ -20,6 +20,7 @@
 
 #include "ratesim/textio.h"
 
+#include "ratesim/alerts.h"
 #include "ratesim/cost.h"
 #include "ratesim/fsx.h"
 #include "ratesim/outages.h"
@@ -42,10 +43,10 @@
 
 /* Streamed files, then latency_cdf.csv (all four renamed into place
  * together at the end), then the JSON files written whole. */
-enum { F_TIMESERIES, F_MINUTES, F_REQUESTS, F_CDF, F_SUMMARY, F_ENGINE, F_COUNT };
-static const char *const file_names[F_COUNT] = {"timeseries.csv", "utilisation.csv",
-                                                "requests.csv",   "latency_cdf.csv",
-                                                "summary.json",   "engine.json"};
+enum { F_TIMESERIES, F_MINUTES, F_REQUESTS, F_CDF, F_SUMMARY, F_ENGINE, F_ALERTS, F_COUNT };
+static const char *const file_names[F_COUNT] = {
+    "timeseries.csv", "utilisation.csv", "requests.csv", "latency_cdf.csv",
+    "summary.json",   "engine.json",     "alerts.csv"};
 
 /* Every name a run may write into its folder: what a commit removes when
  * this run did not write it (an earlier run's requests.csv or charts), and
@@ -59,6 +60,7 @@ static const char *const run_names[] = {"timeseries.csv",
                                         "summary.json",
                                         "engine.json",
                                         "scenario.json",
+                                        "alerts.csv",
                                         CHART_FILES("throughput"),
                                         CHART_FILES("rate_429"),
                                         CHART_FILES("errors"),
@@ -72,6 +74,9 @@ struct rs_output {
 	char dir[PATH_MAX_LEN];
 	rs_stage *stage;
 	FILE *ts, *min, *req;
+	FILE *alerts_f;       /* alerts.csv, with alerts */
+	rs_alerts *alerts;    /* the scenario's alert rules, or NULL (alerts.h) */
+	const rs_config *cfg; /* borrowed, with alerts */
 	bool log_requests;
 	bool committed;
 	char failure[RS_ERROR_MAX]; /* the first write failure, or "" */
@@ -226,7 +231,7 @@ static rs_status ts_row(void *ctx, const rs_ts_row *r)
 	             : NAN);
 	if (fputc('\n', f) == EOF || ferror(f))
 		return write_failed(o, F_TIMESERIES, errno);
-	return RS_OK;
+	return o->alerts ? rs_alerts_on_row(o->alerts, r) : RS_OK;
 }
 
 static rs_status minute_row(void *ctx, const rs_minute_row *r)
@@ -239,6 +244,40 @@ static rs_status minute_row(void *ctx, const rs_minute_row *r)
 	put_g(o->min, r->utilisation_end);
 	if (fputc('\n', o->min) == EOF || ferror(o->min))
 		return write_failed(o, F_MINUTES, errno);
+	return o->alerts ? rs_alerts_on_minute(o->alerts, r) : RS_OK;
+}
+
+static const char alerts_header[] =
+    "time_s,deployment,rule,metric,aggregation,threshold,event,value\n";
+
+/* One row of alerts.csv (docs/outputs.md). */
+static rs_status alert_row(void *ctx, const rs_alert_event *e)
+{
+	rs_output *o = ctx;
+	const rs_alert_cfg *r = &o->cfg->alerts[e->rule];
+	FILE *f = o->alerts_f;
+	put_time_us(f, e->time, false);
+	fputc(',', f);
+	rs_text_put_csv(f, o->cfg->deployments[e->deployment].name);
+	fprintf(f, ",%zu,%s,%s", e->rule, rs_alert_metric_name(r->metric),
+	        rs_alert_aggregation_name(r->aggregation));
+	put_g(f, r->thresholds[e->threshold]);
+	fprintf(f, ",%s", e->fired ? "fired" : "resolved");
+	put_g(f, e->value);
+	if (fputc('\n', f) == EOF || ferror(f))
+		return write_failed(o, F_ALERTS, errno);
+	return RS_OK;
+}
+
+rs_status rs_output_alerts(rs_output *o, const rs_config *cfg, rs_error *err)
+{
+	o->cfg = cfg;
+	rs_status st = rs_alerts_new(cfg, alert_row, o, &o->alerts, err);
+	if (st != RS_OK || !o->alerts)
+		return st;
+	if (!(o->alerts_f = open_tmp(o, F_ALERTS, err)))
+		return RS_ERR_IO;
+	fputs(alerts_header, o->alerts_f);
 	return RS_OK;
 }
 
@@ -613,6 +652,8 @@ rs_status rs_output_finish(rs_output *o, const rs_config *cfg, const rs_metrics 
 	if (st == RS_OK)
 		st = close_stream(o, &o->req, F_REQUESTS, err);
 	if (st == RS_OK)
+		st = close_stream(o, &o->alerts_f, F_ALERTS, err);
+	if (st == RS_OK)
 		st = write_cdf(o, m, err);
 	if (st == RS_OK && cfg->effective_json)
 		st = rs_fsx_write_file(stage, "scenario.json", cfg->effective_json,
@@ -620,8 +661,10 @@ rs_status rs_output_finish(rs_output *o, const rs_config *cfg, const rs_metrics 
 	if (st != RS_OK)
 		return st;
 	cJSON *summary = rs_output_summary(cfg, m);
-	if (!summary)
+	if (!summary || !rs_alerts_summary(o->alerts, m, summary)) {
+		cJSON_Delete(summary);
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building summary.json");
+	}
 	st = write_json(stage, file_names[F_SUMMARY], summary, err);
 	cJSON_Delete(summary);
 	if (st != RS_OK)
@@ -666,6 +709,9 @@ void rs_output_free(rs_output *o)
 		fclose(o->req);
 	if (o->min)
 		fclose(o->min);
+	if (o->alerts_f)
+		fclose(o->alerts_f);
+	rs_alerts_free(o->alerts);
 	rs_stage_free(o->stage); /* removes the staging folder unless committed */
 	free(o);
 }

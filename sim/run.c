@@ -46,6 +46,11 @@ rs_status rs_run(const rs_config *cfg, const rs_run_opts *o, rs_run_result *res,
 	rs_status st = rs_output_open(o->dir, o->log_requests, &out, err);
 	if (st != RS_OK)
 		return st;
+	st = rs_output_alerts(out, cfg, err);
+	if (st != RS_OK) {
+		rs_output_free(out);
+		return st;
+	}
 	rs_world_hooks hooks = {0};
 	rs_output_hooks(out, &hooks);
 	hooks.progress = o->progress;

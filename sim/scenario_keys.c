@@ -379,6 +379,7 @@ static void write_default(sc *c, const cJSON *obj, const sc_key *k)
 		v = cJSON_CreateString(k->dflt_str);
 		break;
 	case SC_T_OBJECT:
+	case SC_T_ARRAY:
 		v = cJSON_Parse(k->dflt_str);
 		break;
 	default:
@@ -393,7 +394,7 @@ const cJSON *sc_member_or_default(sc *c, const cJSON *obj, sc_keys ks, const cha
 	if (v)
 		return v;
 	const sc_key *k = sc_key_find(ks, key);
-	if (!k || k->type != SC_T_OBJECT)
+	if (!k || !k->has_dflt || (k->type != SC_T_OBJECT && k->type != SC_T_ARRAY))
 		return NULL;
 	write_default(c, obj, k);
 	return sc_member(obj, key);
@@ -839,7 +840,7 @@ static cJSON *row_json(const sc_key *k)
 			d = cJSON_CreateString(k->names[(size_t)k->dflt]);
 		else if (k->type == SC_T_STRING)
 			d = cJSON_CreateString(k->dflt_str);
-		else if (k->type == SC_T_OBJECT)
+		else if (k->type == SC_T_OBJECT || k->type == SC_T_ARRAY)
 			d = cJSON_Parse(k->dflt_str);
 		else
 			d = cJSON_CreateRaw(num);

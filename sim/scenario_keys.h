@@ -172,8 +172,10 @@ typedef struct sc_key {
 #define SC_OTHER             .type = SC_T_OTHER
 #define SC_OBJECT            .type = SC_T_OBJECT
 /* an object whose absence means the JSON text d */
-#define SC_OBJECT_OR(d)     .type = SC_T_OBJECT, .has_dflt = true, .dflt_str = (d)
-#define SC_ARRAY            .type = SC_T_ARRAY
+#define SC_OBJECT_OR(d) .type = SC_T_OBJECT, .has_dflt = true, .dflt_str = (d)
+#define SC_ARRAY        .type = SC_T_ARRAY
+/* an array whose absence means the JSON text d */
+#define SC_ARRAY_OR(d)      .type = SC_T_ARRAY, .has_dflt = true, .dflt_str = (d)
 #define SC_DIST             .type = SC_T_DIST
 #define SC_STRING           .type = SC_T_STRING
 #define SC_STRING_OR(s)     .type = SC_T_STRING, .has_dflt = true, .dflt_str = (s)
@@ -382,6 +384,11 @@ const sc_table *sc_latency_tables(size_t *n);
 rs_status sc_parse_control(sc *c, const cJSON *cl, const char *cpath, const rs_target *own,
                            rs_control_cfg *out);
 const sc_table *sc_control_tables(size_t *n);
+
+/* scenario_alerts.c: "alerts", metric alert rules (issue 9), after the
+ * deployments and bucket_s. */
+rs_status sc_parse_alerts(sc *c, const cJSON *root);
+const sc_table *sc_alerts_tables(size_t *n);
 
 /* scenario_faults.c: cfg->faults, the network matrix, pricing. */
 rs_status sc_parse_faults(sc *c, const cJSON *root);

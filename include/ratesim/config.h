@@ -38,6 +38,19 @@
 #define RS_DEFAULT_IMAGE_DETAIL        RS_IMAGE_HIGH /* the costlier: "auto" is undocumented */
 #define RS_DEFAULT_STRICT_AVAILABILITY false         /* a model off its regions: a warning */
 
+/* Issue 9: metric alert rules (alerts.h); off unless a scenario has "alerts".
+ * Azure Monitor's metric alert: a new rule's lookback window of 5 minutes,
+ * evaluated every minute, on the platform metrics' 1-minute grain; a stateful
+ * alert resolves after 3 evaluations without the condition; seed 000 alerts
+ * at 80% and 90% of the quota. */
+#define RS_DEFAULT_ALERT_DEPLOYMENT    "*" /* every deployment the metric applies to */
+#define RS_DEFAULT_ALERT_THRESHOLDS    "[0.8,0.9]"
+#define RS_DEFAULT_ALERT_AGGREGATION   RS_ALERT_AVERAGE
+#define RS_DEFAULT_ALERT_GRAIN_S       60.0
+#define RS_DEFAULT_ALERT_WINDOW_S      300.0
+#define RS_DEFAULT_ALERT_FREQUENCY_S   60.0
+#define RS_DEFAULT_ALERT_RESOLVE_AFTER 3
+
 /* Defaults of the retry family, routers, faults, arrivals and pricing;
  * scenarios/README.md gives the reason and source of each. */
 
@@ -500,6 +513,42 @@ typedef struct rs_outage_cfg {
 	double error_ms;
 } rs_outage_cfg;
 
+/* A metric alert rule (issue 9; alerts.h): a deployment's metric as a share
+ * of its limit, aggregated over a window, evaluated at a frequency, against
+ * each threshold. */
+typedef enum rs_alert_metric {
+	RS_ALERT_TOKENS,      /* processed tokens per minute / the TPM limit in force */
+	RS_ALERT_REQUESTS,    /* requests per minute / the RPM limit in force */
+	RS_ALERT_UTILIZATION, /* provisioned: Utilization V2 (a share of 100%) */
+} rs_alert_metric;
+
+typedef enum rs_alert_aggregation { RS_ALERT_AVERAGE, RS_ALERT_MAXIMUM } rs_alert_aggregation;
+
+/* Their names in scenarios and outputs ("tokens", "average"). */
+const char *rs_alert_metric_name(rs_alert_metric m);
+const char *rs_alert_aggregation_name(rs_alert_aggregation a);
+
+/* At most this many thresholds per rule, each at most this share of the
+ * limit, and at most this many metric points in a window (a day of
+ * minutes); Azure's lookback window and frequency are at most 1 day and
+ * 1 hour. */
+#define RS_MAX_ALERT_THRESHOLDS    8
+#define RS_MAX_ALERT_THRESHOLD     10.0
+#define RS_MAX_ALERT_WINDOW_POINTS 1440
+#define RS_MAX_ALERT_WINDOW_S      86400.0
+#define RS_MAX_ALERT_FREQUENCY_S   3600.0
+#define RS_MAX_ALERT_RESOLVE_AFTER 1000
+
+typedef struct rs_alert_cfg {
+	char *deployment; /* one deployment, or NULL: every one the metric applies to ("*") */
+	rs_alert_metric metric;
+	double thresholds[RS_MAX_ALERT_THRESHOLDS]; /* increasing shares of the limit */
+	size_t n_thresholds;
+	rs_alert_aggregation aggregation;
+	double grain_s, window_s, frequency_s;
+	int resolve_after; /* clean evaluations in a row that resolve a fired alert */
+} rs_alert_cfg;
+
 /* ---- cost ---------------------------------------------------------------- */
 
 typedef enum rs_ptu_billing {
@@ -637,6 +686,8 @@ typedef struct rs_config {
 	size_t n_faults;
 	rs_outage_cfg *outages; /* issue 9: random outages */
 	size_t n_outages;
+	rs_alert_cfg *alerts; /* issue 9: metric alert rules */
+	size_t n_alerts;
 	/* network round trips: rtt_ms[client region][deployment region] */
 	char **net_from, **net_to;
 	double *net_rtt_ms;

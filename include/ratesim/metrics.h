@@ -174,6 +174,10 @@ void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t cl
 size_t rs_metrics_n_scopes(const rs_metrics *m);
 const rs_counts *rs_metrics_run_counts(const rs_metrics *m, size_t scope);
 double rs_metrics_latency_quantile(const rs_metrics *m, size_t scope, double q);
+/* The time of scope i's first attempt answered 429 at or after warm-up, or
+ * -1 when there was none (the total and a client: answers clients got; a
+ * deployment: its own refusals, passed on to its spillover or not). */
+rs_time rs_metrics_first_throttled(const rs_metrics *m, size_t scope);
 double rs_metrics_latency_max(const rs_metrics *m, size_t scope);
 double rs_metrics_latency_mean(const rs_metrics *m, size_t scope);
 double rs_metrics_ttft_quantile(const rs_metrics *m, size_t scope, double q);

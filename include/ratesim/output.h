@@ -8,6 +8,7 @@
  *   engine.json      wall-clock figures of the run (never in summary.json)
  *
  *   utilisation.csv, latency_cdf.csv, scenario.json (docs/outputs.md)
+ *   alerts.csv       alert events, with alert rules (alerts.h)
  *
  * The output folder is locked for the run and every file is written into a
  * private staging folder inside it (fsx.h); rs_output_commit moves them
@@ -39,6 +40,12 @@ typedef struct rs_engine_stats {
  * when another run holds the folder: "another ratesim run is writing into
  * this folder"). */
 rs_status rs_output_open(const char *dir, bool log_requests, rs_output **out, rs_error *err);
+
+/* With cfg's alert rules (borrowed until rs_output_free; none: nothing),
+ * evaluate them on the rows as they stream (alerts.h) into alerts.csv, and
+ * add "alerts" to summary.json.  Call before the run.  Errors: RS_ERR_IO
+ * naming alerts.csv, NOMEM. */
+rs_status rs_output_alerts(rs_output *o, const rs_config *cfg, rs_error *err);
 
 /* Fill the world hooks that stream rows into this output (row, attempt). */
 void rs_output_hooks(rs_output *o, rs_world_hooks *hooks);

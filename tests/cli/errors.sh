@@ -40,6 +40,20 @@ try 'ratesim --help'" -- run "$Q" --seed -1
 expect run-needs-file 2 "ratesim: run needs a file
 try 'ratesim --help'" -- run
 
+# Alert rules (issue 9): each key's bad value names the file and the JSON path.
+A=scenarios/alerts-lead-time.json
+expect alert-metric 1 "ratesim: $A: .alerts[0].metric: must be one of: tokens, requests, utilization (got string \"tpm\")" -- validate "$A" --set 'alerts[0].metric="tpm"'
+expect alert-threshold 1 "ratesim: $A: .alerts[0].thresholds[1]: must be at most 10 (got 90)" -- validate "$A" --set 'alerts[0].thresholds[1]=90'
+expect alert-thresholds-type 1 "ratesim: $A: .alerts[1].thresholds: must be an array of numbers (got number 0.8)" -- validate "$A" --set 'alerts[1].thresholds=0.8'
+expect alert-aggregation 1 "ratesim: $A: .alerts[1].aggregation: must be one of: average, maximum (got string \"max\")" -- validate "$A" --set 'alerts[1].aggregation="max"'
+expect alert-grain 1 "ratesim: $A: .alerts[0].grain_s: must be a whole multiple of bucket_s (10) (got 25)" -- validate "$A" --set 'alerts[0].grain_s=25'
+expect alert-window 1 "ratesim: $A: .alerts[0].window_s: must be a whole multiple of grain_s (60) (got 330)" -- validate "$A" --set 'alerts[0].window_s=330'
+expect alert-frequency 1 "ratesim: $A: .alerts[0].frequency_s: must be <= window_s (300) (got 600)" -- validate "$A" --set 'alerts[0].frequency_s=600'
+expect alert-resolve 1 "ratesim: $A: .alerts[2].resolve_after: must be >= 1 (got 0)" -- validate "$A" --set 'alerts[2].resolve_after=0'
+expect alert-deployment 1 "ratesim: $A: .alerts[2].deployment: no deployment named \"westus\" (deployments: eastus-gpt-4o)" -- validate "$A" --set 'alerts[2].deployment="westus"'
+expect alert-metric-type 1 "ratesim: $A: .alerts[2].metric: must be a string (got number 3)" -- validate "$A" --set 'alerts[2].metric=3'
+expect alert-no-ptu 1 "ratesim: $A: .alerts[2].deployment: metric \"utilization\" needs a provisioned deployment (a PTU meter), and the scenario has none" -- validate "$A" --set 'alerts[2].metric="utilization"'
+
 # validate reads the trace files a scenario names.
 sed 's|traces/AzureLLMInferenceTrace_conv.csv|/nonexistent/trace.csv|' scenarios/trace-azure-conv.json > "$TMP/trace.json"
 expect missing-trace 1 "ratesim: /nonexistent/trace.csv: cannot open: No such file or directory" -- validate "$TMP/trace.json"

@@ -271,8 +271,47 @@ static void test_legend_names(void)
 	fclose(f);
 }
 
+/* Alert marks from alerts.csv: fired events only, the same time in one
+ * mark ("tokens 80%, 90%; requests 80%"), a rule on the maximum labelled
+ * "max", at most CHART_MAX_MARKS marks; none without the file. */
+static void test_alert_marks(void)
+{
+	char dir[] = "/tmp/ratesim-marks-XXXXXX";
+	if (!mkdtemp(dir)) {
+		TH_FAIL("mkdtemp");
+		return;
+	}
+	chart_axis a;
+	chart_axis_init(&a, 3600, 10);
+	CHECK_I64(chart_axis_add_alert_marks(&a, dir, NULL), RS_OK);
+	CHECK_I64(a.n_marks, 0);
+	char path[PATH_LEN];
+	snprintf(path, sizeof path, "%s/alerts.csv", dir);
+	FILE *f = fopen(path, "w");
+	fputs("time_s,deployment,rule,metric,aggregation,threshold,event,value\n"
+	      "120,a,0,tokens,average,0.8,fired,0.85\n"
+	      "120,a,0,tokens,average,0.9,fired,0.95\n"
+	      "120,a,1,requests,maximum,0.8,fired,0.85\n"
+	      "300,a,0,tokens,average,0.8,resolved,0.5\n",
+	      f);
+	for (int i = 0; i < CHART_MAX_MARKS + 3; i++)
+		fprintf(f, "%d,a,0,tokens,average,0.8,fired,0.85\n", 360 + 60 * i);
+	fclose(f);
+	CHECK_I64(chart_axis_add_alert_marks(&a, dir, NULL), RS_OK);
+	CHECK_I64(a.n_marks, CHART_MAX_MARKS);
+	CHECK_I64(a.marks_left_out, 4);
+	CHECK_NEAR(a.marks[0].at, 2, 0); /* minutes */
+	CHECK_STR(a.marks[0].text, "tokens 80%, 90%; requests max 80%");
+	CHECK_NEAR(a.marks[1].at, 6, 0);
+	CHECK_STR(a.marks[1].text, "tokens 80%");
+	chart_axis_fini(&a);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
+	RUN(test_alert_marks);
 	RUN(test_legend_names);
 	RUN(test_units);
 	RUN(test_group);
