@@ -12,9 +12,12 @@
 #   rate_max              the largest 429 rate, deployments included (%)
 #   rate_total_max        the largest 429 rate of all attempts (%)
 #   fail_max              the largest final-failure rate (%)
+#   split_n               the parties that refused, when more than one (else 0):
+#   split_col[k], split_name[k]   the .dat column of the k-th and its legend
 # datafile, one row per point (a bucket, or several on a long run): 1 time  2 429 rate of all attempts (%)
 # 3 final failures (% of the requests that ended in the bucket), then column
-# 3 + i: the 429 rate of deployment i (%).
+# 3 + i: the 429 rate of deployment i (%), then three columns: the share of
+# attempts refused by the service, the gateway and the router (%).
 
 max_series = 6
 per_dep = (n_dep >= 2 && n_dep <= max_series) ? n_dep : 0
@@ -36,9 +39,13 @@ eval spans_on
 eval span_labels_on
 eval marks_on
 eval mark_labels_on
+# Who refused (issue 9): dashed lines, one per party, when more than one
+# party refused; they add up to the "all attempts" line.
 plot datafile using 1:2 with lines linestyle 100 title "all attempts", \
      for [i=1:per_dep] datafile using 1:(column(3 + i)) with lines \
 	linetype series(i) title dep_name[i], \
+     for [k=1:split_n] datafile using 1:(column(split_col[k])) with lines \
+	linetype series(per_dep + k) dashtype 2 linewidth 2 title split_name[k], \
      for [s=1:(n_marks > 0)] keyentry with lines linestyle 104 title "alert fired"
 
 set tmargin at screen 0.38

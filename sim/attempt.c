@@ -151,6 +151,7 @@ static void answer_of(rs_world *w, size_t d, rs_time now, const rs_meter_req *mr
 	}
 	rs_meter_admit(dep->meter, now, mreq, &out->dec);
 	out->answer = out->dec.admitted ? RS_ANS_OK : RS_ANS_THROTTLED;
+	out->refuser = RS_BY_SERVICE;
 	out->retry_after_ms = out->dec.admitted ? -1 : out->dec.retry_after_ms;
 }
 
@@ -231,9 +232,14 @@ static void route(rs_world *w, request *r, size_t k, rs_time now, bool retry, in
 	const rs_router_cfg *rc = &w->cfg->routers[k];
 	rs_router *rt = w->routers[k];
 	bool *tried = w->router_tried[k];
+	if (world_gateway_refuses(w, r, k, now, out))
+		return; /* the gateway's own quota (world_gateway.c) */
 	for (size_t i = 0; i < rc->n_backends; i++)
 		tried[i] = false;
-	outcome last = {.answer = RS_ANS_THROTTLED, .dep = SIZE_MAX, .retry_after_ms = -1};
+	outcome last = {.answer = RS_ANS_THROTTLED,
+	                .dep = SIZE_MAX,
+	                .retry_after_ms = -1,
+	                .refuser = RS_BY_ROUTER};
 	unsigned tries = 0;
 	rs_time hold = 0;
 	for (;;) {
@@ -243,7 +249,10 @@ static void route(rs_world *w, request *r, size_t k, rs_time now, bool retry, in
 			if (rc->all_down == RS_ALL_DOWN_WAIT && soonest != INT64_MAX) {
 				hold = soonest;
 			} else if (soonest != INT64_MAX) {
-				/* fail fast: a 429 whose retry-after is the soonest recovery */
+				/* fail fast: a 429 whose retry-after is the soonest recovery;
+				 * the router's, unless it passes on a backend's 429 */
+				if (last.answer != RS_ANS_THROTTLED)
+					last.refuser = RS_BY_ROUTER;
 				last.answer = RS_ANS_THROTTLED;
 				last.retry_after_ms = rs_time_ceil_ms(soonest - now);
 			}
@@ -287,6 +296,7 @@ static void route(rs_world *w, request *r, size_t k, rs_time now, bool retry, in
 	    (tries == 0 || rc->all_down == RS_ALL_DOWN_WAIT)) {
 		if (tries > 0)
 			passed_over(w, r, now, retry, &last);
+		world_gateway_held(w, r, k, now);
 		out->hold_until = hold;
 		out->dep = SIZE_MAX;
 	}
@@ -311,8 +321,8 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 		return;
 	}
 	rs_tokens tok = tokens_of(r);
-	rs_metrics_on_attempt_answer(w->metrics, now, r->client, o.dep, o.answer, retry, o.spilled,
-	                             o.extra_tries, &tok);
+	rs_metrics_on_attempt_answer_by(w->metrics, now, r->client, o.dep, o.answer, o.refuser,
+	                                retry, o.spilled, o.extra_tries, &tok);
 	r->path = o.path;
 	r->job = RS_SERVICE_NO_JOB;
 	if (++w->gen_seq == 0) /* unique across requests: a slot is reused */
@@ -538,6 +548,7 @@ static void complete(void *ctx, rs_time now, size_t dep, uint32_t slot)
 	    .kind = RS_ANSWER_OK, .retry_after_ms = -1, .latency_ms = rs_time_to_ms(now - r->sent)};
 	for (unsigned i = 0; i < r->path.n; i++)
 		rs_router_observe(w->routers[r->path.router[i]], r->path.backend[i], now, &ok);
+	world_gateway_completed(w, r, now);
 	control_done(w, r->client, now, RS_RESULT_OK);
 	jobs_ended(w, slot, now, true); /* issue 9: jobs and pipelines */
 	finish(w, slot, now);

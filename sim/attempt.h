@@ -17,6 +17,8 @@
 #include "ratesim/deployment.h"
 #include "ratesim/engine.h"
 #include "ratesim/fault.h"
+#include "ratesim/gateway.h"
+#include "ratesim/refusal.h"
 #include "ratesim/router.h"
 #include "ratesim/service.h"
 
@@ -70,6 +72,7 @@ typedef struct outcome {
 	rs_time hold_until;    /* > 0: a router holds the attempt until then */
 	double backend_rtt_ms; /* the last router hop's round trip, or -1 */
 	route_path path;
+	rs_refuser refuser; /* THROTTLED: who refused (refusal.h) */
 } outcome;
 
 struct rs_world {
@@ -80,7 +83,8 @@ struct rs_world {
 	rs_client *clients;
 	size_t n_clients;
 	rs_router **routers;
-	bool **router_tried; /* per router: scratch "tried" flags of one routing */
+	rs_gateway **gateways; /* per router: its own quotas, or NULL (world_gateway.c) */
+	bool **router_tried;   /* per router: scratch "tried" flags of one routing */
 	size_t n_routers;
 	rs_metrics *metrics;
 	rs_world_hooks hooks;
@@ -118,6 +122,18 @@ static inline void schedule(rs_world *w, rs_time at, uint32_t type, uint32_t a, 
 	if (st != RS_OK)
 		fail(w, st);
 }
+
+/* world_gateway.c: the routers' own quotas (gateway.h) around an attempt.
+ * new/free: one gateway per router with consumer_limits.  refuses: router
+ * k's gateway refuses request r at `now` (OUT: out, a 429 by the gateway)
+ * or admits and counts it.  held: take back router k's admission of r (the
+ * router held the attempt).  completed: r completed; every router on its
+ * path counts its tokens. */
+rs_status world_gateways_new(rs_world *w, rs_error *err);
+void world_gateways_free(rs_world *w);
+bool world_gateway_refuses(rs_world *w, const request *r, size_t k, rs_time now, outcome *out);
+void world_gateway_held(rs_world *w, const request *r, size_t k, rs_time now);
+void world_gateway_completed(rs_world *w, const request *r, rs_time now);
 
 /* attempt.c: register every event handler and build the service model
  * (the processor-sharing state of the deployments). */

@@ -31,6 +31,7 @@
 #include "chart_axis.h"
 #include "chart_csv.h"
 #include "chart_io.h"
+#include "chart_refusal.h"
 #include "ratesim/figures.h"
 #include "ratesim/gnuplot.h"
 
@@ -93,7 +94,8 @@ typedef struct run_data {
 	bool any_offered_tpm, any_offered_rpm;
 	double err_max, err_total_max, timeout_max;
 	bool any_errors, any_timeouts;
-	double r429_total_max; /* r429_max of all attempts only */
+	double r429_total_max;   /* r429_max of all attempts only */
+	chart_refusals refusals; /* the 429s split by who refused */
 	double util_max, v2_max, v2_t_max;
 	size_t lat_n, ttft_n, cdf_n;
 	double cdf_min, cdf_max;
@@ -281,6 +283,7 @@ static void put_run_dat_heads(run_data *d)
 		chart_put_comment(f, d->deps[i].name);
 		fputc('\n', f);
 	}
+	chart_refusals_head(&d->refusals, f, 4 + d->n_dep);
 	f = d->dat[RUN_ERRORS];
 	fputs("# errors.dat: written by ratesim from " CHART_TS_CSV "; drawn by errors.gp.\n", f);
 	put_point_note(f, d);
@@ -418,6 +421,9 @@ static void write_point(run_data *d)
 		chart_put_num(f, CHART_PERCENT * d->deps[i].v[TS_R429]);
 		d->r429_max = chart_max(d->r429_max, CHART_PERCENT * d->deps[i].v[TS_R429]);
 	}
+	double split_top = chart_refusals_row(&d->refusals, f, v);
+	d->r429_max = chart_max(d->r429_max, split_top);
+	d->r429_total_max = chart_max(d->r429_total_max, split_top);
 	fputc('\n', f);
 
 	f = d->dat[RUN_ERRORS];
@@ -489,6 +495,7 @@ static rs_status flush_bucket(run_data *d, const chart_ts *t, rs_error *err)
 		}
 		for (size_t i = 0; i < d->n_dep; i++)
 			d->deps[i].tpm_limit = d->deps[i].rpm_limit = NAN;
+		d->refusals.present = t->col[TS_REF_SERVICE] >= 0;
 		put_run_dat_heads(d);
 	}
 	chart_group_add(&d->gtotal, d->total);
@@ -813,6 +820,7 @@ static void facts_rate_429(FILE *f, const void *ctx)
 	chart_put_var(f, "rate_max", d->r429_max);
 	chart_put_var(f, "rate_total_max", d->r429_total_max);
 	chart_put_var(f, "fail_max", d->fail_max);
+	chart_refusals_facts(&d->refusals, f, 4 + d->n_dep);
 }
 
 static void facts_latency(FILE *f, const void *ctx)

@@ -220,6 +220,9 @@ static agg_kind agg_of(int c)
 	case TS_THROTTLED:
 	case TS_ERRORS:
 	case TS_TIMEOUTS:
+	case TS_REF_SERVICE:
+	case TS_REF_GATEWAY:
+	case TS_REF_ROUTER:
 		return AGG_SUM;
 	default:
 		return AGG_MAX;

@@ -242,7 +242,10 @@ static const char *const ts_cols[TS_COUNT] = {"t_s",
                                               "tpm_occupancy",
                                               "rpm_occupancy",
                                               "timeouts",
-                                              "offered_tokens_per_min"};
+                                              "offered_tokens_per_min",
+                                              "refused_service",
+                                              "refused_gateway",
+                                              "refused_router"};
 
 rs_status chart_ts_open(chart_ts *t, const char *path, rs_error *err)
 {

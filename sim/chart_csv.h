@@ -87,6 +87,9 @@ enum {
 	TS_RPM_OCC,
 	TS_TIMEOUTS,
 	TS_OFFERED_TPM,
+	TS_REF_SERVICE, /* who refused (chart_refusal.h) */
+	TS_REF_GATEWAY,
+	TS_REF_ROUTER,
 	TS_COUNT
 };
 #define TS_FIRST_OPTIONAL TS_TPM_LIMIT

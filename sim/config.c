@@ -85,6 +85,9 @@ static void router_cfg_fini(rs_router_cfg *r)
 	for (size_t i = 0; r->backends && i < r->n_backends; i++)
 		free(r->backends[i].name);
 	free(r->backends);
+	for (size_t i = 0; r->limits && i < r->n_limits; i++)
+		rs_consumer_limit_fini(&r->limits[i]);
+	free(r->limits);
 }
 
 /* Free cfg and everything it owns.  NULL does nothing. */

@@ -655,14 +655,17 @@ static int cmd_run(const cli *c, const rs_config *cfg)
 		const rs_counts *t = &res.total;
 		const rs_engine_stats *es = &res.engine;
 		double wall = es->wall_s;
+		char split[RS_REFUSAL_TEXT_MAX];
+		rs_metrics_refusal_text(t, split, sizeof split);
 		/* the result, on stdout; the run's own figures on stderr */
 		printf("%s: %llu requests offered, %llu succeeded, %llu failed, %llu still in "
 		       "flight at "
-		       "the end; 429 rate %.2f%% of attempts\n",
+		       "the end; 429 rate %.2f%% of attempts%s\n",
 		       cfg->name, (unsigned long long)t->offered, (unsigned long long)t->succeeded,
 		       (unsigned long long)t->failed,
 		       (unsigned long long)(t->offered - t->succeeded - t->failed),
-		       t->attempts ? 100.0 * (double)t->throttled / (double)t->attempts : 0.0);
+		       t->attempts ? 100.0 * (double)t->throttled / (double)t->attempts : 0.0,
+		       split);
 		fflush(stdout);
 		fprintf(stderr,
 		        "ratesim: engine: %llu events in %.3f s (%.2fM events/s, %.2fM "

@@ -20,6 +20,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 typedef struct ptu_track {
@@ -386,13 +387,24 @@ void rs_metrics_on_attempt_answer(rs_metrics *m, rs_time now, size_t client, siz
                                   rs_answer answer, bool is_retry, bool spilled,
                                   unsigned router_retries, const rs_tokens *tokens)
 {
+	rs_metrics_on_attempt_answer_by(m, now, client, deployment, answer, RS_BY_NONE, is_retry,
+	                                spilled, router_retries, tokens);
+}
+
+void rs_metrics_on_attempt_answer_by(rs_metrics *m, rs_time now, size_t client, size_t deployment,
+                                     rs_answer answer, rs_refuser by, bool is_retry, bool spilled,
+                                     unsigned router_retries, const rs_tokens *tokens)
+{
 	bool has_dep = deployment != SIZE_MAX;
+	if (by == RS_BY_NONE || by >= RS_BY_CLIENT) /* a 429 always has a party behind it */
+		by = has_dep ? RS_BY_SERVICE : RS_BY_ROUTER;
 	scope *sc[3] = {&m->scopes[0], client_scope(m, client),
 	                has_dep ? dep_scope(m, deployment) : NULL};
 	TOUCH(sc, has_dep ? 3u : 2u, now >= m->warmup, {
 		c->attempts++;
 		c->ok += answer == RS_ANS_OK;
 		c->throttled += answer == RS_ANS_THROTTLED;
+		c->refused_by[by] += answer == RS_ANS_THROTTLED;
 		c->errors += answer == RS_ANS_ERROR || answer == RS_ANS_HANG;
 		c->retries += is_retry;
 		c->spilled += spilled;
@@ -422,6 +434,7 @@ void rs_metrics_on_deployment_answer(rs_metrics *m, rs_time now, size_t deployme
 		c->attempts++;
 		c->ok += answer == RS_ANS_OK;
 		c->throttled += answer == RS_ANS_THROTTLED;
+		c->refused_by[RS_BY_SERVICE] += answer == RS_ANS_THROTTLED; /* its own meter */
 		c->errors += answer == RS_ANS_ERROR || answer == RS_ANS_HANG;
 		c->retries += is_retry;
 		c->spilled_out += passed_on;
@@ -457,6 +470,7 @@ void rs_metrics_on_timeout(rs_metrics *m, rs_time now, size_t client)
 void rs_metrics_on_rejected_locally(rs_metrics *m, rs_time now, size_t client)
 {
 	client_count(m, now, client, offsetof(rs_counts, rejected_locally));
+	client_count(m, now, client, offsetof(rs_counts, refused_by[RS_BY_CLIENT]));
 }
 
 void rs_metrics_on_retry_denied(rs_metrics *m, rs_time now, size_t client)
@@ -506,6 +520,26 @@ void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t cl
 {
 	scope *sc[2] = {&m->scopes[0], client_scope(m, client)};
 	TOUCH(sc, 2, arrived >= m->warmup, c->failed++);
+}
+
+void rs_metrics_refusal_text(const rs_counts *c, char *buf, size_t size)
+{
+	int parties = 0;
+	for (int k = RS_BY_SERVICE; k < RS_BY_COUNT; k++)
+		parties += c->refused_by[k] > 0;
+	if (size)
+		buf[0] = '\0';
+	size_t len = 0;
+	for (int k = RS_BY_SERVICE; parties > 1 && k < RS_BY_COUNT && len < size; k++) {
+		if (!c->refused_by[k])
+			continue;
+		int n =
+		    snprintf(buf + len, size - len, "%s%s %llu", len ? ", " : " (",
+		             rs_refuser_name((rs_refuser)k), (unsigned long long)c->refused_by[k]);
+		len += n > 0 ? (size_t)n : 0;
+	}
+	if (parties > 1 && len < size)
+		snprintf(buf + len, size - len, ")");
 }
 
 size_t rs_metrics_n_scopes(const rs_metrics *m)

@@ -114,7 +114,8 @@ static const char ts_header[] =
     "latency_p50_ms,latency_p95_ms,latency_p99_ms,ttft_p50_ms,ttft_p95_ms,ttft_p99_ms,"
     "tpm_limit,rpm_limit,tpm_occupancy,rpm_occupancy,utilisation,"
     "peak_utilisation,level,charged_tokens,actual_tokens,corrections,clipped,"
-    "succeeded,succeeded_retried,succeeded_spilled,timeouts,offered_tokens_per_min\n";
+    "succeeded,succeeded_retried,succeeded_spilled,timeouts,offered_tokens_per_min,"
+    "refused_service,refused_gateway,refused_router,refused_client\n";
 
 static const char min_header[] = "minute,t_s,deployment,utilization_v2,utilisation_end\n";
 
@@ -229,6 +230,9 @@ static rs_status ts_row(void *ctx, const rs_ts_row *r)
 	put_g(f, r->kind == RS_SCOPE_DEPLOYMENT
 	             ? (double)(c->offered_prompt_tokens + c->offered_output_tokens) * per_min
 	             : NAN);
+	/* who refused (refusal.h): the first three add up to throttled */
+	for (int by = RS_BY_SERVICE; by < RS_BY_COUNT; by++)
+		fprintf(f, ",%" PRIu64, c->refused_by[by]);
 	if (fputc('\n', f) == EOF || ferror(f))
 		return write_failed(o, F_TIMESERIES, errno);
 	return o->alerts ? rs_alerts_on_row(o->alerts, r) : RS_OK;
@@ -381,6 +385,11 @@ static void add_scope_figures(cJSON *obj, const rs_metrics *m, size_t i, double 
 	add_u64(att, "timeouts", c->timeouts);
 	add_u64(att, "rejected_locally", c->rejected_locally);
 	add_u64(att, "retries_denied", c->retries_denied);
+	/* who refused (refusal.h): service + gateway + router = throttled,
+	 * client = rejected_locally */
+	cJSON *by = cJSON_AddObjectToObject(att, "refused_by");
+	for (int k = RS_BY_SERVICE; k < RS_BY_COUNT; k++)
+		add_u64(by, rs_refuser_name((rs_refuser)k), c->refused_by[k]);
 	add_num(obj, "rate_429", c->attempts ? (double)c->throttled / (double)c->attempts : 0.0,
 	        RATE_DECIMALS);
 	cJSON *lat = cJSON_AddObjectToObject(obj, "latency_ms");

@@ -31,6 +31,9 @@
 #define REPORT_FIG_LEN 96       /* a formatted figure */
 #define MS_PER_S       1000.0
 #define PERCENT        100.0
+/* the figures of who refused (refusal.h), under attempts in summary.json */
+#define REPORT_BY_PREFIX  "attempts.refused_by."
+#define REPORT_BY_SERVICE REPORT_BY_PREFIX "service"
 
 /* ---- the comparison report ------------------------------------------------------ */
 
@@ -51,6 +54,13 @@ static const report_fig report_figs[] = {
     {"requests.succeeded", "succeeded", 1, "", 0, 0, false, false},
     {"requests.failed", "final failures", 1, "", 1, -1, false, false},
     {"rate_429", "429 rate (of attempts)", PERCENT, "%", 2, -1, false, false},
+    /* who refused (issue 9): only where a run has some, so that the
+     * reports of runs without them read as before (service + gateway +
+     * router = throttled; client = refused locally, not in the rate) */
+    {REPORT_BY_SERVICE, "429s by the service (deployments)", 1, "", 1, 0, false, true},
+    {REPORT_BY_PREFIX "gateway", "429s by the gateway (consumer limits)", 1, "", 1, 0, false, true},
+    {REPORT_BY_PREFIX "router", "429s by the router (no backend)", 1, "", 1, 0, false, true},
+    {REPORT_BY_PREFIX "client", "refused locally by the client", 1, "", 1, 0, false, true},
     {"attempts.spilled", "attempts spilled to another deployment", 1, "", 1, 0, false, false},
     /* client timeouts (attempt_timeout_s): only where a run has some, so
      * that the reports of runs without them read as before */
@@ -66,10 +76,27 @@ static const report_fig report_figs[] = {
 #define REPORT_N_FIGS (sizeof report_figs / sizeof *report_figs)
 #define REPORT_FAILED 2 /* the index of requests.failed in report_figs */
 
+static bool shown(const rs_fig_table *t, const report_fig *f);
+
+/* The service's share of the 429s is shown only beside another party's:
+ * alone it would repeat the 429 rate. */
+static bool split_shown(const rs_fig_table *t)
+{
+	for (size_t i = 0; i < REPORT_N_FIGS; i++) {
+		const report_fig *f = &report_figs[i];
+		if (!strncmp(f->path, REPORT_BY_PREFIX, strlen(REPORT_BY_PREFIX)) &&
+		    strcmp(f->path, REPORT_BY_SERVICE) != 0 && shown(t, f))
+			return true;
+	}
+	return false;
+}
+
 /* Whether figure f is in the table and, for an if_any figure, is not 0
  * in some run. */
 static bool shown(const rs_fig_table *t, const report_fig *f)
 {
+	if (!strcmp(f->path, REPORT_BY_SERVICE) && !split_shown(t))
+		return false;
 	long c = rs_fig_find(t, f->path, NULL);
 	if (c < 0)
 		return false;

@@ -212,6 +212,8 @@ static rs_status parse_top(sc *c, const cJSON *root)
 	if (st == RS_OK)
 		st = sc_parse_clients(c, root);
 	if (st == RS_OK)
+		st = sc_parse_gateways(c, root);
+	if (st == RS_OK)
 		st = sc_parse_faults(c, root);
 	if (st == RS_OK)
 		st = sc_parse_outages(c, root);
@@ -268,8 +270,8 @@ static rs_status effective(sc *c, cJSON *root, double max_memory_mb, double max_
 static void creatable_objects(const char **names, size_t *n)
 {
 	const sc_table top[] = {{"top", SC_KEYS(top_keys)}};
-	const sc_table *rooms[9];
-	size_t counts[9];
+	const sc_table *rooms[10];
+	size_t counts[10];
 	rooms[0] = top;
 	counts[0] = SC_N(top);
 	rooms[1] = sc_topology_tables(&counts[1]);
@@ -278,8 +280,9 @@ static void creatable_objects(const char **names, size_t *n)
 	rooms[4] = sc_control_tables(&counts[4]);
 	rooms[5] = sc_images_tables(&counts[5]);
 	rooms[6] = sc_alerts_tables(&counts[6]);
-	rooms[7] = sc_jobs_tables(&counts[7]);
-	rooms[8] = sc_latency_tables(&counts[8]);
+	rooms[7] = sc_gateway_tables(&counts[7]);
+	rooms[8] = sc_jobs_tables(&counts[8]);
+	rooms[9] = sc_latency_tables(&counts[9]);
 	*n = 0;
 	for (size_t r = 0; r < SC_N(rooms); r++) {
 		for (size_t t = 0; t < counts[r]; t++) {
@@ -402,16 +405,17 @@ char *rs_scenario_keys_json(void)
 	const sc_table top[] = {{"top", SC_KEYS(top_keys)},
 	                        {"limits", SC_KEYS(limits_keys)},
 	                        {"provenance", SC_KEYS(provenance_keys)}};
-	const sc_table *rooms[8];
-	size_t n[8];
+	const sc_table *rooms[9];
+	size_t n[9];
 	rooms[0] = sc_topology_tables(&n[0]);
 	rooms[1] = sc_workload_tables(&n[1]);
 	rooms[2] = sc_faults_tables(&n[2]);
 	rooms[3] = sc_control_tables(&n[3]);
 	rooms[4] = sc_images_tables(&n[4]);
 	rooms[5] = sc_alerts_tables(&n[5]);
-	rooms[6] = sc_jobs_tables(&n[6]);
-	rooms[7] = sc_latency_tables(&n[7]);
+	rooms[6] = sc_gateway_tables(&n[6]);
+	rooms[7] = sc_jobs_tables(&n[7]);
+	rooms[8] = sc_latency_tables(&n[8]);
 	cJSON *o = cJSON_CreateObject();
 	bool ok = o && sc_tables_json(o, top, SC_N(top));
 	for (size_t i = 0; ok && i < SC_N(rooms); i++)

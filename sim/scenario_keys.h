@@ -385,6 +385,11 @@ rs_status sc_parse_control(sc *c, const cJSON *cl, const char *cpath, const rs_t
                            rs_control_cfg *out);
 const sc_table *sc_control_tables(size_t *n);
 
+/* scenario_gateway.c: each router's "consumer_limits" (gateway.h, issue 9),
+ * after the clients, whose names the groups use. */
+rs_status sc_parse_gateways(sc *c, const cJSON *root);
+const sc_table *sc_gateway_tables(size_t *n);
+
 /* scenario_alerts.c: "alerts", metric alert rules (issue 9), after the
  * deployments and bucket_s. */
 rs_status sc_parse_alerts(sc *c, const cJSON *root);

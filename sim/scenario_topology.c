@@ -684,6 +684,7 @@ static const sc_key router_keys[] = {
     {"max_tries", 0, false, NULL, SC_WHOLE(SC_GE1, INT_MAX)},
     {"latency_alpha", 0, false, NULL, SC_NUMBER(SC_SHARE, 0, 1),
      SC_DEFAULT(RS_DEFAULT_ROUTER_LATENCY_ALPHA)},
+    {"consumer_limits", 0, false, NULL, SC_ARRAY}, /* scenario_gateway.c reads it */
 };
 
 static const sc_key backend_keys[] = {

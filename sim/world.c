@@ -73,6 +73,9 @@ static rs_status build_routing(rs_world *w, rs_error *err)
 			return rs_fail(err, RS_ERR_NOMEM, "out of memory building router %s",
 			               cfg->routers[k].name);
 	}
+	rs_status gst = world_gateways_new(w, err);
+	if (gst != RS_OK)
+		return gst;
 	for (size_t c = 0; c < cfg->n_clients; c++) {
 		const char *from = cfg->clients[c].region;
 		for (size_t d = 0; d < cfg->n_deployments; d++) {
@@ -210,6 +213,7 @@ void rs_world_free(rs_world *w)
 		rs_router_free(w->routers[k]);
 		free(w->router_tried[k]);
 	}
+	world_gateways_free(w);
 	free(w->routers);
 	free(w->router_tried);
 	free(w->rtt);

@@ -17,6 +17,7 @@
 #define RATESIM_CONFIG_H
 
 #include "ratesim/common.h"
+#include "ratesim/gateway.h"
 #include "ratesim/models.h"
 
 /* Scenario-wide defaults (scenarios/README.md lists them). */
@@ -472,8 +473,10 @@ typedef struct rs_router_cfg {
 	double breaker_window_s; /* ... within this window ... */
 	double breaker_open_s;   /* ... and stays open this long; 0 failures = off */
 	rs_all_down all_down;
-	int max_tries;        /* backends tried per attempt (router retries + 1) */
-	double latency_alpha; /* weight of the newest sample in the latency average */
+	int max_tries;                 /* backends tried per attempt (router retries + 1) */
+	double latency_alpha;          /* weight of the newest sample in the latency average */
+	rs_consumer_limit_cfg *limits; /* the gateway's own quotas (gateway.h); none: off */
+	size_t n_limits;
 } rs_router_cfg;
 
 /* ---- faults ------------------------------------------------------------ */

@@ -22,6 +22,7 @@
 #include "ratesim/common.h"
 #include "ratesim/job.h"
 #include "ratesim/meter.h"
+#include "ratesim/refusal.h"
 
 typedef struct rs_counts {
 	uint64_t offered;           /* requests that arrived */
@@ -45,6 +46,11 @@ typedef struct rs_counts {
 	uint64_t retries_denied;    /* retries refused by the budget, the ratio or the deadline */
 	/* deployment: the load its clients sent it (first attempts), for sizing */
 	uint64_t offered_prompt_tokens, offered_cached_tokens, offered_output_tokens;
+	/* Refusals by who refused (refusal.h; issue 9 part 3), indexed by
+	 * rs_refuser: throttled = service + gateway + router in every scope,
+	 * and refused_by[RS_BY_CLIENT] = rejected_locally (refused before
+	 * sending: not an attempt, not in the 429 rate); [RS_BY_NONE] is 0. */
+	uint64_t refused_by[RS_BY_COUNT];
 } rs_counts;
 
 typedef enum rs_scope_kind { RS_SCOPE_TOTAL, RS_SCOPE_DEPLOYMENT, RS_SCOPE_CLIENT } rs_scope_kind;
@@ -153,6 +159,12 @@ typedef enum rs_answer {
 void rs_metrics_on_attempt_answer(rs_metrics *m, rs_time now, size_t client, size_t deployment,
                                   rs_answer answer, bool is_retry, bool spilled,
                                   unsigned router_retries, const rs_tokens *tokens);
+/* The same, saying who refused a THROTTLED answer (refusal.h).  The form
+ * above takes the refuser from the deployment: the service when there is
+ * one, else the router (a fail-fast 429 with no backend). */
+void rs_metrics_on_attempt_answer_by(rs_metrics *m, rs_time now, size_t client, size_t deployment,
+                                     rs_answer answer, rs_refuser by, bool is_retry, bool spilled,
+                                     unsigned router_retries, const rs_tokens *tokens);
 /* A deployment that saw the attempt but did not give the client its
  * answer (a router went on to another backend, or spillover). */
 void rs_metrics_on_deployment_answer(rs_metrics *m, rs_time now, size_t deployment,
@@ -168,6 +180,12 @@ void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t c
                            int64_t prompt_tokens, int64_t output_tokens, bool retried,
                            bool spilled);
 void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t client);
+
+/* The split of c's refusals for a one-line summary: " (service 100,
+ * gateway 20)", the parties that refused in refusal.h's order; "" when at
+ * most one party refused (OUT: buf, cut to size). */
+#define RS_REFUSAL_TEXT_MAX 160
+void rs_metrics_refusal_text(const rs_counts *c, char *buf, size_t size);
 
 /* Run figures of scope i: 0 is the total, 1..D the deployments, then the
  * clients.  OUT: counts and the requests' latency/TTFT quantiles (q in (0,1]). */

@@ -61,4 +61,34 @@ expect missing-trace 1 "ratesim: /nonexistent/trace.csv: cannot open: No such fi
 # A failed run leaves no output presented as complete.
 expect unwritable-output 1 "ratesim: /proc/ratesim-test: cannot create folder: No such file or directory" -- run "$Q" -o /proc/ratesim-test --quiet
 
+# A router's consumer_limits (issue 9 part 3): every key's bad value names its path.
+N=scenarios/noisy-neighbour.json
+L=".routers[0].consumer_limits"
+gw() { # gw NAME MESSAGE VALUE: --set routers[0].consumer_limits=VALUE is refused
+	expect "$1" 1 "ratesim: $N: $2" -- validate "$N" --set "routers[0].consumer_limits=$3"
+}
+gw gateway-not-array "$L: must be an array (got an object)" '{}'
+gw gateway-empty "$L: needs at least one limit" '[]'
+gw gateway-unknown-key "$L[0].token_per_minute: unknown key; did you mean \"tokens_per_minute\"?" '[{"token_per_minute":5}]'
+gw gateway-bad-key "$L[0].key: must be one of: client, group (got string \"team\")" '[{"key":"team","tokens_per_minute":1}]'
+gw gateway-groups-missing "$L[0].groups: required key is missing" '[{"key":"group","tokens_per_minute":1}]'
+gw gateway-groups-unused "$L[0].groups: not used when key is \"client\"; only a limit with key \"group\" has groups" '[{"groups":{"a":["team-b-chat"]},"tokens_per_minute":1}]'
+gw gateway-groups-type "$L[0].groups: must be an object (got an array)" '[{"key":"group","groups":["x"],"tokens_per_minute":1}]'
+gw gateway-groups-empty "$L[0].groups: needs at least one group" '[{"key":"group","groups":{},"tokens_per_minute":1}]'
+gw gateway-group-type "$L[0].groups.a: must be an array of client names (got string \"team-b-chat\")" '[{"key":"group","groups":{"a":"team-b-chat"},"tokens_per_minute":1}]'
+gw gateway-group-empty "$L[0].groups.a: needs at least one client" '[{"key":"group","groups":{"a":[]},"tokens_per_minute":1}]'
+gw gateway-member-type "$L[0].groups.a[0]: must be a client name (got number 3)" '[{"key":"group","groups":{"a":[3]},"tokens_per_minute":1}]'
+gw gateway-member-unknown "$L[0].groups.a[0]: no client named \"nobody\" (clients: team-a-batch-1, team-a-batch-2, team-b-chat)" '[{"key":"group","groups":{"a":["nobody"]},"tokens_per_minute":1}]'
+gw gateway-member-twice "$L[0].groups.b[0]: client \"team-b-chat\" is already in group \"a\"" '[{"key":"group","groups":{"a":["team-b-chat"],"b":["team-b-chat"]},"tokens_per_minute":1}]'
+gw gateway-tpm-negative "$L[0].tokens_per_minute: must be >= 0 (got -1)" '[{"tokens_per_minute":-1}]'
+gw gateway-tpm-absurd "$L[0].tokens_per_minute: must be at most 1000000000000 (got 10000000000000)" '[{"tokens_per_minute":1e13}]'
+gw gateway-rpm-type "$L[0].requests_per_minute: must be a number (got string \"ten\")" '[{"requests_per_minute":"ten"}]'
+gw gateway-rpm-absurd "$L[0].requests_per_minute: must be at most 1000000000000 (got 2000000000000)" '[{"requests_per_minute":2e12}]'
+gw gateway-estimate-type "$L[0].estimate_prompt_tokens: must be true or false (got number 1)" '[{"tokens_per_minute":5,"estimate_prompt_tokens":1}]'
+gw gateway-limits-nothing "$L[0]: limits nothing: set tokens_per_minute or requests_per_minute (> 0)" '[{}]'
+many=$(awk 'BEGIN { printf "["; for (i = 0; i < 65; i++) printf "%s{\"requests_per_minute\":1}", (i ? "," : ""); printf "]" }')
+gw gateway-too-many "$L: at most 64 limits (got 65)" "$many"
+groups=$(awk 'BEGIN { printf "[{\"key\":\"group\",\"requests_per_minute\":1,\"groups\":{"; for (i = 0; i < 1025; i++) printf "%s\"g%d\":[\"team-b-chat\"]", (i ? "," : ""), i; printf "}}]" }')
+gw gateway-too-many-groups "$L[0].groups: at most 1024 groups (got 1025)" "$groups"
+
 finish
