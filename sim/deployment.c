@@ -50,10 +50,14 @@ rs_status rs_deployment_init(rs_deployment *d, const rs_config *cfg, size_t inde
 		    .tpm_window = dc->tpm_window,
 		    .rpm_window = dc->rpm_window,
 		    .rpm_window_s = dc->rpm_window_s,
+		    .n_rpm_windows = dc->n_rpm_windows,
+		    .oversize_retry_after_ms =
+		        rs_time_from_s(dc->oversize_retry_after_s) / RS_US_PER_MS,
 		    .count_refused = dc->count_refused,
 		    .prompt_estimate_factor = dc->prompt_estimate_factor,
 		    .max_tokens_default = m->max_tokens_default,
 		};
+		memcpy(p.rpm_windows_s, dc->rpm_windows_s, sizeof p.rpm_windows_s);
 		d->meter = rs_meter_std_new(&p);
 		d->limit_tpm = (double)dc->tpm;
 		d->limit_rpm = m->rpm_per_1k_tpm * (double)dc->tpm / 1000.0;

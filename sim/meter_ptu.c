@@ -212,6 +212,8 @@ static void ptu_admit(rs_meter *m, rs_time now, const rs_meter_req *req, rs_deci
 	if (ptu_over(pm, l)) {
 		pm->st.refused++;
 		out->admitted = false;
+		out->limit = RS_LIMIT_PTU;
+		out->limit_window_s = 0;
 		out->retry_after_ms = ptu_retry_after_ms(pm, l);
 		out->remaining_tokens = 0;
 		out->utilisation = l / pm->cap;
@@ -228,6 +230,8 @@ static void ptu_admit(rs_meter *m, rs_time now, const rs_meter_req *req, rs_deci
 
 	room = floor(pm->cap - pm->level);
 	out->admitted = true;
+	out->limit = RS_LIMIT_NONE;
+	out->limit_window_s = 0;
 	out->retry_after_ms = 0;
 	out->remaining_tokens = room > 0.0 ? (int64_t)room : 0;
 	out->utilisation = pm->level / pm->cap;

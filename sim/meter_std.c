@@ -7,11 +7,14 @@
  *   max_tokens.  Cached prompt tokens are not discounted: section 4 names no
  *   discount for the standard family (section 5 does, for provisioned).
  * - Admission needs both: tokens in the TPM window + estimate <= TPM, and
- *   requests in the RPM window + 1 <= the RPM limit, where the RPM limit is
- *   max(1, floor(rpm_per_1k_tpm * TPM / 1000 * rpm_window_s / 60)).  This is
- *   why a burst gets 429s before the minute's quota is spent.  An admitted
- *   attempt adds its estimate to the TPM window and 1 to the RPM window at
- *   `now`.
+ *   requests in each RPM window + 1 <= that window's limit, where a window
+ *   of W seconds allows max(1, floor(rpm_per_1k_tpm * TPM / 1000 * W / 60)).
+ *   This is why a burst gets 429s before the minute's quota is spent.  The
+ *   RPM windows are rpm_window_s alone, or every length of rpm_windows_s
+ *   at once (MODEL.md section 13: a 5-per-second burst at 50K TPM was
+ *   refused at its 6th request while the 10-second counter showed room;
+ *   [1, 10] reproduces it).  An admitted attempt adds its estimate to the
+ *   TPM window and 1 to every RPM window at `now`.
  * - Sliding window of length W (60 s for TPM, rpm_window_s for RPM): an
  *   amount added at time t is in the window at time now iff t > now - W, so
  *   at exactly t + W it has left.  Fixed window: a counter for the window of
@@ -27,20 +30,27 @@
  *   count_refused the refused attempt's own charge is part of the wait (a
  *   retry at the announced time then does get in).  Per window: 0 when the
  *   request fits; sliding, the time at which the oldest entries whose expiry
- *   frees enough room have left; fixed, the next window boundary.  With both
- *   windows, the larger of the two waits (windows only empty as time passes,
- *   so both fit from then on).
- * - An estimate above the whole TPM can never be admitted.  It still gets a
- *   429, and its retry-after is the time until the TPM window is empty (0
- *   when it already is, which can only happen with count_refused false):
- *   the most a waiting client could hope for.
+ *   frees enough room have left; fixed, the next window boundary.  With
+ *   several windows, the largest of the waits (windows only empty as time
+ *   passes, so all fit from then on).  decision.limit names the window of
+ *   that largest wait (ties: TPM, then the RPM windows shortest first).
+ * - An estimate above the whole deployed TPM can never be admitted.  It gets
+ *   a 429 with the service's answer, oversize_retry_after_ms (86,400 s by
+ *   default: MODEL.md section 13, the "Please retry after 86400 seconds" of
+ *   several public reports), limit TPM.  With oversize_retry_after_ms 0, or
+ *   an estimate above the effective TPM of a temporary adjustment but not
+ *   the deployed one, the retry-after is the time until the TPM window is
+ *   empty (0 when it already is, which can only happen with count_refused
+ *   false): the most a waiting client could hope for.
  * - remaining_tokens / remaining_requests are the limits minus the window
- *   contents after the decision, clamped at 0; utilisation is the larger of
- *   the two occupancies (contents / limit; a limit of 0 counts as full).
+ *   contents after the decision, clamped at 0; remaining_requests is the
+ *   longest RPM window's (the observed x-ratelimit-remaining-requests is the
+ *   10-second bucket's, MODEL.md section 13).  utilisation is the largest
+ *   occupancy (contents / limit; a limit of 0 counts as full).
  * - complete() does nothing: the window keeps the estimate, the standard
  *   family does not correct at completion.
- * - set_scale(s): the effective TPM becomes round(TPM * s), the RPM limit is
- *   derived from it; 1.0 restores the deployed limits.  The windows' contents
+ * - set_scale(s): the effective TPM becomes round(TPM * s), the RPM limits
+ *   are derived from it; 1.0 restores the deployed limits.  The windows' contents
  *   are kept.  This is the service's temporary rate-limit adjustment.
  *
  * Invariants: a window's contents are `added - expired`, two running sums of
@@ -54,7 +64,8 @@
  *
  * Cost: admit is amortised O(1) (each entry is pushed and expired once) plus
  * O(log n) on a 429, a binary search over the ring's cumulative sums, where n
- * is the number of distinct admission instants in the window.  Memory is 16
+ * is the number of distinct admission instants in the window; times the
+ * number of RPM windows (at most RS_STD_RPM_WINDOWS_MAX).  Memory is 16
  * bytes per such instant; a ring doubles when full and never shrinks, so no
  * call allocates except a doubling.  meter.h gives admit no way to report
  * running out of memory: if a doubling fails the new amount is merged into
@@ -111,8 +122,11 @@ typedef struct std_meter {
 	rs_meter base; /* first: the meter.h header */
 	rs_std_params p;
 	int64_t tpm_limit; /* effective, after set_scale */
-	int64_t rpm_limit;
-	std_window tpm, rpm;
+	std_window tpm;
+	int n_rpm;                                 /* RPM windows, shortest first */
+	int rpm_len_s[RS_STD_RPM_WINDOWS_MAX];     /* their lengths */
+	int64_t rpm_limit[RS_STD_RPM_WINDOWS_MAX]; /* effective, after set_scale */
+	std_window rpm[RS_STD_RPM_WINDOWS_MAX];
 	rs_time last_now;
 } std_meter;
 
@@ -136,9 +150,9 @@ static int64_t floor_div(int64_t a, int64_t b)
 	return (a % b != 0 && a < 0) ? q - 1 : q;
 }
 
-static int64_t rpm_limit_for(const rs_std_params *p, int64_t tpm)
+static int64_t rpm_limit_for(const rs_std_params *p, int64_t tpm, int window_s)
 {
-	double x = p->rpm_per_1k_tpm * (double)tpm * (double)p->rpm_window_s /
+	double x = p->rpm_per_1k_tpm * (double)tpm * (double)window_s /
 	           (STD_TPM_PER_RPM_UNIT * STD_S_PER_MIN);
 	int64_t limit = round_noise(x, false);
 	return limit < 1 ? 1 : limit;
@@ -172,7 +186,14 @@ static int64_t sat_add(int64_t a, int64_t b)
 
 int64_t rs_meter_std_rpm_limit(const rs_std_params *p)
 {
-	return rpm_limit_for(p, p->tpm);
+	return rpm_limit_for(p, p->tpm,
+	                     p->n_rpm_windows > 0 ? p->rpm_windows_s[0] : p->rpm_window_s);
+}
+
+int64_t rs_meter_std_rpm_limit_for(const rs_std_params *p, int window_s)
+{
+	assert(window_s >= 1);
+	return rpm_limit_for(p, p->tpm, window_s);
 }
 
 /* ---- windows ----------------------------------------------------------- */
@@ -299,7 +320,58 @@ static void advance(std_meter *s, rs_time now)
 	assert(now >= s->last_now);
 	s->last_now = now;
 	win_advance(&s->tpm, now);
-	win_advance(&s->rpm, now);
+	for (int k = 0; k < s->n_rpm; k++)
+		win_advance(&s->rpm[k], now);
+}
+
+/* One more request fits every RPM window. */
+static bool rpm_fits(const std_meter *s)
+{
+	for (int k = 0; k < s->n_rpm; k++) {
+		if (1 > s->rpm_limit[k] - win_total(&s->rpm[k])) /* limits >= 1: no overflow */
+			return false;
+	}
+	return true;
+}
+
+/* The longest RPM window's remaining requests (the service's header). */
+static int64_t rpm_remaining(const std_meter *s)
+{
+	const std_window *w = &s->rpm[s->n_rpm - 1];
+	int64_t limit = s->rpm_limit[s->n_rpm - 1], requests = win_total(w);
+	return requests < limit ? limit - requests : 0;
+}
+
+/* The largest occupancy of the RPM windows. */
+static double rpm_occupancy(const std_meter *s)
+{
+	double occ = 0.0;
+	for (int k = 0; k < s->n_rpm; k++)
+		occ = fmax(occ, occupancy(win_total(&s->rpm[k]), s->rpm_limit[k]));
+	return occ;
+}
+
+/* A refused attempt's retry-after and the limit it names (see the note):
+ * the largest wait over the windows; ties keep the first (TPM, then the
+ * RPM windows shortest first). */
+static void refusal(const std_meter *s, rs_time now, int64_t est, rs_decision *out)
+{
+	out->limit = RS_LIMIT_TPM;
+	out->limit_window_s = 0;
+	if (est > s->p.tpm && est > s->tpm_limit && s->p.oversize_retry_after_ms > 0) {
+		out->retry_after_ms = s->p.oversize_retry_after_ms;
+		return;
+	}
+	rs_time longest = win_wait(&s->tpm, now, est, s->tpm_limit);
+	for (int k = 0; k < s->n_rpm; k++) {
+		rs_time wr = win_wait(&s->rpm[k], now, 1, s->rpm_limit[k]);
+		if (wr > longest) {
+			longest = wr;
+			out->limit = RS_LIMIT_RPM;
+			out->limit_window_s = s->rpm_len_s[k];
+		}
+	}
+	out->retry_after_ms = rs_time_ceil_ms(longest);
 }
 
 static void std_admit(rs_meter *m, rs_time now, const rs_meter_req *req, rs_decision *out)
@@ -308,23 +380,23 @@ static void std_admit(rs_meter *m, rs_time now, const rs_meter_req *req, rs_deci
 	int64_t est = rs_meter_std_estimate(&s->p, req);
 	advance(s, now);
 	bool fits = est <= s->tpm_limit - win_total(&s->tpm) && /* limits >= 0: no overflow */
-	            1 <= s->rpm_limit - win_total(&s->rpm);
+	            rpm_fits(s);
 	if (fits || s->p.count_refused) {
 		win_add(&s->tpm, now, est);
-		win_add(&s->rpm, now, 1);
+		for (int k = 0; k < s->n_rpm; k++)
+			win_add(&s->rpm[k], now, 1);
 	}
 	out->admitted = fits;
 	out->charged = fits ? (double)est : 0.0;
 	out->retry_after_ms = 0;
-	if (!fits) {
-		rs_time wt = win_wait(&s->tpm, now, est, s->tpm_limit);
-		rs_time wr = win_wait(&s->rpm, now, 1, s->rpm_limit);
-		out->retry_after_ms = rs_time_ceil_ms(wt > wr ? wt : wr);
-	}
-	int64_t tokens = win_total(&s->tpm), requests = win_total(&s->rpm);
+	out->limit = RS_LIMIT_NONE;
+	out->limit_window_s = 0;
+	if (!fits)
+		refusal(s, now, est, out);
+	int64_t tokens = win_total(&s->tpm);
 	out->remaining_tokens = tokens < s->tpm_limit ? s->tpm_limit - tokens : 0;
-	out->remaining_requests = requests < s->rpm_limit ? s->rpm_limit - requests : 0;
-	out->utilisation = fmax(occupancy(tokens, s->tpm_limit), occupancy(requests, s->rpm_limit));
+	out->remaining_requests = rpm_remaining(s);
+	out->utilisation = fmax(occupancy(tokens, s->tpm_limit), rpm_occupancy(s));
 }
 
 static void std_complete(rs_meter *m, rs_time now, const rs_meter_req *req, double charged)
@@ -338,7 +410,7 @@ static void std_sample(rs_meter *m, rs_time now, rs_meter_state *out)
 	advance(s, now);
 	int64_t tokens = win_total(&s->tpm);
 	out->tpm_occupancy = occupancy(tokens, s->tpm_limit);
-	out->rpm_occupancy = occupancy(win_total(&s->rpm), s->rpm_limit);
+	out->rpm_occupancy = rpm_occupancy(s);
 	out->utilisation = fmax(out->tpm_occupancy, out->rpm_occupancy);
 	out->level = (double)tokens;
 }
@@ -350,7 +422,8 @@ static void std_set_scale(rs_meter *m, rs_time now, double scale)
 	advance(s, now);
 	double tpm = (double)s->p.tpm * scale;
 	s->tpm_limit = tpm < (double)STD_AMOUNT_MAX ? llround(tpm) : STD_AMOUNT_MAX;
-	s->rpm_limit = rpm_limit_for(&s->p, s->tpm_limit);
+	for (int k = 0; k < s->n_rpm; k++)
+		s->rpm_limit[k] = rpm_limit_for(&s->p, s->tpm_limit, s->rpm_len_s[k]);
 }
 
 static void std_free(rs_meter *m)
@@ -359,7 +432,8 @@ static void std_free(rs_meter *m)
 	if (!s)
 		return;
 	free(s->tpm.ring);
-	free(s->rpm.ring);
+	for (int k = 0; k < RS_STD_RPM_WINDOWS_MAX; k++)
+		free(s->rpm[k].ring);
 	free(s);
 }
 
@@ -376,6 +450,12 @@ rs_meter *rs_meter_std_new(const rs_std_params *p)
 {
 	assert(p->tpm >= 0 && p->rpm_per_1k_tpm >= 0.0);
 	assert(p->rpm_window_s >= 1 && p->rpm_window_s <= RS_US_PER_MIN / RS_US_PER_S);
+	assert(p->n_rpm_windows >= 0 && p->n_rpm_windows <= RS_STD_RPM_WINDOWS_MAX);
+	for (int k = 0; k < p->n_rpm_windows; k++)
+		assert(p->rpm_windows_s[k] >= 1 &&
+		       p->rpm_windows_s[k] <= RS_US_PER_MIN / RS_US_PER_S &&
+		       (k == 0 || p->rpm_windows_s[k] > p->rpm_windows_s[k - 1]));
+	assert(p->oversize_retry_after_ms >= 0);
 	assert(p->prompt_estimate_factor >= 0.0 && p->max_tokens_default >= 0);
 	assert(p->tpm_window == RS_WINDOW_SLIDING || p->tpm_window == RS_WINDOW_FIXED);
 	assert(p->rpm_window == RS_WINDOW_SLIDING || p->rpm_window == RS_WINDOW_FIXED);
@@ -385,10 +465,15 @@ rs_meter *rs_meter_std_new(const rs_std_params *p)
 	s->base.ops = &std_ops;
 	s->p = *p;
 	s->tpm_limit = p->tpm;
-	s->rpm_limit = rpm_limit_for(p, p->tpm);
+	s->n_rpm = p->n_rpm_windows > 0 ? p->n_rpm_windows : 1;
 	s->last_now = INT64_MIN;
-	if (win_init(&s->tpm, p->tpm_window, STD_TPM_WINDOW_US) != RS_OK ||
-	    win_init(&s->rpm, p->rpm_window, p->rpm_window_s * RS_US_PER_S) != RS_OK) {
+	rs_status st = win_init(&s->tpm, p->tpm_window, STD_TPM_WINDOW_US);
+	for (int k = 0; k < s->n_rpm && st == RS_OK; k++) {
+		s->rpm_len_s[k] = p->n_rpm_windows > 0 ? p->rpm_windows_s[k] : p->rpm_window_s;
+		s->rpm_limit[k] = rpm_limit_for(p, p->tpm, s->rpm_len_s[k]);
+		st = win_init(&s->rpm[k], p->rpm_window, s->rpm_len_s[k] * RS_US_PER_S);
+	}
+	if (st != RS_OK) {
 		std_free(&s->base);
 		return NULL;
 	}

@@ -21,6 +21,7 @@
 #include "ratesim/textio.h"
 
 #include "ratesim/alerts.h"
+#include "ratesim/calculator.h"
 #include "ratesim/cost.h"
 #include "ratesim/fsx.h"
 #include "ratesim/outages.h"
@@ -412,19 +413,6 @@ static void add_scope_figures(cJSON *obj, const rs_metrics *m, size_t i, double 
 	add_u64(th, "output_tokens", c->output_tokens);
 }
 
-/* PTU needed for a normalised load: up to the model's minimum, then in
- * its increments, for the deployment's kind (the documented sizing). */
-static double ptu_for(double normalised_tpm, const rs_model *md, rs_kind kind)
-{
-	bool regional = kind == RS_KIND_PROVISIONED;
-	double min = regional ? md->ptu_min_regional : md->ptu_min_global;
-	double inc = regional ? md->ptu_inc_regional : md->ptu_inc_global;
-	double raw = ceil(normalised_tpm / md->input_tpm_per_ptu);
-	if (raw <= min)
-		return min;
-	return inc > 0 ? min + ceil((raw - min) / inc) * inc : raw;
-}
-
 /* The provisioned figures of deployment d (MODEL.md section 5; issue 3):
  * utilisation, Utilization V2, what the meter was charged, and the sizing
  * formula's answer for the load the deployment's clients sent it:
@@ -471,13 +459,25 @@ static void add_ptu_figures(cJSON *o, const rs_config *cfg, const rs_metrics *m,
 	add_num(sz, "output_tpm", out_tpm, RATE_DECIMALS);
 	add_num(sz, "output_ratio", md->output_ratio, RATE_DECIMALS);
 	add_num(sz, "normalized_tpm", norm, RATE_DECIMALS);
-	add_num(sz, "ptu_needed", ptu_for(norm, md, dc->kind), 1);
+	add_num(sz, "ptu_needed", rs_calculator_ptu(norm, md, dc->kind), 1);
 	add_num(sz, "peak_minute_normalized_tpm", pr.peak_minute_normalised_tpm, RATE_DECIMALS);
 	add_num(sz, "ptu_needed_peak_minute",
 	        isnan(pr.peak_minute_normalised_tpm)
 	            ? NAN
-	            : ptu_for(pr.peak_minute_normalised_tpm, md, dc->kind),
+	            : rs_calculator_ptu(pr.peak_minute_normalised_tpm, md, dc->kind),
 	        1);
+	/* beside it, what the capacity calculator says of the workloads given
+	 * as such (calculator.h) */
+	rs_calculator calc;
+	if (rs_calculator_of(cfg, d, &calc)) {
+		cJSON *cz = cJSON_AddObjectToObject(p, "calculator");
+		add_i64(cz, "workloads", (int64_t)calc.workloads);
+		add_num(cz, "requests_per_min", calc.rpm, RATE_DECIMALS);
+		add_num(cz, "input_tpm", calc.input_tpm, RATE_DECIMALS);
+		add_num(cz, "output_tpm", calc.output_tpm, RATE_DECIMALS);
+		add_num(cz, "normalized_tpm", calc.normalized_tpm, RATE_DECIMALS);
+		add_num(cz, "ptu_needed", calc.ptu_needed, 1);
+	}
 }
 
 /* "cost": PTU-hours and pay-as-you-go tokens over the run after warm-up,

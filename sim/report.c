@@ -299,10 +299,12 @@ static void put_table(rs_doc *d, const report_ctx *r)
 		}
 		rs_doc_row(d, cells, n + 1);
 	}
-	/* the PTU the sizing formula asks for, per provisioned deployment */
+	/* the PTU the sizing formula asks for, per provisioned deployment, and
+	 * the capacity calculator's for the workloads given as such */
 	for (size_t c = 0; c < r->t->n_figs; c++) {
 		const char *name = r->t->names[c];
-		const char *tail = strstr(name, ".provisioned.sizing.ptu_needed");
+		const char *calc = strstr(name, ".provisioned.calculator.ptu_needed");
+		const char *tail = calc ? calc : strstr(name, ".provisioned.sizing.ptu_needed");
 		if (!tail || strncmp(name, "deployments[", 12) != 0)
 			continue;
 		static const report_fig ptu = {"", "", 1, "", 1, 0, false, false};
@@ -319,8 +321,13 @@ static void put_table(rs_doc *d, const report_ctx *r)
 			if (cJSON_IsString(nm) && isfinite(r->t->v[run * r->t->n_figs + c]))
 				dname = nm->valuestring;
 		}
-		snprintf(txt[0], sizeof txt[0], "PTU by the sizing formula, %.40s%s", dname,
-		         strstr(tail, "peak_minute") ? " (busiest minute)" : " (mean load)");
+		if (calc)
+			snprintf(txt[0], sizeof txt[0], "PTU by the capacity calculator, %.40s",
+			         dname);
+		else
+			snprintf(txt[0], sizeof txt[0], "PTU by the sizing formula, %.40s%s", dname,
+			         strstr(tail, "peak_minute") ? " (busiest minute)"
+			                                     : " (mean load)");
 		cells[0] = txt[0];
 		for (size_t g = 0; g < n; g++) {
 			rs_stats s = {0, NAN, NAN, NAN, NAN, NAN};

@@ -18,7 +18,9 @@
  * as openai-python does beyond its 60 s; max: the longer of the two, as
  * Azure.Core's DelayStrategy.GetNextDelay takes the larger of the server's
  * delay and its own; clamp: retry-after-ms but never more than
- * retry_after_cap_s).  When retry_after_give_up_s > 0 and an answer asks
+ * retry_after_cap_s; cap_jitter: cap's choice plus U(0,
+ * retry_after_jitter_s), with or without a retry-after, as litellm's
+ * _calculate_retry_after).  When retry_after_give_up_s > 0 and an answer asks
  * for longer than that, the request gives up instead of waiting (OkHttp's
  * RetryAndFollowUpInterceptor retries a 503 only when Retry-After is 0, a
  * give-up threshold of 0; not checked against the source here).  U(a, b) is a + (b - a) u with u
@@ -292,6 +294,12 @@ static rs_time wait_us(const rs_retry_cfg *cfg, gsl_rng *rng, double backoff_s,
                        int64_t retry_after_ms)
 {
 	rs_time backoff = nonneg_us(backoff_s);
+	if (cfg->retry_after == RS_RETRY_AFTER_CAP_JITTER) {
+		rs_time cap = rs_time_from_s(cfg->retry_after_cap_s);
+		rs_time ra = retry_after_ms * RS_US_PER_MS;
+		rs_time base = retry_after_ms >= 0 && ra <= cap ? ra : backoff;
+		return base + nonneg_us(uniform(rng, 0, cfg->retry_after_jitter_s));
+	}
 	if (retry_after_ms < 0)
 		return backoff;
 	rs_time ra = retry_after_ms * RS_US_PER_MS;
@@ -310,6 +318,8 @@ static rs_time wait_us(const rs_retry_cfg *cfg, gsl_rng *rng, double backoff_s,
 		rs_time cap = rs_time_from_s(cfg->retry_after_cap_s);
 		return ra < cap ? ra : cap;
 	}
+	case RS_RETRY_AFTER_CAP_JITTER:
+		break; /* handled above */
 	}
 	assert(!"unknown retry_after mode");
 	return backoff;

@@ -261,6 +261,17 @@ static rs_status effective(sc *c, cJSON *root, double max_memory_mb, double max_
 	return RS_OK;
 }
 
+/* Every room of the loader that holds key tables besides the top level's:
+ * a new room adds its line here, and both the creatable objects and the key
+ * dump (which test_scenario_keys holds against schema.json and the README)
+ * see it. */
+typedef const sc_table *(*sc_room_tables)(size_t *n);
+static const sc_room_tables key_rooms[] = {
+    sc_topology_tables, sc_workload_tables, sc_faults_tables,  sc_control_tables,
+    sc_images_tables,   sc_alerts_tables,   sc_gateway_tables, sc_calculator_tables,
+    sc_jobs_tables,     sc_latency_tables,
+};
+
 /* The most objects with a default there are (retry, max_tokens,
  * max_tokens_estimator, pricing, limits), with room to grow. */
 #define SC_CREATABLE_MAX 16
@@ -270,19 +281,12 @@ static rs_status effective(sc *c, cJSON *root, double max_memory_mb, double max_
 static void creatable_objects(const char **names, size_t *n)
 {
 	const sc_table top[] = {{"top", SC_KEYS(top_keys)}};
-	const sc_table *rooms[10];
-	size_t counts[10];
+	const sc_table *rooms[SC_N(key_rooms) + 1];
+	size_t counts[SC_N(key_rooms) + 1];
 	rooms[0] = top;
 	counts[0] = SC_N(top);
-	rooms[1] = sc_topology_tables(&counts[1]);
-	rooms[2] = sc_workload_tables(&counts[2]);
-	rooms[3] = sc_faults_tables(&counts[3]);
-	rooms[4] = sc_control_tables(&counts[4]);
-	rooms[5] = sc_images_tables(&counts[5]);
-	rooms[6] = sc_alerts_tables(&counts[6]);
-	rooms[7] = sc_gateway_tables(&counts[7]);
-	rooms[8] = sc_jobs_tables(&counts[8]);
-	rooms[9] = sc_latency_tables(&counts[9]);
+	for (size_t r = 0; r < SC_N(key_rooms); r++)
+		rooms[r + 1] = key_rooms[r](&counts[r + 1]);
 	*n = 0;
 	for (size_t r = 0; r < SC_N(rooms); r++) {
 		for (size_t t = 0; t < counts[r]; t++) {
@@ -405,17 +409,10 @@ char *rs_scenario_keys_json(void)
 	const sc_table top[] = {{"top", SC_KEYS(top_keys)},
 	                        {"limits", SC_KEYS(limits_keys)},
 	                        {"provenance", SC_KEYS(provenance_keys)}};
-	const sc_table *rooms[9];
-	size_t n[9];
-	rooms[0] = sc_topology_tables(&n[0]);
-	rooms[1] = sc_workload_tables(&n[1]);
-	rooms[2] = sc_faults_tables(&n[2]);
-	rooms[3] = sc_control_tables(&n[3]);
-	rooms[4] = sc_images_tables(&n[4]);
-	rooms[5] = sc_alerts_tables(&n[5]);
-	rooms[6] = sc_gateway_tables(&n[6]);
-	rooms[7] = sc_jobs_tables(&n[7]);
-	rooms[8] = sc_latency_tables(&n[8]);
+	const sc_table *rooms[SC_N(key_rooms)];
+	size_t n[SC_N(key_rooms)];
+	for (size_t r = 0; r < SC_N(key_rooms); r++)
+		rooms[r] = key_rooms[r](&n[r]);
 	cJSON *o = cJSON_CreateObject();
 	bool ok = o && sc_tables_json(o, top, SC_N(top));
 	for (size_t i = 0; ok && i < SC_N(rooms); i++)

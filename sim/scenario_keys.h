@@ -300,6 +300,11 @@ bool sc_target_find(const rs_config *cfg, size_t n_routers, const char *name, rs
 rs_status sc_no_target(sc *c, const char *path, const char *name);
 /* The room's key tables, for the key dump. OUT: *n. */
 const sc_table *sc_topology_tables(size_t *n);
+/* scenario_deployment.c: a standard-family deployment's limits (tpm, the
+ * TPM and RPM windows, count_refused, prompt_estimate_factor,
+ * oversize_retry_after_s), by the rows of ks (d: the deployment object). */
+rs_status sc_parse_std_limits(sc *c, const cJSON *d, const char *path, sc_keys ks,
+                              rs_deployment_cfg *dep);
 /* Write every field of each model a deployment or a quota uses into
  * root.models (the effective scenario), so that a replay does not depend on
  * the built-in table of the program that replays it. */
@@ -377,6 +382,12 @@ const sc_table *sc_jobs_tables(size_t *n);
 rs_status sc_parse_latency_daily(sc *c, const cJSON *d, const char *dpath,
                                  rs_latency_daily_cfg *out);
 const sc_table *sc_latency_tables(size_t *n);
+
+/* scenario_calculator.c: a client's "workload" (the capacity calculator's
+ * inputs), which stands for its arrival and sizes; without it, "arrival"
+ * is required (cl: the client object, cpath its path). */
+rs_status sc_parse_workload(sc *c, const cJSON *cl, const char *cpath, rs_client_cfg *cli);
+const sc_table *sc_calculator_tables(size_t *n);
 
 /* scenario_control.c: a client's rate_limit, concurrency, breaker and
  * wait_or_spill objects (cl: the client object, cpath its path, own its

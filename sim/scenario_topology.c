@@ -366,10 +366,14 @@ static const sc_key deployment_keys[] = {
      SC_ENUM_OR(window_names, RS_WINDOW_SLIDING)},
     {"rpm_window_s", G_STD, false, "only the standard family has RPM windows",
      SC_WHOLE(SC_POS, SC_RPM_WINDOW_LONG_S), SC_DEFAULT(RS_DEFAULT_RPM_WINDOW_S)},
+    {"rpm_windows_s", G_STD, false, "only the standard family has RPM windows",
+     SC_ARRAY}, /* scenario_deployment.c */
     {"count_refused", G_STD, false, "only the standard family counts refused requests",
      SC_BOOLEAN(RS_DEFAULT_COUNT_REFUSED)},
     {"prompt_estimate_factor", G_STD, false, "only the standard family estimates prompts",
      SC_NUMBER(SC_POS, RS_MIN_SHARE, RS_MAX_FACTOR), SC_DEFAULT(RS_DEFAULT_PROMPT_ESTIMATE_FACTOR)},
+    {"oversize_retry_after_s", G_STD, false, "only the standard family refuses oversize estimates",
+     SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S), SC_DEFAULT(RS_DEFAULT_OVERSIZE_RETRY_AFTER_S)},
     {"ptu", G_PTU, true, "a standard-family deployment is sized in \"tpm\"",
      SC_WHOLE(SC_POS, RS_MAX_PTU)},
     {"max_tokens_estimator", G_PTU, false, "only the provisioned family uses it",
@@ -509,30 +513,7 @@ static rs_status parse_deployment(sc *c, const cJSON *d, const char *path, size_
 	if (st != RS_OK)
 		return st;
 
-	int tw = RS_WINDOW_SLIDING, rw = RS_WINDOW_SLIDING;
-	st = sc_get_whole(c, d, path, SC_KEYS(deployment_keys), "tpm", &dep->tpm);
-	if (st == RS_OK)
-		st = sc_get_enum(c, d, path, SC_KEYS(deployment_keys), "tpm_window", &tw);
-	if (st == RS_OK)
-		st = sc_get_enum(c, d, path, SC_KEYS(deployment_keys), "rpm_window", &rw);
-	if (st == RS_OK)
-		st = sc_get_int(c, d, path, SC_KEYS(deployment_keys), "rpm_window_s",
-		                &dep->rpm_window_s);
-	if (st == RS_OK && dep->rpm_window_s != SC_RPM_WINDOW_SHORT_S &&
-	    dep->rpm_window_s != SC_RPM_WINDOW_LONG_S) {
-		char kp[SC_PATH_MAX];
-		sc_child_key(kp, path, "rpm_window_s");
-		return sc_invalid(c, kp, "must be %d or %d (got %d)", SC_RPM_WINDOW_SHORT_S,
-		                  SC_RPM_WINDOW_LONG_S, dep->rpm_window_s);
-	}
-	if (st == RS_OK)
-		st = sc_get_bool(c, d, path, SC_KEYS(deployment_keys), "count_refused",
-		                 &dep->count_refused);
-	if (st == RS_OK)
-		st = sc_get_num(c, d, path, SC_KEYS(deployment_keys), "prompt_estimate_factor",
-		                &dep->prompt_estimate_factor);
-	dep->tpm_window = (rs_window_kind)tw;
-	dep->rpm_window = (rs_window_kind)rw;
+	st = sc_parse_std_limits(c, d, path, SC_KEYS(deployment_keys), dep);
 	if (st == RS_OK)
 		st = sc_get_whole(c, d, path, SC_KEYS(deployment_keys), "ptu", &dep->ptu);
 	if (st == RS_OK)

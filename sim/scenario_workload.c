@@ -5,10 +5,12 @@
  * best_of, and retry policies with the SDK presets.
  *
  * Two things are expanded here rather than left to the run: a retry
- * `preset` becomes the full policy it names (retry_presets, with sources),
+ * `preset` becomes the full policy it names (retry_presets.c, with sources),
  * and a `daily` arrival becomes a Poisson arrival with a ramped schedule
  * (daily_schedule), so the rest of the program sees only plain values.
- * Distributions and trace-file references are read by scenario_dist.c.
+ * Distributions and trace-file references are read by scenario_dist.c; a
+ * client given as the capacity calculator's "workload" by
+ * scenario_calculator.c, in place of its arrival and sizes.
  *
  * Cost: linear in the clients; a daily arrival costs one schedule point per
  * 86400 / points_per_day seconds of the run (at most SC_SCHEDULE_MAX_POINTS).
@@ -21,7 +23,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ratesim/retry_presets.h"
 #include "scenario_keys.h"
+
+/* Room for the presets' names in a "did you mean" (retry_presets.c has 4). */
+#define SC_PRESETS_MAX 16
 
 /* clang-format off: one name per line reads as the enum does */
 
@@ -50,9 +56,13 @@ static const char *const jitter_names[] = {
     [RS_JITTER_FACTOR] = "factor",
 };
 static const char *const retry_after_names[] = {
-    [RS_RETRY_AFTER_IGNORE] = "ignore", [RS_RETRY_AFTER_HONOUR] = "honour",
-    [RS_RETRY_AFTER_CAP] = "cap",       [RS_RETRY_AFTER_JITTER] = "jitter",
-    [RS_RETRY_AFTER_MAX] = "max",       [RS_RETRY_AFTER_CLAMP] = "clamp",
+    [RS_RETRY_AFTER_IGNORE] = "ignore",
+    [RS_RETRY_AFTER_HONOUR] = "honour",
+    [RS_RETRY_AFTER_CAP] = "cap",
+    [RS_RETRY_AFTER_JITTER] = "jitter",
+    [RS_RETRY_AFTER_MAX] = "max",
+    [RS_RETRY_AFTER_CLAMP] = "clamp",
+    [RS_RETRY_AFTER_CAP_JITTER] = "cap_jitter",
 };
 /* clang-format on */
 
@@ -68,7 +78,8 @@ static const char *const retry_after_names[] = {
 static const sc_key client_keys[] = {
     {"name", 0, true, NULL, SC_STRING},
     {"target", 0, true, NULL, SC_STRING},
-    {"arrival", 0, true, NULL, SC_OBJECT},
+    {"arrival", 0, false, NULL, SC_OBJECT},  /* required without "workload" */
+    {"workload", 0, false, NULL, SC_OBJECT}, /* scenario_calculator.c */
     {"prompt_tokens", 0, false, NULL, SC_DIST},
     {"output_tokens", 0, false, NULL, SC_DIST},
     {"max_tokens", 0, false, NULL, SC_OBJECT_OR("{\"policy\":\"absent\"}")},
@@ -471,86 +482,26 @@ static void retry_defaults(rs_retry_cfg *r)
 	};
 }
 
-/* The policies of real SDKs, each a full rs_retry_cfg (every field given,
- * the ones the SDK has no notion of at their defaults).  Sources, as read in
- * the SDKs' code (scenarios/README.md, "Presets", says what maps and what
- * does not):
- *
- * openai-python: openai/openai-python src/openai/_constants.py
- *   (DEFAULT_MAX_RETRIES = 2, INITIAL_RETRY_DELAY = 0.5, MAX_RETRY_DELAY =
- *   8.0, DEFAULT_TIMEOUT 600 s) and src/openai/_base_client.py
- *   _calculate_retry_timeout: a retry-after(-ms) in (0, 60] is waited as
- *   sent; else min(0.5 x 2^nb_retries, 8) x (1 - 0.25 x random()).  Newer
- *   versions honour up to 120 s (MAX_RETRY_AFTER_DELAY) and do not retry
- *   beyond it; the preset follows the 60 s versions.
- * azure-core: Azure/azure-sdk-for-python sdk/core/azure-core/azure/core/
- *   pipeline/policies/_retry.py RetryPolicy: retry_total 10 but
- *   retry_status 3 (a 429 is a status retry, and is_exhausted stops at the
- *   first count below 0), backoff_factor 0.8 x 2^(n - 1) capped at
- *   backoff_max 120 s with no jitter (get_backoff_time), the first retry
- *   immediate, and Retry-After always honoured (_sleep_for_retry).
- * litellm-router: BerriAI/litellm litellm/constants.py (INITIAL_RETRY_DELAY
- *   0.5, MAX_RETRY_DELAY 8.0, JITTER 0.75) and Router.__init__ in
- *   litellm/router.py (num_retries defaults to openai.DEFAULT_MAX_RETRIES,
- *   2); _calculate_retry_after waits retry-after + U(0, 0.75) when the
- *   header is in (0, 60], else min(0.5 x 2^n, 8) + U(0, 0.75). */
-typedef struct sc_preset {
-	const char *name;
-	rs_retry_cfg r; /* r.preset unused */
-} sc_preset;
-
-/* clang-format off */
-static const sc_preset retry_presets[] = {
-    {"openai-python", {
-	.policy = RS_RETRY_EXPONENTIAL, .max_retries = 2, .delay_s = RS_DEFAULT_RETRY_DELAY_S,
-	.base_s = 0.5, .cap_s = 8.0, .jitter = RS_JITTER_FACTOR,
-	.factor_min = 0.75, .factor_max = 1.0,
-	.retry_after = RS_RETRY_AFTER_CAP, .retry_after_cap_s = 60.0,
-	.retry_after_jitter_s = RS_DEFAULT_RETRY_AFTER_JITTER_S,
-	.attempt_timeout_s = 600.0, .deadline_s = 0,
-	.budget_max = 0, .budget_refund = 0,
-	.retry_ratio = 0, .retry_ratio_window_s = RS_DEFAULT_RETRY_RATIO_WINDOW_S,
-	.adaptive_k = 0, .adaptive_window_s = RS_DEFAULT_RETRY_ADAPTIVE_WINDOW_S}},
-    {"azure-core", {
-	.policy = RS_RETRY_EXPONENTIAL, .max_retries = 3, .delay_s = RS_DEFAULT_RETRY_DELAY_S,
-	.base_s = 0.8, .cap_s = 120.0, .jitter = RS_JITTER_NONE,
-	.factor_min = RS_DEFAULT_RETRY_FACTOR_MIN, .factor_max = RS_DEFAULT_RETRY_FACTOR_MAX,
-	.retry_after = RS_RETRY_AFTER_HONOUR, .retry_after_cap_s = RS_DEFAULT_RETRY_AFTER_CAP_S,
-	.retry_after_jitter_s = RS_DEFAULT_RETRY_AFTER_JITTER_S,
-	.attempt_timeout_s = 0, .deadline_s = 0,
-	.budget_max = 0, .budget_refund = 0,
-	.retry_ratio = 0, .retry_ratio_window_s = RS_DEFAULT_RETRY_RATIO_WINDOW_S,
-	.adaptive_k = 0, .adaptive_window_s = RS_DEFAULT_RETRY_ADAPTIVE_WINDOW_S}},
-    {"litellm-router", {
-	.policy = RS_RETRY_EXPONENTIAL, .max_retries = 2, .delay_s = RS_DEFAULT_RETRY_DELAY_S,
-	.base_s = 0.5, .cap_s = 8.0, .jitter = RS_JITTER_NONE,
-	.factor_min = RS_DEFAULT_RETRY_FACTOR_MIN, .factor_max = RS_DEFAULT_RETRY_FACTOR_MAX,
-	.retry_after = RS_RETRY_AFTER_JITTER, .retry_after_cap_s = RS_DEFAULT_RETRY_AFTER_CAP_S,
-	.retry_after_jitter_s = 0.75,
-	.attempt_timeout_s = 0, .deadline_s = 0,
-	.budget_max = 0, .budget_refund = 0,
-	.retry_ratio = 0, .retry_ratio_window_s = RS_DEFAULT_RETRY_RATIO_WINDOW_S,
-	.adaptive_k = 0, .adaptive_window_s = RS_DEFAULT_RETRY_ADAPTIVE_WINDOW_S}},
-};
-/* clang-format on */
-
-/* r becomes the preset `name` (and keeps a copy of the name). */
+/* r becomes the preset `name` (retry_presets.c, with the SDKs' sources) and
+ * keeps a copy of the name. */
 static rs_status apply_preset(sc *c, const char *path, const char *name, rs_retry_cfg *r)
 {
-	const char *names[SC_N(retry_presets)];
+	const rs_retry_cfg *found = rs_retry_preset_find(name);
+	if (found) {
+		*r = *found;
+		r->preset = sc_strdup(name);
+		return r->preset ? RS_OK : sc_nomem(c);
+	}
+	size_t n = rs_retry_preset_count();
+	const char *names[SC_PRESETS_MAX];
 	char list[SC_LIST_MAX] = "";
-	for (size_t i = 0; i < SC_N(retry_presets); i++) {
-		names[i] = retry_presets[i].name;
+	for (size_t i = 0; i < n && i < SC_PRESETS_MAX; i++) {
+		names[i] = rs_retry_preset_name(i);
 		sc_list_add(list, sizeof list, names[i]);
-		if (strcmp(name, names[i]) == 0) {
-			*r = retry_presets[i].r;
-			r->preset = sc_strdup(name);
-			return r->preset ? RS_OK : sc_nomem(c);
-		}
 	}
 	char kp[SC_PATH_MAX];
 	sc_child_key(kp, path, "preset");
-	const char *near = sc_nearest(name, names, SC_N(names));
+	const char *near = sc_nearest(name, names, n < SC_PRESETS_MAX ? n : SC_PRESETS_MAX);
 	if (near)
 		return sc_invalid(c, kp, "no preset named \"%s\"; did you mean \"%s\"?", name,
 		                  near);
@@ -614,12 +565,14 @@ static rs_status retry_delays(sc *c, const cJSON *v, const char *path, rs_retry_
 	r->retry_after = (rs_retry_after_mode)after;
 	if (st == RS_OK)
 		st = sc_key_unused(c, v, path, "retry_after_cap_s",
-		                   after == RS_RETRY_AFTER_CAP || after == RS_RETRY_AFTER_CLAMP,
+		                   after == RS_RETRY_AFTER_CAP || after == RS_RETRY_AFTER_CLAMP ||
+		                       after == RS_RETRY_AFTER_CAP_JITTER,
 		                   "retry_after", retry_after_names[after]);
 	if (st == RS_OK)
 		st = sc_key_unused(c, v, path, "retry_after_jitter_s",
-		                   after == RS_RETRY_AFTER_JITTER, "retry_after",
-		                   retry_after_names[after]);
+		                   after == RS_RETRY_AFTER_JITTER ||
+		                       after == RS_RETRY_AFTER_CAP_JITTER,
+		                   "retry_after", retry_after_names[after]);
 	if (st == RS_OK)
 		st = sc_get_num_or(c, v, path, SC_KEYS(retry_keys), "retry_after_cap_s",
 		                   r->retry_after_cap_s, &r->retry_after_cap_s);
@@ -686,9 +639,12 @@ static void retry_write(sc *c, const cJSON *v, const rs_retry_cfg *r)
 		}
 		sc_write(c, v, "retry_after",
 		         cJSON_CreateString(retry_after_names[r->retry_after]));
-		if (r->retry_after == RS_RETRY_AFTER_CAP || r->retry_after == RS_RETRY_AFTER_CLAMP)
+		if (r->retry_after == RS_RETRY_AFTER_CAP ||
+		    r->retry_after == RS_RETRY_AFTER_CLAMP ||
+		    r->retry_after == RS_RETRY_AFTER_CAP_JITTER)
 			sc_write(c, v, "retry_after_cap_s", sc_exact_number(r->retry_after_cap_s));
-		if (r->retry_after == RS_RETRY_AFTER_JITTER)
+		if (r->retry_after == RS_RETRY_AFTER_JITTER ||
+		    r->retry_after == RS_RETRY_AFTER_CAP_JITTER)
 			sc_write(c, v, "retry_after_jitter_s",
 			         sc_exact_number(r->retry_after_jitter_s));
 		if (r->retry_after_give_up_s > 0)
@@ -779,11 +735,14 @@ static rs_status parse_client(sc *c, const cJSON *cl, const char *path, size_t i
 	if (st == RS_OK)
 		st = sc_get_int(c, cl, path, SC_KEYS(client_keys), "priority", &cli->priority);
 	if (st == RS_OK)
+		st = sc_parse_workload(c, cl, path, cli);
+	bool given = cli->workload.on; /* arrival and sizes from the workload */
+	if (st == RS_OK && !given)
 		st = parse_arrival(c, cl, path, &cli->arrival);
 	bool trace = cli->arrival.trace.path != NULL; /* a trace arrival, or a job of its rows */
-	if (st == RS_OK)
+	if (st == RS_OK && !given)
 		st = parse_dist(c, cl, path, "prompt_tokens", trace, &cli->prompt_tokens);
-	if (st == RS_OK)
+	if (st == RS_OK && !given)
 		st = parse_dist(c, cl, path, "output_tokens", trace, &cli->output_tokens);
 	if (st == RS_OK)
 		st = parse_max_tokens(c, cl, path, &cli->max_tokens);

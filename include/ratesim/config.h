@@ -21,11 +21,16 @@
 #include "ratesim/models.h"
 
 /* Scenario-wide defaults (scenarios/README.md lists them). */
-#define RS_DEFAULT_SEED                   1
-#define RS_DEFAULT_WARMUP_S               0.0
-#define RS_DEFAULT_BUCKET_S               10.0
-#define RS_DEFAULT_SUBSCRIPTION           "default"
-#define RS_DEFAULT_RPM_WINDOW_S           10
+#define RS_DEFAULT_SEED         1
+#define RS_DEFAULT_WARMUP_S     0.0
+#define RS_DEFAULT_BUCKET_S     10.0
+#define RS_DEFAULT_SUBSCRIPTION "default"
+#define RS_DEFAULT_RPM_WINDOW_S 10
+/* MODEL.md section 13: "Please retry after 86400 seconds" for an estimate
+ * above the whole TPM (several public reports; docs/model.md cites them). */
+#define RS_DEFAULT_OVERSIZE_RETRY_AFTER_S 86400.0
+/* The most RPM windows a deployment enforces at once (rpm_windows_s). */
+#define RS_MAX_RPM_WINDOWS                4
 #define RS_DEFAULT_PROMPT_ESTIMATE_FACTOR 1.0
 #define RS_DEFAULT_BEST_OF                1
 #define RS_DEFAULT_TRACE_SPEEDUP          1.0
@@ -269,7 +274,12 @@ typedef struct rs_deployment_cfg {
 	int64_t tpm;
 	rs_window_kind tpm_window;
 	rs_window_kind rpm_window;
-	int rpm_window_s; /* 1 or 10 */
+	int rpm_window_s; /* 1 or 10; with rpm_windows_s, its shortest */
+	/* rpm_windows_s: several windows enforced at once (1..60 s, increasing);
+	 * 0 windows: rpm_window_s alone */
+	int n_rpm_windows;
+	int rpm_windows_s[RS_MAX_RPM_WINDOWS];
+	double oversize_retry_after_s; /* the 429's wait for an estimate above the TPM */
 	bool count_refused;
 	double prompt_estimate_factor;
 
@@ -398,6 +408,9 @@ typedef enum rs_retry_after_mode {
 	RS_RETRY_AFTER_JITTER, /* retry-after-ms + U(0, retry_after_jitter_s) */
 	RS_RETRY_AFTER_MAX,    /* max(policy delay, retry-after-ms) (Azure.Core DelayStrategy) */
 	RS_RETRY_AFTER_CLAMP,  /* min(retry-after-ms, retry_after_cap_s) */
+	/* (retry-after-ms when <= retry_after_cap_s, else the policy's delay)
+	 * + U(0, retry_after_jitter_s), also without a retry-after (litellm) */
+	RS_RETRY_AFTER_CAP_JITTER,
 } rs_retry_after_mode;
 
 /* A client's retry policy (MODEL.md section 8).  Budgets and adaptive
@@ -624,6 +637,18 @@ typedef struct rs_pipeline_cfg {
 	double deadline_s; /* 0: none */
 } rs_pipeline_cfg;
 
+/* A client described as the service's capacity calculator takes a workload
+ * (calculator.h): requests per minute and the average prompt and generated
+ * tokens.  It drives Poisson arrivals at rpm / 60 per second with fixed
+ * sizes at the averages, and its calculator figure is reported beside the
+ * run's. */
+typedef struct rs_workload_cfg {
+	bool on; /* the client was given as a "workload" */
+	double rpm;
+	int64_t prompt_tokens;
+	int64_t generated_tokens;
+} rs_workload_cfg;
+
 typedef struct rs_client_cfg {
 	char *name;
 	char *target;         /* a deployment's or a router's name */
@@ -636,8 +661,9 @@ typedef struct rs_client_cfg {
 	rs_dist_cfg output_tokens;
 	rs_max_tokens_cfg max_tokens;
 	int best_of;
-	double cached_fraction; /* issue 3: share of prompt tokens served from cache */
-	rs_images_cfg images;   /* issue 9: images in each request */
+	double cached_fraction;   /* issue 3: share of prompt tokens served from cache */
+	rs_images_cfg images;     /* issue 9: images in each request */
+	rs_workload_cfg workload; /* issue 9: the capacity calculator's inputs, when given */
 	rs_retry_cfg retry;
 	rs_control_cfg control;
 	double rtt_ms;            /* network round trip to its target; < 0: deployment's */

@@ -25,9 +25,20 @@ typedef struct rs_meter_req {
 	int64_t output_tokens; /* actual completion tokens: read by complete() only */
 } rs_meter_req;
 
+/* Which limit refused an attempt (MODEL.md sections 4, 5 and 13): the one
+ * whose wait the retry-after announces. */
+typedef enum rs_limit_kind {
+	RS_LIMIT_NONE, /* admitted */
+	RS_LIMIT_TPM,  /* the standard meter's tokens-per-minute window */
+	RS_LIMIT_RPM,  /* one of its requests windows: limit_window_s says which */
+	RS_LIMIT_PTU,  /* the provisioned meter's utilisation above 100% */
+} rs_limit_kind;
+
 typedef struct rs_decision {
 	bool admitted;
-	int64_t retry_after_ms;     /* on a 429: time until this request fits */
+	rs_limit_kind limit;    /* on a 429: the limit that refused; RS_LIMIT_NONE when admitted */
+	int limit_window_s;     /* RS_LIMIT_RPM: the refusing window's length in seconds, else 0 */
+	int64_t retry_after_ms; /* on a 429: time until this request fits */
 	int64_t remaining_requests; /* x-ratelimit-remaining-requests (standard) */
 	int64_t remaining_tokens;   /* x-ratelimit-remaining-tokens (standard) */
 	double utilisation;         /* after the decision: window occupancy or PTU U */

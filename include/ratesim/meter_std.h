@@ -7,6 +7,9 @@
  * requests window; otherwise it gets a 429 with the retry-after-ms the
  * service would send.  It implements the ops of meter.h; the rules, their
  * edge cases and the cost are written in the design note of meter_std.c.
+ * Several requests windows may be enforced at once (rpm_windows_s, MODEL.md
+ * section 13: the service was seen to refuse on its 1-second window while
+ * its 10-second one had room).
  */
 #ifndef RATESIM_METER_STD_H
 #define RATESIM_METER_STD_H
@@ -14,6 +17,9 @@
 #include "ratesim/common.h"
 #include "ratesim/config.h"
 #include "ratesim/meter.h"
+
+/* The most requests windows one meter enforces at once. */
+#define RS_STD_RPM_WINDOWS_MAX RS_MAX_RPM_WINDOWS
 
 /* A standard deployment's admission parameters (from rs_deployment_cfg and
  * its model).  Valid values are the scenario loader's job; the meter asserts
@@ -23,7 +29,16 @@ typedef struct rs_std_params {
 	double rpm_per_1k_tpm;     /* RPM = rpm_per_1k_tpm * tpm / 1000 (>= 0) */
 	rs_window_kind tpm_window; /* RS_WINDOW_SLIDING or RS_WINDOW_FIXED */
 	rs_window_kind rpm_window;
-	int rpm_window_s;              /* 1 or 10 (any length in 1..60 s works) */
+	int rpm_window_s; /* 1 or 10 (any length in 1..60 s works) */
+	/* Several requests windows enforced together: when n_rpm_windows > 0
+	 * these lengths (1..60 s, strictly increasing) replace rpm_window_s;
+	 * 0 keeps the single rpm_window_s. */
+	int n_rpm_windows;
+	int rpm_windows_s[RS_STD_RPM_WINDOWS_MAX];
+	/* The retry-after of a request whose estimate alone exceeds the
+	 * deployed TPM (MODEL.md section 13: 86,400 s); 0 answers the time
+	 * until the TPM window is empty instead. */
+	int64_t oversize_retry_after_ms;
 	bool count_refused;            /* refused attempts count toward both windows */
 	double prompt_estimate_factor; /* the prompt estimate = ceil(prompt * factor) (>= 0) */
 	int64_t max_tokens_default;    /* used when the request has no max_tokens (>= 0) */
@@ -42,7 +57,11 @@ rs_meter *rs_meter_std_new(const rs_std_params *p);
 int64_t rs_meter_std_estimate(const rs_std_params *p, const rs_meter_req *req);
 
 /* Requests allowed per RPM window at the deployed TPM (scale 1.0):
- * max(1, floor(rpm_per_1k_tpm * tpm / 1000 * rpm_window_s / 60)). */
+ * max(1, floor(rpm_per_1k_tpm * tpm / 1000 * rpm_window_s / 60)); with
+ * several windows, the first (shortest) one's. */
 int64_t rs_meter_std_rpm_limit(const rs_std_params *p);
+
+/* The same for a window of window_s seconds (>= 1). */
+int64_t rs_meter_std_rpm_limit_for(const rs_std_params *p, int window_s);
 
 #endif

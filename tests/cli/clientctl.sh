@@ -188,7 +188,7 @@ bad failures-missing 'breaker.failures: required key is missing' 'clients[0].bre
 bad open 'breaker.open_s: must be > 0 (got 0)' 'clients[0].breaker={"failures":3,"open_s":0}'
 bad probes 'breaker.half_open_probes: must be >= 1 (got 0)' 'clients[0].breaker={"failures":3,"half_open_probes":0}'
 bad give-up 'retry.retry_after_give_up_s: must be >= 0 (got -1)' 'clients[0].retry.retry_after_give_up_s=-1'
-bad retry-after 'retry.retry_after: must be one of: ignore, honour, cap, jitter, max, clamp (got string "maximum")' 'clients[0].retry.retry_after="maximum"'
+bad retry-after 'retry.retry_after: must be one of: ignore, honour, cap, jitter, max, clamp, cap_jitter (got string "maximum")' 'clients[0].retry.retry_after="maximum"'
 bad spill-to 'wait_or_spill.to: no deployment or router named "nowhere" (deployments: d)' 'clients[0].wait_or_spill={"to":"nowhere","max_wait_s":1}'
 bad spill-self 'wait_or_spill.to: "d" is the client'"'"'s own target' 'clients[0].wait_or_spill={"to":"d","max_wait_s":1}'
 bad spill-wait 'wait_or_spill.max_wait_s: must be >= 0 (got -1)' 'clients[0].wait_or_spill={"to":"d","max_wait_s":-1}'

@@ -21,6 +21,9 @@ expect quota-pool-exceeded 1 "ratesim: $TMP/pool.json: .deployments: quota pool 
 expect missing-file 1 "ratesim: $TMP/none.json: cannot open: No such file or directory" -- run "$TMP/none.json"
 
 expect bad-value-via-set 1 "ratesim: $Q: .clients[0].arrival.schedule[0].rate_rps: must be >= 0 (got -3)" -- validate "$Q" --set 'clients[0].arrival.schedule[0].rate_rps=-3'
+expect bad-rpm-windows 1 "ratesim: $Q: .deployments[0].rpm_windows_s[1]: must be longer than the window before it (10 s): list the windows shortest first, each once (got 1)" -- validate "$Q" --set 'deployments[0].rpm_windows_s=[10,1]'
+expect bad-oversize-retry-after 1 "ratesim: $Q: .deployments[0].oversize_retry_after_s: must be >= 0 (got -1)" -- validate "$Q" --set 'deployments[0].oversize_retry_after_s=-1'
+expect bad-workload 1 "ratesim: $Q: .clients[0].arrival: not used with \"workload\", which gives the arrivals and the sizes; give one or the other" -- validate "$Q" --set 'clients[0].workload={"rpm":60,"prompt_tokens":100,"generated_tokens":10}'
 
 expect bad-set-path 2 "ratesim: --set clients[3].x=1: .clients[3]: no such element (.clients has 1 element)
 try 'ratesim --help'" -- validate "$Q" --set 'clients[3].x=1'

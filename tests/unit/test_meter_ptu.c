@@ -74,6 +74,7 @@ static void arrive(rs_meter *m, rs_time now, rs_meter_req r, rs_decision *d)
 #define CHECK_ADMIT(d, want_charge, want_level, want_remaining)                                    \
 	do {                                                                                       \
 		CHECK((d).admitted);                                                               \
+		CHECK_I64((d).limit, RS_LIMIT_NONE);                                               \
 		CHECK_I64((d).retry_after_ms, 0);                                                  \
 		CHECK_I64((d).remaining_requests, -1);                                             \
 		CHECK_NEAR((d).charged, (want_charge), EXACT);                                     \
@@ -85,6 +86,8 @@ static void arrive(rs_meter *m, rs_time now, rs_meter_req r, rs_decision *d)
 #define CHECK_429(d, want_level, want_retry_ms)                                                    \
 	do {                                                                                       \
 		CHECK(!(d).admitted);                                                              \
+		CHECK_I64((d).limit, RS_LIMIT_PTU);                                                \
+		CHECK_I64((d).limit_window_s, 0);                                                  \
 		CHECK_I64((d).retry_after_ms, (want_retry_ms));                                    \
 		CHECK_I64((d).remaining_requests, -1);                                             \
 		CHECK_I64((d).remaining_tokens, 0);                                                \

@@ -717,6 +717,157 @@ static void test_remaining_and_sample(void)
 	rs_meter_free(m);
 }
 
+/*
+ * (k) Both RPM windows at once (MODEL.md section 13, Microsoft Q&A 2025-02):
+ * a fast burst at 50K TPM (gpt-4o, 6 per 1k: RPM 300) refused at its 6th
+ * request while x-ratelimit-remaining-requests still said 45.
+ *  Limits: 1 s window max(1, floor(300 x 1 / 60)) = 5; 10 s window
+ *  floor(300 x 10 / 60) = 50.  Six requests of est 100 at 0, 100, ..., 500
+ *  ms (sliding windows), TPM never binds (600 of 50000).
+ *  R1..R5 admitted: the 10 s window's remaining (the header) 49, 48, 47,
+ *  46, 45; tokens 49900 .. 49500.
+ *  R6 at 500 ms: the 1 s window holds 5 = its limit: refused, limit RPM,
+ *  window 1 s; R1 (at 0) leaves it at 1000 ms: retry-after 500 ms.  The
+ *  10 s window still holds 5 of 50: remaining 45 (count_refused false).
+ *  With [10] alone the same burst is admitted whole (R6 remaining 44); with
+ *  [1] alone R6 is refused the same way, but remaining_requests is then the
+ *  1 s window's: 0.  A retry of R6 at exactly 1000 ms is admitted (the 1 s
+ *  window holds R2..R5, 4 of 5; the header says 44).
+ */
+static void test_both_rpm_windows(void)
+{
+	rs_std_params p = params(50000, 6, RS_WINDOW_SLIDING, RS_WINDOW_SLIDING, 1, false);
+	p.n_rpm_windows = 2;
+	p.rpm_windows_s[0] = 1;
+	p.rpm_windows_s[1] = 10;
+	CHECK_I64(rs_meter_std_rpm_limit_for(&p, 1), 5);
+	CHECK_I64(rs_meter_std_rpm_limit_for(&p, 10), 50);
+	static const step burst[] = {
+	    {"R1", MS(0), 50, 50, true, 0, 49900, 49},
+	    {"R2", MS(100), 50, 50, true, 0, 49800, 48},
+	    {"R3", MS(200), 50, 50, true, 0, 49700, 47},
+	    {"R4", MS(300), 50, 50, true, 0, 49600, 46},
+	    {"R5", MS(400), 50, 50, true, 0, 49500, 45},
+	    {"R6", MS(500), 50, 50, false, 500, 49500, 45},
+	    {"R6 retried", MS(1000), 50, 50, true, 0, 49400, 44},
+	};
+	rs_meter *m = rs_meter_std_new(&p);
+	run_steps(m, burst, N_OF(burst));
+	rs_meter_free(m);
+	/* the refusal names the 1 s window */
+	rs_decision d = {0};
+	m = rs_meter_std_new(&p);
+	for (int i = 0; i < 6; i++)
+		d = ask(m, MS(100 * i), 50, 50);
+	CHECK(!d.admitted);
+	CHECK_I64(d.limit, RS_LIMIT_RPM);
+	CHECK_I64(d.limit_window_s, 1);
+	rs_meter_free(m);
+
+	/* [10] alone: the whole burst is admitted */
+	rs_std_params ten = params(50000, 6, RS_WINDOW_SLIDING, RS_WINDOW_SLIDING, 10, false);
+	m = rs_meter_std_new(&ten);
+	for (int i = 0; i < 6; i++)
+		d = ask(m, MS(100 * i), 50, 50);
+	CHECK(d.admitted);
+	CHECK_I64(d.limit, RS_LIMIT_NONE);
+	CHECK_I64(d.remaining_requests, 44);
+	rs_meter_free(m);
+
+	/* [1] alone: refused the same way; the header is the 1 s window's */
+	rs_std_params one = params(50000, 6, RS_WINDOW_SLIDING, RS_WINDOW_SLIDING, 1, false);
+	m = rs_meter_std_new(&one);
+	for (int i = 0; i < 6; i++)
+		d = ask(m, MS(100 * i), 50, 50);
+	CHECK(!d.admitted);
+	CHECK_I64(d.retry_after_ms, 500);
+	CHECK_I64(d.remaining_requests, 0);
+	CHECK_I64(d.limit, RS_LIMIT_RPM);
+	CHECK_I64(d.limit_window_s, 1);
+	rs_meter_free(m);
+}
+
+/*
+ * (l) Which limit refused, when several do: the one whose wait is longest.
+ *  TPM 1000, 6 per 1k: RPM 6, windows [1, 10]: 1 s allows max(1, 0) = 1,
+ *  10 s allows 1.  A est 600 at 0 admitted.  B est 600 at 0.5 s: TPM
+ *  (600 + 600 > 1000, free at 60 s), 1 s window (free at 1 s) and 10 s
+ *  window (free at 10 s) all refuse: the longest is TPM's, 59500 ms.
+ *  C est 100 at 0.5 s: TPM fits (700 <= 1000); both RPM windows refuse,
+ *  the 10 s one longest: 9500 ms, limit RPM window 10.  D est 100 at 2 s:
+ *  the 1 s window is free, the 10 s one is not: 8000 ms, window 10.
+ */
+static void test_which_limit(void)
+{
+	rs_std_params p = params(1000, 6, RS_WINDOW_SLIDING, RS_WINDOW_SLIDING, 1, false);
+	p.n_rpm_windows = 2;
+	p.rpm_windows_s[0] = 1;
+	p.rpm_windows_s[1] = 10;
+	rs_meter *m = rs_meter_std_new(&p);
+	rs_decision d = ask(m, S(0), 100, 500);
+	CHECK(d.admitted);
+	CHECK_I64(d.limit, RS_LIMIT_NONE);
+	CHECK_I64(d.limit_window_s, 0);
+	d = ask(m, MS(500), 100, 500);
+	CHECK(!d.admitted);
+	CHECK_I64(d.retry_after_ms, 59500);
+	CHECK_I64(d.limit, RS_LIMIT_TPM);
+	CHECK_I64(d.limit_window_s, 0);
+	d = ask(m, MS(500), 100, 0);
+	CHECK(!d.admitted);
+	CHECK_I64(d.retry_after_ms, 9500);
+	CHECK_I64(d.limit, RS_LIMIT_RPM);
+	CHECK_I64(d.limit_window_s, 10);
+	d = ask(m, S(2), 100, 0);
+	CHECK(!d.admitted);
+	CHECK_I64(d.retry_after_ms, 8000);
+	CHECK_I64(d.limit, RS_LIMIT_RPM);
+	CHECK_I64(d.limit_window_s, 10);
+	rs_meter_free(m);
+}
+
+/*
+ * (m) An estimate above the whole deployed TPM (MODEL.md section 13): the
+ * service answers "retry after 86400 seconds".  TPM 1000, est 1001 at 5 s
+ * on an empty window: 429, retry-after exactly 86,400,000 ms, limit TPM,
+ * nothing charged.  With oversize_retry_after_ms 0 the older answer (the
+ * time until the TPM window is empty: 0 here).  Under a temporary
+ * adjustment to half (TPM 500) an est 600 fits the deployed 1000: not
+ * oversize; it waits for the empty window (0) like any estimate above the
+ * effective limit.  An est 1001 under the same adjustment is oversize.
+ */
+static void test_oversize_retry_after(void)
+{
+	rs_std_params p =
+	    params(1000, ISOLATE_RPM, RS_WINDOW_SLIDING, RS_WINDOW_SLIDING, 10, false);
+	p.oversize_retry_after_ms = (int64_t)RS_DEFAULT_OVERSIZE_RETRY_AFTER_S * 1000;
+	rs_meter *m = rs_meter_std_new(&p);
+	rs_decision d = ask(m, S(5), 1, 1000);
+	CHECK(!d.admitted);
+	CHECK_I64(d.retry_after_ms, 86400000);
+	CHECK_I64(d.limit, RS_LIMIT_TPM);
+	CHECK_NEAR(d.charged, 0, 0);
+	CHECK_I64(d.remaining_tokens, 1000);
+	d = ask(m, S(6), 500, 500); /* est 1000 = the TPM: fits */
+	CHECK(d.admitted);
+	m->ops->set_scale(m, S(7), 0.5);
+	d = ask(m, S(70), 100, 500);
+	CHECK(!d.admitted);
+	CHECK_I64(d.retry_after_ms, 0);
+	d = ask(m, S(70), 1, 1000);
+	CHECK(!d.admitted);
+	CHECK_I64(d.retry_after_ms, 86400000);
+	rs_meter_free(m);
+
+	p.oversize_retry_after_ms = 0;
+	m = rs_meter_std_new(&p);
+	d = ask(m, S(5), 1, 1000);
+	CHECK(!d.admitted);
+	CHECK_I64(d.retry_after_ms, 0);
+	CHECK_I64(d.limit, RS_LIMIT_TPM);
+	rs_meter_free(m);
+}
+
 /* ---- differential test against a brute-force reference ----------------- */
 
 typedef struct ref_ent {
@@ -770,16 +921,19 @@ static int cmp_time(const void *a, const void *b)
 }
 
 /* Every future instant at which a window's contents can change, sorted. */
-static size_t ref_candidates(const ref_win *w[2], rs_time now, rs_time **buf, size_t *cap)
+static size_t ref_candidates(const ref_win *const *w, int nw, rs_time now, rs_time **buf,
+                             size_t *cap)
 {
 	size_t n = 0;
-	size_t need = 3 + w[0]->n - w[0]->start + w[1]->n - w[1]->start;
+	size_t need = 1;
+	for (int i = 0; i < nw; i++)
+		need += 1 + w[i]->n - w[i]->start;
 	if (need > *cap) {
 		*cap = 2 * need;
 		*buf = realloc(*buf, *cap * sizeof **buf);
 	}
 	(*buf)[n++] = now;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < nw; i++) {
 		if (w[i]->kind == RS_WINDOW_FIXED) {
 			(*buf)[n++] = (now / w[i]->len + 1) * w[i]->len;
 			continue;
@@ -794,30 +948,77 @@ static size_t ref_candidates(const ref_win *w[2], rs_time now, rs_time **buf, si
 
 typedef struct diff_cfg {
 	rs_window_kind tpm_window, rpm_window;
-	int rpm_window_s;
+	int rpm_window_s; /* one window; 0: the two windows [1, 10] at once */
 	bool count_refused;
 } diff_cfg;
 
 #define DIFF_ARRIVALS    1500
 #define DIFF_TPM         50000 /* with 6 per 1k: RPM 300, 50 per 10 s, 5 per 1 s */
 #define DIFF_DEFAULT_MAX 300
+#define DIFF_MAX_WINDOWS 3 /* TPM and up to two RPM windows */
+
+/* The reference's answer to one arrival (est tokens at now): the
+ * retry-after (the first instant every window fits; for an estimate above
+ * the TPM, the TPM window empty) and the limit of the largest single-window
+ * wait, ties to the earlier window (TPM first). */
+static void ref_refusal(const ref_win *const *w, int nw, const int64_t *lim, int64_t est,
+                        rs_time now, rs_time **cand, size_t *cap, rs_time *wait, int *which)
+{
+	size_t nc = ref_candidates(w, nw, now, cand, cap);
+	rs_time at[DIFF_MAX_WINDOWS];
+	for (int i = 0; i < nw; i++) {
+		at[i] = -1;
+		for (size_t k = 0; k < nc && at[i] < 0; k++) {
+			int64_t tot = ref_total(w[i], (*cand)[k]);
+			int64_t amount = i == 0 ? est : 1;
+			bool ok = amount > lim[i] ? tot == 0 : tot + amount <= lim[i];
+			if (ok)
+				at[i] = (*cand)[k];
+		}
+	}
+	*which = 0;
+	for (int i = 1; i < nw; i++)
+		if (at[i] > at[*which])
+			*which = i;
+	*wait = at[*which] - now;
+}
 
 static long diff_run(const diff_cfg *c, unsigned long seed)
 {
 	static const double scales[] = {1.0, 0.5, 0.25, 0.01, 2.0};
+	static const int pair[] = {1, 10};
 	rs_std_params p =
 	    params(DIFF_TPM, 6, c->tpm_window, c->rpm_window, c->rpm_window_s, c->count_refused);
+	int nw = 2;
+	int lens[DIFF_MAX_WINDOWS] = {0, c->rpm_window_s};
+	if (c->rpm_window_s == 0) {
+		p.rpm_window_s = pair[0];
+		p.n_rpm_windows = 2;
+		memcpy(p.rpm_windows_s, pair, sizeof pair);
+		nw = 3;
+		lens[1] = pair[0];
+		lens[2] = pair[1];
+	}
 	p.prompt_estimate_factor = 1.3;
 	p.max_tokens_default = DIFF_DEFAULT_MAX;
 	rs_meter *m = rs_meter_std_new(&p);
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
 	gsl_rng_set(rng, seed);
-	ref_win tw = {c->tpm_window, RS_US_PER_MIN, NULL, 0, 0, 0};
-	ref_win rw = {c->rpm_window, c->rpm_window_s * RS_US_PER_S, NULL, 0, 0, 0};
-	const ref_win *both[2] = {&tw, &rw};
+	ref_win win[DIFF_MAX_WINDOWS];
+	const ref_win *all[DIFF_MAX_WINDOWS];
+	int64_t lim[DIFF_MAX_WINDOWS];
+	for (int i = 0; i < nw; i++) {
+		win[i] = (ref_win){i == 0 ? c->tpm_window : c->rpm_window,
+		                   i == 0 ? RS_US_PER_MIN : lens[i] * RS_US_PER_S,
+		                   NULL,
+		                   0,
+		                   0,
+		                   0};
+		all[i] = &win[i];
+		lim[i] = i == 0 ? DIFF_TPM : rs_meter_std_rpm_limit_for(&p, lens[i]);
+	}
 	rs_time *cand = NULL;
 	size_t cand_cap = 0;
-	int64_t lt = DIFF_TPM, lr = rs_meter_std_rpm_limit(&p);
 	long mismatches = 0, refusals = 0, too_big = 0, by_tokens = 0, by_requests = 0;
 	rs_time now = 0;
 	for (int i = 0; i < DIFF_ARRIVALS; i++) {
@@ -831,10 +1032,11 @@ static long diff_run(const diff_cfg *c, unsigned long seed)
 		if (gsl_rng_uniform_int(rng, 50) == 0) {
 			double s = scales[gsl_rng_uniform_int(rng, 5)];
 			m->ops->set_scale(m, now, s);
-			lt = llround(DIFF_TPM * s);
 			rs_std_params q = p;
-			q.tpm = lt;
-			lr = rs_meter_std_rpm_limit(&q);
+			q.tpm = llround(DIFF_TPM * s);
+			lim[0] = q.tpm;
+			for (int k = 1; k < nw; k++)
+				lim[k] = rs_meter_std_rpm_limit_for(&q, lens[k]);
 		}
 		rs_meter_req r = {.prompt_tokens = (int64_t)gsl_rng_uniform_int(rng, 201),
 		                  .max_tokens = gsl_rng_uniform_int(rng, 10) == 0
@@ -847,50 +1049,48 @@ static long diff_run(const diff_cfg *c, unsigned long seed)
 		rs_meter_admit(m, now, &r, &d);
 
 		/* the reference */
-		ref_trim(&tw, now);
-		ref_trim(&rw, now);
-		bool tok_fits = ref_total(&tw, now) + est <= lt;
-		bool req_fits = ref_total(&rw, now) + 1 <= lr;
-		bool fits = tok_fits && req_fits;
-		by_tokens += !tok_fits;
-		by_requests += !req_fits;
-		if (fits || c->count_refused) {
-			ref_add(&tw, now, est);
-			ref_add(&rw, now, 1);
+		bool fits = true, req_fits = true;
+		for (int k = 0; k < nw; k++) {
+			ref_trim(&win[k], now);
+			bool ok = ref_total(&win[k], now) + (k == 0 ? est : 1) <= lim[k];
+			fits = fits && ok;
+			if (k > 0)
+				req_fits = req_fits && ok;
+			else
+				by_tokens += !ok;
 		}
+		by_requests += !req_fits;
+		if (fits || c->count_refused)
+			for (int k = 0; k < nw; k++)
+				ref_add(&win[k], now, k == 0 ? est : 1);
 		rs_time wait = 0;
+		int which = -1;
 		if (!fits) {
 			refusals++;
-			too_big += est > lt;
-			size_t nc = ref_candidates(both, now, &cand, &cand_cap);
-			rs_time tok_at = -1, req_at = -1, both_at = -1;
-			for (size_t k = 0; k < nc && (both_at < 0 || tok_at < 0); k++) {
-				int64_t tok = ref_total(&tw, cand[k]);
-				bool tok_ok = est > lt ? tok == 0 : tok + est <= lt;
-				bool req_ok = ref_total(&rw, cand[k]) + 1 <= lr;
-				if (tok_ok && tok_at < 0)
-					tok_at = cand[k];
-				if (req_ok && req_at < 0)
-					req_at = cand[k];
-				if (tok_ok && req_ok && both_at < 0)
-					both_at = cand[k];
-			}
-			/* an estimate above the TPM never fits: wait for an empty window */
-			wait = (est > lt ? (tok_at > req_at ? tok_at : req_at) : both_at) - now;
+			too_big += est > lim[0];
+			ref_refusal(all, nw, lim, est, now, &cand, &cand_cap, &wait, &which);
 		}
-		int64_t tt = ref_total(&tw, now), rr = ref_total(&rw, now);
-		int64_t rem_t = tt < lt ? lt - tt : 0, rem_r = rr < lr ? lr - rr : 0;
+		int64_t tt = ref_total(&win[0], now), rr = ref_total(&win[nw - 1], now);
+		int64_t rem_t = tt < lim[0] ? lim[0] - tt : 0;
+		int64_t rem_r = rr < lim[nw - 1] ? lim[nw - 1] - rr : 0;
 		int64_t want_ms = fits ? 0 : rs_time_ceil_ms(wait);
+		rs_limit_kind want_limit = fits         ? RS_LIMIT_NONE
+		                           : which == 0 ? RS_LIMIT_TPM
+		                                        : RS_LIMIT_RPM;
+		int want_window = which > 0 ? lens[which] : 0;
 		if (d.admitted != fits || d.retry_after_ms != want_ms ||
 		    d.remaining_tokens != rem_t || d.remaining_requests != rem_r ||
-		    d.charged != (fits ? (double)est : 0.0)) {
+		    d.charged != (fits ? (double)est : 0.0) || d.limit != want_limit ||
+		    d.limit_window_s != want_window) {
 			if (mismatches++ < 5)
 				TH_FAIL("seed %lu arrival %d at %" PRId64 " us est %" PRId64
 				        ": got admitted %d retry %" PRId64 " rem %" PRId64
-				        "/%" PRId64 ", want %d %" PRId64 " %" PRId64 "/%" PRId64,
+				        "/%" PRId64 " limit %d/%d, want %d %" PRId64 " %" PRId64
+				        "/%" PRId64 " %d/%d",
 				        seed, i, now, est, d.admitted, d.retry_after_ms,
-				        d.remaining_tokens, d.remaining_requests, fits, want_ms,
-				        rem_t, rem_r);
+				        d.remaining_tokens, d.remaining_requests, (int)d.limit,
+				        d.limit_window_s, fits, want_ms, rem_t, rem_r,
+				        (int)want_limit, want_window);
 		}
 		rs_meter_state st;
 		m->ops->sample(m, now, &st);
@@ -902,8 +1102,8 @@ static long diff_run(const diff_cfg *c, unsigned long seed)
 	 * by either window, and estimates above the (scaled) TPM */
 	CHECK(refusals > DIFF_ARRIVALS / 10 && refusals < DIFF_ARRIVALS * 9 / 10);
 	CHECK(by_tokens > 0 && by_requests > 0 && too_big > 0);
-	free(tw.e);
-	free(rw.e);
+	for (int k = 0; k < nw; k++)
+		free(win[k].e);
 	free(cand);
 	gsl_rng_free(rng);
 	rs_meter_free(m);
@@ -916,9 +1116,11 @@ static void test_against_reference(void)
 	unsigned long seed = 1;
 	for (int a = 0; a < 2; a++)
 		for (int b = 0; b < 2; b++)
-			for (int w = 1; w <= 10; w += 9)
+			for (int w = 0; w < 3; w++)
 				for (int cr = 0; cr < 2; cr++) {
-					diff_cfg c = {kinds[a], kinds[b], w, cr != 0};
+					/* one 1 s window, one 10 s window, both at once */
+					static const int lens[] = {1, 10, 0};
+					diff_cfg c = {kinds[a], kinds[b], lens[w], cr != 0};
 					CHECK_I64(diff_run(&c, seed++), 0);
 				}
 }
@@ -973,6 +1175,9 @@ int main(void)
 	RUN(test_twice_the_limit);
 	RUN(test_set_scale);
 	RUN(test_remaining_and_sample);
+	RUN(test_both_rpm_windows);
+	RUN(test_which_limit);
+	RUN(test_oversize_retry_after);
 	RUN(test_against_reference);
 	return th_done();
 }

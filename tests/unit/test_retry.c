@@ -7,13 +7,15 @@
  * determinism of the draws.
  */
 #include "ratesim/retry.h"
+#include "ratesim/retry_presets.h"
 
 #include "harness.h"
 
 #include <stdlib.h>
 
-#define DRAWS 200000
-#define S(x)  ((rs_time)((x)*1e6 + 0.5)) /* whole or simple seconds to rs_time */
+#define DRAWS   200000
+#define S(x)    ((rs_time)((x)*1e6 + 0.5)) /* whole or simple seconds to rs_time */
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 static gsl_rng *new_rng(unsigned long seed)
 {
@@ -275,6 +277,108 @@ static void test_retry_after_give_up(void)
 	st = rs_retry_state_new(&c);
 	CHECK_I64(rs_retry_next(&c, st, rng, 0, 1, 3600000, 0, &prev, &d), RS_RETRY_GO);
 	CHECK_I64(d, S(3600));
+	rs_retry_state_free(st);
+	gsl_rng_free(rng);
+}
+
+/*
+ * cap_jitter (litellm's _calculate_retry_after): a retry-after up to the
+ * cap is waited plus U(0, j); beyond the cap, and without one, the backoff
+ * plus U(0, j).  Exponential 0.5 / 8, jitter none, cap 60 s, j 0.75: the
+ * first retry's backoff is 0.5 s.  Over DRAWS draws each wait lies in
+ * [base, base + 0.75) with mean base + 0.375 (within 1%): base 30 s for a
+ * 30 s retry-after, 60 s for exactly 60 s, 0.5 s for 60.001 s, 86,400 s and
+ * no retry-after at all.
+ */
+static void test_retry_after_cap_jitter(void)
+{
+	rs_retry_cfg c = expo_cfg(0.5, 8, RS_JITTER_NONE);
+	c.retry_after = RS_RETRY_AFTER_CAP_JITTER;
+	c.retry_after_cap_s = 60;
+	c.retry_after_jitter_s = 0.75;
+	static const struct {
+		int64_t ra_ms;
+		double base_s;
+	} cases[] = {{30000, 30}, {60000, 60}, {60001, 0.5}, {86400000, 0.5}, {-1, 0.5}};
+	gsl_rng *rng = new_rng(11);
+	rs_retry_state *st = rs_retry_state_new(&c);
+	for (size_t k = 0; k < N_OF(cases); k++) {
+		double sum = 0, lo = 1e300, hi = -1;
+		for (int i = 0; i < DRAWS; i++) {
+			double prev = 0;
+			rs_time d = -1;
+			CHECK_I64(rs_retry_next(&c, st, rng, 0, 1, cases[k].ra_ms, 0, &prev, &d),
+			          RS_RETRY_GO);
+			double w = (double)d / 1e6;
+			sum += w;
+			lo = w < lo ? w : lo;
+			hi = w > hi ? w : hi;
+		}
+		CHECK(lo >= cases[k].base_s && hi <= cases[k].base_s + 0.75);
+		CHECK(lo < cases[k].base_s + 0.001 && hi > cases[k].base_s + 0.749);
+		CHECK_NEAR(sum / DRAWS, cases[k].base_s + 0.375, 0.01 * (cases[k].base_s + 0.375));
+	}
+	rs_retry_state_free(st);
+	gsl_rng_free(rng);
+}
+
+/*
+ * What each SDK preset does with the 86,400 s retry-after the service sends
+ * to an estimate above the whole TPM (MODEL.md section 13), after the first
+ * attempt (retry 1):
+ *   openai-python: backoff 0.5 x U(0.75, 1): a wait in [0.375, 0.5] s;
+ *   openai-python-120s: gives up (STOP_RETRY_AFTER); a 120 s one is waited;
+ *   azure-core: waits exactly 86,400 s;
+ *   litellm-router: backoff 0.5 + U(0, 0.75): a wait in [0.5, 1.25) s.
+ * Every preset name is found, and no other.
+ */
+static void test_presets_long_retry_after(void)
+{
+	const int64_t day_ms = 86400000;
+	gsl_rng *rng = new_rng(3);
+	CHECK_I64(rs_retry_preset_count(), 4);
+	CHECK(rs_retry_preset_find("boto3") == NULL);
+	for (size_t i = 0; i < rs_retry_preset_count(); i++)
+		CHECK(rs_retry_preset_find(rs_retry_preset_name(i)) != NULL);
+	static const struct {
+		const char *name;
+		rs_retry_stop stop;
+		double lo_s, hi_s;
+	} cases[] = {
+	    {"openai-python", RS_RETRY_GO, 0.375, 0.5},
+	    {"openai-python-120s", RS_RETRY_STOP_RETRY_AFTER, 0, 0},
+	    {"azure-core", RS_RETRY_GO, 86400, 86400},
+	    {"litellm-router", RS_RETRY_GO, 0.5, 1.25},
+	};
+	for (size_t k = 0; k < N_OF(cases); k++) {
+		const rs_retry_cfg *c = rs_retry_preset_find(cases[k].name);
+		CHECK(c != NULL);
+		if (!c)
+			continue;
+		rs_retry_state *st = rs_retry_state_new(c);
+		for (int i = 0; i < 1000; i++) {
+			double prev = 0;
+			rs_time d = -1;
+			rs_retry_stop got = rs_retry_next(c, st, rng, 0, 1, day_ms, 0, &prev, &d);
+			if (got != cases[k].stop) {
+				TH_FAIL("%s: stop %s, want %s", cases[k].name,
+				        rs_retry_stop_name(got), rs_retry_stop_name(cases[k].stop));
+				break;
+			}
+			if (got == RS_RETRY_GO && (d < S(cases[k].lo_s) || d > S(cases[k].hi_s))) {
+				TH_FAIL("%s: waits %" PRId64 " us, want [%g, %g] s", cases[k].name,
+				        d, cases[k].lo_s, cases[k].hi_s);
+				break;
+			}
+		}
+		rs_retry_state_free(st);
+	}
+	const rs_retry_cfg *c = rs_retry_preset_find("openai-python-120s");
+	rs_retry_state *st = rs_retry_state_new(c);
+	double prev = 0;
+	rs_time d = -1;
+	CHECK_I64(rs_retry_next(c, st, rng, 0, 1, 120000, 0, &prev, &d), RS_RETRY_GO);
+	CHECK_I64(d, S(120));
 	rs_retry_state_free(st);
 	gsl_rng_free(rng);
 }
@@ -617,6 +721,8 @@ int main(void)
 	RUN(test_retry_after_modes);
 	RUN(test_retry_after_max_clamp);
 	RUN(test_retry_after_give_up);
+	RUN(test_retry_after_cap_jitter);
+	RUN(test_presets_long_retry_after);
 	RUN(test_policy_stops);
 	RUN(test_deadline);
 	RUN(test_budget);

@@ -421,6 +421,7 @@ static void test_keys(void)
 	          "t.json: .clients[0].bst_o: unknown key; did you mean \"best_of\"?");
 	set_fails("clients[0].rtt=1", RS_ERR_INVALID, /* 3 > max(2, 1) */
 	          "t.json: .clients[0].rtt: unknown key (expected one of: name, target, arrival, "
+	          "workload, "
 	          "prompt_tokens, output_tokens, max_tokens, best_of, cached_fraction, images, "
 	          "pipeline, retry, rate_limit, concurrency, breaker, wait_or_spill, rtt_ms, "
 	          "region, priority)");
@@ -853,8 +854,24 @@ static void test_retry_presets(void)
 		CHECK_NEAR(r->base_s, 0.5, 0);
 		CHECK_NEAR(r->cap_s, 8, 0);
 		CHECK_I64(r->jitter, RS_JITTER_NONE);
-		CHECK_I64(r->retry_after, RS_RETRY_AFTER_JITTER);
+		/* litellm waits retry-after + jitter up to 60 s, beyond it the
+		 * backoff + jitter (retry_presets.c) */
+		CHECK_I64(r->retry_after, RS_RETRY_AFTER_CAP_JITTER);
+		CHECK_NEAR(r->retry_after_cap_s, 60, 0);
 		CHECK_NEAR(r->retry_after_jitter_s, 0.75, 0);
+		CHECK_NEAR(r->retry_after_give_up_s, 0, 0);
+		rs_config_free(cfg);
+	}
+	cfg = with_retry("{\"preset\":\"openai-python-120s\"}");
+	if (cfg) {
+		const rs_retry_cfg *r = &cfg->clients[0].retry;
+		CHECK_STR(r->preset, "openai-python-120s");
+		CHECK_I64(r->max_retries, 2);
+		CHECK_I64(r->jitter, RS_JITTER_FACTOR);
+		CHECK_I64(r->retry_after, RS_RETRY_AFTER_CAP);
+		CHECK_NEAR(r->retry_after_cap_s, 120, 0);
+		CHECK_NEAR(r->retry_after_give_up_s, 120, 0);
+		CHECK_NEAR(r->attempt_timeout_s, 600, 0);
 		rs_config_free(cfg);
 	}
 	/* a key beside the preset overrides the preset's value, and only it */
@@ -891,7 +908,7 @@ static void test_retry_presets(void)
 	          "mean \"openai-python\"?");
 	set_fails("clients[0].retry={\"preset\":\"boto3\"}", RS_ERR_INVALID,
 	          "t.json: .clients[0].retry.preset: no preset named \"boto3\" (presets: "
-	          "openai-python, azure-core, litellm-router)");
+	          "openai-python, azure-core, litellm-router, openai-python-120s)");
 	set_fails("clients[0].retry={\"preset\":\"openai-python\",\"retry_after_jitter_s\":1}",
 	          RS_ERR_INVALID,
 	          "t.json: .clients[0].retry.retry_after_jitter_s: not used when retry_after is "
