@@ -19,6 +19,12 @@
 # e.g.  BENCH_REF=main make bench.  Both builds must give the same results:
 # the section compares the two summary.json files and says so.
 #
+# Section 1b, the request log's cost (issue 10 part 6): the 1-hour run
+# without and with --log-requests in turn, BENCH_LOG_PAIRS pairs (default
+# 3), and the median of the pairs' wall-clock ratios (with / without), with
+# the min-max; and requests.csv's bytes per row and per million attempts.
+# Target: the ratio at most 3.
+#
 # Targets (issue 13): >= 4M simulated requests/s, >= 9M events/s on the
 # 1-hour reference (quiet machine), peak RSS no higher than the reference
 # build's, and the 24-hour run's peak RSS within 10% of the 1-hour's.
@@ -27,6 +33,7 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
 RUNS_24H=${BENCH_24H_RUNS:-1}
 PAIRS=${BENCH_PAIRS:-7}
+LOG_PAIRS=${BENCH_LOG_PAIRS:-3}
 REF=${BENCH_REF:-}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -64,6 +71,33 @@ awk -v r1="$r1" -v e1="$e1" -v m1="$m1" -v w1="$w1" -v n1="$RUNS" \
 	printf "peak RSS 24h / 1h: %.3f\n", m2/m1
 	print "targets: >= 4000000 requests/s, >= 9000000 events/s (1h, quiet machine), RSS ratio <= 1.10"
 }'
+
+# ---- section 1b: the request log's cost ---------------------------------------
+
+# logged_cost: the pairs' wall ratios with / without the request log, and
+# the size of requests.csv.
+logged_cost() {
+	: > "$out/log-pairs"
+	i=0
+	while [ "$i" -lt "$LOG_PAIRS" ]; do
+		./build/ratesim run bench/bench-1h.json -o "$out/plain" --no-charts --quiet
+		./build/ratesim run bench/bench-1h.json -o "$out/logged" --no-charts --quiet --log-requests
+		echo "$(field wall_s "$out/logged/engine.json") $(field wall_s "$out/plain/engine.json")" |
+			awk '{ printf "%.6f\n", $1 / $2 }' >> "$out/log-pairs"
+		i=$((i + 1))
+	done
+	bytes=$(wc -c < "$out/logged/requests.csv")
+	rows=$(($(wc -l < "$out/logged/requests.csv") - 1))
+	ratio=$(median < "$out/log-pairs")
+	lo=$(sort -g "$out/log-pairs" | head -n 1)
+	hi=$(sort -g "$out/log-pairs" | tail -n 1)
+	rm -f "$out/logged/requests.csv"
+	echo "request log (--log-requests), 1h, $LOG_PAIRS pairs in turn (with / without):"
+	printf "  wall ratio: median %.3f (min %.3f, max %.3f); target <= 3\n" "$ratio" "$lo" "$hi"
+	awk -v b="$bytes" -v n="$rows" 'BEGIN {
+		printf "  requests.csv: %d rows, %.1f MB, %.1f bytes a row: %.0f MB per million rows (attempts)\n",
+			n, b / 1e6, b / n, b / n }'
+}
 
 # ---- section 2: this build against a reference build ----------------------
 
@@ -124,6 +158,8 @@ against_reference() {
 	printf "  peak RSS ratio:   median %.3f\n" "$rss"
 	echo "  summary.json: $same"
 }
+
+logged_cost
 
 if [ -n "$REF" ]; then
 	against_reference

@@ -1,6 +1,7 @@
 # latency.gp - request latency percentiles over time: end to end (top) and
 # time to first token (bottom), p50 / p95 / p99 of the requests that
-# completed in each bucket (all clients).
+# completed in each bucket (all clients); on the top panel also the time to
+# give up (p50 / p99) of the requests that failed in each bucket (colours 4, 5).
 #
 # A ratesim chart template (docs/charts.md, plots/README.md).  Variables set
 # before it:
@@ -8,9 +9,12 @@
 #   t_max                            the last bucket's start (in the time axis' unit)
 #   t_label, n_spans, span_*   the time axis' title and shaded spans (style.gp)
 #   latency_points, ttft_points      buckets with a value (0: nothing succeeded)
-#   latency_max_ms, ttft_max_ms      the largest value of each panel (ms)
+#   failed_points                    buckets with a failed request's time to give up
+#   latency_max_ms, ttft_max_ms      the largest value of each panel (ms; the top
+#                                    one includes the failed requests' p99)
 # datafile, one row per bucket, ms ("NaN": no request completed, a gap):
 # 1 time  2-4 latency p50 p95 p99  5-7 time to first token p50 p95 p99
+# 8-9 failed requests' time to give up p50 p99 (may be missing: older .dat)
 
 # Seconds once a panel reaches 2 s, else milliseconds.
 lat_scale = (latency_max_ms >= 2000) ? 1000 : 1
@@ -32,14 +36,24 @@ set yrange [0:(latency_max_ms > 0 ? 1.05 * latency_max_ms / lat_scale : 1)]
 set key at screen legend_x, top_panel left top Left reverse samplen 2 spacing 1.1
 eval spans_on
 eval span_labels_on
-if (latency_points > 0) {
+array fail_col[2] = [8, 9]
+array fail_name[2] = ["p50", "p99"]
+if (latency_points > 0 && failed_points > 0) {
+	plot for [i=1:3] datafile using 1:(column(1 + i) / lat_scale) with lines \
+		linetype i title "latency " . pct_name[i], \
+	     for [i=1:2] datafile using 1:(column(fail_col[i]) / lat_scale) with lines \
+		linetype (3 + i) title "gave up " . fail_name[i]
+} else { if (latency_points > 0) {
 	plot for [i=1:3] datafile using 1:(column(1 + i) / lat_scale) with lines \
 		linetype i title "latency " . pct_name[i]
+} else { if (failed_points > 0) {
+	plot for [i=1:2] datafile using 1:(column(fail_col[i]) / lat_scale) with lines \
+		linetype (3 + i) title "gave up " . fail_name[i]
 } else {
 	set label 1 "no request succeeded: no latency to show" at graph 0.5, 0.5 center
 	plot 2 notitle
 	unset label 1
-}
+} } }
 
 set tmargin at screen split - 0.03
 set bmargin at screen bottom_panel

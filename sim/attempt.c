@@ -37,7 +37,10 @@
 #include "attempt.h"
 #include "job_world.h"
 
+#include "ratesim/compute.h"
+#include "attempt_log.h"
 #include "ratesim/latency_daily.h"
+
 #include "ratesim/meter_ptu.h"
 #include "ratesim/retry.h"
 #include "ratesim/rng.h"
@@ -85,34 +88,6 @@ static rs_meter_req meter_req(const rs_world *w, const request *r)
 static rs_tokens tokens_of(const request *r)
 {
 	return (rs_tokens){r->shape.prompt_tokens, r->shape.cached_tokens, r->shape.output_tokens};
-}
-
-static int status_of(rs_answer a)
-{
-	return a == RS_ANS_OK ? 200 : a == RS_ANS_THROTTLED ? 429 : 503;
-}
-
-static void log_attempt(rs_world *w, rs_time now, const request *r, size_t d, rs_answer answer,
-                        double duration_ms, int64_t retry_after_ms, bool spilled)
-{
-	if (!w->hooks.attempt || d == SIZE_MAX)
-		return;
-	rs_attempt_record rec = {
-	    .time = now,
-	    .request_id = r->id,
-	    .attempt = r->attempts,
-	    .client = w->clients[r->client].cfg->name,
-	    .deployment = w->deps[d].cfg->name,
-	    .status = status_of(answer),
-	    .duration_ms = duration_ms,
-	    .prompt_tokens = r->shape.prompt_tokens,
-	    .completion_tokens = answer == RS_ANS_OK ? r->shape.output_tokens : 0,
-	    .retry_after_ms = answer == RS_ANS_THROTTLED ? retry_after_ms : -1,
-	    .spilled = spilled,
-	};
-	rs_status st = w->hooks.attempt(w->hooks.ctx, &rec);
-	if (st != RS_OK)
-		fail(w, st);
 }
 
 /* The latency model of deployment d as seen from the request's client:
@@ -165,16 +140,18 @@ static void present(rs_world *w, request *r, size_t d, rs_time now, bool retry, 
 	rs_meter_req mreq = meter_req(w, r);
 	rs_tokens tok = tokens_of(r);
 	answer_of(w, d, now, &mreq, out);
+	out->log_ticket = alog_decision(w, now, r, d, &mreq, out);
 	int spill = w->deps[d].cfg->spillover_index;
 	if (spill < 0 || (out->answer != RS_ANS_THROTTLED && out->answer != RS_ANS_ERROR))
 		return;
 	outcome second;
 	answer_of(w, (size_t)spill, now, &mreq, &second);
+	second.log_ticket = alog_decision(w, now, r, (size_t)spill, &mreq, &second);
 	rs_latency_params lp = latency_for(w, r, d, out->backend_rtt_ms);
 	if (second.answer == RS_ANS_OK) {
 		rs_metrics_on_deployment_answer(w->metrics, now, d, out->answer, true, retry, &tok);
-		log_attempt(w, now, r, d, out->answer, rs_time_to_ms(rs_latency_refusal(&lp)),
-		            out->retry_after_ms, false);
+		alog_passed_on(w, out->log_ticket, rs_latency_refusal(&lp), false);
+		out->log_ticket = second.log_ticket;
 		out->dep = (size_t)spill;
 		out->answer = RS_ANS_OK;
 		out->dec = second.dec;
@@ -183,8 +160,7 @@ static void present(rs_world *w, request *r, size_t d, rs_time now, bool retry, 
 	} else {
 		rs_metrics_on_deployment_answer(w->metrics, now, (size_t)spill, second.answer,
 		                                false, retry, &tok);
-		log_attempt(w, now, r, (size_t)spill, second.answer,
-		            rs_time_to_ms(rs_latency_refusal(&lp)), second.retry_after_ms, true);
+		alog_passed_on(w, second.log_ticket, rs_latency_refusal(&lp), true);
 	}
 }
 
@@ -218,11 +194,8 @@ static void passed_over(rs_world *w, const request *r, rs_time now, bool retry, 
 		return;
 	rs_tokens tok = tokens_of(r);
 	rs_metrics_on_deployment_answer(w->metrics, now, o->dep, o->answer, false, retry, &tok);
-	if (!o->spilled) {
-		rs_latency_params lp = latency_for(w, r, o->dep, o->backend_rtt_ms);
-		log_attempt(w, now, r, o->dep, o->answer, rs_time_to_ms(rs_latency_refusal(&lp)),
-		            o->retry_after_ms, false);
-	}
+	rs_latency_params lp = latency_for(w, r, o->dep, o->backend_rtt_ms);
+	alog_passed_on(w, o->log_ticket, rs_latency_refusal(&lp), false);
 }
 
 /* Route an attempt through router k (see the design note). */
@@ -299,6 +272,7 @@ static void route(rs_world *w, request *r, size_t k, rs_time now, bool retry, in
 		world_gateway_held(w, r, k, now);
 		out->hold_until = hold;
 		out->dep = SIZE_MAX;
+		out->log_ticket = 0;
 	}
 }
 
@@ -331,13 +305,19 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 	double timeout_s = cc->retry.attempt_timeout_s;
 	rs_time timeout = timeout_s > 0 ? rs_time_from_s(timeout_s) : 0;
 	if (o.answer == RS_ANS_HANG) {
-		log_attempt(w, now, r, o.dep, o.answer, timeout_s * 1e3, -1, false);
+		alog_attempt(w, r, o.log_ticket, -1, false);
 		if (timeout)
 			schedule(w, now + timeout, EV_TIMEOUT, r->gen, slot);
+		else
+			alog_never(w, r);
 		return; /* without a timeout the request waits to the end */
 	}
 	if (o.dep == SIZE_MAX) {
-		/* a router failed fast with no deployment behind its answer */
+		/* a router failed fast with no deployment behind its answer, or
+		 * its gateway refused the consumer (world_gateway.c) */
+		alog_refusal(w, now, r, o.refuser,
+		             o.refuser == RS_BY_GATEWAY ? "consumer_quota" : "no_backend",
+		             o.retry_after_ms);
 		r->retry_after_ms = o.retry_after_ms;
 		schedule(w, now, EV_ANSWER, 0, slot);
 		return;
@@ -357,7 +337,7 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 		r->charged = o.dec.charged;
 		r->deployment = (uint32_t)d;
 		r->spilled = o.spilled;
-		log_attempt(w, now, r, d, o.answer, rs_time_to_ms(r->timing.total), -1, o.spilled);
+		alog_attempt(w, r, o.log_ticket, r->timing.total, o.spilled);
 		/* On a shared deployment the service decides when it completes;
 		 * else, when the client will give up first, the service still
 		 * finishes the attempt and corrects its meter (MODEL.md section 5). */
@@ -369,7 +349,8 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 			st = rs_service_start(w->svc, now, d, &r->timing, slot, &mreq, r->charged,
 			                      &r->job);
 		else if (orphan)
-			st = rs_service_orphan(w->svc, now + r->timing.total, d, &mreq, r->charged);
+			st = rs_service_orphan(w->svc, now + r->timing.total, d, &mreq, r->charged,
+			                       now + timeout);
 		else
 			schedule(w, now + r->timing.total, EV_DONE, (uint32_t)d, slot);
 		if (st != RS_OK)
@@ -382,9 +363,7 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 	                           ? rs_time_from_s((lp.rtt_ms + w->deps[d].error_ms) / 1e3)
 	                           : rs_latency_refusal(&lp);
 	r->retry_after_ms = o.answer == RS_ANS_THROTTLED ? o.retry_after_ms : -1;
-	if (!o.spilled)
-		log_attempt(w, now, r, d, o.answer, rs_time_to_ms(answer_after), o.retry_after_ms,
-		            false);
+	alog_attempt(w, r, o.log_ticket, answer_after, false);
 	schedule(w, now + answer_after, EV_ANSWER, 0, slot);
 }
 
@@ -423,6 +402,9 @@ static void send_attempt(rs_world *w, uint32_t slot, rs_time now, bool gated)
 		if (g == RS_GATE_GO && c->ctl)
 			control_done(w, r->client, now, RS_RESULT_NONE);
 		rs_metrics_on_rejected_locally(w->metrics, now, r->client);
+		alog_refusal(w, now, r, RS_BY_CLIENT,
+		             g == RS_GATE_REJECT ? rs_throttle_reject_cause(c->ctl) : "adaptive",
+		             -1);
 		r->retry_after_ms = -1;
 		attempt_failed(w, slot, now);
 		return;
@@ -439,6 +421,7 @@ static void finish(rs_world *w, uint32_t slot, rs_time now)
 	rs_client *c = &w->clients[r->client];
 	if (c->cfg->arrival.process == RS_ARRIVAL_CLOSED)
 		schedule(w, now + rs_client_think_time(c), EV_ARRIVAL, r->client, 0);
+	rs_compute_leave(w->compute, now, r->client, r->tier_inst, r->arrived, r->tier_queued);
 	r->gen = 0; /* a TIMEOUT still pending for it is stale */
 	slot_free(w, slot);
 }
@@ -454,6 +437,8 @@ static void attempt_failed(rs_world *w, uint32_t slot, rs_time now)
 	    now - r->arrived + r->retry_after_ms * RS_US_PER_MS >
 	        rs_time_from_s(k->spill_max_wait_s)) {
 		r->redirected = true; /* wait or spill: the wait is too long, spill now */
+		alog_end(w, r, now, 0, NULL);
+		r->wanted = now;
 		schedule(w, now, EV_RETRY, 0, slot);
 		return;
 	}
@@ -462,9 +447,12 @@ static void attempt_failed(rs_world *w, uint32_t slot, rs_time now)
 	    rs_retry_next(&c->cfg->retry, c->retry, c->rng_retry, now, r->attempts,
 	                  r->retry_after_ms, now - r->arrived, &r->prev_delay_s, &delay);
 	if (stop == RS_RETRY_GO) {
+		alog_end(w, r, now, delay, NULL);
+		r->wanted = now + delay;
 		schedule(w, now + delay, EV_RETRY, 0, slot);
 		return;
 	}
+	alog_end(w, r, now, -1, alog_give_up_name(&c->cfg->retry, stop));
 	if (stop != RS_RETRY_STOP_POLICY)
 		rs_metrics_on_retry_denied(w->metrics, now, r->client);
 	rs_metrics_on_failed(w->metrics, now, r->arrived, r->client);
@@ -474,8 +462,8 @@ static void attempt_failed(rs_world *w, uint32_t slot, rs_time now)
 
 /* ---- event handlers ------------------------------------------------------ */
 
-/* A new request of `client` arrives (not yet sent); NO_SLOT when out of
- * memory (the world has failed). */
+/* A new request of `client` arrives (not yet sent), call `pipe` - 1 of a
+ * pipeline (0: none); NO_SLOT when out of memory (the world has failed). */
 static uint32_t request_new(rs_world *w, uint32_t client, int64_t row, rs_time now, uint32_t pipe)
 {
 	uint32_t slot = slot_new(w);
@@ -484,23 +472,28 @@ static uint32_t request_new(rs_world *w, uint32_t client, int64_t row, rs_time n
 		return NO_SLOT;
 	}
 	request *r = &w->pool[slot];
-	*r = (request){.id = w->next_id++, .arrived = now, .client = client, .pipe = pipe};
+	*r = (request){
+	    .id = w->next_id++, .arrived = now, .wanted = now, .client = client, .pipe = pipe};
 	rs_client_draw_shape(&w->clients[client], row, &r->shape);
 	rs_metrics_on_offered(w->metrics, now, client);
 	return slot;
 }
 
-/* PIPE_CALL(a=client, b=pipeline + 1): a call of a pipeline starts, unless
- * the pipeline ended since it was asked for (job.c). */
-static void on_pipe_call(void *ctx, rs_engine *eng, const rs_event *ev)
+/* A new request goes: its client's application tier first (compute.h): it
+ * may wait there, or be refused. */
+static void request_go(rs_world *w, uint32_t slot, rs_time now)
 {
-	rs_world *w = ctx;
-	rs_time now = rs_engine_now(eng);
-	if (!jobs_call_starts(w, (uint32_t)ev->b))
-		return;
-	uint32_t slot = request_new(w, ev->a, -1, now, (uint32_t)ev->b);
-	if (slot != NO_SLOT)
+	request *r = &w->pool[slot];
+	uint32_t client = r->client;
+	rs_compute_entry e = rs_compute_enter(w->compute, now, client, slot, &r->tier_inst);
+	if (e == RS_COMPUTE_RUN) {
 		send_attempt(w, slot, now, false);
+	} else if (e == RS_COMPUTE_REFUSED) {
+		rs_metrics_on_failed(w->metrics, now, now, client);
+		r->retry_after_ms = -1;          /* no 429 behind it */
+		jobs_ended(w, slot, now, false); /* issue 9: jobs and pipelines */
+		finish(w, slot, now);
+	}
 }
 
 static void on_arrival(void *ctx, rs_engine *eng, const rs_event *ev)
@@ -523,7 +516,29 @@ static void on_arrival(void *ctx, rs_engine *eng, const rs_event *ev)
 			schedule(w, at, EV_ARRIVAL, ev->a, (uint64_t)(next_row + 1));
 	}
 	if (!pipeline)
-		send_attempt(w, slot, now, false);
+		request_go(w, slot, now);
+}
+
+/* PIPE_CALL(a=client, b=pipeline + 1): a call of a pipeline starts, unless
+ * the pipeline ended since it was asked for (job.c). */
+static void on_pipe_call(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	rs_world *w = ctx;
+	rs_time now = rs_engine_now(eng);
+	if (!jobs_call_starts(w, (uint32_t)ev->b))
+		return;
+	uint32_t slot = request_new(w, ev->a, -1, now, (uint32_t)ev->b);
+	if (slot != NO_SLOT)
+		request_go(w, slot, now);
+}
+
+/* A request that waited in its tier got a slot (compute.h): it goes. */
+static void tier_start(void *ctx, rs_time now, uint32_t slot, uint32_t instance, rs_time queued)
+{
+	rs_world *w = ctx;
+	w->pool[slot].tier_inst = instance;
+	w->pool[slot].tier_queued = queued;
+	send_attempt(w, slot, now, false);
 }
 
 static void on_dispatch(void *ctx, rs_engine *eng, const rs_event *ev)
@@ -550,6 +565,7 @@ static void complete(void *ctx, rs_time now, size_t dep, uint32_t slot)
 		rs_router_observe(w->routers[r->path.router[i]], r->path.backend[i], now, &ok);
 	world_gateway_completed(w, r, now);
 	control_done(w, r->client, now, RS_RESULT_OK);
+	alog_end(w, r, now, -1, NULL);
 	jobs_ended(w, slot, now, true); /* issue 9: jobs and pipelines */
 	finish(w, slot, now);
 }
@@ -580,6 +596,7 @@ static void on_timeout(void *ctx, rs_engine *eng, const rs_event *ev)
 	if (r->gen != ev->a)
 		return; /* stale: that attempt already ended */
 	rs_metrics_on_timeout(w->metrics, now, r->client);
+	alog_abandoned(w, r);
 	if (r->job != RS_SERVICE_NO_JOB) /* it goes on occupying the service */
 		rs_service_abandon(w->svc, r->job);
 	rs_retry_on_answer(w->clients[r->client].retry, now, false);
@@ -609,6 +626,7 @@ static void on_queued(void *ctx, rs_engine *eng, const rs_event *ev)
 	r->attempts++;
 	r->sent = rs_engine_now(eng);
 	rs_metrics_on_rejected_locally(w->metrics, r->sent, r->client);
+	alog_refusal(w, r->sent, r, RS_BY_CLIENT, "queue_timeout", -1);
 	r->retry_after_ms = -1;
 	attempt_failed(w, ev->a, r->sent);
 }
@@ -638,5 +656,9 @@ rs_status world_wire(rs_world *w, rs_error *err)
 	rs_engine_on(w->eng, EV_SEND, on_retry, w);
 	rs_engine_on(w->eng, EV_QUEUED, on_queued, w);
 	rs_engine_on(w->eng, EV_PIPE_CALL, on_pipe_call, w);
+	rs_compute_events cev = {EV_TIER_ALLOC, EV_TIER_READY, EV_TIER_IDLE, EV_TIER_START};
+	if (rs_compute_new(w->eng, &cev, w->cfg, w->end, tier_start, w, &w->compute) != RS_OK)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the compute tiers");
+	rs_metrics_set_compute(w->metrics, w->compute);
 	return RS_OK;
 }

@@ -19,14 +19,19 @@
 #include "ratesim/fault.h"
 #include "ratesim/gateway.h"
 #include "ratesim/refusal.h"
+#include "ratesim/reqlog.h"
 #include "ratesim/router.h"
 #include "ratesim/service.h"
 
 enum { EV_ARRIVAL, EV_DISPATCH, EV_DONE, EV_ANSWER, EV_TIMEOUT, EV_RETRY, EV_ORPHAN, EV_FAULT };
 enum { EV_GEN_ENTER = EV_FAULT + 1, EV_GEN_NEXT }; /* service.c: processor sharing */
 enum { EV_SEND = EV_GEN_NEXT + 1, EV_QUEUED };     /* the client's own controls (throttle.h) */
+/* compute.h: the application tier in front of the clients (issue 9) */
+enum { EV_TIER_ALLOC = EV_QUEUED + 1, EV_TIER_READY, EV_TIER_IDLE, EV_TIER_START };
+/* batch.h: global batch deployments (issue 9) */
+enum { EV_BATCH_SUBMIT = EV_TIER_START + 1, EV_BATCH_END };
 /* pipelines (issue 9): job.c's deadline and next calls; attempt.c starts a call */
-enum { EV_PIPE_DEADLINE = EV_QUEUED + 1, EV_PIPE_NEXT, EV_PIPE_CALL };
+enum { EV_PIPE_DEADLINE = EV_BATCH_END + 1, EV_PIPE_NEXT, EV_PIPE_CALL };
 
 #define NO_SLOT      UINT32_MAX
 #define POOL_INITIAL 1024
@@ -55,10 +60,16 @@ typedef struct request {
 	uint32_t job;        /* the attempt on a shared deployment (service.h) */
 	int32_t attempts;
 	uint32_t next_free;
-	bool spilled;    /* the current attempt was admitted by spillover */
-	bool redirected; /* wait_or_spill sent it to the client's spill target */
-	uint32_t pipe;   /* job.c: the pipeline it is a call of, + 1; 0: none */
-	route_path path; /* the routers that chose its deployment */
+	uint64_t log_ticket; /* the request log's row of the current attempt (reqlog.h), or 0 */
+	rs_time wanted;      /* when the current attempt was first asked for (client queue) */
+	bool spilled;        /* the current attempt was admitted by spillover */
+	bool redirected;     /* wait_or_spill sent it to the client's spill target */
+	uint32_t pipe;       /* job.c: the pipeline it is a call of, + 1; 0: none */
+	route_path path;     /* the routers that chose its deployment */
+	/* compute.h: its instance in its client's tier (0: none), and how long
+	 * it waited in the tier's queue */
+	uint32_t tier_inst;
+	rs_time tier_queued;
 } request;
 
 /* The outcome of presenting an attempt to a deployment or a router. */
@@ -72,7 +83,8 @@ typedef struct outcome {
 	rs_time hold_until;    /* > 0: a router holds the attempt until then */
 	double backend_rtt_ms; /* the last router hop's round trip, or -1 */
 	route_path path;
-	rs_refuser refuser; /* THROTTLED: who refused (refusal.h) */
+	rs_refuser refuser;  /* THROTTLED: who refused (refusal.h) */
+	uint64_t log_ticket; /* the request log's row of this answer, or 0 */
 } outcome;
 
 struct rs_world {
@@ -88,11 +100,16 @@ struct rs_world {
 	size_t n_routers;
 	rs_metrics *metrics;
 	rs_world_hooks hooks;
+	rs_reqlog *reqlog;    /* the request log, or NULL when not wanted */
 	rs_fault_cfg *faults; /* owned: cfg's faults and the outages' (outages.h) */
 	size_t n_faults;
 	request *pool;
 	uint32_t pool_len, pool_cap, free_head;
-	rs_service *svc;      /* admitted attempts until they complete */
+	rs_service *svc; /* admitted attempts until they complete */
+	/* issue 9: the application tiers (compute.h) and the global batch
+	 * deployments (batch.h), each NULL when the scenario has none */
+	struct rs_compute *compute;
+	struct rs_batch *batch;
 	struct rs_jobs *jobs; /* job.c: jobs and pipelines (issue 9), NULL when none */
 	double *rtt;          /* [client * n_deps + dep]: network round trip, ms */
 	uint64_t next_id;

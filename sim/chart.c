@@ -97,7 +97,7 @@ typedef struct run_data {
 	double r429_total_max;   /* r429_max of all attempts only */
 	chart_refusals refusals; /* the 429s split by who refused */
 	double util_max, v2_max, v2_t_max;
-	size_t lat_n, ttft_n, cdf_n;
+	size_t lat_n, ttft_n, cdf_n, fail_lat_n;
 	double cdf_min, cdf_max;
 	rs_report_figures fig;
 } run_data;
@@ -301,7 +301,9 @@ static void put_run_dat_heads(run_data *d)
 	      f);
 	put_point_note(f, d);
 	fputs("# Requests that completed in it, ms:\n"
-	      "# time latency_p50 latency_p95 latency_p99 ttft_p50 ttft_p95 ttft_p99\n",
+	      "# time latency_p50 latency_p95 latency_p99 ttft_p50 ttft_p95 ttft_p99\n"
+	      "# then of the requests that failed in it, their time to give up:\n"
+	      "# failed_p50 failed_p99\n",
 	      f);
 	f = d->dat[RUN_UTILISATION];
 	if (!f)
@@ -448,7 +450,11 @@ static void write_point(run_data *d)
 	chart_put_first(f, t);
 	for (int c = TS_LAT50; c <= TS_TTFT99; c++)
 		chart_put_num(f, v[c]);
+	chart_put_num(f, v[TS_FAIL50]);
+	chart_put_num(f, v[TS_FAIL99]);
 	fputc('\n', f);
+	d->fail_lat_n += !isnan(v[TS_FAIL50]);
+	d->lat_max = chart_max(d->lat_max, v[TS_FAIL99]);
 	d->lat_n += !isnan(v[TS_LAT50]);
 	d->ttft_n += !isnan(v[TS_TTFT50]);
 	for (int c = TS_LAT50; c <= TS_LAT99; c++)
@@ -829,6 +835,7 @@ static void facts_latency(FILE *f, const void *ctx)
 	chart_axis_put_facts(f, &d->axis);
 	chart_put_var(f, "t_max", d->t_max);
 	chart_put_var(f, "latency_points", (double)d->lat_n);
+	chart_put_var(f, "failed_points", (double)d->fail_lat_n);
 	chart_put_var(f, "latency_max_ms", d->lat_max);
 	chart_put_var(f, "ttft_points", (double)d->ttft_n);
 	chart_put_var(f, "ttft_max_ms", d->ttft_max);

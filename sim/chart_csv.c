@@ -245,7 +245,9 @@ static const char *const ts_cols[TS_COUNT] = {"t_s",
                                               "offered_tokens_per_min",
                                               "refused_service",
                                               "refused_gateway",
-                                              "refused_router"};
+                                              "refused_router",
+                                              "failed_latency_p50_ms",
+                                              "failed_latency_p99_ms"};
 
 rs_status chart_ts_open(chart_ts *t, const char *path, rs_error *err)
 {

@@ -90,6 +90,8 @@ enum {
 	TS_REF_SERVICE, /* who refused (chart_refusal.h) */
 	TS_REF_GATEWAY,
 	TS_REF_ROUTER,
+	TS_FAIL50, /* failed requests' time to give up (issue 10) */
+	TS_FAIL99,
 	TS_COUNT
 };
 #define TS_FIRST_OPTIONAL TS_TPM_LIMIT

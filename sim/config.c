@@ -10,6 +10,8 @@
  * are static (models.c) and not freed.
  */
 #include "ratesim/config.h"
+#include "ratesim/batch.h"
+#include "ratesim/compute.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +130,8 @@ void rs_config_free(rs_config *cfg)
 		free(cfg->faults[i].region);
 	}
 	free(cfg->faults);
+	rs_compute_cfg_free(cfg->compute, cfg->n_compute);
+	rs_batch_cfg_free(cfg->batch, cfg->n_batch);
 	for (size_t i = 0; cfg->outages && i < cfg->n_outages; i++) {
 		free(cfg->outages[i].deployment);
 		free(cfg->outages[i].region);

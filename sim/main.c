@@ -23,6 +23,7 @@
 #include "ratesim/fsx.h"
 #include "ratesim/output.h"
 #include "ratesim/report.h"
+#include "ratesim/reqlog.h"
 #include "ratesim/run.h"
 #include "ratesim/scenario.h"
 #include "ratesim/size.h"
@@ -95,6 +96,8 @@ static const char usage_text[] =
     "                         --set clients[0].arrival.rate_rps=40 (repeatable;\n"
     "                         VALUE is JSON, or a string when it is not JSON)\n"
     "  --log-requests         also write requests.csv, one row per attempt\n"
+    "  --log-sample P         run: log a share P in (0, 1] of the requests, each\n"
+    "                         whole (implies --log-requests)\n"
     "  --max-memory MB, --max-output MB\n"
     "                         raise the budgets a scenario is checked against\n"
     "                         (its \"limits\"; default 4096 MB and 2048 MB)\n"
@@ -170,6 +173,7 @@ enum {
 	O_JSON,
 	O_MAX_MEMORY,
 	O_MAX_OUTPUT,
+	O_LOG_SAMPLE,
 	O_N
 };
 
@@ -202,6 +206,7 @@ static const struct option_row {
     [O_JSON] = {"json", 0, false, CMD(RUN) | CMD(COLLECT), NULL},
     [O_MAX_MEMORY] = {"max-memory", 0, true, CMD_RUNLIKE, "a number of MB"},
     [O_MAX_OUTPUT] = {"max-output", 0, true, CMD_RUNLIKE, "a number of MB"},
+    [O_LOG_SAMPLE] = {"log-sample", 0, true, CMD(RUN), "a share in (0, 1]"},
 };
 
 typedef struct cli {
@@ -214,6 +219,7 @@ typedef struct cli {
 	char seed_set[SET_MAX], rep_set[SET_MAX], mem_set[SET_MAX], out_set[SET_MAX];
 	const char *seed_text;
 	bool log_requests, no_charts, quiet, force, json;
+	double log_sample;              /* --log-sample, or 0: every request */
 	size_t reps, jobs, replication; /* 0: not given */
 	const char *emit;
 	const char *axes[MAX_AXES];
@@ -304,6 +310,11 @@ static int take_option(cli *c, int id, const char *as, const char *v)
 		break;
 	case O_LOG:
 		c->log_requests = true;
+		break;
+	case O_LOG_SAMPLE:
+		c->log_requests = true;
+		if (!rs_reqlog_parse_sample(v, &c->log_sample))
+			return usage_error("--log-sample needs a share in (0, 1] (got %s)", v);
 		break;
 	case O_NO_CHARTS:
 		c->no_charts = true;
@@ -481,6 +492,8 @@ static int parse_args(int argc, char **argv, cli *c)
 		                                                                       : "file");
 	if (c->command == CMD_SIZE && (!c->param || c->n_targets == 0))
 		return usage_error("size needs --param PATH and at least one --target");
+	if (c->log_sample > 0 && (c->reps || c->emit))
+		return usage_error("--log-sample is for a single run, not with -r or --emit-jobs");
 	if (c->replication && (c->reps || c->emit))
 		return usage_error("--replication is for a single run, not with -r or --emit-jobs");
 	if (c->seed_set[0])
@@ -591,6 +604,7 @@ static rs_run_opts run_opts(const cli *c, const char *dir, progress *prog)
 	rs_run_opts o = {
 	    .dir = dir,
 	    .log_requests = c->log_requests,
+	    .log_sample = c->log_sample,
 	    .charts = !c->no_charts,
 	    .wall_clock = wall_now,
 	    .peak_rss_kb = peak_rss_kb,

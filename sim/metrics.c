@@ -47,8 +47,11 @@ typedef struct scope {
 	double output_ratio;
 	rs_counts bucket, run;
 	rs_hist *lat_bucket, *ttft_bucket, *lat_run, *ttft_run;
+	rs_hist *fail_bucket, *fail_run; /* time to give up of failed requests */
 	ptu_track ptu;
-	rs_time first_throttled; /* the first 429 at or after warm-up; INT64_MAX: none */
+	rs_dep_sample dep_smp;    /* deployments: the latest bucket-end sample */
+	rs_client_sample cli_smp; /* clients: the same */
+	rs_time first_throttled;  /* the first 429 at or after warm-up; INT64_MAX: none */
 } scope;
 
 struct rs_metrics {
@@ -60,6 +63,8 @@ struct rs_metrics {
 	scope *scopes;
 	rs_router_figures *routers;
 	size_t n_routers;
+	const struct rs_compute *compute; /* borrowed: the world's (issue 9) */
+	const struct rs_batch *batch;     /* borrowed: the world's (issue 9) */
 	rs_job_figures *jobs; /* per client, NULL until the world hands them (issue 9) */
 };
 
@@ -127,7 +132,10 @@ rs_metrics *rs_metrics_new(const rs_metrics_setup *s)
 		sc->ttft_bucket = rs_hist_new();
 		sc->lat_run = rs_hist_new();
 		sc->ttft_run = rs_hist_new();
-		if (!sc->lat_bucket || !sc->ttft_bucket || !sc->lat_run || !sc->ttft_run) {
+		sc->fail_bucket = rs_hist_new();
+		sc->fail_run = rs_hist_new();
+		if (!sc->lat_bucket || !sc->ttft_bucket || !sc->lat_run || !sc->ttft_run ||
+		    !sc->fail_bucket || !sc->fail_run) {
 			rs_metrics_free(m);
 			return NULL;
 		}
@@ -144,6 +152,8 @@ void rs_metrics_free(rs_metrics *m)
 		rs_hist_free(m->scopes[i].ttft_bucket);
 		rs_hist_free(m->scopes[i].lat_run);
 		rs_hist_free(m->scopes[i].ttft_run);
+		rs_hist_free(m->scopes[i].fail_bucket);
+		rs_hist_free(m->scopes[i].fail_run);
 	}
 	free(m->scopes);
 	free(m->routers);
@@ -175,6 +185,26 @@ const rs_job_figures *rs_metrics_job(const rs_metrics *m, size_t client)
 	return f && (f->job || f->pipeline) ? f : NULL;
 }
 
+void rs_metrics_set_compute(rs_metrics *m, const struct rs_compute *c)
+{
+	m->compute = c;
+}
+
+const struct rs_compute *rs_metrics_compute(const rs_metrics *m)
+{
+	return m->compute;
+}
+
+void rs_metrics_set_batch(rs_metrics *m, const struct rs_batch *b)
+{
+	m->batch = b;
+}
+
+const struct rs_batch *rs_metrics_batch(const rs_metrics *m)
+{
+	return m->batch;
+}
+
 static scope *dep_scope(rs_metrics *m, size_t d)
 {
 	return &m->scopes[1 + d];
@@ -195,7 +225,58 @@ static const rs_dep_sample no_sample = {
     .corrections = NAN,
     .clipped = NAN,
     .limit_scale = 1.0,
+    .abandoned_running = NAN,
 };
+
+static const rs_client_sample no_client_sample = {NAN, NAN, NAN};
+
+/* a + b where NaN is "none": the sum of what is there, NaN when nothing. */
+static double add_present(double a, double b)
+{
+	return isnan(a) ? b : isnan(b) ? a : a + b;
+}
+
+/* Sample every deployment and client at the bucket's end, before any row
+ * is written: the total row sums them. */
+static void sample_scopes(rs_metrics *m)
+{
+	for (size_t i = 1; i < m->n_scopes; i++) {
+		scope *sc = &m->scopes[i];
+		if (sc->kind == RS_SCOPE_DEPLOYMENT) {
+			sc->dep_smp = no_sample;
+			if (m->sink.sample)
+				m->sink.sample(m->sink.ctx, i - 1, m->bucket_end, true,
+				               &sc->dep_smp);
+		} else {
+			sc->cli_smp = no_client_sample;
+			if (m->sink.client_sample)
+				m->sink.client_sample(m->sink.ctx, i - 1 - m->n_deployments,
+				                      m->bucket_end, &sc->cli_smp);
+		}
+	}
+}
+
+/* The issue 10 gauges of a row (see rs_ts_row). */
+static void gauges(const rs_metrics *m, const scope *sc, rs_ts_row *row)
+{
+	row->abandoned_running = row->budget_tokens = row->throttle_p = row->queue_len = NAN;
+	if (sc->kind == RS_SCOPE_DEPLOYMENT) {
+		row->abandoned_running = sc->dep_smp.abandoned_running;
+	} else if (sc->kind == RS_SCOPE_CLIENT) {
+		row->budget_tokens = sc->cli_smp.budget_tokens;
+		row->throttle_p = sc->cli_smp.throttle_p;
+		row->queue_len = sc->cli_smp.queue_len;
+	} else {
+		for (size_t i = 1; i < m->n_scopes; i++) {
+			const scope *o = &m->scopes[i];
+			if (o->kind == RS_SCOPE_DEPLOYMENT)
+				row->abandoned_running = add_present(row->abandoned_running,
+				                                     o->dep_smp.abandoned_running);
+			else
+				row->queue_len = add_present(row->queue_len, o->cli_smp.queue_len);
+		}
+	}
+}
 
 /* Fill the provisioned columns of a deployment row from a sample. */
 static void ptu_row(rs_metrics *m, scope *sc, const rs_dep_sample *smp, rs_ts_row *row)
@@ -227,6 +308,7 @@ static rs_status close_bucket(rs_metrics *m)
 {
 	double t_s = rs_time_to_s(m->bucket_start);
 	double len_s = rs_time_to_s(m->bucket_end - m->bucket_start);
+	sample_scopes(m);
 	for (size_t i = 0; i < m->n_scopes; i++) {
 		scope *sc = &m->scopes[i];
 		rs_ts_row row = {
@@ -249,10 +331,13 @@ static rs_status close_bucket(rs_metrics *m)
 		    .actual = NAN,
 		    .corrections = NAN,
 		    .clipped = NAN,
+		    .failed_latency_p50_ms = rs_hist_quantile(sc->fail_bucket, 0.50),
+		    .failed_latency_p95_ms = rs_hist_quantile(sc->fail_bucket, 0.95),
+		    .failed_latency_p99_ms = rs_hist_quantile(sc->fail_bucket, 0.99),
 		};
+		gauges(m, sc, &row);
 		if (sc->kind == RS_SCOPE_DEPLOYMENT && m->sink.sample) {
-			rs_dep_sample smp = no_sample;
-			m->sink.sample(m->sink.ctx, i - 1, m->bucket_end, true, &smp);
+			const rs_dep_sample smp = sc->dep_smp;
 			row.meter = smp.meter;
 			/* the limits in force, as the occupancy columns use them */
 			row.tpm_limit *= smp.limit_scale;
@@ -268,6 +353,7 @@ static rs_status close_bucket(rs_metrics *m)
 		sc->bucket = (rs_counts){0};
 		rs_hist_reset(sc->lat_bucket);
 		rs_hist_reset(sc->ttft_bucket);
+		rs_hist_reset(sc->fail_bucket);
 	}
 	m->bucket_start = m->bucket_end;
 	m->bucket_end = min_time(m->bucket_start + m->bucket, m->end);
@@ -520,6 +606,31 @@ void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t cl
 {
 	scope *sc[2] = {&m->scopes[0], client_scope(m, client)};
 	TOUCH(sc, 2, arrived >= m->warmup, c->failed++);
+	/* its time to give up, beside the successes' latency (issue 10) */
+	double ms = rs_time_to_ms(now - arrived);
+	rs_hist *h[4];
+	size_t nh = 0;
+	for (size_t i = 0; i < 2; i++) {
+		h[nh++] = sc[i]->fail_bucket;
+		if (arrived >= m->warmup)
+			h[nh++] = sc[i]->fail_run;
+	}
+	rs_hist_add_each(h, nh, rs_hist_bin(h[0], ms), ms);
+}
+
+double rs_metrics_failed_quantile(const rs_metrics *m, size_t i, double q)
+{
+	return rs_hist_quantile(m->scopes[i].fail_run, q);
+}
+
+double rs_metrics_failed_max(const rs_metrics *m, size_t i)
+{
+	return rs_hist_max(m->scopes[i].fail_run);
+}
+
+double rs_metrics_failed_mean(const rs_metrics *m, size_t i)
+{
+	return rs_hist_mean(m->scopes[i].fail_run);
 }
 
 void rs_metrics_refusal_text(const rs_counts *c, char *buf, size_t size)

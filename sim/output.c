@@ -22,9 +22,12 @@
 
 #include "ratesim/alerts.h"
 #include "ratesim/calculator.h"
+#include "ratesim/batch.h"
+#include "ratesim/compute.h"
 #include "ratesim/cost.h"
 #include "ratesim/fsx.h"
 #include "ratesim/outages.h"
+#include "ratesim/reqlog.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -116,13 +119,12 @@ static const char ts_header[] =
     "tpm_limit,rpm_limit,tpm_occupancy,rpm_occupancy,utilisation,"
     "peak_utilisation,level,charged_tokens,actual_tokens,corrections,clipped,"
     "succeeded,succeeded_retried,succeeded_spilled,timeouts,offered_tokens_per_min,"
-    "refused_service,refused_gateway,refused_router,refused_client\n";
+    "refused_service,refused_gateway,refused_router,"
+    "rejected_locally,retries_denied,abandoned_running,retry_budget_tokens,"
+    "throttle_probability,queue_length,failed_latency_p50_ms,failed_latency_p95_ms,"
+    "failed_latency_p99_ms\n";
 
 static const char min_header[] = "minute,t_s,deployment,utilization_v2,utilisation_end\n";
-
-static const char req_header[] = "time_s,request_id,attempt,client,deployment,status,"
-                                 "duration_ms,prompt_tokens,completion_tokens,retry_after_ms,"
-                                 "spilled\n";
 
 rs_status rs_output_open(const char *dir, bool log_requests, rs_output **out, rs_error *err)
 {
@@ -149,7 +151,7 @@ rs_status rs_output_open(const char *dir, bool log_requests, rs_output **out, rs
 	fputs(ts_header, o->ts);
 	fputs(min_header, o->min);
 	if (o->req)
-		fputs(req_header, o->req);
+		fputs(rs_reqlog_csv_header(), o->req);
 	*out = o;
 	return RS_OK;
 }
@@ -184,6 +186,23 @@ static rs_time row_time_us(double t_s)
 {
 	double us = t_s * (double)RS_US_PER_S;
 	return isfinite(us) && fabs(us) < (double)INT64_MAX / 2 ? rs_round_i64(us) : 0;
+}
+
+/* The columns of issue 10 part 3, after offered_tokens_per_min: the
+ * client's decisions (counts: total and client rows) and gauges. */
+static void ts_client_columns(FILE *f, const rs_ts_row *r)
+{
+	if (r->kind == RS_SCOPE_DEPLOYMENT)
+		fputs(",,", f);
+	else
+		fprintf(f, ",%" PRIu64 ",%" PRIu64, r->c->rejected_locally, r->c->retries_denied);
+	put_g(f, r->abandoned_running);
+	put_g(f, r->budget_tokens);
+	put_g(f, r->throttle_p);
+	put_g(f, r->queue_len);
+	put_g(f, r->failed_latency_p50_ms);
+	put_g(f, r->failed_latency_p95_ms);
+	put_g(f, r->failed_latency_p99_ms);
 }
 
 static rs_status ts_row(void *ctx, const rs_ts_row *r)
@@ -231,9 +250,11 @@ static rs_status ts_row(void *ctx, const rs_ts_row *r)
 	put_g(f, r->kind == RS_SCOPE_DEPLOYMENT
 	             ? (double)(c->offered_prompt_tokens + c->offered_output_tokens) * per_min
 	             : NAN);
-	/* who refused (refusal.h): the first three add up to throttled */
-	for (int by = RS_BY_SERVICE; by < RS_BY_COUNT; by++)
+	/* who refused (refusal.h): they add up to throttled; the client's own
+	 * refusals are the rejected_locally column (one column per fact) */
+	for (int by = RS_BY_SERVICE; by < RS_BY_CLIENT; by++)
 		fprintf(f, ",%" PRIu64, c->refused_by[by]);
+	ts_client_columns(f, r);
 	if (fputc('\n', f) == EOF || ferror(f))
 		return write_failed(o, F_TIMESERIES, errno);
 	return o->alerts ? rs_alerts_on_row(o->alerts, r) : RS_OK;
@@ -289,19 +310,7 @@ rs_status rs_output_alerts(rs_output *o, const rs_config *cfg, rs_error *err)
 static rs_status req_row(void *ctx, const rs_attempt_record *a)
 {
 	rs_output *o = ctx;
-	FILE *f = o->req;
-	put_time_us(f, a->time, true);
-	fprintf(f, ",%" PRIu64 ",%d,", a->request_id, a->attempt);
-	rs_text_put_csv(f, a->client);
-	fputc(',', f);
-	rs_text_put_csv(f, a->deployment);
-	fprintf(f, ",%d,", a->status);
-	if (isfinite(a->duration_ms))
-		fprintf(f, "%.3f", a->duration_ms);
-	fprintf(f, ",%" PRId64 ",%" PRId64 ",", a->prompt_tokens, a->completion_tokens);
-	if (a->retry_after_ms >= 0)
-		fprintf(f, "%" PRId64, a->retry_after_ms);
-	if (fprintf(f, ",%d\n", a->spilled ? 1 : 0) < 0 || ferror(f))
+	if (rs_reqlog_csv_row(o->req, a) != 0)
 		return write_failed(o, F_REQUESTS, errno);
 	return RS_OK;
 }
@@ -403,6 +412,14 @@ static void add_scope_figures(cJSON *obj, const rs_metrics *m, size_t i, double 
 	add_num(tt, "p50", rs_metrics_ttft_quantile(m, i, 0.50), MS_DECIMALS);
 	add_num(tt, "p95", rs_metrics_ttft_quantile(m, i, 0.95), MS_DECIMALS);
 	add_num(tt, "p99", rs_metrics_ttft_quantile(m, i, 0.99), MS_DECIMALS);
+	if (with_offered) { /* requests fail at clients: not a deployment figure */
+		cJSON *fl = cJSON_AddObjectToObject(obj, "failed_latency_ms");
+		add_num(fl, "p50", rs_metrics_failed_quantile(m, i, 0.50), MS_DECIMALS);
+		add_num(fl, "p95", rs_metrics_failed_quantile(m, i, 0.95), MS_DECIMALS);
+		add_num(fl, "p99", rs_metrics_failed_quantile(m, i, 0.99), MS_DECIMALS);
+		add_num(fl, "max", rs_metrics_failed_max(m, i), MS_DECIMALS);
+		add_num(fl, "mean", rs_metrics_failed_mean(m, i), MS_DECIMALS);
+	}
 	cJSON *th = cJSON_AddObjectToObject(obj, "throughput");
 	add_num(th, "tokens_per_min",
 	        minutes > 0 ? (double)(c->prompt_tokens + c->output_tokens) / minutes : 0,
@@ -552,6 +569,8 @@ cJSON *rs_output_summary(const rs_config *cfg, const rs_metrics *m)
 	}
 	rs_outages_summary(cfg, deps); /* issue 9: measured availability, with outages */
 	add_cost(root, cfg, m);
+	rs_compute_summary(cfg, rs_metrics_compute(m), root); /* issue 9: application tiers */
+	rs_batch_summary(cfg, rs_metrics_batch(m), root);     /* issue 9: global batch */
 	cJSON *routers = cJSON_AddArrayToObject(root, "routers");
 	for (size_t k = 0; k < cfg->n_routers; k++) {
 		rs_router_figures f;

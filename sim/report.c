@@ -72,6 +72,14 @@ static const report_fig report_figs[] = {
     {"cost.total_usd", "cost (USD)", 1, "", 2, -1, false, false},
     {"cost.ptu_usd", "of which provisioned (PTU)", 1, "", 2, 0, false, false},
     {"cost.tokens_usd", "of which pay-as-you-go tokens", 1, "", 2, 0, false, false},
+    /* the first application tier (compute.h): only where the runs have one */
+    {"compute[0].cold_starts", "application tier: cold starts", 1, "", 1, -1, false, false},
+    {"compute[0].queued_ms.p99", "application tier: time queued p99", 1 / MS_PER_S, " s", 2, -1,
+     false, false},
+    {"compute[0].latency_share", "application tier: share of latency queued", PERCENT, "%", 2, 0,
+     false, false},
+    {"compute[0].instance_hours", "application tier: instance-hours", 1, "", 2, 0, false, false},
+    {"compute[0].cost_usd", "application tier: cost (USD)", 1, "", 2, -1, false, false},
 };
 #define REPORT_N_FIGS (sizeof report_figs / sizeof *report_figs)
 #define REPORT_FAILED 2 /* the index of requests.failed in report_figs */

@@ -200,6 +200,11 @@ double rs_retry_throttle_p(rs_retry_state *st, rs_time now)
 	return p > 0 ? p : 0;
 }
 
+double rs_retry_budget_tokens(const rs_retry_state *st)
+{
+	return st->tokens;
+}
+
 bool rs_retry_throttle(rs_retry_state *st, gsl_rng *rng, rs_time now)
 {
 	if (!st->adaptive)

@@ -53,6 +53,7 @@ rs_status rs_run(const rs_config *cfg, const rs_run_opts *o, rs_run_result *res,
 	}
 	rs_world_hooks hooks = {0};
 	rs_output_hooks(out, &hooks);
+	hooks.log_sample = o->log_sample;
 	hooks.progress = o->progress;
 	hooks.progress_every = o->progress_every;
 	hooks.progress_ctx = o->progress_ctx;

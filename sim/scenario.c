@@ -63,7 +63,10 @@ static const sc_key top_keys[] = {
     {"routers", 0, false, NULL, SC_ARRAY},
     {"faults", 0, false, NULL, SC_ARRAY},
     {"outages", 0, false, NULL, SC_ARRAY}, /* issue 9: scenario_faults.c */
+    {"compute", 0, false, NULL, SC_ARRAY}, /* issue 9: scenario_compute.c */
     {"alerts", 0, false, NULL, SC_ARRAY},  /* issue 9: scenario_alerts.c */
+    /* issue 9: scenario_batch.c */
+    {"global_batch", 0, false, NULL, SC_ARRAY},
     {"network", 0, false, NULL, SC_OBJECT},
     {"pricing", 0, false, NULL, SC_OBJECT_OR("{\"ptu_billing\":\"hourly\"}")},
     {"limits", 0, false, NULL, SC_OBJECT_OR("{}")}, /* {}: the default budgets */
@@ -214,6 +217,10 @@ static rs_status parse_top(sc *c, const cJSON *root)
 	if (st == RS_OK)
 		st = sc_parse_gateways(c, root);
 	if (st == RS_OK)
+		st = sc_parse_compute(c, root);
+	if (st == RS_OK)
+		st = sc_parse_batch(c, root);
+	if (st == RS_OK)
 		st = sc_parse_faults(c, root);
 	if (st == RS_OK)
 		st = sc_parse_outages(c, root);
@@ -267,9 +274,9 @@ static rs_status effective(sc *c, cJSON *root, double max_memory_mb, double max_
  * see it. */
 typedef const sc_table *(*sc_room_tables)(size_t *n);
 static const sc_room_tables key_rooms[] = {
-    sc_topology_tables, sc_workload_tables, sc_faults_tables,  sc_control_tables,
-    sc_images_tables,   sc_alerts_tables,   sc_gateway_tables, sc_calculator_tables,
-    sc_jobs_tables,     sc_latency_tables,
+    sc_topology_tables, sc_workload_tables,   sc_faults_tables, sc_control_tables,
+    sc_images_tables,   sc_compute_tables,    sc_batch_tables,  sc_alerts_tables,
+    sc_gateway_tables,  sc_calculator_tables, sc_jobs_tables,   sc_latency_tables,
 };
 
 /* The most objects with a default there are (retry, max_tokens,

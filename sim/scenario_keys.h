@@ -400,6 +400,14 @@ const sc_table *sc_control_tables(size_t *n);
  * after the clients, whose names the groups use. */
 rs_status sc_parse_gateways(sc *c, const cJSON *root);
 const sc_table *sc_gateway_tables(size_t *n);
+/* scenario_compute.c: cfg->compute, the application tiers (issue 9), after
+ * the clients. */
+rs_status sc_parse_compute(sc *c, const cJSON *root);
+const sc_table *sc_compute_tables(size_t *n);
+
+/* scenario_batch.c: cfg->batch, global batch deployments (issue 9). */
+rs_status sc_parse_batch(sc *c, const cJSON *root);
+const sc_table *sc_batch_tables(size_t *n);
 
 /* scenario_alerts.c: "alerts", metric alert rules (issue 9), after the
  * deployments and bucket_s. */

@@ -20,6 +20,9 @@
 typedef struct orphan {
 	rs_meter_req mreq;
 	double charged;
+	rs_time abandoned_at; /* when the client stops waiting for it */
+	uint32_t dep;
+	bool in_use;
 	uint32_t next_free;
 } orphan;
 
@@ -45,7 +48,8 @@ typedef struct station {
 	rs_time at;     /* when v was last brought up to date */
 	uint32_t *heap; /* jobs generating, min (finish, seq) first */
 	size_t n, cap;
-	uint32_t epoch; /* of the one "next" event that is not stale */
+	uint32_t epoch;     /* of the one "next" event that is not stale */
+	size_t n_abandoned; /* of the jobs generating, those the client abandoned */
 } station;
 
 struct rs_service {
@@ -96,12 +100,13 @@ static void on_orphan(void *ctx, rs_engine *eng, const rs_event *ev)
 	rs_service *s = ctx;
 	orphan *o = &s->orphans[ev->b];
 	rs_meter_complete(s->deps[ev->a].meter, rs_engine_now(eng), &o->mreq, o->charged);
+	o->in_use = false;
 	o->next_free = s->orphans_free;
 	s->orphans_free = (uint32_t)ev->b;
 }
 
 rs_status rs_service_orphan(rs_service *s, rs_time at, size_t dep, const rs_meter_req *mreq,
-                            double charged)
+                            double charged, rs_time abandoned_at)
 {
 	if (s->orphans_free == NO_INDEX && s->orphans_len == s->orphans_cap &&
 	    !grow((void **)&s->orphans, &s->orphans_cap, sizeof *s->orphans))
@@ -111,7 +116,12 @@ rs_status rs_service_orphan(rs_service *s, rs_time at, size_t dep, const rs_mete
 		s->orphans_free = s->orphans[os].next_free;
 	else
 		os = s->orphans_len++;
-	s->orphans[os] = (orphan){.mreq = *mreq, .charged = charged, .next_free = NO_INDEX};
+	s->orphans[os] = (orphan){.mreq = *mreq,
+	                          .charged = charged,
+	                          .abandoned_at = abandoned_at,
+	                          .dep = (uint32_t)dep,
+	                          .in_use = true, /* at or after the end: running to the end */
+	                          .next_free = NO_INDEX};
 	return svc_schedule(s, at, s->ev.orphan, (uint32_t)dep, os);
 }
 
@@ -238,8 +248,10 @@ static void on_next(void *ctx, rs_engine *eng, const rs_event *ev)
 	do {
 		uint32_t ji = heap_pop(s, st);
 		job *j = &s->jobs[ji];
-		if (j->abandoned)
+		if (j->abandoned) {
 			rs_meter_complete(s->deps[ev->a].meter, now, &j->mreq, j->charged);
+			st->n_abandoned--;
+		}
 		bool tell = !j->abandoned;
 		uint32_t slot = j->slot;
 		j->next_free = s->jobs_free;
@@ -288,6 +300,17 @@ rs_status rs_service_start(rs_service *s, rs_time now, size_t dep, const rs_timi
 void rs_service_abandon(rs_service *s, uint32_t handle)
 {
 	s->jobs[handle].abandoned = true;
+	s->st[s->jobs[handle].dep].n_abandoned++;
+}
+
+size_t rs_service_abandoned(const rs_service *s, size_t dep, rs_time now)
+{
+	size_t n = s->st[dep].n_abandoned;
+	for (uint32_t k = 0; k < s->orphans_len; k++) {
+		const orphan *o = &s->orphans[k];
+		n += o->in_use && o->dep == dep && o->abandoned_at <= now;
+	}
+	return n;
 }
 
 size_t rs_service_generating(const rs_service *s, size_t dep)

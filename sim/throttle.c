@@ -90,6 +90,7 @@ struct rs_throttle {
 	/* breaker */
 	int fails, probes_used;
 	rs_time open_until;
+	const char *reject_cause; /* of the last RS_GATE_REJECT (the request log) */
 	rs_throttle_stats st;
 };
 
@@ -258,6 +259,7 @@ rs_gate rs_throttle_gate(rs_throttle *t, rs_time now, uint32_t slot, uint64_t id
 	const rs_control_cfg *cfg = t->cfg;
 	if (cfg->breaker_failures > 0 && !breaker_allows(t, now)) {
 		t->st.rejected_breaker++;
+		t->reject_cause = "breaker";
 		return RS_GATE_REJECT;
 	}
 	if (t->enforcing) {
@@ -265,6 +267,7 @@ rs_gate rs_throttle_gate(rs_throttle *t, rs_time now, uint32_t slot, uint64_t id
 		if (t->tokens + TOKEN_SLACK < 1) {
 			if (cfg->limit_on_empty == RS_LIMIT_REJECT) {
 				t->st.rejected_bucket++;
+				t->reject_cause = "rate_limit";
 				return RS_GATE_REJECT;
 			}
 			/* a rate near 0 puts the next token past any run: never */
@@ -283,6 +286,7 @@ rs_gate rs_throttle_gate(rs_throttle *t, rs_time now, uint32_t slot, uint64_t id
 	if (cfg->max_in_flight > 0 && t->st.in_flight >= cfg->max_in_flight) {
 		if (!queue_push(t, slot, id, probe)) {
 			give_back_probe(t, probe);
+			t->reject_cause = "queue_full";
 			return RS_GATE_REJECT; /* out of memory: refused, never lost */
 		}
 		t->st.queued++;
@@ -339,4 +343,9 @@ void rs_throttle_stats_get(const rs_throttle *t, rs_throttle_stats *out)
 	out->queue_len = t->q_len;
 	out->rate_rps = t->fill_rps;
 	out->enforcing = t->enforcing;
+}
+
+const char *rs_throttle_reject_cause(const rs_throttle *t)
+{
+	return t->reject_cause ? t->reject_cause : "";
 }

@@ -10,9 +10,14 @@
 #include "attempt.h"
 #include "job_world.h"
 
+#include "ratesim/batch.h"
+#include "ratesim/compute.h"
 #include "ratesim/meter_ptu.h"
 #include "ratesim/outages.h"
+#include "ratesim/retry.h"
+#include "ratesim/throttle.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +27,8 @@ static void sample_deployment(void *ctx, size_t d, rs_time now, bool take_peak, 
 	rs_meter *m = w->deps[d].meter;
 	m->ops->sample(m, now, &out->meter);
 	out->limit_scale = w->deps[d].limit_scale;
+	if (take_peak) /* a bucket's end */
+		out->abandoned_running = (double)rs_service_abandoned(w->svc, d, now);
 	if (!w->deps[d].provisioned)
 		return;
 	rs_ptu_stats st;
@@ -32,6 +39,21 @@ static void sample_deployment(void *ctx, size_t d, rs_time now, bool take_peak, 
 	out->clipped = st.clipped;
 	if (take_peak)
 		out->peak_utilisation = rs_meter_ptu_take_peak(m, now);
+}
+
+/* A client's controls at a bucket's end (issue 10 part 3). */
+static void sample_client(void *ctx, size_t c, rs_time now, rs_client_sample *out)
+{
+	rs_world *w = ctx;
+	rs_client *cl = &w->clients[c];
+	const rs_retry_cfg *rc = &cl->cfg->retry;
+	out->budget_tokens = rc->budget_max > 0 ? rs_retry_budget_tokens(cl->retry) : NAN;
+	out->throttle_p = rc->adaptive_k > 0 ? rs_retry_throttle_p(cl->retry, now) : NAN;
+	if (cl->ctl && cl->cfg->control.max_in_flight > 0) {
+		rs_throttle_stats ts;
+		rs_throttle_stats_get(cl->ctl, &ts);
+		out->queue_len = (double)ts.queue_len;
+	}
 }
 
 static double minute_v2(void *ctx, size_t d, int64_t minute)
@@ -138,6 +160,7 @@ static rs_status build(rs_world *w, rs_error *err)
 	    .bucket = rs_time_from_s(cfg->bucket_s),
 	    .sink = {.row = forward_row,
 	             .sample = sample_deployment,
+	             .client_sample = sample_client,
 	             .minute_v2 = minute_v2,
 	             .minute_row = forward_minute,
 	             .ctx = w},
@@ -152,6 +175,10 @@ static rs_status build(rs_world *w, rs_error *err)
 
 	if ((st = world_wire(w, err)) != RS_OK || (st = jobs_new(w, err)) != RS_OK)
 		return st;
+	rs_batch_events bev = {EV_BATCH_SUBMIT, EV_BATCH_END}; /* issue 9: global batch */
+	if (rs_batch_new(w->eng, &bev, cfg, w->end, &w->batch) != RS_OK)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the batch deployments");
+	rs_metrics_set_batch(w->metrics, w->batch);
 	jobs_wire(w); /* issue 9: jobs and pipelines */
 	if ((st = rs_outages_build(cfg, &w->faults, &w->n_faults, err)) != RS_OK)
 		return st;
@@ -192,6 +219,14 @@ rs_status rs_world_new(const rs_config *cfg, const rs_world_hooks *hooks, rs_wor
 	w->free_head = NO_SLOT;
 	if (hooks)
 		w->hooks = *hooks;
+	if (w->hooks.attempt) {
+		double sample = w->hooks.log_sample > 0 ? w->hooks.log_sample : 1.0;
+		w->reqlog = rs_reqlog_new(w->hooks.attempt, w->hooks.ctx, sample);
+		if (!w->reqlog) {
+			free(w);
+			return rs_fail(err, RS_ERR_NOMEM, "out of memory building the request log");
+		}
+	}
 	rs_status st = build(w, err);
 	if (st != RS_OK) {
 		rs_world_free(w);
@@ -218,6 +253,8 @@ void rs_world_free(rs_world *w)
 	free(w->router_tried);
 	free(w->rtt);
 	rs_service_free(w->svc);
+	rs_compute_free(w->compute);
+	rs_batch_free(w->batch);
 	jobs_free(w->jobs);
 	rs_metrics_free(w->metrics);
 	rs_engine_free(w->eng);
@@ -231,6 +268,7 @@ void rs_world_free(rs_world *w)
 	free(w->output_ratios);
 	free(w->pool);
 	free(w->faults);
+	rs_reqlog_free(w->reqlog);
 	free(w);
 }
 
@@ -250,6 +288,8 @@ static rs_status before_next(rs_world *w, rs_time *next, rs_error *err)
 {
 	if (w->status == RS_OK)
 		w->status = rs_service_status(w->svc);
+	if (w->status == RS_OK) /* a room that failed inside an event (compute.c) */
+		w->status = rs_engine_status(w->eng);
 	if (w->status != RS_OK)
 		return stopped(w, err);
 	*next = rs_engine_next_time(w->eng);
@@ -309,6 +349,8 @@ rs_status rs_world_run(rs_world *w, rs_error *err)
 	if (w->status != RS_OK)
 		return stopped(w, err);
 	rs_status st = rs_metrics_advance(w->metrics, w->end);
+	if (st == RS_OK && w->reqlog) /* rows still open: attempts in flight at the end */
+		st = rs_reqlog_flush(w->reqlog);
 	if (st != RS_OK) {
 		fail(w, st);
 		return stopped(w, err);

@@ -715,6 +715,10 @@ typedef struct rs_config {
 	size_t n_faults;
 	rs_outage_cfg *outages; /* issue 9: random outages */
 	size_t n_outages;
+	struct rs_compute_cfg *compute; /* issue 9: application tiers (compute.h) */
+	size_t n_compute;
+	struct rs_batch_cfg *batch; /* issue 9: global batch deployments (batch.h) */
+	size_t n_batch;
 	rs_alert_cfg *alerts; /* issue 9: metric alert rules */
 	size_t n_alerts;
 	/* network round trips: rtt_ms[client region][deployment region] */

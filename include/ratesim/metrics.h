@@ -73,6 +73,14 @@ typedef struct rs_ts_row {
 	 * and what the meter was charged in it (normalised tokens) */
 	double peak_utilisation;
 	double charged, actual, corrections, clipped;
+	/* issue 10: time to give up of the requests failing in the bucket
+	 * (total and client rows; NaN without a sample) */
+	double failed_latency_p50_ms, failed_latency_p95_ms, failed_latency_p99_ms;
+	/* at the bucket's end: deployment rows (total: their sum), attempts the
+	 * clients abandoned that the service still runs; client rows, the retry
+	 * budget's tokens and adaptive throttling's probability (NaN when the
+	 * client has none), and its own queue (total: the sum); else NaN */
+	double abandoned_running, budget_tokens, throttle_p, queue_len;
 } rs_ts_row;
 
 /* What the time series reads of a deployment at a bucket's end.  The
@@ -81,8 +89,17 @@ typedef struct rs_dep_sample {
 	rs_meter_state meter;
 	double peak_utilisation; /* highest U since the previous sample */
 	double charged, actual, corrections, clipped;
-	double limit_scale; /* a degrade fault's factor on the limits in force (1: none) */
+	double limit_scale;       /* a degrade fault's factor on the limits in force (1: none) */
+	double abandoned_running; /* attempts the clients abandoned that it still runs */
 } rs_dep_sample;
+
+/* What the time series reads of a client at a bucket's end (issue 10
+ * part 3): NaN where the client has no such control. */
+typedef struct rs_client_sample {
+	double budget_tokens; /* the retry budget's tokens left */
+	double throttle_p;    /* adaptive client-side throttling's probability now */
+	double queue_len;     /* requests in its own queue (concurrency cap) */
+} rs_client_sample;
 
 /* One minute of one provisioned deployment: the service's per-minute
  * "Provisioned-Managed Utilization V2" (MODEL.md section 5). */
@@ -99,6 +116,8 @@ typedef struct rs_metrics_sink {
 	/* Sample deployment d at `now`.  take_peak: a bucket's end, when the
 	 * peak since the previous bucket is read and restarted. */
 	void (*sample)(void *ctx, size_t d, rs_time now, bool take_peak, rs_dep_sample *out);
+	/* Sample client c at a bucket's end (optional). */
+	void (*client_sample)(void *ctx, size_t c, rs_time now, rs_client_sample *out);
 	/* Utilization V2 of provisioned deployment d for a minute that ended. */
 	double (*minute_v2)(void *ctx, size_t d, int64_t minute);
 	/* A closed minute row (optional). */
@@ -199,6 +218,12 @@ rs_time rs_metrics_first_throttled(const rs_metrics *m, size_t scope);
 double rs_metrics_latency_max(const rs_metrics *m, size_t scope);
 double rs_metrics_latency_mean(const rs_metrics *m, size_t scope);
 double rs_metrics_ttft_quantile(const rs_metrics *m, size_t scope, double q);
+/* Time to give up of the failed requests (arrival to the client's last
+ * decision) of scope i (the total and clients; NaN elsewhere or without a
+ * sample): quantile, max and mean, ms. */
+double rs_metrics_failed_quantile(const rs_metrics *m, size_t scope, double q);
+double rs_metrics_failed_max(const rs_metrics *m, size_t scope);
+double rs_metrics_failed_mean(const rs_metrics *m, size_t scope);
 
 /* Provisioned deployment d over the run after warm-up: bucket-end
  * utilisation mean, highest U seen, per-minute V2 mean and max, the
@@ -220,6 +245,15 @@ typedef struct rs_router_figures {
 void rs_metrics_set_router(rs_metrics *m, size_t k, const rs_router_figures *f);
 /* OUT: router k's figures (zeros before rs_metrics_set_router). */
 void rs_metrics_router(const rs_metrics *m, size_t k, rs_router_figures *out);
+/* The compute tiers of the run (compute.h; issue 9), for the summary:
+ * borrowed, owned by the world like the metrics; NULL: none. */
+struct rs_compute;
+void rs_metrics_set_compute(rs_metrics *m, const struct rs_compute *c);
+const struct rs_compute *rs_metrics_compute(const rs_metrics *m);
+/* The same for the global batch deployments (batch.h). */
+struct rs_batch;
+void rs_metrics_set_batch(rs_metrics *m, const struct rs_batch *b);
+const struct rs_batch *rs_metrics_batch(const rs_metrics *m);
 
 /* A job's or a pipeline client's figures (issue 9, job.h), handed over by
  * the world at the end; false when out of memory.  rs_metrics_job: NULL for

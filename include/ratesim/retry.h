@@ -57,6 +57,9 @@ bool rs_retry_throttle(rs_retry_state *st, gsl_rng *rng, rs_time now);
  * drawing (for reports and tests); 0 when adaptive_k == 0. */
 double rs_retry_throttle_p(rs_retry_state *st, rs_time now);
 
+/* The retry budget's tokens now (for the time series). */
+double rs_retry_budget_tokens(const rs_retry_state *st);
+
 /* Record an attempt that was sent (is_retry: not the request's first).  The
  * retry-ratio window counts first attempts here; retries are counted when
  * rs_retry_next grants them, so that retries still waiting out their delay

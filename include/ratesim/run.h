@@ -17,6 +17,7 @@
 typedef struct rs_run_opts {
 	const char *dir;      /* output folder (created) */
 	bool log_requests;    /* also write requests.csv */
+	double log_sample;    /* the share of requests in it (reqlog.h); 0: every one */
 	bool charts;          /* run gnuplot after the outputs are committed */
 	bool charts_required; /* a missing gnuplot is an error, not a warning */
 	/* Wall clock in seconds (monotonic), or NULL: engine.json then says 0. */

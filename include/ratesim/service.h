@@ -96,10 +96,15 @@ void rs_service_abandon(rs_service *s, uint32_t handle);
 /* How many attempts are generating on deployment `dep` now. */
 size_t rs_service_generating(const rs_service *s, size_t dep);
 
-/* A fixed-time attempt on `dep` the client has abandoned: at `at` it
- * completes and the meter is corrected with `charged`.  Errors:
+/* A fixed-time attempt on `dep` the client abandons at `abandoned_at`:
+ * at `at` it completes and the meter is corrected with `charged`.  Errors:
  * RS_ERR_NOMEM. */
 rs_status rs_service_orphan(rs_service *s, rs_time at, size_t dep, const rs_meter_req *mreq,
-                            double charged);
+                            double charged, rs_time abandoned_at);
+
+/* Attempts on `dep` that the client has abandoned by `now` and the service
+ * still runs (issue 10: "abandoned attempts still running").  O(orphans in
+ * the pool): read once per time bucket. */
+size_t rs_service_abandoned(const rs_service *s, size_t dep, rs_time now);
 
 #endif

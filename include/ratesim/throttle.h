@@ -91,4 +91,9 @@ typedef struct rs_throttle_stats {
 
 void rs_throttle_stats_get(const rs_throttle *t, rs_throttle_stats *out);
 
+/* Why the last RS_GATE_REJECT refused, for the request log: "breaker",
+ * "rate_limit" (no token, on_empty reject) or "queue_full" (out of memory);
+ * "" before any. */
+const char *rs_throttle_reject_cause(const rs_throttle *t);
+
 #endif

@@ -1,6 +1,8 @@
 # clientctl.sh - a client's own controls (issue 10 sections 1 and 5), checked
 # from the request log (--log-requests: one row per attempt, its send time
-# and how long the client waited for its answer), on tests/scenarios/at-once.json
+# and how long the client waited for its answer; the rows of attempts the
+# client refused itself, decided_by (column 14) "client", are left out where
+# attempts sent are counted), on tests/scenarios/at-once.json
 # (100 requests at once against a deployment admitting 1 per second):
 #   - the token bucket never lets more than rate x T + burst attempts out in
 #     any interval of length T (every pair of rows is an interval's ends);
@@ -21,7 +23,7 @@ run_at_once() { # DIR SET...
 
 # The most attempts in any interval beyond rate x T + burst (<= 0 holds).
 bucket_excess() { # CSV RATE BURST
-	awk -F, -v rate="$2" -v burst="$3" 'NR > 1 { t[n++] = $1 }
+	awk -F, -v rate="$2" -v burst="$3" 'NR > 1 && $14 != "client" { t[n++] = $1 }
 	END { worst = -1e9; for (i = 0; i < n; i++) for (j = i; j < n; j++) {
 		x = (j - i + 1) - (rate * (t[j] - t[i]) + burst); if (x > worst) worst = x }
 	      printf "%.6f %d\n", worst, n }' "$1"
@@ -55,9 +57,9 @@ fi
 # the retries, so far fewer attempts reach the deployment than without it
 # (tb-none above), and every request still succeeds in the end.
 run_at_once ad --set 'clients[0].rate_limit={"mode":"adaptive"}'
-ad=$(awk -F, 'NR > 1' "$TMP/ad/requests.csv" | wc -l)
-plain=$(awk -F, 'NR > 1' "$TMP/tb-none/requests.csv" | wc -l)
-ok=$(awk -F, 'NR > 1 && $6 == 200' "$TMP/ad/requests.csv" | wc -l)
+ad=$(awk -F, 'NR > 1 && $14 != "client"' "$TMP/ad/requests.csv" | wc -l)
+plain=$(awk -F, 'NR > 1 && $14 != "client"' "$TMP/tb-none/requests.csv" | wc -l)
+ok=$(awk -F, 'NR > 1 && $14 != "client" && $6 == 200' "$TMP/ad/requests.csv" | wc -l)
 if [ "$ad" -lt "$plain" ] && [ "$ok" -eq 100 ]; then
 	pass adaptive-paces
 else
@@ -67,7 +69,7 @@ fi
 # Most attempts in flight at once: [send, send + duration] per row, an end
 # before a start at the same microsecond.
 in_flight_peak() {
-	awk -F, 'NR > 1 { printf "%.6f 1\n", $1; printf "%.6f 0\n", $1 + $7 / 1000 }' "$1" |
+	awk -F, 'NR > 1 && $14 != "client" { printf "%.6f 1\n", $1; printf "%.6f 0\n", $1 + $7 / 1000 }' "$1" |
 		sort -k1,1g -k2,2n | awk '{ n += $2 ? 1 : -1; if (n > m) m = n } END { print m + 0 }'
 }
 run_at_once cc --set 'clients[0].concurrency={"max_in_flight":3}' &&
@@ -88,7 +90,7 @@ fi
 # 1 s): a request whose first 429 asked for more ends there, the others
 # retry (retry-after honoured).
 run_at_once gu --set 'clients[0].retry.retry_after="honour"' --set 'clients[0].retry.retry_after_give_up_s=0.95'
-set -- $(awk -F, 'NR > 1 && $3 == 1 && $6 == 429 { ra[$2] = $10 }
+set -- $(awk -F, 'NR > 1 && $14 != "client" && $3 == 1 && $6 == 429 { ra[$2] = $10 }
 	NR > 1 && $3 > 1 { again[$2] = 1 }
 	END { for (r in ra) { if (ra[r] > 950) { long++; if (again[r]) bad++ }
 	                      else { short++; if (!again[r]) bad++ } }
@@ -105,7 +107,7 @@ fi
 # and its next attempt goes to the standard deployment at once after the
 # first 429 that would end later; it stays there.  Checked per request.
 spill_check() { # CSV MAX_WAIT: "spilled stayed wrong"
-	awk -F, -v mw="$2" 'NR > 1 {
+	awk -F, -v mw="$2" 'NR > 1 && $14 != "client" {
 		r = $2; if (!(r in t0)) { t0[r] = $1; state[r] = "ptu" }
 		if ($5 != state[r] || (r in due && $1 < due[r])) bad++
 		if (state[r] == "ptu" && $6 == 429) {
@@ -126,7 +128,7 @@ fi
 # without wait_or_spill nothing reaches paygo (the check has teeth: it
 # counts every paygo row of a request that never spilled as wrong)
 "$RATESIM" run "$W" -o "$TMP/ws0" --quiet --no-charts --log-requests >/dev/null 2>&1
-paygo=$(awk -F, 'NR > 1 && $5 == "paygo"' "$TMP/ws0/requests.csv" | wc -l)
+paygo=$(awk -F, 'NR > 1 && $14 != "client" && $5 == "paygo"' "$TMP/ws0/requests.csv" | wc -l)
 [ "$paygo" -eq 0 ] && pass wait-or-spill-off || fail wait-or-spill-off "$paygo attempts on paygo"
 
 # Every control at once, then the run folder's scenario.json run again:
@@ -151,7 +153,7 @@ calls() { # JITTER: attempts over seeds 1..5
 	total=0
 	for seed in 1 2 3 4 5; do
 		run_at_once "j-$1-$seed" --set "clients[0].retry.jitter=\"$1\"" --set "seed=$seed"
-		n=$(($(wc -l < "$TMP/j-$1-$seed/requests.csv") - 1))
+		n=$(awk -F, 'NR > 1 && $14 != "client"' "$TMP/j-$1-$seed/requests.csv" | wc -l)
 		total=$((total + n))
 	done
 	echo "$total"

@@ -25,6 +25,11 @@ expect bad-rpm-windows 1 "ratesim: $Q: .deployments[0].rpm_windows_s[1]: must be
 expect bad-oversize-retry-after 1 "ratesim: $Q: .deployments[0].oversize_retry_after_s: must be >= 0 (got -1)" -- validate "$Q" --set 'deployments[0].oversize_retry_after_s=-1'
 expect bad-workload 1 "ratesim: $Q: .clients[0].arrival: not used with \"workload\", which gives the arrivals and the sizes; give one or the other" -- validate "$Q" --set 'clients[0].workload={"rpm":60,"prompt_tokens":100,"generated_tokens":10}'
 
+# the application tier (compute.h): a bad value and an unknown client
+C=scenarios/compare-compute-1-consumption.json
+expect compute-bad-value 1 "ratesim: $C: .compute[0].max_instances: must be >= 1 (got 0)" -- validate "$C" --set 'compute[0].max_instances=0'
+expect compute-unknown-client 1 "ratesim: $C: .compute[0].clients[0]: no client named \"web\" (clients: chat)" -- validate "$C" --set 'compute[0].clients=["web"]'
+
 expect bad-set-path 2 "ratesim: --set clients[3].x=1: .clients[3]: no such element (.clients has 1 element)
 try 'ratesim --help'" -- validate "$Q" --set 'clients[3].x=1'
 

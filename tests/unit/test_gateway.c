@@ -222,13 +222,23 @@ static void test_run_overshoot(void)
 	char *log = dir ? th_slurp_in(dir, "requests.csv") : NULL;
 	cJSON *s = dir ? summary_of(dir) : NULL;
 	if (log && s) {
-		/* requests.csv has a row per admitted attempt (first column: time) */
-		int admitted = 0;
+		/* requests.csv has a row per attempt (first column: time, sixth:
+		 * status); the gateway's refusals are rows of their own */
+		int admitted = 0, refused = 0;
 		double last_ok = -1;
 		for (char *p = strchr(log, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
-			admitted++;
-			last_ok = atof(p + 1);
+			const char *f = p + 1;
+			for (int col = 0; col < 5 && f; col++)
+				f = strchr(f, ',') ? strchr(f, ',') + 1 : NULL;
+			if (f && strncmp(f, "200,", 4) == 0) {
+				admitted++;
+				last_ok = atof(p + 1);
+			} else if (f && strncmp(f, "429,", 4) == 0 &&
+			           strstr(f, ",gateway,consumer_quota,")) {
+				refused++;
+			}
 		}
+		CHECK_NEAR(refused, 60 - admitted, 0); /* each refusal logged, by the gateway */
 		double ok = num(s, "attempts", "ok");
 		CHECK_NEAR(admitted, ok, 0);
 		printf("    %.0f admitted in the minute: %.0f tokens for a limit of 1000\n", ok,

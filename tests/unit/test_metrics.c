@@ -33,6 +33,7 @@ typedef struct cap_row {
 	double tpm_limit, rpm_limit;
 	rs_meter_state meter;
 	double peak, charged, actual;
+	double fail_p50, fail_p99, abandoned, budget, throttle_p, queue;
 } cap_row;
 
 typedef struct fake {
@@ -70,6 +71,12 @@ static rs_status fake_row(void *ctx, const rs_ts_row *r)
 		    .peak = r->peak_utilisation,
 		    .charged = r->charged,
 		    .actual = r->actual,
+		    .fail_p50 = r->failed_latency_p50_ms,
+		    .fail_p99 = r->failed_latency_p99_ms,
+		    .abandoned = r->abandoned_running,
+		    .budget = r->budget_tokens,
+		    .throttle_p = r->throttle_p,
+		    .queue = r->queue_len,
 		};
 	}
 	if (f->n_events < MAX_EVENTS)
@@ -97,6 +104,21 @@ static void fake_sample(void *ctx, size_t d, rs_time now, bool take_peak, rs_dep
 	out->actual = 5.0 * t;
 	out->corrections = t;
 	out->clipped = 0.0;
+	if (take_peak) /* deployment d runs d + 1 abandoned attempts */
+		out->abandoned_running = (double)d + 1;
+}
+
+/* Client c: budget 10 (c + 1) tokens, P = 0.25; only alice (0) has a
+ * queue, of 3; bob (1) has no adaptive throttling. */
+static void fake_client_sample(void *ctx, size_t c, rs_time now, rs_client_sample *out)
+{
+	(void)ctx;
+	(void)now;
+	out->budget_tokens = 10.0 * (double)(c + 1);
+	if (c == 0) {
+		out->throttle_p = 0.25;
+		out->queue_len = 3;
+	}
 }
 
 /* Utilization V2 of minute m of deployment d: 0.1 (m + 1) (d + 1). */
@@ -142,6 +164,7 @@ static rs_metrics *new_metrics(fake *f)
 	             .sample = fake_sample,
 	             .minute_v2 = fake_v2,
 	             .minute_row = fake_minute_row,
+	             .client_sample = fake_client_sample,
 	             .ctx = f},
 	};
 	rs_metrics *m = rs_metrics_new(&s);
@@ -431,6 +454,50 @@ static void test_latency_quantiles(void)
 	rs_metrics_free(m);
 }
 
+/* Failed requests' time to give up (issue 10): now - arrived, for the
+ * total and the client, in the run when the request arrived after warm-up
+ * and in the bucket of the failure either way; not a deployment figure.
+ * The bucket-end gauges: deployments' abandoned attempts (total: their
+ * sum), the clients' budget, P and queue (total: the queues' sum). */
+static void test_failed_latency_and_gauges(void)
+{
+	fake f;
+	rs_metrics *m = new_metrics(&f);
+	if (!m)
+		return;
+	CHECK(rs_metrics_advance(m, S(25)) == RS_OK);
+	rs_metrics_on_failed(m, S(25), S(10), 0); /* arrived in warm-up: 15 s, bucket only */
+	CHECK(rs_metrics_advance(m, S(40)) == RS_OK);
+	rs_metrics_on_failed(m, S(40), S(38), 0); /* 2 s */
+	rs_metrics_on_failed(m, S(40), S(36), 1); /* 4 s */
+	CHECK_I64(rs_metrics_run_counts(m, TOTAL)->failed, 2);
+	CHECK_NEAR(rs_metrics_failed_quantile(m, TOTAL, 0.5), 2000.0, 20.0);
+	CHECK(rs_metrics_failed_max(m, TOTAL) == 4000.0);
+	CHECK(rs_metrics_failed_mean(m, TOTAL) == 3000.0);
+	CHECK(rs_metrics_failed_max(m, ALICE) == 2000.0);
+	CHECK(rs_metrics_failed_max(m, BOB) == 4000.0);
+	CHECK(isnan(rs_metrics_failed_mean(m, STD)));
+	CHECK(rs_metrics_advance(m, S(60)) == RS_OK);
+	CHECK_I64(f.n_rows, 2 * N_SCOPES);
+	if (f.n_rows == 2 * N_SCOPES) {
+		CHECK(f.rows[TOTAL].fail_p99 == 15000.0); /* [0,30): the warm-up one */
+		CHECK(f.rows[N_SCOPES + TOTAL].fail_p99 == 4000.0);
+		CHECK(f.rows[N_SCOPES + ALICE].fail_p50 == 2000.0);
+		CHECK(isnan(f.rows[N_SCOPES + STD].fail_p50));
+		const cap_row *t = &f.rows[N_SCOPES + TOTAL];
+		CHECK(t->abandoned == 3.0 && t->queue == 3.0); /* 1 + 2; alice's 3 */
+		CHECK(isnan(t->budget) && isnan(t->throttle_p));
+		CHECK(f.rows[N_SCOPES + PTU].abandoned == 2.0);
+		CHECK(isnan(f.rows[N_SCOPES + PTU].queue));
+		CHECK(f.rows[N_SCOPES + BOB].budget == 20.0);
+		CHECK(isnan(f.rows[N_SCOPES + BOB].throttle_p) &&
+		      isnan(f.rows[N_SCOPES + BOB].queue));
+		CHECK(f.rows[N_SCOPES + ALICE].throttle_p == 0.25);
+		CHECK(isnan(f.rows[N_SCOPES + ALICE].abandoned));
+	}
+	rs_metrics_free(m);
+}
+
 /* The sink calls of the whole run, in time order: bucket [0,30) at 30 s;
  * at 60 s minute 0 and then bucket [30,60) (a minute closes before the
  * bucket that ends with it); [60,90); minute 1 and [90,120); [120,150);
@@ -544,6 +611,7 @@ int main(void)
 	RUN(test_offered_conservation);
 	RUN(test_backend_attempt_only_deployment);
 	RUN(test_latency_quantiles);
+	RUN(test_failed_latency_and_gauges);
 	RUN(test_ptu_minutes);
 	RUN(test_long_advance_samples_in_time_order);
 	RUN(test_sink_error_returned);

@@ -405,9 +405,8 @@ static void test_keys(void)
 	    "t.json: .zzzzzzz: unknown key (expected one of: name, description, seed, "
 	    "duration_s, warmup_s, bucket_s, strict_sizes, strict_availability, models, quotas, "
 	    "deployments, "
-	    "clients, routers, faults, outages, alerts, network, pricing, limits, provenance, "
-	    "sweep, "
-	    "variants)");
+	    "clients, routers, faults, outages, compute, alerts, global_batch, network, pricing, "
+	    "limits, provenance, sweep, variants)");
 	parse_fails(with(minimal, "\"name\": \"c\",", "\"name\": \"c\", \"name\": \"e\","), NULL, 0,
 	            RS_ERR_INVALID, "t.json: .clients[0].name: duplicate key");
 	parse_fails(with(minimal, "\"target\": \"d\",", ""), NULL, 0, RS_ERR_INVALID,

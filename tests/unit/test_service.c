@@ -179,8 +179,13 @@ static void test_abandoned_keeps_its_share(void)
 	run_until(&b, 2 * RS_US_PER_S - 1);
 	start(&b, 2 * RS_US_PER_S, 8, 500, 100);
 	run_until(&b, 5 * RS_US_PER_S);
+	CHECK_I64((int64_t)rs_service_abandoned(b.svc, 0, 5 * RS_US_PER_S), 0);
 	rs_service_abandon(b.svc, a);
+	CHECK_I64((int64_t)rs_service_abandoned(b.svc, 0, 5 * RS_US_PER_S), 1);
+	run_until(&b, 15 * RS_US_PER_S - 1);
+	CHECK_I64((int64_t)rs_service_abandoned(b.svc, 0, 15 * RS_US_PER_S - 1), 1);
 	run_until(&b, END);
+	CHECK_I64((int64_t)rs_service_abandoned(b.svc, 0, END), 0); /* it completed at 15 s */
 	CHECK_I64(b.done.n, 1);
 	CHECK_I64(b.done.slot[0], 8);
 	CHECK_I64(b.done.at[0], 12 * RS_US_PER_S);
@@ -254,7 +259,8 @@ static void test_ptu_holds_at_or_below_100(void)
 }
 
 /* A fixed-time orphan (no service model) completes at its time and is
- * corrected on its deployment's meter. */
+ * corrected on its deployment's meter; it counts as abandoned and running
+ * from the client's timeout (1 s) to its completion (3 s). */
 static void test_orphan(void)
 {
 	bench b;
@@ -263,8 +269,12 @@ static void test_orphan(void)
 		return;
 	}
 	rs_meter_req mreq = {0};
-	CHECK(rs_service_orphan(b.svc, 3 * RS_US_PER_S, 1, &mreq, 0) == RS_OK);
+	CHECK(rs_service_orphan(b.svc, 3 * RS_US_PER_S, 1, &mreq, 0, RS_US_PER_S) == RS_OK);
+	CHECK_I64((int64_t)rs_service_abandoned(b.svc, 1, RS_US_PER_S - 1), 0);
+	CHECK_I64((int64_t)rs_service_abandoned(b.svc, 1, RS_US_PER_S), 1);
+	CHECK_I64((int64_t)rs_service_abandoned(b.svc, 0, RS_US_PER_S), 0); /* another deployment */
 	run_until(&b, END);
+	CHECK_I64((int64_t)rs_service_abandoned(b.svc, 1, END), 0);
 	CHECK_I64(b.meter[1].completed, 1);
 	CHECK_I64(b.meter[1].last, 3 * RS_US_PER_S);
 	CHECK_I64(b.done.n, 0);

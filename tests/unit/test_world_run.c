@@ -128,10 +128,17 @@ static void test_batched_run_equals_stepping_ptu(void)
 	check_same_run("scenarios/ptu-spillover.json");
 }
 
+/* An application tier (compute.h): its own events, cold starts and queue. */
+static void test_batched_run_equals_stepping_compute(void)
+{
+	check_same_run("scenarios/compare-compute-1-consumption.json");
+}
+
 int main(void)
 {
 	RUN(test_batched_run_equals_stepping_routers);
 	RUN(test_batched_run_equals_stepping_outage);
 	RUN(test_batched_run_equals_stepping_ptu);
+	RUN(test_batched_run_equals_stepping_compute);
 	return th_done();
 }
