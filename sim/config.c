@@ -78,6 +78,7 @@ static void client_cfg_fini(rs_client_cfg *c)
 	trace_cfg_fini(&c->output_tokens.trace);
 	trace_cfg_fini(&c->images.count.trace);
 	free(c->retry.preset);
+	free(c->pipeline.steps);
 }
 
 static void router_cfg_fini(rs_router_cfg *r)

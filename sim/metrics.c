@@ -79,6 +79,7 @@ struct rs_metrics {
 	struct rs_metrics *views;
 	const struct rs_compute *compute; /* borrowed: the world's (issue 9) */
 	const struct rs_batch *batch;     /* borrowed: the world's (issue 9) */
+	rs_job_figures *jobs; /* per client, NULL until the world hands them (issue 9) */
 };
 
 const char *rs_scope_kind_name(rs_scope_kind k)
@@ -265,6 +266,7 @@ void rs_metrics_free(rs_metrics *m)
 	free(m->win_end);
 	free(m->scopes);
 	free(m->routers);
+	free(m->jobs);
 	free(m);
 }
 
@@ -276,6 +278,20 @@ void rs_metrics_set_router(rs_metrics *m, size_t k, const rs_router_figures *f)
 void rs_metrics_router(const rs_metrics *m, size_t k, rs_router_figures *out)
 {
 	*out = m->routers[k];
+}
+
+bool rs_metrics_set_job(rs_metrics *m, size_t client, const rs_job_figures *f)
+{
+	if (!m->jobs && !(m->jobs = rs_calloc(m->n_clients, sizeof *m->jobs)))
+		return false;
+	m->jobs[client] = *f;
+	return true;
+}
+
+const rs_job_figures *rs_metrics_job(const rs_metrics *m, size_t client)
+{
+	const rs_job_figures *f = m->jobs ? &m->jobs[client] : NULL;
+	return f && (f->job || f->pipeline) ? f : NULL;
 }
 
 void rs_metrics_set_compute(rs_metrics *m, const struct rs_compute *c)

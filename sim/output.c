@@ -618,6 +618,7 @@ cJSON *rs_output_summary(const rs_config *cfg, const rs_metrics *m)
 		cJSON_AddStringToObject(o, "name", cfg->clients[c].name);
 		cJSON_AddStringToObject(o, "target", cfg->clients[c].target);
 		add_scope_figures(o, m, 1 + cfg->n_deployments + c, minutes, true);
+		rs_job_figures_json(rs_metrics_job(m, c), o); /* issue 9: jobs, pipelines */
 	}
 	add_windows(root, cfg, m);
 	return root;

@@ -68,6 +68,11 @@ static const report_fig report_figs[] = {
     {"latency_ms.p50", "latency p50 of successes", 1 / MS_PER_S, " s", 2, 0, true, false},
     {"latency_ms.p95", "latency p95 of successes", 1 / MS_PER_S, " s", 2, 0, true, false},
     {"latency_ms.p99", "latency p99 of successes", 1 / MS_PER_S, " s", 2, -1, true, false},
+    /* failed requests' time to give up (issue 10): only where some failed */
+    {"failed_latency_ms.p50", "time to give up p50 of failures", 1 / MS_PER_S, " s", 2, 0, false,
+     true},
+    {"failed_latency_ms.p99", "time to give up p99 of failures", 1 / MS_PER_S, " s", 2, 0, false,
+     true},
     {"throughput.tokens_per_min", "tokens per minute served", 1, "", 0, +1, false, false},
     {"cost.total_usd", "cost (USD)", 1, "", 2, -1, false, false},
     {"cost.ptu_usd", "of which provisioned (PTU)", 1, "", 2, 0, false, false},

@@ -280,7 +280,8 @@ typedef const sc_table *(*sc_room_tables)(size_t *n);
 static const sc_room_tables key_rooms[] = {
     sc_topology_tables, sc_workload_tables, sc_faults_tables,     sc_control_tables,
     sc_images_tables,   sc_windows_tables,  sc_compute_tables,    sc_batch_tables,
-    sc_alerts_tables,   sc_gateway_tables,  sc_calculator_tables,
+    sc_alerts_tables,   sc_gateway_tables,  sc_calculator_tables, sc_jobs_tables,
+    sc_latency_tables,
 };
 
 /* The most objects with a default there are (retry, max_tokens,

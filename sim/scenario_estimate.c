@@ -18,6 +18,7 @@
  *
  * Cost: O(clients + deployments + routers + outages).
  */
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -117,6 +118,20 @@ static void estimate(const rs_config *cfg, rs_scenario_estimate *e, est_term *me
 			snprintf(path, sizeof path, ".clients[%zu].arrival.users", i);
 			snprintf(what, sizeof what, "%d user%s", a->users,
 			         a->users == 1 ? "" : "s");
+			consider(mem, term, path, what);
+			bytes += term;
+		}
+		if (a->process == RS_ARRIVAL_AT_ONCE) { /* issue 9: the herd is in memory at once */
+			term = (double)a->requests * EST_USER_BYTES;
+			snprintf(path, sizeof path, ".clients[%zu].arrival.requests", i);
+			snprintf(what, sizeof what, "%" PRId64 " requests at once", a->requests);
+			consider(mem, term, path, what);
+			bytes += term;
+		}
+		if (a->process == RS_ARRIVAL_JOB) { /* issue 9: a job's units out at once */
+			term = (double)a->concurrency * EST_USER_BYTES;
+			snprintf(path, sizeof path, ".clients[%zu].arrival.concurrency", i);
+			snprintf(what, sizeof what, "a job of %d at once", a->concurrency);
 			consider(mem, term, path, what);
 			bytes += term;
 		}

@@ -8,6 +8,7 @@
  * flow of an attempt itself lives in attempt.c.
  */
 #include "attempt.h"
+#include "job_world.h"
 
 #include "ratesim/batch.h"
 #include "ratesim/compute.h"
@@ -174,12 +175,13 @@ static rs_status build(rs_world *w, rs_error *err)
 	if (st != RS_OK)
 		return st;
 
-	if ((st = world_wire(w, err)) != RS_OK)
+	if ((st = world_wire(w, err)) != RS_OK || (st = jobs_new(w, err)) != RS_OK)
 		return st;
 	rs_batch_events bev = {EV_BATCH_SUBMIT, EV_BATCH_END}; /* issue 9: global batch */
 	if (rs_batch_new(w->eng, &bev, cfg, w->end, &w->batch) != RS_OK)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the batch deployments");
 	rs_metrics_set_batch(w->metrics, w->batch);
+	jobs_wire(w); /* issue 9: jobs and pipelines */
 	if ((st = rs_outages_build(cfg, &w->faults, &w->n_faults, err)) != RS_OK)
 		return st;
 	for (size_t i = 0; i < w->n_faults; i++) {
@@ -195,6 +197,8 @@ static rs_status build(rs_world *w, rs_error *err)
 				schedule(w, rs_client_think_time(c), EV_ARRIVAL, (uint32_t)i, 0);
 			continue;
 		}
+		if (jobs_start(w, i)) /* issue 9: a job's first units */
+			continue;
 		rs_time at;
 		int64_t row;
 		if (rs_client_next_arrival(c, &at, &row))
@@ -253,6 +257,7 @@ void rs_world_free(rs_world *w)
 	rs_service_free(w->svc);
 	rs_compute_free(w->compute);
 	rs_batch_free(w->batch);
+	jobs_free(w->jobs);
 	rs_metrics_free(w->metrics);
 	rs_engine_free(w->eng);
 	free(w->deps);
@@ -342,6 +347,9 @@ rs_status rs_world_run(rs_world *w, rs_error *err)
 		rs_router_figures f = {rs.picks, rs.cooldowns, rs.breaker_trips, rs.all_down};
 		rs_metrics_set_router(w->metrics, k, &f);
 	}
+	jobs_report(w);
+	if (w->status != RS_OK)
+		return stopped(w, err);
 	rs_status st = rs_metrics_advance(w->metrics, w->end);
 	if (st == RS_OK && w->reqlog) /* rows still open: attempts in flight at the end */
 		st = rs_reqlog_flush(w->reqlog);

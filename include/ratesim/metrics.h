@@ -21,6 +21,7 @@
 
 #include "ratesim/common.h"
 #include "ratesim/config.h"
+#include "ratesim/job.h"
 #include "ratesim/meter.h"
 #include "ratesim/refusal.h"
 
@@ -269,6 +270,12 @@ const struct rs_compute *rs_metrics_compute(const rs_metrics *m);
 struct rs_batch;
 void rs_metrics_set_batch(rs_metrics *m, const struct rs_batch *b);
 const struct rs_batch *rs_metrics_batch(const rs_metrics *m);
+
+/* A job's or a pipeline client's figures (issue 9, job.h), handed over by
+ * the world at the end; false when out of memory.  rs_metrics_job: NULL for
+ * a client that has none. */
+bool rs_metrics_set_job(rs_metrics *m, size_t client, const rs_job_figures *f);
+const rs_job_figures *rs_metrics_job(const rs_metrics *m, size_t client);
 
 /* The latency histogram of the whole run (scope 0), for the CDF chart:
  * calls fn(ctx, upper_edge_ms, cumulative_fraction) for each non-empty bin. */
