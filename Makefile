@@ -42,7 +42,9 @@ RS_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 RS_LDFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all
 endif
 
-LIB_SRCS := $(filter-out sim/main.c,$(wildcard sim/*.c))
+# The executable: main.c (the commands) and cli.c (its command line).
+TOOL_SRCS := sim/main.c sim/cli.c
+LIB_SRCS := $(filter-out $(TOOL_SRCS),$(wildcard sim/*.c))
 LIB_OBJS := $(LIB_SRCS:sim/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/plots_gen.o
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -76,7 +78,7 @@ $(BUILD)/obj/plots_gen.o: $(BUILD)/gen/plots_gen.c
 $(BUILD)/libratesim.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
-$(BUILD)/ratesim: $(BUILD)/obj/main.o $(BUILD)/libratesim.a
+$(BUILD)/ratesim: $(TOOL_SRCS:sim/%.c=$(BUILD)/obj/%.o) $(BUILD)/libratesim.a
 	$(CC) $(RS_LDFLAGS) $(LDFLAGS) -o $@ $^ $(RS_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h tests/unit/run_helpers.h $(BUILD)/libratesim.a

@@ -17,7 +17,7 @@ now() { date +%s.%N; }
 for days in 10 20; do
 	dir=$out/d$days
 	./build/ratesim run scenarios/quickstart.json --set duration_s=$((days * 86400)) \
-		-o "$dir" --no-charts --quiet
+		-o "$dir" --no-charts --quiet --force
 	t0=$(now)
 	./build/ratesim plot "$dir" --quiet
 	t1=$(now)

@@ -47,7 +47,7 @@ run() {
 	name=$1; n=$2; i=0
 	: > "$out/$name.rows"
 	while [ "$i" -lt "$n" ]; do
-		./build/ratesim run "bench/$name.json" -o "$out/$name" --no-charts --quiet
+		./build/ratesim run "bench/$name.json" -o "$out/$name" --no-charts --quiet --force
 		e=$out/$name/engine.json
 		echo "$(field requests_per_s "$e") $(field events_per_s "$e") $(field peak_rss_kb "$e") $(field wall_s "$e")" >> "$out/$name.rows"
 		i=$((i + 1))

@@ -7,6 +7,8 @@
 #   datafile, outfile, format, title   (every chart)
 #   t_label, n_spans, span_*   the time axis' title and shaded spans (style.gp)
 #   n_dep, dep_name[i]    the deployments, in the order of timeseries.csv
+#   azm_*                 Azure Monitor's metric names (sim/monitor.c), in captions
+#   t_min                 the axis' start: 0, or plot --window's start
 #   t_max                 the last point's start
 #   has_errors, has_timeouts   1 when timeseries.csv has the column
 #   error_max             the largest error share, deployments included (%)
@@ -21,9 +23,11 @@ per_dep = (n_dep >= 2 && n_dep <= max_series) ? n_dep : 0
 err_top = per_dep ? error_max : error_total_max
 
 set multiplot title title . ": server errors and timeouts" font title_font
+set label 990 "5xx: " . azm_requests . " with status 5xx (or no answer) over all of them." \
+	at screen 0.5, 0.925 center font "sans,12" textcolor rgb "#404040"
 set lmargin at screen panel_left
 set rmargin at screen panel_right
-set xrange [0:(t_max > 0 ? t_max : 1)]
+set xrange [t_min:(t_max > t_min ? t_max : t_min + 1)]
 
 set tmargin at screen top_panel
 set bmargin at screen 0.44
@@ -51,6 +55,7 @@ if (has_errors) {
 }
 eval span_labels_off
 
+unset label 990
 set tmargin at screen 0.38
 set bmargin at screen bottom_panel
 set format x "%g"

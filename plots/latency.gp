@@ -6,6 +6,8 @@
 # A ratesim chart template (docs/charts.md, plots/README.md).  Variables set
 # before it:
 #   datafile, outfile, format, title   (every chart)
+#   azm_*                            Azure Monitor's metric names (sim/monitor.c), in captions
+#   t_min                            the axis' start: 0, or plot --window's start
 #   t_max                            the last bucket's start (in the time axis' unit)
 #   t_label, n_spans, span_*   the time axis' title and shaded spans (style.gp)
 #   latency_points, ttft_points      buckets with a value (0: nothing succeeded)
@@ -24,9 +26,14 @@ ttft_unit = (ttft_scale == 1000) ? "s" : "ms"
 array pct_name[3] = ["p50", "p95", "p99"]
 
 set multiplot title title . ": latency" font title_font
+# Azure Monitor's names, and why these are not quite them: the service's are
+# one attempt's, these the client's wait for a request, retries included
+set label 990 "end to end: the client's wait for a successful request, retries included " . \
+	"(" . azm_time_to_last_byte . " is one attempt's)." \
+	at screen 0.5, 0.925 center font "sans,12" textcolor rgb "#404040"
 set lmargin at screen panel_left
 set rmargin at screen panel_right
-set xrange [0:(t_max > 0 ? t_max : 1)]
+set xrange [t_min:(t_max > t_min ? t_max : t_min + 1)]
 
 set tmargin at screen top_panel
 set bmargin at screen split + 0.03
@@ -55,6 +62,10 @@ if (latency_points > 0 && failed_points > 0) {
 	unset label 1
 } } }
 
+unset label 990
+set label 991 "time to first token, from the request's first attempt (" . \
+	azm_time_to_response . " is one attempt's)." \
+	at screen (panel_left + panel_right) / 2, split center font "sans,12" textcolor rgb "#404040"
 set tmargin at screen split - 0.03
 set bmargin at screen bottom_panel
 set format x "%g"
@@ -73,5 +84,6 @@ if (ttft_points > 0) {
 	unset label 1
 }
 eval spans_off
+unset label 991
 unset multiplot
 unset output

@@ -5,13 +5,14 @@
 # A ratesim chart template (docs/charts.md, plots/README.md).  Variables set
 # before it:
 #   datafile, outfile, format, title   (every chart)
-#   offered        requests offered after warm-up
+#   offered        requests offered after warm-up (or in the window drawn)
+#   offered_when   "after warm-up", or "in the window" (plot --window NAME)
 #   outcome_max    the tallest bar
 # datafile, one row per outcome: 1 position  2 "outcome"  3 requests
 # 4 share of offered (%)
 
 set title title . ": how requests ended\n" . \
-	sprintf("(%d requests offered after warm-up)", offered) font title_font
+	sprintf("(%d requests offered %s)", offered, offered_when) font title_font
 set lmargin at screen panel_left
 set rmargin at screen 0.95
 set ylabel "requests"

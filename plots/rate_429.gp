@@ -5,6 +5,8 @@
 # before it:
 #   datafile, outfile, format, title   (every chart)
 #   n_dep, dep_name[i]    the deployments, in the order of timeseries.csv
+#   azm_*                 Azure Monitor's metric names (sim/monitor.c), in captions
+#   t_min                 the axis' start: 0, or plot --window's start
 #   t_max                 the last point's start (in the time axis' unit)
 #   t_label               the time axis' title: "time (min)", "(h)" or "(days)"
 #   n_spans, span_*       the shaded spans (warm-up, faults; style.gp)
@@ -24,9 +26,11 @@ per_dep = (n_dep >= 2 && n_dep <= max_series) ? n_dep : 0
 rate_top = per_dep ? rate_max : rate_total_max
 
 set multiplot title title . ": 429s and failures" font title_font
+set label 990 "429 rate: " . azm_requests . " with status 429 over all of them." \
+	at screen 0.5, 0.925 center font "sans,12" textcolor rgb "#404040"
 set lmargin at screen panel_left
 set rmargin at screen panel_right
-set xrange [0:(t_max > 0 ? t_max : 1)]
+set xrange [t_min:(t_max > t_min ? t_max : t_min + 1)]
 
 # The top panel is taller: it is the one a reviewer reads first.
 set tmargin at screen top_panel
@@ -48,6 +52,7 @@ plot datafile using 1:2 with lines linestyle 100 title "all attempts", \
 	linetype series(per_dep + k) dashtype 2 linewidth 2 title split_name[k], \
      for [s=1:(n_marks > 0)] keyentry with lines linestyle 104 title "alert fired"
 
+unset label 990
 set tmargin at screen 0.38
 set bmargin at screen bottom_panel
 set format x "%g"

@@ -25,6 +25,8 @@
 #                         long (one legend entry); 0 when they differ
 #   limit_one_name        "TPM limit", "capacity" or "limit" for that line
 #   has_offered_tpm, has_offered_rpm   1 when the offered load is known
+#   azm_*                 Azure Monitor's metric names (sim/monitor.c), in captions
+#   t_min                 the axis' start: 0, or plot --window's start
 #   t_max                 the last point's start
 #   tpm_max, rpm_max      the largest value of each panel
 #   tpm_limit_sum_max, rpm_limit_sum_max   the largest sum of the limits
@@ -82,9 +84,10 @@ set style line 103 linecolor rgb "#6A6A6A" linewidth 2.5 dashtype 1
 set multiplot title title . ": throughput" font title_font
 set lmargin at screen panel_left
 set rmargin at screen panel_right
-set xrange [0:(t_max > 0 ? t_max : 1)]
+set xrange [t_min:(t_max > t_min ? t_max : t_min + 1)]
 set key at screen legend_x, top_panel left top Left reverse samplen 2 spacing 1.0
-set label 990 "served: tokens of the requests completed, per " . point_width . ", scaled to a minute.  " . \
+set label 990 "served: " . azm_inference_tokens . ", per " . point_width . \
+	", scaled to a minute.  " . \
 	(words(window_deps) == 0 ? "" : point_merged ? \
 	"window: the fullest the limiter's sliding minute got in that time." : \
 	"window: what the limiter counts against its limit, in its sliding minute.") \
@@ -131,6 +134,10 @@ set format x "%g"
 set xlabel t_label
 set ylabel "requests/min"
 set yrange [0:(rpm_top > 0 ? 1.05 * rpm_top : 1)]
+# the bottom panel's caption, in the gap between the panels
+set label 991 "served: " . azm_requests . " with status 200, per " . point_width . \
+	", scaled to a minute." at screen (panel_left + panel_right) / 2, split center \
+	font "sans,12" textcolor rgb "#404040"
 set key at screen legend_x, split - 0.03 left top Left reverse samplen 2 spacing 1.0
 plot for [s=1:has_offered_rpm] datafile using 1:7 with lines \
 	linestyle 102 title (names_below ? "" : "wanted (arrived)"), \
@@ -151,6 +158,7 @@ plot for [s=1:has_offered_rpm] datafile using 1:7 with lines \
      for [s=1:rpm_sum_drawn] datafile using 1:5 with lines \
 	linestyle 101 title sprintf("sum of the %d RPM limits", n_dep)
 eval spans_off
+unset label 991
 eval marks_off
 unset multiplot
 unset output

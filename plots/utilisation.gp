@@ -8,6 +8,8 @@
 #   datafile, outfile, format, title   (every chart)
 #   n_ptu, ptu_name[k]    the provisioned deployments
 #   util_ptus, v2_ptus    those (numbers, as a word list) with values to draw
+#   azm_*                 Azure Monitor's metric names (sim/monitor.c), in captions
+#   t_min                 the axis' start: 0, or plot --window's start
 #   t_max                 the end of the time axis (in the time axis' unit)
 #   t_label, n_spans, span_*   the time axis' title and shaded spans (style.gp)
 #   util_max, v2_max      the largest value of each panel (%)
@@ -25,7 +27,11 @@ top_of(m) = (m > 0) ? ((m > 100) ? 1.08 * m : 110) : 110
 set multiplot title title . ": PTU utilisation" font title_font
 set lmargin at screen panel_left
 set rmargin at screen panel_right
-set xrange [0:(t_max > 0 ? t_max : 1)]
+set xrange [t_min:(t_max > t_min ? t_max : t_min + 1)]
+
+set label 990 "top: the meter's highest utilisation in each bucket.  bottom: " . \
+	azm_utilization_v2 . ", per minute." \
+	at screen 0.5, 0.925 center font "sans,12" textcolor rgb "#404040"
 
 set tmargin at screen top_panel
 set bmargin at screen split + 0.03
@@ -38,6 +44,7 @@ eval span_labels_on
 plot 100 with lines linestyle 101 title "100%: 429 above", \
      for [k in util_ptus] datafile index 0 using 1:(column(2 * num(k))) with lines \
 	linetype series(num(k)) title ptu_name[num(k)]
+unset label 990
 
 set tmargin at screen split - 0.03
 set bmargin at screen bottom_panel

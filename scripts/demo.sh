@@ -3,7 +3,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 out=results/quickstart
-./build/ratesim run scenarios/quickstart.json -o "$out"
+./build/ratesim run scenarios/quickstart.json -o "$out" --force # the demo replaces its own results
 echo
 echo "Summary:  $out/summary.json"
 echo "Series:   $out/timeseries.csv"

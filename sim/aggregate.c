@@ -198,6 +198,48 @@ void rs_fig_table_free(rs_fig_table *t)
 	*t = (rs_fig_table){0};
 }
 
+rs_status rs_fig_table_window(const rs_fig_table *t, const char *window, rs_fig_table *out,
+                              rs_error *err)
+{
+	*out = (rs_fig_table){.n_runs = t->n_runs};
+	char prefix[AGG_PATH_MAX];
+	snprintf(prefix, sizeof prefix, "windows.%s.", window);
+	size_t pl = strlen(prefix), n = 0;
+	for (size_t f = 0; f < t->n_figs; f++)
+		n += strncmp(t->names[f], prefix, pl) == 0;
+	if (n == 0)
+		return rs_fail(err, RS_ERR_USAGE,
+		               "the runs have no window \"%s\" (summary.json has no windows.%s); "
+		               "a window is simulated with the runs: compare --window",
+		               window, window);
+	out->names = rs_calloc(n, sizeof *out->names);
+	out->v = rs_calloc(n * (t->n_runs ? t->n_runs : 1), sizeof *out->v);
+	out->summaries = rs_calloc(t->n_runs ? t->n_runs : 1, sizeof *out->summaries);
+	bool ok = out->names && out->v && out->summaries;
+	for (size_t f = 0; ok && f < t->n_figs; f++) {
+		if (strncmp(t->names[f], prefix, pl) != 0)
+			continue;
+		size_t c = out->n_figs;
+		ok = (out->names[c] = malloc(strlen(t->names[f] + pl) + 1)) != NULL;
+		if (!ok)
+			break;
+		strcpy(out->names[c], t->names[f] + pl);
+		for (size_t r = 0; r < t->n_runs; r++)
+			out->v[r * n + c] = t->v[r * t->n_figs + f];
+		out->n_figs++;
+	}
+	for (size_t r = 0; ok && r < t->n_runs; r++) {
+		const cJSON *w = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(t->summaries[r], "windows"), window);
+		ok = (out->summaries[r] = cJSON_Duplicate(w ? w : t->summaries[r], true)) != NULL;
+	}
+	if (!ok) {
+		rs_fig_table_free(out);
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	}
+	return RS_OK;
+}
+
 long rs_fig_find(const rs_fig_table *t, const char *name, const char **near)
 {
 	size_t best = SIZE_MAX, best_d = SIZE_MAX;

@@ -56,6 +56,10 @@ struct rs_arrivals {
 	size_t row;     /* next row */
 	int64_t lap;
 
+	/* at_once: `left` more arrivals, all at `at` */
+	int64_t left;
+	rs_time at;
+
 	/* on/off: Poisson at the rate of the current period */
 	double rate_on, rate_off, on_s, off_s;
 	bool on;        /* the current period is an "on" period */
@@ -174,7 +178,12 @@ rs_status rs_arrivals_new(const rs_arrival_cfg *cfg, const rs_trace *trace, rs_t
 		a->until_s = 0;
 		break;
 	case RS_ARRIVAL_CLOSED:
-		a->done = true; /* closed-loop users are driven by their outcomes */
+	case RS_ARRIVAL_JOB:
+		a->done = true; /* closed-loop users and jobs are driven by their outcomes */
+		break;
+	case RS_ARRIVAL_AT_ONCE:
+		a->left = cfg->requests;
+		a->at = rs_time_from_s(cfg->start_s);
 		break;
 	default:
 		st = build_segments(a, cfg, err);
@@ -280,15 +289,26 @@ static bool next_onoff(rs_arrivals *a, gsl_rng *rng, rs_time *at)
 	return false;
 }
 
+/* At once (issue 9): `requests` arrivals, all at start_s. */
+static bool next_at_once(rs_arrivals *a, rs_time *at)
+{
+	if (a->left <= 0)
+		return false;
+	a->left--;
+	*at = a->at;
+	return true;
+}
+
 bool rs_arrivals_next(rs_arrivals *a, gsl_rng *rng, rs_time *at, int64_t *row)
 {
 	if (a->done)
 		return false;
 	rs_time t = 0;
 	int64_t r = -1;
-	bool ok = a->process == RS_ARRIVAL_TRACE   ? next_replayed(a, &t, &r)
-	          : a->process == RS_ARRIVAL_ONOFF ? next_onoff(a, rng, &t)
-	                                           : next_scheduled(a, rng, &t);
+	bool ok = a->process == RS_ARRIVAL_TRACE     ? next_replayed(a, &t, &r)
+	          : a->process == RS_ARRIVAL_ONOFF   ? next_onoff(a, rng, &t)
+	          : a->process == RS_ARRIVAL_AT_ONCE ? next_at_once(a, &t)
+	                                             : next_scheduled(a, rng, &t);
 	if (ok && t < a->last)
 		t = a->last;
 	if (!ok || t >= a->end) {

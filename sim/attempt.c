@@ -19,6 +19,9 @@
  *                        whose scenario turns its service model on
  *   SEND, QUEUED         the client's own controls (throttle.h): a queued
  *                        request goes, or its queue timeout is due
+ *   PIPE_CALL(a=client, b=pipeline + 1)  a pipeline's call starts (issue 9;
+ *                        job.c has the pipeline's own events, PIPE_DEADLINE
+ *                        and PIPE_NEXT, and asks for its calls with this)
  *   HEDGE(a=gen, b=slot), HEDGE_DONE(a=dep, b=slot | gen << 32)  hedged
  *                        requests (hedge.h): the hedge goes, or completes
  *
@@ -37,9 +40,11 @@
  * as an orphan until the service finishes it.
  */
 #include "attempt.h"
+#include "job_world.h"
 
 #include "ratesim/compute.h"
 #include "attempt_log.h"
+#include "ratesim/latency_daily.h"
 #include "hedge.h"
 
 #include "ratesim/meter_ptu.h"
@@ -277,13 +282,16 @@ static void route(rs_world *w, request *r, size_t k, rs_time now, bool retry, in
 	}
 }
 
-/* The timing of an attempt deployment d admitted (drawn on d's latency
- * stream, scaled by its latency fault). */
+/* The timing of an attempt deployment d admitted at now (its daily
+ * latency pattern applied, drawn on d's latency stream, scaled by its
+ * latency fault). */
 static void draw_timing(rs_world *w, const request *r, size_t d, const rs_latency_params *lp,
-                        double utilisation, rs_timing *out)
+                        double utilisation, rs_time now, rs_timing *out)
 {
 	rs_deployment *dep = &w->deps[d];
-	rs_latency_draw(lp, dep->rng, r->shape.prompt_tokens, r->shape.output_tokens, utilisation,
+	rs_latency_params p = *lp;
+	rs_latency_daily_apply(&dep->cfg->latency_daily, now, &p); /* issue 9 */
+	rs_latency_draw(&p, dep->rng, r->shape.prompt_tokens, r->shape.output_tokens, utilisation,
 	                out);
 	if (dep->latency_scale != 1.0) {
 		out->ttft = rs_round_i64((double)out->ttft * dep->latency_scale);
@@ -341,7 +349,7 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 	rs_latency_params lp = latency_for(w, r, d, o.backend_rtt_ms);
 	lp.rtt_ms += rs_netjitter_draw_ms(w->jitter, r->client); /* netjitter.h: 0 without */
 	if (o.answer == RS_ANS_OK) {
-		draw_timing(w, r, d, &lp, o.dec.utilisation, &r->timing);
+		draw_timing(w, r, d, &lp, o.dec.utilisation, now, &r->timing);
 		r->seen_requests = o.dec.remaining_requests;
 		r->seen_tokens = o.dec.remaining_tokens;
 		r->charged = o.dec.charged;
@@ -472,10 +480,45 @@ static void attempt_failed(rs_world *w, uint32_t slot, rs_time now)
 	if (stop != RS_RETRY_STOP_POLICY)
 		rs_metrics_on_retry_denied(w->metrics, now, r->client);
 	rs_metrics_on_failed(w->metrics, now, r->arrived, r->client);
+	jobs_ended(w, slot, now, false); /* issue 9: jobs and pipelines */
 	finish(w, slot, now);
 }
 
 /* ---- event handlers ------------------------------------------------------ */
+
+/* A new request of `client` arrives (not yet sent), call `pipe` - 1 of a
+ * pipeline (0: none); NO_SLOT when out of memory (the world has failed). */
+static uint32_t request_new(rs_world *w, uint32_t client, int64_t row, rs_time now, uint32_t pipe)
+{
+	uint32_t slot = slot_new(w);
+	if (slot == NO_SLOT) {
+		fail(w, RS_ERR_NOMEM);
+		return NO_SLOT;
+	}
+	request *r = &w->pool[slot];
+	*r = (request){
+	    .id = w->next_id++, .arrived = now, .wanted = now, .client = client, .pipe = pipe};
+	rs_client_draw_shape(&w->clients[client], row, &r->shape);
+	rs_metrics_on_offered(w->metrics, now, client);
+	return slot;
+}
+
+/* A new request goes: its client's application tier first (compute.h): it
+ * may wait there, or be refused. */
+static void request_go(rs_world *w, uint32_t slot, rs_time now)
+{
+	request *r = &w->pool[slot];
+	uint32_t client = r->client;
+	rs_compute_entry e = rs_compute_enter(w->compute, now, client, slot, &r->tier_inst);
+	if (e == RS_COMPUTE_RUN) {
+		send_attempt(w, slot, now, false);
+	} else if (e == RS_COMPUTE_REFUSED) {
+		rs_metrics_on_failed(w->metrics, now, now, client);
+		r->retry_after_ms = -1;          /* no 429 behind it */
+		jobs_ended(w, slot, now, false); /* issue 9: jobs and pipelines */
+		finish(w, slot, now);
+	}
+}
 
 static void on_arrival(void *ctx, rs_engine *eng, const rs_event *ev)
 {
@@ -483,31 +526,34 @@ static void on_arrival(void *ctx, rs_engine *eng, const rs_event *ev)
 	rs_time now = rs_engine_now(eng);
 	rs_client *c = &w->clients[ev->a];
 	int64_t row = (int64_t)ev->b - 1; /* b carries row + 1, 0 for none */
+	rs_arrival_process process = c->cfg->arrival.process;
 
-	uint32_t slot = slot_new(w);
-	if (slot == NO_SLOT) {
-		fail(w, RS_ERR_NOMEM);
+	/* issue 9: a pipeline client's arrival starts a pipeline (job.c) */
+	bool pipeline = jobs_arrival(w, ev->a, now);
+	uint32_t slot = pipeline ? NO_SLOT : request_new(w, ev->a, row, now, 0);
+	if (!pipeline && slot == NO_SLOT)
 		return;
-	}
-	request *r = &w->pool[slot];
-	*r = (request){.id = w->next_id++, .arrived = now, .wanted = now, .client = ev->a};
-	rs_client_draw_shape(c, row, &r->shape);
-	rs_metrics_on_offered(w->metrics, now, ev->a);
-
-	if (c->cfg->arrival.process != RS_ARRIVAL_CLOSED) {
+	if (process != RS_ARRIVAL_CLOSED && process != RS_ARRIVAL_JOB) {
 		rs_time at;
 		int64_t next_row;
 		if (rs_client_next_arrival(c, &at, &next_row))
 			schedule(w, at, EV_ARRIVAL, ev->a, (uint64_t)(next_row + 1));
 	}
-	/* its client's application tier first (compute.h): it may wait there */
-	rs_compute_entry e = rs_compute_enter(w->compute, now, ev->a, slot, &r->tier_inst);
-	if (e == RS_COMPUTE_RUN) {
-		send_attempt(w, slot, now, false);
-	} else if (e == RS_COMPUTE_REFUSED) {
-		rs_metrics_on_failed(w->metrics, now, now, ev->a);
-		finish(w, slot, now);
-	}
+	if (!pipeline)
+		request_go(w, slot, now);
+}
+
+/* PIPE_CALL(a=client, b=pipeline + 1): a call of a pipeline starts, unless
+ * the pipeline ended since it was asked for (job.c). */
+static void on_pipe_call(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	rs_world *w = ctx;
+	rs_time now = rs_engine_now(eng);
+	if (!jobs_call_starts(w, (uint32_t)ev->b))
+		return;
+	uint32_t slot = request_new(w, ev->a, -1, now, (uint32_t)ev->b);
+	if (slot != NO_SLOT)
+		request_go(w, slot, now);
 }
 
 /* A request that waited in its tier got a slot (compute.h): it goes. */
@@ -549,6 +595,7 @@ static void complete(void *ctx, rs_time now, size_t dep, uint32_t slot)
 	world_gateway_completed(w, r, now);
 	control_done(w, r->client, now, RS_RESULT_OK);
 	alog_end(w, r, now, -1, NULL);
+	jobs_ended(w, slot, now, true); /* issue 9: jobs and pipelines */
 	finish(w, slot, now);
 }
 
@@ -652,7 +699,7 @@ static void on_hedge(void *ctx, rs_engine *eng, const rs_event *ev)
 		return;
 	}
 	rs_timing tm;
-	draw_timing(w, r, o.dep, &lp, o.dec.utilisation, &tm);
+	draw_timing(w, r, o.dep, &lp, o.dec.utilisation, now, &tm);
 	alog_side(w, o.log_ticket, tm.total, o.spilled);
 	rs_meter_req mreq = meter_req(w, r);
 	hedge_start(w, slot, &o, &tm, &mreq, now);
@@ -696,6 +743,7 @@ rs_status world_wire(rs_world *w, rs_error *err)
 	rs_engine_on(w->eng, EV_FAULT, on_fault, w);
 	rs_engine_on(w->eng, EV_SEND, on_retry, w);
 	rs_engine_on(w->eng, EV_QUEUED, on_queued, w);
+	rs_engine_on(w->eng, EV_PIPE_CALL, on_pipe_call, w);
 	rs_compute_events cev = {EV_TIER_ALLOC, EV_TIER_READY, EV_TIER_IDLE, EV_TIER_START};
 	if (rs_compute_new(w->eng, &cev, w->cfg, w->end, tier_start, w, &w->compute) != RS_OK)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the compute tiers");

@@ -32,7 +32,9 @@ enum { EV_SEND = EV_GEN_NEXT + 1, EV_QUEUED };     /* the client's own controls 
 enum { EV_TIER_ALLOC = EV_QUEUED + 1, EV_TIER_READY, EV_TIER_IDLE, EV_TIER_START };
 /* batch.h: global batch deployments (issue 9) */
 enum { EV_BATCH_SUBMIT = EV_TIER_START + 1, EV_BATCH_END };
-enum { EV_HEDGE = EV_BATCH_END + 1, EV_HEDGE_DONE }; /* hedge.c: hedged requests */
+/* pipelines (issue 9): job.c's deadline and next calls; attempt.c starts a call */
+enum { EV_PIPE_DEADLINE = EV_BATCH_END + 1, EV_PIPE_NEXT, EV_PIPE_CALL };
+enum { EV_HEDGE = EV_PIPE_CALL + 1, EV_HEDGE_DONE }; /* hedge.c: hedged requests */
 
 #define NO_SLOT      UINT32_MAX
 #define POOL_INITIAL 1024
@@ -63,9 +65,10 @@ typedef struct request {
 	uint32_t next_free;
 	uint64_t log_ticket; /* the request log's row of the current attempt (reqlog.h), or 0 */
 	rs_time wanted;      /* when the current attempt was first asked for (client queue) */
-	bool spilled;    /* the current attempt was admitted by spillover */
-	bool redirected; /* wait_or_spill sent it to the client's spill target */
-	route_path path; /* the routers that chose its deployment */
+	bool spilled;        /* the current attempt was admitted by spillover */
+	bool redirected;     /* wait_or_spill sent it to the client's spill target */
+	uint32_t pipe;       /* job.c: the pipeline it is a call of, + 1; 0: none */
+	route_path path;     /* the routers that chose its deployment */
 	/* compute.h: its instance in its client's tier (0: none), and how long
 	 * it waited in the tier's queue */
 	uint32_t tier_inst;
@@ -86,7 +89,7 @@ typedef struct outcome {
 	rs_time hold_until;    /* > 0: a router holds the attempt until then */
 	double backend_rtt_ms; /* the last router hop's round trip, or -1 */
 	route_path path;
-	rs_refuser refuser; /* THROTTLED: who refused (refusal.h) */
+	rs_refuser refuser;  /* THROTTLED: who refused (refusal.h) */
 	uint64_t log_ticket; /* the request log's row of this answer, or 0 */
 } outcome;
 
@@ -103,7 +106,7 @@ struct rs_world {
 	size_t n_routers;
 	rs_metrics *metrics;
 	rs_world_hooks hooks;
-	rs_reqlog *reqlog; /* the request log, or NULL when not wanted */
+	rs_reqlog *reqlog;    /* the request log, or NULL when not wanted */
 	rs_fault_cfg *faults; /* owned: cfg's faults and the outages' (outages.h) */
 	size_t n_faults;
 	request *pool;
@@ -113,10 +116,11 @@ struct rs_world {
 	 * deployments (batch.h), each NULL when the scenario has none */
 	struct rs_compute *compute;
 	struct rs_batch *batch;
+	struct rs_jobs *jobs;     /* job.c: jobs and pipelines (issue 9), NULL when none */
 	struct hedge_room *hedge; /* hedge.c: NULL when no client hedges */
 	rs_quota_watch *quota;    /* NULL when no client watches its remaining quota */
 	rs_netjitter *jitter;     /* NULL when no client has network jitter */
-	double *rtt;     /* [client * n_deps + dep]: network round trip, ms */
+	double *rtt;              /* [client * n_deps + dep]: network round trip, ms */
 	uint64_t next_id;
 	uint32_t gen_seq; /* the last attempt generation given (0: none) */
 	rs_time end;

@@ -85,6 +85,7 @@ typedef struct run_data {
 	double total[TS_COUNT]; /* the total row of the bucket being read */
 	chart_group gtotal;     /* the buckets of the point being built */
 	bool open_bucket;       /* total holds a bucket not yet written */
+	bool skip;              /* the bucket being read is outside the window drawn */
 	size_t buckets;         /* buckets read */
 	chart_axis axis;
 	FILE *dat[RUN_N]; /* .dat files being written */
@@ -526,6 +527,10 @@ static rs_status read_timeseries(run_data *d, chart_ts *t, rs_error *err)
 		st = chart_ts_next(t, &is_total, v, &eof, err);
 		if (st != RS_OK || eof)
 			break;
+		if (is_total)
+			d->skip = !chart_axis_in(&d->axis, v[TS_T]);
+		if (d->skip)
+			continue; /* plot --window: a bucket outside it */
 		if (is_total) {
 			if (d->open_bucket)
 				st = flush_bucket(d, t, err);
@@ -578,8 +583,11 @@ static void put_v2_blocks(run_data *d)
 		        d->axis.unit);
 		if (group > 1)
 			fprintf(f, "# One row per %zu minutes: the highest of them\n", group);
-		double last = NAN;
+		double last = NAN, last_minute = NAN;
 		for (size_t m = 0; m < p->n; m += group) {
+			if (!chart_axis_in(&d->axis, p->minute[m] * CHART_SECONDS_PER_MIN))
+				continue; /* plot --window */
+			last_minute = p->minute[m + group < p->n ? m + group - 1 : p->n - 1];
 			double v = NAN;
 			for (size_t j = m; j < m + group && j < p->n; j++)
 				v = isnan(v) ? p->v2[j] : chart_max(v, p->v2[j]);
@@ -590,8 +598,8 @@ static void put_v2_blocks(run_data *d)
 			d->ptu[k].any_v2 |= !isnan(v);
 			last = v;
 		}
-		if (p->n > 0) {
-			double end = (p->minute[p->n - 1] + 1) / d->axis.min_per_unit;
+		if (!isnan(last_minute)) {
+			double end = (last_minute + 1) / d->axis.min_per_unit;
 			chart_put_first(f, end);
 			chart_put_num(f, CHART_PERCENT * last);
 			fputc('\n', f);
@@ -873,6 +881,7 @@ static void facts_outcomes(FILE *f, const void *ctx)
 		if (others[i] > m)
 			m = others[i];
 	chart_put_var(f, "offered", (double)g->offered);
+	fprintf(f, "offered_when = \"%s\"\n", d->axis.windowed ? "in the window" : "after warm-up");
 	chart_put_var(f, "outcome_max", (double)m);
 }
 
@@ -910,6 +919,8 @@ rs_status rs_chart_render(const char *dir, const rs_chart_opts *opts, char *warn
 		st = read_figures(&d, err);
 	if (st == RS_OK) {
 		chart_axis_init(&d.axis, d.fig.duration_s, d.fig.bucket_s);
+		if (opts->to_s > opts->from_s)
+			chart_axis_window(&d.axis, opts->from_s, opts->to_s);
 		st = chart_axis_add_spans(&d.axis, dir, d.fig.warmup_s, err);
 	}
 	if (st == RS_OK)
@@ -938,11 +949,18 @@ rs_status rs_chart_render(const char *dir, const rs_chart_opts *opts, char *warn
 			chart_remove_file(dir, run_charts[c], "dat", NULL);
 		goto out;
 	}
-	st = write_cdf(&d, err);
-	if (st == RS_OK)
+	/* plot --window: the run's latency distribution is not the window's,
+	 * and its outcomes are only when the run has the window's figures */
+	bool cdf = !d.axis.windowed, outcomes = !d.axis.windowed || opts->window;
+	if (outcomes && opts->window)
+		st = rs_report_read_window(dir, opts->window, &d.fig, err);
+	if (st == RS_OK && cdf)
+		st = write_cdf(&d, err);
+	if (st == RS_OK && outcomes)
 		st = write_outcomes(&d, err);
 	for (int c = 0; c < RUN_N && st == RS_OK; c++) {
-		if (c == RUN_UTILISATION && d.n_ptu == 0)
+		if ((c == RUN_UTILISATION && d.n_ptu == 0) || (c == RUN_CDF && !cdf) ||
+		    (c == RUN_OUTCOMES && !outcomes))
 			continue;
 		st = chart_write_script(dir, run_charts[c], title, facts[c], &d, err);
 		if (st == RS_OK)

@@ -41,6 +41,23 @@ void chart_axis_init(chart_axis *a, double duration_s, double bucket_s)
 	}
 }
 
+void chart_axis_window(chart_axis *a, double from_s, double to_s)
+{
+	double duration_s = a->duration_s;
+	if (!isnan(duration_s))
+		to_s = fmin(to_s, duration_s);
+	chart_axis_init(a, to_s - from_s, a->bucket_s);
+	a->duration_s = duration_s;
+	a->windowed = true;
+	a->from_s = from_s;
+	a->to_s = to_s;
+}
+
+bool chart_axis_in(const chart_axis *a, double t_s)
+{
+	return !a->windowed || (t_s >= a->from_s && t_s < a->to_s);
+}
+
 void chart_axis_fini(chart_axis *a)
 {
 	free(a->spans);
@@ -53,14 +70,18 @@ double chart_axis_at(const chart_axis *a, double t_s)
 	return t_s / CHART_SECONDS_PER_MIN / a->min_per_unit;
 }
 
-/* Add a span [from_s, to_s) clipped to the run; one that is empty after
- * clipping is left out. */
+/* Add a span [from_s, to_s) clipped to the run (or to the window drawn);
+ * one that is empty after clipping is left out. */
 static bool add_span(chart_axis *a, double from_s, double to_s, chart_span_kind kind,
                      const char *text)
 {
 	if (!isnan(a->duration_s))
 		to_s = fmin(to_s, a->duration_s);
 	from_s = fmax(from_s, 0);
+	if (a->windowed) {
+		from_s = fmax(from_s, a->from_s);
+		to_s = fmin(to_s, a->to_s);
+	}
 	if (!(to_s > from_s))
 		return true;
 	chart_span *p = rs_realloc_array(a->spans, a->n_spans + 1, sizeof *p);
@@ -162,8 +183,9 @@ rs_status chart_axis_add_alert_marks(chart_axis *a, const char *dir, rs_error *e
 		if (st == RS_OK)
 			st = chart_csv_number(&r, col[M_THRESHOLD], names[M_THRESHOLD], false, &thr,
 			                      err);
-		if (st != RS_OK || strcmp(r.fields[col[M_EVENT]], "fired") != 0)
-			continue;
+		if (st != RS_OK || strcmp(r.fields[col[M_EVENT]], "fired") != 0 ||
+		    !chart_axis_in(a, t))
+			continue; /* resolved, or outside plot --window's range */
 		/* "tokens 80%", or "tokens max 80%" for a rule on the maximum */
 		char what[CHART_MARK_RULE], pct[32];
 		bool avg = strcmp(r.fields[col[M_AGG]], "average") == 0;
@@ -180,6 +202,7 @@ void chart_axis_put_facts(FILE *f, const chart_axis *a)
 {
 	fputs("t_label = ", f);
 	fprintf(f, "\"%s\"\n", a->label);
+	chart_put_var(f, "t_min", a->windowed ? chart_axis_at(a, a->from_s) : 0);
 	chart_put_var(f, "n_spans", (double)a->n_spans);
 	size_t n = a->n_spans ? a->n_spans : 1; /* gnuplot has no empty arrays */
 	fprintf(f, "array span_from[%zu]\narray span_to[%zu]\narray span_kind[%zu]\n", n, n, n);

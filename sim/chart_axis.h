@@ -58,7 +58,10 @@ typedef struct chart_axis {
 	size_t group;        /* buckets per point, >= 1 */
 	double bucket_s;     /* NaN when not known */
 	double duration_s;   /* NaN when not known */
-	chart_span *spans;   /* owned */
+	/* plot --window (issue 11): only [from_s, to_s) is drawn */
+	bool windowed;
+	double from_s, to_s;
+	chart_span *spans; /* owned */
 	size_t n_spans;
 	chart_mark marks[CHART_MAX_MARKS];
 	size_t n_marks;
@@ -76,6 +79,14 @@ rs_status chart_axis_add_spans(chart_axis *a, const char *dir, double warmup_s, 
 /* Add the warm-up [0, warmup_s) as a span; false when out of memory. */
 bool chart_axis_add_warmup(chart_axis *a, double warmup_s);
 
+/* Draw only [from_s, to_s) of the run (plot --window; before adding the
+ * spans, which are clipped to it): the unit and the downsampling are
+ * those of a run as long as the window, and templates get t_min, the
+ * window's start, as the axis' start. */
+void chart_axis_window(chart_axis *a, double from_s, double to_s);
+
+/* Whether time t_s (a bucket's or a minute's start) is drawn. */
+bool chart_axis_in(const chart_axis *a, double t_s);
 /* Add a mark at each time an alert fired in DIR/alerts.csv, when the run
  * has that file.  Errors: a malformed file (RS_ERR_SYNTAX), NOMEM. */
 rs_status chart_axis_add_alert_marks(chart_axis *a, const char *dir, rs_error *err);
@@ -85,9 +96,10 @@ void chart_axis_fini(chart_axis *a);
 /* t_s seconds in the axis' unit. */
 double chart_axis_at(const chart_axis *a, double t_s);
 
-/* The facts every time chart's template reads: t_label, the spans as
- * n_spans, span_from[], span_to[], span_kind[], span_text[], and the alert
- * marks as n_marks, mark_at[], mark_text[]. */
+/* The facts every time chart's template reads: t_label, t_min (the axis'
+ * start: 0, or a window's start), the spans as n_spans, span_from[],
+ * span_to[], span_kind[], span_text[], and the alert marks as n_marks,
+ * mark_at[], mark_text[]. */
 void chart_axis_put_facts(FILE *f, const chart_axis *a);
 
 /* ---- downsampling ---- */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ratesim/gnuplot.h"
+#include "ratesim/monitor.h"
 #include "ratesim/textio.h"
 
 #define CHART_N_FORMATS 2
@@ -265,6 +266,7 @@ rs_status chart_write_script(const char *dir, const char *chart, const char *tit
 		return st;
 	rs_gnuplot_put_head(f, chart, title);
 	facts(f, ctx);
+	rs_monitor_put_gnuplot(f); /* the legends use Azure Monitor's names */
 	char tmpl[CHART_TEMPLATE_MAX];
 	snprintf(tmpl, sizeof tmpl, "%s.gp", chart);
 	st = rs_gnuplot_put_body(f, tmpl, err);

@@ -32,7 +32,7 @@ rs_status rs_client_init(rs_client *c, const rs_config *cfg, size_t index, rs_ti
 	memset(c, 0, sizeof *c);
 	c->cfg = cc;
 	rs_status st = RS_OK;
-	if (cc->arrival.process == RS_ARRIVAL_TRACE)
+	if (cc->arrival.trace.path) /* a trace arrival, or a job of its rows (issue 9) */
 		st = rs_trace_load(&cc->arrival.trace, &c->trace, err);
 	if (st == RS_OK)
 		st = load_if(&cc->prompt_tokens, &c->prompt_trace, err);

@@ -155,9 +155,23 @@ static rs_status read_variants(const rs_compare_setup *s, cJSON **doc, cand **c,
 	return RS_OK;
 }
 
-static rs_status extra_of(const cand *c, size_t n, rs_plan *p, rs_error *err)
+/* --window NAME: every candidate must simulate it. */
+static rs_status has_window(const rs_config *cfg, const char *window, rs_error *err)
+{
+	for (size_t w = 0; w < cfg->n_windows; w++)
+		if (!strcmp(cfg->windows[w].name, window))
+			return RS_OK;
+	return rs_fail(err, RS_ERR_USAGE,
+	               "--window %s: %s has no window \"%s\" (--window START:END adds one to "
+	               "every candidate)",
+	               window, cfg->path ? cfg->path : cfg->name, window);
+}
+
+static rs_status extra_of(const cand *c, size_t n, const char *window, rs_plan *p, rs_error *err)
 {
 	cJSON *x = cJSON_CreateObject();
+	if (x && window)
+		cJSON_AddStringToObject(x, "window", window);
 	cJSON *names = cJSON_AddArrayToObject(x, "names");
 	cJSON *descs = cJSON_AddArrayToObject(x, "descriptions");
 	for (size_t i = 0; names && descs && i < n; i++) {
@@ -202,6 +216,8 @@ rs_status rs_compare_plan(const rs_compare_setup *s, rs_plan *p, rs_error *err)
 			st = rs_fail(err, RS_ERR_NOMEM, "out of memory");
 		if (st == RS_OK && i == 0 && !s->seed_text)
 			seed = cfg->seed;
+		if (st == RS_OK && s->window)
+			st = has_window(cfg, s->window, err);
 		rs_config_free(cfg);
 	}
 	char(*labels)[RS_COMPARE_LABEL_MAX] = st == RS_OK ? rs_calloc(n, sizeof *labels) : NULL;
@@ -226,7 +242,7 @@ rs_status rs_compare_plan(const rs_compare_setup *s, rs_plan *p, rs_error *err)
 	for (size_t i = 0; st == RS_OK && i < n; i++)
 		st = rs_plan_add_group(p, labels[i], c[i].file, c[i].sets, c[i].n_sets, err);
 	if (st == RS_OK)
-		st = extra_of(c, n, p, err);
+		st = extra_of(c, n, s->window, p, err);
 	for (size_t i = 0; c && i < n; i++) {
 		free(c[i].name);
 		free(c[i].description);
@@ -341,13 +357,24 @@ rs_status rs_compare_conclude(const rs_fig_table *t, const rs_plan *p, const rs_
 		st = rs_chart_render_compare(p->dir, labels, n, &co, res->warning,
 		                             sizeof res->warning, err);
 	}
+	/* --window: the report, the lines and the verdicts are the window's */
+	const cJSON *xw = cJSON_GetObjectItemCaseSensitive(doc, "window");
+	const char *window = o->window ? o->window : cJSON_IsString(xw) ? xw->valuestring : NULL;
+	rs_fig_table wt = {0};
+	if (st == RS_OK && window) {
+		st = rs_fig_table_window(t, window, &wt, err);
+		t = &wt;
+	}
 	if (st == RS_OK)
 		st = rs_report_compare(t, p, names, descs, err);
-	if (st != RS_OK)
+	if (st != RS_OK) {
+		rs_fig_table_free(&wt);
 		goto out;
+	}
 	rs_text_buf b = {0};
-	rs_text_printf(&b, "ratesim: %zu candidates x %zu replications (mean +- 95%% interval):\n",
-	               n, p->replications);
+	rs_text_printf(&b,
+	               "ratesim: %zu candidates x %zu replications (mean +- 95%% interval%s%s):\n",
+	               n, p->replications, window ? ", window " : "", window ? window : "");
 	for (size_t g = 0; g < n; g++)
 		rs_decide_line(t, p, g, names[g], &b);
 	char *v[COMPARE_MAX_VERDICT];
@@ -358,6 +385,7 @@ rs_status rs_compare_conclude(const rs_fig_table *t, const rs_plan *p, const rs_
 	}
 	rs_text_printf(&b, "ratesim: comparison in %s/ (report.html, report.md, runs.csv%s)\n",
 	               p->dir, o->charts && !res->warning[0] ? ", compare_*.png and .svg" : "");
+	rs_fig_table_free(&wt);
 	if (b.nomem) {
 		free(b.s);
 		st = rs_fail(err, RS_ERR_NOMEM, "out of memory");

@@ -78,6 +78,7 @@ static void client_cfg_fini(rs_client_cfg *c)
 	trace_cfg_fini(&c->output_tokens.trace);
 	trace_cfg_fini(&c->images.count.trace);
 	free(c->retry.preset);
+	free(c->pipeline.steps);
 }
 
 static void router_cfg_fini(rs_router_cfg *r)
@@ -136,6 +137,9 @@ void rs_config_free(rs_config *cfg)
 		free(cfg->outages[i].region);
 	}
 	free(cfg->outages);
+	for (size_t i = 0; cfg->windows && i < cfg->n_windows; i++)
+		free(cfg->windows[i].name);
+	free(cfg->windows);
 	for (size_t i = 0; cfg->alerts && i < cfg->n_alerts; i++)
 		free(cfg->alerts[i].deployment);
 	free(cfg->alerts);

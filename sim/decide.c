@@ -161,6 +161,17 @@ static rs_status clear_folder(const char *dir, const rs_plan *old, rs_error *err
 	return st;
 }
 
+rs_status rs_decide_clear(const char *dir, rs_error *err)
+{
+	rs_plan old;
+	rs_error ignore;
+	if (rs_plan_read(dir, &old, &ignore) != RS_OK)
+		return clear_folder(dir, NULL, err);
+	rs_status st = clear_folder(dir, &old, err);
+	rs_plan_free(&old);
+	return st;
+}
+
 /* Refuse a folder of another plan unless force.  OUT: *reuse, whether
  * complete run folders may be reused. */
 static rs_status check_folder(const rs_plan *p, bool force, bool *reuse, rs_error *err)

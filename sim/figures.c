@@ -137,7 +137,46 @@ static void json_where(const char *text, const char *end, long *line, long *col)
 	}
 }
 
+/* The object of window `window` in summary.json's "windows" (path: the
+ * file, for messages).  OUT: *obj. */
+static rs_status window_of(const char *path, const cJSON *root, const char *window,
+                           const cJSON **obj, rs_error *err)
+{
+	const cJSON *all = cJSON_GetObjectItemCaseSensitive(root, "windows");
+	*obj = cJSON_GetObjectItemCaseSensitive(all, window);
+	if (cJSON_IsObject(*obj))
+		return RS_OK;
+	char names[RS_ERROR_MAX / 2] = "";
+	size_t used = 0;
+	for (const cJSON *w = cJSON_IsObject(all) ? all->child : NULL; w; w = w->next) {
+		int n = snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : "",
+		                 w->string);
+		if (n < 0 || (size_t)n >= sizeof names - used)
+			break;
+		used += (size_t)n;
+	}
+	return rs_fail(err, RS_ERR_USAGE,
+	               "%s: the run has no window \"%s\" (%s%s); a window is simulated with "
+	               "the run (--window START:END, or \"windows\" in the scenario)",
+	               path, window, used ? "its windows: " : "it has no windows", names);
+}
+
+static rs_status read_figures(const char *dir, const char *window, rs_report_figures *out,
+                              rs_error *err);
+
 rs_status rs_report_read_figures(const char *dir, rs_report_figures *out, rs_error *err)
+{
+	return read_figures(dir, NULL, out, err);
+}
+
+rs_status rs_report_read_window(const char *dir, const char *window, rs_report_figures *out,
+                                rs_error *err)
+{
+	return read_figures(dir, window, out, err);
+}
+
+static rs_status read_figures(const char *dir, const char *window, rs_report_figures *out,
+                              rs_error *err)
 {
 	memset(out, 0, sizeof *out);
 	size_t dl = strlen(dir);
@@ -168,11 +207,14 @@ rs_status rs_report_read_figures(const char *dir, rs_report_figures *out, rs_err
 		goto out;
 	}
 	snprintf(out->scenario, sizeof out->scenario, "%s", name->valuestring);
+	st = get_count(path, root, "seed", NULL, &out->seed, err);
+	const cJSON *top = root; /* the run's figures, or the window's */
+	if (st == RS_OK && window)
+		st = window_of(path, root, window, &top, err);
 	const struct {
 		const char *k1, *k2;
 		uint64_t *dst;
 	} counts[] = {
-	    {"seed", NULL, &out->seed},
 	    {"requests", "offered", &out->offered},
 	    {"requests", "succeeded", &out->succeeded},
 	    {"requests", "succeeded_after_429", &out->succeeded_after_429},
@@ -183,7 +225,7 @@ rs_status rs_report_read_figures(const char *dir, rs_report_figures *out, rs_err
 	    {"attempts", "throttled", &out->throttled},
 	};
 	for (size_t i = 0; i < sizeof counts / sizeof counts[0] && st == RS_OK; i++)
-		st = get_count(path, root, counts[i].k1, counts[i].k2, counts[i].dst, err);
+		st = get_count(path, top, counts[i].k1, counts[i].k2, counts[i].dst, err);
 	const struct {
 		const char *k1, *k2;
 		bool nullable;
@@ -197,23 +239,25 @@ rs_status rs_report_read_figures(const char *dir, rs_report_figures *out, rs_err
 	    {"throughput", "requests_per_min", false, &out->requests_per_min},
 	};
 	for (size_t i = 0; i < sizeof reals / sizeof reals[0] && st == RS_OK; i++)
-		st = get_real(path, root, reals[i].k1, reals[i].k2, reals[i].nullable, reals[i].dst,
+		st = get_real(path, top, reals[i].k1, reals[i].k2, reals[i].nullable, reals[i].dst,
 		              err);
 	const struct {
 		const char *key;
 		double *dst;
 	} spans[] = {
-	    {"duration_s", &out->duration_s},
-	    {"warmup_s", &out->warmup_s},
-	    {"bucket_s", &out->bucket_s},
+	    {"duration_s", &out->duration_s}, {"warmup_s", &out->warmup_s},
+	    {"bucket_s", &out->bucket_s},     {"start_s", &out->window_start_s},
+	    {"end_s", &out->window_end_s},
 	};
 	for (size_t i = 0; i < sizeof spans / sizeof spans[0] && st == RS_OK; i++) {
-		const cJSON *it = item_at(root, spans[i].key, NULL);
+		/* the window's own span, the run's others */
+		const cJSON *from = i >= 3 ? top : root;
+		const cJSON *it = i < 3 || window ? item_at(from, spans[i].key, NULL) : NULL;
 		*spans[i].dst = NAN;
 		if (it)
-			st = get_real(path, root, spans[i].key, NULL, false, spans[i].dst, err);
+			st = get_real(path, from, spans[i].key, NULL, false, spans[i].dst, err);
 	}
-	const cJSON *cost = item_at(root, "cost", "total_usd");
+	const cJSON *cost = item_at(top, "cost", "total_usd");
 	out->has_cost = cJSON_IsNumber(cost) && isfinite(cost->valuedouble);
 	out->cost_usd = out->has_cost ? cost->valuedouble : NAN;
 out:

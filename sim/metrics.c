@@ -13,6 +13,15 @@
  * are differenced into the bucket's charges); at each minute close the
  * meter's Utilization V2 of the minute that ended is read, and the minute's
  * offered normalised load is compared with the busiest so far.
+ *
+ * Windows (issue 11): window w keeps, for the total and each deployment, a
+ * scope of its own whose run figures count by the window's [start, end)
+ * instead of the warm-up, with the same rules (requests by their arrival,
+ * attempts when made, tokens when served).  rs_metrics_window returns a
+ * view, an rs_metrics whose scopes are the window's, so that every reader
+ * of run figures reads a window's unchanged.  Cost: O(windows) per hook
+ * (nothing without windows), three histograms per window and scope (latency,
+ * TTFT, failed requests' time to give up; the total's only for the last).
  */
 #include "ratesim/metrics.h"
 
@@ -63,8 +72,14 @@ struct rs_metrics {
 	scope *scopes;
 	rs_router_figures *routers;
 	size_t n_routers;
+	/* windows: n_windows x (1 + n_deployments) scopes, and a view of each */
+	size_t n_windows;
+	rs_time *win_start, *win_end;
+	scope *win;
+	struct rs_metrics *views;
 	const struct rs_compute *compute; /* borrowed: the world's (issue 9) */
 	const struct rs_batch *batch;     /* borrowed: the world's (issue 9) */
+	rs_job_figures *jobs; /* per client, NULL until the world hands them (issue 9) */
 };
 
 const char *rs_scope_kind_name(rs_scope_kind k)
@@ -83,6 +98,87 @@ const char *rs_scope_kind_name(rs_scope_kind k)
 static rs_time min_time(rs_time a, rs_time b)
 {
 	return a < b ? a : b;
+}
+
+/* The scopes a window keeps: the total and the deployments. */
+static size_t win_scopes(const rs_metrics *m)
+{
+	return 1 + m->n_deployments;
+}
+
+/* Allocate the windows' scopes and views (their names come later, from
+ * the run's scopes: windows_name).  False when out of memory. */
+static bool windows_new(rs_metrics *m, const rs_metrics_setup *s)
+{
+	if (s->n_windows == 0)
+		return true;
+	size_t k = win_scopes(m);
+	m->win_start = rs_calloc(s->n_windows, sizeof *m->win_start);
+	m->win_end = rs_calloc(s->n_windows, sizeof *m->win_end);
+	m->win = rs_calloc(s->n_windows * k, sizeof *m->win);
+	m->views = rs_calloc(s->n_windows, sizeof *m->views);
+	if (!m->win_start || !m->win_end || !m->win || !m->views)
+		return false;
+	m->n_windows = s->n_windows;
+	for (size_t w = 0; w < s->n_windows; w++) {
+		m->win_start[w] = rs_time_from_s(s->windows[w].start_s);
+		m->win_end[w] = rs_time_from_s(s->windows[w].end_s);
+	}
+	for (size_t i = 0; i < s->n_windows * k; i++) {
+		scope *sc = &m->win[i];
+		sc->lat_run = rs_hist_new();
+		sc->ttft_run = rs_hist_new();
+		sc->fail_run = rs_hist_new();
+		if (!sc->lat_run || !sc->ttft_run || !sc->fail_run)
+			return false;
+	}
+	return true;
+}
+
+/* The windows' scopes take the run's names and limits; each view is the
+ * metrics with the window's scopes in place of the run's. */
+static void windows_name(rs_metrics *m)
+{
+	size_t k = win_scopes(m);
+	for (size_t w = 0; w < m->n_windows; w++) {
+		for (size_t i = 0; i < k; i++) {
+			scope *sc = &m->win[w * k + i], *run = &m->scopes[i];
+			sc->kind = run->kind;
+			sc->name = run->name;
+			sc->tpm_limit = run->tpm_limit;
+			sc->rpm_limit = run->rpm_limit;
+			sc->provisioned = run->provisioned;
+			sc->output_ratio = run->output_ratio;
+			sc->first_throttled = INT64_MAX; /* not kept per window */
+		}
+		rs_metrics *v = &m->views[w];
+		*v = *m;
+		v->scopes = &m->win[w * k];
+		v->n_scopes = k;
+		v->n_clients = 0;
+		v->n_windows = 0;
+		v->views = NULL;
+	}
+}
+
+/* Window w's scope for the run scope sc, when window w counts at time t
+ * (and keeps that scope); else NULL. */
+static scope *win_scope(rs_metrics *m, size_t w, const scope *sc, rs_time t)
+{
+	size_t i = (size_t)(sc - m->scopes);
+	if (i >= win_scopes(m) || t < m->win_start[w] || t >= m->win_end[w])
+		return NULL;
+	return &m->win[w * win_scopes(m) + i];
+}
+
+size_t rs_metrics_n_windows(const rs_metrics *m)
+{
+	return m->n_windows;
+}
+
+const rs_metrics *rs_metrics_window(const rs_metrics *m, size_t w)
+{
+	return &m->views[w];
 }
 
 rs_metrics *rs_metrics_new(const rs_metrics_setup *s)
@@ -106,6 +202,10 @@ rs_metrics *rs_metrics_new(const rs_metrics_setup *s)
 		free(m->scopes);
 		free(m->routers);
 		free(m);
+		return NULL;
+	}
+	if (!windows_new(m, s)) {
+		rs_metrics_free(m);
 		return NULL;
 	}
 	for (size_t i = 0; i < m->n_scopes; i++) {
@@ -139,6 +239,7 @@ rs_metrics *rs_metrics_new(const rs_metrics_setup *s)
 			return NULL;
 		}
 	}
+	windows_name(m);
 	return m;
 }
 
@@ -154,8 +255,18 @@ void rs_metrics_free(rs_metrics *m)
 		rs_hist_free(m->scopes[i].fail_bucket);
 		rs_hist_free(m->scopes[i].fail_run);
 	}
+	for (size_t i = 0; m->win && i < m->n_windows * win_scopes(m); i++) {
+		rs_hist_free(m->win[i].lat_run);
+		rs_hist_free(m->win[i].ttft_run);
+		rs_hist_free(m->win[i].fail_run);
+	}
+	free(m->win);
+	free(m->views);
+	free(m->win_start);
+	free(m->win_end);
 	free(m->scopes);
 	free(m->routers);
+	free(m->jobs);
 	free(m);
 }
 
@@ -167,6 +278,20 @@ void rs_metrics_set_router(rs_metrics *m, size_t k, const rs_router_figures *f)
 void rs_metrics_router(const rs_metrics *m, size_t k, rs_router_figures *out)
 {
 	*out = m->routers[k];
+}
+
+bool rs_metrics_set_job(rs_metrics *m, size_t client, const rs_job_figures *f)
+{
+	if (!m->jobs && !(m->jobs = rs_calloc(m->n_clients, sizeof *m->jobs)))
+		return false;
+	m->jobs[client] = *f;
+	return true;
+}
+
+const rs_job_figures *rs_metrics_job(const rs_metrics *m, size_t client)
+{
+	const rs_job_figures *f = m->jobs ? &m->jobs[client] : NULL;
+	return f && (f->job || f->pipeline) ? f : NULL;
 }
 
 void rs_metrics_set_compute(rs_metrics *m, const struct rs_compute *c)
@@ -412,15 +537,23 @@ rs_status rs_metrics_advance(rs_metrics *m, rs_time now)
 }
 
 /* Apply `stmt_on_c` to the bucket counts of the scopes an event touches,
- * and to their run counts when `counted`. */
-#define TOUCH(sc_list, n, counted, stmt_on_c)                                                      \
+ * to their run counts when time t is after the warm-up, and to the counts
+ * of each window that holds t. */
+#define TOUCH(sc_list, n, t, stmt_on_c)                                                            \
 	do {                                                                                       \
 		for (size_t i_ = 0; i_ < (n); i_++) {                                              \
 			rs_counts *c = &(sc_list)[i_]->bucket;                                     \
 			stmt_on_c;                                                                 \
-			if (counted) {                                                             \
+			if ((t) >= m->warmup) {                                                    \
 				c = &(sc_list)[i_]->run;                                           \
 				stmt_on_c;                                                         \
+			}                                                                          \
+			for (size_t w_ = 0; w_ < m->n_windows; w_++) {                             \
+				scope *ws_ = win_scope(m, w_, (sc_list)[i_], (t));                 \
+				if (ws_) {                                                         \
+					c = &ws_->run;                                             \
+					stmt_on_c;                                                 \
+				}                                                                  \
 			}                                                                          \
 		}                                                                                  \
 	} while (0)
@@ -436,14 +569,14 @@ static void note_throttled(rs_metrics *m, rs_time now, scope **sc, size_t n)
 void rs_metrics_on_offered(rs_metrics *m, rs_time now, size_t client)
 {
 	scope *sc[2] = {&m->scopes[0], client_scope(m, client)};
-	TOUCH(sc, 2, now >= m->warmup, c->offered++);
+	TOUCH(sc, 2, now, c->offered++);
 }
 
 /* A first attempt adds the request's tokens to the deployment's offered load. */
 static void offered_load(rs_metrics *m, rs_time now, scope *dep, const rs_tokens *tok)
 {
 	scope *sc[1] = {dep};
-	TOUCH(sc, 1, now >= m->warmup, {
+	TOUCH(sc, 1, now, {
 		c->offered_prompt_tokens += (uint64_t)tok->prompt;
 		c->offered_cached_tokens += (uint64_t)tok->cached;
 		c->offered_output_tokens += (uint64_t)tok->output;
@@ -470,7 +603,7 @@ void rs_metrics_on_attempt_answer_by(rs_metrics *m, rs_time now, size_t client, 
 		by = has_dep ? RS_BY_SERVICE : RS_BY_ROUTER;
 	scope *sc[3] = {&m->scopes[0], client_scope(m, client),
 	                has_dep ? dep_scope(m, deployment) : NULL};
-	TOUCH(sc, has_dep ? 3u : 2u, now >= m->warmup, {
+	TOUCH(sc, has_dep ? 3u : 2u, now, {
 		c->attempts++;
 		c->ok += answer == RS_ANS_OK;
 		c->throttled += answer == RS_ANS_THROTTLED;
@@ -480,7 +613,7 @@ void rs_metrics_on_attempt_answer_by(rs_metrics *m, rs_time now, size_t client, 
 		c->spilled += spilled;
 	});
 	scope *cs[2] = {sc[0], sc[1]};
-	TOUCH(cs, 2, now >= m->warmup, c->router_retries += router_retries);
+	TOUCH(cs, 2, now, c->router_retries += router_retries);
 	if (answer == RS_ANS_THROTTLED)
 		note_throttled(m, now, sc, has_dep ? 3u : 2u);
 	if (has_dep && !is_retry && !spilled)
@@ -500,7 +633,7 @@ void rs_metrics_on_deployment_answer(rs_metrics *m, rs_time now, size_t deployme
                                      const rs_tokens *tokens)
 {
 	scope *sc[1] = {dep_scope(m, deployment)};
-	TOUCH(sc, 1, now >= m->warmup, {
+	TOUCH(sc, 1, now, {
 		c->attempts++;
 		c->ok += answer == RS_ANS_OK;
 		c->throttled += answer == RS_ANS_THROTTLED;
@@ -529,6 +662,11 @@ static void client_count(rs_metrics *m, rs_time now, size_t client, size_t field
 		(*(uint64_t *)((char *)&sc[i]->bucket + field_offset))++;
 		if (now >= m->warmup)
 			(*(uint64_t *)((char *)&sc[i]->run + field_offset))++;
+		for (size_t w = 0; w < m->n_windows; w++) {
+			scope *ws = win_scope(m, w, sc[i], now);
+			if (ws)
+				(*(uint64_t *)((char *)&ws->run + field_offset))++;
+		}
 	}
 }
 
@@ -556,7 +694,7 @@ void rs_metrics_on_hedge(rs_metrics *m, rs_time now, size_t client, size_t deplo
 		by = has_dep ? RS_BY_SERVICE : RS_BY_ROUTER;
 	scope *sc[3] = {&m->scopes[0], client_scope(m, client),
 	                has_dep ? dep_scope(m, deployment) : NULL};
-	TOUCH(sc, has_dep ? 3u : 2u, now >= m->warmup, {
+	TOUCH(sc, has_dep ? 3u : 2u, now, {
 		c->attempts++;
 		c->ok += answer == RS_ANS_OK;
 		c->throttled += answer == RS_ANS_THROTTLED;
@@ -566,7 +704,7 @@ void rs_metrics_on_hedge(rs_metrics *m, rs_time now, size_t client, size_t deplo
 	if (answer == RS_ANS_THROTTLED)
 		note_throttled(m, now, sc, has_dep ? 3u : 2u);
 	scope *cs[2] = {sc[0], sc[1]};
-	TOUCH(cs, 2, now >= m->warmup, {
+	TOUCH(cs, 2, now, {
 		c->router_retries += router_retries;
 		c->hedges_sent++;
 	});
@@ -575,6 +713,31 @@ void rs_metrics_on_hedge(rs_metrics *m, rs_time now, size_t client, size_t deplo
 void rs_metrics_on_hedge_won(rs_metrics *m, rs_time now, size_t client)
 {
 	client_count(m, now, client, offsetof(rs_counts, hedges_won));
+}
+
+/* A success in window w's scopes (the total's and the deployment's; the
+ * client's is not kept), by the rules of the run figures. */
+static void window_success(rs_metrics *m, size_t w, scope *const sc[3], rs_time now,
+                           rs_time arrived, size_t lat_bin, size_t ttft_bin, double latency_ms,
+                           double ttft_ms, int64_t prompt_tokens, int64_t output_tokens,
+                           bool retried, bool spilled)
+{
+	for (size_t i = 0; i < 3; i++) {
+		scope *req = win_scope(m, w, sc[i], arrived), *srv = win_scope(m, w, sc[i], now);
+		if (req) {
+			req->run.succeeded++;
+			req->run.succeeded_spilled += spilled;
+			req->run.succeeded_retried += retried && !spilled;
+			rs_hist *const lat[1] = {req->lat_run}, *const ttft[1] = {req->ttft_run};
+			rs_hist_add_each(lat, 1, lat_bin, latency_ms);
+			rs_hist_add_each(ttft, 1, ttft_bin, ttft_ms);
+		}
+		if (srv) {
+			srv->run.served++;
+			srv->run.prompt_tokens += (uint64_t)prompt_tokens;
+			srv->run.output_tokens += (uint64_t)output_tokens;
+		}
+	}
 }
 
 void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t client,
@@ -611,14 +774,18 @@ void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t c
 			r->output_tokens += (uint64_t)output_tokens;
 		}
 	}
-	rs_hist_add_each(lat, nh, rs_hist_bin(lat[0], latency_ms), latency_ms);
-	rs_hist_add_each(ttft, nh, rs_hist_bin(ttft[0], ttft_ms), ttft_ms);
+	size_t lat_bin = rs_hist_bin(lat[0], latency_ms), ttft_bin = rs_hist_bin(ttft[0], ttft_ms);
+	rs_hist_add_each(lat, nh, lat_bin, latency_ms);
+	rs_hist_add_each(ttft, nh, ttft_bin, ttft_ms);
+	for (size_t w = 0; w < m->n_windows; w++)
+		window_success(m, w, sc, now, arrived, lat_bin, ttft_bin, latency_ms, ttft_ms,
+		               prompt_tokens, output_tokens, retried, spilled);
 }
 
 void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t client)
 {
 	scope *sc[2] = {&m->scopes[0], client_scope(m, client)};
-	TOUCH(sc, 2, arrived >= m->warmup, c->failed++);
+	TOUCH(sc, 2, arrived, c->failed++);
 	/* its time to give up, beside the successes' latency (issue 10) */
 	double ms = rs_time_to_ms(now - arrived);
 	rs_hist *h[4];
@@ -628,7 +795,15 @@ void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t cl
 		if (arrived >= m->warmup)
 			h[nh++] = sc[i]->fail_run;
 	}
-	rs_hist_add_each(h, nh, rs_hist_bin(h[0], ms), ms);
+	size_t bin = rs_hist_bin(h[0], ms);
+	rs_hist_add_each(h, nh, bin, ms);
+	for (size_t w = 0; w < m->n_windows; w++) {
+		scope *ws = win_scope(m, w, sc[0], arrived); /* windows keep the total's */
+		if (ws) {
+			rs_hist *const wh[1] = {ws->fail_run};
+			rs_hist_add_each(wh, 1, bin, ms);
+		}
+	}
 }
 
 double rs_metrics_failed_quantile(const rs_metrics *m, size_t i, double q)

@@ -504,11 +504,11 @@ static void add_ptu_figures(cJSON *o, const rs_config *cfg, const rs_metrics *m,
 	}
 }
 
-/* "cost": PTU-hours and pay-as-you-go tokens over the run after warm-up,
- * per deployment and in all (cost.h; prices: the model table's snapshot). */
-static void add_cost(cJSON *root, const rs_config *cfg, const rs_metrics *m)
+/* "cost": PTU-hours and pay-as-you-go tokens over `hours` (the run after
+ * warm-up, or a window), per deployment and in all (cost.h; prices: the
+ * model table's snapshot). */
+static void add_cost(cJSON *root, const rs_config *cfg, const rs_metrics *m, double hours)
 {
-	double hours = (cfg->duration_s - cfg->warmup_s) / 3600.0;
 	rs_cost_line *lines = rs_calloc(cfg->n_deployments, sizeof *lines);
 	if (!lines)
 		return;
@@ -539,6 +539,34 @@ static void add_cost(cJSON *root, const rs_config *cfg, const rs_metrics *m)
 	add_num(cost, "tokens_usd", total.tokens_usd, RATE_DECIMALS);
 	add_num(cost, "total_usd", total.total_usd, RATE_DECIMALS);
 	cJSON_AddItemToObject(cost, "deployments", deps);
+}
+
+/* "windows" (issue 11, only when the scenario has some): each window's
+ * figures under the run's names, from the metrics' view of the window
+ * (metrics.h): the total's, each deployment's and the cost over the
+ * window's length. */
+static void add_windows(cJSON *root, const rs_config *cfg, const rs_metrics *m)
+{
+	if (cfg->n_windows == 0)
+		return;
+	cJSON *all = cJSON_AddObjectToObject(root, "windows");
+	for (size_t w = 0; all && w < cfg->n_windows; w++) {
+		const rs_window_cfg *wc = &cfg->windows[w];
+		const rs_metrics *v = rs_metrics_window(m, w);
+		double seconds = wc->end_s - wc->start_s;
+		cJSON *o = cJSON_AddObjectToObject(all, wc->name);
+		add_num(o, "start_s", wc->start_s, 0);
+		add_num(o, "end_s", wc->end_s, 0);
+		add_scope_figures(o, v, 0, seconds / 60.0, true);
+		cJSON *deps = cJSON_AddArrayToObject(o, "deployments");
+		for (size_t d = 0; d < cfg->n_deployments; d++) {
+			cJSON *od = cJSON_CreateObject();
+			cJSON_AddItemToArray(deps, od);
+			cJSON_AddStringToObject(od, "name", cfg->deployments[d].name);
+			add_scope_figures(od, v, 1 + d, seconds / 60.0, false);
+		}
+		add_cost(o, cfg, v, seconds / 3600.0);
+	}
 }
 
 cJSON *rs_output_summary(const rs_config *cfg, const rs_metrics *m)
@@ -575,7 +603,7 @@ cJSON *rs_output_summary(const rs_config *cfg, const rs_metrics *m)
 			add_ptu_figures(o, cfg, m, d, minutes);
 	}
 	rs_outages_summary(cfg, deps); /* issue 9: measured availability, with outages */
-	add_cost(root, cfg, m);
+	add_cost(root, cfg, m, (cfg->duration_s - cfg->warmup_s) / 3600.0);
 	rs_compute_summary(cfg, rs_metrics_compute(m), root); /* issue 9: application tiers */
 	rs_batch_summary(cfg, rs_metrics_batch(m), root);     /* issue 9: global batch */
 	cJSON *routers = cJSON_AddArrayToObject(root, "routers");
@@ -597,7 +625,9 @@ cJSON *rs_output_summary(const rs_config *cfg, const rs_metrics *m)
 		cJSON_AddStringToObject(o, "name", cfg->clients[c].name);
 		cJSON_AddStringToObject(o, "target", cfg->clients[c].target);
 		add_scope_figures(o, m, 1 + cfg->n_deployments + c, minutes, true);
+		rs_job_figures_json(rs_metrics_job(m, c), o); /* issue 9: jobs, pipelines */
 	}
+	add_windows(root, cfg, m);
 	return root;
 }
 

@@ -68,6 +68,11 @@ static const report_fig report_figs[] = {
     {"latency_ms.p50", "latency p50 of successes", 1 / MS_PER_S, " s", 2, 0, true, false},
     {"latency_ms.p95", "latency p95 of successes", 1 / MS_PER_S, " s", 2, 0, true, false},
     {"latency_ms.p99", "latency p99 of successes", 1 / MS_PER_S, " s", 2, -1, true, false},
+    /* failed requests' time to give up (issue 10): only where some failed */
+    {"failed_latency_ms.p50", "time to give up p50 of failures", 1 / MS_PER_S, " s", 2, 0, false,
+     true},
+    {"failed_latency_ms.p99", "time to give up p99 of failures", 1 / MS_PER_S, " s", 2, 0, false,
+     true},
     {"throughput.tokens_per_min", "tokens per minute served", 1, "", 0, +1, false, false},
     {"cost.total_usd", "cost (USD)", 1, "", 2, -1, false, false},
     {"cost.ptu_usd", "of which provisioned (PTU)", 1, "", 2, 0, false, false},
@@ -359,9 +364,23 @@ static void put_sets(rs_text_buf *b, const rs_plan_group *g)
 		rs_text_printf(b, "%s--set %s", s ? " " : "", g->sets[s]);
 }
 
+/* What the figures span: "each run after warm-up", or for a window's
+ * table (rs_fig_table_window: it has start_s and end_s) "the window
+ * [a, b) s of each run". */
+static const char *span_text(const rs_fig_table *t, char *buf, size_t len)
+{
+	long a = rs_fig_find(t, "start_s", NULL), b = rs_fig_find(t, "end_s", NULL);
+	if (a < 0 || b < 0 || t->n_runs == 0)
+		return "each run after warm-up";
+	snprintf(buf, len, "the window [%g, %g) s of each run (warm-up does not apply to it)",
+	         t->v[a], t->v[b]);
+	return buf;
+}
+
 rs_status rs_report_compare(const rs_fig_table *t, const rs_plan *p, const char *const *names,
                             const char *const *descriptions, rs_error *err)
 {
+	char span[REPORT_FIG_LEN];
 	report_ctx r = {t, p, names};
 	rs_text_buf title = {0}, para = {0};
 	rs_text_puts(&title, "Comparison: ");
@@ -377,10 +396,11 @@ rs_status rs_report_compare(const rs_fig_table *t, const rs_plan *p, const char 
 	               "seed %llu; plan.json and the rep-K folders say each), so the candidates "
 	               "met the same arrivals and request sizes and their differences are "
 	               "paired. A cell is the mean over the replications +- the half-width of "
-	               "its 95%% Student-t interval. Figures are over each run after warm-up; "
+	               "its 95%% Student-t interval. Figures are over %s; "
 	               "latency is of successful requests only, read from log-spaced bins (within "
 	               "1%%), so replications often give the same percentile.",
-	               RATESIM_VERSION, p->replications, (unsigned long long)p->base_seed);
+	               RATESIM_VERSION, p->replications, (unsigned long long)p->base_seed,
+	               span_text(t, span, sizeof span));
 	/* how provisioned capacity is paid for: it decides the cost figures */
 	const cJSON *cost = cJSON_GetObjectItemCaseSensitive(t->summaries[0], "cost");
 	const cJSON *bill = cJSON_GetObjectItemCaseSensitive(cost, "ptu_billing");

@@ -63,6 +63,8 @@ static const sc_key top_keys[] = {
     {"routers", 0, false, NULL, SC_ARRAY},
     {"faults", 0, false, NULL, SC_ARRAY},
     {"outages", 0, false, NULL, SC_ARRAY}, /* issue 9: scenario_faults.c */
+    /* issue 11: scenario_windows.c; {} (none) lets a --set add the first */
+    {"windows", 0, false, NULL, SC_OBJECT_OR("{}")},
     {"compute", 0, false, NULL, SC_ARRAY}, /* issue 9: scenario_compute.c */
     {"alerts", 0, false, NULL, SC_ARRAY},  /* issue 9: scenario_alerts.c */
     /* issue 9: scenario_batch.c */
@@ -225,6 +227,8 @@ static rs_status parse_top(sc *c, const cJSON *root)
 	if (st == RS_OK)
 		st = sc_parse_outages(c, root);
 	if (st == RS_OK)
+		st = sc_parse_windows(c, root);
+	if (st == RS_OK)
 		st = sc_parse_alerts(c, root);
 	if (st == RS_OK)
 		st = sc_parse_network(c, root);
@@ -274,9 +278,10 @@ static rs_status effective(sc *c, cJSON *root, double max_memory_mb, double max_
  * see it. */
 typedef const sc_table *(*sc_room_tables)(size_t *n);
 static const sc_room_tables key_rooms[] = {
-    sc_topology_tables, sc_workload_tables,   sc_faults_tables,   sc_control_tables,
-    sc_images_tables,   sc_compute_tables,    sc_batch_tables,    sc_alerts_tables,
-    sc_gateway_tables,  sc_calculator_tables, sc_reaction_tables,
+    sc_topology_tables, sc_workload_tables, sc_faults_tables,     sc_control_tables,
+    sc_images_tables,   sc_windows_tables,  sc_compute_tables,    sc_batch_tables,
+    sc_alerts_tables,   sc_gateway_tables,  sc_calculator_tables, sc_jobs_tables,
+    sc_latency_tables,  sc_reaction_tables,
 };
 
 /* The most objects with a default there are (retry, max_tokens,

@@ -18,6 +18,7 @@
  *
  * Cost: O(clients + deployments + routers + outages).
  */
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,7 +40,8 @@
 #define EST_ESTIMATOR_BYTES  8.0                 /* one completion of a running mean */
 #define EST_ROW_BYTES        160.0               /* a timeseries.csv row */
 #define EST_OUTAGE_BYTES     256.0               /* an outage window and its 2 events (216) */
-#define EST_FIXED_OUT_BYTES  (64.0 * 1024)       /* summary.json, latency_cdf.csv, charts' data */
+#define EST_WINDOW_BYTES     (24.0 * 1024) /* a window's counters and 2 histograms, per scope */
+#define EST_FIXED_OUT_BYTES  (64.0 * 1024) /* summary.json, latency_cdf.csv, charts' data */
 #define EST_MB               (1024.0 * 1024.0)
 
 /* The largest term so far: its size, the path of the value behind it and
@@ -78,6 +80,12 @@ static void estimate(const rs_config *cfg, rs_scenario_estimate *e, est_term *me
 	         cfg->n_deployments == 1 ? "" : "s");
 	consider(mem, term, ".deployments", what);
 	bytes += term;
+	/* issue 11: each window keeps the total's and each deployment's figures */
+	term = (double)cfg->n_windows * (1 + nd) * EST_WINDOW_BYTES;
+	snprintf(what, sizeof what, "%zu window%s of figures", cfg->n_windows,
+	         cfg->n_windows == 1 ? "" : "s");
+	consider(mem, term, ".windows", what);
+	bytes += term;
 
 	for (size_t i = 0; i < cfg->n_deployments; i++) {
 		const rs_deployment_cfg *d = &cfg->deployments[i];
@@ -110,6 +118,20 @@ static void estimate(const rs_config *cfg, rs_scenario_estimate *e, est_term *me
 			snprintf(path, sizeof path, ".clients[%zu].arrival.users", i);
 			snprintf(what, sizeof what, "%d user%s", a->users,
 			         a->users == 1 ? "" : "s");
+			consider(mem, term, path, what);
+			bytes += term;
+		}
+		if (a->process == RS_ARRIVAL_AT_ONCE) { /* issue 9: the herd is in memory at once */
+			term = (double)a->requests * EST_USER_BYTES;
+			snprintf(path, sizeof path, ".clients[%zu].arrival.requests", i);
+			snprintf(what, sizeof what, "%" PRId64 " requests at once", a->requests);
+			consider(mem, term, path, what);
+			bytes += term;
+		}
+		if (a->process == RS_ARRIVAL_JOB) { /* issue 9: a job's units out at once */
+			term = (double)a->concurrency * EST_USER_BYTES;
+			snprintf(path, sizeof path, ".clients[%zu].arrival.concurrency", i);
+			snprintf(what, sizeof what, "a job of %d at once", a->concurrency);
 			consider(mem, term, path, what);
 			bytes += term;
 		}

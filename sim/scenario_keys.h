@@ -343,6 +343,46 @@ rs_status sc_check_regions(sc *c);
 rs_status sc_parse_images(sc *c, const cJSON *cl, const char *cpath, rs_images_cfg *im);
 const sc_table *sc_images_tables(size_t *n);
 
+/* scenario_jobs.c (issue 9): the arrival keys of jobs and herds, rows of
+ * scenario_workload.c's arrival table (so one "arrival" table holds every
+ * arrival key); the arrival of a job or an at_once herd (process: its
+ * rs_arrival_process, ks: the arrival table), OUT: *a; and a client's
+ * "pipeline" (its arrival already parsed), OUT: *p. */
+/* clang-format off */
+#define SC_JOB_ARRIVAL_KEYS \
+    {"requests", SC_BIT(RS_ARRIVAL_AT_ONCE), true, \
+     "only job and at_once arrivals send a fixed number of requests", \
+     SC_WHOLE(SC_GE1, RS_MAX_JOB_REQUESTS)}, \
+    {"requests", SC_BIT(RS_ARRIVAL_JOB), false, \
+     "only job and at_once arrivals send a fixed number of requests", \
+     SC_WHOLE(SC_GE1, RS_MAX_JOB_REQUESTS)}, \
+    {"concurrency", SC_BIT(RS_ARRIVAL_JOB), true, \
+     "only a job caps how many of its requests are out at once", \
+     SC_WHOLE(SC_GE1, RS_MAX_USERS)}, \
+    {"start_s", SC_BIT(RS_ARRIVAL_JOB) | SC_BIT(RS_ARRIVAL_AT_ONCE), false, \
+     "only job and at_once arrivals start at one time", \
+     SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S), SC_DEFAULT(RS_DEFAULT_JOB_START_S)}, \
+    {"file", SC_BIT(RS_ARRIVAL_JOB), false, "only a trace arrival or a job reads a file", \
+     SC_STRING}, \
+    {"format", SC_BIT(RS_ARRIVAL_JOB), false, "only a trace arrival or a job reads a file", \
+     SC_ENUM_OR(sc_format_names, RS_TRACE_AUTO)}, \
+    {"zero_rows", SC_BIT(RS_ARRIVAL_JOB), false, "only a trace arrival or a job reads a file", \
+     SC_ENUM_OR(sc_zero_rows_names, RS_ZERO_ROWS_SKIP)}, \
+    {"model", SC_BIT(RS_ARRIVAL_JOB), false, "only a trace arrival or a job reads a file", \
+     SC_STRING}
+/* clang-format on */
+rs_status sc_parse_job_arrival(sc *c, const cJSON *arr, const char *path, sc_keys ks, int process,
+                               rs_arrival_cfg *a);
+rs_status sc_parse_pipeline(sc *c, const cJSON *cl, const char *cpath, const rs_arrival_cfg *a,
+                            rs_pipeline_cfg *p);
+const sc_table *sc_jobs_tables(size_t *n);
+
+/* scenario_latency.c (issue 9): a deployment's "latency_daily" (d: the
+ * deployment object, dpath its path). OUT: *out. */
+rs_status sc_parse_latency_daily(sc *c, const cJSON *d, const char *dpath,
+                                 rs_latency_daily_cfg *out);
+const sc_table *sc_latency_tables(size_t *n);
+
 /* scenario_calculator.c: a client's "workload" (the capacity calculator's
  * inputs), which stands for its arrival and sizes; without it, "arrival"
  * is required (cl: the client object, cpath its path). */
@@ -362,6 +402,9 @@ const sc_table *sc_control_tables(size_t *n);
 rs_status sc_parse_reactions(sc *c, const cJSON *cl, const char *cpath, rs_client_cfg *cli);
 const sc_table *sc_reaction_tables(size_t *n);
 
+/* scenario_windows.c: cfg->windows, the "windows" object (issue 11). */
+rs_status sc_parse_windows(sc *c, const cJSON *root);
+const sc_table *sc_windows_tables(size_t *n);
 /* scenario_gateway.c: each router's "consumer_limits" (gateway.h, issue 9),
  * after the clients, whose names the groups use. */
 rs_status sc_parse_gateways(sc *c, const cJSON *root);

@@ -383,6 +383,7 @@ static const sc_key deployment_keys[] = {
     {"service", 0, false, NULL, SC_ENUM_OR(service_names, RS_DEFAULT_SERVICE)},
     {"service_capacity_tps", 0, false, NULL,
      SC_NUMBER(SC_POS, RS_MIN_TOKENS_PER_S, RS_MAX_TOKENS_PER_S)},
+    {"latency_daily", 0, false, NULL, SC_OBJECT}, /* scenario_latency.c */
 };
 
 static const sc_key estimator_keys[] = {
@@ -507,6 +508,8 @@ static rs_status parse_deployment(sc *c, const cJSON *d, const char *path, size_
 	if (st == RS_OK)
 		st = sc_get_num(c, d, path, SC_KEYS(deployment_keys), "service_capacity_tps",
 		                &dep->service_capacity_tps);
+	if (st == RS_OK)
+		st = sc_parse_latency_daily(c, d, path, &dep->latency_daily);
 	if (st != RS_OK)
 		return st;
 

@@ -33,11 +33,12 @@
 
 /* "daily" is not a process of the config: the loader expands it into a
  * Poisson schedule (daily_schedule), so it takes the index after the last. */
-#define SC_PROCESS_DAILY (RS_ARRIVAL_CLOSED + 1)
+#define SC_PROCESS_DAILY (RS_ARRIVAL_AT_ONCE + 1)
 static const char *const process_names[] = {
     [RS_ARRIVAL_CONSTANT] = "constant", [RS_ARRIVAL_POISSON] = "poisson",
     [RS_ARRIVAL_TRACE] = "trace",       [RS_ARRIVAL_ONOFF] = "onoff",
     [RS_ARRIVAL_CLOSED] = "closed",     [SC_PROCESS_DAILY] = "daily",
+    [RS_ARRIVAL_JOB] = "job",           [RS_ARRIVAL_AT_ONCE] = "at_once",
 };
 static const char *const maxtok_names[] = {
     [RS_MAXTOK_ABSENT] = "absent",
@@ -85,7 +86,8 @@ static const sc_key client_keys[] = {
     {"best_of", 0, false, NULL, SC_WHOLE(SC_GE1, RS_MAX_BEST_OF), SC_DEFAULT(RS_DEFAULT_BEST_OF)},
     {"cached_fraction", 0, false, NULL, SC_NUMBER(SC_UNIT, 0, 1),
      SC_DEFAULT(RS_DEFAULT_CACHED_FRACTION)},
-    {"images", 0, false, NULL, SC_OBJECT}, /* scenario_images.c */
+    {"images", 0, false, NULL, SC_OBJECT},   /* scenario_images.c */
+    {"pipeline", 0, false, NULL, SC_OBJECT}, /* scenario_jobs.c */
     {"retry", 0, false, NULL, SC_OBJECT_OR("{\"policy\":\"none\"}")},
     {"rate_limit", 0, false, NULL, SC_OBJECT},
     {"concurrency", 0, false, NULL, SC_OBJECT},
@@ -133,6 +135,7 @@ static const sc_key arrival_keys[] = {
     {"points_per_day", G_DAILY, false, "only a daily arrival has a daily cycle",
      SC_WHOLE(SC_GE1, RS_MAX_POINTS_PER_DAY), .min = SC_DAILY_MIN_POINTS,
      SC_DEFAULT(RS_DEFAULT_DAILY_POINTS_PER_DAY)},
+    SC_JOB_ARRIVAL_KEYS, /* scenario_jobs.c */
 };
 
 static const sc_key point_keys[] = {
@@ -363,6 +366,8 @@ static rs_status parse_arrival(sc *c, const cJSON *cl, const char *cpath, rs_arr
 		return st;
 	if (process == SC_PROCESS_DAILY)
 		return daily_schedule(c, arr, path, a);
+	if (process == RS_ARRIVAL_JOB || process == RS_ARRIVAL_AT_ONCE)
+		return sc_parse_job_arrival(c, arr, path, SC_KEYS(arrival_keys), process, a);
 	a->process = (rs_arrival_process)process;
 	switch (a->process) {
 	case RS_ARRIVAL_TRACE:
@@ -401,8 +406,7 @@ static rs_status parse_arrival(sc *c, const cJSON *cl, const char *cpath, rs_arr
 		    SC_BIT(RS_DIST_FIXED) | SC_BIT(RS_DIST_UNIFORM) | SC_BIT(RS_DIST_LOGNORMAL);
 		return sc_dist_value(c, think, tp, SC_KEYS(think_keys), kinds, false, a->think_s);
 	}
-	case RS_ARRIVAL_CONSTANT:
-	case RS_ARRIVAL_POISSON:
+	default: /* constant and poisson (job and at_once returned above) */
 		break;
 	}
 	const cJSON *rate = sc_member(arr, "rate_rps"), *sched = sc_member(arr, "schedule");
@@ -738,7 +742,7 @@ static rs_status parse_client(sc *c, const cJSON *cl, const char *path, size_t i
 	bool given = cli->workload.on; /* arrival and sizes from the workload */
 	if (st == RS_OK && !given)
 		st = parse_arrival(c, cl, path, &cli->arrival);
-	bool trace = cli->arrival.process == RS_ARRIVAL_TRACE;
+	bool trace = cli->arrival.trace.path != NULL; /* a trace arrival, or a job of its rows */
 	if (st == RS_OK && !given)
 		st = parse_dist(c, cl, path, "prompt_tokens", trace, &cli->prompt_tokens);
 	if (st == RS_OK && !given)
@@ -752,6 +756,8 @@ static rs_status parse_client(sc *c, const cJSON *cl, const char *path, size_t i
 		                &cli->cached_fraction);
 	if (st == RS_OK)
 		st = sc_parse_images(c, cl, path, &cli->images);
+	if (st == RS_OK)
+		st = sc_parse_pipeline(c, cl, path, &cli->arrival, &cli->pipeline);
 	if (st == RS_OK)
 		st = parse_retry(c, cl, path, &cli->retry);
 	if (st == RS_OK)

@@ -8,6 +8,7 @@
  * flow of an attempt itself lives in attempt.c.
  */
 #include "attempt.h"
+#include "job_world.h"
 
 #include "hedge.h"
 #include "ratesim/batch.h"
@@ -158,6 +159,8 @@ static rs_status build(rs_world *w, rs_error *err)
 	    .warmup = rs_time_from_s(cfg->warmup_s),
 	    .end = w->end,
 	    .bucket = rs_time_from_s(cfg->bucket_s),
+	    .windows = cfg->windows, /* issue 11 */
+	    .n_windows = cfg->n_windows,
 	    .sink = {.row = forward_row,
 	             .sample = sample_deployment,
 	             .client_sample = sample_client,
@@ -173,12 +176,13 @@ static rs_status build(rs_world *w, rs_error *err)
 	if (st != RS_OK)
 		return st;
 
-	if ((st = world_wire(w, err)) != RS_OK)
+	if ((st = world_wire(w, err)) != RS_OK || (st = jobs_new(w, err)) != RS_OK)
 		return st;
 	rs_batch_events bev = {EV_BATCH_SUBMIT, EV_BATCH_END}; /* issue 9: global batch */
 	if (rs_batch_new(w->eng, &bev, cfg, w->end, &w->batch) != RS_OK)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the batch deployments");
 	rs_metrics_set_batch(w->metrics, w->batch);
+	jobs_wire(w); /* issue 9: jobs and pipelines */
 	/* the client's reactions, when a scenario asks for them (quota_watch.h, netjitter.h) */
 	if (rs_quota_watch_wanted(cfg) && !(w->quota = rs_quota_watch_new(cfg)))
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the quota watch");
@@ -199,6 +203,8 @@ static rs_status build(rs_world *w, rs_error *err)
 				schedule(w, rs_client_think_time(c), EV_ARRIVAL, (uint32_t)i, 0);
 			continue;
 		}
+		if (jobs_start(w, i)) /* issue 9: a job's first units */
+			continue;
 		rs_time at;
 		int64_t row;
 		if (rs_client_next_arrival(c, &at, &row))
@@ -257,6 +263,7 @@ void rs_world_free(rs_world *w)
 	rs_service_free(w->svc);
 	rs_compute_free(w->compute);
 	rs_batch_free(w->batch);
+	jobs_free(w->jobs);
 	hedge_free(w);
 	rs_quota_watch_free(w->quota);
 	rs_netjitter_free(w->jitter);
@@ -349,6 +356,9 @@ rs_status rs_world_run(rs_world *w, rs_error *err)
 		rs_router_figures f = {rs.picks, rs.cooldowns, rs.breaker_trips, rs.all_down};
 		rs_metrics_set_router(w->metrics, k, &f);
 	}
+	jobs_report(w);
+	if (w->status != RS_OK)
+		return stopped(w, err);
 	rs_status st = rs_metrics_advance(w->metrics, w->end);
 	if (st == RS_OK && w->reqlog) /* rows still open: attempts in flight at the end */
 		st = rs_reqlog_flush(w->reqlog);

@@ -58,6 +58,15 @@ typedef struct rs_fig_table {
 rs_status rs_fig_table_load(const rs_plan *p, rs_fig_table *t, rs_error *err);
 void rs_fig_table_free(rs_fig_table *t);
 
+/* Window `window`'s figures as a table of their own (issue 11): every
+ * column windows.WINDOW.X of t becomes X, so that what reads run figures
+ * (the report, the verdicts) reads the window's; each run's summary is
+ * its windows.WINDOW object (copied).  OUT: *out (free with
+ * rs_fig_table_free).  Errors: RS_ERR_USAGE when t has no such window,
+ * RS_ERR_NOMEM. */
+rs_status rs_fig_table_window(const rs_fig_table *t, const char *window, rs_fig_table *out,
+                              rs_error *err);
+
 /* The index of figure `name`, or -1.  near (may be NULL): OUT: the nearest
  * known name, for "did you mean". */
 long rs_fig_find(const rs_fig_table *t, const char *name, const char **near);

@@ -32,6 +32,10 @@
  * mean gap after its last row.  Without loop the arrivals end with the last
  * row.
  *
+ * At once (issue 9): `requests` arrivals, all at start_s (the thundering
+ * herd).  A job (RS_ARRIVAL_JOB) and closed-loop users make no arrivals
+ * here: the world sends their requests as earlier ones end (job.h).
+ *
  * Cost: O(1) per arrival (amortised over the schedule's segments), O(points)
  * memory; the trace is borrowed, not copied.
  */

@@ -35,6 +35,9 @@ typedef struct rs_compare_setup {
 	const char *dir;       /* the comparison's folder */
 	size_t replications;   /* 0: RS_COMPARE_DEFAULT_REPLICATIONS */
 	bool log_requests;
+	/* --window NAME (issue 11): every candidate must have it; the report
+	 * shows its figures (kept in plan.json for collect).  NULL: the runs' */
+	const char *window;
 } rs_compare_setup;
 
 /* A folder name for each of the n candidate names: characters other than

@@ -100,6 +100,12 @@
 #define RS_DEFAULT_DAILY_PEAK_AT_S      43200.0 /* noon */
 #define RS_DEFAULT_DAILY_POINTS_PER_DAY 96      /* every 15 minutes */
 
+/* jobs, pipelines and time-of-day latency (issue 9, job.h, latency_daily.h) */
+#define RS_DEFAULT_JOB_START_S             0.0 /* a job or a herd starts with the run */
+#define RS_DEFAULT_PIPELINE_CALLS          1   /* a step is one call unless it fans out */
+#define RS_DEFAULT_PIPELINE_DEADLINE_S     0.0 /* 0: no deadline */
+#define RS_DEFAULT_LATENCY_DAILY_PEAK_AT_S RS_DEFAULT_DAILY_PEAK_AT_S /* with the arrivals' */
+
 /* routers */
 #define RS_DEFAULT_BACKEND_WEIGHT          1.0
 #define RS_DEFAULT_BACKEND_PRIORITY        0
@@ -175,11 +181,23 @@
 #define RS_MAX_ESTIMATOR_WINDOW 1000000
 #define RS_MAX_USERS            1000000
 #define RS_MAX_POINTS_PER_DAY   86400
+/* Jobs and pipelines (issue 9): a job's requests (its figures take fixed
+ * memory, so only the run's length bounds it), the requests of an at_once
+ * herd (all in memory at once, like closed-loop users), a pipeline's steps
+ * and calls per step. */
+#define RS_MAX_JOB_REQUESTS   1000000000
+#define RS_MAX_AT_ONCE        RS_MAX_USERS
+#define RS_MAX_PIPELINE_STEPS 1000
+#define RS_MAX_PIPELINE_CALLS 100000
 /* Retry budgets (tokens), prices (USD per unit) and trace speed-ups. */
 #define RS_MAX_BUDGET  1000000000.0
 #define RS_MAX_PRICE   1000000.0
 #define RS_MIN_SPEEDUP 0.000001
 #define RS_MAX_SPEEDUP 1000000.0
+/* Windows of figures (issue 11): each keeps a counter set and two latency
+ * histograms (about 20 KB) for the total and for each deployment. */
+#define RS_MAX_WINDOWS     16
+#define RS_WINDOW_NAME_MAX 64 /* bytes of a window's name */
 /* Labels (priorities) and other small whole numbers. */
 #define RS_MAX_PRIORITY 1000000
 
@@ -238,6 +256,23 @@ typedef struct rs_quota_cfg {
 	int64_t ptu; /* provisioned family */
 } rs_quota_cfg;
 
+/* A deployment's latency by the time of day (issue 9, seed 004;
+ * latency_daily.h): off, a multiplier per hour of the day, or a raised
+ * cosine 1 + amplitude (1 + cos(2 pi (t - peak_at_s) / 1 day)) / 2. */
+typedef enum rs_latency_daily_mode {
+	RS_LATENCY_DAILY_OFF,
+	RS_LATENCY_DAILY_BY_HOUR,
+	RS_LATENCY_DAILY_COSINE,
+} rs_latency_daily_mode;
+
+#define RS_HOURS_PER_DAY 24
+
+typedef struct rs_latency_daily_cfg {
+	rs_latency_daily_mode mode;
+	double by_hour[RS_HOURS_PER_DAY]; /* BY_HOUR: hour h of each day, from the run's start */
+	double amplitude, peak_at_s;      /* COSINE */
+} rs_latency_daily_cfg;
+
 typedef struct rs_deployment_cfg {
 	char *name;
 	char *subscription;
@@ -271,7 +306,8 @@ typedef struct rs_deployment_cfg {
 
 	/* the service model (service.h): off unless a scenario turns it on */
 	rs_service_kind service;
-	double service_capacity_tps; /* output tokens per second; < 0: the model's */
+	double service_capacity_tps;        /* output tokens per second; < 0: the model's */
+	rs_latency_daily_cfg latency_daily; /* issue 9: time-of-day latency (latency_daily.h) */
 } rs_deployment_cfg;
 
 /* ---- clients ------------------------------------------------------------ */
@@ -282,6 +318,8 @@ typedef enum rs_arrival_process {
 	RS_ARRIVAL_TRACE,    /* replay of a trace file */
 	RS_ARRIVAL_ONOFF,    /* Poisson at rate_on / rate_off, periods Exp(on_s) / Exp(off_s) */
 	RS_ARRIVAL_CLOSED,   /* `users` users: send, wait for the outcome, think, repeat */
+	RS_ARRIVAL_JOB,      /* issue 9: `requests` units, `concurrency` at a time, from start_s */
+	RS_ARRIVAL_AT_ONCE,  /* issue 9: `requests` requests at the one instant start_s */
 } rs_arrival_process;
 
 /* One point of a piecewise rate schedule: from at_s on, the rate is rate_rps
@@ -321,6 +359,10 @@ typedef struct rs_arrival_cfg {
 	/* closed loop */
 	int users;
 	struct rs_dist_cfg *think_s; /* think time in seconds (owned) */
+	/* job and at_once (issue 9, job.h): how many, how many at a time (job), from when */
+	int64_t requests;
+	int concurrency;
+	double start_s;
 } rs_arrival_cfg;
 
 typedef enum rs_dist_kind {
@@ -617,6 +659,22 @@ typedef struct rs_images_cfg {
 	rs_image_detail detail;
 } rs_images_cfg;
 
+/* A pipeline (issue 9, seed 004; job.h): each arrival of the client is
+ * one pipeline of steps run in order; step k makes `calls` calls, at most
+ * `parallelism` at once; the pipeline fails at deadline_s after its start
+ * or at the first call that fails for good. */
+typedef struct rs_pipeline_step {
+	int calls;
+	int parallelism;
+} rs_pipeline_step;
+
+typedef struct rs_pipeline_cfg {
+	bool on;
+	rs_pipeline_step *steps; /* owned */
+	size_t n_steps;
+	double deadline_s; /* 0: none */
+} rs_pipeline_cfg;
+
 /* A client described as the service's capacity calculator takes a workload
  * (calculator.h): requests per minute and the average prompt and generated
  * tokens.  It drives Poisson arrivals at rpm / 60 per second with fixed
@@ -646,12 +704,20 @@ typedef struct rs_client_cfg {
 	rs_workload_cfg workload; /* issue 9: the capacity calculator's inputs, when given */
 	rs_retry_cfg retry;
 	rs_control_cfg control;
-	double rtt_ms; /* network round trip to its target; < 0: deployment's */
+	double rtt_ms;            /* network round trip to its target; < 0: deployment's */
+	rs_pipeline_cfg pipeline; /* issue 9: each arrival is a pipeline of calls */
 	rs_hedge_cfg hedge;
 	rs_quota_watch_cfg quota_watch;
 	bool jitter;                /* network_jitter_ms is given (netjitter.h) */
 	rs_dist_cfg network_jitter; /* ms added to each attempt's round trip */
 } rs_client_cfg;
+
+/* A window of simulated time [start_s, end_s) over which every summary
+ * figure is also computed (issue 11; scenario_windows.c). */
+typedef struct rs_window_cfg {
+	char *name; /* [A-Za-z0-9_-]+, unique */
+	double start_s, end_s;
+} rs_window_cfg;
 
 /* ---- the scenario -------------------------------------------------------- */
 
@@ -698,6 +764,8 @@ typedef struct rs_config {
 	size_t n_faults;
 	rs_outage_cfg *outages; /* issue 9: random outages */
 	size_t n_outages;
+	rs_window_cfg *windows; /* issue 11: figures over windows of time */
+	size_t n_windows;
 	struct rs_compute_cfg *compute; /* issue 9: application tiers (compute.h) */
 	size_t n_compute;
 	struct rs_batch_cfg *batch; /* issue 9: global batch deployments (batch.h) */

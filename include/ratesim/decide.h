@@ -39,6 +39,9 @@ typedef struct rs_decide_opts {
 	/* Progress of the pool (may be NULL): done of n runs ended. */
 	void (*progress)(void *ctx, size_t done, size_t n);
 	void *progress_ctx;
+	/* A comparison's report over this window of the runs (plot --window
+	 * NAME; issue 11), instead of the one it was run with; NULL: that. */
+	const char *window;
 } rs_decide_opts;
 
 /* What a collect concluded, for the command line to print. */
@@ -72,5 +75,11 @@ rs_status rs_decide_check_figures(const rs_config *cfg, const char *const *figur
  * final failures ..., p99 latency ..., tokens/min ...", appended to b. */
 void rs_decide_line(const rs_fig_table *t, const rs_plan *p, size_t g, const char *name,
                     rs_text_buf *b);
+
+/* Remove what an earlier plan or run wrote in dir (the plan's group and
+ * replication folders, and the files ratesim writes at the top; nothing
+ * else), as --force does before a plan runs; `run -o DIR --force` over a
+ * plan's folder calls it.  Errors: RS_ERR_IO (cannot remove), RS_ERR_NOMEM. */
+rs_status rs_decide_clear(const char *dir, rs_error *err);
 
 #endif

@@ -37,6 +37,8 @@ typedef struct rs_report_figures {
 	 * ("duration_s", "warmup_s", "bucket_s"); NaN when summary.json has
 	 * none (a run written by an older ratesim) */
 	double duration_s, warmup_s, bucket_s;
+	/* rs_report_read_window: the window's span [start_s, end_s); else NaN */
+	double window_start_s, window_end_s;
 } rs_report_figures;
 
 /* Read DIR/summary.json.  OUT: *out.
@@ -44,6 +46,15 @@ typedef struct rs_report_figures {
  * missing or of the wrong type: "DIR/summary.json: .requests.offered:
  * expected a whole number >= 0"), RS_ERR_NOMEM. */
 rs_status rs_report_read_figures(const char *dir, rs_report_figures *out, rs_error *err);
+
+/* The same figures over window `window` of the run (summary.json's
+ * "windows", issue 11): the counts, rates, latency, throughput and cost of
+ * the window, with its span in window_start_s and window_end_s (the
+ * scenario, seed, duration, warm-up and bucket are the run's).  Errors:
+ * those above, and RS_ERR_USAGE when the run has no such window ("DIR/
+ * summary.json: the run has no window "peak" (its windows: ...)"). */
+rs_status rs_report_read_window(const char *dir, const char *window, rs_report_figures *out,
+                                rs_error *err);
 
 /* A fault of the run's scenario, as its scenario.json states it. */
 typedef struct rs_fault_span {

@@ -36,6 +36,13 @@ typedef struct rs_chart_opts {
 	 * run; NULL for none.  ctx is progress_ctx. */
 	void (*progress)(void *ctx, const char *line);
 	void *progress_ctx;
+	/* plot --window (issue 11): draw the time charts over [from_s, to_s)
+	 * only (to_s <= from_s, as zeroed: the whole run).  window: the name of
+	 * the run's window of that span, whose figures the outcomes chart then
+	 * shows; NULL: none, and the charts of the whole run's figures
+	 * (outcomes, latency_cdf) are not drawn. */
+	double from_s, to_s;
+	const char *window;
 } rs_chart_opts;
 
 /* The compiled-in template plots/NAME (e.g. "style.gp", "rate_429.gp"), or

@@ -20,6 +20,8 @@
 #define RATESIM_METRICS_H
 
 #include "ratesim/common.h"
+#include "ratesim/config.h"
+#include "ratesim/job.h"
 #include "ratesim/meter.h"
 #include "ratesim/refusal.h"
 
@@ -137,6 +139,10 @@ typedef struct rs_metrics_setup {
 	const double *output_ratios;           /* per deployment (provisioned sizing), borrowed */
 	rs_time warmup, end, bucket;
 	rs_metrics_sink sink;
+	/* windows of figures [start_s, end_s) (issue 11), borrowed for the
+	 * call only; n_windows 0: none */
+	const rs_window_cfg *windows;
+	size_t n_windows;
 } rs_metrics_setup;
 
 /* NULL when out of memory. */
@@ -234,6 +240,17 @@ double rs_metrics_failed_quantile(const rs_metrics *m, size_t scope, double q);
 double rs_metrics_failed_max(const rs_metrics *m, size_t scope);
 double rs_metrics_failed_mean(const rs_metrics *m, size_t scope);
 
+/* Windows (issue 11): the figures of window w as a view, an rs_metrics
+ * (borrowed, valid while m is) whose run figures are the window's: scope 0
+ * the total, 1..D the deployments (no clients: rs_metrics_n_scopes says
+ * 1 + D).  Requests count by arrival in the window (their outcomes
+ * whenever they happen), attempts by when they were made, tokens by when
+ * they were served; warm-up does not apply.  Only counts, latency and
+ * TTFT: the view has no provisioned meter figures (rs_metrics_ptu_run)
+ * and no router figures. */
+size_t rs_metrics_n_windows(const rs_metrics *m);
+const rs_metrics *rs_metrics_window(const rs_metrics *m, size_t w);
+
 /* Provisioned deployment d over the run after warm-up: bucket-end
  * utilisation mean, highest U seen, per-minute V2 mean and max, the
  * busiest minute's offered normalised load (tokens per minute), and the
@@ -263,6 +280,12 @@ const struct rs_compute *rs_metrics_compute(const rs_metrics *m);
 struct rs_batch;
 void rs_metrics_set_batch(rs_metrics *m, const struct rs_batch *b);
 const struct rs_batch *rs_metrics_batch(const rs_metrics *m);
+
+/* A job's or a pipeline client's figures (issue 9, job.h), handed over by
+ * the world at the end; false when out of memory.  rs_metrics_job: NULL for
+ * a client that has none. */
+bool rs_metrics_set_job(rs_metrics *m, size_t client, const rs_job_figures *f);
+const rs_job_figures *rs_metrics_job(const rs_metrics *m, size_t client);
 
 /* The latency histogram of the whole run (scope 0), for the CDF chart:
  * calls fn(ctx, upper_edge_ms, cumulative_fraction) for each non-empty bin. */

@@ -21,7 +21,7 @@ sed "s|traces/AzureLLMInferenceTrace_conv.csv|$TMP/fifo|" scenarios/trace-azure-
 # start_held DIR: a run into DIR that blocks on the FIFO; waits until its
 # staging folder exists (at most 5 s).  Sets HELD to its pid.
 start_held() {
-	$DEFSIG "$RATESIM" run "$TMP/held.json" -o "$1" --quiet --no-charts 2>"$TMP/held.err" &
+	$DEFSIG "$RATESIM" run "$TMP/held.json" -o "$1" --quiet --no-charts --force 2>"$TMP/held.err" &
 	HELD=$!
 	n=0
 	while [ $n -lt 50 ] && ! ls -A "$1" 2>/dev/null | grep -q '^\.ratesim-staging\.'; do
@@ -38,7 +38,7 @@ no_leftovers() {
 "$RATESIM" run "$Q" -o "$TMP/lock" --quiet --no-charts
 cp "$TMP/lock/summary.json" "$TMP/old-summary.json"
 start_held "$TMP/lock"
-"$RATESIM" run "$Q" -o "$TMP/lock" --quiet --no-charts 2>"$TMP/err"
+"$RATESIM" run "$Q" -o "$TMP/lock" --quiet --no-charts --force 2>"$TMP/err"
 rc=$?
 want="ratesim: $TMP/lock: another ratesim run is writing into this folder; wait for it to finish or choose another folder with -o"
 [ $rc -eq 1 ] && [ "$(cat "$TMP/err")" = "$want" ] && pass lock-refuses-second-run ||
@@ -144,4 +144,40 @@ if grep -Eil '(^|[,:[:space:]])-?(inf|nan)' "$TMP/csv"/*.csv "$TMP/csv"/*.json >
 else
 	pass no-inf-nan
 fi
+# ---- -o onto a folder that holds results: refused unless --force (issue 11) ----
+"$RATESIM" run "$Q" -o "$TMP/again" --quiet --log-requests --set duration_s=120
+cp "$TMP/again/summary.json" "$TMP/again-old.json"
+"$RATESIM" run "$Q" -o "$TMP/again" --quiet --no-charts --set duration_s=90 2>"$TMP/err"
+rc=$?
+want="ratesim: $TMP/again: holds the results of an earlier run; use --force to replace them, or another -o"
+[ $rc -eq 1 ] && [ "$(cat "$TMP/err")" = "$want" ] && cmp -s "$TMP/again/summary.json" "$TMP/again-old.json" &&
+	pass rerun-refused-without-force || fail rerun-refused-without-force "exit $rc: $(cat "$TMP/err")"
+# with --force the earlier run's files go: no requests.csv, no charts beside the new data
+"$RATESIM" run "$Q" -o "$TMP/again" --quiet --no-charts --force --set duration_s=90 &&
+	[ ! -e "$TMP/again/requests.csv" ] && [ ! -e "$TMP/again/throughput.png" ] &&
+	[ ! -e "$TMP/again/throughput.gp" ] && grep -q '"duration_s":	90' "$TMP/again/summary.json" &&
+	pass rerun-with-force-replaces || fail rerun-with-force-replaces "$(ls "$TMP/again" | tr '\n' ' ')"
+# another file of the folder is not ratesim's: it stays
+echo keep >"$TMP/again/notes.txt"
+"$RATESIM" run "$Q" -o "$TMP/again" --quiet --no-charts --force --set duration_s=90 &&
+	[ "$(cat "$TMP/again/notes.txt")" = keep ] && pass force-keeps-other-files ||
+	fail force-keeps-other-files "$(ls "$TMP/again" | tr '\n' ' ')"
+# a plan's folder: refused; with --force its replication folders go first
+"$RATESIM" run "$Q" -o "$TMP/plan" --quiet --no-charts -r 2 --set duration_s=90
+"$RATESIM" run "$Q" -o "$TMP/plan" --quiet --no-charts --set duration_s=90 2>"$TMP/err"
+rc=$?
+want="ratesim: $TMP/plan: holds the results of a plan (run -r, compare, sweep or size); use --force to replace them, or another -o"
+[ $rc -eq 1 ] && [ "$(cat "$TMP/err")" = "$want" ] && pass run-over-plan-refused ||
+	fail run-over-plan-refused "exit $rc: $(cat "$TMP/err")"
+"$RATESIM" run "$Q" -o "$TMP/plan" --quiet --no-charts --force --set duration_s=90 &&
+	[ ! -e "$TMP/plan/rep-1" ] && [ ! -e "$TMP/plan/plan.json" ] && [ -s "$TMP/plan/summary.json" ] &&
+	pass run-over-plan-with-force || fail run-over-plan-with-force "$(ls "$TMP/plan" | tr '\n' ' ')"
+# a scenario name cannot take the default folder out of results/
+mkdir -p "$TMP/cwd" && cd "$TMP/cwd" && Qabs="$OLDPWD/$Q" && R="$OLDPWD/$RATESIM" &&
+	case $RATESIM in /*) R=$RATESIM ;; esac &&
+	"$R" run "$Qabs" --quiet --no-charts --set duration_s=90 --set 'name=../../escape' &&
+	[ -s "results/.._.._escape/summary.json" ] && [ ! -e "$TMP/escape" ] && pass name-stays-in-results ||
+	fail name-stays-in-results "$(ls -R "$TMP/cwd" | head -5)"
+cd "$OLDPWD" || exit 1
+
 finish

@@ -48,8 +48,8 @@
 #define GEN_LCG_ADD     1442695040888963407ULL
 #define GEN_LCG_SEED    12345ULL
 
-static const char *const bases[] = {"quickstart", "ptu-spillover", "seed-prod-staging",
-                                    "retry-policies"};
+static const char *const bases[] = {"quickstart",          "ptu-spillover", "seed-prod-staging",
+                                    "seed-skill-deadline", "job-batch-20k", "retry-policies"};
 #define N_BASES (sizeof bases / sizeof bases[0])
 
 /* Numbers at and beyond every plausible bound, as JSON text. */

@@ -292,7 +292,8 @@ static void test_render(void)
 	                       "util_max = 64\nv2_max = 90\n"));
 	free(gp);
 	gp = slurp(dir, "outcomes.gp", NULL);
-	CHECK(gp && strstr(gp, "\noffered = 100\noutcome_max = 60\n"));
+	CHECK(gp &&
+	      strstr(gp, "\noffered = 100\noffered_when = \"after warm-up\"\noutcome_max = 60\n"));
 	free(gp);
 	rmtree(dir);
 }

@@ -176,7 +176,7 @@ static void test_long_run(void)
 	free(dat);
 
 	char *gp = th_slurp_in(dir, "throughput.gp");
-	CHECK(gp && strstr(gp, "\nt_label = \"time (h)\"\nn_spans = 3\n"));
+	CHECK(gp && strstr(gp, "\nt_label = \"time (h)\"\nt_min = 0\nn_spans = 3\n"));
 	CHECK(gp && strstr(gp, "span_text[1] = 'warm-up'\n"));
 	CHECK(gp && strstr(gp, "span_from[2] = 1; span_to[2] = 2; span_kind[2] = 2\n"));
 	CHECK(gp && strstr(gp, "span_text[2] = 'eastus down'\n"));
@@ -226,7 +226,7 @@ static void test_long_names(void)
 	CHECK(gp && strstr(gp, "\nkey_lines = 3\n"));
 	CHECK(gp && strstr(gp, "cand_key[1] = \"a-candidate-with-a-very-\\nlong-name-that-says-\\n"
 	                       "what-it-is-000001\"\n"));
-	CHECK(gp && strstr(gp, "\nt_label = \"time (h)\"\nn_spans = 1\n"));
+	CHECK(gp && strstr(gp, "\nt_label = \"time (h)\"\nt_min = 0\nn_spans = 1\n"));
 	free(gp);
 	gp = th_slurp_in(dir, "compare_summary.gp");
 	CHECK(gp && strstr(gp, "\nbar_letters = 1\narray bar_name[2]\nbar_name[1] = 'A'\n"));
@@ -309,6 +309,33 @@ static void test_alert_marks(void)
 	rmdir(dir);
 }
 
+/* plot --window: a day drawn over its second hour.  The axis is that of an
+ * hour (minutes, one bucket a point), a bucket starting at the window's
+ * end is out, and the warm-up [0, 1.5 h) is clipped to [60, 90) min. */
+static void test_window(void)
+{
+	chart_axis a;
+	chart_axis_init(&a, 86400, BUCKET_S);
+	CHECK_STR(a.unit, "h");
+	CHECK_I64((long long)a.group, 9); /* 8640 buckets, at most 1000 points */
+	chart_axis_window(&a, 3600, 7200);
+	CHECK_STR(a.unit, "min");
+	CHECK_I64((long long)a.group, 1);
+	CHECK(chart_axis_in(&a, 3600));
+	CHECK(chart_axis_in(&a, 7199.5));
+	CHECK(!chart_axis_in(&a, 7200));
+	CHECK(!chart_axis_in(&a, 3590));
+	CHECK(chart_axis_add_warmup(&a, 5400));
+	CHECK_I64((long long)a.n_spans, 1);
+	if (a.n_spans == 1) {
+		CHECK_NEAR(a.spans[0].from, 60, 1e-12);
+		CHECK_NEAR(a.spans[0].to, 90, 1e-12);
+	}
+	CHECK(chart_axis_add_warmup(&a, 1800)); /* before the window: left out */
+	CHECK_I64((long long)a.n_spans, 1);
+	chart_axis_fini(&a);
+}
+
 int main(void)
 {
 	RUN(test_alert_marks);
@@ -317,5 +344,6 @@ int main(void)
 	RUN(test_group);
 	RUN(test_long_run);
 	RUN(test_long_names);
+	RUN(test_window);
 	return th_done();
 }

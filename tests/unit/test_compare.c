@@ -454,6 +454,7 @@ static void test_compare_different(void)
 	            {"final failures", "requests", "failed", 1, 1, ""},
 	            {"429 rate (of attempts)", "rate_429", NULL, 100, 2, "%"},
 	            {"latency p99 of successes", "latency_ms", "p99", 0.001, 2, " s"},
+	            {"time to give up p99 of failures", "failed_latency_ms", "p99", 0.001, 2, " s"},
 	            {"tokens per minute served", "throughput", "tokens_per_min", 1, 0, ""}};
 	const char *labels[] = {"big", "small"};
 	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {

@@ -603,6 +603,95 @@ static void test_sink_error_returned(void)
 	rs_metrics_free(NULL); /* does nothing */
 }
 
+/* Windows (issue 11), by hand: window "w" = [40, 60) s and "all" = the
+ * whole run, on the run of this file (warm-up 20 s).
+ *   A (alice) arrives 35: 429 from std at 35, retry admitted at 45, served
+ *     at 70 (1000 + 100 tokens);
+ *   B (bob) arrives 50: admitted by ptu at 50, served at 55 (200 + 20,
+ *     latency 5 s);
+ *   C (alice) arrives 58: 429 from std at 58, fails at 62;
+ *   bob times out an attempt at 59.
+ * In w: requests by arrival (B, C), attempts when made (A's retry, B's, C's),
+ * tokens when served (B's only). */
+static void test_windows(void)
+{
+	fake f;
+	memset(&f, 0, sizeof f);
+	static char wn[] = "w", an[] = "all";
+	const rs_window_cfg wins[2] = {{wn, 40, 60}, {an, 0, 185}};
+	rs_metrics_setup s = {
+	    .n_deployments = N_DEP,
+	    .n_clients = N_CLI,
+	    .deployment_names = dep_names,
+	    .client_names = cli_names,
+	    .tpm_limits = tpm_limits,
+	    .rpm_limits = rpm_limits,
+	    .provisioned = provisioned,
+	    .output_ratios = output_ratios,
+	    .warmup = S(20),
+	    .end = S(185),
+	    .bucket = S(30),
+	    .sink = {.row = fake_row, .ctx = &f},
+	    .windows = wins,
+	    .n_windows = 2,
+	};
+	rs_metrics *m = rs_metrics_new(&s);
+	CHECK(m != NULL);
+	if (!m)
+		return;
+	rs_tokens ta = {1000, 0, 100}, tb = {200, 0, 20}, tc = {300, 0, 30};
+	rs_metrics_on_offered(m, S(35), 0);
+	rs_metrics_on_attempt_answer(m, S(35), 0, 0, RS_ANS_THROTTLED, false, false, 0, &ta);
+	rs_metrics_on_attempt_answer(m, S(45), 0, 0, RS_ANS_OK, true, false, 0, &ta);
+	rs_metrics_on_offered(m, S(50), 1);
+	rs_metrics_on_attempt_answer(m, S(50), 1, 1, RS_ANS_OK, false, false, 0, &tb);
+	rs_metrics_on_success(m, S(55), S(50), 1, 1, 5000.0, 300.0, 200, 20, false, false);
+	rs_metrics_on_offered(m, S(58), 0);
+	rs_metrics_on_attempt_answer(m, S(58), 0, 0, RS_ANS_THROTTLED, false, false, 0, &tc);
+	rs_metrics_on_timeout(m, S(59), 1);
+	rs_metrics_on_failed(m, S(62), S(58), 0);
+	rs_metrics_on_success(m, S(70), S(35), 0, 0, 35000.0, 500.0, 1000, 100, true, false);
+	CHECK(rs_metrics_advance(m, S(185)) == RS_OK);
+
+	CHECK_I64((long long)rs_metrics_n_windows(m), 2);
+	const rs_metrics *w = rs_metrics_window(m, 0);
+	CHECK_I64((long long)rs_metrics_n_scopes(w), 1 + N_DEP); /* no clients */
+	const rs_counts *t = rs_metrics_run_counts(w, TOTAL);
+	CHECK_I64(t->offered, 2);
+	CHECK_I64(t->succeeded, 1);
+	CHECK_I64(t->failed, 1);
+	CHECK_I64(t->attempts, 3);
+	CHECK_I64(t->ok, 2);
+	CHECK_I64(t->throttled, 1);
+	CHECK_I64(t->retries, 1);
+	CHECK_I64(t->served, 1);
+	CHECK_I64(t->prompt_tokens, 200);
+	CHECK_I64(t->output_tokens, 20);
+	CHECK_I64(t->timeouts, 1);
+	CHECK_NEAR(rs_metrics_latency_quantile(w, TOTAL, 0.5), 5000.0, 5000.0 * 0.02);
+	CHECK_NEAR(rs_metrics_latency_max(w, TOTAL), 5000.0, 1e-9);
+	const rs_counts *sd = rs_metrics_run_counts(w, STD), *pd = rs_metrics_run_counts(w, PTU);
+	CHECK_I64(sd->attempts, 2);
+	CHECK_I64(sd->throttled, 1);
+	CHECK_I64(sd->served, 0);
+	CHECK_I64(pd->attempts, 1);
+	CHECK_I64(pd->succeeded, 1);
+	CHECK_I64(pd->prompt_tokens, 200);
+	CHECK_I64(pd->offered_prompt_tokens, 200);
+
+	/* every event is after the warm-up: the whole-run window is the run */
+	const rs_metrics *all = rs_metrics_window(m, 1);
+	for (size_t sc = 0; sc < 1 + N_DEP; sc++) {
+		const rs_counts *a = rs_metrics_run_counts(all, sc),
+		                *r = rs_metrics_run_counts(m, sc);
+		CHECK(memcmp(a, r, sizeof *a) == 0);
+		CHECK_NEAR(rs_metrics_latency_quantile(all, sc, 0.99),
+		           rs_metrics_latency_quantile(m, sc, 0.99), 0);
+	}
+	CHECK_I64(rs_metrics_run_counts(m, TOTAL)->offered, 3);
+	rs_metrics_free(m);
+}
+
 int main(void)
 {
 	RUN(test_bucket_times_and_rows);
@@ -615,5 +704,6 @@ int main(void)
 	RUN(test_ptu_minutes);
 	RUN(test_long_advance_samples_in_time_order);
 	RUN(test_sink_error_returned);
+	RUN(test_windows);
 	return th_done();
 }

@@ -405,8 +405,8 @@ static void test_keys(void)
 	    "t.json: .zzzzzzz: unknown key (expected one of: name, description, seed, "
 	    "duration_s, warmup_s, bucket_s, strict_sizes, strict_availability, models, quotas, "
 	    "deployments, "
-	    "clients, routers, faults, outages, compute, alerts, global_batch, network, pricing, "
-	    "limits, provenance, sweep, variants)");
+	    "clients, routers, faults, outages, windows, compute, alerts, global_batch, network, "
+	    "pricing, limits, provenance, sweep, variants)");
 	parse_fails(with(minimal, "\"name\": \"c\",", "\"name\": \"c\", \"name\": \"e\","), NULL, 0,
 	            RS_ERR_INVALID, "t.json: .clients[0].name: duplicate key");
 	parse_fails(with(minimal, "\"target\": \"d\",", ""), NULL, 0, RS_ERR_INVALID,
@@ -422,8 +422,8 @@ static void test_keys(void)
 	          "t.json: .clients[0].rtt: unknown key (expected one of: name, target, arrival, "
 	          "workload, "
 	          "prompt_tokens, output_tokens, max_tokens, best_of, cached_fraction, images, "
-	          "retry, rate_limit, concurrency, breaker, wait_or_spill, hedge, remaining_quota, "
-	          "network_jitter_ms, rtt_ms, region, priority)");
+	          "pipeline, retry, rate_limit, concurrency, breaker, wait_or_spill, hedge, "
+	          "remaining_quota, network_jitter_ms, rtt_ms, region, priority)");
 	set_fails("deployments[0].promt_estimat_fctr=1", RS_ERR_INVALID, /* 3 <= 18 / 3 */
 	          "t.json: .deployments[0].promt_estimat_fctr: unknown key; did you mean "
 	          "\"prompt_estimate_factor\"?");
@@ -1344,7 +1344,7 @@ static void test_onoff_and_closed(void)
 	            "t.json: .clients[0].prompt_tokens: required key is missing");
 	set_fails("clients[0].arrival.process=burst", RS_ERR_INVALID,
 	          "t.json: .clients[0].arrival.process: must be one of: constant, poisson, trace, "
-	          "onoff, closed, daily (got string \"burst\")");
+	          "onoff, closed, job, at_once, daily (got string \"burst\")");
 }
 
 static void test_daily(void)
