@@ -538,24 +538,29 @@ rs_status rs_metrics_advance(rs_metrics *m, rs_time now)
 
 /* Apply `stmt_on_c` to the bucket counts of the scopes an event touches,
  * to their run counts when time t is after the warm-up, and to the counts
- * of each window that holds t. */
+ * of each window that holds t.  The windows' loop runs only with windows,
+ * so that a run without them pays one branch for it. */
 #define TOUCH(sc_list, n, t, stmt_on_c)                                                            \
 	do {                                                                                       \
-		for (size_t i_ = 0; i_ < (n); i_++) {                                              \
-			rs_counts *c = &(sc_list)[i_]->bucket;                                     \
+		const size_t n_ = (n);                                                             \
+		const bool run_ = (t) >= m->warmup;                                                \
+		for (size_t i_ = 0; i_ < n_; i_++) {                                               \
+			scope *s_ = (sc_list)[i_];                                                 \
+			rs_counts *c = &s_->bucket;                                                \
 			stmt_on_c;                                                                 \
-			if ((t) >= m->warmup) {                                                    \
-				c = &(sc_list)[i_]->run;                                           \
+			if (run_) {                                                                \
+				c = &s_->run;                                                      \
 				stmt_on_c;                                                         \
 			}                                                                          \
+		}                                                                                  \
+		for (size_t i_ = 0; m->n_windows > 0 && i_ < n_; i_++)                             \
 			for (size_t w_ = 0; w_ < m->n_windows; w_++) {                             \
 				scope *ws_ = win_scope(m, w_, (sc_list)[i_], (t));                 \
 				if (ws_) {                                                         \
-					c = &ws_->run;                                             \
+					rs_counts *c = &ws_->run;                                  \
 					stmt_on_c;                                                 \
 				}                                                                  \
 			}                                                                          \
-		}                                                                                  \
 	} while (0)
 
 /* The first 429 of each scope an answer touches (alerts.h: the lead time). */
@@ -603,17 +608,22 @@ void rs_metrics_on_attempt_answer_by(rs_metrics *m, rs_time now, size_t client, 
 		by = has_dep ? RS_BY_SERVICE : RS_BY_ROUTER;
 	scope *sc[3] = {&m->scopes[0], client_scope(m, client),
 	                has_dep ? dep_scope(m, deployment) : NULL};
+	/* the answer's counts, decided once for every scope it touches */
+	const uint64_t ok = answer == RS_ANS_OK, throttled = answer == RS_ANS_THROTTLED,
+	               errors = answer == RS_ANS_ERROR || answer == RS_ANS_HANG;
 	TOUCH(sc, has_dep ? 3u : 2u, now, {
 		c->attempts++;
-		c->ok += answer == RS_ANS_OK;
-		c->throttled += answer == RS_ANS_THROTTLED;
-		c->refused_by[by] += answer == RS_ANS_THROTTLED;
-		c->errors += answer == RS_ANS_ERROR || answer == RS_ANS_HANG;
+		c->ok += ok;
+		c->throttled += throttled;
+		if (throttled)
+			c->refused_by[by]++;
+		c->errors += errors;
 		c->retries += is_retry;
 		c->spilled += spilled;
 	});
 	scope *cs[2] = {sc[0], sc[1]};
-	TOUCH(cs, 2, now, c->router_retries += router_retries);
+	if (router_retries > 0) /* adding none changes nothing */
+		TOUCH(cs, 2, now, c->router_retries += router_retries);
 	if (answer == RS_ANS_THROTTLED)
 		note_throttled(m, now, sc, has_dep ? 3u : 2u);
 	if (has_dep && !is_retry && !spilled)
