@@ -146,7 +146,7 @@ static void present(rs_world *w, request *r, size_t d, rs_time now, bool retry, 
 	rs_meter_req mreq = meter_req(w, r);
 	rs_tokens tok = tokens_of(r);
 	answer_of(w, d, now, &mreq, out);
-	out->log_ticket = alog_decision(w, now, r, d, &mreq, out);
+	out->log_ticket = w->reqlog ? alog_decision(w, now, r, d, &mreq, out) : 0;
 	int spill = w->deps[d].cfg->spillover_index;
 	if (spill < 0 || (out->answer != RS_ANS_THROTTLED && out->answer != RS_ANS_ERROR))
 		return;
@@ -290,7 +290,8 @@ static void draw_timing(rs_world *w, const request *r, size_t d, const rs_latenc
 {
 	rs_deployment *dep = &w->deps[d];
 	rs_latency_params p = *lp;
-	rs_latency_daily_apply(&dep->cfg->latency_daily, now, &p); /* issue 9 */
+	if (dep->cfg->latency_daily.mode != RS_LATENCY_DAILY_OFF)
+		rs_latency_daily_apply(&dep->cfg->latency_daily, now, &p); /* issue 9 */
 	rs_latency_draw(&p, dep->rng, r->shape.prompt_tokens, r->shape.output_tokens, utilisation,
 	                out);
 	if (dep->latency_scale != 1.0) {
@@ -347,7 +348,7 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 	}
 	size_t d = o.dep;
 	rs_latency_params lp = latency_for(w, r, d, o.backend_rtt_ms);
-	lp.rtt_ms += rs_netjitter_draw_ms(w->jitter, r->client); /* netjitter.h: 0 without */
+	lp.rtt_ms += w->jitter ? rs_netjitter_draw_ms(w->jitter, r->client) : 0; /* netjitter.h */
 	if (o.answer == RS_ANS_OK) {
 		draw_timing(w, r, d, &lp, o.dec.utilisation, now, &r->timing);
 		r->seen_requests = o.dec.remaining_requests;
@@ -355,7 +356,8 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 		r->charged = o.dec.charged;
 		r->deployment = (uint32_t)d;
 		r->spilled = o.spilled;
-		alog_attempt(w, r, o.log_ticket, r->timing.total, o.spilled);
+		if (w->reqlog) /* without the log the ticket is 0, as r's already is */
+			alog_attempt(w, r, o.log_ticket, r->timing.total, o.spilled);
 		/* On a shared deployment the service decides when it completes;
 		 * else, when the client will give up first, the service still
 		 * finishes the attempt and corrects its meter (MODEL.md section 5). */
@@ -376,14 +378,16 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 			fail(w, st);
 		if (timeout && (shared || orphan))
 			schedule(w, now + timeout, EV_TIMEOUT, r->gen, slot);
-		hedge_arm(w, slot, now);
+		if (w->hedge)
+			hedge_arm(w, slot, now);
 		return;
 	}
 	rs_time answer_after = o.answer == RS_ANS_ERROR
 	                           ? rs_time_from_s((lp.rtt_ms + w->deps[d].error_ms) / 1e3)
 	                           : rs_latency_refusal(&lp);
 	r->retry_after_ms = o.answer == RS_ANS_THROTTLED ? o.retry_after_ms : -1;
-	alog_attempt(w, r, o.log_ticket, answer_after, false);
+	if (w->reqlog)
+		alog_attempt(w, r, o.log_ticket, answer_after, false);
 	schedule(w, now + answer_after, EV_ANSWER, 0, slot);
 }
 
@@ -445,7 +449,9 @@ static void finish(rs_world *w, uint32_t slot, rs_time now)
 	rs_client *c = &w->clients[r->client];
 	if (c->cfg->arrival.process == RS_ARRIVAL_CLOSED)
 		schedule(w, now + rs_client_think_time(c), EV_ARRIVAL, r->client, 0);
-	rs_compute_leave(w->compute, now, r->client, r->tier_inst, r->arrived, r->tier_queued);
+	if (w->compute)
+		rs_compute_leave(w->compute, now, r->client, r->tier_inst, r->arrived,
+		                 r->tier_queued);
 	r->gen = 0; /* a TIMEOUT still pending for it is stale */
 	slot_free(w, slot);
 }
@@ -471,16 +477,19 @@ static void attempt_failed(rs_world *w, uint32_t slot, rs_time now)
 	    rs_retry_next(&c->cfg->retry, c->retry, c->rng_retry, now, r->attempts,
 	                  r->retry_after_ms, now - r->arrived, &r->prev_delay_s, &delay);
 	if (stop == RS_RETRY_GO) {
-		alog_end(w, r, now, delay, NULL);
+		if (w->reqlog) /* without the log r's ticket is 0: nothing to end */
+			alog_end(w, r, now, delay, NULL);
 		r->wanted = now + delay;
 		schedule(w, now + delay, EV_RETRY, 0, slot);
 		return;
 	}
-	alog_end(w, r, now, -1, alog_give_up_name(&c->cfg->retry, stop));
+	if (w->reqlog)
+		alog_end(w, r, now, -1, alog_give_up_name(&c->cfg->retry, stop));
 	if (stop != RS_RETRY_STOP_POLICY)
 		rs_metrics_on_retry_denied(w->metrics, now, r->client);
 	rs_metrics_on_failed(w->metrics, now, r->arrived, r->client);
-	jobs_ended(w, slot, now, false); /* issue 9: jobs and pipelines */
+	if (w->jobs)
+		jobs_ended(w, slot, now, false); /* issue 9: jobs and pipelines */
 	finish(w, slot, now);
 }
 
@@ -507,6 +516,10 @@ static uint32_t request_new(rs_world *w, uint32_t client, int64_t row, rs_time n
  * may wait there, or be refused. */
 static void request_go(rs_world *w, uint32_t slot, rs_time now)
 {
+	if (!w->compute) { /* no tier: it goes at once (tier_inst stays 0) */
+		send_attempt(w, slot, now, false);
+		return;
+	}
 	request *r = &w->pool[slot];
 	uint32_t client = r->client;
 	rs_compute_entry e = rs_compute_enter(w->compute, now, client, slot, &r->tier_inst);
@@ -514,8 +527,9 @@ static void request_go(rs_world *w, uint32_t slot, rs_time now)
 		send_attempt(w, slot, now, false);
 	} else if (e == RS_COMPUTE_REFUSED) {
 		rs_metrics_on_failed(w->metrics, now, now, client);
-		r->retry_after_ms = -1;          /* no 429 behind it */
-		jobs_ended(w, slot, now, false); /* issue 9: jobs and pipelines */
+		r->retry_after_ms = -1; /* no 429 behind it */
+		if (w->jobs)
+			jobs_ended(w, slot, now, false); /* issue 9: jobs and pipelines */
 		finish(w, slot, now);
 	}
 }
@@ -529,7 +543,7 @@ static void on_arrival(void *ctx, rs_engine *eng, const rs_event *ev)
 	rs_arrival_process process = c->cfg->arrival.process;
 
 	/* issue 9: a pipeline client's arrival starts a pipeline (job.c) */
-	bool pipeline = jobs_arrival(w, ev->a, now);
+	bool pipeline = w->jobs && jobs_arrival(w, ev->a, now);
 	uint32_t slot = pipeline ? NO_SLOT : request_new(w, ev->a, row, now, 0);
 	if (!pipeline && slot == NO_SLOT)
 		return;
@@ -592,10 +606,13 @@ static void complete(void *ctx, rs_time now, size_t dep, uint32_t slot)
 	    .kind = RS_ANSWER_OK, .retry_after_ms = -1, .latency_ms = rs_time_to_ms(now - r->sent)};
 	for (unsigned i = 0; i < r->path.n; i++)
 		rs_router_observe(w->routers[r->path.router[i]], r->path.backend[i], now, &ok);
-	world_gateway_completed(w, r, now);
+	if (r->path.n > 0) /* only a routed attempt has gateways to tell */
+		world_gateway_completed(w, r, now);
 	control_done(w, r->client, now, RS_RESULT_OK);
-	alog_end(w, r, now, -1, NULL);
-	jobs_ended(w, slot, now, true); /* issue 9: jobs and pipelines */
+	if (w->reqlog)
+		alog_end(w, r, now, -1, NULL);
+	if (w->jobs)
+		jobs_ended(w, slot, now, true); /* issue 9: jobs and pipelines */
 	finish(w, slot, now);
 }
 
