@@ -320,14 +320,17 @@ static void advance(std_meter *s, rs_time now)
 	assert(now >= s->last_now);
 	s->last_now = now;
 	win_advance(&s->tpm, now);
-	for (int k = 0; k < s->n_rpm; k++)
+	win_advance(&s->rpm[0], now); /* there is always one RPM window */
+	for (int k = 1; k < s->n_rpm; k++)
 		win_advance(&s->rpm[k], now);
 }
 
 /* One more request fits every RPM window. */
 static bool rpm_fits(const std_meter *s)
 {
-	for (int k = 0; k < s->n_rpm; k++) {
+	if (1 > s->rpm_limit[0] - win_total(&s->rpm[0])) /* the usual one window first */
+		return false;
+	for (int k = 1; k < s->n_rpm; k++) {
 		if (1 > s->rpm_limit[k] - win_total(&s->rpm[k])) /* limits >= 1: no overflow */
 			return false;
 	}
@@ -342,11 +345,12 @@ static int64_t rpm_remaining(const std_meter *s)
 	return requests < limit ? limit - requests : 0;
 }
 
-/* The largest occupancy of the RPM windows. */
+/* The largest occupancy of the RPM windows (each >= 0: the first needs no
+ * maximum, which keeps the usual single window free of fmax). */
 static double rpm_occupancy(const std_meter *s)
 {
-	double occ = 0.0;
-	for (int k = 0; k < s->n_rpm; k++)
+	double occ = occupancy(win_total(&s->rpm[0]), s->rpm_limit[0]);
+	for (int k = 1; k < s->n_rpm; k++)
 		occ = fmax(occ, occupancy(win_total(&s->rpm[k]), s->rpm_limit[k]));
 	return occ;
 }
@@ -383,7 +387,8 @@ static void std_admit(rs_meter *m, rs_time now, const rs_meter_req *req, rs_deci
 	            rpm_fits(s);
 	if (fits || s->p.count_refused) {
 		win_add(&s->tpm, now, est);
-		for (int k = 0; k < s->n_rpm; k++)
+		win_add(&s->rpm[0], now, 1);
+		for (int k = 1; k < s->n_rpm; k++)
 			win_add(&s->rpm[k], now, 1);
 	}
 	out->admitted = fits;
