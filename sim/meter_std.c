@@ -258,7 +258,7 @@ static bool win_grow(std_window *w)
 }
 
 /* Add `amount` at `now` (the window has been advanced to `now`). */
-static void win_add(std_window *w, rs_time now, int64_t amount)
+static inline void win_add(std_window *w, rs_time now, int64_t amount)
 {
 	if (amount == 0)
 		return;
@@ -315,7 +315,7 @@ static double occupancy(int64_t contents, int64_t limit)
 	return limit > 0 ? (double)contents / (double)limit : 1.0;
 }
 
-static void advance(std_meter *s, rs_time now)
+static inline void advance(std_meter *s, rs_time now)
 {
 	assert(now >= s->last_now);
 	s->last_now = now;
@@ -347,7 +347,7 @@ static int64_t rpm_remaining(const std_meter *s)
 
 /* The largest occupancy of the RPM windows (each >= 0: the first needs no
  * maximum, which keeps the usual single window free of fmax). */
-static double rpm_occupancy(const std_meter *s)
+static inline double rpm_occupancy(const std_meter *s)
 {
 	double occ = occupancy(win_total(&s->rpm[0]), s->rpm_limit[0]);
 	for (int k = 1; k < s->n_rpm; k++)
