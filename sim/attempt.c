@@ -497,7 +497,7 @@ static void attempt_failed(rs_world *w, uint32_t slot, rs_time now)
 
 /* A new request of `client` arrives (not yet sent), call `pipe` - 1 of a
  * pipeline (0: none); NO_SLOT when out of memory (the world has failed). */
-static uint32_t request_new(rs_world *w, uint32_t client, int64_t row, rs_time now, uint32_t pipe)
+static inline uint32_t request_new(rs_world *w, uint32_t client, int64_t row, rs_time now, uint32_t pipe)
 {
 	uint32_t slot = slot_new(w);
 	if (slot == NO_SLOT) {
@@ -514,7 +514,7 @@ static uint32_t request_new(rs_world *w, uint32_t client, int64_t row, rs_time n
 
 /* A new request goes: its client's application tier first (compute.h): it
  * may wait there, or be refused. */
-static void request_go(rs_world *w, uint32_t slot, rs_time now)
+static inline void request_go(rs_world *w, uint32_t slot, rs_time now)
 {
 	if (!w->compute) { /* no tier: it goes at once (tier_inst stays 0) */
 		send_attempt(w, slot, now, false);
