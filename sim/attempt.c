@@ -285,14 +285,17 @@ static void route(rs_world *w, request *r, size_t k, rs_time now, bool retry, in
 /* The timing of an attempt deployment d admitted at now (its daily
  * latency pattern applied, drawn on d's latency stream, scaled by its
  * latency fault). */
-static void draw_timing(rs_world *w, const request *r, size_t d, const rs_latency_params *lp,
-                        double utilisation, rs_time now, rs_timing *out)
+static inline void draw_timing(rs_world *w, const request *r, size_t d, const rs_latency_params *lp,
+                               double utilisation, rs_time now, rs_timing *out)
 {
 	rs_deployment *dep = &w->deps[d];
-	rs_latency_params p = *lp;
-	if (dep->cfg->latency_daily.mode != RS_LATENCY_DAILY_OFF)
-		rs_latency_daily_apply(&dep->cfg->latency_daily, now, &p); /* issue 9 */
-	rs_latency_draw(&p, dep->rng, r->shape.prompt_tokens, r->shape.output_tokens, utilisation,
+	rs_latency_params daily; /* issue 9: lp with the day's pattern, when it has one */
+	if (dep->cfg->latency_daily.mode != RS_LATENCY_DAILY_OFF) {
+		daily = *lp;
+		rs_latency_daily_apply(&dep->cfg->latency_daily, now, &daily);
+		lp = &daily;
+	}
+	rs_latency_draw(lp, dep->rng, r->shape.prompt_tokens, r->shape.output_tokens, utilisation,
 	                out);
 	if (dep->latency_scale != 1.0) {
 		out->ttft = rs_round_i64((double)out->ttft * dep->latency_scale);
@@ -497,7 +500,8 @@ static void attempt_failed(rs_world *w, uint32_t slot, rs_time now)
 
 /* A new request of `client` arrives (not yet sent), call `pipe` - 1 of a
  * pipeline (0: none); NO_SLOT when out of memory (the world has failed). */
-static inline uint32_t request_new(rs_world *w, uint32_t client, int64_t row, rs_time now, uint32_t pipe)
+static inline uint32_t request_new(rs_world *w, uint32_t client, int64_t row, rs_time now,
+                                   uint32_t pipe)
 {
 	uint32_t slot = slot_new(w);
 	if (slot == NO_SLOT) {
