@@ -608,24 +608,21 @@ void rs_metrics_on_attempt_answer_by(rs_metrics *m, rs_time now, size_t client, 
 		by = has_dep ? RS_BY_SERVICE : RS_BY_ROUTER;
 	scope *sc[3] = {&m->scopes[0], client_scope(m, client),
 	                has_dep ? dep_scope(m, deployment) : NULL};
-	/* the answer's counts, decided once for every scope it touches */
-	const uint64_t ok = answer == RS_ANS_OK, throttled = answer == RS_ANS_THROTTLED,
-	               errors = answer == RS_ANS_ERROR || answer == RS_ANS_HANG;
 	TOUCH(sc, has_dep ? 3u : 2u, now, {
 		c->attempts++;
-		c->ok += ok;
-		c->throttled += throttled;
-		if (throttled)
-			c->refused_by[by]++;
-		c->errors += errors;
+		c->ok += answer == RS_ANS_OK;
+		c->throttled += answer == RS_ANS_THROTTLED;
+		c->errors += answer == RS_ANS_ERROR || answer == RS_ANS_HANG;
 		c->retries += is_retry;
 		c->spilled += spilled;
 	});
 	scope *cs[2] = {sc[0], sc[1]};
 	if (router_retries > 0) /* adding none changes nothing */
 		TOUCH(cs, 2, now, c->router_retries += router_retries);
-	if (answer == RS_ANS_THROTTLED)
+	if (answer == RS_ANS_THROTTLED) { /* who refused: counted apart, only for a 429 */
+		TOUCH(sc, has_dep ? 3u : 2u, now, c->refused_by[by]++);
 		note_throttled(m, now, sc, has_dep ? 3u : 2u);
+	}
 	if (has_dep && !is_retry && !spilled)
 		offered_load(m, now, sc[2], tokens);
 }
@@ -750,6 +747,18 @@ static void window_success(rs_metrics *m, size_t w, scope *const sc[3], rs_time 
 	}
 }
 
+/* A success in every window's scopes (out of the hook's line: a run
+ * without windows does not pay for their arguments). */
+static void windows_success(rs_metrics *m, scope *const sc[3], rs_time now, rs_time arrived,
+                            size_t lat_bin, size_t ttft_bin, double latency_ms, double ttft_ms,
+                            int64_t prompt_tokens, int64_t output_tokens, bool retried,
+                            bool spilled)
+{
+	for (size_t w = 0; w < m->n_windows; w++)
+		window_success(m, w, sc, now, arrived, lat_bin, ttft_bin, latency_ms, ttft_ms,
+		               prompt_tokens, output_tokens, retried, spilled);
+}
+
 void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t client,
                            size_t deployment, double latency_ms, double ttft_ms,
                            int64_t prompt_tokens, int64_t output_tokens, bool retried, bool spilled)
@@ -787,9 +796,9 @@ void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t c
 	size_t lat_bin = rs_hist_bin(lat[0], latency_ms), ttft_bin = rs_hist_bin(ttft[0], ttft_ms);
 	rs_hist_add_each(lat, nh, lat_bin, latency_ms);
 	rs_hist_add_each(ttft, nh, ttft_bin, ttft_ms);
-	for (size_t w = 0; w < m->n_windows; w++)
-		window_success(m, w, sc, now, arrived, lat_bin, ttft_bin, latency_ms, ttft_ms,
-		               prompt_tokens, output_tokens, retried, spilled);
+	if (m->n_windows > 0)
+		windows_success(m, sc, now, arrived, lat_bin, ttft_bin, latency_ms, ttft_ms,
+		                prompt_tokens, output_tokens, retried, spilled);
 }
 
 void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t client)
