@@ -536,10 +536,32 @@ rs_status rs_metrics_advance(rs_metrics *m, rs_time now)
 	}
 }
 
-/* Apply `stmt_on_c` to the bucket counts of the scopes an event touches,
- * to their run counts when time t is after the warm-up, and to the counts
- * of each window that holds t.  The windows' loop runs only with windows,
- * so that a run without them pays one branch for it. */
+/* Add every count of `delta` to the run counts of each window that holds
+ * time t, in the scopes a, b and c (those given: NULL for fewer; a window
+ * keeps the total's and the deployments').  rs_counts is counts alone,
+ * added word by word.  Out of TOUCH's line, with the scopes by value, so
+ * that a hook without windows keeps its scopes in registers. */
+static void windows_add(rs_metrics *m, scope *a, scope *b, scope *c, rs_time t,
+                        const rs_counts *delta)
+{
+	_Static_assert(sizeof(rs_counts) % sizeof(uint64_t) == 0,
+	               "rs_counts: uint64_t counts only");
+	const uint64_t *d = (const uint64_t *)delta;
+	scope *const sc[3] = {a, b, c};
+	for (size_t i = 0; i < 3 && sc[i]; i++)
+		for (size_t w = 0; w < m->n_windows; w++) {
+			scope *ws = win_scope(m, w, sc[i], t);
+			uint64_t *to = ws ? (uint64_t *)&ws->run : NULL;
+			for (size_t k = 0; to && k < sizeof(rs_counts) / sizeof(uint64_t); k++)
+				to[k] += d[k];
+		}
+}
+
+/* Apply `stmt_on_c` (which only adds to counts) to the bucket counts of
+ * the scopes an event touches (n <= 3), to their run counts when time t is
+ * after the warm-up, and to the counts of each window that holds t: with
+ * windows the statement fills a delta that windows_add spreads, so that
+ * without them the hook pays one branch and no loop. */
 #define TOUCH(sc_list, n, t, stmt_on_c)                                                            \
 	do {                                                                                       \
 		const size_t n_ = (n);                                                             \
@@ -553,14 +575,12 @@ rs_status rs_metrics_advance(rs_metrics *m, rs_time now)
 				stmt_on_c;                                                         \
 			}                                                                          \
 		}                                                                                  \
-		for (size_t i_ = 0; m->n_windows > 0 && i_ < n_; i_++)                             \
-			for (size_t w_ = 0; w_ < m->n_windows; w_++) {                             \
-				scope *ws_ = win_scope(m, w_, (sc_list)[i_], (t));                 \
-				if (ws_) {                                                         \
-					rs_counts *c = &ws_->run;                                  \
-					stmt_on_c;                                                 \
-				}                                                                  \
-			}                                                                          \
+		if (m->n_windows > 0) {                                                            \
+			rs_counts delta_ = {0}, *c = &delta_;                                      \
+			stmt_on_c;                                                                 \
+			windows_add(m, (sc_list)[0], n_ > 1 ? (sc_list)[1] : NULL,                 \
+			            n_ > 2 ? (sc_list)[2] : NULL, (t), &delta_);                   \
+		}                                                                                  \
 	} while (0)
 
 /* The first 429 of each scope an answer touches (alerts.h: the lead time). */
