@@ -536,6 +536,10 @@ rs_status rs_metrics_advance(rs_metrics *m, rs_time now)
 	}
 }
 
+/* The scopes an event touches at most (total, client, deployment): each
+ * hook's list of scopes is this long, its first n given. */
+#define TOUCH_MAX 3
+
 /* Add every count of `delta` to the run counts of each window that holds
  * time t, in the scopes a, b and c (those given: NULL for fewer; a window
  * keeps the total's and the deployments').  rs_counts is counts alone,
@@ -547,8 +551,8 @@ static void windows_add(rs_metrics *m, scope *a, scope *b, scope *c, rs_time t,
 	_Static_assert(sizeof(rs_counts) % sizeof(uint64_t) == 0,
 	               "rs_counts: uint64_t counts only");
 	const uint64_t *d = (const uint64_t *)delta;
-	scope *const sc[3] = {a, b, c};
-	for (size_t i = 0; i < 3 && sc[i]; i++)
+	scope *const sc[TOUCH_MAX] = {a, b, c};
+	for (size_t i = 0; i < TOUCH_MAX && sc[i]; i++)
 		for (size_t w = 0; w < m->n_windows; w++) {
 			scope *ws = win_scope(m, w, sc[i], t);
 			uint64_t *to = ws ? (uint64_t *)&ws->run : NULL;
@@ -558,10 +562,10 @@ static void windows_add(rs_metrics *m, scope *a, scope *b, scope *c, rs_time t,
 }
 
 /* Apply `stmt_on_c` (which only adds to counts) to the bucket counts of
- * the scopes an event touches (n <= 3), to their run counts when time t is
- * after the warm-up, and to the counts of each window that holds t: with
- * windows the statement fills a delta that windows_add spreads, so that
- * without them the hook pays one branch and no loop. */
+ * the n scopes an event touches, to their run counts when time t is after
+ * the warm-up, and to the counts of each window that holds t: with windows
+ * the statement fills a delta that windows_add spreads, so that without
+ * them the hook pays one branch and no loop. */
 #define TOUCH(sc_list, n, t, stmt_on_c)                                                            \
 	do {                                                                                       \
 		const size_t n_ = (n);                                                             \
@@ -593,14 +597,14 @@ static void note_throttled(rs_metrics *m, rs_time now, scope **sc, size_t n)
 
 void rs_metrics_on_offered(rs_metrics *m, rs_time now, size_t client)
 {
-	scope *sc[2] = {&m->scopes[0], client_scope(m, client)};
+	scope *sc[TOUCH_MAX] = {&m->scopes[0], client_scope(m, client)};
 	TOUCH(sc, 2, now, c->offered++);
 }
 
 /* A first attempt adds the request's tokens to the deployment's offered load. */
 static void offered_load(rs_metrics *m, rs_time now, scope *dep, const rs_tokens *tok)
 {
-	scope *sc[1] = {dep};
+	scope *sc[TOUCH_MAX] = {dep};
 	TOUCH(sc, 1, now, {
 		c->offered_prompt_tokens += (uint64_t)tok->prompt;
 		c->offered_cached_tokens += (uint64_t)tok->cached;
@@ -626,8 +630,8 @@ void rs_metrics_on_attempt_answer_by(rs_metrics *m, rs_time now, size_t client, 
 	bool has_dep = deployment != SIZE_MAX;
 	if (by == RS_BY_NONE || by >= RS_BY_CLIENT) /* a 429 always has a party behind it */
 		by = has_dep ? RS_BY_SERVICE : RS_BY_ROUTER;
-	scope *sc[3] = {&m->scopes[0], client_scope(m, client),
-	                has_dep ? dep_scope(m, deployment) : NULL};
+	scope *sc[TOUCH_MAX] = {&m->scopes[0], client_scope(m, client),
+	                        has_dep ? dep_scope(m, deployment) : NULL};
 	TOUCH(sc, has_dep ? 3u : 2u, now, {
 		c->attempts++;
 		c->ok += answer == RS_ANS_OK;
@@ -636,7 +640,7 @@ void rs_metrics_on_attempt_answer_by(rs_metrics *m, rs_time now, size_t client, 
 		c->retries += is_retry;
 		c->spilled += spilled;
 	});
-	scope *cs[2] = {sc[0], sc[1]};
+	scope *cs[TOUCH_MAX] = {sc[0], sc[1]};
 	if (router_retries > 0) /* adding none changes nothing */
 		TOUCH(cs, 2, now, c->router_retries += router_retries);
 	if (answer == RS_ANS_THROTTLED) { /* who refused: counted apart, only for a 429 */
@@ -659,7 +663,7 @@ void rs_metrics_on_deployment_answer(rs_metrics *m, rs_time now, size_t deployme
                                      rs_answer answer, bool passed_on, bool is_retry,
                                      const rs_tokens *tokens)
 {
-	scope *sc[1] = {dep_scope(m, deployment)};
+	scope *sc[TOUCH_MAX] = {dep_scope(m, deployment)};
 	TOUCH(sc, 1, now, {
 		c->attempts++;
 		c->ok += answer == RS_ANS_OK;
@@ -719,8 +723,8 @@ void rs_metrics_on_hedge(rs_metrics *m, rs_time now, size_t client, size_t deplo
 	bool has_dep = deployment != SIZE_MAX;
 	if (by == RS_BY_NONE || by >= RS_BY_CLIENT) /* a 429 always has a party behind it */
 		by = has_dep ? RS_BY_SERVICE : RS_BY_ROUTER;
-	scope *sc[3] = {&m->scopes[0], client_scope(m, client),
-	                has_dep ? dep_scope(m, deployment) : NULL};
+	scope *sc[TOUCH_MAX] = {&m->scopes[0], client_scope(m, client),
+	                        has_dep ? dep_scope(m, deployment) : NULL};
 	TOUCH(sc, has_dep ? 3u : 2u, now, {
 		c->attempts++;
 		c->ok += answer == RS_ANS_OK;
@@ -730,7 +734,7 @@ void rs_metrics_on_hedge(rs_metrics *m, rs_time now, size_t client, size_t deplo
 	});
 	if (answer == RS_ANS_THROTTLED)
 		note_throttled(m, now, sc, has_dep ? 3u : 2u);
-	scope *cs[2] = {sc[0], sc[1]};
+	scope *cs[TOUCH_MAX] = {sc[0], sc[1]};
 	TOUCH(cs, 2, now, {
 		c->router_retries += router_retries;
 		c->hedges_sent++;
@@ -823,7 +827,7 @@ void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t c
 
 void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t client)
 {
-	scope *sc[2] = {&m->scopes[0], client_scope(m, client)};
+	scope *sc[TOUCH_MAX] = {&m->scopes[0], client_scope(m, client)};
 	TOUCH(sc, 2, arrived, c->failed++);
 	/* its time to give up, beside the successes' latency (issue 10) */
 	double ms = rs_time_to_ms(now - arrived);
