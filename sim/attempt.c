@@ -509,8 +509,11 @@ static inline uint32_t request_new(rs_world *w, uint32_t client, int64_t row, rs
 		return NO_SLOT;
 	}
 	request *r = &w->pool[slot];
-	*r = (request){
-	    .id = w->next_id++, .arrived = now, .wanted = now, .client = client, .pipe = pipe};
+	memset(r, 0, offsetof(request, shape)); /* attempt.h: shape and path come later */
+	r->id = w->next_id++;
+	r->arrived = r->wanted = now;
+	r->client = client;
+	r->pipe = pipe;
 	rs_client_draw_shape(&w->clients[client], row, &r->shape);
 	rs_metrics_on_offered(w->metrics, now, client);
 	return slot;

@@ -50,10 +50,9 @@ typedef struct route_path {
 
 typedef struct request {
 	uint64_t id;
-	rs_time arrived;  /* first attempt: latency is measured from here */
-	rs_time sent;     /* when the current attempt was sent */
-	rs_timing timing; /* of the current attempt, when admitted */
-	rs_shape shape;
+	rs_time arrived;     /* first attempt: latency is measured from here */
+	rs_time sent;        /* when the current attempt was sent */
+	rs_timing timing;    /* of the current attempt, when admitted */
 	double charged;      /* what the meter charged at admission */
 	double prev_delay_s; /* the previous backoff delay (decorrelated jitter) */
 	int64_t retry_after_ms;
@@ -68,7 +67,6 @@ typedef struct request {
 	bool spilled;        /* the current attempt was admitted by spillover */
 	bool redirected;     /* wait_or_spill sent it to the client's spill target */
 	uint32_t pipe;       /* job.c: the pipeline it is a call of, + 1; 0: none */
-	route_path path;     /* the routers that chose its deployment */
 	/* compute.h: its instance in its client's tier (0: none), and how long
 	 * it waited in the tier's queue */
 	uint32_t tier_inst;
@@ -76,6 +74,10 @@ typedef struct request {
 	/* the current attempt's admission: the remaining quota the deployment
 	 * reported (quota_watch.h; < 0: not reported) */
 	int64_t seen_requests, seen_tokens;
+	/* Last, the fields written before they are read, which request_new
+	 * leaves as they are (every field before them starts at zero): */
+	rs_shape shape;  /* drawn when the request arrives */
+	route_path path; /* the routers that chose its deployment (set at dispatch) */
 } request;
 
 /* The outcome of presenting an attempt to a deployment or a router. */
