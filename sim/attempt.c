@@ -628,7 +628,7 @@ static void on_done(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	rs_world *w = ctx;
 	uint32_t slot = (uint32_t)ev->b;
-	if (w->pool[slot].gen != (uint32_t)(ev->b >> 32))
+	if (w->hedge && w->pool[slot].gen != (uint32_t)(ev->b >> 32)) /* none without hedges */
 		return;
 	complete(ctx, rs_engine_now(eng), ev->a, slot);
 }
