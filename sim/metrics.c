@@ -628,8 +628,6 @@ void rs_metrics_on_attempt_answer_by(rs_metrics *m, rs_time now, size_t client, 
                                      unsigned router_retries, const rs_tokens *tokens)
 {
 	bool has_dep = deployment != SIZE_MAX;
-	if (by == RS_BY_NONE || by >= RS_BY_CLIENT) /* a 429 always has a party behind it */
-		by = has_dep ? RS_BY_SERVICE : RS_BY_ROUTER;
 	scope *sc[TOUCH_MAX] = {&m->scopes[0], client_scope(m, client),
 	                        has_dep ? dep_scope(m, deployment) : NULL};
 	TOUCH(sc, has_dep ? 3u : 2u, now, {
@@ -644,6 +642,8 @@ void rs_metrics_on_attempt_answer_by(rs_metrics *m, rs_time now, size_t client, 
 	if (router_retries > 0) /* adding none changes nothing */
 		TOUCH(cs, 2, now, c->router_retries += router_retries);
 	if (answer == RS_ANS_THROTTLED) { /* who refused: counted apart, only for a 429 */
+		if (by == RS_BY_NONE || by >= RS_BY_CLIENT) /* a 429 always has a party behind it */
+			by = has_dep ? RS_BY_SERVICE : RS_BY_ROUTER;
 		TOUCH(sc, has_dep ? 3u : 2u, now, c->refused_by[by]++);
 		note_throttled(m, now, sc, has_dep ? 3u : 2u);
 	}
