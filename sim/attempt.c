@@ -1,6 +1,6 @@
 /*
  * attempt.c - the flow of an attempt through the world (see world.h and
- * attempt.h; world.c builds the world and runs the loop).
+ * inflight.h; world.c builds the world and runs the loop).
  *
  * Events (engine payload: a = a small index, b = a pool slot):
  *   ARRIVAL(a=client, b=trace row + 1)  a new request; open-loop clients chain
@@ -39,7 +39,7 @@
  * wins); an attempt it abandoned (timeout, or the loser of a hedge) lives on
  * as an orphan until the service finishes it.
  */
-#include "attempt.h"
+#include "inflight.h"
 #include "job_world.h"
 
 #include "ratesim/compute.h"

@@ -8,7 +8,7 @@
 #ifndef RATESIM_ATTEMPT_LOG_H
 #define RATESIM_ATTEMPT_LOG_H
 
-#include "attempt.h"
+#include "inflight.h"
 
 #include "ratesim/refusal.h"
 #include "ratesim/retry.h"

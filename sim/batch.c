@@ -72,11 +72,7 @@ void rs_batch_cfg_free(rs_batch_cfg *b, size_t n)
 
 static void at(rs_batch *b, rs_time when, uint32_t type, uint32_t a, uint64_t x)
 {
-	if (when >= b->end)
-		return; /* nothing after the end is observed */
-	rs_status st = rs_engine_at(b->eng, when, type, a, x);
-	if (st != RS_OK)
-		rs_engine_fail(b->eng, st);
+	rs_engine_at_within(b->eng, b->end, when, type, a, x);
 }
 
 /* The time of deployment k's next submission after `now` (the first when

@@ -99,11 +99,7 @@ void rs_compute_cfg_free(rs_compute_cfg *tiers, size_t n)
 
 static void at(rs_compute *c, rs_time when, uint32_t type, uint32_t a, uint64_t b)
 {
-	if (when >= c->end)
-		return; /* nothing after the end is observed */
-	rs_status st = rs_engine_at(c->eng, when, type, a, b);
-	if (st != RS_OK)
-		rs_engine_fail(c->eng, st);
+	rs_engine_at_within(c->eng, c->end, when, type, a, b);
 }
 
 /* The part of [from, to) after warm-up, in microseconds. */

@@ -340,6 +340,17 @@ rs_status rs_engine_at(rs_engine *eng, rs_time at, uint32_t type, uint32_t a, ui
 	return push(&eng->q[eng->lane[type]], &ev);
 }
 
+rs_status rs_engine_at_within(rs_engine *eng, rs_time end, rs_time at, uint32_t type, uint32_t a,
+                              uint64_t b)
+{
+	if (at >= end)
+		return RS_OK;
+	rs_status st = rs_engine_at(eng, at, type, a, b);
+	if (st != RS_OK)
+		rs_engine_fail(eng, st);
+	return st;
+}
+
 /* The queue whose top comes first, or NULL when every queue is empty. */
 static queue *first_queue(rs_engine *eng)
 {

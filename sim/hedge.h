@@ -8,7 +8,7 @@
 #ifndef RATESIM_HEDGE_H
 #define RATESIM_HEDGE_H
 
-#include "attempt.h"
+#include "inflight.h"
 
 /* A completion whose slot carries this bit is the hedge's, not the
  * primary's (the service's done callback, EV_HEDGE_DONE).  Pool slots stay

@@ -15,7 +15,7 @@
 #ifndef RATESIM_JOB_WORLD_H
 #define RATESIM_JOB_WORLD_H
 
-#include "attempt.h"
+#include "inflight.h"
 
 typedef struct rs_jobs rs_jobs;
 

@@ -63,22 +63,6 @@ static const sc_key cold_start_keys[] = {
 
 #define COLD_KINDS (SC_BIT(RS_DIST_FIXED) | SC_BIT(RS_DIST_UNIFORM) | SC_BIT(RS_DIST_LOGNORMAL))
 
-static int client_find(const rs_config *cfg, const char *name)
-{
-	for (size_t i = 0; i < cfg->n_clients; i++)
-		if (strcmp(cfg->clients[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
-static rs_status no_client(sc *c, const char *path, const char *name)
-{
-	char list[SC_LIST_MAX] = "";
-	for (size_t i = 0; i < c->cfg->n_clients; i++)
-		sc_list_add(list, sizeof list, c->cfg->clients[i].name);
-	return sc_invalid(c, path, "no client named \"%s\" (clients: %s)", name, list);
-}
-
 /* The tier's "clients": names of clients, each in no earlier tier (k). */
 static rs_status get_clients(sc *c, const cJSON *o, const char *path, size_t k)
 {
@@ -95,11 +79,9 @@ static rs_status get_clients(sc *c, const cJSON *o, const char *path, size_t k)
 		char ep[SC_PATH_MAX], kp[SC_PATH_MAX];
 		sc_child_key(kp, path, "clients");
 		sc_child_index(ep, kp, t->n_clients);
-		if (!cJSON_IsString(e))
-			return sc_wrong_type(c, ep, "a client's name", e);
-		int i = client_find(c->cfg, e->valuestring);
-		if (i < 0)
-			return no_client(c, ep, e->valuestring);
+		int i;
+		if ((st = sc_client_name(c, e, ep, &i)) != RS_OK)
+			return st;
 		for (size_t j = 0; j <= k; j++) {
 			const rs_compute_cfg *u = &c->cfg->compute[j];
 			size_t m = j < k ? u->n_clients : t->n_clients;

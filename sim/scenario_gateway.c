@@ -47,24 +47,6 @@ static const sc_key limit_keys[] = {
 };
 /* clang-format on */
 
-static int client_find(const rs_config *cfg, const char *name)
-{
-	for (size_t i = 0; i < cfg->n_clients; i++) {
-		if (cfg->clients[i].name && strcmp(cfg->clients[i].name, name) == 0)
-			return (int)i;
-	}
-	return -1;
-}
-
-/* "no client named X (clients: a, b)". */
-static rs_status no_client(sc *c, const char *path, const char *name)
-{
-	char list[SC_LIST_MAX] = "";
-	for (size_t i = 0; i < c->cfg->n_clients; i++)
-		sc_list_add(list, sizeof list, c->cfg->clients[i].name);
-	return sc_invalid(c, path, "no client named \"%s\" (clients: %s)", name, list);
-}
-
 /* One group's member list at path: client names, each in no other group. */
 static rs_status parse_members(sc *c, const cJSON *v, const char *path, rs_consumer_limit_cfg *l,
                                int grp)
@@ -77,11 +59,10 @@ static rs_status parse_members(sc *c, const cJSON *v, const char *path, rs_consu
 	for (const cJSON *m = v->child; m; m = m->next, j++) {
 		char mp[SC_PATH_MAX];
 		sc_child_index(mp, path, j);
-		if (!cJSON_IsString(m))
-			return sc_wrong_type(c, mp, "a client name", m);
-		int k = client_find(c->cfg, m->valuestring);
-		if (k < 0)
-			return no_client(c, mp, m->valuestring);
+		int k;
+		rs_status st = sc_client_name(c, m, mp, &k);
+		if (st != RS_OK)
+			return st;
 		if (l->group_of[k] >= 0)
 			return sc_invalid(c, mp, "client \"%s\" is already in group \"%s\"",
 			                  m->valuestring, l->group_names[l->group_of[k]]);

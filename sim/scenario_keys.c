@@ -115,6 +115,23 @@ void sc_list_add(char *buf, size_t size, const char *item)
 	sc_list_add_sep(buf, size, ", ", item);
 }
 
+rs_status sc_client_name(sc *c, const cJSON *v, const char *path, int *index)
+{
+	if (!cJSON_IsString(v))
+		return sc_wrong_type(c, path, "a client's name", v);
+	for (size_t i = 0; i < c->cfg->n_clients; i++) {
+		if (c->cfg->clients[i].name &&
+		    strcmp(c->cfg->clients[i].name, v->valuestring) == 0) {
+			*index = (int)i;
+			return RS_OK;
+		}
+	}
+	char list[SC_LIST_MAX] = "";
+	for (size_t i = 0; i < c->cfg->n_clients; i++)
+		sc_list_add(list, sizeof list, c->cfg->clients[i].name);
+	return sc_invalid(c, path, "no client named \"%s\" (clients: %s)", v->valuestring, list);
+}
+
 void sc_child_key(char *out, const char *parent, const char *key)
 {
 	snprintf(out, SC_PATH_MAX, "%s", parent);

@@ -99,6 +99,10 @@ rs_status sc_wrong_type(sc *c, const char *path, const char *want, const cJSON *
 void sc_list_add_sep(char *buf, size_t size, const char *sep, const char *item);
 /* Append ", item" (or "item" to an empty list). */
 void sc_list_add(char *buf, size_t size, const char *item);
+/* A client named by the string v at path (after the clients are read).
+ * OUT: *index.  Errors: not a string; no client of that name (the message
+ * lists the names there are). */
+rs_status sc_client_name(sc *c, const cJSON *v, const char *path, int *index);
 /* out (SC_PATH_MAX bytes) = parent.key / parent[i]. */
 void sc_child_key(char *out, const char *parent, const char *key);
 void sc_child_index(char *out, const char *parent, size_t i);

@@ -78,9 +78,7 @@ static void svc_fail(rs_service *s, rs_status st)
 
 static rs_status svc_schedule(rs_service *s, rs_time at, uint32_t type, uint32_t a, uint64_t b)
 {
-	if (at >= s->end)
-		return RS_OK; /* nothing after the end is observed */
-	return rs_engine_at(s->eng, at, type, a, b);
+	return rs_engine_at_within(s->eng, s->end, at, type, a, b);
 }
 
 /* Grow a pool array to hold one more element; false when out of memory. */

@@ -7,7 +7,7 @@
  * The run is the engine's loop in batches between two metrics closes; the
  * flow of an attempt itself lives in attempt.c.
  */
-#include "attempt.h"
+#include "inflight.h"
 #include "job_world.h"
 
 #include "hedge.h"

@@ -16,7 +16,7 @@
  * A router without consumer_limits has no gateway (NULL): nothing is
  * counted and no figure changes.  Cost: O(limits) per router hop.
  */
-#include "attempt.h"
+#include "inflight.h"
 
 #include <stdlib.h>
 

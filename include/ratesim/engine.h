@@ -57,6 +57,12 @@ void rs_engine_lane(rs_engine *eng, uint32_t type, unsigned lane);
  * Returns RS_ERR_NOMEM if the queue cannot grow. */
 rs_status rs_engine_at(rs_engine *eng, rs_time at, uint32_t type, uint32_t a, uint64_t b);
 
+/* rs_engine_at for a model of a run that ends at `end`: an event at or
+ * after the end is dropped (nothing after the end is observed), and a queue
+ * that cannot grow fails the engine (rs_engine_fail).  Returns the status. */
+rs_status rs_engine_at_within(rs_engine *eng, rs_time end, rs_time at, uint32_t type, uint32_t a,
+                              uint64_t b);
+
 rs_time rs_engine_now(const rs_engine *eng);
 size_t rs_engine_pending(const rs_engine *eng);
 uint64_t rs_engine_events_run(const rs_engine *eng);

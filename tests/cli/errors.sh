@@ -85,7 +85,7 @@ gw gateway-groups-type "$L[0].groups: must be an object (got an array)" '[{"key"
 gw gateway-groups-empty "$L[0].groups: needs at least one group" '[{"key":"group","groups":{},"tokens_per_minute":1}]'
 gw gateway-group-type "$L[0].groups.a: must be an array of client names (got string \"team-b-chat\")" '[{"key":"group","groups":{"a":"team-b-chat"},"tokens_per_minute":1}]'
 gw gateway-group-empty "$L[0].groups.a: needs at least one client" '[{"key":"group","groups":{"a":[]},"tokens_per_minute":1}]'
-gw gateway-member-type "$L[0].groups.a[0]: must be a client name (got number 3)" '[{"key":"group","groups":{"a":[3]},"tokens_per_minute":1}]'
+gw gateway-member-type "$L[0].groups.a[0]: must be a client's name (got number 3)" '[{"key":"group","groups":{"a":[3]},"tokens_per_minute":1}]'
 gw gateway-member-unknown "$L[0].groups.a[0]: no client named \"nobody\" (clients: team-a-batch-1, team-a-batch-2, team-b-chat)" '[{"key":"group","groups":{"a":["nobody"]},"tokens_per_minute":1}]'
 gw gateway-member-twice "$L[0].groups.b[0]: client \"team-b-chat\" is already in group \"a\"" '[{"key":"group","groups":{"a":["team-b-chat"],"b":["team-b-chat"]},"tokens_per_minute":1}]'
 gw gateway-tpm-negative "$L[0].tokens_per_minute: must be >= 0 (got -1)" '[{"tokens_per_minute":-1}]'

@@ -1,15 +1,17 @@
 /*
- * attempt.h - the flow of an attempt, as world.c sees it (private to sim/):
- * the request pool's record, the outcome of presenting an attempt, the
- * world itself and the event types.
+ * inflight.h - the state of a running world, shared by its rooms (private
+ * to sim/): the request pool's record, the outcome of presenting an
+ * attempt, the world itself and the event types.
  *
  * world.c builds the world, runs the event loop and closes the metrics;
  * attempt.c is the flow of an attempt (routing, admission, completion,
- * retries) and owns every event handler, which it registers in world_wire.
- * Data flows one way: world.c calls attempt.c (world_wire), never back.
+ * retries) and owns every event handler, which it registers in world_wire;
+ * job.c, hedge.c, attempt_log.c and world_gateway.c are rooms attempt.c
+ * calls into.  They all read this state; none of them includes another's
+ * header to reach it, so calls run one way: world.c -> attempt.c -> the rest.
  */
-#ifndef RATESIM_ATTEMPT_H
-#define RATESIM_ATTEMPT_H
+#ifndef RATESIM_INFLIGHT_H
+#define RATESIM_INFLIGHT_H
 
 #include "ratesim/world.h"
 
