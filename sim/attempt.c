@@ -509,7 +509,7 @@ static inline uint32_t request_new(rs_world *w, uint32_t client, int64_t row, rs
 		return NO_SLOT;
 	}
 	request *r = &w->pool[slot];
-	memset(r, 0, offsetof(request, shape)); /* attempt.h: shape and path come later */
+	memset(r, 0, offsetof(request, shape)); /* inflight.h: shape and path come later */
 	r->id = w->next_id++;
 	r->arrived = r->wanted = now;
 	r->client = client;
