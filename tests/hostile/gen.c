@@ -134,12 +134,23 @@ static void slug(char *dst, size_t len, const char *src)
 	dst[n] = '\0';
 }
 
+/* doc.key = v where the base has the key (a key it lacks keeps its
+ * default, and the number is not leaked). */
+static void replace_number(cJSON *doc, const char *key, double v)
+{
+	if (!cJSON_GetObjectItemCaseSensitive(doc, key))
+		return;
+	cJSON *n = cJSON_CreateNumber(v);
+	if (n && !cJSON_ReplaceItemInObjectCaseSensitive(doc, key, n))
+		cJSON_Delete(n);
+}
+
 /* Shorten a base so that it runs in a moment. */
 static void shorten(cJSON *doc)
 {
-	cJSON_ReplaceItemInObject(doc, "duration_s", cJSON_CreateNumber(GEN_SHORT_S));
-	cJSON_ReplaceItemInObject(doc, "warmup_s", cJSON_CreateNumber(0));
-	cJSON_ReplaceItemInObject(doc, "bucket_s", cJSON_CreateNumber(GEN_BUCKET_S));
+	replace_number(doc, "duration_s", GEN_SHORT_S);
+	replace_number(doc, "warmup_s", 0);
+	replace_number(doc, "bucket_s", GEN_BUCKET_S);
 }
 
 typedef void (*leaf_fn)(cJSON *root, cJSON *leaf, const char *path, const char *base,
