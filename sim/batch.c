@@ -15,6 +15,7 @@
 
 #include "ratesim/dist.h"
 #include "ratesim/hist.h"
+#include "ratesim/jsonout.h"
 #include "ratesim/rng.h"
 
 #include <assert.h>
@@ -269,13 +270,6 @@ void rs_batch_figures_get(const rs_batch *b, size_t k, rs_batch_figures *out)
 	out->peak_enqueued = b->d[d->pool].peak;
 }
 
-static bool put_num(cJSON *o, const char *key, double v)
-{
-	if (!isfinite(v))
-		return cJSON_AddNullToObject(o, key) != NULL;
-	return cJSON_AddNumberToObject(o, key, round(v * FIG_DECIMALS) / FIG_DECIMALS) != NULL;
-}
-
 static bool put_dep(const rs_config *cfg, size_t k, const rs_batch_figures *f, cJSON *o)
 {
 	const rs_batch_cfg *c = &cfg->batch[k];
@@ -291,16 +285,16 @@ static bool put_dep(const rs_config *cfg, size_t k, const rs_batch_figures *f, c
 	ok = ok && cJSON_AddNumberToObject(jobs, "expired", (double)f->expired);
 	cJSON *t = ok ? cJSON_AddObjectToObject(o, "turnaround_h") : NULL;
 	ok = t != NULL;
-	ok = ok && put_num(t, "p50", f->turnaround_p50_h);
-	ok = ok && put_num(t, "p95", f->turnaround_p95_h);
-	ok = ok && put_num(t, "p99", f->turnaround_p99_h);
-	ok = ok && put_num(t, "max", f->turnaround_max_h);
+	ok = ok && rs_json_num(t, "p50", f->turnaround_p50_h, FIG_DECIMALS);
+	ok = ok && rs_json_num(t, "p95", f->turnaround_p95_h, FIG_DECIMALS);
+	ok = ok && rs_json_num(t, "p99", f->turnaround_p99_h, FIG_DECIMALS);
+	ok = ok && rs_json_num(t, "max", f->turnaround_max_h, FIG_DECIMALS);
 	ok = ok && cJSON_AddNumberToObject(o, "requests_completed", (double)f->requests_completed);
 	ok = ok && cJSON_AddNumberToObject(o, "input_tokens", (double)f->input_tokens);
 	ok = ok && cJSON_AddNumberToObject(o, "output_tokens", (double)f->output_tokens);
 	ok = ok && cJSON_AddNumberToObject(o, "enqueued_tokens_quota", (double)c->enqueued_tokens);
 	ok = ok && cJSON_AddNumberToObject(o, "peak_enqueued_tokens", f->peak_enqueued);
-	ok = ok && put_num(o, "cost_usd", f->cost_usd);
+	ok = ok && rs_json_num(o, "cost_usd", f->cost_usd, FIG_DECIMALS);
 	return ok;
 }
 

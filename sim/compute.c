@@ -31,6 +31,7 @@
 
 #include "ratesim/dist.h"
 #include "ratesim/hist.h"
+#include "ratesim/jsonout.h"
 #include "ratesim/rng.h"
 
 #include <assert.h>
@@ -383,19 +384,6 @@ void rs_compute_figures_get(const rs_compute *c, size_t k, rs_compute_figures *o
 	out->latency_share = t->e2e_us > 0 ? t->queued_us / t->e2e_us : NAN;
 }
 
-static double rounded(double v, double scale)
-{
-	return round(v * scale) / scale;
-}
-
-/* key: v rounded, or null when it is not a number (no sample). */
-static bool put_num(cJSON *o, const char *key, double v, double scale)
-{
-	if (!isfinite(v))
-		return cJSON_AddNullToObject(o, key) != NULL;
-	return cJSON_AddNumberToObject(o, key, rounded(v, scale)) != NULL;
-}
-
 static bool put_tier(const rs_compute_cfg *k, const rs_compute_figures *f, cJSON *o)
 {
 	bool ok = cJSON_AddStringToObject(o, "name", k->name);
@@ -405,17 +393,17 @@ static bool put_tier(const rs_compute_cfg *k, const rs_compute_figures *f, cJSON
 	ok = ok && cJSON_AddNumberToObject(o, "ended", (double)f->ended);
 	cJSON *q = ok ? cJSON_AddObjectToObject(o, "queued_ms") : NULL;
 	ok = q != NULL;
-	ok = ok && put_num(q, "p50", f->queued_p50_ms, FIG_MS_DECIMALS);
-	ok = ok && put_num(q, "p95", f->queued_p95_ms, FIG_MS_DECIMALS);
-	ok = ok && put_num(q, "p99", f->queued_p99_ms, FIG_MS_DECIMALS);
-	ok = ok && put_num(q, "mean", f->queued_mean_ms, FIG_MS_DECIMALS);
-	ok = ok && put_num(q, "max", f->queued_max_ms, FIG_MS_DECIMALS);
-	ok = ok && put_num(o, "latency_share", f->latency_share, FIG_DECIMALS);
+	ok = ok && rs_json_num(q, "p50", f->queued_p50_ms, FIG_MS_DECIMALS);
+	ok = ok && rs_json_num(q, "p95", f->queued_p95_ms, FIG_MS_DECIMALS);
+	ok = ok && rs_json_num(q, "p99", f->queued_p99_ms, FIG_MS_DECIMALS);
+	ok = ok && rs_json_num(q, "mean", f->queued_mean_ms, FIG_MS_DECIMALS);
+	ok = ok && rs_json_num(q, "max", f->queued_max_ms, FIG_MS_DECIMALS);
+	ok = ok && rs_json_num(o, "latency_share", f->latency_share, FIG_DECIMALS);
 	ok = ok && cJSON_AddNumberToObject(o, "cold_starts", (double)f->cold_starts);
 	ok = ok && cJSON_AddNumberToObject(o, "scale_ins", (double)f->scale_ins);
 	ok = ok && cJSON_AddNumberToObject(o, "peak_instances", f->peak_instances);
-	ok = ok && put_num(o, "instance_hours", f->instance_hours, FIG_DECIMALS);
-	ok = ok && put_num(o, "cost_usd", f->cost_usd, FIG_DECIMALS);
+	ok = ok && rs_json_num(o, "instance_hours", f->instance_hours, FIG_DECIMALS);
+	ok = ok && rs_json_num(o, "cost_usd", f->cost_usd, FIG_DECIMALS);
 	return ok;
 }
 

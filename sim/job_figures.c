@@ -7,6 +7,8 @@
  */
 #include "ratesim/job.h"
 
+#include "ratesim/jsonout.h"
+
 #include <cjson/cJSON.h>
 #include <math.h>
 
@@ -16,13 +18,6 @@
 static bool add_u64(cJSON *o, const char *k, uint64_t v)
 {
 	return cJSON_AddNumberToObject(o, k, (double)v) != NULL;
-}
-
-static bool add_num(cJSON *o, const char *k, double v, double decimals)
-{
-	if (!isfinite(v))
-		return cJSON_AddNullToObject(o, k) != NULL;
-	return cJSON_AddNumberToObject(o, k, round(v * decimals) / decimals) != NULL;
 }
 
 static double share(uint64_t part, uint64_t whole)
@@ -37,13 +32,13 @@ static bool job_json(const rs_job_figures *f, cJSON *o)
 	    !add_u64(j, "succeeded", f->succeeded) || !add_u64(j, "failed", f->failed) ||
 	    !add_u64(j, "unfinished", f->units - f->succeeded - f->failed) ||
 	    !cJSON_AddBoolToObject(j, "done", f->done) ||
-	    !add_num(j, "makespan_s", f->makespan_s, US_DECIMALS))
+	    !rs_json_num(j, "makespan_s", f->makespan_s, US_DECIMALS))
 		return false;
 	cJSON *wt = cJSON_AddObjectToObject(j, "retry_wait_s");
-	return wt && add_num(wt, "mean", f->wait_mean_s, US_DECIMALS) &&
-	       add_num(wt, "p50", f->wait_p50_s, US_DECIMALS) &&
-	       add_num(wt, "p99", f->wait_p99_s, US_DECIMALS) &&
-	       add_num(wt, "max", f->wait_max_s, US_DECIMALS);
+	return wt && rs_json_num(wt, "mean", f->wait_mean_s, US_DECIMALS) &&
+	       rs_json_num(wt, "p50", f->wait_p50_s, US_DECIMALS) &&
+	       rs_json_num(wt, "p99", f->wait_p99_s, US_DECIMALS) &&
+	       rs_json_num(wt, "max", f->wait_max_s, US_DECIMALS);
 }
 
 static bool by_hour_json(const rs_job_figures *f, cJSON *p)
@@ -60,8 +55,8 @@ static bool by_hour_json(const rs_job_figures *f, cJSON *p)
 		if (!cJSON_AddNumberToObject(o, "hour", h) ||
 		    !add_u64(o, "started", f->hour_started[h]) ||
 		    !add_u64(o, "failed", f->hour_failed[h]) ||
-		    !add_num(o, "failure_rate", share(f->hour_failed[h], f->hour_started[h]),
-		             RATE_DECIMALS))
+		    !rs_json_num(o, "failure_rate", share(f->hour_failed[h], f->hour_started[h]),
+		                 RATE_DECIMALS))
 			return false;
 	}
 	return true;
@@ -77,14 +72,14 @@ static bool pipeline_json(const rs_job_figures *f, cJSON *o)
 	    !add_u64(p, "failed_429", f->pipe_failed_429) ||
 	    !add_u64(p, "failed_other", f->pipe_failed_other) ||
 	    !add_u64(p, "unfinished", f->pipelines - f->pipe_succeeded - failed) ||
-	    !add_num(p, "success_rate", share(f->pipe_succeeded, f->pipe_succeeded + failed),
-	             RATE_DECIMALS))
+	    !rs_json_num(p, "success_rate", share(f->pipe_succeeded, f->pipe_succeeded + failed),
+	                 RATE_DECIMALS))
 		return false;
 	cJSON *lat = cJSON_AddObjectToObject(p, "latency_s");
-	return lat && add_num(lat, "p50", f->pipe_p50_s, US_DECIMALS) &&
-	       add_num(lat, "p90", f->pipe_p90_s, US_DECIMALS) &&
-	       add_num(lat, "p99", f->pipe_p99_s, US_DECIMALS) &&
-	       add_num(lat, "max", f->pipe_max_s, US_DECIMALS) && by_hour_json(f, p);
+	return lat && rs_json_num(lat, "p50", f->pipe_p50_s, US_DECIMALS) &&
+	       rs_json_num(lat, "p90", f->pipe_p90_s, US_DECIMALS) &&
+	       rs_json_num(lat, "p99", f->pipe_p99_s, US_DECIMALS) &&
+	       rs_json_num(lat, "max", f->pipe_max_s, US_DECIMALS) && by_hour_json(f, p);
 }
 
 bool rs_job_figures_json(const rs_job_figures *f, cJSON *o)

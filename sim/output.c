@@ -26,6 +26,7 @@
 #include "ratesim/compute.h"
 #include "ratesim/cost.h"
 #include "ratesim/fsx.h"
+#include "ratesim/jsonout.h"
 #include "ratesim/outages.h"
 #include "ratesim/reqlog.h"
 
@@ -328,24 +329,6 @@ void rs_output_hooks(rs_output *o, rs_world_hooks *hooks)
 	hooks->ctx = o;
 }
 
-static double round_to(double v, double scale)
-{
-	return round(v * scale) / scale;
-}
-
-/* A number rounded to 1/scale (scale 0: as it is), or null when it is NaN
- * (no sample) or infinite (an overflow): JSON has neither. */
-static void add_num(cJSON *obj, const char *key, double v, double scale)
-{
-	double r = isfinite(v) && scale > 0 ? round_to(v, scale) : v;
-	if (!isfinite(r))
-		r = isfinite(v) ? v : NAN; /* v * scale overflowed: print v unrounded */
-	if (isnan(r) || !isfinite(r))
-		cJSON_AddNullToObject(obj, key);
-	else
-		cJSON_AddNumberToObject(obj, key, r);
-}
-
 /* An exact integer.  Below 10^15 a cJSON number (printed exactly with
  * cJSON's 15 significant digits, and a number to in-memory readers of
  * rs_output_summary); from there raw JSON text, since cJSON would print a
@@ -407,32 +390,32 @@ static void add_scope_figures(cJSON *obj, const rs_metrics *m, size_t i, double 
 	cJSON *by = cJSON_AddObjectToObject(att, "refused_by");
 	for (int k = RS_BY_SERVICE; k < RS_BY_COUNT; k++)
 		add_u64(by, rs_refuser_name((rs_refuser)k), c->refused_by[k]);
-	add_num(obj, "rate_429", c->attempts ? (double)c->throttled / (double)c->attempts : 0.0,
-	        RATE_DECIMALS);
+	rs_json_num(obj, "rate_429", c->attempts ? (double)c->throttled / (double)c->attempts : 0.0,
+	            RATE_DECIMALS);
 	cJSON *lat = cJSON_AddObjectToObject(obj, "latency_ms");
-	add_num(lat, "p50", rs_metrics_latency_quantile(m, i, 0.50), MS_DECIMALS);
-	add_num(lat, "p95", rs_metrics_latency_quantile(m, i, 0.95), MS_DECIMALS);
-	add_num(lat, "p99", rs_metrics_latency_quantile(m, i, 0.99), MS_DECIMALS);
-	add_num(lat, "max", rs_metrics_latency_max(m, i), MS_DECIMALS);
-	add_num(lat, "mean", rs_metrics_latency_mean(m, i), MS_DECIMALS);
+	rs_json_num(lat, "p50", rs_metrics_latency_quantile(m, i, 0.50), MS_DECIMALS);
+	rs_json_num(lat, "p95", rs_metrics_latency_quantile(m, i, 0.95), MS_DECIMALS);
+	rs_json_num(lat, "p99", rs_metrics_latency_quantile(m, i, 0.99), MS_DECIMALS);
+	rs_json_num(lat, "max", rs_metrics_latency_max(m, i), MS_DECIMALS);
+	rs_json_num(lat, "mean", rs_metrics_latency_mean(m, i), MS_DECIMALS);
 	cJSON *tt = cJSON_AddObjectToObject(obj, "ttft_ms");
-	add_num(tt, "p50", rs_metrics_ttft_quantile(m, i, 0.50), MS_DECIMALS);
-	add_num(tt, "p95", rs_metrics_ttft_quantile(m, i, 0.95), MS_DECIMALS);
-	add_num(tt, "p99", rs_metrics_ttft_quantile(m, i, 0.99), MS_DECIMALS);
+	rs_json_num(tt, "p50", rs_metrics_ttft_quantile(m, i, 0.50), MS_DECIMALS);
+	rs_json_num(tt, "p95", rs_metrics_ttft_quantile(m, i, 0.95), MS_DECIMALS);
+	rs_json_num(tt, "p99", rs_metrics_ttft_quantile(m, i, 0.99), MS_DECIMALS);
 	if (with_offered) { /* requests fail at clients: not a deployment figure */
 		cJSON *fl = cJSON_AddObjectToObject(obj, "failed_latency_ms");
-		add_num(fl, "p50", rs_metrics_failed_quantile(m, i, 0.50), MS_DECIMALS);
-		add_num(fl, "p95", rs_metrics_failed_quantile(m, i, 0.95), MS_DECIMALS);
-		add_num(fl, "p99", rs_metrics_failed_quantile(m, i, 0.99), MS_DECIMALS);
-		add_num(fl, "max", rs_metrics_failed_max(m, i), MS_DECIMALS);
-		add_num(fl, "mean", rs_metrics_failed_mean(m, i), MS_DECIMALS);
+		rs_json_num(fl, "p50", rs_metrics_failed_quantile(m, i, 0.50), MS_DECIMALS);
+		rs_json_num(fl, "p95", rs_metrics_failed_quantile(m, i, 0.95), MS_DECIMALS);
+		rs_json_num(fl, "p99", rs_metrics_failed_quantile(m, i, 0.99), MS_DECIMALS);
+		rs_json_num(fl, "max", rs_metrics_failed_max(m, i), MS_DECIMALS);
+		rs_json_num(fl, "mean", rs_metrics_failed_mean(m, i), MS_DECIMALS);
 	}
 	cJSON *th = cJSON_AddObjectToObject(obj, "throughput");
-	add_num(th, "tokens_per_min",
-	        minutes > 0 ? (double)(c->prompt_tokens + c->output_tokens) / minutes : 0,
-	        RATE_DECIMALS);
-	add_num(th, "requests_per_min", minutes > 0 ? (double)c->served / minutes : 0,
-	        RATE_DECIMALS);
+	rs_json_num(th, "tokens_per_min",
+	            minutes > 0 ? (double)(c->prompt_tokens + c->output_tokens) / minutes : 0,
+	            RATE_DECIMALS);
+	rs_json_num(th, "requests_per_min", minutes > 0 ? (double)c->served / minutes : 0,
+	            RATE_DECIMALS);
 	add_u64(th, "prompt_tokens", c->prompt_tokens);
 	add_u64(th, "output_tokens", c->output_tokens);
 }
@@ -452,24 +435,24 @@ static void add_ptu_figures(cJSON *o, const rs_config *cfg, const rs_metrics *m,
 	rs_metrics_ptu_run(m, d, &pr);
 	cJSON *p = cJSON_AddObjectToObject(o, "provisioned");
 	add_i64(p, "ptu", (int64_t)dc->ptu);
-	add_num(p, "capacity_tokens_per_min", (double)dc->ptu * md->input_tpm_per_ptu,
-	        RATE_DECIMALS);
+	rs_json_num(p, "capacity_tokens_per_min", (double)dc->ptu * md->input_tpm_per_ptu,
+	            RATE_DECIMALS);
 	cJSON *u = cJSON_AddObjectToObject(p, "utilisation");
-	add_num(u, "mean", pr.utilisation_mean, RATE_DECIMALS);
-	add_num(u, "max", pr.utilisation_peak, RATE_DECIMALS);
-	add_num(u, "max_overshoot",
-	        isnan(pr.utilisation_peak) ? NAN : fmax(0.0, pr.utilisation_peak - 1.0),
-	        RATE_DECIMALS);
+	rs_json_num(u, "mean", pr.utilisation_mean, RATE_DECIMALS);
+	rs_json_num(u, "max", pr.utilisation_peak, RATE_DECIMALS);
+	rs_json_num(u, "max_overshoot",
+	            isnan(pr.utilisation_peak) ? NAN : fmax(0.0, pr.utilisation_peak - 1.0),
+	            RATE_DECIMALS);
 	cJSON *v2 = cJSON_AddObjectToObject(p, "utilization_v2");
-	add_num(v2, "mean", pr.v2_mean, RATE_DECIMALS);
-	add_num(v2, "max", pr.v2_max, RATE_DECIMALS);
+	rs_json_num(v2, "mean", pr.v2_mean, RATE_DECIMALS);
+	rs_json_num(v2, "max", pr.v2_max, RATE_DECIMALS);
 	add_u64(p, "refused", c->throttled);
 	add_u64(p, "spilled", c->spilled_out);
 	cJSON *ch = cJSON_AddObjectToObject(p, "meter_tokens");
-	add_num(ch, "charged_at_admission", pr.charged, 1);
-	add_num(ch, "actual", pr.actual, 1);
-	add_num(ch, "corrections", pr.corrections, 1);
-	add_num(ch, "clipped", pr.clipped, 1);
+	rs_json_num(ch, "charged_at_admission", pr.charged, 1);
+	rs_json_num(ch, "actual", pr.actual, 1);
+	rs_json_num(ch, "corrections", pr.corrections, 1);
+	rs_json_num(ch, "clipped", pr.clipped, 1);
 
 	double in_tpm = minutes > 0 ? (double)c->offered_prompt_tokens / minutes : 0;
 	double out_tpm = minutes > 0 ? (double)c->offered_output_tokens / minutes : 0;
@@ -478,29 +461,29 @@ static void add_ptu_figures(cJSON *o, const rs_config *cfg, const rs_metrics *m,
 	                   : 0;
 	double norm = in_tpm * (1 - cache) + md->output_ratio * out_tpm;
 	cJSON *sz = cJSON_AddObjectToObject(p, "sizing");
-	add_num(sz, "input_tpm", in_tpm, RATE_DECIMALS);
-	add_num(sz, "cache_rate", cache, RATE_DECIMALS);
-	add_num(sz, "output_tpm", out_tpm, RATE_DECIMALS);
-	add_num(sz, "output_ratio", md->output_ratio, RATE_DECIMALS);
-	add_num(sz, "normalized_tpm", norm, RATE_DECIMALS);
-	add_num(sz, "ptu_needed", rs_calculator_ptu(norm, md, dc->kind), 1);
-	add_num(sz, "peak_minute_normalized_tpm", pr.peak_minute_normalised_tpm, RATE_DECIMALS);
-	add_num(sz, "ptu_needed_peak_minute",
-	        isnan(pr.peak_minute_normalised_tpm)
-	            ? NAN
-	            : rs_calculator_ptu(pr.peak_minute_normalised_tpm, md, dc->kind),
-	        1);
+	rs_json_num(sz, "input_tpm", in_tpm, RATE_DECIMALS);
+	rs_json_num(sz, "cache_rate", cache, RATE_DECIMALS);
+	rs_json_num(sz, "output_tpm", out_tpm, RATE_DECIMALS);
+	rs_json_num(sz, "output_ratio", md->output_ratio, RATE_DECIMALS);
+	rs_json_num(sz, "normalized_tpm", norm, RATE_DECIMALS);
+	rs_json_num(sz, "ptu_needed", rs_calculator_ptu(norm, md, dc->kind), 1);
+	rs_json_num(sz, "peak_minute_normalized_tpm", pr.peak_minute_normalised_tpm, RATE_DECIMALS);
+	rs_json_num(sz, "ptu_needed_peak_minute",
+	            isnan(pr.peak_minute_normalised_tpm)
+	                ? NAN
+	                : rs_calculator_ptu(pr.peak_minute_normalised_tpm, md, dc->kind),
+	            1);
 	/* beside it, what the capacity calculator says of the workloads given
 	 * as such (calculator.h) */
 	rs_calculator calc;
 	if (rs_calculator_of(cfg, d, &calc)) {
 		cJSON *cz = cJSON_AddObjectToObject(p, "calculator");
 		add_i64(cz, "workloads", (int64_t)calc.workloads);
-		add_num(cz, "requests_per_min", calc.rpm, RATE_DECIMALS);
-		add_num(cz, "input_tpm", calc.input_tpm, RATE_DECIMALS);
-		add_num(cz, "output_tpm", calc.output_tpm, RATE_DECIMALS);
-		add_num(cz, "normalized_tpm", calc.normalized_tpm, RATE_DECIMALS);
-		add_num(cz, "ptu_needed", calc.ptu_needed, 1);
+		rs_json_num(cz, "requests_per_min", calc.rpm, RATE_DECIMALS);
+		rs_json_num(cz, "input_tpm", calc.input_tpm, RATE_DECIMALS);
+		rs_json_num(cz, "output_tpm", calc.output_tpm, RATE_DECIMALS);
+		rs_json_num(cz, "normalized_tpm", calc.normalized_tpm, RATE_DECIMALS);
+		rs_json_num(cz, "ptu_needed", calc.ptu_needed, 1);
 	}
 }
 
@@ -521,12 +504,12 @@ static void add_cost(cJSON *root, const rs_config *cfg, const rs_metrics *m, dou
 		cJSON_AddItemToArray(deps, o);
 		cJSON_AddStringToObject(o, "name", cfg->deployments[d].name);
 		cJSON_AddStringToObject(o, "kind", rs_kind_name(cfg->deployments[d].kind));
-		add_num(o, "ptu_hours", lines[d].ptu_hours, RATE_DECIMALS);
-		add_num(o, "ptu_usd", lines[d].ptu_usd, RATE_DECIMALS);
+		rs_json_num(o, "ptu_hours", lines[d].ptu_hours, RATE_DECIMALS);
+		rs_json_num(o, "ptu_usd", lines[d].ptu_usd, RATE_DECIMALS);
 		add_u64(o, "input_tokens", lines[d].input_tokens);
 		add_u64(o, "output_tokens", lines[d].output_tokens);
-		add_num(o, "tokens_usd", lines[d].tokens_usd, RATE_DECIMALS);
-		add_num(o, "total_usd", lines[d].total_usd, RATE_DECIMALS);
+		rs_json_num(o, "tokens_usd", lines[d].tokens_usd, RATE_DECIMALS);
+		rs_json_num(o, "total_usd", lines[d].total_usd, RATE_DECIMALS);
 	}
 	rs_cost total;
 	rs_cost_total(cfg, lines, cfg->n_deployments, &total);
@@ -534,10 +517,10 @@ static void add_cost(cJSON *root, const rs_config *cfg, const rs_metrics *m, dou
 	cJSON_AddStringToObject(cost, "currency", "USD");
 	cJSON_AddStringToObject(cost, "price_snapshot", total.price_snapshot);
 	cJSON_AddStringToObject(cost, "ptu_billing", rs_cost_billing_name(total.billing));
-	add_num(cost, "hours", hours, RATE_DECIMALS);
-	add_num(cost, "ptu_usd", total.ptu_usd, RATE_DECIMALS);
-	add_num(cost, "tokens_usd", total.tokens_usd, RATE_DECIMALS);
-	add_num(cost, "total_usd", total.total_usd, RATE_DECIMALS);
+	rs_json_num(cost, "hours", hours, RATE_DECIMALS);
+	rs_json_num(cost, "ptu_usd", total.ptu_usd, RATE_DECIMALS);
+	rs_json_num(cost, "tokens_usd", total.tokens_usd, RATE_DECIMALS);
+	rs_json_num(cost, "total_usd", total.total_usd, RATE_DECIMALS);
 	cJSON_AddItemToObject(cost, "deployments", deps);
 }
 
@@ -555,8 +538,8 @@ static void add_windows(cJSON *root, const rs_config *cfg, const rs_metrics *m)
 		const rs_metrics *v = rs_metrics_window(m, w);
 		double seconds = wc->end_s - wc->start_s;
 		cJSON *o = cJSON_AddObjectToObject(all, wc->name);
-		add_num(o, "start_s", wc->start_s, 0);
-		add_num(o, "end_s", wc->end_s, 0);
+		rs_json_num(o, "start_s", wc->start_s, 0);
+		rs_json_num(o, "end_s", wc->end_s, 0);
 		add_scope_figures(o, v, 0, seconds / 60.0, true);
 		cJSON *deps = cJSON_AddArrayToObject(o, "deployments");
 		for (size_t d = 0; d < cfg->n_deployments; d++) {
@@ -584,9 +567,9 @@ cJSON *rs_output_summary(const rs_config *cfg, const rs_metrics *m)
 		cJSON_AddItemToArray(ov, cJSON_CreateString(cfg->overrides[i]));
 	if (cfg->replication > 0)
 		add_u64(root, "replication", (uint64_t)cfg->replication);
-	add_num(root, "duration_s", cfg->duration_s, 0);
-	add_num(root, "warmup_s", cfg->warmup_s, 0);
-	add_num(root, "bucket_s", cfg->bucket_s, 0);
+	rs_json_num(root, "duration_s", cfg->duration_s, 0);
+	rs_json_num(root, "warmup_s", cfg->warmup_s, 0);
+	rs_json_num(root, "bucket_s", cfg->bucket_s, 0);
 	add_scope_figures(root, m, 0, minutes, true);
 
 	cJSON *deps = cJSON_AddArrayToObject(root, "deployments");
@@ -739,9 +722,10 @@ rs_status rs_output_finish(rs_output *o, const rs_config *cfg, const rs_metrics 
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building engine.json");
 	add_u64(eng, "events", es->events);
 	add_u64(eng, "requests", es->requests);
-	add_num(eng, "wall_s", es->wall_s, RATE_DECIMALS);
-	add_num(eng, "events_per_s", es->wall_s > 0 ? (double)es->events / es->wall_s : 0, 1);
-	add_num(eng, "requests_per_s", es->wall_s > 0 ? (double)es->requests / es->wall_s : 0, 1);
+	rs_json_num(eng, "wall_s", es->wall_s, RATE_DECIMALS);
+	rs_json_num(eng, "events_per_s", es->wall_s > 0 ? (double)es->events / es->wall_s : 0, 1);
+	rs_json_num(eng, "requests_per_s", es->wall_s > 0 ? (double)es->requests / es->wall_s : 0,
+	            1);
 	add_i64(eng, "peak_rss_kb", es->peak_rss_kb);
 	st = write_json(stage, file_names[F_ENGINE], eng, err);
 	cJSON_Delete(eng);
