@@ -56,32 +56,17 @@ static const sc_key jobs_keys[] = {
 
 /* A turnaround in seconds (whole seconds are drawn). */
 static const sc_key turnaround_keys[] = {
-    {"dist", 0, true, NULL, SC_ENUM(sc_dist_names)},
-    {"value", SC_BIT(RS_DIST_FIXED), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S)},
-    {"min", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S)},
-    {"max", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S)},
-    {"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_POS, 0, RS_MAX_TIME_S)},
-    {"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_SIGMA)},
+    SC_DIST_ROWS(SC_NONNEG, SC_POS, RS_MAX_TIME_S),
 };
 
 /* Requests in a job: 1 to the service's 100,000 per file. */
 static const sc_key requests_keys[] = {
-    {"dist", 0, true, NULL, SC_ENUM(sc_dist_names)},
-    {"value", SC_BIT(RS_DIST_FIXED), true, NULL, SC_NUMBER(SC_GE1, 0, RS_MAX_BATCH_REQUESTS)},
-    {"min", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_GE1, 0, RS_MAX_BATCH_REQUESTS)},
-    {"max", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_GE1, 0, RS_MAX_BATCH_REQUESTS)},
-    {"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_GE1, 0, RS_MAX_BATCH_REQUESTS)},
-    {"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_SIGMA)},
+    SC_DIST_ROWS(SC_GE1, SC_GE1, RS_MAX_BATCH_REQUESTS),
 };
 
 /* A request's prompt or output tokens. */
 static const sc_key job_tokens_keys[] = {
-    {"dist", 0, true, NULL, SC_ENUM(sc_dist_names)},
-    {"value", SC_BIT(RS_DIST_FIXED), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TOKENS)},
-    {"min", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TOKENS)},
-    {"max", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TOKENS)},
-    {"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_POS, 0, RS_MAX_TOKENS)},
-    {"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_SIGMA)},
+    SC_DIST_ROWS(SC_NONNEG, SC_POS, RS_MAX_TOKENS),
 };
 /* clang-format on */
 

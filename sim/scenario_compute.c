@@ -52,12 +52,7 @@ static const sc_key compute_keys[] = {
 
 /* A cold start in milliseconds (whole milliseconds are drawn). */
 static const sc_key cold_start_keys[] = {
-    {"dist", 0, true, NULL, SC_ENUM(sc_dist_names)},
-    {"value", SC_BIT(RS_DIST_FIXED), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_COLD_START_MS)},
-    {"min", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_COLD_START_MS)},
-    {"max", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_COLD_START_MS)},
-    {"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_POS, 0, RS_MAX_COLD_START_MS)},
-    {"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_SIGMA)},
+    SC_DIST_ROWS(SC_NONNEG, SC_POS, RS_MAX_COLD_START_MS),
 };
 /* clang-format on */
 

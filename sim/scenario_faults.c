@@ -203,12 +203,7 @@ static const sc_key outage_keys[] = {
 
 /* A repair time in seconds: at least one (rs_dist_draw gives whole seconds). */
 static const sc_key repair_keys[] = {
-    {"dist", 0, true, NULL, SC_ENUM(sc_dist_names)},
-    {"value", SC_BIT(RS_DIST_FIXED), true, NULL, SC_NUMBER(SC_GE1, 0, RS_MAX_TIME_S)},
-    {"min", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_GE1, 0, RS_MAX_TIME_S)},
-    {"max", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_GE1, 0, RS_MAX_TIME_S)},
-    {"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_GE1, 0, RS_MAX_TIME_S)},
-    {"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_SIGMA)},
+    SC_DIST_ROWS(SC_GE1, SC_GE1, RS_MAX_TIME_S),
 };
 /* clang-format on */
 

@@ -38,12 +38,7 @@ static const sc_key images_keys[] = {
 
 /* Images per request. */
 static const sc_key count_keys[] = {
-    {"dist", 0, true, NULL, SC_ENUM(sc_dist_names)},
-    {"value", SC_BIT(RS_DIST_FIXED), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_IMAGES)},
-    {"min", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_IMAGES)},
-    {"max", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_IMAGES)},
-    {"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_POS, 0, RS_MAX_IMAGES)},
-    {"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_SIGMA)},
+    SC_DIST_ROWS(SC_NONNEG, SC_POS, RS_MAX_IMAGES),
     {"file", G_EMPIRICAL, true, NULL, SC_STRING},
     {"format", G_EMPIRICAL, false, NULL, SC_ENUM_OR(sc_format_names, RS_TRACE_AUTO)},
     {"zero_rows", G_EMPIRICAL, false, NULL, SC_ENUM_OR(sc_zero_rows_names, RS_ZERO_ROWS_SKIP)},
@@ -52,12 +47,7 @@ static const sc_key count_keys[] = {
 
 /* An image's side in pixels: at least one. */
 static const sc_key pixels_keys[] = {
-    {"dist", 0, true, NULL, SC_ENUM(sc_dist_names)},
-    {"value", SC_BIT(RS_DIST_FIXED), true, NULL, SC_NUMBER(SC_GE1, 0, RS_MAX_IMAGE_PX)},
-    {"min", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_GE1, 0, RS_MAX_IMAGE_PX)},
-    {"max", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_GE1, 0, RS_MAX_IMAGE_PX)},
-    {"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_GE1, 0, RS_MAX_IMAGE_PX)},
-    {"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_SIGMA)},
+    SC_DIST_ROWS(SC_GE1, SC_GE1, RS_MAX_IMAGE_PX),
 };
 /* clang-format on */
 

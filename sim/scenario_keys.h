@@ -330,6 +330,19 @@ rs_status sc_parse_trace(sc *c, const cJSON *obj, const char *path, sc_keys ks, 
 /* The distribution kinds', trace formats' and zero-row rules' names,
  * indexed by rs_dist_kind, rs_trace_format and rs_zero_rows. */
 extern const char *const sc_dist_names[RS_DIST_TRACE + 1];
+/* The rows of a distribution's keys (sc_dist_value) whose values lie in
+ * [lo, max] (lo: SC_NONNEG, SC_POS or SC_GE1), a lognormal's median in
+ * [lo_median, max]; sigma in [0, RS_MAX_SIGMA].  A table adds its own rows
+ * after them (an empirical distribution's file, for one). */
+/* clang-format off */
+#define SC_DIST_ROWS(lo, lo_median, max)                                                    \
+	{"dist", 0, true, NULL, SC_ENUM(sc_dist_names)},                                    \
+	{"value", SC_BIT(RS_DIST_FIXED), true, NULL, SC_NUMBER(lo, 0, max)},                \
+	{"min", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(lo, 0, max)},                \
+	{"max", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(lo, 0, max)},                \
+	{"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(lo_median, 0, max)},    \
+	{"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_SIGMA)}
+/* clang-format on */
 extern const char *const sc_format_names[RS_TRACE_MOONCAKE + 1];
 extern const char *const sc_zero_rows_names[RS_ZERO_ROWS_KEEP + 1];
 /* A distribution at path: a plain number (fixed) or an object with "dist"

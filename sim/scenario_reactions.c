@@ -42,12 +42,7 @@ static const sc_key quota_keys[] = {
 
 /* A network delay in milliseconds: fixed, uniform or lognormal. */
 static const sc_key jitter_keys[] = {
-    {"dist", 0, true, NULL, SC_ENUM(sc_dist_names)},
-    {"value", SC_BIT(RS_DIST_FIXED), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_MS)},
-    {"min", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_MS)},
-    {"max", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_MS)},
-    {"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_POS, 0, RS_MAX_MS)},
-    {"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_SIGMA)},
+    SC_DIST_ROWS(SC_NONNEG, SC_POS, RS_MAX_MS),
 };
 /* clang-format on */
 

@@ -147,12 +147,7 @@ static const sc_key point_keys[] = {
 #define G_EMPIRICAL SC_BIT(RS_DIST_EMPIRICAL)
 
 static const sc_key dist_keys[] = {
-    {"dist", 0, true, NULL, SC_ENUM(sc_dist_names)},
-    {"value", SC_BIT(RS_DIST_FIXED), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TOKENS)},
-    {"min", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TOKENS)},
-    {"max", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TOKENS)},
-    {"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_POS, 0, RS_MAX_TOKENS)},
-    {"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_SIGMA)},
+    SC_DIST_ROWS(SC_NONNEG, SC_POS, RS_MAX_TOKENS),
     {"file", G_EMPIRICAL, true, NULL, SC_STRING},
     {"format", G_EMPIRICAL, false, NULL, SC_ENUM_OR(sc_format_names, RS_TRACE_AUTO)},
     {"zero_rows", G_EMPIRICAL, false, NULL, SC_ENUM_OR(sc_zero_rows_names, RS_ZERO_ROWS_SKIP)},
@@ -162,12 +157,7 @@ static const sc_key dist_keys[] = {
 /* A think time (closed arrivals): the same keys, in seconds rather than
  * tokens, so with their own ranges; no trace rows to draw it from. */
 static const sc_key think_keys[] = {
-    {"dist", 0, true, NULL, SC_ENUM(sc_dist_names)},
-    {"value", SC_BIT(RS_DIST_FIXED), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S)},
-    {"min", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S)},
-    {"max", SC_BIT(RS_DIST_UNIFORM), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_TIME_S)},
-    {"median", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_POS, 0, RS_MAX_TIME_S)},
-    {"sigma", SC_BIT(RS_DIST_LOGNORMAL), true, NULL, SC_NUMBER(SC_NONNEG, 0, RS_MAX_SIGMA)},
+    SC_DIST_ROWS(SC_NONNEG, SC_POS, RS_MAX_TIME_S),
 };
 
 static const sc_key max_tokens_keys[] = {
