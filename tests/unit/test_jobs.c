@@ -113,8 +113,8 @@ static void test_job_unfinished(void)
  * 3.2), row 3 at 1.6 (ends 4.2), row 4 at 3.2 (ends 6.3). */
 static void test_job_of_trace_rows(void)
 {
-	const char *sets[] = {"clients[0].arrival={\"process\":\"job\",\"concurrency\":2,"
-	                      "\"file\":\"tests/scenarios/job-rows.csv\"}",
+	const char *sets[] = {("clients[0].arrival={\"process\":\"job\",\"concurrency\":2,"
+	                       "\"file\":\"tests/scenarios/job-rows.csv\"}"),
 	                      "clients[0].prompt_tokens={\"dist\":\"trace\"}",
 	                      "clients[0].output_tokens={\"dist\":\"trace\"}",
 	                      "clients[0].max_tokens={\"policy\":\"absent\"}"};
@@ -135,8 +135,8 @@ static void test_job_of_trace_rows(void)
 static void test_job_with_retries(void)
 {
 	const char *sets[] = {"deployments[0].tpm=10000", "deployments[0].rpm_window_s=1",
-	                      "clients[0].retry={\"policy\":\"exponential\",\"jitter\":\"none\","
-	                      "\"retry_after\":\"ignore\",\"max_retries\":3}"};
+	                      ("clients[0].retry={\"policy\":\"exponential\",\"jitter\":\"none\","
+	                       "\"retry_after\":\"ignore\",\"max_retries\":3}")};
 	cJSON *s = run_summary(JOB, sets, 3);
 	if (!s)
 		return;
