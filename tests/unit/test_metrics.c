@@ -400,6 +400,8 @@ static void test_backend_attempt_only_deployment(void)
 	CHECK_I64(s->offered_prompt_tokens, 0); /* a spilled attempt is not offered load */
 	/* A retry passed on adds no offered load. */
 	rs_metrics_on_backend_attempt(m, S(31), 1, false, true, true, &tok);
+	p = rs_metrics_run_counts(m, PTU); /* the figures as of the call */
+	t = rs_metrics_run_counts(m, TOTAL);
 	CHECK_I64(p->attempts, 2);
 	CHECK_I64(p->retries, 1);
 	CHECK_I64(p->offered_prompt_tokens, 800);
