@@ -494,18 +494,23 @@ static rs_status close_bucket(rs_metrics *m)
 	total_bucket(m);
 	for (size_t i = 0; i < m->n_scopes; i++) {
 		scope *sc = &m->scopes[i];
+		static const double pct[3] = {0.50, 0.95, 0.99};
+		double lat[3], ttft[3], fail[3];
+		rs_hist_quantiles(sc->lat_bucket, pct, 3, lat);
+		rs_hist_quantiles(sc->ttft_bucket, pct, 3, ttft);
+		rs_hist_quantiles(sc->fail_bucket, pct, 3, fail);
 		rs_ts_row row = {
 		    .t_s = t_s,
 		    .length_s = len_s,
 		    .kind = sc->kind,
 		    .name = sc->name,
 		    .c = &sc->bucket,
-		    .latency_p50_ms = rs_hist_quantile(sc->lat_bucket, 0.50),
-		    .latency_p95_ms = rs_hist_quantile(sc->lat_bucket, 0.95),
-		    .latency_p99_ms = rs_hist_quantile(sc->lat_bucket, 0.99),
-		    .ttft_p50_ms = rs_hist_quantile(sc->ttft_bucket, 0.50),
-		    .ttft_p95_ms = rs_hist_quantile(sc->ttft_bucket, 0.95),
-		    .ttft_p99_ms = rs_hist_quantile(sc->ttft_bucket, 0.99),
+		    .latency_p50_ms = lat[0],
+		    .latency_p95_ms = lat[1],
+		    .latency_p99_ms = lat[2],
+		    .ttft_p50_ms = ttft[0],
+		    .ttft_p95_ms = ttft[1],
+		    .ttft_p99_ms = ttft[2],
 		    .tpm_limit = sc->tpm_limit,
 		    .rpm_limit = sc->rpm_limit,
 		    .meter = {NAN, NAN, NAN, NAN},
@@ -514,9 +519,9 @@ static rs_status close_bucket(rs_metrics *m)
 		    .actual = NAN,
 		    .corrections = NAN,
 		    .clipped = NAN,
-		    .failed_latency_p50_ms = rs_hist_quantile(sc->fail_bucket, 0.50),
-		    .failed_latency_p95_ms = rs_hist_quantile(sc->fail_bucket, 0.95),
-		    .failed_latency_p99_ms = rs_hist_quantile(sc->fail_bucket, 0.99),
+		    .failed_latency_p50_ms = fail[0],
+		    .failed_latency_p95_ms = fail[1],
+		    .failed_latency_p99_ms = fail[2],
 		};
 		gauges(m, sc, &row);
 		if (sc->kind == RS_SCOPE_DEPLOYMENT && m->sink.sample) {
@@ -688,15 +693,56 @@ void rs_metrics_on_offered(rs_metrics *m, rs_time now, size_t client)
 	TOUCH(true, sc, 1, now, c->offered++);
 }
 
-/* A first attempt adds the request's tokens to the deployment's offered load. */
-static void offered_load(rs_metrics *m, rs_time now, scope *dep, const rs_tokens *tok)
+/* The counts every attempt the client made adds, in c. */
+static inline void count_attempt(rs_counts *c, rs_answer answer, uint64_t is_retry,
+                                 uint64_t spilled)
+{
+	c->attempts++;
+	c->ok += answer == RS_ANS_OK;
+	c->throttled += answer == RS_ANS_THROTTLED;
+	c->errors += answer == RS_ANS_ERROR || answer == RS_ANS_HANG;
+	c->retries += is_retry;
+	c->spilled += spilled;
+}
+
+/* An attempt's counts (count_attempt) in the warm-up counts of the n scopes
+ * sc when `now` is in the warm-up, and in the windows that hold it: what
+ * TOUCH does beside the bucket counts, out of the hook's line. */
+static void attempt_rest(rs_metrics *m, rs_time now, scope *const *sc, size_t n,
+                         rs_answer answer, uint64_t is_retry, uint64_t spilled)
+{
+	for (size_t i = 0; i < n && now < m->warmup; i++)
+		count_attempt(&sc[i]->pre, answer, is_retry, spilled);
+	if (m->n_windows > 0) {
+		rs_counts delta = {0};
+		count_attempt(&delta, answer, is_retry, spilled);
+		windows_add(m, &m->scopes[0], sc[0], n > 1 ? sc[1] : NULL, now, &delta);
+	}
+}
+
+/* The same for the offered load of a first attempt (offered_load). */
+static void offered_rest(rs_metrics *m, rs_time now, scope *dep, const rs_tokens *tok)
 {
 	scope *sc[1] = {dep};
-	TOUCH(false, sc, 1, now, {
-		c->offered_prompt_tokens += (uint64_t)tok->prompt;
-		c->offered_cached_tokens += (uint64_t)tok->cached;
-		c->offered_output_tokens += (uint64_t)tok->output;
-	});
+	rs_counts delta = {0}, *c = &delta;
+	c->offered_prompt_tokens += (uint64_t)tok->prompt;
+	c->offered_cached_tokens += (uint64_t)tok->cached;
+	c->offered_output_tokens += (uint64_t)tok->output;
+	if (now < m->warmup)
+		counts_add(&dep->pre, &delta, NULL);
+	if (m->n_windows > 0)
+		windows_add(m, NULL, sc[0], NULL, now, &delta);
+}
+
+/* A first attempt adds the request's tokens to the deployment's offered load. */
+static inline void offered_load(rs_metrics *m, rs_time now, scope *dep, const rs_tokens *tok)
+{
+	rs_counts *c = &dep->bucket;
+	c->offered_prompt_tokens += (uint64_t)tok->prompt;
+	c->offered_cached_tokens += (uint64_t)tok->cached;
+	c->offered_output_tokens += (uint64_t)tok->output;
+	if (now < m->warmup || m->n_windows > 0)
+		offered_rest(m, now, dep, tok);
 	if (dep->provisioned)
 		dep->ptu.minute_load +=
 		    (double)(tok->prompt - tok->cached) + dep->output_ratio * (double)tok->output;
@@ -717,14 +763,11 @@ void rs_metrics_on_attempt_answer_by(rs_metrics *m, rs_time now, size_t client, 
 	bool has_dep = deployment != SIZE_MAX;
 	scope *sc[2] = {client_scope(m, client), has_dep ? dep_scope(m, deployment) : NULL};
 	size_t n = has_dep ? 2u : 1u;
-	TOUCH(true, sc, n, now, {
-		c->attempts++;
-		c->ok += answer == RS_ANS_OK;
-		c->throttled += answer == RS_ANS_THROTTLED;
-		c->errors += answer == RS_ANS_ERROR || answer == RS_ANS_HANG;
-		c->retries += is_retry;
-		c->spilled += spilled;
-	});
+	count_attempt(&sc[0]->bucket, answer, is_retry, spilled);
+	if (has_dep)
+		count_attempt(&sc[1]->bucket, answer, is_retry, spilled);
+	if (now < m->warmup || m->n_windows > 0)
+		attempt_rest(m, now, sc, n, answer, is_retry, spilled);
 	if (router_retries > 0) /* adding none changes nothing */
 		TOUCH(true, sc, 1, now, c->router_retries += router_retries);
 	if (answer == RS_ANS_THROTTLED) { /* who refused: counted apart, only for a 429 */
@@ -868,39 +911,58 @@ static void windows_success(rs_metrics *m, scope *const sc[3], rs_time now, rs_t
 		               prompt_tokens, output_tokens, retried, spilled);
 }
 
-void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t client,
-                           size_t deployment, double latency_ms, double ttft_ms,
-                           int64_t prompt_tokens, int64_t output_tokens, bool retried, bool spilled)
+/* A success's counts in c. */
+static inline void count_success(rs_counts *c, uint64_t retried, uint64_t spilled,
+                                 int64_t prompt_tokens, int64_t output_tokens)
 {
-	scope *sc[2] = {client_scope(m, client), dep_scope(m, deployment)};
-	bool req_counted = arrived >= m->warmup;
-	bool served_counted = now >= m->warmup;
+	c->succeeded++;
+	c->succeeded_spilled += spilled;
+	c->succeeded_retried += retried;
+	c->served++;
+	c->prompt_tokens += (uint64_t)prompt_tokens;
+	c->output_tokens += (uint64_t)output_tokens;
+}
+
+/* A success in the warm-up, or of a request that arrived in it: what the
+ * run leaves out goes to the warm-up counts as well, and a request that
+ * arrived in the warm-up keeps its sample out of the run's histograms
+ * (go_direct, before the sample is added).  Out of the hook's line. */
+static void warmup_success(rs_metrics *m, scope *const sc[2], rs_time now, rs_time arrived,
+                           uint64_t retried, uint64_t spilled, int64_t prompt_tokens,
+                           int64_t output_tokens)
+{
 	for (size_t i = 0; i < 2; i++) {
-		rs_counts *b = &sc[i]->bucket;
-		b->succeeded++;
-		b->succeeded_spilled += spilled;
-		b->succeeded_retried += retried && !spilled;
-		b->served++;
-		b->prompt_tokens += (uint64_t)prompt_tokens;
-		b->output_tokens += (uint64_t)output_tokens;
-		if (!req_counted) { /* warm-up: in the bucket, not in the run */
-			rs_counts *p = &sc[i]->pre;
+		rs_counts *p = &sc[i]->pre;
+		if (arrived < m->warmup) {
 			p->succeeded++;
 			p->succeeded_spilled += spilled;
-			p->succeeded_retried += retried && !spilled;
+			p->succeeded_retried += retried;
 			go_direct(sc[i]);
 		}
-		if (!served_counted) {
-			rs_counts *p = &sc[i]->pre;
+		if (now < m->warmup) {
 			p->served++;
 			p->prompt_tokens += (uint64_t)prompt_tokens;
 			p->output_tokens += (uint64_t)output_tokens;
 		}
 	}
-	/* The sample's bins are found once and added to the client's and the
-	 * deployment's bucket histograms (the total's and the run's come from
-	 * them when the bucket closes), and to their run histograms now when
-	 * they take their run's samples directly (go_direct). */
+}
+
+void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t client,
+                           size_t deployment, double latency_ms, double ttft_ms,
+                           int64_t prompt_tokens, int64_t output_tokens, bool retried, bool spilled)
+{
+	scope *const sc[2] = {client_scope(m, client), dep_scope(m, deployment)};
+	uint64_t n_retried = retried && !spilled, n_spilled = spilled;
+	count_success(&sc[0]->bucket, n_retried, n_spilled, prompt_tokens, output_tokens);
+	count_success(&sc[1]->bucket, n_retried, n_spilled, prompt_tokens, output_tokens);
+	bool req_counted = arrived >= m->warmup;
+	if (!req_counted || now < m->warmup)
+		warmup_success(m, sc, now, arrived, n_retried, n_spilled, prompt_tokens,
+		               output_tokens);
+	/* The sample's bins are found once and the sample added to the
+	 * client's and the deployment's bucket histograms (the total's and the
+	 * run's come from them when the bucket closes), and to their run
+	 * histograms now when they take their run's samples directly. */
 	rs_hist *lat[4] = {sc[0]->lat_bucket, sc[1]->lat_bucket};
 	rs_hist *ttft[4] = {sc[0]->ttft_bucket, sc[1]->ttft_bucket};
 	size_t nh = 2;
@@ -908,18 +970,18 @@ void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t c
 		scope *t = &m->scopes[0];
 		t->lat_sum += latency_ms;
 		t->ttft_sum += ttft_ms;
-		for (size_t i = 0; i < 2; i++) {
-			sc[i]->lat_sum += latency_ms;
-			sc[i]->ttft_sum += ttft_ms;
+		sc[0]->lat_sum += latency_ms;
+		sc[0]->ttft_sum += ttft_ms;
+		sc[1]->lat_sum += latency_ms;
+		sc[1]->ttft_sum += ttft_ms;
+		for (size_t i = 0; i < 2; i++)
 			if (sc[i]->direct) {
 				lat[nh] = sc[i]->lat_run;
 				ttft[nh++] = sc[i]->ttft_run;
 			}
-		}
 	}
-	size_t lat_bin = rs_hist_bin(lat[0], latency_ms), ttft_bin = rs_hist_bin(ttft[0], ttft_ms);
-	rs_hist_add_each(lat, nh, lat_bin, latency_ms);
-	rs_hist_add_each(ttft, nh, ttft_bin, ttft_ms);
+	size_t lat_bin = rs_hist_add_all(lat, nh, latency_ms);
+	size_t ttft_bin = rs_hist_add_all(ttft, nh, ttft_ms);
 	if (m->n_windows > 0) {
 		scope *const all[3] = {&m->scopes[0], sc[0], sc[1]};
 		windows_success(m, all, now, arrived, lat_bin, ttft_bin, latency_ms, ttft_ms,

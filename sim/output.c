@@ -177,8 +177,8 @@ static size_t put_u64_digits(char *buf, uint64_t v)
 static const double pow10_exact[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
 
 /*
- * printf's "%.6g" of a finite v into buf (RS_G6_MAX bytes; no NUL); its
- * length.  The same bytes as snprintf, which does the cases left out here.
+ * rs_output_fmt_g6 (output.h): the same bytes as snprintf's "%.6g", which
+ * does the cases left out here.
  * Why they are the same:
  *   - %g with precision P = 6 prints style f when the exponent X that style
  *     e would give (after rounding to 6 significant digits) has
@@ -198,8 +198,7 @@ static const double pow10_exact[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8
  *     a true tie, which glibc's printf rounds to even (round to nearest, as
  *     here).  N = 10^6 means X + 1: style e when that is 6 (snprintf).
  */
-#define RS_G6_MAX 32
-static size_t fmt_g6(char *buf, double v)
+size_t rs_output_fmt_g6(char *buf, double v)
 {
 	double a = fabs(v);
 	size_t n = 0;
@@ -298,7 +297,7 @@ static void line_g(line *l, double v)
 	line_room(l);
 	l->buf[l->len++] = ',';
 	if (isfinite(v))
-		l->len += fmt_g6(l->buf + l->len, v);
+		l->len += rs_output_fmt_g6(l->buf + l->len, v);
 }
 
 /* A name as rs_text_put_csv writes it. */
@@ -328,7 +327,7 @@ static void put_g(FILE *f, double v)
 	size_t n = 0;
 	buf[n++] = ',';
 	if (isfinite(v))
-		n += fmt_g6(buf + n, v);
+		n += rs_output_fmt_g6(buf + n, v);
 	fwrite(buf, 1, n, f);
 }
 
@@ -391,7 +390,7 @@ static void ts_client_columns(line *l, const rs_ts_row *r)
 }
 
 /* One row of timeseries.csv, built in memory (line) and written whole: the
- * bytes fprintf would write (integers exactly; fmt_g6). */
+ * bytes fprintf would write (integers exactly; rs_output_fmt_g6). */
 static rs_status ts_row(void *ctx, const rs_ts_row *r)
 {
 	rs_output *o = ctx;
