@@ -75,6 +75,16 @@ typedef struct scope {
 	rs_time first_throttled;  /* the first 429 at or after warm-up; INT64_MAX: none */
 } scope;
 
+/* A success's sample on its way into its client's and deployment's bucket
+ * histograms (flush_samples): added in batches, while those histograms
+ * are in the cache, rather than one at a time between the other rooms'
+ * work (issue 13: the adds missed the cache nearly every time). */
+typedef struct sample {
+	double latency_ms, ttft_ms;
+	uint32_t client, deployment;
+} sample;
+#define SAMPLES_MAX 1024 /* 24 KB */
+
 struct rs_metrics {
 	rs_time warmup, end, bucket;
 	rs_time bucket_start, bucket_end;
@@ -90,6 +100,8 @@ struct rs_metrics {
 	scope *win;
 	struct rs_metrics *views;
 	bool view; /* a window's view: its scopes count their run figures as they come */
+	sample *samples; /* SAMPLES_MAX, n_samples of them waiting */
+	size_t n_samples;
 	const struct rs_compute *compute; /* borrowed: the world's (issue 9) */
 	const struct rs_batch *batch;     /* borrowed: the world's (issue 9) */
 	rs_job_figures *jobs; /* per client, NULL until the world hands them (issue 9) */
@@ -225,9 +237,11 @@ rs_metrics *rs_metrics_new(const rs_metrics_setup *s)
 	m->scopes = scopes_new(m->n_scopes);
 	m->n_routers = s->n_routers;
 	m->routers = rs_calloc(s->n_routers, sizeof *m->routers);
-	if (!m->scopes || !m->routers) {
+	m->samples = rs_calloc(SAMPLES_MAX, sizeof *m->samples);
+	if (!m->scopes || !m->routers || !m->samples) {
 		free(m->scopes);
 		free(m->routers);
+		free(m->samples);
 		free(m);
 		return NULL;
 	}
@@ -293,6 +307,7 @@ void rs_metrics_free(rs_metrics *m)
 	free(m->win_end);
 	free(m->scopes);
 	free(m->routers);
+	free(m->samples);
 	free(m->jobs);
 	free(m);
 }
@@ -453,6 +468,23 @@ static void counts_add(rs_counts *to, const rs_counts *a, const rs_counts *b)
 		t[k] += x[k] - (y ? y[k] : 0);
 }
 
+/* Add the waiting samples to their bucket histograms (before anything
+ * reads or merges those: a bucket's close, go_direct, run_hist).  The
+ * order of the adds changes nothing a bucket histogram shows: its bins,
+ * count, min and max (its sum is not read; the run's is the scope's). */
+static void flush_samples(rs_metrics *m)
+{
+	for (size_t k = 0; k < m->n_samples; k++) {
+		const sample *p = &m->samples[k];
+		scope *cl = client_scope(m, p->client), *dp = dep_scope(m, p->deployment);
+		rs_hist *lat[2] = {cl->lat_bucket, dp->lat_bucket};
+		rs_hist *ttft[2] = {cl->ttft_bucket, dp->ttft_bucket};
+		rs_hist_add_all(lat, 2, p->latency_ms);
+		rs_hist_add_all(ttft, 2, p->ttft_ms);
+	}
+	m->n_samples = 0;
+}
+
 /* The total's bucket: the sum of its clients' (every event that counts in
  * the total counts the same in its client), counts and histograms. */
 static void total_bucket(rs_metrics *m)
@@ -491,6 +523,7 @@ static rs_status close_bucket(rs_metrics *m)
 	double t_s = rs_time_to_s(m->bucket_start);
 	double len_s = rs_time_to_s(m->bucket_end - m->bucket_start);
 	sample_scopes(m);
+	flush_samples(m);
 	total_bucket(m);
 	for (size_t i = 0; i < m->n_scopes; i++) {
 		scope *sc = &m->scopes[i];
@@ -677,10 +710,11 @@ static void note_throttled(rs_metrics *m, rs_time now, scope **sc, size_t n)
  * sc's bucket histograms, and must stay out of its run's: the run's samples
  * so far (the whole bucket) go to the run histograms now, and the rest of
  * the bucket's as they come (fold_bucket then leaves the bucket alone). */
-static void go_direct(scope *sc)
+static void go_direct(rs_metrics *m, scope *sc)
 {
 	if (sc->direct)
 		return;
+	flush_samples(m);
 	rs_hist_merge(sc->lat_run, sc->lat_bucket);
 	rs_hist_merge(sc->ttft_run, sc->ttft_bucket);
 	rs_hist_merge(sc->fail_run, sc->fail_bucket);
@@ -937,13 +971,37 @@ static void warmup_success(rs_metrics *m, scope *const sc[2], rs_time now, rs_ti
 			p->succeeded++;
 			p->succeeded_spilled += spilled;
 			p->succeeded_retried += retried;
-			go_direct(sc[i]);
+			go_direct(m, sc[i]);
 		}
 		if (now < m->warmup) {
 			p->served++;
 			p->prompt_tokens += (uint64_t)prompt_tokens;
 			p->output_tokens += (uint64_t)output_tokens;
 		}
+	}
+}
+
+/* A success's sample added now (not in a batch): to the bucket histograms,
+ * to the run's of the scopes that take them directly, and to the windows'. */
+static void success_now(rs_metrics *m, scope *const sc[2], rs_time now, rs_time arrived,
+                        bool req_counted, double latency_ms, double ttft_ms,
+                        int64_t prompt_tokens, int64_t output_tokens, bool retried,
+                        bool spilled)
+{
+	rs_hist *lat[4] = {sc[0]->lat_bucket, sc[1]->lat_bucket};
+	rs_hist *ttft[4] = {sc[0]->ttft_bucket, sc[1]->ttft_bucket};
+	size_t nh = 2;
+	for (size_t i = 0; i < 2 && req_counted; i++)
+		if (sc[i]->direct) {
+			lat[nh] = sc[i]->lat_run;
+			ttft[nh++] = sc[i]->ttft_run;
+		}
+	size_t lat_bin = rs_hist_add_all(lat, nh, latency_ms);
+	size_t ttft_bin = rs_hist_add_all(ttft, nh, ttft_ms);
+	if (m->n_windows > 0) {
+		scope *const all[3] = {&m->scopes[0], sc[0], sc[1]};
+		windows_success(m, all, now, arrived, lat_bin, ttft_bin, latency_ms, ttft_ms,
+		                prompt_tokens, output_tokens, retried, spilled);
 	}
 }
 
@@ -959,13 +1017,11 @@ void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t c
 	if (!req_counted || now < m->warmup)
 		warmup_success(m, sc, now, arrived, n_retried, n_spilled, prompt_tokens,
 		               output_tokens);
-	/* The sample's bins are found once and the sample added to the
-	 * client's and the deployment's bucket histograms (the total's and the
-	 * run's come from them when the bucket closes), and to their run
-	 * histograms now when they take their run's samples directly. */
-	rs_hist *lat[4] = {sc[0]->lat_bucket, sc[1]->lat_bucket};
-	rs_hist *ttft[4] = {sc[0]->ttft_bucket, sc[1]->ttft_bucket};
-	size_t nh = 2;
+	/* The sample goes to the client's and the deployment's bucket
+	 * histograms (the total's and the run's come from them when the bucket
+	 * closes), in a batch (flush_samples); and to their run histograms now
+	 * when they take their run's samples directly (go_direct). */
+	bool direct = false;
 	if (req_counted) {
 		scope *t = &m->scopes[0];
 		t->lat_sum += latency_ms;
@@ -974,19 +1030,17 @@ void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t c
 		sc[0]->ttft_sum += ttft_ms;
 		sc[1]->lat_sum += latency_ms;
 		sc[1]->ttft_sum += ttft_ms;
-		for (size_t i = 0; i < 2; i++)
-			if (sc[i]->direct) {
-				lat[nh] = sc[i]->lat_run;
-				ttft[nh++] = sc[i]->ttft_run;
-			}
+		direct = sc[0]->direct || sc[1]->direct;
 	}
-	size_t lat_bin = rs_hist_add_all(lat, nh, latency_ms);
-	size_t ttft_bin = rs_hist_add_all(ttft, nh, ttft_ms);
-	if (m->n_windows > 0) {
-		scope *const all[3] = {&m->scopes[0], sc[0], sc[1]};
-		windows_success(m, all, now, arrived, lat_bin, ttft_bin, latency_ms, ttft_ms,
-		                prompt_tokens, output_tokens, retried, spilled);
+	if (direct || m->n_windows > 0 || client > UINT32_MAX || deployment > UINT32_MAX) {
+		success_now(m, sc, now, arrived, req_counted, latency_ms, ttft_ms, prompt_tokens,
+		            output_tokens, retried, spilled);
+		return;
 	}
+	if (m->n_samples == SAMPLES_MAX)
+		flush_samples(m);
+	m->samples[m->n_samples++] =
+	    (sample){latency_ms, ttft_ms, (uint32_t)client, (uint32_t)deployment};
 }
 
 void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t client)
@@ -997,7 +1051,7 @@ void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t cl
 	double ms = rs_time_to_ms(now - arrived);
 	bool counted = arrived >= m->warmup;
 	if (!counted)
-		go_direct(sc[0]);
+		go_direct(m, sc[0]);
 	rs_hist *h[2] = {sc[0]->fail_bucket};
 	size_t nh = 1;
 	if (counted) {
@@ -1047,6 +1101,7 @@ static const rs_hist *run_hist(const rs_metrics *m, size_t i, int k)
 	if (m->view)
 		return run_hist_k(sc, k);
 	const rs_hist *b = k == H_LAT ? sc->lat_bucket : k == H_TTFT ? sc->ttft_bucket : sc->fail_bucket;
+	flush_samples((rs_metrics *)m); /* m is the caller's: never a const object */
 	if (i > 0 && (sc->direct || rs_hist_count(b) == 0))
 		return run_hist_k(sc, k);
 	rs_hist *out = run_hist_k(&m->scopes[0], k);
