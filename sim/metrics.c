@@ -75,15 +75,19 @@ typedef struct scope {
 	rs_time first_throttled;  /* the first 429 at or after warm-up; INT64_MAX: none */
 } scope;
 
-/* A success's sample on its way into its client's and deployment's bucket
- * histograms (flush_samples): added in batches, while those histograms
- * are in the cache, rather than one at a time between the other rooms'
- * work (issue 13: the adds missed the cache nearly every time). */
+/* A success on its way into its client's and deployment's bucket counts
+ * and histograms and the run's sums (flush_samples): added in batches,
+ * while those are in the cache, rather than one at a time between the
+ * other rooms' work (issue 13: the histograms' adds missed the cache
+ * nearly every time).  Only a success that counts in the run as it is,
+ * and only while no scope takes its run's samples directly. */
 typedef struct sample {
 	double latency_ms, ttft_ms;
-	uint32_t client, deployment;
+	uint32_t prompt_tokens, output_tokens;
+	uint32_t client;
+	uint32_t dep_flags; /* deployment << 2 | retried (not spilled) << 1 | spilled */
 } sample;
-#define SAMPLES_MAX 1024 /* 24 KB */
+#define SAMPLES_MAX 1024 /* 32 KB */
 
 struct rs_metrics {
 	rs_time warmup, end, bucket;
@@ -102,6 +106,7 @@ struct rs_metrics {
 	bool view; /* a window's view: its scopes count their run figures as they come */
 	sample *samples; /* SAMPLES_MAX, n_samples of them waiting */
 	size_t n_samples;
+	size_t n_direct; /* scopes that take their run's samples directly (go_direct) */
 	const struct rs_compute *compute; /* borrowed: the world's (issue 9) */
 	const struct rs_batch *batch;     /* borrowed: the world's (issue 9) */
 	rs_job_figures *jobs; /* per client, NULL until the world hands them (issue 9) */
@@ -468,15 +473,38 @@ static void counts_add(rs_counts *to, const rs_counts *a, const rs_counts *b)
 		t[k] += x[k] - (y ? y[k] : 0);
 }
 
+/* A success's counts in c. */
+static inline void count_success(rs_counts *c, uint64_t retried, uint64_t spilled,
+                                 int64_t prompt_tokens, int64_t output_tokens)
+{
+	c->succeeded++;
+	c->succeeded_spilled += spilled;
+	c->succeeded_retried += retried;
+	c->served++;
+	c->prompt_tokens += (uint64_t)prompt_tokens;
+	c->output_tokens += (uint64_t)output_tokens;
+}
+
 /* Add the waiting samples to their bucket histograms (before anything
  * reads or merges those: a bucket's close, go_direct, run_hist).  The
  * order of the adds changes nothing a bucket histogram shows: its bins,
  * count, min and max (its sum is not read; the run's is the scope's). */
 static void flush_samples(rs_metrics *m)
 {
+	scope *t = &m->scopes[0];
 	for (size_t k = 0; k < m->n_samples; k++) {
 		const sample *p = &m->samples[k];
-		scope *cl = client_scope(m, p->client), *dp = dep_scope(m, p->deployment);
+		scope *cl = client_scope(m, p->client), *dp = dep_scope(m, p->dep_flags >> 2);
+		uint64_t retried = (p->dep_flags >> 1) & 1, spilled = p->dep_flags & 1;
+		count_success(&cl->bucket, retried, spilled, p->prompt_tokens, p->output_tokens);
+		count_success(&dp->bucket, retried, spilled, p->prompt_tokens, p->output_tokens);
+		/* the run's sums, in the order the successes came */
+		t->lat_sum += p->latency_ms;
+		t->ttft_sum += p->ttft_ms;
+		cl->lat_sum += p->latency_ms;
+		cl->ttft_sum += p->ttft_ms;
+		dp->lat_sum += p->latency_ms;
+		dp->ttft_sum += p->ttft_ms;
 		rs_hist *lat[2] = {cl->lat_bucket, dp->lat_bucket};
 		rs_hist *ttft[2] = {cl->ttft_bucket, dp->ttft_bucket};
 		rs_hist_add_all(lat, 2, p->latency_ms);
@@ -506,7 +534,7 @@ static void total_bucket(rs_metrics *m)
 /* Fold a closing bucket into the run figures of scope sc (not the total):
  * its counts less those before the warm-up, and its histograms unless the
  * run's samples went to the run's histograms directly (go_direct). */
-static void fold_bucket(scope *sc)
+static void fold_bucket(rs_metrics *m, scope *sc)
 {
 	counts_add(&sc->run, &sc->bucket, &sc->pre);
 	sc->pre = (rs_counts){0};
@@ -514,8 +542,10 @@ static void fold_bucket(scope *sc)
 		rs_hist_merge(sc->lat_run, sc->lat_bucket);
 		rs_hist_merge(sc->ttft_run, sc->ttft_bucket);
 		rs_hist_merge(sc->fail_run, sc->fail_bucket);
+	} else {
+		sc->direct = false;
+		m->n_direct--;
 	}
-	sc->direct = false;
 }
 
 static rs_status close_bucket(rs_metrics *m)
@@ -572,7 +602,7 @@ static rs_status close_bucket(rs_metrics *m)
 				return st;
 		}
 		if (i > 0)
-			fold_bucket(sc);
+			fold_bucket(m, sc);
 		sc->bucket = (rs_counts){0};
 		rs_hist_reset(sc->lat_bucket);
 		rs_hist_reset(sc->ttft_bucket);
@@ -719,6 +749,7 @@ static void go_direct(rs_metrics *m, scope *sc)
 	rs_hist_merge(sc->ttft_run, sc->ttft_bucket);
 	rs_hist_merge(sc->fail_run, sc->fail_bucket);
 	sc->direct = true;
+	m->n_direct++;
 }
 
 void rs_metrics_on_offered(rs_metrics *m, rs_time now, size_t client)
@@ -945,18 +976,6 @@ static void windows_success(rs_metrics *m, scope *const sc[3], rs_time now, rs_t
 		               prompt_tokens, output_tokens, retried, spilled);
 }
 
-/* A success's counts in c. */
-static inline void count_success(rs_counts *c, uint64_t retried, uint64_t spilled,
-                                 int64_t prompt_tokens, int64_t output_tokens)
-{
-	c->succeeded++;
-	c->succeeded_spilled += spilled;
-	c->succeeded_retried += retried;
-	c->served++;
-	c->prompt_tokens += (uint64_t)prompt_tokens;
-	c->output_tokens += (uint64_t)output_tokens;
-}
-
 /* A success in the warm-up, or of a request that arrived in it: what the
  * run leaves out goes to the warm-up counts as well, and a request that
  * arrived in the warm-up keeps its sample out of the run's histograms
@@ -1009,19 +1028,33 @@ void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t c
                            size_t deployment, double latency_ms, double ttft_ms,
                            int64_t prompt_tokens, int64_t output_tokens, bool retried, bool spilled)
 {
-	scope *const sc[2] = {client_scope(m, client), dep_scope(m, deployment)};
 	uint64_t n_retried = retried && !spilled, n_spilled = spilled;
+	/* The common case waits in a batch (flush_samples): a success that
+	 * counts in the run as it is, with no scope taking its run's samples
+	 * directly, no windows, and figures that fit the batch's record. */
+	if (arrived >= m->warmup && m->n_direct == 0 && m->n_windows == 0 &&
+	    client <= UINT32_MAX && deployment < ((size_t)1 << 30) && prompt_tokens >= 0 &&
+	    prompt_tokens <= UINT32_MAX && output_tokens >= 0 && output_tokens <= UINT32_MAX) {
+		if (m->n_samples == SAMPLES_MAX)
+			flush_samples(m);
+		m->samples[m->n_samples++] = (sample){
+		    .latency_ms = latency_ms,
+		    .ttft_ms = ttft_ms,
+		    .prompt_tokens = (uint32_t)prompt_tokens,
+		    .output_tokens = (uint32_t)output_tokens,
+		    .client = (uint32_t)client,
+		    .dep_flags = (uint32_t)deployment << 2 | (uint32_t)n_retried << 1 | (uint32_t)n_spilled,
+		};
+		return;
+	}
+	flush_samples(m); /* the run's sums stay in the order the successes came */
+	scope *const sc[2] = {client_scope(m, client), dep_scope(m, deployment)};
 	count_success(&sc[0]->bucket, n_retried, n_spilled, prompt_tokens, output_tokens);
 	count_success(&sc[1]->bucket, n_retried, n_spilled, prompt_tokens, output_tokens);
 	bool req_counted = arrived >= m->warmup;
 	if (!req_counted || now < m->warmup)
 		warmup_success(m, sc, now, arrived, n_retried, n_spilled, prompt_tokens,
 		               output_tokens);
-	/* The sample goes to the client's and the deployment's bucket
-	 * histograms (the total's and the run's come from them when the bucket
-	 * closes), in a batch (flush_samples); and to their run histograms now
-	 * when they take their run's samples directly (go_direct). */
-	bool direct = false;
 	if (req_counted) {
 		scope *t = &m->scopes[0];
 		t->lat_sum += latency_ms;
@@ -1030,17 +1063,9 @@ void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t c
 		sc[0]->ttft_sum += ttft_ms;
 		sc[1]->lat_sum += latency_ms;
 		sc[1]->ttft_sum += ttft_ms;
-		direct = sc[0]->direct || sc[1]->direct;
 	}
-	if (direct || m->n_windows > 0 || client > UINT32_MAX || deployment > UINT32_MAX) {
-		success_now(m, sc, now, arrived, req_counted, latency_ms, ttft_ms, prompt_tokens,
-		            output_tokens, retried, spilled);
-		return;
-	}
-	if (m->n_samples == SAMPLES_MAX)
-		flush_samples(m);
-	m->samples[m->n_samples++] =
-	    (sample){latency_ms, ttft_ms, (uint32_t)client, (uint32_t)deployment};
+	success_now(m, sc, now, arrived, req_counted, latency_ms, ttft_ms, prompt_tokens,
+	            output_tokens, retried, spilled);
 }
 
 void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t client)
@@ -1121,6 +1146,7 @@ static double run_mean(const rs_metrics *m, size_t i, int k)
 	const scope *sc = &m->scopes[i];
 	if (m->view)
 		return rs_hist_mean(run_hist_k(sc, k));
+	flush_samples((rs_metrics *)m);
 	uint64_t n = rs_hist_count(run_hist(m, i, k));
 	double sum = k == H_LAT ? sc->lat_sum : k == H_TTFT ? sc->ttft_sum : sc->fail_sum;
 	return n ? sum / (double)n : NAN;
@@ -1173,6 +1199,7 @@ const rs_counts *rs_metrics_run_counts(const rs_metrics *m, size_t i)
 	const scope *sc = &m->scopes[i];
 	if (m->view)
 		return &sc->run;
+	flush_samples((rs_metrics *)m); /* m is the caller's: never a const object */
 	rs_counts *out = (rs_counts *)&sc->shown; /* the readers' scratch, no figure */
 	*out = (rs_counts){0};
 	size_t from = i, to = i + 1;
