@@ -2,11 +2,35 @@
  * metrics.c - scopes, buckets, minutes and run totals (see metrics.h).
  *
  * Scope layout: [0] total, [1, 1+D) deployments, [1+D, 1+D+C) clients.  Each
- * hook touches at most three scopes (total, the client, the deployment),
- * each with a bucket and a run counter set.  Cost per hook O(1) (a success
- * finds its latency and TTFT bins once and adds them to every histogram it
- * counts in); per bucket close O(scopes x the bins its samples span, at
- * most the histogram's); per minute close O(deployments).
+ * hook touches at most three scopes (total, the client, the deployment).
+ * Per hook O(1); per bucket close O(scopes x (the counts + the bins its
+ * samples span, at most the histogram's)); per minute close O(deployments).
+ *
+ * What an event touches (issue 13: the per-request cost).  An event counts
+ * in the bucket of its client and of its deployment only:
+ *   - the total is its clients' sum (every hook that counts in the total
+ *     counts the same in the event's client): its bucket's counts and
+ *     histograms are summed from the clients' when the bucket closes
+ *     (total_bucket), its run figures when they are read, its first 429 is
+ *     its clients' first; only the run's sums (latency, TTFT, time to give
+ *     up) are its own, added sample by sample in their order, since a mean
+ *     summed in another order could differ in the last bit;
+ *   - the run figures are folded from the bucket when it closes
+ *     (fold_bucket): the counts less those of events before the warm-up
+ *     (`pre`, counted beside the bucket's for such an event only), and the
+ *     histograms merged (bins, count, min and max are exact under merging;
+ *     the run's sums are the scope's, kept sample by sample).  A sample
+ *     that stays out of the run (a request that arrived in the warm-up)
+ *     switches its scope's bucket to direct (go_direct): the bucket's run
+ *     samples so far are merged into the run's histograms at once, the
+ *     rest are added as they come, and the close merges nothing;
+ *   - readers (rs_metrics_run_counts, the quantiles) see the run so far
+ *     plus the open bucket, at any time.
+ * A success that counts in the run as it is waits, with its counts and
+ * sums, in a batch of SAMPLES_MAX (flush_samples), added while the
+ * histograms it goes to are in the cache; the batch is added before
+ * anything reads or merges a bucket.  Without windows and warm-up, a
+ * success costs a record, an attempt the two scopes' counts.
  *
  * Provisioned figures: at each bucket close the deployment is sampled
  * (level, U, the peak since the last sample, running charge totals, which
@@ -17,11 +41,12 @@
  * Windows (issue 11): window w keeps, for the total and each deployment, a
  * scope of its own whose run figures count by the window's [start, end)
  * instead of the warm-up, with the same rules (requests by their arrival,
- * attempts when made, tokens when served).  rs_metrics_window returns a
- * view, an rs_metrics whose scopes are the window's, so that every reader
- * of run figures reads a window's unchanged.  Cost: O(windows) per hook
- * (nothing without windows), three histograms per window and scope (latency,
- * TTFT, failed requests' time to give up; the total's only for the last).
+ * attempts when made, tokens when served), event by event (not folded).
+ * rs_metrics_window returns a view, an rs_metrics whose scopes are the
+ * window's, so that every reader of run figures reads a window's
+ * unchanged.  Cost: O(windows) per hook (one test without windows), three
+ * histograms per window and scope (latency, TTFT, failed requests' time to
+ * give up; the total's only for the last).
  */
 #include "ratesim/metrics.h"
 
@@ -103,7 +128,7 @@ struct rs_metrics {
 	rs_time *win_start, *win_end;
 	scope *win;
 	struct rs_metrics *views;
-	bool view; /* a window's view: its scopes count their run figures as they come */
+	bool view;       /* a window's view: its scopes count their run figures as they come */
 	sample *samples; /* SAMPLES_MAX, n_samples of them waiting */
 	size_t n_samples;
 	size_t n_direct; /* scopes that take their run's samples directly (go_direct) */
@@ -773,8 +798,8 @@ static inline void count_attempt(rs_counts *c, rs_answer answer, uint64_t is_ret
 /* An attempt's counts (count_attempt) in the warm-up counts of the n scopes
  * sc when `now` is in the warm-up, and in the windows that hold it: what
  * TOUCH does beside the bucket counts, out of the hook's line. */
-static void attempt_rest(rs_metrics *m, rs_time now, scope *const *sc, size_t n,
-                         rs_answer answer, uint64_t is_retry, uint64_t spilled)
+static void attempt_rest(rs_metrics *m, rs_time now, scope *const *sc, size_t n, rs_answer answer,
+                         uint64_t is_retry, uint64_t spilled)
 {
 	for (size_t i = 0; i < n && now < m->warmup; i++)
 		count_attempt(&sc[i]->pre, answer, is_retry, spilled);
@@ -1003,9 +1028,8 @@ static void warmup_success(rs_metrics *m, scope *const sc[2], rs_time now, rs_ti
 /* A success's sample added now (not in a batch): to the bucket histograms,
  * to the run's of the scopes that take them directly, and to the windows'. */
 static void success_now(rs_metrics *m, scope *const sc[2], rs_time now, rs_time arrived,
-                        bool req_counted, double latency_ms, double ttft_ms,
-                        int64_t prompt_tokens, int64_t output_tokens, bool retried,
-                        bool spilled)
+                        bool req_counted, double latency_ms, double ttft_ms, int64_t prompt_tokens,
+                        int64_t output_tokens, bool retried, bool spilled)
 {
 	rs_hist *lat[4] = {sc[0]->lat_bucket, sc[1]->lat_bucket};
 	rs_hist *ttft[4] = {sc[0]->ttft_bucket, sc[1]->ttft_bucket};
@@ -1032,9 +1056,9 @@ void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t c
 	/* The common case waits in a batch (flush_samples): a success that
 	 * counts in the run as it is, with no scope taking its run's samples
 	 * directly, no windows, and figures that fit the batch's record. */
-	if (arrived >= m->warmup && m->n_direct == 0 && m->n_windows == 0 &&
-	    client <= UINT32_MAX && deployment < ((size_t)1 << 30) && prompt_tokens >= 0 &&
-	    prompt_tokens <= UINT32_MAX && output_tokens >= 0 && output_tokens <= UINT32_MAX) {
+	if (arrived >= m->warmup && m->n_direct == 0 && m->n_windows == 0 && client <= UINT32_MAX &&
+	    deployment < ((size_t)1 << 30) && prompt_tokens >= 0 && prompt_tokens <= UINT32_MAX &&
+	    output_tokens >= 0 && output_tokens <= UINT32_MAX) {
 		if (m->n_samples == SAMPLES_MAX)
 			flush_samples(m);
 		m->samples[m->n_samples++] = (sample){
@@ -1043,7 +1067,8 @@ void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t c
 		    .prompt_tokens = (uint32_t)prompt_tokens,
 		    .output_tokens = (uint32_t)output_tokens,
 		    .client = (uint32_t)client,
-		    .dep_flags = (uint32_t)deployment << 2 | (uint32_t)n_retried << 1 | (uint32_t)n_spilled,
+		    .dep_flags =
+		        (uint32_t)deployment << 2 | (uint32_t)n_retried << 1 | (uint32_t)n_spilled,
 		};
 		return;
 	}
@@ -1125,7 +1150,9 @@ static const rs_hist *run_hist(const rs_metrics *m, size_t i, int k)
 	const scope *sc = &m->scopes[i];
 	if (m->view)
 		return run_hist_k(sc, k);
-	const rs_hist *b = k == H_LAT ? sc->lat_bucket : k == H_TTFT ? sc->ttft_bucket : sc->fail_bucket;
+	const rs_hist *b = k == H_LAT    ? sc->lat_bucket
+	                   : k == H_TTFT ? sc->ttft_bucket
+	                                 : sc->fail_bucket;
 	flush_samples((rs_metrics *)m); /* m is the caller's: never a const object */
 	if (i > 0 && (sc->direct || rs_hist_count(b) == 0))
 		return run_hist_k(sc, k);
@@ -1199,7 +1226,7 @@ const rs_counts *rs_metrics_run_counts(const rs_metrics *m, size_t i)
 	const scope *sc = &m->scopes[i];
 	if (m->view)
 		return &sc->run;
-	flush_samples((rs_metrics *)m); /* m is the caller's: never a const object */
+	flush_samples((rs_metrics *)m);           /* m is the caller's: never a const object */
 	rs_counts *out = (rs_counts *)&sc->shown; /* the readers' scratch, no figure */
 	*out = (rs_counts){0};
 	size_t from = i, to = i + 1;

@@ -403,8 +403,9 @@ static rs_status ts_row(void *ctx, const rs_ts_row *r)
 	line_str(l, rs_scope_kind_name(r->kind));
 	line_str(l, ",");
 	line_csv(l, r->name);
-	const uint64_t counts[] = {c->offered, c->attempts, c->ok,      c->throttled,     c->errors,
-	                           c->failed,  c->retries,  c->spilled, c->prompt_tokens, c->output_tokens};
+	const uint64_t counts[] = {c->offered,       c->attempts,     c->ok,      c->throttled,
+	                           c->errors,        c->failed,       c->retries, c->spilled,
+	                           c->prompt_tokens, c->output_tokens};
 	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
 		line_u64(l, counts[i]);
 	line_g(l, (double)(c->prompt_tokens + c->output_tokens) * per_min);
@@ -423,7 +424,7 @@ static rs_status ts_row(void *ctx, const rs_ts_row *r)
 	line_g(l, r->meter.utilisation);
 	line_g(l, r->peak_utilisation);
 	line_g(l, r->kind == RS_SCOPE_DEPLOYMENT && !isnan(r->peak_utilisation) ? r->meter.level
-	                                                                         : NAN);
+	                                                                        : NAN);
 	line_g(l, r->charged);
 	line_g(l, r->actual);
 	line_g(l, r->corrections);

@@ -778,13 +778,15 @@ static void test_run_figures_fold(void)
 				h.offered[scs[i]]++;
 			break;
 		case 1:
-			rs_metrics_on_attempt(m, now, c, d, true, false, false, &(rs_tokens){10, 0, 5});
+			rs_metrics_on_attempt(m, now, c, d, true, false, false,
+			                      &(rs_tokens){10, 0, 5});
 			for (size_t i = 0; i < 3 && now >= w; i++)
 				h.attempts[scs[i]]++;
 			break;
 		case 2:
 		case 3:
-			rs_metrics_on_success(m, now, arrived, c, d, lat, ttft, 10, 7, false, false);
+			rs_metrics_on_success(m, now, arrived, c, d, lat, ttft, 10, 7, false,
+			                      false);
 			for (size_t i = 0; i < 3; i++) {
 				if (arrived >= w) {
 					h.succeeded[scs[i]]++;
