@@ -779,7 +779,7 @@ static void go_direct(rs_metrics *m, scope *sc)
 
 void rs_metrics_on_offered(rs_metrics *m, rs_time now, size_t client)
 {
-	scope *sc[1] = {client_scope(m, client)};
+	scope *sc[2] = {client_scope(m, client), NULL};
 	TOUCH(true, sc, 1, now, c->offered++);
 }
 
@@ -882,7 +882,7 @@ void rs_metrics_on_deployment_answer(rs_metrics *m, rs_time now, size_t deployme
                                      rs_answer answer, bool passed_on, bool is_retry,
                                      const rs_tokens *tokens)
 {
-	scope *sc[1] = {dep_scope(m, deployment)};
+	scope *sc[2] = {dep_scope(m, deployment), NULL};
 	TOUCH(false, sc, 1, now, {
 		c->attempts++;
 		c->ok += answer == RS_ANS_OK;
@@ -1095,7 +1095,7 @@ void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t c
 
 void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t client)
 {
-	scope *sc[1] = {client_scope(m, client)};
+	scope *sc[2] = {client_scope(m, client), NULL};
 	TOUCH(true, sc, 1, arrived, c->failed++);
 	/* its time to give up, beside the successes' latency (issue 10) */
 	double ms = rs_time_to_ms(now - arrived);

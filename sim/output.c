@@ -359,7 +359,8 @@ static size_t fmt_time_us(char *buf, rs_time us, bool fixed)
 static void put_time_us(FILE *f, rs_time us, bool fixed)
 {
 	char buf[U64_DIGITS + US_DIGITS + 2];
-	fwrite(buf, 1, fmt_time_us(buf, us, fixed), f);
+	size_t n = fmt_time_us(buf, us, fixed);
+	fwrite(buf, 1, n, f);
 }
 
 /* A row time in seconds (a double computed from integer microseconds by
