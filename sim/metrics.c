@@ -1048,30 +1048,15 @@ static void success_now(rs_metrics *m, scope *const sc[2], rs_time now, rs_time 
 	}
 }
 
-void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t client,
-                           size_t deployment, double latency_ms, double ttft_ms,
-                           int64_t prompt_tokens, int64_t output_tokens, bool retried, bool spilled)
+/* A success counted now, not in a batch (rs_metrics_on_success says when):
+ * out of the hook's line, so that the batch's way pays for nothing else. */
+__attribute__((noinline)) static void success_slow(rs_metrics *m, rs_time now, rs_time arrived,
+                                                   size_t client, size_t deployment,
+                                                   double latency_ms, double ttft_ms,
+                                                   int64_t prompt_tokens, int64_t output_tokens,
+                                                   bool retried, bool spilled)
 {
 	uint64_t n_retried = retried && !spilled, n_spilled = spilled;
-	/* The common case waits in a batch (flush_samples): a success that
-	 * counts in the run as it is, with no scope taking its run's samples
-	 * directly, no windows, and figures that fit the batch's record. */
-	if (arrived >= m->warmup && m->n_direct == 0 && m->n_windows == 0 && client <= UINT32_MAX &&
-	    deployment < ((size_t)1 << 30) && prompt_tokens >= 0 && prompt_tokens <= UINT32_MAX &&
-	    output_tokens >= 0 && output_tokens <= UINT32_MAX) {
-		if (m->n_samples == SAMPLES_MAX)
-			flush_samples(m);
-		m->samples[m->n_samples++] = (sample){
-		    .latency_ms = latency_ms,
-		    .ttft_ms = ttft_ms,
-		    .prompt_tokens = (uint32_t)prompt_tokens,
-		    .output_tokens = (uint32_t)output_tokens,
-		    .client = (uint32_t)client,
-		    .dep_flags =
-		        (uint32_t)deployment << 2 | (uint32_t)n_retried << 1 | (uint32_t)n_spilled,
-		};
-		return;
-	}
 	flush_samples(m); /* the run's sums stay in the order the successes came */
 	scope *const sc[2] = {client_scope(m, client), dep_scope(m, deployment)};
 	count_success(&sc[0]->bucket, n_retried, n_spilled, prompt_tokens, output_tokens);
@@ -1091,6 +1076,33 @@ void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t c
 	}
 	success_now(m, sc, now, arrived, req_counted, latency_ms, ttft_ms, prompt_tokens,
 	            output_tokens, retried, spilled);
+}
+
+void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t client,
+                           size_t deployment, double latency_ms, double ttft_ms,
+                           int64_t prompt_tokens, int64_t output_tokens, bool retried, bool spilled)
+{
+	/* The common case waits in a batch (flush_samples): a success that
+	 * counts in the run as it is, with no scope taking its run's samples
+	 * directly, no windows, and figures that fit the batch's record. */
+	if (arrived < m->warmup || m->n_direct > 0 || m->n_windows > 0 || client > UINT32_MAX ||
+	    deployment >= ((size_t)1 << 30) || (uint64_t)prompt_tokens > UINT32_MAX ||
+	    (uint64_t)output_tokens > UINT32_MAX) {
+		success_slow(m, now, arrived, client, deployment, latency_ms, ttft_ms,
+		             prompt_tokens, output_tokens, retried, spilled);
+		return;
+	}
+	if (m->n_samples == SAMPLES_MAX)
+		flush_samples(m);
+	m->samples[m->n_samples++] = (sample){
+	    .latency_ms = latency_ms,
+	    .ttft_ms = ttft_ms,
+	    .prompt_tokens = (uint32_t)prompt_tokens,
+	    .output_tokens = (uint32_t)output_tokens,
+	    .client = (uint32_t)client,
+	    .dep_flags = (uint32_t)deployment << 2 | (uint32_t)(retried && !spilled) << 1 |
+	                 (uint32_t)spilled,
+	};
 }
 
 void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t client)
