@@ -15,6 +15,8 @@
  */
 #include "ratesim/arrivals.h"
 
+#include "ratesim/rng.h"
+
 #include <assert.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -226,7 +228,7 @@ static bool next_scheduled(rs_arrivals *a, gsl_rng *rng, rs_time *at)
 	double u;
 	if (a->process == RS_ARRIVAL_POISSON) {
 		assert(rng);
-		a->u += gsl_ran_exponential(rng, 1.0);
+		a->u += rs_rng_exponential(rng, 1.0);
 		u = a->u;
 	} else {
 		u = (double)a->k++;
