@@ -158,7 +158,8 @@ static int64_t rpm_limit_for(const rs_std_params *p, int64_t tpm, int window_s)
 	return limit < 1 ? 1 : limit;
 }
 
-int64_t rs_meter_std_estimate(const rs_std_params *p, const rs_meter_req *req)
+/* The estimate of rs_meter_std_estimate, inlined into every admission. */
+static inline int64_t estimate(const rs_std_params *p, const rs_meter_req *req)
 {
 	assert(req->prompt_tokens >= 0 && req->best_of >= 1);
 	/* A factor of 1 (the default) gives the prompt itself: what round_noise
@@ -176,6 +177,11 @@ int64_t rs_meter_std_estimate(const rs_std_params *p, const rs_meter_req *req)
 	                         : max_tokens * (int64_t)req->best_of;
 	int64_t est = prompt + completion; /* each <= 2^61: no overflow */
 	return est < STD_AMOUNT_MAX ? est : STD_AMOUNT_MAX;
+}
+
+int64_t rs_meter_std_estimate(const rs_std_params *p, const rs_meter_req *req)
+{
+	return estimate(p, req);
 }
 
 /* a + b for b >= 0, saturating at INT64_MAX. */
@@ -223,7 +229,7 @@ static inline int64_t win_total(const std_window *w)
 }
 
 /* Drop what has left the window by `now`. */
-static void win_advance(std_window *w, rs_time now)
+static inline void win_advance(std_window *w, rs_time now)
 {
 	if (w->kind == RS_WINDOW_FIXED) {
 		int64_t index = floor_div(now, w->len);
@@ -315,6 +321,14 @@ static double occupancy(int64_t contents, int64_t limit)
 	return limit > 0 ? (double)contents / (double)limit : 1.0;
 }
 
+/* fmax of two occupancies, without the library call: an occupancy is
+ * never NaN and never -0 (contents >= 0 over a limit > 0, or 1), so the
+ * plain comparison picks the same value. */
+static inline double occ_max(double a, double b)
+{
+	return a < b ? b : a;
+}
+
 static inline void advance(std_meter *s, rs_time now)
 {
 	assert(now >= s->last_now);
@@ -345,13 +359,12 @@ static int64_t rpm_remaining(const std_meter *s)
 	return requests < limit ? limit - requests : 0;
 }
 
-/* The largest occupancy of the RPM windows (each >= 0: the first needs no
- * maximum, which keeps the usual single window free of fmax). */
+/* The largest occupancy of the RPM windows. */
 static inline double rpm_occupancy(const std_meter *s)
 {
 	double occ = occupancy(win_total(&s->rpm[0]), s->rpm_limit[0]);
 	for (int k = 1; k < s->n_rpm; k++)
-		occ = fmax(occ, occupancy(win_total(&s->rpm[k]), s->rpm_limit[k]));
+		occ = occ_max(occ, occupancy(win_total(&s->rpm[k]), s->rpm_limit[k]));
 	return occ;
 }
 
@@ -381,7 +394,7 @@ static void refusal(const std_meter *s, rs_time now, int64_t est, rs_decision *o
 static void std_admit(rs_meter *m, rs_time now, const rs_meter_req *req, rs_decision *out)
 {
 	std_meter *s = (std_meter *)m;
-	int64_t est = rs_meter_std_estimate(&s->p, req);
+	int64_t est = estimate(&s->p, req);
 	advance(s, now);
 	bool fits = est <= s->tpm_limit - win_total(&s->tpm) && /* limits >= 0: no overflow */
 	            rpm_fits(s);
@@ -401,7 +414,7 @@ static void std_admit(rs_meter *m, rs_time now, const rs_meter_req *req, rs_deci
 	int64_t tokens = win_total(&s->tpm);
 	out->remaining_tokens = tokens < s->tpm_limit ? s->tpm_limit - tokens : 0;
 	out->remaining_requests = rpm_remaining(s);
-	out->utilisation = fmax(occupancy(tokens, s->tpm_limit), rpm_occupancy(s));
+	out->utilisation = occ_max(occupancy(tokens, s->tpm_limit), rpm_occupancy(s));
 }
 
 static void std_complete(rs_meter *m, rs_time now, const rs_meter_req *req, double charged)
@@ -416,7 +429,7 @@ static void std_sample(rs_meter *m, rs_time now, rs_meter_state *out)
 	int64_t tokens = win_total(&s->tpm);
 	out->tpm_occupancy = occupancy(tokens, s->tpm_limit);
 	out->rpm_occupancy = rpm_occupancy(s);
-	out->utilisation = fmax(out->tpm_occupancy, out->rpm_occupancy);
+	out->utilisation = occ_max(out->tpm_occupancy, out->rpm_occupancy);
 	out->level = (double)tokens;
 }
 
