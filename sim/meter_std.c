@@ -105,29 +105,35 @@ typedef struct std_slot {
 	int64_t cum; /* the window's `added` just after this slot's amount */
 } std_slot;
 
-/* One window, sliding or fixed.  Contents = added - expired. */
+/* One window, sliding or fixed.  Contents = added - expired.  The fields
+ * an admission reads come first; 56 bytes, so usually one cache line. */
 typedef struct std_window {
-	rs_window_kind kind;
-	rs_time len;
 	int64_t added;   /* every amount ever added */
 	int64_t expired; /* every amount that has left the window */
 	/* sliding: ring of slots in time order, capacity a power of two */
 	std_slot *ring;
-	size_t cap, head, n;
+	rs_time len;
+	/* Ring positions are 32-bit: a window holds at most one slot per
+	 * microsecond of its length (60 s: 6e7 < 2^32), and a ring that
+	 * cannot double merges instead (see the note). */
+	uint32_t cap, head, n;
+	rs_window_kind kind;
 	/* fixed: the index of the current window */
 	int64_t index;
 } std_window;
 
+/* The fields every admission reads come first, together (issue 13: a
+ * deployment's meter is cold by its next admission, each line a miss). */
 typedef struct std_meter {
 	rs_meter base; /* first: the meter.h header */
-	rs_std_params p;
-	int64_t tpm_limit; /* effective, after set_scale */
-	std_window tpm;
-	int n_rpm;                                 /* RPM windows, shortest first */
-	int rpm_len_s[RS_STD_RPM_WINDOWS_MAX];     /* their lengths */
-	int64_t rpm_limit[RS_STD_RPM_WINDOWS_MAX]; /* effective, after set_scale */
-	std_window rpm[RS_STD_RPM_WINDOWS_MAX];
 	rs_time last_now;
+	int64_t tpm_limit;                         /* effective, after set_scale */
+	int n_rpm;                                 /* RPM windows, shortest first */
+	int64_t rpm_limit[RS_STD_RPM_WINDOWS_MAX]; /* effective, after set_scale */
+	std_window tpm;
+	std_window rpm[RS_STD_RPM_WINDOWS_MAX];
+	int rpm_len_s[RS_STD_RPM_WINDOWS_MAX]; /* their lengths */
+	rs_std_params p;
 } std_meter;
 
 /* x rounded to the nearest integer when within noise of it, else ceil or
@@ -218,7 +224,7 @@ static rs_status win_init(std_window *w, rs_window_kind kind, rs_time len)
 	return RS_OK;
 }
 
-static inline std_slot *win_at(const std_window *w, size_t k)
+static inline std_slot *win_at(const std_window *w, uint32_t k)
 {
 	return &w->ring[(w->head + k) & (w->cap - 1)];
 }
@@ -249,12 +255,12 @@ static inline void win_advance(std_window *w, rs_time now)
 /* Double a full ring, unwrapping it.  Returns false when out of memory. */
 static bool win_grow(std_window *w)
 {
-	if (w->cap > SIZE_MAX / 2 / sizeof *w->ring)
+	if (w->cap > UINT32_MAX / 2)
 		return false;
 	std_slot *ring = rs_realloc_array(NULL, w->cap * 2, sizeof *ring);
 	if (!ring)
 		return false;
-	for (size_t k = 0; k < w->n; k++)
+	for (uint32_t k = 0; k < w->n; k++)
 		ring[k] = *win_at(w, k);
 	free(w->ring);
 	w->ring = ring;
@@ -301,9 +307,9 @@ static rs_time win_wait(const std_window *w, rs_time now, int64_t amount, int64_
 	if (amount > limit)
 		return w->n > 0 ? win_at(w, w->n - 1)->t + w->len - now : 0;
 	/* The first slot whose expiry has freed `need`: cum - expired >= need. */
-	size_t lo = 0, hi = w->n;
+	uint32_t lo = 0, hi = w->n;
 	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+		uint32_t mid = lo + (hi - lo) / 2;
 		if (win_at(w, mid)->cum - w->expired >= need)
 			hi = mid;
 		else
