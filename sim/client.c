@@ -135,7 +135,7 @@ rs_time rs_client_think_time(rs_client *c)
 			break;
 		case RS_DIST_LOGNORMAL:
 			s = d->median *
-			    exp(d->sigma * gsl_ran_gaussian_ziggurat(c->rng_arrival, 1.0));
+			    exp(d->sigma * rs_rng_gaussian(c->rng_arrival, 1.0));
 			break;
 		default:
 			break;

@@ -11,8 +11,27 @@
  * each draw; seeded as the 2002 reference init_genrand (GSL's too), with
  * seed 0 standing for 4357 as in GSL.  Its numbers equal gsl_rng_mt19937's
  * for every seed (test_rng.c).
+ *
+ * The Gaussian: GSL's gsl_ran_gaussian_ziggurat (Marsaglia and Tsang's
+ * Ziggurat, 128 steps, by J. Voss), whose common case is inlined here.  It
+ * takes one 32-bit number k: bit 7 is the sign, bits 0-6 the step i, bits
+ * 8-31 the position j; when j < K[i] it returns sign * sigma * (j * W[i]),
+ * else it goes on with more draws (the wedges and the tail).  K and W are
+ * GSL's own tables, read out of gsl_ran_gaussian_ziggurat once, at the
+ * first stream, by feeding it chosen numbers through a scripted generator
+ * (zig_read): W[i] is its answer to j = 1, K[i] the first j it does not
+ * accept at once (a binary search: accepting, it asks for no further
+ * number).  When k falls outside the common case it is put back and GSL's
+ * function draws it again and does the rest, so every Gaussian is GSL's,
+ * bit for bit (test_rng.c compares millions).  A self-check against GSL's
+ * function at start turns the inline path off if it ever disagrees (another
+ * GSL with other tables or bits).
  */
 #include "ratesim/rng.h"
+
+#include <gsl/gsl_randist.h>
+#include <pthread.h>
+#include <string.h>
 
 #define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
 #define FNV_PRIME  UINT64_C(0x100000001b3)
@@ -66,9 +85,9 @@ void rs_mt_refill(rs_mt_state *s)
 	s->next = 0;
 }
 
-static void mt_set(void *state, unsigned long seed)
+/* MT19937's seeding (init_genrand). */
+static void mt_seed(rs_mt_state *s, unsigned long seed)
 {
-	rs_mt_state *s = state;
 	uint32_t x = seed ? (uint32_t)(seed & 0xffffffffu) : MT_SEED_FOR_ZERO;
 	s->w[0] = x;
 	for (uint32_t k = 1; k < RS_MT_N; k++) {
@@ -76,6 +95,15 @@ static void mt_set(void *state, unsigned long seed)
 		s->w[k] = x;
 	}
 	s->next = RS_MT_N;
+}
+
+static pthread_once_t zig_once = PTHREAD_ONCE_INIT;
+static void zig_init(void);
+
+static void mt_set(void *state, unsigned long seed)
+{
+	pthread_once(&zig_once, zig_init); /* before any draw of any stream */
+	mt_seed(state, seed);
 }
 
 static unsigned long mt_get(void *state)
@@ -97,6 +125,144 @@ const gsl_rng_type rs_rng_mt19937 = {
     .get = mt_get,
     .get_double = mt_get_double,
 };
+
+/* ---- the Ziggurat's common case ------------------------------------------ */
+
+/* k's fields in gsl_ran_gaussian_ziggurat (for a 32-bit generator). */
+#define ZIG_STEPS     128        /* steps i: bits 0-6 of k */
+#define ZIG_STEP_MASK 0x7fu
+#define ZIG_SIGN_BIT  0x80u      /* bit 7: + when set */
+#define ZIG_J_SHIFT   8          /* j: bits 8-31 */
+#define ZIG_J_MASK    0xffffffu  /* 24 bits */
+#define ZIG_J_END     0x1000000u /* 2^24, one past the largest j */
+/* Draws compared with GSL's at start: every step some 16 times. */
+#define ZIG_CHECK_DRAWS 2048
+/* The seed of that comparison (any). */
+#define ZIG_CHECK_SEED 20250713ul
+
+/* GSL's tables, read once (zig_read), then only read.  ok: the inline path
+ * is in use (false until read and checked, or if the check failed). */
+static struct {
+	uint32_t k[ZIG_STEPS]; /* accept at once when j < k[i] (0: never) */
+	double w[ZIG_STEPS];   /* x = j * w[i] */
+	bool ok;
+} zig;
+/* The scripted generator: its first number is `first`, every later one is
+ * `then`; it counts the numbers asked for. */
+typedef struct zig_script {
+	unsigned long first, then;
+	int calls;
+} zig_script;
+
+static unsigned long script_get(void *state)
+{
+	zig_script *z = state;
+	return z->calls++ == 0 ? z->first : z->then;
+}
+
+static double script_get_double(void *state)
+{
+	return (double)script_get(state) / RS_MT_TO_UNIT;
+}
+
+static void script_set(void *state, unsigned long seed)
+{
+}
+
+static const gsl_rng_type zig_script_type = {
+    .name = "rs_zig_script",
+    .max = UINT32_MAX, /* the same span as MT19937: the same branch in GSL */
+    .min = 0,
+    .size = sizeof(zig_script),
+    .set = script_set,
+    .get = script_get,
+    .get_double = script_get_double,
+};
+
+/* GSL's Gaussian (sigma 1) for a first number of step i (sign +) and
+ * position j; *at_once tells whether it asked for nothing more.  Later
+ * numbers are step 1, position 0, which GSL accepts at once (K[1] > 0 in
+ * any Ziggurat), so the call ends. */
+static double zig_probe(gsl_rng *g, uint32_t i, uint32_t j, bool *at_once)
+{
+	zig_script *z = g->state;
+	z->first = (unsigned long)j << ZIG_J_SHIFT | ZIG_SIGN_BIT | i;
+	z->then = ZIG_SIGN_BIT | 1u;
+	z->calls = 0;
+	double x = gsl_ran_gaussian_ziggurat(g, 1.0);
+	*at_once = z->calls == 1;
+	return x;
+}
+
+/* Read K and W out of GSL's function (see the note). */
+static void zig_read(gsl_rng *g)
+{
+	for (uint32_t i = 0; i < ZIG_STEPS; i++) {
+		bool at_once;
+		/* the first j not accepted at once: j < K[i] is accepted */
+		uint32_t lo = 0, hi = ZIG_J_END;
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			zig_probe(g, i, mid, &at_once);
+			if (at_once)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		zig.k[i] = lo;
+		/* x = 1 * W[i], returned as +1 * 1.0 * x: W[i] exactly */
+		zig.w[i] = lo > 1 ? zig_probe(g, i, 1, &at_once) : 0.0;
+	}
+}
+
+/* The inline path against GSL's function, from one seed: equal? */
+static bool zig_check(void)
+{
+	rs_mt_state a, b;
+	gsl_rng ga = {.type = &rs_rng_mt19937, .state = &a};
+	gsl_rng gb = {.type = &rs_rng_mt19937, .state = &b};
+	mt_seed(&a, ZIG_CHECK_SEED); /* not gsl_rng_set: mt_set waits for this */
+	mt_seed(&b, ZIG_CHECK_SEED);
+	for (int n = 0; n < ZIG_CHECK_DRAWS; n++) {
+		double x = rs_rng_gaussian(&ga, 1.0), y = gsl_ran_gaussian_ziggurat(&gb, 1.0);
+		if (memcmp(&x, &y, sizeof x) != 0)
+			return false;
+	}
+	return a.next == b.next && memcmp(a.w, b.w, sizeof a.w) == 0;
+}
+
+static void zig_init(void)
+{
+	gsl_rng *g = gsl_rng_alloc(&zig_script_type);
+	if (!g)
+		return; /* out of memory: GSL's function for every draw */
+	zig_read(g);
+	gsl_rng_free(g);
+	zig.ok = true;
+	zig.ok = zig_check();
+}
+
+bool rs_rng_gaussian_inline(void)
+{
+	return zig.ok;
+}
+
+double rs_rng_gaussian(const gsl_rng *r, double sigma)
+{
+	if (r->type == &rs_rng_mt19937 && zig.ok) {
+		rs_mt_state *s = r->state;
+		uint32_t k = rs_mt_next(s);
+		uint32_t i = k & ZIG_STEP_MASK, j = (k >> ZIG_J_SHIFT) & ZIG_J_MASK;
+		if (j < zig.k[i]) {
+			int sign = (k & ZIG_SIGN_BIT) ? +1 : -1;
+			double x = j * zig.w[i];
+			return sign * sigma * x; /* GSL's expression, in its order */
+		}
+		s->next--; /* put k back: GSL's function draws it again */
+	}
+	return gsl_ran_gaussian_ziggurat(r, sigma);
+}
+
 
 /* ---- streams ----------------------------------------------------------- */
 

@@ -85,4 +85,12 @@ static inline double rs_rng_exponential(const gsl_rng *r, double mu)
 	return -mu * log1p(-rs_rng_uniform(r));
 }
 
+/* gsl_ran_gaussian_ziggurat(r, sigma), bit for bit, with its common case
+ * inline for ratesim's streams (rng.c explains how). */
+double rs_rng_gaussian(const gsl_rng *r, double sigma);
+
+/* Whether rs_rng_gaussian's inline common case is in use (true unless its
+ * start-up check against GSL failed; known once a stream exists). */
+bool rs_rng_gaussian_inline(void);
+
 #endif

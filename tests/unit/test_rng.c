@@ -14,8 +14,9 @@
  * ratesim's own MT19937 (rs_rng_mt19937) against GSL's gsl_rng_mt19937,
  * bit for bit: from the same seeds, millions of 32-bit numbers, uniforms,
  * exponentials (GSL's gsl_ran_exponential against rs_rng_exponential) and
- * Ziggurat Gaussians (GSL's function on either generator) must be equal,
- * through GSL's interface and through the inline draws of rng.h.
+ * Ziggurat Gaussians (GSL's function on either generator, and
+ * rs_rng_gaussian with its inline common case) must be equal, through GSL's
+ * interface and through the draws of rng.h.
  */
 #include "ratesim/rng.h"
 
@@ -411,6 +412,45 @@ static void test_ziggurat_equals_gsl(void)
 	}
 }
 
+/* rs_rng_gaussian against GSL's Ziggurat: on ratesim's streams (the inline
+ * common case, and the wedges and tail handed back to GSL), at several
+ * sigmas (the sign and sigma multiply in GSL's order), and on a GSL
+ * generator (no inline path). */
+static void test_gaussian_equals_gsl(void)
+{
+	static const double sigmas[] = {1.0, 0.5, 3.0};
+	gsl_rng *first = rs_rng_stream(1, "test", "gaussian"); /* reads GSL's tables */
+	CHECK(first && rs_rng_gaussian_inline()); /* else only GSL's path is tested */
+	gsl_rng_free(first);
+	for (size_t s = 0; s < N_EQUAL_SEEDS; s++) {
+		gsl_rng *ours, *gsl;
+		if (equal_pair(equal_seeds[s], &ours, &gsl)) {
+			long diff = 0;
+			for (long i = 0; i < N_EQUAL_DRAWS; i++) {
+				double sigma = sigmas[i % 3];
+				diff += bits_of(rs_rng_gaussian(ours, sigma)) !=
+				        bits_of(gsl_ran_gaussian_ziggurat(gsl, sigma));
+			}
+			if (diff)
+				TH_FAIL("seed %lu: %ld Gaussians differ", equal_seeds[s], diff);
+		}
+		gsl_rng_free(ours);
+		gsl_rng_free(gsl);
+	}
+	gsl_rng *a = gsl_rng_alloc(gsl_rng_mt19937), *b = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!a || !b) {
+		TH_FAIL("out of memory");
+	} else {
+		long diff = 0;
+		for (long i = 0; i < N_EQUAL_DRAWS / 10; i++)
+			diff += bits_of(rs_rng_gaussian(a, 2.0)) !=
+			        bits_of(gsl_ran_gaussian_ziggurat(b, 2.0));
+		CHECK_I64(diff, 0);
+	}
+	gsl_rng_free(a);
+	gsl_rng_free(b);
+}
+
 int main(void)
 {
 	RUN(test_reference_vectors);
@@ -424,5 +464,6 @@ int main(void)
 	RUN(test_mt_equals_gsl);
 	RUN(test_exponential_equals_gsl);
 	RUN(test_ziggurat_equals_gsl);
+	RUN(test_gaussian_equals_gsl);
 	return th_done();
 }
