@@ -7,8 +7,9 @@
  *
  * The generator: MT19937 (Matsumoto and Nishimura 1998), the 32-bit
  * recurrence x[k+N] = x[k+M] ^ twist(upper bit of x[k], lower 31 bits of
- * x[k+1]) over N = 624 words, generated a block at a time, and tempered at
- * each draw; seeded as the 2002 reference init_genrand (GSL's too), with
+ * x[k+1]) over N = 624 words, generated and tempered (the output function)
+ * a block at a time: the tempering loop vectorises, and a draw is then a
+ * load; seeded as the 2002 reference init_genrand (GSL's too), with
  * seed 0 standing for 4357 as in GSL.  Its numbers equal gsl_rng_mt19937's
  * for every seed (test_rng.c).
  *
@@ -82,6 +83,13 @@ void rs_mt_refill(rs_mt_state *s)
 	for (; k < RS_MT_N - 1; k++)
 		w[k] = mt_twist(w[k], w[k + 1], w[k + MT_M - RS_MT_N]);
 	w[RS_MT_N - 1] = mt_twist(w[RS_MT_N - 1], w[0], w[MT_M - 1]);
+	for (k = 0; k < RS_MT_N; k++) {
+		uint32_t y = w[k];
+		y ^= y >> 11;
+		y ^= (y << 7) & UINT32_C(0x9d2c5680);
+		y ^= (y << 15) & UINT32_C(0xefc60000);
+		s->out[k] = y ^ (y >> 18);
+	}
 	s->next = 0;
 }
 

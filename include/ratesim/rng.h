@@ -37,18 +37,21 @@
  * gsl_rng_uniform for MT19937 computes it. */
 #define RS_MT_TO_UNIT 4294967296.0
 
-/* The state of one stream: the words, and the next one to temper and hand
- * out (RS_MT_N: the block is used up, regenerate before the next draw). */
+/* The state of one stream: the words, their block of numbers, and the next
+ * number to hand out (RS_MT_N: the block is used up, regenerate before the
+ * next draw). */
 typedef struct rs_mt_state {
 	uint32_t next;
-	uint32_t w[RS_MT_N];
+	uint32_t w[RS_MT_N];   /* the recurrence's words */
+	uint32_t out[RS_MT_N]; /* the block's numbers: its words, tempered */
 } rs_mt_state;
 
 /* ratesim's MT19937, a gsl_rng_type (rs_rng_stream allocates it). */
 extern const gsl_rng_type rs_rng_mt19937;
 
-/* Regenerate the block of RS_MT_N words (the MT19937 recurrence) and
- * restart at word 0.  Used by the inline draws; every RS_MT_N draws. */
+/* Regenerate the block of RS_MT_N words (the MT19937 recurrence), temper
+ * them into the numbers, and restart at number 0.  Used by the inline
+ * draws; every RS_MT_N draws. */
 void rs_mt_refill(rs_mt_state *s);
 
 /* The seed of stream (purpose, name) of a run seeded with `seed`. */
@@ -57,17 +60,12 @@ uint64_t rs_rng_seed_of(uint64_t seed, const char *purpose, const char *name);
 /* A new stream; NULL when out of memory.  Caller frees with gsl_rng_free. */
 gsl_rng *rs_rng_stream(uint64_t seed, const char *purpose, const char *name);
 
-/* The next 32-bit number of an rs_rng_mt19937 state: the next word,
- * tempered (the MT19937 output function). */
+/* The next 32-bit number of an rs_rng_mt19937 state. */
 static inline uint32_t rs_mt_next(rs_mt_state *s)
 {
 	if (s->next >= RS_MT_N)
 		rs_mt_refill(s);
-	uint32_t y = s->w[s->next++];
-	y ^= y >> 11;
-	y ^= (y << 7) & UINT32_C(0x9d2c5680);
-	y ^= (y << 15) & UINT32_C(0xefc60000);
-	return y ^ (y >> 18);
+	return s->out[s->next++];
 }
 
 /* gsl_rng_uniform(r), bit for bit: a double in [0, 1). */
