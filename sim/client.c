@@ -134,8 +134,7 @@ rs_time rs_client_think_time(rs_client *c)
 			s = d->min + (d->max - d->min) * gsl_rng_uniform(c->rng_arrival);
 			break;
 		case RS_DIST_LOGNORMAL:
-			s = d->median *
-			    exp(d->sigma * rs_rng_gaussian(c->rng_arrival, 1.0));
+			s = d->median * exp(d->sigma * rs_rng_gaussian(c->rng_arrival, 1.0));
 			break;
 		default:
 			break;

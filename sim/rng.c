@@ -137,7 +137,7 @@ const gsl_rng_type rs_rng_mt19937 = {
 /* ---- the Ziggurat's common case ------------------------------------------ */
 
 /* k's fields in gsl_ran_gaussian_ziggurat (for a 32-bit generator). */
-#define ZIG_STEPS     128        /* steps i: bits 0-6 of k */
+#define ZIG_STEPS     128 /* steps i: bits 0-6 of k */
 #define ZIG_STEP_MASK 0x7fu
 #define ZIG_SIGN_BIT  0x80u      /* bit 7: + when set */
 #define ZIG_J_SHIFT   8          /* j: bits 8-31 */
@@ -270,7 +270,6 @@ double rs_rng_gaussian(const gsl_rng *r, double sigma)
 	}
 	return gsl_ran_gaussian_ziggurat(r, sigma);
 }
-
 
 /* ---- streams ----------------------------------------------------------- */
 

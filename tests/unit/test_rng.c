@@ -345,10 +345,10 @@ static void test_mt_equals_gsl(void)
 			long diff_get = 0, diff_uniform = 0, diff_inline = 0;
 			for (long i = 0; i < N_EQUAL_DRAWS; i++) {
 				diff_get += gsl_rng_get(ours) != gsl_rng_get(gsl);
-				diff_uniform += bits_of(gsl_rng_uniform(ours)) !=
-				                bits_of(gsl_rng_uniform(gsl));
-				diff_inline += bits_of(rs_rng_uniform(ours)) !=
-				               bits_of(gsl_rng_uniform(gsl));
+				diff_uniform +=
+				    bits_of(gsl_rng_uniform(ours)) != bits_of(gsl_rng_uniform(gsl));
+				diff_inline +=
+				    bits_of(rs_rng_uniform(ours)) != bits_of(gsl_rng_uniform(gsl));
 			}
 			if (diff_get || diff_uniform || diff_inline)
 				TH_FAIL("seed %lu: %ld gets, %ld uniforms, %ld inline uniforms "
@@ -419,8 +419,10 @@ static void test_ziggurat_equals_gsl(void)
 static void test_gaussian_equals_gsl(void)
 {
 	static const double sigmas[] = {1.0, 0.5, 3.0};
-	gsl_rng *first = rs_rng_stream(1, "test", "gaussian"); /* reads GSL's tables */
-	CHECK(first && rs_rng_gaussian_inline()); /* else only GSL's path is tested */
+	/* the first stream reads GSL's tables; without the inline path only
+	 * GSL's would be tested */
+	gsl_rng *first = rs_rng_stream(1, "test", "gaussian");
+	CHECK(first && rs_rng_gaussian_inline());
 	gsl_rng_free(first);
 	for (size_t s = 0; s < N_EQUAL_SEEDS; s++) {
 		gsl_rng *ours, *gsl;
