@@ -113,10 +113,14 @@ void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out)
 			output = max_tokens;
 		break;
 	}
-	/* issue 9: the images' tokens are prompt tokens (images.h) */
-	prompt += rs_images_draw(&cc->images, c->images_trace, c->rng_images);
+	/* issue 9: the images' tokens are prompt tokens (images.h); without
+	 * images (the usual) there is nothing to call */
+	if (cc->images.on)
+		prompt += rs_images_draw(&cc->images, c->images_trace, c->rng_images);
 	out->prompt_tokens = prompt;
-	out->cached_tokens = (int64_t)floor((double)prompt * cc->cached_fraction);
+	/* no cache (the usual): floor(prompt * 0) is 0, without the call */
+	out->cached_tokens =
+	    cc->cached_fraction == 0 ? 0 : (int64_t)floor((double)prompt * cc->cached_fraction);
 	out->output_tokens = output;
 	out->max_tokens = max_tokens;
 }
