@@ -128,8 +128,12 @@ typedef struct std_meter {
 	rs_meter base; /* first: the meter.h header */
 	rs_time last_now;
 	int64_t tpm_limit; /* effective, after set_scale */
-	int n_rpm;         /* RPM windows, shortest first */
-	bool usual;        /* sliding windows, one RPM window (see "the shape") */
+	/* p's figures that every admission reads, copied here beside the rest */
+	double prompt_estimate_factor;
+	int64_t max_tokens_default;
+	bool count_refused;
+	int n_rpm;  /* RPM windows, shortest first */
+	bool usual; /* sliding windows, one RPM window (see "the shape") */
 	int64_t rpm_limit[RS_STD_RPM_WINDOWS_MAX]; /* effective, after set_scale */
 	std_window tpm;
 	std_window rpm[RS_STD_RPM_WINDOWS_MAX];
@@ -165,18 +169,20 @@ static int64_t rpm_limit_for(const rs_std_params *p, int64_t tpm, int window_s)
 	return limit < 1 ? 1 : limit;
 }
 
-/* The estimate of rs_meter_std_estimate, inlined into every admission. */
-static inline int64_t estimate(const rs_std_params *p, const rs_meter_req *req)
+/* The estimate of rs_meter_std_estimate, with p's two figures, inlined
+ * into every admission. */
+static inline int64_t estimate(double prompt_estimate_factor, int64_t max_tokens_default,
+                               const rs_meter_req *req)
 {
 	assert(req->prompt_tokens >= 0 && req->best_of >= 1);
 	/* A factor of 1 (the default) gives the prompt itself: what round_noise
 	 * returns for an integer that converts to double exactly, without the
 	 * two library calls of every admission. */
 	int64_t prompt =
-	    p->prompt_estimate_factor == 1.0 && req->prompt_tokens <= STD_EXACT_INT_MAX
+	    prompt_estimate_factor == 1.0 && req->prompt_tokens <= STD_EXACT_INT_MAX
 	        ? req->prompt_tokens
-	        : round_noise((double)req->prompt_tokens * p->prompt_estimate_factor, true);
-	int64_t max_tokens = req->max_tokens < 0 ? p->max_tokens_default : req->max_tokens;
+	        : round_noise((double)req->prompt_tokens * prompt_estimate_factor, true);
+	int64_t max_tokens = req->max_tokens < 0 ? max_tokens_default : req->max_tokens;
 	if (max_tokens > STD_AMOUNT_MAX)
 		max_tokens = STD_AMOUNT_MAX;
 	/* best_of 1 (nearly every request) needs no overflow test, whose
@@ -192,7 +198,7 @@ static inline int64_t estimate(const rs_std_params *p, const rs_meter_req *req)
 
 int64_t rs_meter_std_estimate(const rs_std_params *p, const rs_meter_req *req)
 {
-	return estimate(p, req);
+	return estimate(p->prompt_estimate_factor, p->max_tokens_default, req);
 }
 
 /* a + b for b >= 0, saturating at INT64_MAX. */
@@ -414,11 +420,11 @@ static void refusal(const std_meter *s, rs_time now, int64_t est, rs_decision *o
 __attribute__((always_inline)) static inline void
 admit(std_meter *s, rs_time now, const rs_meter_req *req, rs_decision *out, int n_rpm, bool sliding)
 {
-	int64_t est = estimate(&s->p, req);
+	int64_t est = estimate(s->prompt_estimate_factor, s->max_tokens_default, req);
 	advance(s, now, n_rpm, sliding);
 	bool fits = est <= s->tpm_limit - win_total(&s->tpm) && /* limits >= 0: no overflow */
 	            rpm_fits(s, n_rpm);
-	if (fits || s->p.count_refused) {
+	if (fits || s->count_refused) {
 		win_add(&s->tpm, now, est, sliding);
 		for (int k = 0; k < n_rpm; k++)
 			win_add(&s->rpm[k], now, 1, sliding);
@@ -511,6 +517,9 @@ rs_meter *rs_meter_std_new(const rs_std_params *p)
 	s->base.ops = &std_ops;
 	s->p = *p;
 	s->tpm_limit = p->tpm;
+	s->prompt_estimate_factor = p->prompt_estimate_factor;
+	s->max_tokens_default = p->max_tokens_default;
+	s->count_refused = p->count_refused;
 	s->n_rpm = p->n_rpm_windows > 0 ? p->n_rpm_windows : 1;
 	s->usual = s->n_rpm == 1 && p->tpm_window == RS_WINDOW_SLIDING &&
 	           p->rpm_window == RS_WINDOW_SLIDING;
