@@ -14,7 +14,7 @@
  * for every seed (test_rng.c).
  *
  * The Gaussian: GSL's gsl_ran_gaussian_ziggurat (Marsaglia and Tsang's
- * Ziggurat, 128 steps, by J. Voss), whose common case is inlined here.  It
+ * Ziggurat, 128 steps, by J. Voss), whose common case rng.h inlines.  It
  * takes one 32-bit number k: bit 7 is the sign, bits 0-6 the step i, bits
  * 8-31 the position j; when j < K[i] it returns sign * sigma * (j * W[i]),
  * else it goes on with more draws (the wedges and the tail).  K and W are
@@ -142,25 +142,18 @@ const gsl_rng_type rs_rng_mt19937 = {
 
 /* ---- the Ziggurat's common case ------------------------------------------ */
 
-/* k's fields in gsl_ran_gaussian_ziggurat (for a 32-bit generator). */
-#define ZIG_STEPS     128 /* steps i: bits 0-6 of k */
-#define ZIG_STEP_MASK 0x7fu
-#define ZIG_SIGN_BIT  0x80u      /* bit 7: + when set */
-#define ZIG_J_SHIFT   8          /* j: bits 8-31 */
-#define ZIG_J_MASK    0xffffffu  /* 24 bits */
-#define ZIG_J_END     0x1000000u /* 2^24, one past the largest j */
+/* (k's fields, the tables and the common case itself are in rng.h.) */
+
+/* One past the largest position j (2^24). */
+#define ZIG_J_END (RS_ZIG_J_MASK + 1u)
 /* Draws compared with GSL's at start: every step some 16 times. */
 #define ZIG_CHECK_DRAWS 2048
 /* The seed of that comparison (any). */
 #define ZIG_CHECK_SEED 20250713ul
 
-/* GSL's tables, read once (zig_read), then only read.  ok: the inline path
- * is in use (false until read and checked, or if the check failed). */
-static struct {
-	uint32_t k[ZIG_STEPS]; /* accept at once when j < k[i] (0: never) */
-	double w[ZIG_STEPS];   /* x = j * w[i] */
-	bool ok;
-} zig;
+/* GSL's tables, read once (zig_read), then only read. */
+rs_zig_tables rs_zig;
+
 /* The scripted generator: its first number is `first`, every later one is
  * `then`; it counts the numbers asked for. */
 typedef struct zig_script {
@@ -200,8 +193,8 @@ static const gsl_rng_type zig_script_type = {
 static double zig_probe(gsl_rng *g, uint32_t i, uint32_t j, bool *at_once)
 {
 	zig_script *z = g->state;
-	z->first = (unsigned long)j << ZIG_J_SHIFT | ZIG_SIGN_BIT | i;
-	z->then = ZIG_SIGN_BIT | 1u;
+	z->first = (unsigned long)j << RS_ZIG_J_SHIFT | RS_ZIG_SIGN_BIT | i;
+	z->then = RS_ZIG_SIGN_BIT | 1u;
 	z->calls = 0;
 	double x = gsl_ran_gaussian_ziggurat(g, 1.0);
 	*at_once = z->calls == 1;
@@ -211,7 +204,7 @@ static double zig_probe(gsl_rng *g, uint32_t i, uint32_t j, bool *at_once)
 /* Read K and W out of GSL's function (see the note). */
 static void zig_read(gsl_rng *g)
 {
-	for (uint32_t i = 0; i < ZIG_STEPS; i++) {
+	for (uint32_t i = 0; i < RS_ZIG_STEPS; i++) {
 		bool at_once;
 		/* the first j not accepted at once: j < K[i] is accepted */
 		uint32_t lo = 0, hi = ZIG_J_END;
@@ -223,9 +216,9 @@ static void zig_read(gsl_rng *g)
 			else
 				hi = mid;
 		}
-		zig.k[i] = lo;
+		rs_zig.k[i] = lo;
 		/* x = 1 * W[i], returned as +1 * 1.0 * x: W[i] exactly */
-		zig.w[i] = lo > 1 ? zig_probe(g, i, 1, &at_once) : 0.0;
+		rs_zig.w[i] = lo > 1 ? zig_probe(g, i, 1, &at_once) : 0.0;
 	}
 }
 
@@ -252,29 +245,13 @@ static void zig_init(void)
 		return; /* out of memory: GSL's function for every draw */
 	zig_read(g);
 	gsl_rng_free(g);
-	zig.ok = true;
-	zig.ok = zig_check();
+	rs_zig.ok = true;
+	rs_zig.ok = zig_check();
 }
 
 bool rs_rng_gaussian_inline(void)
 {
-	return zig.ok;
-}
-
-double rs_rng_gaussian(const gsl_rng *r, double sigma)
-{
-	if (r->type == &rs_rng_mt19937 && zig.ok) {
-		rs_mt_state *s = r->state;
-		uint32_t k = rs_mt_next(s);
-		uint32_t i = k & ZIG_STEP_MASK, j = (k >> ZIG_J_SHIFT) & ZIG_J_MASK;
-		if (j < zig.k[i]) {
-			int sign = (k & ZIG_SIGN_BIT) ? +1 : -1;
-			double x = j * zig.w[i];
-			return sign * sigma * x; /* GSL's expression, in its order */
-		}
-		s->next--; /* put k back: GSL's function draws it again */
-	}
-	return gsl_ran_gaussian_ziggurat(r, sigma);
+	return rs_zig.ok;
 }
 
 /* ---- streams ----------------------------------------------------------- */

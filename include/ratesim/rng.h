@@ -21,11 +21,13 @@
  *
  * The inline draws accept any gsl_rng: one of another type (a test's
  * gsl_rng_mt19937) goes through GSL's generic interface, with the same
- * result.
+ * result.  The Gaussian's inline common case uses GSL's own Ziggurat
+ * tables, which rng.c reads out of GSL when the first stream is made.
  */
 #ifndef RATESIM_RNG_H
 #define RATESIM_RNG_H
 
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 
@@ -83,9 +85,39 @@ static inline double rs_rng_exponential(const gsl_rng *r, double mu)
 	return -mu * log1p(-rs_rng_uniform(r));
 }
 
+/* k's fields in gsl_ran_gaussian_ziggurat (for a 32-bit generator). */
+#define RS_ZIG_STEPS     128 /* steps i: bits 0-6 of k */
+#define RS_ZIG_STEP_MASK 0x7fu
+#define RS_ZIG_SIGN_BIT  0x80u     /* bit 7: + when set */
+#define RS_ZIG_J_SHIFT   8         /* j: bits 8-31 */
+#define RS_ZIG_J_MASK    0xffffffu /* 24 bits */
+
+/* GSL's Ziggurat tables, read out of GSL by rng.c when the first stream is
+ * made, then only read.  ok: the inline path is in use. */
+typedef struct rs_zig_tables {
+	uint32_t k[RS_ZIG_STEPS]; /* accept at once when j < k[i] (0: never) */
+	double w[RS_ZIG_STEPS];   /* x = j * w[i] */
+	bool ok;
+} rs_zig_tables;
+extern rs_zig_tables rs_zig;
+
 /* gsl_ran_gaussian_ziggurat(r, sigma), bit for bit, with its common case
  * inline for ratesim's streams (rng.c explains how). */
-double rs_rng_gaussian(const gsl_rng *r, double sigma);
+static inline double rs_rng_gaussian(const gsl_rng *r, double sigma)
+{
+	if (r->type == &rs_rng_mt19937 && rs_zig.ok) {
+		rs_mt_state *s = r->state;
+		uint32_t k = rs_mt_next(s);
+		uint32_t i = k & RS_ZIG_STEP_MASK, j = (k >> RS_ZIG_J_SHIFT) & RS_ZIG_J_MASK;
+		if (j < rs_zig.k[i]) {
+			int sign = (k & RS_ZIG_SIGN_BIT) ? +1 : -1;
+			double x = j * rs_zig.w[i];
+			return sign * sigma * x; /* GSL's expression, in its order */
+		}
+		s->next--; /* put k back: GSL's function draws it again */
+	}
+	return gsl_ran_gaussian_ziggurat(r, sigma);
+}
 
 /* Whether rs_rng_gaussian's inline common case is in use (true unless its
  * start-up check against GSL failed; known once a stream exists). */
