@@ -81,11 +81,6 @@ void rs_client_fini(rs_client *c)
 	memset(c, 0, sizeof *c);
 }
 
-bool rs_client_next_arrival(rs_client *c, rs_time *at, int64_t *row)
-{
-	return rs_arrivals_next(c->arrivals, c->rng_arrival, at, row);
-}
-
 void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out)
 {
 	const rs_client_cfg *cc = c->cfg;
