@@ -13,7 +13,6 @@
 #include "ratesim/images.h"
 #include "ratesim/rng.h"
 
-#include <gsl/gsl_randist.h>
 
 #include <math.h>
 #include <string.h>
@@ -130,7 +129,7 @@ rs_time rs_client_think_time(rs_client *c)
 			s = d->value;
 			break;
 		case RS_DIST_UNIFORM:
-			s = d->min + (d->max - d->min) * gsl_rng_uniform(c->rng_arrival);
+			s = d->min + (d->max - d->min) * rs_rng_uniform(c->rng_arrival);
 			break;
 		case RS_DIST_LOGNORMAL:
 			s = d->median * exp(d->sigma * rs_rng_gaussian(c->rng_arrival, 1.0));
