@@ -42,8 +42,18 @@
 #define MT_MATRIX_A UINT32_C(0x9908b0df)
 #define MT_UPPER    UINT32_C(0x80000000) /* the upper bit of a word */
 #define MT_LOWER    UINT32_C(0x7fffffff) /* its lower 31 bits */
-/* init_genrand's multiplier (Knuth, TAOCP vol. 2, 3rd ed., p. 106). */
-#define MT_INIT_MULT UINT32_C(1812433253)
+/* Tempering, the output function (the paper's shifts u, s, t, l and masks
+ * b, c): y ^= y >> u; y ^= (y << s) & b; y ^= (y << t) & c; y ^= y >> l. */
+#define MT_TEMPER_U 11
+#define MT_TEMPER_S 7
+#define MT_TEMPER_B UINT32_C(0x9d2c5680)
+#define MT_TEMPER_T 15
+#define MT_TEMPER_C UINT32_C(0xefc60000)
+#define MT_TEMPER_L 18
+/* init_genrand: x[k] = MULT * (x[k-1] ^ (x[k-1] >> SHIFT)) + k, with the
+ * multiplier of Knuth, TAOCP vol. 2, 3rd ed., p. 106. */
+#define MT_INIT_MULT  UINT32_C(1812433253)
+#define MT_INIT_SHIFT 30
 /* 32-bit words in a 128-bit vector register (SSE2, any x86-64). */
 #define MT_VEC_WORDS 4
 /* The seed GSL uses for 0 (gsl_rng_set with 0 selects it). */
@@ -91,10 +101,10 @@ void rs_mt_refill(rs_mt_state *s)
 	w[RS_MT_N - 1] = mt_twist(w[RS_MT_N - 1], w[0], w[MT_M - 1]);
 	for (k = 0; k < RS_MT_N; k++) {
 		uint32_t y = w[k];
-		y ^= y >> 11;
-		y ^= (y << 7) & UINT32_C(0x9d2c5680);
-		y ^= (y << 15) & UINT32_C(0xefc60000);
-		s->out[k] = y ^ (y >> 18);
+		y ^= y >> MT_TEMPER_U;
+		y ^= (y << MT_TEMPER_S) & MT_TEMPER_B;
+		y ^= (y << MT_TEMPER_T) & MT_TEMPER_C;
+		s->out[k] = y ^ (y >> MT_TEMPER_L);
 	}
 	s->next = 0;
 }
@@ -102,10 +112,11 @@ void rs_mt_refill(rs_mt_state *s)
 /* MT19937's seeding (init_genrand). */
 static void mt_seed(rs_mt_state *s, unsigned long seed)
 {
-	uint32_t x = seed ? (uint32_t)(seed & 0xffffffffu) : MT_SEED_FOR_ZERO;
+	/* GSL keeps the seed's low 32 bits */
+	uint32_t x = seed ? (uint32_t)(seed & UINT32_MAX) : MT_SEED_FOR_ZERO;
 	s->w[0] = x;
 	for (uint32_t k = 1; k < RS_MT_N; k++) {
-		x = MT_INIT_MULT * (x ^ (x >> 30)) + k;
+		x = MT_INIT_MULT * (x ^ (x >> MT_INIT_SHIFT)) + k;
 		s->w[k] = x;
 	}
 	s->next = RS_MT_N;
