@@ -13,7 +13,6 @@
 #include "ratesim/images.h"
 #include "ratesim/rng.h"
 
-
 #include <math.h>
 #include <string.h>
 
