@@ -152,9 +152,9 @@ void rs_hist_free(rs_hist *h)
 	free(h);
 }
 
-size_t rs_hist_bin(const rs_hist *h, double ms)
+/* rs_hist_bin's answer (inlined where a sample is added). */
+static inline size_t bin_of(double ms)
 {
-	(void)h;
 	assert(!isnan(ms) && ms >= 0);
 	const double *edge = layout.edge;
 	size_t n = layout.n;
@@ -166,6 +166,12 @@ size_t rs_hist_bin(const rs_hist *h, double ms)
 	while (ms >= edge[i + 1])
 		i++; /* at most once (see the note); i + 1 < n since ms < edge[n] */
 	return i;
+}
+
+size_t rs_hist_bin(const rs_hist *h, double ms)
+{
+	(void)h;
+	return bin_of(ms);
 }
 
 void rs_hist_add(rs_hist *h, double ms)
@@ -193,6 +199,14 @@ void rs_hist_add_each(rs_hist *const *hs, size_t n, size_t bin, double ms)
 	assert(bin < layout.n); /* == rs_hist_bin(ms): asserted only in rs_hist_add_at (hot) */
 	for (size_t i = 0; i < n; i++)
 		add_one(hs[i], bin, ms);
+}
+
+size_t rs_hist_add_all(rs_hist *const *hs, size_t n, double ms)
+{
+	size_t bin = bin_of(ms);
+	for (size_t i = 0; i < n; i++)
+		add_one(hs[i], bin, ms);
+	return bin;
 }
 
 /* The first and the last bin that may be non-zero (h not empty). */
@@ -258,6 +272,40 @@ double rs_hist_quantile(const rs_hist *h, double q)
 	const double *edge = layout.edge;
 	double mid = sqrt(edge[i] * edge[i + 1]);
 	return mid < h->min ? h->min : mid > h->max ? h->max : mid;
+}
+
+void rs_hist_quantiles(const rs_hist *h, const double *q, size_t nq, double *out)
+{
+	if (h->count == 0) {
+		for (size_t j = 0; j < nq; j++)
+			out[j] = NAN;
+		return;
+	}
+	/* rs_hist_quantile's walk, resumed: with q ascending, the bin of each
+	 * rank is at or after the previous one's.  seen: the bins before i. */
+	double n = (double)h->count;
+	const double *edge = layout.edge;
+	uint64_t seen = 0;
+	size_t i = first_bin(h), hi = last_bin(h);
+	for (size_t j = 0; j < nq; j++) {
+		assert(q[j] >= 0 && q[j] <= 1 && (j == 0 || q[j] >= q[j - 1]));
+		double k = ceil(q[j] * n * HIST_RANK_SHRINK);
+		if (k <= 1) {
+			out[j] = h->min;
+			continue;
+		}
+		if (k >= n) {
+			out[j] = h->max;
+			continue;
+		}
+		for (; i < hi; i++) {
+			if ((double)(seen + h->bin[i]) >= k)
+				break;
+			seen += h->bin[i];
+		}
+		double mid = sqrt(edge[i] * edge[i + 1]);
+		out[j] = mid < h->min ? h->min : mid > h->max ? h->max : mid;
+	}
 }
 
 double rs_hist_min(const rs_hist *h)

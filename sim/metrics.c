@@ -2,11 +2,35 @@
  * metrics.c - scopes, buckets, minutes and run totals (see metrics.h).
  *
  * Scope layout: [0] total, [1, 1+D) deployments, [1+D, 1+D+C) clients.  Each
- * hook touches at most three scopes (total, the client, the deployment),
- * each with a bucket and a run counter set.  Cost per hook O(1) (a success
- * finds its latency and TTFT bins once and adds them to every histogram it
- * counts in); per bucket close O(scopes x the bins its samples span, at
- * most the histogram's); per minute close O(deployments).
+ * hook touches at most three scopes (total, the client, the deployment).
+ * Per hook O(1); per bucket close O(scopes x (the counts + the bins its
+ * samples span, at most the histogram's)); per minute close O(deployments).
+ *
+ * What an event touches (issue 13: the per-request cost).  An event counts
+ * in the bucket of its client and of its deployment only:
+ *   - the total is its clients' sum (every hook that counts in the total
+ *     counts the same in the event's client): its bucket's counts and
+ *     histograms are summed from the clients' when the bucket closes
+ *     (total_bucket), its run figures when they are read, its first 429 is
+ *     its clients' first; only the run's sums (latency, TTFT, time to give
+ *     up) are its own, added sample by sample in their order, since a mean
+ *     summed in another order could differ in the last bit;
+ *   - the run figures are folded from the bucket when it closes
+ *     (fold_bucket): the counts less those of events before the warm-up
+ *     (`pre`, counted beside the bucket's for such an event only), and the
+ *     histograms merged (bins, count, min and max are exact under merging;
+ *     the run's sums are the scope's, kept sample by sample).  A sample
+ *     that stays out of the run (a request that arrived in the warm-up)
+ *     switches its scope's bucket to direct (go_direct): the bucket's run
+ *     samples so far are merged into the run's histograms at once, the
+ *     rest are added as they come, and the close merges nothing;
+ *   - readers (rs_metrics_run_counts, the quantiles) see the run so far
+ *     plus the open bucket, at any time.
+ * A success that counts in the run as it is waits, with its counts and
+ * sums, in a batch of SAMPLES_MAX (flush_samples), added while the
+ * histograms it goes to are in the cache; the batch is added before
+ * anything reads or merges a bucket.  Without windows and warm-up, a
+ * success costs a record, an attempt the two scopes' counts.
  *
  * Provisioned figures: at each bucket close the deployment is sampled
  * (level, U, the peak since the last sample, running charge totals, which
@@ -17,11 +41,12 @@
  * Windows (issue 11): window w keeps, for the total and each deployment, a
  * scope of its own whose run figures count by the window's [start, end)
  * instead of the warm-up, with the same rules (requests by their arrival,
- * attempts when made, tokens when served).  rs_metrics_window returns a
- * view, an rs_metrics whose scopes are the window's, so that every reader
- * of run figures reads a window's unchanged.  Cost: O(windows) per hook
- * (nothing without windows), three histograms per window and scope (latency,
- * TTFT, failed requests' time to give up; the total's only for the last).
+ * attempts when made, tokens when served), event by event (not folded).
+ * rs_metrics_window returns a view, an rs_metrics whose scopes are the
+ * window's, so that every reader of run figures reads a window's
+ * unchanged.  Cost: O(windows) per hook (one test without windows), three
+ * histograms per window and scope (latency, TTFT, failed requests' time to
+ * give up; the total's only for the last).
  */
 #include "ratesim/metrics.h"
 
@@ -31,6 +56,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct ptu_track {
 	/* previous running totals, to difference into bucket charges */
@@ -48,20 +74,45 @@ typedef struct ptu_track {
 	double minute_load_max;
 } ptu_track;
 
+/* A scope.  The hot part first: what every event touches, the bucket's
+ * counts, its histograms and the run's per-sample sums; the run figures
+ * are folded from the bucket's when it closes (see "Folding" above). */
 typedef struct scope {
+	/* line 0: the run's per-sample sums and the bucket's histograms */
+	_Alignas(64) double lat_sum;
+	double ttft_sum, fail_sum; /* the run's samples, summed in their order */
+	rs_hist *lat_bucket, *ttft_bucket, *fail_bucket;
+	bool direct; /* this bucket: run samples go to the run histograms as they come */
+	/* lines 1 and 2: the counts every attempt and success touch (metrics.h) */
+	_Alignas(64) rs_counts bucket;
+	rs_counts pre;   /* counted in the bucket and not in the run (warm-up) */
+	rs_counts run;   /* folded at each bucket close (a window's: counted as they come) */
+	rs_counts shown; /* what rs_metrics_run_counts shows (run + the open bucket) */
+	rs_hist *lat_run, *ttft_run, *fail_run;
 	rs_scope_kind kind;
 	const char *name;
 	double tpm_limit, rpm_limit;
 	bool provisioned;
 	double output_ratio;
-	rs_counts bucket, run;
-	rs_hist *lat_bucket, *ttft_bucket, *lat_run, *ttft_run;
-	rs_hist *fail_bucket, *fail_run; /* time to give up of failed requests */
 	ptu_track ptu;
 	rs_dep_sample dep_smp;    /* deployments: the latest bucket-end sample */
 	rs_client_sample cli_smp; /* clients: the same */
 	rs_time first_throttled;  /* the first 429 at or after warm-up; INT64_MAX: none */
 } scope;
+
+/* A success on its way into its client's and deployment's bucket counts
+ * and histograms and the run's sums (flush_samples): added in batches,
+ * while those are in the cache, rather than one at a time between the
+ * other rooms' work (issue 13: the histograms' adds missed the cache
+ * nearly every time).  Only a success that counts in the run as it is,
+ * and only while no scope takes its run's samples directly. */
+typedef struct sample {
+	double latency_ms, ttft_ms;
+	uint32_t prompt_tokens, output_tokens;
+	uint32_t client;
+	uint32_t dep_flags; /* deployment << 2 | retried (not spilled) << 1 | spilled */
+} sample;
+#define SAMPLES_MAX 1024 /* 32 KB */
 
 struct rs_metrics {
 	rs_time warmup, end, bucket;
@@ -77,6 +128,10 @@ struct rs_metrics {
 	rs_time *win_start, *win_end;
 	scope *win;
 	struct rs_metrics *views;
+	bool view;       /* a window's view: its scopes count their run figures as they come */
+	sample *samples; /* SAMPLES_MAX, n_samples of them waiting */
+	size_t n_samples;
+	size_t n_direct; /* scopes that take their run's samples directly (go_direct) */
 	const struct rs_compute *compute; /* borrowed: the world's (issue 9) */
 	const struct rs_batch *batch;     /* borrowed: the world's (issue 9) */
 	rs_job_figures *jobs; /* per client, NULL until the world hands them (issue 9) */
@@ -100,6 +155,19 @@ static rs_time min_time(rs_time a, rs_time b)
 	return a < b ? a : b;
 }
 
+/* n zeroed scopes on their cache lines (free with free()); NULL when out
+ * of memory. */
+static scope *scopes_new(size_t n)
+{
+	n = n ? n : 1;
+	if (n > SIZE_MAX / sizeof(scope))
+		return NULL;
+	scope *sc = aligned_alloc(_Alignof(scope), n * sizeof(scope)); /* a multiple of it */
+	if (sc)
+		memset(sc, 0, n * sizeof(scope));
+	return sc;
+}
+
 /* The scopes a window keeps: the total and the deployments. */
 static size_t win_scopes(const rs_metrics *m)
 {
@@ -115,7 +183,7 @@ static bool windows_new(rs_metrics *m, const rs_metrics_setup *s)
 	size_t k = win_scopes(m);
 	m->win_start = rs_calloc(s->n_windows, sizeof *m->win_start);
 	m->win_end = rs_calloc(s->n_windows, sizeof *m->win_end);
-	m->win = rs_calloc(s->n_windows * k, sizeof *m->win);
+	m->win = scopes_new(s->n_windows * k);
 	m->views = rs_calloc(s->n_windows, sizeof *m->views);
 	if (!m->win_start || !m->win_end || !m->win || !m->views)
 		return false;
@@ -158,6 +226,7 @@ static void windows_name(rs_metrics *m)
 		v->n_clients = 0;
 		v->n_windows = 0;
 		v->views = NULL;
+		v->view = true;
 	}
 }
 
@@ -195,12 +264,14 @@ rs_metrics *rs_metrics_new(const rs_metrics_setup *s)
 	m->n_clients = s->n_clients;
 	m->n_scopes = 1 + s->n_deployments + s->n_clients;
 	m->sink = s->sink;
-	m->scopes = rs_calloc(m->n_scopes, sizeof *m->scopes);
+	m->scopes = scopes_new(m->n_scopes);
 	m->n_routers = s->n_routers;
 	m->routers = rs_calloc(s->n_routers, sizeof *m->routers);
-	if (!m->scopes || !m->routers) {
+	m->samples = rs_calloc(SAMPLES_MAX, sizeof *m->samples);
+	if (!m->scopes || !m->routers || !m->samples) {
 		free(m->scopes);
 		free(m->routers);
+		free(m->samples);
 		free(m);
 		return NULL;
 	}
@@ -266,6 +337,7 @@ void rs_metrics_free(rs_metrics *m)
 	free(m->win_end);
 	free(m->scopes);
 	free(m->routers);
+	free(m->samples);
 	free(m->jobs);
 	free(m);
 }
@@ -413,25 +485,120 @@ static void ptu_row(rs_metrics *m, scope *sc, const rs_dep_sample *smp, rs_ts_ro
 	}
 }
 
+/* Counts as words (rs_counts is uint64_t counts alone). */
+#define COUNT_WORDS (sizeof(rs_counts) / sizeof(uint64_t))
+_Static_assert(sizeof(rs_counts) % sizeof(uint64_t) == 0, "rs_counts: uint64_t counts only");
+
+/* to += a (- b, when b is given), word by word. */
+static void counts_add(rs_counts *to, const rs_counts *a, const rs_counts *b)
+{
+	uint64_t *t = (uint64_t *)to;
+	const uint64_t *x = (const uint64_t *)a, *y = (const uint64_t *)b;
+	for (size_t k = 0; k < COUNT_WORDS; k++)
+		t[k] += x[k] - (y ? y[k] : 0);
+}
+
+/* A success's counts in c. */
+static inline void count_success(rs_counts *c, uint64_t retried, uint64_t spilled,
+                                 int64_t prompt_tokens, int64_t output_tokens)
+{
+	c->succeeded++;
+	c->succeeded_spilled += spilled;
+	c->succeeded_retried += retried;
+	c->served++;
+	c->prompt_tokens += (uint64_t)prompt_tokens;
+	c->output_tokens += (uint64_t)output_tokens;
+}
+
+/* Add the waiting samples to their bucket histograms (before anything
+ * reads or merges those: a bucket's close, go_direct, run_hist).  The
+ * order of the adds changes nothing a bucket histogram shows: its bins,
+ * count, min and max (its sum is not read; the run's is the scope's). */
+static void flush_samples(rs_metrics *m)
+{
+	scope *t = &m->scopes[0];
+	for (size_t k = 0; k < m->n_samples; k++) {
+		const sample *p = &m->samples[k];
+		scope *cl = client_scope(m, p->client), *dp = dep_scope(m, p->dep_flags >> 2);
+		uint64_t retried = (p->dep_flags >> 1) & 1, spilled = p->dep_flags & 1;
+		count_success(&cl->bucket, retried, spilled, p->prompt_tokens, p->output_tokens);
+		count_success(&dp->bucket, retried, spilled, p->prompt_tokens, p->output_tokens);
+		/* the run's sums, in the order the successes came */
+		t->lat_sum += p->latency_ms;
+		t->ttft_sum += p->ttft_ms;
+		cl->lat_sum += p->latency_ms;
+		cl->ttft_sum += p->ttft_ms;
+		dp->lat_sum += p->latency_ms;
+		dp->ttft_sum += p->ttft_ms;
+		rs_hist *lat[2] = {cl->lat_bucket, dp->lat_bucket};
+		rs_hist *ttft[2] = {cl->ttft_bucket, dp->ttft_bucket};
+		rs_hist_add_all(lat, 2, p->latency_ms);
+		rs_hist_add_all(ttft, 2, p->ttft_ms);
+	}
+	m->n_samples = 0;
+}
+
+/* The total's bucket: the sum of its clients' (every event that counts in
+ * the total counts the same in its client), counts and histograms. */
+static void total_bucket(rs_metrics *m)
+{
+	scope *t = &m->scopes[0];
+	t->bucket = (rs_counts){0};
+	rs_hist_reset(t->lat_bucket);
+	rs_hist_reset(t->ttft_bucket);
+	rs_hist_reset(t->fail_bucket);
+	for (size_t c = 0; c < m->n_clients; c++) {
+		const scope *cl = &m->scopes[1 + m->n_deployments + c];
+		counts_add(&t->bucket, &cl->bucket, NULL);
+		rs_hist_merge(t->lat_bucket, cl->lat_bucket);
+		rs_hist_merge(t->ttft_bucket, cl->ttft_bucket);
+		rs_hist_merge(t->fail_bucket, cl->fail_bucket);
+	}
+}
+
+/* Fold a closing bucket into the run figures of scope sc (not the total):
+ * its counts less those before the warm-up, and its histograms unless the
+ * run's samples went to the run's histograms directly (go_direct). */
+static void fold_bucket(rs_metrics *m, scope *sc)
+{
+	counts_add(&sc->run, &sc->bucket, &sc->pre);
+	sc->pre = (rs_counts){0};
+	if (!sc->direct) {
+		rs_hist_merge(sc->lat_run, sc->lat_bucket);
+		rs_hist_merge(sc->ttft_run, sc->ttft_bucket);
+		rs_hist_merge(sc->fail_run, sc->fail_bucket);
+	} else {
+		sc->direct = false;
+		m->n_direct--;
+	}
+}
+
 static rs_status close_bucket(rs_metrics *m)
 {
 	double t_s = rs_time_to_s(m->bucket_start);
 	double len_s = rs_time_to_s(m->bucket_end - m->bucket_start);
 	sample_scopes(m);
+	flush_samples(m);
+	total_bucket(m);
 	for (size_t i = 0; i < m->n_scopes; i++) {
 		scope *sc = &m->scopes[i];
+		static const double pct[3] = {0.50, 0.95, 0.99};
+		double lat[3], ttft[3], fail[3];
+		rs_hist_quantiles(sc->lat_bucket, pct, 3, lat);
+		rs_hist_quantiles(sc->ttft_bucket, pct, 3, ttft);
+		rs_hist_quantiles(sc->fail_bucket, pct, 3, fail);
 		rs_ts_row row = {
 		    .t_s = t_s,
 		    .length_s = len_s,
 		    .kind = sc->kind,
 		    .name = sc->name,
 		    .c = &sc->bucket,
-		    .latency_p50_ms = rs_hist_quantile(sc->lat_bucket, 0.50),
-		    .latency_p95_ms = rs_hist_quantile(sc->lat_bucket, 0.95),
-		    .latency_p99_ms = rs_hist_quantile(sc->lat_bucket, 0.99),
-		    .ttft_p50_ms = rs_hist_quantile(sc->ttft_bucket, 0.50),
-		    .ttft_p95_ms = rs_hist_quantile(sc->ttft_bucket, 0.95),
-		    .ttft_p99_ms = rs_hist_quantile(sc->ttft_bucket, 0.99),
+		    .latency_p50_ms = lat[0],
+		    .latency_p95_ms = lat[1],
+		    .latency_p99_ms = lat[2],
+		    .ttft_p50_ms = ttft[0],
+		    .ttft_p95_ms = ttft[1],
+		    .ttft_p99_ms = ttft[2],
 		    .tpm_limit = sc->tpm_limit,
 		    .rpm_limit = sc->rpm_limit,
 		    .meter = {NAN, NAN, NAN, NAN},
@@ -440,9 +607,9 @@ static rs_status close_bucket(rs_metrics *m)
 		    .actual = NAN,
 		    .corrections = NAN,
 		    .clipped = NAN,
-		    .failed_latency_p50_ms = rs_hist_quantile(sc->fail_bucket, 0.50),
-		    .failed_latency_p95_ms = rs_hist_quantile(sc->fail_bucket, 0.95),
-		    .failed_latency_p99_ms = rs_hist_quantile(sc->fail_bucket, 0.99),
+		    .failed_latency_p50_ms = fail[0],
+		    .failed_latency_p95_ms = fail[1],
+		    .failed_latency_p99_ms = fail[2],
 		};
 		gauges(m, sc, &row);
 		if (sc->kind == RS_SCOPE_DEPLOYMENT && m->sink.sample) {
@@ -459,6 +626,8 @@ static rs_status close_bucket(rs_metrics *m)
 			if (st != RS_OK)
 				return st;
 		}
+		if (i > 0)
+			fold_bucket(m, sc);
 		sc->bucket = (rs_counts){0};
 		rs_hist_reset(sc->lat_bucket);
 		rs_hist_reset(sc->ttft_bucket);
@@ -536,58 +705,55 @@ rs_status rs_metrics_advance(rs_metrics *m, rs_time now)
 	}
 }
 
-/* The scopes an event touches at most (total, client, deployment): each
- * hook's list of scopes is this long, its first n given. */
+/* The scopes an event touches at most (total, client, deployment). */
 #define TOUCH_MAX 3
 
 /* Add every count of `delta` to the run counts of each window that holds
- * time t, in the scopes a, b and c (those given: NULL for fewer; a window
- * keeps the total's and the deployments').  rs_counts is counts alone,
- * added word by word.  Out of TOUCH's line, with the scopes by value, so
- * that a hook without windows keeps its scopes in registers. */
+ * time t, in the scopes a, b and c (NULL: none; a window keeps the
+ * total's and the deployments').  Out of TOUCH's line, with the scopes by
+ * value, so that a hook without windows keeps its scopes in registers. */
 static void windows_add(rs_metrics *m, scope *a, scope *b, scope *c, rs_time t,
                         const rs_counts *delta)
 {
-	_Static_assert(sizeof(rs_counts) % sizeof(uint64_t) == 0,
-	               "rs_counts: uint64_t counts only");
-	const uint64_t *d = (const uint64_t *)delta;
 	scope *const sc[TOUCH_MAX] = {a, b, c};
-	for (size_t i = 0; i < TOUCH_MAX && sc[i]; i++)
-		for (size_t w = 0; w < m->n_windows; w++) {
+	for (size_t i = 0; i < TOUCH_MAX; i++)
+		for (size_t w = 0; sc[i] && w < m->n_windows; w++) {
 			scope *ws = win_scope(m, w, sc[i], t);
-			uint64_t *to = ws ? (uint64_t *)&ws->run : NULL;
-			for (size_t k = 0; to && k < sizeof(rs_counts) / sizeof(uint64_t); k++)
-				to[k] += d[k];
+			if (ws)
+				counts_add(&ws->run, delta, NULL);
 		}
 }
 
 /* Apply `stmt_on_c` (which only adds to counts) to the bucket counts of
- * the n scopes an event touches, to their run counts when time t is after
- * the warm-up, and to the counts of each window that holds t: with windows
- * the statement fills a delta that windows_add spreads, so that without
- * them the hook pays one branch and no loop. */
-#define TOUCH(sc_list, n, t, stmt_on_c)                                                            \
+ * the n scopes in sc_list (a client, a deployment: the total is its
+ * clients' sum, total_bucket), to their warm-up counts too when time t is
+ * before the warm-up (left out of the run when the bucket folds), and to
+ * the counts of each window that holds t (the total's when with_total):
+ * with windows the statement fills a delta that windows_add spreads, so
+ * that without them the hook pays one branch and no loop. */
+#define TOUCH(with_total, sc_list, n, t, stmt_on_c)                                                \
 	do {                                                                                       \
 		const size_t n_ = (n);                                                             \
-		const bool run_ = (t) >= m->warmup;                                                \
+		const bool pre_ = (t) < m->warmup;                                                 \
 		for (size_t i_ = 0; i_ < n_; i_++) {                                               \
 			scope *s_ = (sc_list)[i_];                                                 \
 			rs_counts *c = &s_->bucket;                                                \
 			stmt_on_c;                                                                 \
-			if (run_) {                                                                \
-				c = &s_->run;                                                      \
+			if (pre_) {                                                                \
+				c = &s_->pre;                                                      \
 				stmt_on_c;                                                         \
 			}                                                                          \
 		}                                                                                  \
 		if (m->n_windows > 0) {                                                            \
 			rs_counts delta_ = {0}, *c = &delta_;                                      \
 			stmt_on_c;                                                                 \
-			windows_add(m, (sc_list)[0], n_ > 1 ? (sc_list)[1] : NULL,                 \
-			            n_ > 2 ? (sc_list)[2] : NULL, (t), &delta_);                   \
+			windows_add(m, (with_total) ? &m->scopes[0] : NULL, (sc_list)[0],          \
+			            n_ > 1 ? (sc_list)[1] : NULL, (t), &delta_);                   \
 		}                                                                                  \
 	} while (0)
 
-/* The first 429 of each scope an answer touches (alerts.h: the lead time). */
+/* The first 429 of each scope an answer touches (alerts.h: the lead time;
+ * the total's is its clients' first). */
 static void note_throttled(rs_metrics *m, rs_time now, scope **sc, size_t n)
 {
 	for (size_t i = 0; i < n && now >= m->warmup; i++)
@@ -595,21 +761,78 @@ static void note_throttled(rs_metrics *m, rs_time now, scope **sc, size_t n)
 			sc[i]->first_throttled = now;
 }
 
+/* A sample of a request that arrived before the warm-up is on its way into
+ * sc's bucket histograms, and must stay out of its run's: the run's samples
+ * so far (the whole bucket) go to the run histograms now, and the rest of
+ * the bucket's as they come (fold_bucket then leaves the bucket alone). */
+static void go_direct(rs_metrics *m, scope *sc)
+{
+	if (sc->direct)
+		return;
+	flush_samples(m);
+	rs_hist_merge(sc->lat_run, sc->lat_bucket);
+	rs_hist_merge(sc->ttft_run, sc->ttft_bucket);
+	rs_hist_merge(sc->fail_run, sc->fail_bucket);
+	sc->direct = true;
+	m->n_direct++;
+}
+
 void rs_metrics_on_offered(rs_metrics *m, rs_time now, size_t client)
 {
-	scope *sc[TOUCH_MAX] = {&m->scopes[0], client_scope(m, client)};
-	TOUCH(sc, 2, now, c->offered++);
+	scope *sc[2] = {client_scope(m, client), NULL};
+	TOUCH(true, sc, 1, now, c->offered++);
+}
+
+/* The counts every attempt the client made adds, in c. */
+static inline void count_attempt(rs_counts *c, rs_answer answer, uint64_t is_retry,
+                                 uint64_t spilled)
+{
+	c->attempts++;
+	c->ok += answer == RS_ANS_OK;
+	c->throttled += answer == RS_ANS_THROTTLED;
+	c->errors += answer == RS_ANS_ERROR || answer == RS_ANS_HANG;
+	c->retries += is_retry;
+	c->spilled += spilled;
+}
+
+/* An attempt's counts (count_attempt) in the warm-up counts of the n scopes
+ * sc when `now` is in the warm-up, and in the windows that hold it: what
+ * TOUCH does beside the bucket counts, out of the hook's line. */
+static void attempt_rest(rs_metrics *m, rs_time now, scope *const *sc, size_t n, rs_answer answer,
+                         uint64_t is_retry, uint64_t spilled)
+{
+	for (size_t i = 0; i < n && now < m->warmup; i++)
+		count_attempt(&sc[i]->pre, answer, is_retry, spilled);
+	if (m->n_windows > 0) {
+		rs_counts delta = {0};
+		count_attempt(&delta, answer, is_retry, spilled);
+		windows_add(m, &m->scopes[0], sc[0], n > 1 ? sc[1] : NULL, now, &delta);
+	}
+}
+
+/* The same for the offered load of a first attempt (offered_load). */
+static void offered_rest(rs_metrics *m, rs_time now, scope *dep, const rs_tokens *tok)
+{
+	scope *sc[1] = {dep};
+	rs_counts delta = {0}, *c = &delta;
+	c->offered_prompt_tokens += (uint64_t)tok->prompt;
+	c->offered_cached_tokens += (uint64_t)tok->cached;
+	c->offered_output_tokens += (uint64_t)tok->output;
+	if (now < m->warmup)
+		counts_add(&dep->pre, &delta, NULL);
+	if (m->n_windows > 0)
+		windows_add(m, NULL, sc[0], NULL, now, &delta);
 }
 
 /* A first attempt adds the request's tokens to the deployment's offered load. */
-static void offered_load(rs_metrics *m, rs_time now, scope *dep, const rs_tokens *tok)
+static inline void offered_load(rs_metrics *m, rs_time now, scope *dep, const rs_tokens *tok)
 {
-	scope *sc[TOUCH_MAX] = {dep};
-	TOUCH(sc, 1, now, {
-		c->offered_prompt_tokens += (uint64_t)tok->prompt;
-		c->offered_cached_tokens += (uint64_t)tok->cached;
-		c->offered_output_tokens += (uint64_t)tok->output;
-	});
+	rs_counts *c = &dep->bucket;
+	c->offered_prompt_tokens += (uint64_t)tok->prompt;
+	c->offered_cached_tokens += (uint64_t)tok->cached;
+	c->offered_output_tokens += (uint64_t)tok->output;
+	if (now < m->warmup || m->n_windows > 0)
+		offered_rest(m, now, dep, tok);
 	if (dep->provisioned)
 		dep->ptu.minute_load +=
 		    (double)(tok->prompt - tok->cached) + dep->output_ratio * (double)tok->output;
@@ -628,27 +851,23 @@ void rs_metrics_on_attempt_answer_by(rs_metrics *m, rs_time now, size_t client, 
                                      unsigned router_retries, const rs_tokens *tokens)
 {
 	bool has_dep = deployment != SIZE_MAX;
-	scope *sc[TOUCH_MAX] = {&m->scopes[0], client_scope(m, client),
-	                        has_dep ? dep_scope(m, deployment) : NULL};
-	TOUCH(sc, has_dep ? 3u : 2u, now, {
-		c->attempts++;
-		c->ok += answer == RS_ANS_OK;
-		c->throttled += answer == RS_ANS_THROTTLED;
-		c->errors += answer == RS_ANS_ERROR || answer == RS_ANS_HANG;
-		c->retries += is_retry;
-		c->spilled += spilled;
-	});
-	scope *cs[TOUCH_MAX] = {sc[0], sc[1]};
+	scope *sc[2] = {client_scope(m, client), has_dep ? dep_scope(m, deployment) : NULL};
+	size_t n = has_dep ? 2u : 1u;
+	count_attempt(&sc[0]->bucket, answer, is_retry, spilled);
+	if (has_dep)
+		count_attempt(&sc[1]->bucket, answer, is_retry, spilled);
+	if (now < m->warmup || m->n_windows > 0)
+		attempt_rest(m, now, sc, n, answer, is_retry, spilled);
 	if (router_retries > 0) /* adding none changes nothing */
-		TOUCH(cs, 2, now, c->router_retries += router_retries);
+		TOUCH(true, sc, 1, now, c->router_retries += router_retries);
 	if (answer == RS_ANS_THROTTLED) { /* who refused: counted apart, only for a 429 */
 		if (by == RS_BY_NONE || by >= RS_BY_CLIENT) /* a 429 always has a party behind it */
 			by = has_dep ? RS_BY_SERVICE : RS_BY_ROUTER;
-		TOUCH(sc, has_dep ? 3u : 2u, now, c->refused_by[by]++);
-		note_throttled(m, now, sc, has_dep ? 3u : 2u);
+		TOUCH(true, sc, n, now, c->refused_by[by]++);
+		note_throttled(m, now, sc, n);
 	}
 	if (has_dep && !is_retry && !spilled)
-		offered_load(m, now, sc[2], tokens);
+		offered_load(m, now, sc[1], tokens);
 }
 
 void rs_metrics_on_attempt(rs_metrics *m, rs_time now, size_t client, size_t deployment,
@@ -663,8 +882,8 @@ void rs_metrics_on_deployment_answer(rs_metrics *m, rs_time now, size_t deployme
                                      rs_answer answer, bool passed_on, bool is_retry,
                                      const rs_tokens *tokens)
 {
-	scope *sc[TOUCH_MAX] = {dep_scope(m, deployment)};
-	TOUCH(sc, 1, now, {
+	scope *sc[2] = {dep_scope(m, deployment), NULL};
+	TOUCH(false, sc, 1, now, {
 		c->attempts++;
 		c->ok += answer == RS_ANS_OK;
 		c->throttled += answer == RS_ANS_THROTTLED;
@@ -686,18 +905,18 @@ void rs_metrics_on_backend_attempt(rs_metrics *m, rs_time now, size_t deployment
 	                                passed_on, is_retry, tokens);
 }
 
+/* One more of the count at field_offset in a client's scope (and so the
+ * total's), and in the total's of each window that holds `now`. */
 static void client_count(rs_metrics *m, rs_time now, size_t client, size_t field_offset)
 {
-	scope *sc[2] = {&m->scopes[0], client_scope(m, client)};
-	for (size_t i = 0; i < 2; i++) {
-		(*(uint64_t *)((char *)&sc[i]->bucket + field_offset))++;
-		if (now >= m->warmup)
-			(*(uint64_t *)((char *)&sc[i]->run + field_offset))++;
-		for (size_t w = 0; w < m->n_windows; w++) {
-			scope *ws = win_scope(m, w, sc[i], now);
-			if (ws)
-				(*(uint64_t *)((char *)&ws->run + field_offset))++;
-		}
+	scope *sc = client_scope(m, client);
+	(*(uint64_t *)((char *)&sc->bucket + field_offset))++;
+	if (now < m->warmup)
+		(*(uint64_t *)((char *)&sc->pre + field_offset))++;
+	for (size_t w = 0; w < m->n_windows; w++) {
+		scope *ws = win_scope(m, w, &m->scopes[0], now);
+		if (ws)
+			(*(uint64_t *)((char *)&ws->run + field_offset))++;
 	}
 }
 
@@ -723,9 +942,9 @@ void rs_metrics_on_hedge(rs_metrics *m, rs_time now, size_t client, size_t deplo
 	bool has_dep = deployment != SIZE_MAX;
 	if (by == RS_BY_NONE || by >= RS_BY_CLIENT) /* a 429 always has a party behind it */
 		by = has_dep ? RS_BY_SERVICE : RS_BY_ROUTER;
-	scope *sc[TOUCH_MAX] = {&m->scopes[0], client_scope(m, client),
-	                        has_dep ? dep_scope(m, deployment) : NULL};
-	TOUCH(sc, has_dep ? 3u : 2u, now, {
+	scope *sc[2] = {client_scope(m, client), has_dep ? dep_scope(m, deployment) : NULL};
+	size_t n = has_dep ? 2u : 1u;
+	TOUCH(true, sc, n, now, {
 		c->attempts++;
 		c->ok += answer == RS_ANS_OK;
 		c->throttled += answer == RS_ANS_THROTTLED;
@@ -733,9 +952,8 @@ void rs_metrics_on_hedge(rs_metrics *m, rs_time now, size_t client, size_t deplo
 		c->errors += answer == RS_ANS_ERROR || answer == RS_ANS_HANG;
 	});
 	if (answer == RS_ANS_THROTTLED)
-		note_throttled(m, now, sc, has_dep ? 3u : 2u);
-	scope *cs[TOUCH_MAX] = {sc[0], sc[1]};
-	TOUCH(cs, 2, now, {
+		note_throttled(m, now, sc, n);
+	TOUCH(true, sc, 1, now, {
 		c->router_retries += router_retries;
 		c->hedges_sent++;
 	});
@@ -783,65 +1001,131 @@ static void windows_success(rs_metrics *m, scope *const sc[3], rs_time now, rs_t
 		               prompt_tokens, output_tokens, retried, spilled);
 }
 
+/* A success in the warm-up, or of a request that arrived in it: what the
+ * run leaves out goes to the warm-up counts as well, and a request that
+ * arrived in the warm-up keeps its sample out of the run's histograms
+ * (go_direct, before the sample is added).  Out of the hook's line. */
+static void warmup_success(rs_metrics *m, scope *const sc[2], rs_time now, rs_time arrived,
+                           uint64_t retried, uint64_t spilled, int64_t prompt_tokens,
+                           int64_t output_tokens)
+{
+	for (size_t i = 0; i < 2; i++) {
+		rs_counts *p = &sc[i]->pre;
+		if (arrived < m->warmup) {
+			p->succeeded++;
+			p->succeeded_spilled += spilled;
+			p->succeeded_retried += retried;
+			go_direct(m, sc[i]);
+		}
+		if (now < m->warmup) {
+			p->served++;
+			p->prompt_tokens += (uint64_t)prompt_tokens;
+			p->output_tokens += (uint64_t)output_tokens;
+		}
+	}
+}
+
+/* A success's sample added now (not in a batch): to the bucket histograms,
+ * to the run's of the scopes that take them directly, and to the windows'. */
+static void success_now(rs_metrics *m, scope *const sc[2], rs_time now, rs_time arrived,
+                        bool req_counted, double latency_ms, double ttft_ms, int64_t prompt_tokens,
+                        int64_t output_tokens, bool retried, bool spilled)
+{
+	rs_hist *lat[4] = {sc[0]->lat_bucket, sc[1]->lat_bucket};
+	rs_hist *ttft[4] = {sc[0]->ttft_bucket, sc[1]->ttft_bucket};
+	size_t nh = 2;
+	for (size_t i = 0; i < 2 && req_counted; i++)
+		if (sc[i]->direct) {
+			lat[nh] = sc[i]->lat_run;
+			ttft[nh++] = sc[i]->ttft_run;
+		}
+	size_t lat_bin = rs_hist_add_all(lat, nh, latency_ms);
+	size_t ttft_bin = rs_hist_add_all(ttft, nh, ttft_ms);
+	if (m->n_windows > 0) {
+		scope *const all[3] = {&m->scopes[0], sc[0], sc[1]};
+		windows_success(m, all, now, arrived, lat_bin, ttft_bin, latency_ms, ttft_ms,
+		                prompt_tokens, output_tokens, retried, spilled);
+	}
+}
+
+/* A success counted now, not in a batch (rs_metrics_on_success says when):
+ * out of the hook's line, so that the batch's way pays for nothing else. */
+__attribute__((noinline)) static void success_slow(rs_metrics *m, rs_time now, rs_time arrived,
+                                                   size_t client, size_t deployment,
+                                                   double latency_ms, double ttft_ms,
+                                                   int64_t prompt_tokens, int64_t output_tokens,
+                                                   bool retried, bool spilled)
+{
+	uint64_t n_retried = retried && !spilled, n_spilled = spilled;
+	flush_samples(m); /* the run's sums stay in the order the successes came */
+	scope *const sc[2] = {client_scope(m, client), dep_scope(m, deployment)};
+	count_success(&sc[0]->bucket, n_retried, n_spilled, prompt_tokens, output_tokens);
+	count_success(&sc[1]->bucket, n_retried, n_spilled, prompt_tokens, output_tokens);
+	bool req_counted = arrived >= m->warmup;
+	if (!req_counted || now < m->warmup)
+		warmup_success(m, sc, now, arrived, n_retried, n_spilled, prompt_tokens,
+		               output_tokens);
+	if (req_counted) {
+		scope *t = &m->scopes[0];
+		t->lat_sum += latency_ms;
+		t->ttft_sum += ttft_ms;
+		sc[0]->lat_sum += latency_ms;
+		sc[0]->ttft_sum += ttft_ms;
+		sc[1]->lat_sum += latency_ms;
+		sc[1]->ttft_sum += ttft_ms;
+	}
+	success_now(m, sc, now, arrived, req_counted, latency_ms, ttft_ms, prompt_tokens,
+	            output_tokens, retried, spilled);
+}
+
 void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t client,
                            size_t deployment, double latency_ms, double ttft_ms,
                            int64_t prompt_tokens, int64_t output_tokens, bool retried, bool spilled)
 {
-	scope *sc[3] = {&m->scopes[0], client_scope(m, client), dep_scope(m, deployment)};
-	bool req_counted = arrived >= m->warmup;
-	bool served_counted = now >= m->warmup;
-	/* The sample's bins are found once and added to every histogram it
-	 * counts in: each scope's bucket, and its run when the request counts. */
-	rs_hist *lat[6], *ttft[6];
-	size_t nh = 0;
-	for (size_t i = 0; i < 3; i++) {
-		rs_counts *b = &sc[i]->bucket, *r = &sc[i]->run;
-		b->succeeded++;
-		b->succeeded_spilled += spilled;
-		b->succeeded_retried += retried && !spilled;
-		b->served++;
-		b->prompt_tokens += (uint64_t)prompt_tokens;
-		b->output_tokens += (uint64_t)output_tokens;
-		lat[nh] = sc[i]->lat_bucket;
-		ttft[nh++] = sc[i]->ttft_bucket;
-		if (req_counted) {
-			r->succeeded++;
-			r->succeeded_spilled += spilled;
-			r->succeeded_retried += retried && !spilled;
-			lat[nh] = sc[i]->lat_run;
-			ttft[nh++] = sc[i]->ttft_run;
-		}
-		if (served_counted) {
-			r->served++;
-			r->prompt_tokens += (uint64_t)prompt_tokens;
-			r->output_tokens += (uint64_t)output_tokens;
-		}
+	/* The common case waits in a batch (flush_samples): a success that
+	 * counts in the run as it is, with no scope taking its run's samples
+	 * directly, no windows, and figures that fit the batch's record. */
+	if (arrived < m->warmup || m->n_direct > 0 || m->n_windows > 0 || client > UINT32_MAX ||
+	    deployment >= ((size_t)1 << 30) || (uint64_t)prompt_tokens > UINT32_MAX ||
+	    (uint64_t)output_tokens > UINT32_MAX) {
+		success_slow(m, now, arrived, client, deployment, latency_ms, ttft_ms,
+		             prompt_tokens, output_tokens, retried, spilled);
+		return;
 	}
-	size_t lat_bin = rs_hist_bin(lat[0], latency_ms), ttft_bin = rs_hist_bin(ttft[0], ttft_ms);
-	rs_hist_add_each(lat, nh, lat_bin, latency_ms);
-	rs_hist_add_each(ttft, nh, ttft_bin, ttft_ms);
-	if (m->n_windows > 0)
-		windows_success(m, sc, now, arrived, lat_bin, ttft_bin, latency_ms, ttft_ms,
-		                prompt_tokens, output_tokens, retried, spilled);
+	if (m->n_samples == SAMPLES_MAX)
+		flush_samples(m);
+	m->samples[m->n_samples++] = (sample){
+	    .latency_ms = latency_ms,
+	    .ttft_ms = ttft_ms,
+	    .prompt_tokens = (uint32_t)prompt_tokens,
+	    .output_tokens = (uint32_t)output_tokens,
+	    .client = (uint32_t)client,
+	    .dep_flags = (uint32_t)deployment << 2 | (uint32_t)(retried && !spilled) << 1 |
+	                 (uint32_t)spilled,
+	};
 }
 
 void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t client)
 {
-	scope *sc[TOUCH_MAX] = {&m->scopes[0], client_scope(m, client)};
-	TOUCH(sc, 2, arrived, c->failed++);
+	scope *sc[2] = {client_scope(m, client), NULL};
+	TOUCH(true, sc, 1, arrived, c->failed++);
 	/* its time to give up, beside the successes' latency (issue 10) */
 	double ms = rs_time_to_ms(now - arrived);
-	rs_hist *h[4];
-	size_t nh = 0;
-	for (size_t i = 0; i < 2; i++) {
-		h[nh++] = sc[i]->fail_bucket;
-		if (arrived >= m->warmup)
-			h[nh++] = sc[i]->fail_run;
+	bool counted = arrived >= m->warmup;
+	if (!counted)
+		go_direct(m, sc[0]);
+	rs_hist *h[2] = {sc[0]->fail_bucket};
+	size_t nh = 1;
+	if (counted) {
+		m->scopes[0].fail_sum += ms;
+		sc[0]->fail_sum += ms;
+		if (sc[0]->direct)
+			h[nh++] = sc[0]->fail_run;
 	}
 	size_t bin = rs_hist_bin(h[0], ms);
 	rs_hist_add_each(h, nh, bin, ms);
 	for (size_t w = 0; w < m->n_windows; w++) {
-		scope *ws = win_scope(m, w, sc[0], arrived); /* windows keep the total's */
+		scope *ws = win_scope(m, w, &m->scopes[0], arrived); /* windows keep the total's */
 		if (ws) {
 			rs_hist *const wh[1] = {ws->fail_run};
 			rs_hist_add_each(wh, 1, bin, ms);
@@ -849,19 +1133,77 @@ void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t cl
 	}
 }
 
+/* The histograms of a scope: latency, TTFT, failed requests' time to give up. */
+enum { H_LAT, H_TTFT, H_FAIL };
+
+static rs_hist *run_hist_k(const scope *sc, int k)
+{
+	return k == H_LAT ? sc->lat_run : k == H_TTFT ? sc->ttft_run : sc->fail_run;
+}
+
+/* Scope sc's run samples of histogram k into out: the run's folded so far,
+ * and the open bucket's unless they went to the run's directly. */
+static void add_run_samples(rs_hist *out, const scope *sc, int k)
+{
+	rs_hist_merge(out, run_hist_k(sc, k));
+	if (!sc->direct)
+		rs_hist_merge(out, k == H_LAT    ? sc->lat_bucket
+		                   : k == H_TTFT ? sc->ttft_bucket
+		                                 : sc->fail_bucket);
+}
+
+/* Run histogram k of scope i, for reading (its bins, count, min and max;
+ * the run's sum is the scope's, run_sum).  A window's view, and a scope
+ * whose open bucket holds no run sample (the run's end), read their own;
+ * else it is built in the total's run histogram, which holds nothing of
+ * its own (the total's is its clients'), and is valid until the next read. */
+static const rs_hist *run_hist(const rs_metrics *m, size_t i, int k)
+{
+	const scope *sc = &m->scopes[i];
+	if (m->view)
+		return run_hist_k(sc, k);
+	const rs_hist *b = k == H_LAT    ? sc->lat_bucket
+	                   : k == H_TTFT ? sc->ttft_bucket
+	                                 : sc->fail_bucket;
+	flush_samples((rs_metrics *)m); /* m is the caller's: never a const object */
+	if (i > 0 && (sc->direct || rs_hist_count(b) == 0))
+		return run_hist_k(sc, k);
+	rs_hist *out = run_hist_k(&m->scopes[0], k);
+	rs_hist_reset(out);
+	if (i == 0)
+		for (size_t c = 0; c < m->n_clients; c++)
+			add_run_samples(out, &m->scopes[1 + m->n_deployments + c], k);
+	else
+		add_run_samples(out, sc, k);
+	return out;
+}
+
+/* The mean of run histogram k of scope i (NaN without a sample): the sum
+ * of its samples in the order they came, as rs_hist_mean. */
+static double run_mean(const rs_metrics *m, size_t i, int k)
+{
+	const scope *sc = &m->scopes[i];
+	if (m->view)
+		return rs_hist_mean(run_hist_k(sc, k));
+	flush_samples((rs_metrics *)m);
+	uint64_t n = rs_hist_count(run_hist(m, i, k));
+	double sum = k == H_LAT ? sc->lat_sum : k == H_TTFT ? sc->ttft_sum : sc->fail_sum;
+	return n ? sum / (double)n : NAN;
+}
+
 double rs_metrics_failed_quantile(const rs_metrics *m, size_t i, double q)
 {
-	return rs_hist_quantile(m->scopes[i].fail_run, q);
+	return rs_hist_quantile(run_hist(m, i, H_FAIL), q);
 }
 
 double rs_metrics_failed_max(const rs_metrics *m, size_t i)
 {
-	return rs_hist_max(m->scopes[i].fail_run);
+	return rs_hist_max(run_hist(m, i, H_FAIL));
 }
 
 double rs_metrics_failed_mean(const rs_metrics *m, size_t i)
 {
-	return rs_hist_mean(m->scopes[i].fail_run);
+	return run_mean(m, i, H_FAIL);
 }
 
 void rs_metrics_refusal_text(const rs_counts *c, char *buf, size_t size)
@@ -889,35 +1231,55 @@ size_t rs_metrics_n_scopes(const rs_metrics *m)
 	return m->n_scopes;
 }
 
+/* A window's counts as they are; a scope's the run's folded so far and
+ * the open bucket's less its warm-up counts (the total: its clients'). */
 const rs_counts *rs_metrics_run_counts(const rs_metrics *m, size_t i)
 {
-	return &m->scopes[i].run;
+	const scope *sc = &m->scopes[i];
+	if (m->view)
+		return &sc->run;
+	flush_samples((rs_metrics *)m);           /* m is the caller's: never a const object */
+	rs_counts *out = (rs_counts *)&sc->shown; /* the readers' scratch, no figure */
+	*out = (rs_counts){0};
+	size_t from = i, to = i + 1;
+	if (i == 0) {
+		from = 1 + m->n_deployments;
+		to = from + m->n_clients;
+	}
+	for (size_t k = from; k < to; k++) {
+		counts_add(out, &m->scopes[k].run, NULL);
+		counts_add(out, &m->scopes[k].bucket, &m->scopes[k].pre);
+	}
+	return out;
 }
 
 rs_time rs_metrics_first_throttled(const rs_metrics *m, size_t i)
 {
 	rs_time t = m->scopes[i].first_throttled;
+	if (i == 0 && !m->view) /* the total's: its clients' first */
+		for (size_t c = 0; c < m->n_clients; c++)
+			t = min_time(t, m->scopes[1 + m->n_deployments + c].first_throttled);
 	return t == INT64_MAX ? -1 : t;
 }
 
 double rs_metrics_latency_quantile(const rs_metrics *m, size_t i, double q)
 {
-	return rs_hist_quantile(m->scopes[i].lat_run, q);
+	return rs_hist_quantile(run_hist(m, i, H_LAT), q);
 }
 
 double rs_metrics_latency_max(const rs_metrics *m, size_t i)
 {
-	return rs_hist_max(m->scopes[i].lat_run);
+	return rs_hist_max(run_hist(m, i, H_LAT));
 }
 
 double rs_metrics_latency_mean(const rs_metrics *m, size_t i)
 {
-	return rs_hist_mean(m->scopes[i].lat_run);
+	return run_mean(m, i, H_LAT);
 }
 
 double rs_metrics_ttft_quantile(const rs_metrics *m, size_t i, double q)
 {
-	return rs_hist_quantile(m->scopes[i].ttft_run, q);
+	return rs_hist_quantile(run_hist(m, i, H_TTFT), q);
 }
 
 void rs_metrics_ptu_run(const rs_metrics *m, size_t d, rs_ptu_run *out)
@@ -953,7 +1315,7 @@ static void cdf_bin(void *ctx, double lo, double hi, uint64_t n)
 void rs_metrics_latency_cdf(const rs_metrics *m, size_t scope_i,
                             void (*fn)(void *ctx, double ms, double fraction), void *ctx)
 {
-	const rs_hist *h = m->scopes[scope_i].lat_run;
+	const rs_hist *h = run_hist(m, scope_i, H_LAT);
 	cdf_ctx c = {.fn = fn, .ctx = ctx, .total = (double)rs_hist_count(h)};
 	if (c.total > 0)
 		rs_hist_each(h, cdf_bin, &c);

@@ -157,28 +157,210 @@ rs_status rs_output_open(const char *dir, bool log_requests, rs_output **out, rs
 	return RS_OK;
 }
 
+/* ---- numbers in CSV rows, without printf where that is exact ------------ */
+
+/* The decimal digits of v, in buf (no NUL); their number. */
+static size_t put_u64_digits(char *buf, uint64_t v)
+{
+	char tmp[U64_DIGITS];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/* Exact powers of ten as doubles, 10^0 .. 10^9. */
+static const double pow10_exact[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+
+/*
+ * rs_output_fmt_g6 (output.h): the same bytes as snprintf's "%.6g", which
+ * does the cases left out here.
+ * Why they are the same:
+ *   - %g with precision P = 6 prints style f when the exponent X that style
+ *     e would give (after rounding to 6 significant digits) has
+ *     -4 <= X < 6, with 5 - X decimals, then drops trailing zeros and a
+ *     bare point; else style e (left to snprintf).
+ *   - An integer below 10^6 has at most 6 digits: its digits, exactly.
+ *   - Otherwise for 10^-4 <= |v| < 10^6: X is read by comparing with the
+ *     powers of ten (10^0..10^6 are exact doubles; the doubles nearest to
+ *     10^-1..10^-4 lie above them, so no double lies between, and
+ *     |v| >= 1e-j holds exactly when |v| >= 10^-j).  The 6 significant
+ *     digits are |v| 10^(5-X) rounded to an integer N: the product is
+ *     exactly hi + lo (hi the rounded product, lo = fma(|v|, 10^k, -hi) its
+ *     exact error, |lo| <= ulp(hi) / 2), with hi in [2^16, 2^20], so its
+ *     fraction r = hi - floor(hi) is exact and a multiple of ulp(hi): r is
+ *     above or below one half by at least ulp(hi) > |lo|, so r alone decides,
+ *     except at exactly one half, where the sign of lo does, and lo = 0 is
+ *     a true tie, which glibc's printf rounds to even (round to nearest, as
+ *     here).  N = 10^6 means X + 1: style e when that is 6 (snprintf).
+ */
+size_t rs_output_fmt_g6(char *buf, double v)
+{
+	double a = fabs(v);
+	size_t n = 0;
+	if (signbit(v))
+		buf[n++] = '-';
+	if (a < 1e6 && a == (double)(uint64_t)a) /* an integer, 0 included */
+		return n + put_u64_digits(buf + n, (uint64_t)a);
+	if (!(a >= 1e-4 && a < 1e6))
+		return (size_t)snprintf(buf, RS_G6_MAX, "%.6g", v);
+	int x = 5;
+	if (a >= 1.0) {
+		while (a < pow10_exact[x])
+			x--;
+	} else {
+		static const double neg[] = {1e-1, 1e-2, 1e-3, 1e-4};
+		x = -1;
+		while (a < neg[-x - 1])
+			x--;
+	}
+	double p = pow10_exact[5 - x];
+	double hi = a * p, lo = fma(a, p, -hi);
+	double fl = floor(hi), r = hi - fl;
+	uint64_t d = (uint64_t)fl;
+	if (r > 0.5 || (r == 0.5 && (lo > 0 || (lo == 0 && (d & 1)))))
+		d++;
+	if (d >= 1000000) { /* rounded up to the next power of ten */
+		if (x == 5)
+			return (size_t)snprintf(buf, RS_G6_MAX, "%.6g", v);
+		d = 100000;
+		x++;
+	}
+	char dig[6];
+	put_u64_digits(dig, d); /* six digits: d in [10^5, 10^6) */
+	int last = 5;           /* the last digit kept: trailing zeros go */
+	while (last > 0 && dig[last] == '0')
+		last--;
+	if (x >= 0) {
+		for (int i = 0; i <= x; i++)
+			buf[n++] = dig[i];
+		if (last > x) {
+			buf[n++] = '.';
+			for (int i = x + 1; i <= last; i++)
+				buf[n++] = dig[i];
+		}
+	} else {
+		buf[n++] = '0';
+		buf[n++] = '.';
+		for (int i = 0; i < -x - 1; i++)
+			buf[n++] = '0';
+		for (int i = 0; i <= last; i++)
+			buf[n++] = dig[i];
+	}
+	return n;
+}
+
+/* A row of CSV built in memory and written whole. */
+typedef struct line {
+	FILE *f;
+	size_t len;
+	char buf[1024];
+} line;
+
+/* Room for one more field of at most RS_G6_MAX + 1 bytes. */
+static void line_room(line *l)
+{
+	if (l->len + RS_G6_MAX + 2 > sizeof l->buf) {
+		fwrite(l->buf, 1, l->len, l->f);
+		l->len = 0;
+	}
+}
+
+static void line_str(line *l, const char *s)
+{
+	size_t n = strlen(s);
+	if (l->len + n + 1 > sizeof l->buf) {
+		fwrite(l->buf, 1, l->len, l->f);
+		l->len = 0;
+		fputs(s, l->f);
+		return;
+	}
+	memcpy(l->buf + l->len, s, n);
+	l->len += n;
+}
+
+/* ",%" PRIu64 */
+static void line_u64(line *l, uint64_t v)
+{
+	line_room(l);
+	l->buf[l->len++] = ',';
+	l->len += put_u64_digits(l->buf + l->len, v);
+}
+
+/* put_g's field: ",%.6g", or "," when v is NaN or infinite. */
+static void line_g(line *l, double v)
+{
+	line_room(l);
+	l->buf[l->len++] = ',';
+	if (isfinite(v))
+		l->len += rs_output_fmt_g6(l->buf + l->len, v);
+}
+
+/* A name as rs_text_put_csv writes it. */
+static void line_csv(line *l, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n")) {
+		fwrite(l->buf, 1, l->len, l->f);
+		l->len = 0;
+		rs_text_put_csv(l->f, s);
+	} else {
+		line_str(l, s);
+	}
+}
+
+static void line_end(line *l)
+{
+	line_room(l);
+	l->buf[l->len++] = '\n';
+	fwrite(l->buf, 1, l->len, l->f);
+	l->len = 0;
+}
+
 /* A CSV number field: empty when NaN or infinite. */
 static void put_g(FILE *f, double v)
 {
-	if (!isfinite(v))
-		fputc(',', f);
-	else
-		fprintf(f, ",%.6g", v);
+	char buf[RS_G6_MAX + 1];
+	size_t n = 0;
+	buf[n++] = ',';
+	if (isfinite(v))
+		n += rs_output_fmt_g6(buf + n, v);
+	fwrite(buf, 1, n, f);
 }
 
 /* Microseconds as exact decimal seconds: "12", "0.5", "-1.000001"; with
- * `fixed`, always six decimals ("12.000000"). */
-static void put_time_us(FILE *f, rs_time us, bool fixed)
+ * `fixed`, always six decimals ("12.000000").  OUT: buf (at least
+ * U64_DIGITS + US_DIGITS + 2 bytes, no NUL); returns the length. */
+static size_t fmt_time_us(char *buf, rs_time us, bool fixed)
 {
 	uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
 	uint64_t whole = mag / (uint64_t)RS_US_PER_S, frac = mag % (uint64_t)RS_US_PER_S;
-	char digits[US_DIGITS + 1];
-	snprintf(digits, sizeof digits, "%0*" PRIu64, US_DIGITS, frac);
-	int n = US_DIGITS;
-	while (!fixed && n > 0 && digits[n - 1] == '0')
-		n--;
-	digits[n] = '\0';
-	fprintf(f, "%s%" PRIu64 "%s%s", us < 0 ? "-" : "", whole, n ? "." : "", digits);
+	size_t n = 0;
+	if (us < 0)
+		buf[n++] = '-';
+	n += put_u64_digits(buf + n, whole);
+	char digits[US_DIGITS];
+	for (int i = US_DIGITS - 1; i >= 0; i--, frac /= 10)
+		digits[i] = (char)('0' + frac % 10);
+	int k = US_DIGITS;
+	while (!fixed && k > 0 && digits[k - 1] == '0')
+		k--;
+	if (k) {
+		buf[n++] = '.';
+		memcpy(buf + n, digits, (size_t)k);
+		n += (size_t)k;
+	}
+	return n;
+}
+
+static void put_time_us(FILE *f, rs_time us, bool fixed)
+{
+	char buf[U64_DIGITS + US_DIGITS + 2];
+	size_t n = fmt_time_us(buf, us, fixed);
+	fwrite(buf, 1, n, f);
 }
 
 /* A row time in seconds (a double computed from integer microseconds by
@@ -191,77 +373,88 @@ static rs_time row_time_us(double t_s)
 
 /* The columns of issue 10 part 3, after offered_tokens_per_min: the
  * client's decisions (counts: total and client rows) and gauges. */
-static void ts_client_columns(FILE *f, const rs_ts_row *r)
+static void ts_client_columns(line *l, const rs_ts_row *r)
 {
-	if (r->kind == RS_SCOPE_DEPLOYMENT)
-		fputs(",,", f);
-	else
-		fprintf(f, ",%" PRIu64 ",%" PRIu64, r->c->rejected_locally, r->c->retries_denied);
-	put_g(f, r->abandoned_running);
-	put_g(f, r->budget_tokens);
-	put_g(f, r->throttle_p);
-	put_g(f, r->queue_len);
-	put_g(f, r->failed_latency_p50_ms);
-	put_g(f, r->failed_latency_p95_ms);
-	put_g(f, r->failed_latency_p99_ms);
+	if (r->kind == RS_SCOPE_DEPLOYMENT) {
+		line_str(l, ",,");
+	} else {
+		line_u64(l, r->c->rejected_locally);
+		line_u64(l, r->c->retries_denied);
+	}
+	line_g(l, r->abandoned_running);
+	line_g(l, r->budget_tokens);
+	line_g(l, r->throttle_p);
+	line_g(l, r->queue_len);
+	line_g(l, r->failed_latency_p50_ms);
+	line_g(l, r->failed_latency_p95_ms);
+	line_g(l, r->failed_latency_p99_ms);
 }
 
+/* One row of timeseries.csv, built in memory (line) and written whole: the
+ * bytes fprintf would write (integers exactly; rs_output_fmt_g6). */
 static rs_status ts_row(void *ctx, const rs_ts_row *r)
 {
 	rs_output *o = ctx;
 	const rs_counts *c = r->c;
 	double per_min = r->length_s > 0 ? 60.0 / r->length_s : 0;
 	FILE *f = o->ts;
-	put_time_us(f, row_time_us(r->t_s), false);
-	fprintf(f, ",%s,", rs_scope_kind_name(r->kind));
-	rs_text_put_csv(f, r->name);
-	fprintf(f,
-	        ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-	        ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
-	        c->offered, c->attempts, c->ok, c->throttled, c->errors, c->failed, c->retries,
-	        c->spilled, c->prompt_tokens, c->output_tokens);
-	put_g(f, (double)(c->prompt_tokens + c->output_tokens) * per_min);
-	put_g(f, (double)c->served * per_min);
-	put_g(f, c->attempts ? (double)c->throttled / (double)c->attempts : 0.0);
-	put_g(f, r->latency_p50_ms);
-	put_g(f, r->latency_p95_ms);
-	put_g(f, r->latency_p99_ms);
-	put_g(f, r->ttft_p50_ms);
-	put_g(f, r->ttft_p95_ms);
-	put_g(f, r->ttft_p99_ms);
-	put_g(f, r->tpm_limit);
-	put_g(f, r->rpm_limit);
-	put_g(f, r->meter.tpm_occupancy);
-	put_g(f, r->meter.rpm_occupancy);
-	put_g(f, r->meter.utilisation);
-	put_g(f, r->peak_utilisation);
-	put_g(f,
-	      r->kind == RS_SCOPE_DEPLOYMENT && !isnan(r->peak_utilisation) ? r->meter.level : NAN);
-	put_g(f, r->charged);
-	put_g(f, r->actual);
-	put_g(f, r->corrections);
-	put_g(f, r->clipped);
-	fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, c->succeeded, c->succeeded_retried,
-	        c->succeeded_spilled);
+	line l_ = {.f = f}, *l = &l_;
+	l->len = fmt_time_us(l->buf, row_time_us(r->t_s), false);
+	line_str(l, ",");
+	line_str(l, rs_scope_kind_name(r->kind));
+	line_str(l, ",");
+	line_csv(l, r->name);
+	const uint64_t counts[] = {c->offered,       c->attempts,     c->ok,      c->throttled,
+	                           c->errors,        c->failed,       c->retries, c->spilled,
+	                           c->prompt_tokens, c->output_tokens};
+	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+		line_u64(l, counts[i]);
+	line_g(l, (double)(c->prompt_tokens + c->output_tokens) * per_min);
+	line_g(l, (double)c->served * per_min);
+	line_g(l, c->attempts ? (double)c->throttled / (double)c->attempts : 0.0);
+	line_g(l, r->latency_p50_ms);
+	line_g(l, r->latency_p95_ms);
+	line_g(l, r->latency_p99_ms);
+	line_g(l, r->ttft_p50_ms);
+	line_g(l, r->ttft_p95_ms);
+	line_g(l, r->ttft_p99_ms);
+	line_g(l, r->tpm_limit);
+	line_g(l, r->rpm_limit);
+	line_g(l, r->meter.tpm_occupancy);
+	line_g(l, r->meter.rpm_occupancy);
+	line_g(l, r->meter.utilisation);
+	line_g(l, r->peak_utilisation);
+	line_g(l, r->kind == RS_SCOPE_DEPLOYMENT && !isnan(r->peak_utilisation) ? r->meter.level
+	                                                                        : NAN);
+	line_g(l, r->charged);
+	line_g(l, r->actual);
+	line_g(l, r->corrections);
+	line_g(l, r->clipped);
+	line_u64(l, c->succeeded);
+	line_u64(l, c->succeeded_retried);
+	line_u64(l, c->succeeded_spilled);
 	/* timeouts are the client's, offered tokens the deployment's (metrics.c) */
 	if (r->kind == RS_SCOPE_DEPLOYMENT)
-		fputc(',', f);
+		line_str(l, ",");
 	else
-		fprintf(f, ",%" PRIu64, c->timeouts);
-	put_g(f, r->kind == RS_SCOPE_DEPLOYMENT
-	             ? (double)(c->offered_prompt_tokens + c->offered_output_tokens) * per_min
-	             : NAN);
+		line_u64(l, c->timeouts);
+	line_g(l, r->kind == RS_SCOPE_DEPLOYMENT
+	              ? (double)(c->offered_prompt_tokens + c->offered_output_tokens) * per_min
+	              : NAN);
 	/* who refused (refusal.h): they add up to throttled; the client's own
 	 * refusals are the rejected_locally column (one column per fact) */
 	for (int by = RS_BY_SERVICE; by < RS_BY_CLIENT; by++)
-		fprintf(f, ",%" PRIu64, c->refused_by[by]);
-	ts_client_columns(f, r);
+		line_u64(l, c->refused_by[by]);
+	ts_client_columns(l, r);
 	/* hedges are the client's (hedge.c) */
-	if (r->kind == RS_SCOPE_DEPLOYMENT)
-		fputs(",,", f);
-	else
-		fprintf(f, ",%" PRIu64 ",%" PRIu64, c->hedges_sent, c->hedges_won);
-	if (fputc('\n', f) == EOF || ferror(f))
+	if (r->kind == RS_SCOPE_DEPLOYMENT) {
+		line_str(l, ",,");
+	} else {
+		line_u64(l, c->hedges_sent);
+		line_u64(l, c->hedges_won);
+	}
+	line_end(l);
+	if (ferror(f))
 		return write_failed(o, F_TIMESERIES, errno);
 	return o->alerts ? rs_alerts_on_row(o->alerts, r) : RS_OK;
 }

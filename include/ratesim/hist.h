@@ -52,6 +52,9 @@ void rs_hist_add(rs_hist *h, double ms);
 size_t rs_hist_bin(const rs_hist *h, double ms);
 void rs_hist_add_at(rs_hist *h, size_t bin, double ms);
 void rs_hist_add_each(rs_hist *const *hs, size_t n, size_t bin, double ms);
+/* rs_hist_add to each of hs[0..n) with the bin found once; returns the bin
+ * (rs_hist_bin(ms)), for more histograms with rs_hist_add_each. */
+size_t rs_hist_add_all(rs_hist *const *hs, size_t n, double ms);
 
 /* Forget every sample; the histogram is as new. */
 void rs_hist_reset(rs_hist *h);
@@ -68,6 +71,10 @@ uint64_t rs_hist_count(const rs_hist *h);
  * max, both exact.  Other ranks are the bin's geometric midpoint clamped to
  * [min, max] (see the note above).  NaN when the histogram is empty. */
 double rs_hist_quantile(const rs_hist *h, double q);
+
+/* rs_hist_quantile of each of q[0..nq), ascending, into out[0..nq), in one
+ * walk over the bins. */
+void rs_hist_quantiles(const rs_hist *h, const double *q, size_t nq, double *out);
 
 /* Exact smallest sample, largest sample and mean; NaN when empty. */
 double rs_hist_min(const rs_hist *h);

@@ -26,29 +26,31 @@
 #include "ratesim/refusal.h"
 
 typedef struct rs_counts {
-	uint64_t offered;           /* requests that arrived */
-	uint64_t succeeded;         /* requests that ended in success */
-	uint64_t failed;            /* requests that ended in failure (gave up) */
+	/* The counts of every attempt and success first (two cache lines in
+	 * metrics.c's scopes), the rarer after; readers use the names only. */
 	uint64_t attempts;          /* attempts sent (first tries and retries) */
 	uint64_t ok;                /* attempts admitted and served */
 	uint64_t throttled;         /* attempts answered 429 */
 	uint64_t errors;            /* attempts answered with another error (5xx) */
 	uint64_t retries;           /* attempts that were not a request's first */
 	uint64_t spilled;           /* attempts served by a spillover deployment */
+	uint64_t succeeded;         /* requests that ended in success */
 	uint64_t served;            /* attempts that completed successfully (throughput) */
 	uint64_t prompt_tokens;     /* prompt tokens of served attempts */
 	uint64_t output_tokens;     /* completion tokens of served attempts */
 	uint64_t succeeded_retried; /* succeeded after a 429, not through spillover */
 	uint64_t succeeded_spilled; /* succeeded through a spillover deployment */
-	uint64_t spilled_out;       /* deployment: refusals passed on and served by its spillover */
-	uint64_t router_retries;    /* extra backends a router tried within one client attempt */
-	uint64_t timeouts;          /* attempts the client stopped waiting for */
-	uint64_t rejected_locally;  /* attempts refused before sending (throttling, controls) */
-	uint64_t retries_denied;    /* retries refused by the budget, the ratio or the deadline */
-	uint64_t hedges_sent;       /* hedged attempts sent (client and total; hedge.c) */
-	uint64_t hedges_won;        /* ... that completed first and answered the request */
+	uint64_t offered;           /* requests that arrived */
 	/* deployment: the load its clients sent it (first attempts), for sizing */
 	uint64_t offered_prompt_tokens, offered_cached_tokens, offered_output_tokens;
+	uint64_t failed;           /* requests that ended in failure (gave up) */
+	uint64_t spilled_out;      /* deployment: refusals passed on and served by its spillover */
+	uint64_t router_retries;   /* extra backends a router tried within one client attempt */
+	uint64_t timeouts;         /* attempts the client stopped waiting for */
+	uint64_t rejected_locally; /* attempts refused before sending (throttling, controls) */
+	uint64_t retries_denied;   /* retries refused by the budget, the ratio or the deadline */
+	uint64_t hedges_sent;      /* hedged attempts sent (client and total; hedge.c) */
+	uint64_t hedges_won;       /* ... that completed first and answered the request */
 	/* Refusals by who refused (refusal.h; issue 9 part 3), indexed by
 	 * rs_refuser: throttled = service + gateway + router in every scope,
 	 * and refused_by[RS_BY_CLIENT] = rejected_locally (refused before
@@ -222,7 +224,9 @@ void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t cl
 void rs_metrics_refusal_text(const rs_counts *c, char *buf, size_t size);
 
 /* Run figures of scope i: 0 is the total, 1..D the deployments, then the
- * clients.  OUT: counts and the requests' latency/TTFT quantiles (q in (0,1]). */
+ * clients.  OUT: counts and the requests' latency/TTFT quantiles (q in (0,1]).
+ * The counts are the figures as of the call (valid until the next call for
+ * the same scope): read them again after more events. */
 size_t rs_metrics_n_scopes(const rs_metrics *m);
 const rs_counts *rs_metrics_run_counts(const rs_metrics *m, size_t scope);
 double rs_metrics_latency_quantile(const rs_metrics *m, size_t scope, double q);

@@ -393,6 +393,60 @@ out:
 	rs_hist_free(c);
 }
 
+/* rs_hist_add_all is rs_hist_add to each histogram, and returns the bin. */
+static void test_add_all(void)
+{
+	rs_hist *a = rs_hist_new(), *b = rs_hist_new(), *c = rs_hist_new();
+	CHECK(a && b && c);
+	if (!a || !b || !c)
+		goto out;
+	rs_hist *both[] = {a, b};
+	for (int i = 0; i <= 2000; i++) {
+		double x = i == 0 ? 0.0 : 1e-4 * pow(1.013, i);
+		CHECK(rs_hist_add_all(both, 2, x) == rs_hist_bin(c, x));
+		rs_hist_add(c, x);
+	}
+	for (int p = 0; p <= 100; p++) {
+		CHECK(rs_hist_quantile(a, p / 100.0) == rs_hist_quantile(c, p / 100.0));
+		CHECK(rs_hist_quantile(b, p / 100.0) == rs_hist_quantile(c, p / 100.0));
+	}
+	CHECK(rs_hist_count(a) == rs_hist_count(c) && rs_hist_count(b) == rs_hist_count(c));
+	CHECK(rs_hist_mean(a) == rs_hist_mean(c) && rs_hist_mean(b) == rs_hist_mean(c));
+	CHECK(rs_hist_min(a) == rs_hist_min(c) && rs_hist_max(b) == rs_hist_max(c));
+out:
+	rs_hist_free(a);
+	rs_hist_free(b);
+	rs_hist_free(c);
+}
+
+/* rs_hist_quantiles gives rs_hist_quantile of each q, for sets of every
+ * size from empty to a few thousand samples (ranks at min, max, ties). */
+static void test_quantiles_one_walk(void)
+{
+	rs_hist *h = rs_hist_new();
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	CHECK(h && r);
+	if (!h || !r)
+		goto out;
+	gsl_rng_set(r, SEED);
+	static const double qs[] = {0, 0.001, 0.25, 0.5, 0.5, 0.9, 0.95, 0.99, 0.999, 1};
+	const size_t nq = sizeof qs / sizeof qs[0];
+	for (int n = 0; n < 3000; n += 1 + n / 8) {
+		rs_hist_reset(h);
+		for (int i = 0; i < n; i++)
+			rs_hist_add(h, (i % 7 == 0) ? 250.0 : gsl_ran_lognormal(r, 6.0, 1.5));
+		double out[sizeof qs / sizeof qs[0]];
+		rs_hist_quantiles(h, qs, nq, out);
+		for (size_t j = 0; j < nq; j++) {
+			double want = rs_hist_quantile(h, qs[j]);
+			CHECK(out[j] == want || (isnan(out[j]) && isnan(want)));
+		}
+	}
+out:
+	rs_hist_free(h);
+	gsl_rng_free(r);
+}
+
 int main(void)
 {
 	RUN(test_empty);
@@ -407,5 +461,7 @@ int main(void)
 	RUN(test_bin_edges);
 	RUN(test_bin_matches_gsl);
 	RUN(test_add_each);
+	RUN(test_add_all);
+	RUN(test_quantiles_one_walk);
 	return th_done();
 }

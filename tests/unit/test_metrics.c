@@ -13,6 +13,8 @@
  */
 #include "ratesim/metrics.h"
 
+#include "ratesim/hist.h"
+
 #include "harness.h"
 
 #define S(x)       ((rs_time)((x)*1e6 + 0.5)) /* seconds to rs_time */
@@ -400,6 +402,8 @@ static void test_backend_attempt_only_deployment(void)
 	CHECK_I64(s->offered_prompt_tokens, 0); /* a spilled attempt is not offered load */
 	/* A retry passed on adds no offered load. */
 	rs_metrics_on_backend_attempt(m, S(31), 1, false, true, true, &tok);
+	p = rs_metrics_run_counts(m, PTU); /* the figures as of the call */
+	t = rs_metrics_run_counts(m, TOTAL);
 	CHECK_I64(p->attempts, 2);
 	CHECK_I64(p->retries, 1);
 	CHECK_I64(p->offered_prompt_tokens, 800);
@@ -692,6 +696,133 @@ static void test_windows(void)
 	rs_metrics_free(m);
 }
 
+/* The run figures as the hooks promise them, kept by hand: a histogram of
+ * each kind per scope fed sample by sample, and counts, by the warm-up rules. */
+typedef struct by_hand {
+	rs_hist *lat[N_SCOPES], *ttft[N_SCOPES], *fail[N_SCOPES];
+	uint64_t offered[N_SCOPES], attempts[N_SCOPES], succeeded[N_SCOPES], served[N_SCOPES],
+	    failed[N_SCOPES], output_tokens[N_SCOPES];
+} by_hand;
+
+static void compare_hist(const char *what, size_t sc, const rs_hist *want,
+                         double (*q)(const rs_metrics *, size_t, double), bool m_has_max,
+                         double max, double mean, const rs_metrics *m)
+{
+	static const double qs[] = {0, 0.1, 0.5, 0.9, 0.95, 0.99, 1};
+	for (size_t j = 0; j < sizeof qs / sizeof qs[0]; j++) {
+		double g = q(m, sc, qs[j]), w = rs_hist_quantile(want, qs[j]);
+		if (!(g == w || (isnan(g) && isnan(w))))
+			TH_FAIL("%s scope %zu q %g: %.17g, want %.17g", what, sc, qs[j], g, w);
+	}
+	if (!m_has_max)
+		return;
+	double wmax = rs_hist_max(want), wmean = rs_hist_mean(want);
+	if (!(max == wmax || (isnan(max) && isnan(wmax))))
+		TH_FAIL("%s scope %zu max: %.17g, want %.17g", what, sc, max, wmax);
+	if (!(mean == wmean || (isnan(mean) && isnan(wmean))))
+		TH_FAIL("%s scope %zu mean: %.17g, want %.17g", what, sc, mean, wmean);
+}
+
+static void compare_run(const rs_metrics *m, const by_hand *h)
+{
+	for (size_t sc = 0; sc < N_SCOPES; sc++) {
+		const rs_counts *c = rs_metrics_run_counts(m, sc);
+		CHECK_I64(c->offered, h->offered[sc]);
+		CHECK_I64(c->attempts, h->attempts[sc]);
+		CHECK_I64(c->succeeded, h->succeeded[sc]);
+		CHECK_I64(c->served, h->served[sc]);
+		CHECK_I64(c->failed, h->failed[sc]);
+		CHECK_I64(c->output_tokens, h->output_tokens[sc]);
+		compare_hist("latency", sc, h->lat[sc], rs_metrics_latency_quantile, true,
+		             rs_metrics_latency_max(m, sc), rs_metrics_latency_mean(m, sc), m);
+		compare_hist("ttft", sc, h->ttft[sc], rs_metrics_ttft_quantile, false, NAN, NAN, m);
+		compare_hist("failed", sc, h->fail[sc], rs_metrics_failed_quantile, true,
+		             rs_metrics_failed_max(m, sc), rs_metrics_failed_mean(m, sc), m);
+	}
+}
+
+/* The run figures come from the buckets when they close (the total's from
+ * its clients'), and a bucket that takes a sample of a request that arrived
+ * in the warm-up sends its run samples straight on: whatever the mix, they
+ * are the figures of every sample counted by the rules, at any time (in a
+ * bucket, after its close, at the end), to the bit (mean: the same sum). */
+static void test_run_figures_fold(void)
+{
+	fake f;
+	rs_metrics *m = new_metrics(&f);
+	by_hand h = {0};
+	bool ok = m != NULL;
+	for (size_t sc = 0; sc < N_SCOPES; sc++) {
+		h.lat[sc] = rs_hist_new();
+		h.ttft[sc] = rs_hist_new();
+		h.fail[sc] = rs_hist_new();
+		ok = ok && h.lat[sc] && h.ttft[sc] && h.fail[sc];
+	}
+	CHECK(ok);
+	uint64_t x = 12345;
+	rs_time w = S(20);
+	for (rs_time now = 0; ok && now < S(185); now += S(0.05)) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		unsigned r = (unsigned)(x >> 33);
+		size_t c = r % N_CLI, d = (r >> 3) % N_DEP;
+		size_t scs[3] = {TOTAL, 1 + N_DEP + c, 1 + d};
+		rs_time arrived = now - (rs_time)((r >> 5) % 40) * S(0.5);
+		arrived = arrived < 0 ? 0 : arrived;
+		double lat = rs_time_to_ms(now - arrived) + 1.0 + (double)((r >> 12) % 100),
+		       ttft = 0.5 + (double)((r >> 14) % 300);
+		CHECK(rs_metrics_advance(m, now) == RS_OK);
+		switch ((r >> 20) % 5) {
+		case 0:
+			rs_metrics_on_offered(m, now, c);
+			for (size_t i = 0; i < 2 && now >= w; i++)
+				h.offered[scs[i]]++;
+			break;
+		case 1:
+			rs_metrics_on_attempt(m, now, c, d, true, false, false,
+			                      &(rs_tokens){10, 0, 5});
+			for (size_t i = 0; i < 3 && now >= w; i++)
+				h.attempts[scs[i]]++;
+			break;
+		case 2:
+		case 3:
+			rs_metrics_on_success(m, now, arrived, c, d, lat, ttft, 10, 7, false,
+			                      false);
+			for (size_t i = 0; i < 3; i++) {
+				if (arrived >= w) {
+					h.succeeded[scs[i]]++;
+					rs_hist_add(h.lat[scs[i]], lat);
+					rs_hist_add(h.ttft[scs[i]], ttft);
+				}
+				if (now >= w) {
+					h.served[scs[i]]++;
+					h.output_tokens[scs[i]] += 7;
+				}
+			}
+			break;
+		default:
+			rs_metrics_on_failed(m, now, arrived, c);
+			for (size_t i = 0; i < 2 && arrived >= w; i++) {
+				h.failed[scs[i]]++;
+				rs_hist_add(h.fail[scs[i]], rs_time_to_ms(now - arrived));
+			}
+			break;
+		}
+		if ((r >> 24) % 97 == 0) /* now and then, in the middle of a bucket */
+			compare_run(m, &h);
+	}
+	if (ok) {
+		CHECK(rs_metrics_advance(m, S(185)) == RS_OK);
+		compare_run(m, &h);
+		CHECK(h.succeeded[TOTAL] > 100 && h.failed[TOTAL] > 50);
+	}
+	for (size_t sc = 0; sc < N_SCOPES; sc++) {
+		rs_hist_free(h.lat[sc]);
+		rs_hist_free(h.ttft[sc]);
+		rs_hist_free(h.fail[sc]);
+	}
+	rs_metrics_free(m);
+}
+
 int main(void)
 {
 	RUN(test_bucket_times_and_rows);
@@ -705,5 +836,6 @@ int main(void)
 	RUN(test_long_advance_samples_in_time_order);
 	RUN(test_sink_error_returned);
 	RUN(test_windows);
+	RUN(test_run_figures_fold);
 	return th_done();
 }
