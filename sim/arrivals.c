@@ -15,8 +15,9 @@
  */
 #include "ratesim/arrivals.h"
 
+#include "ratesim/rng.h"
+
 #include <assert.h>
-#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -226,7 +227,7 @@ static bool next_scheduled(rs_arrivals *a, gsl_rng *rng, rs_time *at)
 	double u;
 	if (a->process == RS_ARRIVAL_POISSON) {
 		assert(rng);
-		a->u += gsl_ran_exponential(rng, 1.0);
+		a->u += rs_rng_exponential(rng, 1.0);
 		u = a->u;
 	} else {
 		u = (double)a->k++;
@@ -275,10 +276,10 @@ static bool next_onoff(rs_arrivals *a, gsl_rng *rng, rs_time *at)
 			a->on = !a->on;
 			double mean = a->on ? a->on_s : a->off_s;
 			a->until_s =
-			    a->t_s + fmax(gsl_ran_exponential(rng, mean), ONOFF_MIN_PERIOD_S);
+			    a->t_s + fmax(rs_rng_exponential(rng, mean), ONOFF_MIN_PERIOD_S);
 		}
 		double rate = a->on ? a->rate_on : a->rate_off;
-		double t = rate > 0 ? a->t_s + gsl_ran_exponential(rng, 1.0 / rate) : INFINITY;
+		double t = rate > 0 ? a->t_s + rs_rng_exponential(rng, 1.0 / rate) : INFINITY;
 		if (t < a->until_s) {
 			a->t_s = t;
 			*at = rs_time_from_s(t);

@@ -13,8 +13,6 @@
 #include "ratesim/images.h"
 #include "ratesim/rng.h"
 
-#include <gsl/gsl_randist.h>
-
 #include <math.h>
 #include <string.h>
 
@@ -81,11 +79,6 @@ void rs_client_fini(rs_client *c)
 	memset(c, 0, sizeof *c);
 }
 
-bool rs_client_next_arrival(rs_client *c, rs_time *at, int64_t *row)
-{
-	return rs_arrivals_next(c->arrivals, c->rng_arrival, at, row);
-}
-
 void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out)
 {
 	const rs_client_cfg *cc = c->cfg;
@@ -113,10 +106,14 @@ void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out)
 			output = max_tokens;
 		break;
 	}
-	/* issue 9: the images' tokens are prompt tokens (images.h) */
-	prompt += rs_images_draw(&cc->images, c->images_trace, c->rng_images);
+	/* issue 9: the images' tokens are prompt tokens (images.h); without
+	 * images (the usual) there is nothing to call */
+	if (cc->images.on)
+		prompt += rs_images_draw(&cc->images, c->images_trace, c->rng_images);
 	out->prompt_tokens = prompt;
-	out->cached_tokens = (int64_t)floor((double)prompt * cc->cached_fraction);
+	/* no cache (the usual): floor(prompt * 0) is 0, without the call */
+	out->cached_tokens =
+	    cc->cached_fraction == 0 ? 0 : (int64_t)floor((double)prompt * cc->cached_fraction);
 	out->output_tokens = output;
 	out->max_tokens = max_tokens;
 }
@@ -131,11 +128,10 @@ rs_time rs_client_think_time(rs_client *c)
 			s = d->value;
 			break;
 		case RS_DIST_UNIFORM:
-			s = d->min + (d->max - d->min) * gsl_rng_uniform(c->rng_arrival);
+			s = d->min + (d->max - d->min) * rs_rng_uniform(c->rng_arrival);
 			break;
 		case RS_DIST_LOGNORMAL:
-			s = d->median *
-			    exp(d->sigma * gsl_ran_gaussian_ziggurat(c->rng_arrival, 1.0));
+			s = d->median * exp(d->sigma * rs_rng_gaussian(c->rng_arrival, 1.0));
 			break;
 		default:
 			break;

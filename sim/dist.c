@@ -7,8 +7,9 @@
  */
 #include "ratesim/dist.h"
 
+#include "ratesim/rng.h"
+
 #include <assert.h>
-#include <gsl/gsl_randist.h>
 #include <math.h>
 
 /* Clamp a real draw into [0, RS_DIST_DRAW_MAX] and round it. */
@@ -54,7 +55,7 @@ int64_t rs_dist_draw(const rs_dist_cfg *d, const rs_trace *empirical, rs_trace_c
 		return v < 0 ? 0 : v;
 	}
 	case RS_DIST_LOGNORMAL: {
-		double z = gsl_ran_gaussian_ziggurat(rng, 1.0);
+		double z = rs_rng_gaussian(rng, 1.0);
 		int64_t v = clamp_round(d->median * exp(d->sigma * z));
 		return v < 1 && d->median >= 1 ? 1 : v;
 	}

@@ -3,7 +3,8 @@
  */
 #include "ratesim/latency.h"
 
-#include <gsl/gsl_randist.h>
+#include "ratesim/rng.h"
+
 #include <math.h>
 
 static rs_time ms_to_time(double ms)
@@ -16,7 +17,7 @@ void rs_latency_draw(const rs_latency_params *p, gsl_rng *rng, int64_t prompt_to
 {
 	double load = occupancy < 0 ? 0 : (occupancy > 1 ? 1 : occupancy);
 	double sigma = p->sigma + p->load_sigma * load;
-	double factor = sigma > 0 ? exp(sigma * gsl_ran_gaussian_ziggurat(rng, 1.0)) : 1.0;
+	double factor = sigma > 0 ? exp(sigma * rs_rng_gaussian(rng, 1.0)) : 1.0;
 	double first_ms =
 	    (p->ttft_base_ms + p->ttft_per_1k_prompt_ms * (double)prompt_tokens / 1000.0) * factor;
 	double gen_ms = (double)output_tokens / p->tokens_per_s * 1000.0 * factor;

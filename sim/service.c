@@ -63,7 +63,8 @@ struct rs_service {
 	rs_status status;
 	orphan *orphans;
 	uint32_t orphans_len, orphans_cap, orphans_free;
-	station *st; /* [n_deps] */
+	station *st;     /* [n_deps] */
+	bool any_shared; /* some station has tps > 0 (else rs_service_shared reads none) */
 	job *jobs;
 	uint32_t jobs_len, jobs_cap, jobs_free;
 	uint64_t entered;
@@ -263,7 +264,9 @@ static void on_next(void *ctx, rs_engine *eng, const rs_event *ev)
 
 bool rs_service_shared(const rs_service *s, size_t dep)
 {
-	return s->st[dep].tps > 0;
+	/* without any shared deployment (the usual) the station, cold in the
+	 * cache by now, need not be read */
+	return s->any_shared && s->st[dep].tps > 0;
 }
 
 rs_status rs_service_start(rs_service *s, rs_time now, size_t dep, const rs_timing *t,
@@ -338,10 +341,12 @@ rs_service *rs_service_new(rs_engine *eng, const rs_service_events *ev, rs_deplo
 		free(s);
 		return NULL;
 	}
-	for (size_t d = 0; d < n; d++)
+	for (size_t d = 0; d < n; d++) {
 		s->st[d] = (station){.tps = deps[d].service_tps,
 		                     .speed = deps[d].latency.tokens_per_s,
 		                     .ptu = deps[d].provisioned};
+		s->any_shared = s->any_shared || s->st[d].tps > 0;
+	}
 	rs_engine_on(eng, ev->orphan, on_orphan, s);
 	rs_engine_on(eng, ev->enter, on_enter, s);
 	rs_engine_on(eng, ev->next, on_next, s);

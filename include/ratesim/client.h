@@ -46,7 +46,10 @@ void rs_client_fini(rs_client *c);
 
 /* The next arrival; false when there is none before the end.
  * OUT: *at, *row (the trace row for replay, else -1). */
-bool rs_client_next_arrival(rs_client *c, rs_time *at, int64_t *row);
+static inline bool rs_client_next_arrival(rs_client *c, rs_time *at, int64_t *row)
+{
+	return rs_arrivals_next(c->arrivals, c->rng_arrival, at, row);
+}
 
 /* Draw the shape of a new request (row: from rs_client_next_arrival). */
 void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out);

@@ -10,10 +10,19 @@
  * published test vectors), and that gsl_rng_set never receives 0 (which
  * would select GSL's default seed): a hand-found seed whose 32-bit fold is 0
  * must give the stream of seed 1.
+ *
+ * ratesim's own MT19937 (rs_rng_mt19937) against GSL's gsl_rng_mt19937,
+ * bit for bit: from the same seeds, millions of 32-bit numbers, uniforms,
+ * exponentials (GSL's gsl_ran_exponential against rs_rng_exponential) and
+ * Ziggurat Gaussians (GSL's function on either generator, and
+ * rs_rng_gaussian with its inline common case) must be equal, through GSL's
+ * interface and through the draws of rng.h.
  */
 #include "ratesim/rng.h"
 
 #include "harness.h"
+
+#include <gsl/gsl_randist.h>
 
 #define N_DRAWS 1000
 
@@ -96,7 +105,7 @@ static void test_same_inputs_same_draws(void)
 	}
 	CHECK(rs_rng_seed_of(7, "arrivals", "client-1") ==
 	      rs_rng_seed_of(7, "arrivals", "client-1"));
-	CHECK_STR(gsl_rng_name(a), "mt19937");
+	CHECK(a->type == &rs_rng_mt19937);
 	gsl_rng_set(ref, fold32(rs_rng_seed_of(7, "arrivals", "client-1")));
 	int same = 0, same_ref = 0;
 	for (int i = 0; i < N_DRAWS; i++) {
@@ -292,6 +301,158 @@ out:
 	gsl_rng_free(zero);
 }
 
+/* ---- ratesim's MT19937 against GSL's, bit for bit ----------------------- */
+
+/* Draws per seed and kind: several thousand blocks of RS_MT_N words. */
+#define N_EQUAL_DRAWS 1000000
+
+/* Seeds: 0 (GSL's 4357), 1, a typical 32-bit one, the largest 32-bit one,
+ * and one above 32 bits (only its low 32 bits count, in both). */
+static const unsigned long equal_seeds[] = {0, 1, 0x9e3779b9ul, 0xfffffffful,
+                                            (unsigned long)UINT64_C(0x123456789)};
+#define N_EQUAL_SEEDS (sizeof equal_seeds / sizeof equal_seeds[0])
+
+/* ours and GSL's, both seeded with `seed`. */
+static bool equal_pair(unsigned long seed, gsl_rng **ours, gsl_rng **gsl)
+{
+	*ours = gsl_rng_alloc(&rs_rng_mt19937);
+	*gsl = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!*ours || !*gsl) {
+		TH_FAIL("out of memory");
+		return false;
+	}
+	gsl_rng_set(*ours, seed);
+	gsl_rng_set(*gsl, seed);
+	return true;
+}
+
+/* The bits of a double, to compare draws without == (which equates 0 and
+ * -0). */
+static uint64_t bits_of(double x)
+{
+	uint64_t b;
+	memcpy(&b, &x, sizeof b);
+	return b;
+}
+
+static void test_mt_equals_gsl(void)
+{
+	CHECK(rs_rng_mt19937.min == gsl_rng_mt19937->min);
+	CHECK(rs_rng_mt19937.max == gsl_rng_mt19937->max);
+	for (size_t s = 0; s < N_EQUAL_SEEDS; s++) {
+		gsl_rng *ours, *gsl;
+		if (equal_pair(equal_seeds[s], &ours, &gsl)) {
+			long diff_get = 0, diff_uniform = 0, diff_inline = 0;
+			for (long i = 0; i < N_EQUAL_DRAWS; i++) {
+				diff_get += gsl_rng_get(ours) != gsl_rng_get(gsl);
+				diff_uniform +=
+				    bits_of(gsl_rng_uniform(ours)) != bits_of(gsl_rng_uniform(gsl));
+				diff_inline +=
+				    bits_of(rs_rng_uniform(ours)) != bits_of(gsl_rng_uniform(gsl));
+			}
+			if (diff_get || diff_uniform || diff_inline)
+				TH_FAIL("seed %lu: %ld gets, %ld uniforms, %ld inline uniforms "
+				        "differ",
+				        equal_seeds[s], diff_get, diff_uniform, diff_inline);
+		}
+		gsl_rng_free(ours);
+		gsl_rng_free(gsl);
+	}
+}
+
+static void test_exponential_equals_gsl(void)
+{
+	static const double means[] = {1.0, 0.25, 30.0};
+	for (size_t s = 0; s < N_EQUAL_SEEDS; s++) {
+		gsl_rng *ours, *gsl;
+		if (equal_pair(equal_seeds[s], &ours, &gsl)) {
+			long diff = 0, diff_foreign = 0;
+			for (long i = 0; i < N_EQUAL_DRAWS; i++) {
+				double mu = means[i % 3];
+				double want = gsl_ran_exponential(gsl, mu);
+				diff += bits_of(rs_rng_exponential(ours, mu)) != bits_of(want);
+				/* GSL's function on our generator, once in a while */
+				if (i % 16 == 0) {
+					gsl_rng *g = gsl_rng_clone(gsl), *o = gsl_rng_clone(ours);
+					if (!g || !o) {
+						TH_FAIL("out of memory");
+						gsl_rng_free(g);
+						gsl_rng_free(o);
+						break;
+					}
+					diff_foreign += bits_of(gsl_ran_exponential(o, mu)) !=
+					                bits_of(rs_rng_exponential(g, mu));
+					gsl_rng_free(g);
+					gsl_rng_free(o);
+				}
+			}
+			if (diff || diff_foreign)
+				TH_FAIL("seed %lu: %ld inline and %ld foreign exponentials differ",
+				        equal_seeds[s], diff, diff_foreign);
+		}
+		gsl_rng_free(ours);
+		gsl_rng_free(gsl);
+	}
+}
+
+static void test_ziggurat_equals_gsl(void)
+{
+	for (size_t s = 0; s < N_EQUAL_SEEDS; s++) {
+		gsl_rng *ours, *gsl;
+		if (equal_pair(equal_seeds[s], &ours, &gsl)) {
+			long diff = 0;
+			for (long i = 0; i < N_EQUAL_DRAWS; i++)
+				diff += bits_of(gsl_ran_gaussian_ziggurat(ours, 1.0)) !=
+				        bits_of(gsl_ran_gaussian_ziggurat(gsl, 1.0));
+			if (diff)
+				TH_FAIL("seed %lu: %ld Gaussians differ", equal_seeds[s], diff);
+		}
+		gsl_rng_free(ours);
+		gsl_rng_free(gsl);
+	}
+}
+
+/* rs_rng_gaussian against GSL's Ziggurat: on ratesim's streams (the inline
+ * common case, and the wedges and tail handed back to GSL), at several
+ * sigmas (the sign and sigma multiply in GSL's order), and on a GSL
+ * generator (no inline path). */
+static void test_gaussian_equals_gsl(void)
+{
+	static const double sigmas[] = {1.0, 0.5, 3.0};
+	/* the first stream reads GSL's tables; without the inline path only
+	 * GSL's would be tested */
+	gsl_rng *first = rs_rng_stream(1, "test", "gaussian");
+	CHECK(first && rs_rng_gaussian_inline());
+	gsl_rng_free(first);
+	for (size_t s = 0; s < N_EQUAL_SEEDS; s++) {
+		gsl_rng *ours, *gsl;
+		if (equal_pair(equal_seeds[s], &ours, &gsl)) {
+			long diff = 0;
+			for (long i = 0; i < N_EQUAL_DRAWS; i++) {
+				double sigma = sigmas[i % 3];
+				diff += bits_of(rs_rng_gaussian(ours, sigma)) !=
+				        bits_of(gsl_ran_gaussian_ziggurat(gsl, sigma));
+			}
+			if (diff)
+				TH_FAIL("seed %lu: %ld Gaussians differ", equal_seeds[s], diff);
+		}
+		gsl_rng_free(ours);
+		gsl_rng_free(gsl);
+	}
+	gsl_rng *a = gsl_rng_alloc(gsl_rng_mt19937), *b = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!a || !b) {
+		TH_FAIL("out of memory");
+	} else {
+		long diff = 0;
+		for (long i = 0; i < N_EQUAL_DRAWS / 10; i++)
+			diff += bits_of(rs_rng_gaussian(a, 2.0)) !=
+			        bits_of(gsl_ran_gaussian_ziggurat(b, 2.0));
+		CHECK_I64(diff, 0);
+	}
+	gsl_rng_free(a);
+	gsl_rng_free(b);
+}
+
 int main(void)
 {
 	RUN(test_reference_vectors);
@@ -302,5 +463,9 @@ int main(void)
 	RUN(test_many_names_distinct);
 	RUN(test_streams_uncorrelated);
 	RUN(test_zero_fold_seeds_one);
+	RUN(test_mt_equals_gsl);
+	RUN(test_exponential_equals_gsl);
+	RUN(test_ziggurat_equals_gsl);
+	RUN(test_gaussian_equals_gsl);
 	return th_done();
 }
