@@ -7,9 +7,9 @@
  *
  * The generator: MT19937 (Matsumoto and Nishimura 1998), the 32-bit
  * recurrence x[k+N] = x[k+M] ^ twist(upper bit of x[k], lower 31 bits of
- * x[k+1]) over N = 624 words, generated and tempered (the output function)
- * a block at a time: the tempering loop vectorises, and a draw is then a
- * load; seeded as the 2002 reference init_genrand (GSL's too), with
+ * x[k+1]) over N = 624 words, generated a block at a time (the loop
+ * vectorises) and tempered (the output function) a draw at a time, which
+ * keeps a stream's state at 2.5 KB, as GSL's; seeded as the 2002 reference init_genrand (GSL's too), with
  * seed 0 standing for 4357 as in GSL.  Its numbers equal gsl_rng_mt19937's
  * for every seed (test_rng.c).
  *
@@ -42,14 +42,6 @@
 #define MT_MATRIX_A UINT32_C(0x9908b0df)
 #define MT_UPPER    UINT32_C(0x80000000) /* the upper bit of a word */
 #define MT_LOWER    UINT32_C(0x7fffffff) /* its lower 31 bits */
-/* Tempering, the output function (the paper's shifts u, s, t, l and masks
- * b, c): y ^= y >> u; y ^= (y << s) & b; y ^= (y << t) & c; y ^= y >> l. */
-#define MT_TEMPER_U 11
-#define MT_TEMPER_S 7
-#define MT_TEMPER_B UINT32_C(0x9d2c5680)
-#define MT_TEMPER_T 15
-#define MT_TEMPER_C UINT32_C(0xefc60000)
-#define MT_TEMPER_L 18
 /* init_genrand: x[k] = MULT * (x[k-1] ^ (x[k-1] >> SHIFT)) + k, with the
  * multiplier of Knuth, TAOCP vol. 2, 3rd ed., p. 106. */
 #define MT_INIT_MULT  UINT32_C(1812433253)
@@ -99,13 +91,6 @@ void rs_mt_refill(rs_mt_state *s)
 	for (; k < RS_MT_N - 1; k++)
 		w[k] = mt_twist(w[k], w[k + 1], w[k + MT_M - RS_MT_N]);
 	w[RS_MT_N - 1] = mt_twist(w[RS_MT_N - 1], w[0], w[MT_M - 1]);
-	for (k = 0; k < RS_MT_N; k++) {
-		uint32_t y = w[k];
-		y ^= y >> MT_TEMPER_U;
-		y ^= (y << MT_TEMPER_S) & MT_TEMPER_B;
-		y ^= (y << MT_TEMPER_T) & MT_TEMPER_C;
-		s->out[k] = y ^ (y >> MT_TEMPER_L);
-	}
 	s->next = 0;
 }
 

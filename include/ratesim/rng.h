@@ -39,20 +39,27 @@
  * gsl_rng_uniform for MT19937 computes it. */
 #define RS_MT_TO_UNIT 4294967296.0
 
-/* The state of one stream: the words, their block of numbers, and the next
- * number to hand out (RS_MT_N: the block is used up, regenerate before the
- * next draw). */
+/* Tempering, the output function (the paper's shifts u, s, t, l and masks
+ * b, c): y ^= y >> u; y ^= (y << s) & b; y ^= (y << t) & c; y ^= y >> l. */
+#define RS_MT_TEMPER_U 11
+#define RS_MT_TEMPER_S 7
+#define RS_MT_TEMPER_B UINT32_C(0x9d2c5680)
+#define RS_MT_TEMPER_T 15
+#define RS_MT_TEMPER_C UINT32_C(0xefc60000)
+#define RS_MT_TEMPER_L 18
+
+/* The state of one stream: the block of words and the next one to hand out
+ * (RS_MT_N: the block is used up, regenerate before the next draw). */
 typedef struct rs_mt_state {
 	uint32_t next;
-	uint32_t w[RS_MT_N];   /* the recurrence's words */
-	uint32_t out[RS_MT_N]; /* the block's numbers: its words, tempered */
+	uint32_t w[RS_MT_N]; /* the recurrence's words */
 } rs_mt_state;
 
 /* ratesim's MT19937, a gsl_rng_type (rs_rng_stream allocates it). */
 extern const gsl_rng_type rs_rng_mt19937;
 
-/* Regenerate the block of RS_MT_N words (the MT19937 recurrence), temper
- * them into the numbers, and restart at number 0.  Used by the inline
+/* Regenerate the block of RS_MT_N words (the MT19937 recurrence) and
+ * restart at word 0.  Used by the inline
  * draws; every RS_MT_N draws. */
 void rs_mt_refill(rs_mt_state *s);
 
@@ -67,7 +74,11 @@ static inline uint32_t rs_mt_next(rs_mt_state *s)
 {
 	if (s->next >= RS_MT_N)
 		rs_mt_refill(s);
-	return s->out[s->next++];
+	uint32_t y = s->w[s->next++];
+	y ^= y >> RS_MT_TEMPER_U;
+	y ^= (y << RS_MT_TEMPER_S) & RS_MT_TEMPER_B;
+	y ^= (y << RS_MT_TEMPER_T) & RS_MT_TEMPER_C;
+	return y ^ (y >> RS_MT_TEMPER_L);
 }
 
 /* gsl_rng_uniform(r), bit for bit: a double in [0, 1). */
