@@ -56,6 +56,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The pool (and the rare table, when there is one) at twice the size:
+ * false when out of memory.  The pool is aligned to REQUEST_ALIGN, which
+ * realloc does not keep: it is copied. */
+static bool pool_grow(rs_world *w)
+{
+	uint32_t cap = w->pool_cap ? w->pool_cap * 2 : POOL_INITIAL;
+	if (w->wants_rare) {
+		request_rare *rare = rs_realloc_array(w->rare, cap, sizeof *rare);
+		if (!rare)
+			return false;
+		w->rare = rare;
+	}
+	request *p = aligned_alloc(REQUEST_ALIGN, (size_t)cap * sizeof *p);
+	if (!p)
+		return false;
+	if (w->pool_len)
+		memcpy(p, w->pool, (size_t)w->pool_len * sizeof *p);
+	free(w->pool);
+	w->pool = p;
+	w->pool_cap = cap;
+	return true;
+}
+
 static uint32_t slot_new(rs_world *w)
 {
 	if (w->free_head != NO_SLOT) {
@@ -63,14 +86,8 @@ static uint32_t slot_new(rs_world *w)
 		w->free_head = w->pool[s].next_free;
 		return s;
 	}
-	if (w->pool_len == w->pool_cap) { /* the pool doubles */
-		uint32_t cap = w->pool_cap ? w->pool_cap * 2 : POOL_INITIAL;
-		request *p = rs_realloc_array(w->pool, cap, sizeof *p);
-		if (!p)
-			return NO_SLOT;
-		w->pool = p;
-		w->pool_cap = cap;
-	}
+	if (w->pool_len == w->pool_cap && !pool_grow(w))
+		return NO_SLOT;
 	return w->pool_len++;
 }
 
@@ -324,7 +341,9 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 	rs_tokens tok = tokens_of(r);
 	rs_metrics_on_attempt_answer_by(w->metrics, now, r->client, o.dep, o.answer, o.refuser,
 	                                retry, o.spilled, o.extra_tries, &tok);
-	r->path = o.path;
+	r->hops = o.path.n;
+	if (o.path.n) /* routers exist: so does the rare table */
+		rare_of(w, r)->path = o.path;
 	r->job = RS_SERVICE_NO_JOB;
 	if (++w->gen_seq == 0) /* unique across requests: a slot is reused */
 		++w->gen_seq;
@@ -354,11 +373,14 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 	lp.rtt_ms += w->jitter ? rs_netjitter_draw_ms(w->jitter, r->client) : 0; /* netjitter.h */
 	if (o.answer == RS_ANS_OK) {
 		draw_timing(w, r, d, &lp, o.dec.utilisation, now, &r->timing);
-		r->seen_requests = o.dec.remaining_requests;
-		r->seen_tokens = o.dec.remaining_tokens;
 		r->charged = o.dec.charged;
-		r->deployment = (uint32_t)d;
 		r->spilled = o.spilled;
+		if (w->rare) { /* the quota watch's and the hedges' */
+			request_rare *x = rare_of(w, r);
+			x->seen_requests = o.dec.remaining_requests;
+			x->seen_tokens = o.dec.remaining_tokens;
+			x->deployment = (uint32_t)d;
+		}
 		if (w->reqlog) /* without the log the ticket is 0, as r's already is */
 			alog_attempt(w, r, o.log_ticket, r->timing.total, o.spilled);
 		/* On a shared deployment the service decides when it completes;
@@ -453,8 +475,8 @@ static void finish(rs_world *w, uint32_t slot, rs_time now)
 	if (c->cfg->arrival.process == RS_ARRIVAL_CLOSED)
 		schedule(w, now + rs_client_think_time(c), EV_ARRIVAL, r->client, 0);
 	if (w->compute)
-		rs_compute_leave(w->compute, now, r->client, r->tier_inst, r->arrived,
-		                 r->tier_queued);
+		rs_compute_leave(w->compute, now, r->client, rare_of(w, r)->tier_inst, r->arrived,
+		                 rare_of(w, r)->tier_queued);
 	r->gen = 0; /* a TIMEOUT still pending for it is stale */
 	slot_free(w, slot);
 }
@@ -471,7 +493,8 @@ static void attempt_failed(rs_world *w, uint32_t slot, rs_time now)
 	        rs_time_from_s(k->spill_max_wait_s)) {
 		r->redirected = true; /* wait or spill: the wait is too long, spill now */
 		alog_end(w, r, now, 0, NULL);
-		r->wanted = now;
+		if (w->reqlog)
+			rare_of(w, r)->wanted = now;
 		schedule(w, now, EV_RETRY, 0, slot);
 		return;
 	}
@@ -480,9 +503,10 @@ static void attempt_failed(rs_world *w, uint32_t slot, rs_time now)
 	    rs_retry_next(&c->cfg->retry, c->retry, c->rng_retry, now, r->attempts,
 	                  r->retry_after_ms, now - r->arrived, &r->prev_delay_s, &delay);
 	if (stop == RS_RETRY_GO) {
-		if (w->reqlog) /* without the log r's ticket is 0: nothing to end */
+		if (w->reqlog) { /* without the log there is no ticket to end */
 			alog_end(w, r, now, delay, NULL);
-		r->wanted = now + delay;
+			rare_of(w, r)->wanted = now + delay;
+		}
 		schedule(w, now + delay, EV_RETRY, 0, slot);
 		return;
 	}
@@ -509,11 +533,12 @@ static inline uint32_t request_new(rs_world *w, uint32_t client, int64_t row, rs
 		return NO_SLOT;
 	}
 	request *r = &w->pool[slot];
-	memset(r, 0, offsetof(request, shape)); /* inflight.h: shape and path come later */
+	memset(r, 0, offsetof(request, shape)); /* inflight.h: the shape comes later */
 	r->id = w->next_id++;
-	r->arrived = r->wanted = now;
+	r->arrived = now;
 	r->client = client;
-	r->pipe = pipe;
+	if (w->rare)
+		*rare_of(w, r) = (request_rare){.wanted = now, .pipe = pipe};
 	rs_client_draw_shape(&w->clients[client], row, &r->shape);
 	rs_metrics_on_offered(w->metrics, now, client);
 	return slot;
@@ -529,7 +554,8 @@ static inline void request_go(rs_world *w, uint32_t slot, rs_time now)
 	}
 	request *r = &w->pool[slot];
 	uint32_t client = r->client;
-	rs_compute_entry e = rs_compute_enter(w->compute, now, client, slot, &r->tier_inst);
+	rs_compute_entry e =
+	    rs_compute_enter(w->compute, now, client, slot, &rare_of(w, r)->tier_inst);
 	if (e == RS_COMPUTE_RUN) {
 		send_attempt(w, slot, now, false);
 	} else if (e == RS_COMPUTE_REFUSED) {
@@ -581,8 +607,9 @@ static void on_pipe_call(void *ctx, rs_engine *eng, const rs_event *ev)
 static void tier_start(void *ctx, rs_time now, uint32_t slot, uint32_t instance, rs_time queued)
 {
 	rs_world *w = ctx;
-	w->pool[slot].tier_inst = instance;
-	w->pool[slot].tier_queued = queued;
+	request_rare *x = rare_of(w, &w->pool[slot]);
+	x->tier_inst = instance;
+	x->tier_queued = queued;
 	send_attempt(w, slot, now, false);
 }
 
@@ -601,7 +628,8 @@ static void complete(void *ctx, rs_time now, size_t dep, uint32_t slot)
 		slot = hedge_settle(w, slot, now, &mreq);
 	request *r = &w->pool[slot];
 	if (w->quota)
-		rs_quota_watch_seen(w->quota, r->client, now, r->seen_requests, r->seen_tokens);
+		rs_quota_watch_seen(w->quota, r->client, now, rare_of(w, r)->seen_requests,
+		                    rare_of(w, r)->seen_tokens);
 	rs_meter_complete(w->deps[dep].meter, now, &mreq, r->charged);
 	double latency_ms = rs_time_to_ms(now - r->arrived);
 	double ttft_ms = rs_time_to_ms(r->sent + r->timing.ttft - r->arrived);
@@ -611,10 +639,12 @@ static void complete(void *ctx, rs_time now, size_t dep, uint32_t slot)
 	rs_retry_on_answer(w->clients[r->client].retry, now, true);
 	rs_router_answer ok = {
 	    .kind = RS_ANSWER_OK, .retry_after_ms = -1, .latency_ms = rs_time_to_ms(now - r->sent)};
-	for (unsigned i = 0; i < r->path.n; i++)
-		rs_router_observe(w->routers[r->path.router[i]], r->path.backend[i], now, &ok);
-	if (r->path.n > 0) /* only a routed attempt has gateways to tell */
+	if (r->hops > 0) { /* only a routed attempt has routers and gateways to tell */
+		const route_path *p = &rare_of(w, r)->path;
+		for (unsigned i = 0; i < p->n; i++)
+			rs_router_observe(w->routers[p->router[i]], p->backend[i], now, &ok);
 		world_gateway_completed(w, r, now);
+	}
 	control_done(w, r->client, now, RS_RESULT_OK);
 	if (w->reqlog)
 		alog_end(w, r, now, -1, NULL);
@@ -664,8 +694,9 @@ static void on_timeout(void *ctx, rs_engine *eng, const rs_event *ev)
 	rs_retry_on_answer(w->clients[r->client].retry, now, false);
 	control_done(w, r->client, now, RS_RESULT_FAILED);
 	rs_router_answer to = {.kind = RS_ANSWER_TIMEOUT, .retry_after_ms = -1};
-	for (unsigned i = 0; i < r->path.n; i++)
-		rs_router_observe(w->routers[r->path.router[i]], r->path.backend[i], now, &to);
+	const route_path *p = r->hops ? &rare_of(w, r)->path : NULL;
+	for (unsigned i = 0; p && i < p->n; i++)
+		rs_router_observe(w->routers[p->router[i]], p->backend[i], now, &to);
 	r->retry_after_ms = -1;
 	attempt_failed(w, slot, now);
 }

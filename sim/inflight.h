@@ -40,6 +40,8 @@ enum { EV_HEDGE = EV_PIPE_CALL + 1, EV_HEDGE_DONE }; /* hedge.c: hedged requests
 
 #define NO_SLOT      UINT32_MAX
 #define POOL_INITIAL 1024
+/* A cache line: the request pool is aligned to it (see request). */
+#define REQUEST_ALIGN 64
 /* Routers in front of routers: how deep the chain may be.  Deeper layouts
  * are refused when the world is built. */
 #define ROUTE_DEPTH 8
@@ -50,37 +52,53 @@ typedef struct route_path {
 	uint16_t backend[ROUTE_DEPTH];
 } route_path;
 
+/* A request in flight: the fields every request touches, in two cache
+ * lines (the pool is aligned to them, see slot_new in attempt.c), so that
+ * its arrival, admission and completion - a second or more apart, when the
+ * record has long left the cache - each fetch two lines and no more.  The
+ * fields only a feature uses are in request_rare. */
 typedef struct request {
-	uint64_t id;
-	rs_time arrived;     /* first attempt: latency is measured from here */
-	rs_time sent;        /* when the current attempt was sent */
-	rs_timing timing;    /* of the current attempt, when admitted */
-	double charged;      /* what the meter charged at admission */
-	double prev_delay_s; /* the previous backoff delay (decorrelated jitter) */
-	int64_t retry_after_ms;
+	_Alignas(REQUEST_ALIGN) uint64_t id;
+	rs_time arrived;  /* first attempt: latency is measured from here */
+	rs_time sent;     /* when the current attempt was sent */
+	rs_timing timing; /* of the current attempt, when admitted */
+	double charged;   /* what the meter charged at admission */
 	uint32_t client;
-	uint32_t deployment; /* where the current attempt was admitted */
-	uint32_t gen;        /* attempt generation: a stale TIMEOUT is ignored */
-	uint32_t job;        /* the attempt on a shared deployment (service.h) */
+	uint32_t gen; /* attempt generation: a stale TIMEOUT is ignored */
+	uint32_t job; /* the attempt on a shared deployment (service.h) */
 	int32_t attempts;
+	int64_t retry_after_ms;
+	double prev_delay_s; /* the previous backoff delay (decorrelated jitter) */
 	uint32_t next_free;
+	uint8_t hops;    /* routers that chose its deployment: request_rare's path.n */
+	bool spilled;    /* the current attempt was admitted by spillover */
+	bool redirected; /* wait_or_spill sent it to the client's spill target */
+	/* Last, the field written before it is read, which request_new leaves
+	 * as it is (every field before it starts at zero): */
+	rs_shape shape; /* drawn when the request arrives */
+} request;
+_Static_assert(sizeof(request) == 2 * REQUEST_ALIGN, "a request fills two cache lines");
+
+/* The rest of a request: the fields of the features most runs leave off
+ * (the request log, pipelines, application tiers, the quota watch, routers,
+ * hedges), in w->rare at the request's pool slot.  The table exists only
+ * when the scenario has one of them (w->rare != NULL); each field is written
+ * and read only when its feature is on, so a run without them never
+ * touches it.  request_new resets it (all zero but `wanted` and `pipe`). */
+typedef struct request_rare {
 	uint64_t log_ticket; /* the request log's row of the current attempt (reqlog.h), or 0 */
 	rs_time wanted;      /* when the current attempt was first asked for (client queue) */
-	bool spilled;        /* the current attempt was admitted by spillover */
-	bool redirected;     /* wait_or_spill sent it to the client's spill target */
-	uint32_t pipe;       /* job.c: the pipeline it is a call of, + 1; 0: none */
-	/* compute.h: its instance in its client's tier (0: none), and how long
-	 * it waited in the tier's queue */
-	uint32_t tier_inst;
-	rs_time tier_queued;
 	/* the current attempt's admission: the remaining quota the deployment
 	 * reported (quota_watch.h; < 0: not reported) */
 	int64_t seen_requests, seen_tokens;
-	/* Last, the fields written before they are read, which request_new
-	 * leaves as they are (every field before them starts at zero): */
-	rs_shape shape;  /* drawn when the request arrives */
-	route_path path; /* the routers that chose its deployment (set at dispatch) */
-} request;
+	/* compute.h: how long it waited in its client's tier's queue, and its
+	 * instance there (0: none) */
+	rs_time tier_queued;
+	uint32_t tier_inst;
+	uint32_t pipe;       /* job.c: the pipeline it is a call of, + 1; 0: none */
+	uint32_t deployment; /* where the current attempt was admitted (hedge.c) */
+	route_path path;     /* the routers that chose its deployment (set at dispatch) */
+} request_rare;
 
 /* The outcome of presenting an attempt to a deployment or a router. */
 typedef struct outcome {
@@ -113,7 +131,9 @@ struct rs_world {
 	rs_reqlog *reqlog;    /* the request log, or NULL when not wanted */
 	rs_fault_cfg *faults; /* owned: cfg's faults and the outages' (outages.h) */
 	size_t n_faults;
-	request *pool;
+	request *pool;       /* aligned to REQUEST_ALIGN */
+	request_rare *rare;  /* [pool_cap], or NULL when no feature needs it (request_rare) */
+	bool wants_rare;     /* build: some feature needs w->rare */
 	uint32_t pool_len, pool_cap, free_head;
 	rs_service *svc; /* admitted attempts until they complete */
 	/* issue 9: the application tiers (compute.h) and the global batch
@@ -136,6 +156,12 @@ struct rs_world {
 	bool *provisioned;
 	double *output_ratios;
 };
+
+/* r's rare fields (w->rare must exist: see request_rare). */
+static inline request_rare *rare_of(const rs_world *w, const request *r)
+{
+	return &w->rare[r - w->pool];
+}
 
 static inline void fail(rs_world *w, rs_status st)
 {

@@ -212,6 +212,9 @@ static rs_status build(rs_world *w, rs_error *err)
 	}
 	if (w->status != RS_OK)
 		return rs_fail(err, w->status, "out of memory scheduling the first arrivals");
+	/* the features with fields in request_rare (inflight.h) */
+	w->wants_rare = w->reqlog || w->jobs || w->compute || w->quota || w->hedge ||
+	                w->n_routers > 0;
 	return RS_OK;
 }
 
@@ -278,6 +281,7 @@ void rs_world_free(rs_world *w)
 	free(w->provisioned);
 	free(w->output_ratios);
 	free(w->pool);
+	free(w->rare);
 	free(w->faults);
 	rs_reqlog_free(w->reqlog);
 	free(w);
