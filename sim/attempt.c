@@ -103,7 +103,7 @@ static rs_meter_req meter_req(const rs_world *w, const request *r)
 	    .prompt_tokens = r->shape.prompt_tokens,
 	    .cached_tokens = r->shape.cached_tokens,
 	    .max_tokens = r->shape.max_tokens,
-	    .best_of = w->clients[r->client].cfg->best_of,
+	    .best_of = w->client_hot[r->client].best_of,
 	    .output_tokens = r->shape.output_tokens,
 	};
 }
@@ -120,12 +120,9 @@ static rs_latency_params latency_for(const rs_world *w, const request *r, size_t
                                      double backend_rtt_ms)
 {
 	rs_latency_params p = w->deps[d].latency;
-	double client_rtt = w->clients[r->client].cfg->rtt_ms;
-	if (client_rtt >= 0)
-		p.rtt_ms = client_rtt;
-	else if (backend_rtt_ms >= 0)
+	if (backend_rtt_ms >= 0 && !w->client_hot[r->client].own_rtt)
 		p.rtt_ms = backend_rtt_ms;
-	else
+	else /* the client's own, or the network's */
 		p.rtt_ms = w->rtt[(size_t)r->client * w->n_deps + d];
 	return p;
 }
@@ -164,7 +161,7 @@ static void present(rs_world *w, request *r, size_t d, rs_time now, bool retry, 
 	rs_tokens tok = tokens_of(r);
 	answer_of(w, d, now, &mreq, out);
 	out->log_ticket = w->reqlog ? alog_decision(w, now, r, d, &mreq, out) : 0;
-	int spill = w->deps[d].cfg->spillover_index;
+	int spill = w->dep_hot[d].spill;
 	if (spill < 0 || (out->answer != RS_ANS_THROTTLED && out->answer != RS_ANS_ERROR))
 		return;
 	outcome second;
@@ -329,11 +326,10 @@ static void attempt_failed(rs_world *w, uint32_t slot, rs_time now);
 static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 {
 	request *r = &w->pool[slot];
-	const rs_client_cfg *cc = w->clients[r->client].cfg;
+	const client_hot *ch = &w->client_hot[r->client];
 	bool retry = r->attempts > 1;
 	outcome o = {.dep = SIZE_MAX, .backend_rtt_ms = -1};
-	present_target(w, r, r->redirected ? cc->control.spill_ref : cc->target_ref, now, retry, 0,
-	               &o);
+	present_target(w, r, r->redirected ? ch->spill_target : ch->target, now, retry, 0, &o);
 	if (o.hold_until > 0) {
 		schedule(w, o.hold_until, EV_DISPATCH, 0, slot);
 		return;
@@ -348,8 +344,7 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 	if (++w->gen_seq == 0) /* unique across requests: a slot is reused */
 		++w->gen_seq;
 	r->gen = w->gen_seq;
-	double timeout_s = cc->retry.attempt_timeout_s;
-	rs_time timeout = timeout_s > 0 ? rs_time_from_s(timeout_s) : 0;
+	rs_time timeout = ch->timeout;
 	if (o.answer == RS_ANS_HANG) {
 		alog_attempt(w, r, o.log_ticket, -1, false);
 		if (timeout)
@@ -386,7 +381,7 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 		/* On a shared deployment the service decides when it completes;
 		 * else, when the client will give up first, the service still
 		 * finishes the attempt and corrects its meter (MODEL.md section 5). */
-		bool shared = rs_service_shared(w->svc, d);
+		bool shared = w->dep_hot[d].shared;
 		bool orphan = !shared && timeout && r->timing.total > timeout;
 		rs_meter_req mreq = meter_req(w, r);
 		rs_status st = RS_OK;
@@ -472,7 +467,7 @@ static void finish(rs_world *w, uint32_t slot, rs_time now)
 {
 	request *r = &w->pool[slot];
 	rs_client *c = &w->clients[r->client];
-	if (c->cfg->arrival.process == RS_ARRIVAL_CLOSED)
+	if (w->client_hot[r->client].closed)
 		schedule(w, now + rs_client_think_time(c), EV_ARRIVAL, r->client, 0);
 	if (w->compute)
 		rs_compute_leave(w->compute, now, r->client, rare_of(w, r)->tier_inst, r->arrived,
@@ -488,7 +483,7 @@ static void attempt_failed(rs_world *w, uint32_t slot, rs_time now)
 	request *r = &w->pool[slot];
 	rs_client *c = &w->clients[r->client];
 	const rs_control_cfg *k = &c->cfg->control;
-	if (k->spill && !r->redirected && r->retry_after_ms >= 0 &&
+	if (w->client_hot[r->client].spill && !r->redirected && r->retry_after_ms >= 0 &&
 	    now - r->arrived + r->retry_after_ms * RS_US_PER_MS >
 	        rs_time_from_s(k->spill_max_wait_s)) {
 		r->redirected = true; /* wait or spill: the wait is too long, spill now */
@@ -573,14 +568,13 @@ static void on_arrival(void *ctx, rs_engine *eng, const rs_event *ev)
 	rs_time now = rs_engine_now(eng);
 	rs_client *c = &w->clients[ev->a];
 	int64_t row = (int64_t)ev->b - 1; /* b carries row + 1, 0 for none */
-	rs_arrival_process process = c->cfg->arrival.process;
 
 	/* issue 9: a pipeline client's arrival starts a pipeline (job.c) */
 	bool pipeline = w->jobs && jobs_arrival(w, ev->a, now);
 	uint32_t slot = pipeline ? NO_SLOT : request_new(w, ev->a, row, now, 0);
 	if (!pipeline && slot == NO_SLOT)
 		return;
-	if (process != RS_ARRIVAL_CLOSED && process != RS_ARRIVAL_JOB) {
+	if (w->client_hot[ev->a].chained) {
 		rs_time at;
 		int64_t next_row;
 		if (rs_client_next_arrival(c, &at, &next_row))
@@ -791,6 +785,8 @@ rs_status world_wire(rs_world *w, rs_error *err)
 	w->svc = rs_service_new(w->eng, &sev, w->deps, w->n_deps, w->end, complete, w);
 	if (!w->svc)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the service");
+	for (size_t d = 0; d < w->n_deps; d++)
+		w->dep_hot[d].shared = rs_service_shared(w->svc, d);
 	if (!hedge_build(w))
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the hedges");
 	rs_engine_on(w->eng, EV_HEDGE, on_hedge, w);

@@ -199,7 +199,8 @@ void alog_attempt(rs_world *w, request *r, uint64_t ticket, rs_time duration, bo
 
 void alog_abandoned(rs_world *w, request *r)
 {
-	rs_attempt_record *rec = w->reqlog ? rs_reqlog_row(w->reqlog, rare_of(w, r)->log_ticket) : NULL;
+	rs_attempt_record *rec =
+	    w->reqlog ? rs_reqlog_row(w->reqlog, rare_of(w, r)->log_ticket) : NULL;
 	if (rec)
 		rec->end = RS_END_ABANDONED;
 }

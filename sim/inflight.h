@@ -100,6 +100,25 @@ typedef struct request_rare {
 	route_path path;     /* the routers that chose its deployment (set at dispatch) */
 } request_rare;
 
+/* What the flow of an attempt reads of a client for every request, copied
+ * from its configuration when the world is built: there the fields lie far
+ * apart, a cache line each, and the run reads them every few events. */
+typedef struct client_hot {
+	rs_target target, spill_target; /* where its attempts go; after wait_or_spill's spill */
+	rs_time timeout;                /* the attempt timeout; 0: none */
+	int32_t best_of;
+	bool closed;  /* closed-loop users: a request's end brings the next arrival */
+	bool chained; /* open loop: an arrival brings the next (not closed, not a job) */
+	bool own_rtt; /* its own round trip (rtt_ms), which w->rtt holds */
+	bool spill;   /* wait_or_spill */
+} client_hot;
+
+/* The same for a deployment: what presenting an attempt reads. */
+typedef struct dep_hot {
+	int spill;   /* its spillover deployment, or < 0 */
+	bool shared; /* its service model is on (rs_service_shared) */
+} dep_hot;
+
 /* The outcome of presenting an attempt to a deployment or a router. */
 typedef struct outcome {
 	rs_answer answer;
@@ -122,6 +141,8 @@ struct rs_world {
 	size_t n_deps;
 	rs_client *clients;
 	size_t n_clients;
+	client_hot *client_hot; /* [n_clients] */
+	dep_hot *dep_hot;       /* [n_deps] */
 	rs_router **routers;
 	rs_gateway **gateways; /* per router: its own quotas, or NULL (world_gateway.c) */
 	bool **router_tried;   /* per router: scratch "tried" flags of one routing */
@@ -131,9 +152,9 @@ struct rs_world {
 	rs_reqlog *reqlog;    /* the request log, or NULL when not wanted */
 	rs_fault_cfg *faults; /* owned: cfg's faults and the outages' (outages.h) */
 	size_t n_faults;
-	request *pool;       /* aligned to REQUEST_ALIGN */
-	request_rare *rare;  /* [pool_cap], or NULL when no feature needs it (request_rare) */
-	bool wants_rare;     /* build: some feature needs w->rare */
+	request *pool;      /* aligned to REQUEST_ALIGN */
+	request_rare *rare; /* [pool_cap], or NULL when no feature needs it (request_rare) */
+	bool wants_rare;    /* build: some feature needs w->rare */
 	uint32_t pool_len, pool_cap, free_head;
 	rs_service *svc; /* admitted attempts until they complete */
 	/* issue 9: the application tiers (compute.h) and the global batch
@@ -144,7 +165,9 @@ struct rs_world {
 	struct hedge_room *hedge; /* hedge.c: NULL when no client hedges */
 	rs_quota_watch *quota;    /* NULL when no client watches its remaining quota */
 	rs_netjitter *jitter;     /* NULL when no client has network jitter */
-	double *rtt;              /* [client * n_deps + dep]: network round trip, ms */
+	/* [client * n_deps + dep]: network round trip, ms: the client's own
+	 * when it has one (client_hot.own_rtt), else the network's */
+	double *rtt;
 	uint64_t next_id;
 	uint32_t gen_seq; /* the last attempt generation given (0: none) */
 	rs_time end;

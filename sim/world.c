@@ -101,15 +101,44 @@ static rs_status build_routing(rs_world *w, rs_error *err)
 		return gst;
 	for (size_t c = 0; c < cfg->n_clients; c++) {
 		const char *from = cfg->clients[c].region;
+		double own = cfg->clients[c].rtt_ms; /* < 0: none */
 		for (size_t d = 0; d < cfg->n_deployments; d++) {
 			double rtt = w->deps[d].latency.rtt_ms;
 			for (size_t i = 0; from && i < cfg->n_net; i++)
 				if (!strcmp(cfg->net_from[i], from) &&
 				    !strcmp(cfg->net_to[i], cfg->deployments[d].region))
 					rtt = cfg->net_rtt_ms[i];
-			w->rtt[c * cfg->n_deployments + d] = rtt;
+			w->rtt[c * cfg->n_deployments + d] = own >= 0 ? own : rtt;
 		}
 	}
+	return RS_OK;
+}
+
+/* The clients' and deployments' hot copies (inflight.h: client_hot). */
+static rs_status build_hot(rs_world *w, rs_error *err)
+{
+	const rs_config *cfg = w->cfg;
+	w->client_hot = rs_calloc(cfg->n_clients, sizeof *w->client_hot);
+	w->dep_hot = rs_calloc(cfg->n_deployments, sizeof *w->dep_hot);
+	if (!w->client_hot || !w->dep_hot)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the world");
+	for (size_t c = 0; c < cfg->n_clients; c++) {
+		const rs_client_cfg *cc = &cfg->clients[c];
+		rs_arrival_process process = cc->arrival.process;
+		double timeout_s = cc->retry.attempt_timeout_s;
+		w->client_hot[c] = (client_hot){
+		    .target = cc->target_ref,
+		    .spill_target = cc->control.spill_ref,
+		    .timeout = timeout_s > 0 ? rs_time_from_s(timeout_s) : 0,
+		    .best_of = cc->best_of,
+		    .closed = process == RS_ARRIVAL_CLOSED,
+		    .chained = process != RS_ARRIVAL_CLOSED && process != RS_ARRIVAL_JOB,
+		    .own_rtt = cc->rtt_ms >= 0,
+		    .spill = cc->control.spill,
+		};
+	}
+	for (size_t d = 0; d < cfg->n_deployments; d++)
+		w->dep_hot[d].spill = cfg->deployments[d].spillover_index;
 	return RS_OK;
 }
 
@@ -173,6 +202,8 @@ static rs_status build(rs_world *w, rs_error *err)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the metrics");
 
 	rs_status st = build_routing(w, err);
+	if (st == RS_OK)
+		st = build_hot(w, err);
 	if (st != RS_OK)
 		return st;
 
@@ -213,8 +244,8 @@ static rs_status build(rs_world *w, rs_error *err)
 	if (w->status != RS_OK)
 		return rs_fail(err, w->status, "out of memory scheduling the first arrivals");
 	/* the features with fields in request_rare (inflight.h) */
-	w->wants_rare = w->reqlog || w->jobs || w->compute || w->quota || w->hedge ||
-	                w->n_routers > 0;
+	w->wants_rare =
+	    w->reqlog || w->jobs || w->compute || w->quota || w->hedge || w->n_routers > 0;
 	return RS_OK;
 }
 
@@ -263,6 +294,8 @@ void rs_world_free(rs_world *w)
 	free(w->routers);
 	free(w->router_tried);
 	free(w->rtt);
+	free(w->client_hot);
+	free(w->dep_hot);
 	rs_service_free(w->svc);
 	rs_compute_free(w->compute);
 	rs_batch_free(w->batch);
