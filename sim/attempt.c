@@ -775,7 +775,6 @@ static void on_fault(void *ctx, rs_engine *eng, const rs_event *ev)
 rs_status world_wire(rs_world *w, rs_error *err)
 {
 	rs_engine_on(w->eng, EV_ARRIVAL, on_arrival, w);
-	rs_engine_lane(w->eng, EV_ARRIVAL, 1); /* at most one pending per client */
 	rs_engine_on(w->eng, EV_DISPATCH, on_dispatch, w);
 	rs_engine_on(w->eng, EV_DONE, on_done, w);
 	rs_engine_on(w->eng, EV_ANSWER, on_answer, w);
