@@ -304,7 +304,7 @@ static inline void draw_timing(rs_world *w, const request *r, size_t d, const rs
 {
 	rs_deployment *dep = &w->deps[d];
 	rs_latency_params daily; /* issue 9: lp with the day's pattern, when it has one */
-	if (dep->cfg->latency_daily.mode != RS_LATENCY_DAILY_OFF) {
+	if (w->dep_hot[d].daily) {
 		daily = *lp;
 		rs_latency_daily_apply(&dep->cfg->latency_daily, now, &daily);
 		lp = &daily;
@@ -417,8 +417,8 @@ static void control_done(rs_world *w, uint32_t client, rs_time now, rs_result re
 {
 	uint32_t next;
 	uint64_t id;
-	if (w->clients[client].ctl &&
-	    rs_throttle_done(w->clients[client].ctl, now, res, &next, &id))
+	rs_throttle *ctl = w->client_hot[client].ctl;
+	if (ctl && rs_throttle_done(ctl, now, res, &next, &id))
 		schedule(w, now, EV_SEND, 0, next);
 }
 
@@ -429,7 +429,7 @@ static void control_done(rs_world *w, uint32_t client, rs_time now, rs_result re
 static void send_attempt(rs_world *w, uint32_t slot, rs_time now, bool gated)
 {
 	request *r = &w->pool[slot];
-	rs_client *c = &w->clients[r->client];
+	const client_hot *c = &w->client_hot[r->client];
 	rs_gate g = RS_GATE_GO;
 	rs_time until = 0;
 	if (w->quota && rs_quota_watch_paused(w->quota, r->client, now, &until)) {
@@ -630,10 +630,11 @@ static void complete(void *ctx, rs_time now, size_t dep, uint32_t slot)
 	rs_metrics_on_success(w->metrics, now, r->arrived, r->client, dep, latency_ms, ttft_ms,
 	                      r->shape.prompt_tokens, r->shape.output_tokens, r->attempts > 1,
 	                      r->spilled);
-	rs_retry_on_answer(w->clients[r->client].retry, now, true);
-	rs_router_answer ok = {
-	    .kind = RS_ANSWER_OK, .retry_after_ms = -1, .latency_ms = rs_time_to_ms(now - r->sent)};
+	rs_retry_on_answer(w->client_hot[r->client].retry, now, true);
 	if (r->hops > 0) { /* only a routed attempt has routers and gateways to tell */
+		rs_router_answer ok = {.kind = RS_ANSWER_OK,
+		                       .retry_after_ms = -1,
+		                       .latency_ms = rs_time_to_ms(now - r->sent)};
 		const route_path *p = &rare_of(w, r)->path;
 		for (unsigned i = 0; i < p->n; i++)
 			rs_router_observe(w->routers[p->router[i]], p->backend[i], now, &ok);
@@ -663,7 +664,7 @@ static void on_answer(void *ctx, rs_engine *eng, const rs_event *ev)
 	rs_time now = rs_engine_now(eng);
 	uint32_t slot = (uint32_t)ev->b;
 	request *r = &w->pool[slot];
-	rs_retry_on_answer(w->clients[r->client].retry, now, false);
+	rs_retry_on_answer(w->client_hot[r->client].retry, now, false);
 	control_done(w, r->client, now,
 	             r->retry_after_ms >= 0 ? RS_RESULT_THROTTLED : RS_RESULT_FAILED);
 	attempt_failed(w, slot, now);
@@ -685,7 +686,7 @@ static void on_timeout(void *ctx, rs_engine *eng, const rs_event *ev)
 		rs_meter_req mreq = meter_req(w, r);
 		hedge_abandon(w, slot, &mreq, now);
 	}
-	rs_retry_on_answer(w->clients[r->client].retry, now, false);
+	rs_retry_on_answer(w->client_hot[r->client].retry, now, false);
 	control_done(w, r->client, now, RS_RESULT_FAILED);
 	rs_router_answer to = {.kind = RS_ANSWER_TIMEOUT, .retry_after_ms = -1};
 	const route_path *p = r->hops ? &rare_of(w, r)->path : NULL;
@@ -708,7 +709,7 @@ static void on_queued(void *ctx, rs_engine *eng, const rs_event *ev)
 	request *r = &w->pool[ev->a];
 	/* a slot holding another request: this one has ended, and may have been
 	 * of a client with no queue; the same request may have left the queue */
-	if (r->id != ev->b || !rs_throttle_expire(w->clients[r->client].ctl, ev->a, ev->b))
+	if (r->id != ev->b || !rs_throttle_expire(w->client_hot[r->client].ctl, ev->a, ev->b))
 		return;
 	r->attempts++;
 	r->sent = rs_engine_now(eng);

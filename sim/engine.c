@@ -143,10 +143,10 @@ static void heap_push(heap *h, const rs_event *ev)
  * this spares the comparison with it at every level of the way down. */
 static void pop_root(heap *h)
 {
-	rs_event last = h->ev[--h->len];
-	size_t n = h->len;
+	size_t n = --h->len;
 	if (n == 0)
 		return;
+	rs_event last = h->ev[n];
 	rs_event *ev = h->ev;
 	size_t i = 0;
 	for (;;) {

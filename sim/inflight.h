@@ -101,9 +101,13 @@ typedef struct request_rare {
 } request_rare;
 
 /* What the flow of an attempt reads of a client for every request, copied
- * from its configuration when the world is built: there the fields lie far
- * apart, a cache line each, and the run reads them every few events. */
+ * from its configuration and its rs_client when the world is built: there
+ * the fields lie far apart, a cache line each, and the run reads them every
+ * few events.  Here they fill one line (the table is aligned to it). */
 typedef struct client_hot {
+	_Alignas(REQUEST_ALIGN) rs_retry_state *retry; /* borrowed from its rs_client */
+	gsl_rng *rng_retry;                            /* borrowed */
+	rs_throttle *ctl;                              /* borrowed: its own controls, or NULL */
 	rs_target target, spill_target; /* where its attempts go; after wait_or_spill's spill */
 	rs_time timeout;                /* the attempt timeout; 0: none */
 	int32_t best_of;
@@ -113,10 +117,13 @@ typedef struct client_hot {
 	bool spill;   /* wait_or_spill */
 } client_hot;
 
+_Static_assert(sizeof(client_hot) == REQUEST_ALIGN, "a client's hot fields fill a cache line");
+
 /* The same for a deployment: what presenting an attempt reads. */
 typedef struct dep_hot {
 	int spill;   /* its spillover deployment, or < 0 */
 	bool shared; /* its service model is on (rs_service_shared) */
+	bool daily;  /* its latency has a daily pattern (latency_daily.h) */
 } dep_hot;
 
 /* The outcome of presenting an attempt to a deployment or a router. */
@@ -141,7 +148,7 @@ struct rs_world {
 	size_t n_deps;
 	rs_client *clients;
 	size_t n_clients;
-	client_hot *client_hot; /* [n_clients] */
+	client_hot *client_hot; /* [n_clients], aligned to REQUEST_ALIGN */
 	dep_hot *dep_hot;       /* [n_deps] */
 	rs_router **routers;
 	rs_gateway **gateways; /* per router: its own quotas, or NULL (world_gateway.c) */

@@ -118,7 +118,8 @@ static rs_status build_routing(rs_world *w, rs_error *err)
 static rs_status build_hot(rs_world *w, rs_error *err)
 {
 	const rs_config *cfg = w->cfg;
-	w->client_hot = rs_calloc(cfg->n_clients, sizeof *w->client_hot);
+	size_t n = cfg->n_clients ? cfg->n_clients : 1; /* aligned_alloc(.., 0) may fail */
+	w->client_hot = aligned_alloc(REQUEST_ALIGN, n * sizeof *w->client_hot);
 	w->dep_hot = rs_calloc(cfg->n_deployments, sizeof *w->dep_hot);
 	if (!w->client_hot || !w->dep_hot)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the world");
@@ -126,7 +127,11 @@ static rs_status build_hot(rs_world *w, rs_error *err)
 		const rs_client_cfg *cc = &cfg->clients[c];
 		rs_arrival_process process = cc->arrival.process;
 		double timeout_s = cc->retry.attempt_timeout_s;
+		const rs_client *cl = &w->clients[c];
 		w->client_hot[c] = (client_hot){
+		    .retry = cl->retry,
+		    .rng_retry = cl->rng_retry,
+		    .ctl = cl->ctl,
 		    .target = cc->target_ref,
 		    .spill_target = cc->control.spill_ref,
 		    .timeout = timeout_s > 0 ? rs_time_from_s(timeout_s) : 0,
@@ -137,8 +142,11 @@ static rs_status build_hot(rs_world *w, rs_error *err)
 		    .spill = cc->control.spill,
 		};
 	}
-	for (size_t d = 0; d < cfg->n_deployments; d++)
-		w->dep_hot[d].spill = cfg->deployments[d].spillover_index;
+	for (size_t d = 0; d < cfg->n_deployments; d++) {
+		const rs_deployment_cfg *dc = &cfg->deployments[d];
+		w->dep_hot[d].spill = dc->spillover_index;
+		w->dep_hot[d].daily = dc->latency_daily.mode != RS_LATENCY_DAILY_OFF;
+	}
 	return RS_OK;
 }
 
