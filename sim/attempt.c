@@ -446,7 +446,8 @@ static void send_attempt(rs_world *w, uint32_t slot, rs_time now, bool gated)
 		return;
 	r->attempts++;
 	r->sent = now;
-	if (g == RS_GATE_REJECT || rs_retry_throttle(c->retry, c->rng_retry, now)) {
+	if (g == RS_GATE_REJECT ||
+	    (c->retry_state && rs_retry_throttle(c->retry, c->rng_retry, now))) {
 		if (g == RS_GATE_GO && c->ctl)
 			control_done(w, r->client, now, RS_RESULT_NONE);
 		rs_metrics_on_rejected_locally(w->metrics, now, r->client);
@@ -457,7 +458,8 @@ static void send_attempt(rs_world *w, uint32_t slot, rs_time now, bool gated)
 		attempt_failed(w, slot, now);
 		return;
 	}
-	rs_retry_on_sent(c->retry, now, r->attempts > 1);
+	if (c->retry_state)
+		rs_retry_on_sent(c->retry, now, r->attempts > 1);
 	dispatch(w, slot, now);
 }
 
@@ -630,7 +632,9 @@ static void complete(void *ctx, rs_time now, size_t dep, uint32_t slot)
 	rs_metrics_on_success(w->metrics, now, r->arrived, r->client, dep, latency_ms, ttft_ms,
 	                      r->shape.prompt_tokens, r->shape.output_tokens, r->attempts > 1,
 	                      r->spilled);
-	rs_retry_on_answer(w->client_hot[r->client].retry, now, true);
+	const client_hot *ch = &w->client_hot[r->client];
+	if (ch->retry_state)
+		rs_retry_on_answer(ch->retry, now, true);
 	if (r->hops > 0) { /* only a routed attempt has routers and gateways to tell */
 		rs_router_answer ok = {.kind = RS_ANSWER_OK,
 		                       .retry_after_ms = -1,
@@ -664,7 +668,8 @@ static void on_answer(void *ctx, rs_engine *eng, const rs_event *ev)
 	rs_time now = rs_engine_now(eng);
 	uint32_t slot = (uint32_t)ev->b;
 	request *r = &w->pool[slot];
-	rs_retry_on_answer(w->client_hot[r->client].retry, now, false);
+	if (w->client_hot[r->client].retry_state)
+		rs_retry_on_answer(w->client_hot[r->client].retry, now, false);
 	control_done(w, r->client, now,
 	             r->retry_after_ms >= 0 ? RS_RESULT_THROTTLED : RS_RESULT_FAILED);
 	attempt_failed(w, slot, now);
@@ -686,7 +691,8 @@ static void on_timeout(void *ctx, rs_engine *eng, const rs_event *ev)
 		rs_meter_req mreq = meter_req(w, r);
 		hedge_abandon(w, slot, &mreq, now);
 	}
-	rs_retry_on_answer(w->client_hot[r->client].retry, now, false);
+	if (w->client_hot[r->client].retry_state)
+		rs_retry_on_answer(w->client_hot[r->client].retry, now, false);
 	control_done(w, r->client, now, RS_RESULT_FAILED);
 	rs_router_answer to = {.kind = RS_ANSWER_TIMEOUT, .retry_after_ms = -1};
 	const route_path *p = r->hops ? &rare_of(w, r)->path : NULL;

@@ -115,6 +115,10 @@ typedef struct client_hot {
 	bool chained; /* open loop: an arrival brings the next (not closed, not a job) */
 	bool own_rtt; /* its own round trip (rtt_ms), which w->rtt holds */
 	bool spill;   /* wait_or_spill */
+	/* its retry policy keeps a state between attempts (a budget, a retry
+	 * ratio or adaptive throttling); without one, rs_retry_throttle,
+	 * rs_retry_on_sent and rs_retry_on_answer do nothing and are not called */
+	bool retry_state;
 } client_hot;
 
 _Static_assert(sizeof(client_hot) == REQUEST_ALIGN, "a client's hot fields fill a cache line");

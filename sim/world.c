@@ -140,6 +140,8 @@ static rs_status build_hot(rs_world *w, rs_error *err)
 		    .chained = process != RS_ARRIVAL_CLOSED && process != RS_ARRIVAL_JOB,
 		    .own_rtt = cc->rtt_ms >= 0,
 		    .spill = cc->control.spill,
+		    .retry_state = cc->retry.budget_max > 0 || cc->retry.retry_ratio > 0 ||
+		                   cc->retry.adaptive_k > 0,
 		};
 	}
 	for (size_t d = 0; d < cfg->n_deployments; d++) {
