@@ -626,7 +626,8 @@ static void complete(void *ctx, rs_time now, size_t dep, uint32_t slot)
 	if (w->quota)
 		rs_quota_watch_seen(w->quota, r->client, now, rare_of(w, r)->seen_requests,
 		                    rare_of(w, r)->seen_tokens);
-	rs_meter_complete(w->deps[dep].meter, now, &mreq, r->charged);
+	if (w->dep_hot[dep].corrects)
+		rs_meter_complete(w->deps[dep].meter, now, &mreq, r->charged);
 	double latency_ms = rs_time_to_ms(now - r->arrived);
 	double ttft_ms = rs_time_to_ms(r->sent + r->timing.ttft - r->arrived);
 	rs_metrics_on_success(w->metrics, now, r->arrived, r->client, dep, latency_ms, ttft_ms,

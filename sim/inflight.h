@@ -125,9 +125,10 @@ _Static_assert(sizeof(client_hot) == REQUEST_ALIGN, "a client's hot fields fill 
 
 /* The same for a deployment: what presenting an attempt reads. */
 typedef struct dep_hot {
-	int spill;   /* its spillover deployment, or < 0 */
-	bool shared; /* its service model is on (rs_service_shared) */
-	bool daily;  /* its latency has a daily pattern (latency_daily.h) */
+	int spill;     /* its spillover deployment, or < 0 */
+	bool shared;   /* its service model is on (rs_service_shared) */
+	bool daily;    /* its latency has a daily pattern (latency_daily.h) */
+	bool corrects; /* its meter corrects at completion (rs_meter_corrects) */
 } dep_hot;
 
 /* The outcome of presenting an attempt to a deployment or a router. */

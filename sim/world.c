@@ -148,6 +148,7 @@ static rs_status build_hot(rs_world *w, rs_error *err)
 		const rs_deployment_cfg *dc = &cfg->deployments[d];
 		w->dep_hot[d].spill = dc->spillover_index;
 		w->dep_hot[d].daily = dc->latency_daily.mode != RS_LATENCY_DAILY_OFF;
+		w->dep_hot[d].corrects = rs_meter_corrects(w->deps[d].meter);
 	}
 	return RS_OK;
 }
