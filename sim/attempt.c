@@ -567,7 +567,7 @@ static inline void request_go(rs_world *w, uint32_t slot, rs_time now)
 static void on_arrival(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	rs_world *w = ctx;
-	rs_time now = rs_engine_now(eng);
+	rs_time now = ev->time;
 	rs_client *c = &w->clients[ev->a];
 	int64_t row = (int64_t)ev->b - 1; /* b carries row + 1, 0 for none */
 
@@ -591,7 +591,7 @@ static void on_arrival(void *ctx, rs_engine *eng, const rs_event *ev)
 static void on_pipe_call(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	rs_world *w = ctx;
-	rs_time now = rs_engine_now(eng);
+	rs_time now = ev->time;
 	if (!jobs_call_starts(w, (uint32_t)ev->b))
 		return;
 	uint32_t slot = request_new(w, ev->a, -1, now, (uint32_t)ev->b);
@@ -611,7 +611,7 @@ static void tier_start(void *ctx, rs_time now, uint32_t slot, uint32_t instance,
 
 static void on_dispatch(void *ctx, rs_engine *eng, const rs_event *ev)
 {
-	dispatch(ctx, (uint32_t)ev->b, rs_engine_now(eng));
+	dispatch(ctx, (uint32_t)ev->b, ev->time);
 }
 
 /* The attempt the client waits for completed on deployment dep (slot may
@@ -660,13 +660,13 @@ static void on_done(void *ctx, rs_engine *eng, const rs_event *ev)
 	uint32_t slot = (uint32_t)ev->b;
 	if (w->hedge && w->pool[slot].gen != (uint32_t)(ev->b >> 32)) /* none without hedges */
 		return;
-	complete(ctx, rs_engine_now(eng), ev->a, slot);
+	complete(ctx, ev->time, ev->a, slot);
 }
 
 static void on_answer(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	rs_world *w = ctx;
-	rs_time now = rs_engine_now(eng);
+	rs_time now = ev->time;
 	uint32_t slot = (uint32_t)ev->b;
 	request *r = &w->pool[slot];
 	if (w->client_hot[r->client].retry_state)
@@ -679,7 +679,7 @@ static void on_answer(void *ctx, rs_engine *eng, const rs_event *ev)
 static void on_timeout(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	rs_world *w = ctx;
-	rs_time now = rs_engine_now(eng);
+	rs_time now = ev->time;
 	uint32_t slot = (uint32_t)ev->b;
 	request *r = &w->pool[slot];
 	if (r->gen != ev->a)
@@ -706,7 +706,7 @@ static void on_timeout(void *ctx, rs_engine *eng, const rs_event *ev)
 /* RETRY(b=slot), also a wait for a token; SEND(b=slot) leaves the queue. */
 static void on_retry(void *ctx, rs_engine *eng, const rs_event *ev)
 {
-	send_attempt(ctx, (uint32_t)ev->b, rs_engine_now(eng), ev->type == EV_SEND);
+	send_attempt(ctx, (uint32_t)ev->b, ev->time, ev->type == EV_SEND);
 }
 
 /* A queued request's timeout: it fails locally when it is still queued. */
@@ -719,7 +719,7 @@ static void on_queued(void *ctx, rs_engine *eng, const rs_event *ev)
 	if (r->id != ev->b || !rs_throttle_expire(w->client_hot[r->client].ctl, ev->a, ev->b))
 		return;
 	r->attempts++;
-	r->sent = rs_engine_now(eng);
+	r->sent = ev->time;
 	rs_metrics_on_rejected_locally(w->metrics, r->sent, r->client);
 	alog_refusal(w, r->sent, r, RS_BY_CLIENT, "queue_timeout", -1);
 	r->retry_after_ms = -1;
@@ -731,7 +731,7 @@ static void on_queued(void *ctx, rs_engine *eng, const rs_event *ev)
 static void on_hedge(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	rs_world *w = ctx;
-	rs_time now = rs_engine_now(eng);
+	rs_time now = ev->time;
 	uint32_t slot = (uint32_t)ev->b;
 	request *r = &w->pool[slot];
 	rs_target t;
@@ -769,7 +769,7 @@ static void on_hedge_done(void *ctx, rs_engine *eng, const rs_event *ev)
 	rs_world *w = ctx;
 	uint32_t slot = (uint32_t)ev->b;
 	if (hedge_live(w, slot, (uint32_t)(ev->b >> 32)))
-		complete(ctx, rs_engine_now(eng), ev->a, slot | HEDGE_SLOT_BIT);
+		complete(ctx, ev->time, ev->a, slot | HEDGE_SLOT_BIT);
 }
 
 /* Faults (MODEL.md section 8): start or end fault `a` on every deployment
@@ -777,7 +777,7 @@ static void on_hedge_done(void *ctx, rs_engine *eng, const rs_event *ev)
 static void on_fault(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	rs_world *w = ctx;
-	rs_fault_apply(&w->faults[ev->a], ev->b == 0, rs_engine_now(eng), w->deps, w->n_deps);
+	rs_fault_apply(&w->faults[ev->a], ev->b == 0, ev->time, w->deps, w->n_deps);
 }
 
 rs_status world_wire(rs_world *w, rs_error *err)

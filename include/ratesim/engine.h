@@ -32,7 +32,8 @@ typedef struct rs_event {
 
 typedef struct rs_engine rs_engine;
 
-/* A handler runs one event; `ctx` is what was given at registration. */
+/* A handler runs one event; `ctx` is what was given at registration.  The
+ * clock is at the event's time: ev->time == rs_engine_now(eng). */
 typedef void (*rs_event_fn)(void *ctx, rs_engine *eng, const rs_event *ev);
 
 #define RS_ENGINE_MAX_TYPES 32
