@@ -201,9 +201,10 @@ static rs_status list_push(rs_engine *eng, int64_t s, const rs_event *ev)
 	}
 	uint64_t ring = (uint64_t)s & CAL_MASK;
 	uint32_t *head = &eng->slot[ring];
+	if (*head == NO_NODE) /* the slot's first event: its bit */
+		eng->used[ring / 64] |= (uint64_t)1 << (ring % 64);
 	eng->node[i] = (cal_node){.ev = *ev, .next = *head};
 	*head = i;
-	eng->used[ring / 64] |= (uint64_t)1 << (ring % 64);
 	eng->far++;
 	return RS_OK;
 }
