@@ -619,15 +619,18 @@ static void on_dispatch(void *ctx, rs_engine *eng, const rs_event *ev)
 static void complete(void *ctx, rs_time now, size_t dep, uint32_t slot)
 {
 	rs_world *w = ctx;
-	rs_meter_req mreq = meter_req(w, &w->pool[slot & ~HEDGE_SLOT_BIT]);
-	if (w->hedge) /* the loser goes on on the service */
+	if (w->hedge) { /* the loser goes on on the service */
+		rs_meter_req mreq = meter_req(w, &w->pool[slot & ~HEDGE_SLOT_BIT]);
 		slot = hedge_settle(w, slot, now, &mreq);
+	}
 	request *r = &w->pool[slot];
 	if (w->quota)
 		rs_quota_watch_seen(w->quota, r->client, now, rare_of(w, r)->seen_requests,
 		                    rare_of(w, r)->seen_tokens);
-	if (w->dep_hot[dep].corrects)
+	if (w->dep_hot[dep].corrects) {
+		rs_meter_req mreq = meter_req(w, r);
 		rs_meter_complete(w->deps[dep].meter, now, &mreq, r->charged);
+	}
 	double latency_ms = rs_time_to_ms(now - r->arrived);
 	double ttft_ms = rs_time_to_ms(r->sent + r->timing.ttft - r->arrived);
 	rs_metrics_on_success(w->metrics, now, r->arrived, r->client, dep, latency_ms, ttft_ms,
