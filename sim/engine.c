@@ -8,27 +8,32 @@
  *
  * The queue is a calendar in front of a heap.  Time is cut into slots of
  * 2^CAL_SHIFT us; `cur` is the current slot.  An event of a slot <= cur is
- * in `near`, a 4-ary min-heap; one of the next CAL_SLOTS - 1 slots is in
- * that slot's list (unordered, O(1) to add); one further away is in
- * `overflow`, another heap.  The top of `near` is then the smallest of the
- * whole queue, since every other event has a later slot.  When `near`
- * empties, cur moves to the next slot with events (found in a bitmap of the
- * slots whose list is not empty, or the overflow's top, whichever comes
- * first), and that slot's list and the overflow's events of slots <= cur
- * move into `near`.  So `near` holds the events of one slot (one or two at
- * 1,000 requests/s, where one heap would hold the thousands of requests in
- * flight) and a pop sifts through a level or none; each event is copied
- * once more, from its list into `near`.  Every event goes this way, the
- * clients' arrivals too: the calendar is as shallow for them as the queue
- * of their own they once had, and a step compares no two queues' tops.
+ * in `run` or in `near`; one of the next CAL_SLOTS - 1 slots is in that
+ * slot's list (unordered, O(1) to add); one further away is in `overflow`,
+ * a 4-ary min-heap.  When `run` and `near` are empty, cur moves to the next
+ * slot with events (found in a bitmap of the slots whose list is not empty,
+ * or the overflow's top, whichever comes first): that slot's list becomes
+ * `run`, sorted once so that its first event is last (a pop is then
+ * run.len--), and the overflow's events of slots <= cur go to `near`, a
+ * 4-ary min-heap, as do the events pushed for a slot <= cur meanwhile (a
+ * handler's answer due within the millisecond).  The first event of the
+ * whole queue is the smaller of the two tops, since every other event has
+ * a later slot.  At 1,000 requests/s a slot holds one to three events and
+ * `near` is mostly empty, where one heap would hold the thousands of
+ * requests in flight.  Each event is copied once more, from its list into
+ * `run`.  Every event goes this way, the clients' arrivals too: the
+ * calendar is as shallow for them as the queue of their own they once had.
  *
- * Cost: push O(1) into a list (O(log n) into a heap); pop O(log k) for the
- * k events of the current slot, plus a word of the bitmap per 64 slots
- * stepped over (at most duration / 2^CAL_SHIFT / 64 words over a run).
- * Memory: 96 bytes per event pending (a node of a cache line and room for
- * it in `near`), and 4 bytes and a bit per slot of the ring.  A heap's pop is a bottom-up sift (see
- * pop_root). rs_engine_run_before runs a batch of events in one loop, so a caller that only needs
- * to stop at a known time (the next bucket to close) pays no call per event but the handler's.
+ * Cost: push O(1) into a list (O(log n) into a heap); a slot's k events
+ * sorted in O(k^2) for a handful, O(k log k) beyond (SORT_SMALL); a pop
+ * O(1) from `run`, O(log m) from `near`; plus a word of the bitmap per 64
+ * slots stepped over (at most duration / 2^CAL_SHIFT / 64 words over a
+ * run).  Memory: 128 bytes per event pending (a node of a cache line, and
+ * room for it in `run` and in `near`), and 4 bytes and a bit per slot of
+ * the ring.  A heap's pop is a bottom-up sift (see pop_root).
+ * rs_engine_run_before runs a batch of events in one loop, so a caller that
+ * only needs to stop at a known time (the next bucket to close) pays no
+ * call per event but the handler's.
  */
 #include "ratesim/engine.h"
 
@@ -74,9 +79,10 @@ struct rs_engine {
 	uint64_t next_seq;
 	uint64_t events_run;
 	rs_status status;
-	heap near;      /* the events of slots <= cur */
-	int64_t cur;    /* the current slot */
-	size_t pending; /* events in near, the lists and overflow */
+	heap run;    /* not a heap: the current slot's list, sorted; its first event last */
+	heap near;   /* the other events of slots <= cur: the overflow's, and those pushed since */
+	int64_t cur; /* the current slot */
+	size_t pending; /* events in run, near, the lists and overflow */
 	size_t far;     /* events in the lists */
 	uint32_t *slot; /* CAL_SLOTS list heads (NO_NODE: empty) */
 	uint64_t *used; /* CAL_WORDS: bit s % CAL_SLOTS set when slot s has a list */
@@ -211,9 +217,10 @@ static rs_status list_push(rs_engine *eng, int64_t s, const rs_event *ev)
 
 static rs_status push(rs_engine *eng, const rs_event *ev)
 {
-	/* `near` may have to take every pending event when they come due
-	 * together: room for them is made here, so moving them never fails. */
-	if (!heap_reserve(&eng->near, eng->pending + 1 - eng->near.len))
+	/* `run` or `near` may have to take every pending event when they come
+	 * due together: room for them is made here, so moving them never fails. */
+	if (!heap_reserve(&eng->near, eng->pending + 1 - eng->near.len) ||
+	    !heap_reserve(&eng->run, eng->pending + 1 - eng->run.len))
 		return RS_ERR_NOMEM;
 	int64_t s = slot_of(ev->time);
 	rs_status st = RS_OK;
@@ -245,11 +252,42 @@ static int64_t next_listed(const rs_engine *eng)
 	return eng->cur + 1 + (int64_t)((ring - from) & CAL_MASK);
 }
 
-/* Move cur on until `near` has an event (see the note).  False when the
- * queue is empty. */
+/* A slot's list is sorted by insertion up to this many events (about k^2/4
+ * moves: 64 at 16, what qsort's calls cost), by qsort beyond: a slot where
+ * thousands of events come due together stays O(k log k). */
+#define SORT_SMALL 16
+
+static int later_first(const void *x, const void *y)
+{
+	key_t128 a = key_of(x), b = key_of(y);
+	return a < b ? 1 : a > b ? -1 : 0;
+}
+
+/* Sort the run so that its first event is last (keys are unique: any sort
+ * gives the same order). */
+static void sort_run(heap *run)
+{
+	rs_event *ev = run->ev;
+	size_t n = run->len;
+	if (n > SORT_SMALL) {
+		qsort(ev, n, sizeof *ev, later_first);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		rs_event x = ev[i];
+		key_t128 k = key_of(&x);
+		size_t j = i;
+		for (; j > 0 && key_of(&ev[j - 1]) < k; j--)
+			ev[j] = ev[j - 1];
+		ev[j] = x;
+	}
+}
+
+/* Move cur on until `run` or `near` has an event (see the note).  False
+ * when the queue is empty. */
 static bool refill(rs_engine *eng)
 {
-	while (eng->near.len == 0) {
+	while (eng->near.len == 0 && eng->run.len == 0) {
 		if (eng->far == 0 && eng->overflow.len == 0)
 			return false;
 		int64_t next = eng->far ? next_listed(eng) : INT64_MAX;
@@ -265,12 +303,13 @@ static bool refill(rs_engine *eng)
 		while (*head != NO_NODE) {
 			cal_node *nd = &eng->node[*head];
 			uint32_t nx = nd->next;
-			heap_push(&eng->near, &nd->ev);
+			eng->run.ev[eng->run.len++] = nd->ev;
 			nd->next = eng->free_node;
 			eng->free_node = *head;
 			*head = nx;
 			eng->far--;
 		}
+		sort_run(&eng->run);
 		while (eng->overflow.len && slot_of(eng->overflow.ev[0].time) <= eng->cur) {
 			heap_push(&eng->near, &eng->overflow.ev[0]);
 			pop_root(&eng->overflow);
@@ -279,11 +318,15 @@ static bool refill(rs_engine *eng)
 	return true;
 }
 
-/* The first event, or NULL when the queue is empty. */
+/* The first event, the smaller of run's and near's tops (see the note), or
+ * NULL when the queue is empty. */
 static inline const rs_event *top(rs_engine *eng)
 {
-	if (eng->near.len == 0 && !refill(eng))
+	if (eng->near.len == 0 && eng->run.len == 0 && !refill(eng))
 		return NULL;
+	const rs_event *r = eng->run.len ? &eng->run.ev[eng->run.len - 1] : NULL;
+	if (eng->near.len == 0 || (r && key_of(r) < key_of(&eng->near.ev[0])))
+		return r;
 	return &eng->near.ev[0];
 }
 
@@ -295,7 +338,8 @@ rs_engine *rs_engine_new(void)
 	eng->free_node = NO_NODE;
 	eng->slot = rs_calloc(CAL_SLOTS, sizeof *eng->slot);
 	eng->used = rs_calloc(CAL_WORDS, sizeof *eng->used);
-	if (!eng->slot || !eng->used || !heap_init(&eng->near) || !heap_init(&eng->overflow)) {
+	if (!eng->slot || !eng->used || !heap_init(&eng->near) || !heap_init(&eng->run) ||
+	    !heap_init(&eng->overflow)) {
 		rs_engine_free(eng);
 		return NULL;
 	}
@@ -309,6 +353,7 @@ void rs_engine_free(rs_engine *eng)
 	if (!eng)
 		return;
 	free(eng->near.ev);
+	free(eng->run.ev);
 	free(eng->overflow.ev);
 	free(eng->slot);
 	free(eng->used);
@@ -366,10 +411,13 @@ rs_time rs_engine_next_time(const rs_engine *eng)
 }
 
 /* Pop the top (there is one: top() found it) and run it. */
-static void run_top(rs_engine *eng)
+static void run_top(rs_engine *eng, const rs_event *t)
 {
-	rs_event ev = eng->near.ev[0];
-	pop_root(&eng->near);
+	rs_event ev = *t;
+	if (t == eng->near.ev)
+		pop_root(&eng->near);
+	else
+		eng->run.len--;
 	eng->pending--;
 	eng->now = ev.time;
 	eng->events_run++;
@@ -383,7 +431,7 @@ void rs_engine_step(rs_engine *eng, rs_time until, bool *ran)
 	const rs_event *t = top(eng);
 	if (!t || t->time > until)
 		return;
-	run_top(eng);
+	run_top(eng, t);
 	*ran = true;
 }
 
@@ -394,7 +442,7 @@ uint64_t rs_engine_run_before(rs_engine *eng, rs_time bound, uint64_t max_events
 		const rs_event *t = top(eng);
 		if (!t || t->time >= bound)
 			break;
-		run_top(eng);
+		run_top(eng, t);
 		run++;
 	}
 	return run;
