@@ -230,6 +230,9 @@ static rs_status build(rs_world *w, rs_error *err)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the quota watch");
 	if (rs_netjitter_wanted(cfg) && !(w->jitter = rs_netjitter_new(cfg)))
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the network jitter");
+	/* the features with fields in request_rare (inflight.h) */
+	w->wants_rare =
+	    w->reqlog || w->jobs || w->compute || w->quota || w->hedge || w->n_routers > 0;
 	if ((st = rs_outages_build(cfg, &w->faults, &w->n_faults, err)) != RS_OK)
 		return st;
 	for (size_t i = 0; i < w->n_faults; i++) {
@@ -254,9 +257,6 @@ static rs_status build(rs_world *w, rs_error *err)
 	}
 	if (w->status != RS_OK)
 		return rs_fail(err, w->status, "out of memory scheduling the first arrivals");
-	/* the features with fields in request_rare (inflight.h) */
-	w->wants_rare =
-	    w->reqlog || w->jobs || w->compute || w->quota || w->hedge || w->n_routers > 0;
 	return RS_OK;
 }
 
