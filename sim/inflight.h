@@ -3,6 +3,13 @@
  * to sim/): the request pool's record, the outcome of presenting an
  * attempt, the world itself and the event types.
  *
+ * Layout (issue 13): what every request touches is kept in as few cache
+ * lines as the run can: a request's own fields in two lines (request), the
+ * fields of features most runs leave off apart (request_rare, a side table
+ * that exists only when one is on), and what the flow reads of its client
+ * and its deployment in compact copies made once (client_hot, dep_hot), a
+ * feature that is off costing one predictable branch.
+ *
  * world.c builds the world, runs the event loop and closes the metrics;
  * attempt.c is the flow of an attempt (routing, admission, completion,
  * retries) and owns every event handler, which it registers in world_wire;
