@@ -41,6 +41,28 @@ static rs_status conclude_replicate(const rs_fig_table *t, const rs_plan *p,
 	rs_text_printf(&b, "ratesim: %zu replications (95%% intervals of the mean, Student t):\n",
 	               p->replications);
 	rs_decide_line(t, p, 0, name, &b);
+	/* --window: the same line over the window's figures, below the run's */
+	if (o->window) {
+		rs_fig_table wt = {0};
+		rs_status ws = rs_fig_table_window(t, o->window, &wt, err);
+		if (ws != RS_OK) {
+			free(b.s);
+			return ws;
+		}
+		/* its span, as the runs wrote it (windows.NAME.start_s, end_s) */
+		const cJSON *wj = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(t->summaries[0], "windows"), o->window);
+		const cJSON *ws0 = cJSON_GetObjectItemCaseSensitive(wj, "start_s");
+		const cJSON *ws1 = cJSON_GetObjectItemCaseSensitive(wj, "end_s");
+		char wname[COLLECT_TITLE_MAX];
+		if (cJSON_IsNumber(ws0) && cJSON_IsNumber(ws1))
+			snprintf(wname, sizeof wname, "%s, window %s [%g, %g) s", name, o->window,
+			         ws0->valuedouble, ws1->valuedouble);
+		else
+			snprintf(wname, sizeof wname, "%s, window %s", name, o->window);
+		rs_decide_line(&wt, p, 0, wname, &b);
+		rs_fig_table_free(&wt);
+	}
 	rs_text_printf(&b,
 	               "ratesim: results in %s/ (summary.json, runs.csv, bands.csv, rep-1 .. "
 	               "rep-%zu/)\n",

@@ -383,7 +383,7 @@ rs_status rs_world_run(rs_world *w, rs_error *err)
 	uint64_t every = w->hooks.progress && w->hooks.progress_every ? w->hooks.progress_every : 0;
 	uint64_t next_report = every;
 	for (;;) {
-		rs_time next;
+		rs_time next = w->end; /* before_next sets it; GCC's LTO cannot tell */
 		rs_status st = before_next(w, &next, err);
 		if (st != RS_OK)
 			return st;

@@ -109,10 +109,18 @@ fi
 expect plot-window-unknown 2 "ratesim: $TMP/o/summary.json: the run has no window \"nope\" (its windows: peak, all); a window is simulated with the run (--window START:END, or \"windows\" in the scenario)
 try 'ratesim --help'" -- plot "$TMP/o" --window nope
 
+# pct_mean A B: the mean of two fractions, as a percentage with 2 decimals
+pct_mean() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f%%", 50 * (a + b) }'; }
+# ---- run -r N --window: a second line, the window's figures over the replications ----
+"$RATESIM" run "$S" -r 2 --no-charts -o "$TMP/rep" --window peak 2>/dev/null >"$TMP/rep-lines"
+r1=$(fig "$TMP/rep/rep-1/summary.json" peak rate_429)
+r2=$(fig "$TMP/rep/rep-2/summary.json" peak rate_429)
+want="win, window peak [100, 250) s: 429 rate $(pct_mean "$r1" "$r2") +- "
+grep -qF "$want" "$TMP/rep-lines" && pass replicate-window-line ||
+	fail replicate-window-line "want [$want] in $(cat "$TMP/rep-lines")"
+
 hint="try 'ratesim --help'"
 # ---- compare --window: the lines, the table and the verdicts are the window's ----
-# mean FIELD A B: the mean of two numbers, as a percentage with 2 decimals
-pct_mean() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f%%", 50 * (a + b) }'; }
 "$RATESIM" compare "$S" "$S" -r 2 --no-charts --quiet -o "$TMP/cmp" --window 100:250 \
 	--set 'clients[0].arrival.rate_rps=3'
 "$RATESIM" collect "$TMP/cmp" >"$TMP/cmp-lines"
