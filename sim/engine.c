@@ -219,9 +219,12 @@ static rs_status list_push(rs_engine *eng, int64_t s, const rs_event *ev)
 static rs_status push(rs_engine *eng, const rs_event *ev)
 {
 	/* `run` or `near` may have to take every pending event when they come
-	 * due together: room for them is made here, so moving them never fails. */
-	if (!heap_reserve(&eng->near, eng->pending + 1 - eng->near.len) ||
-	    !heap_reserve(&eng->run, eng->pending + 1 - eng->run.len))
+	 * due together: room for them is made here, so moving them never fails
+	 * (the test first: growing is rare, and a call per push is not). */
+	size_t want = eng->pending + 1;
+	if ((want > eng->near.cap || want > eng->run.cap) &&
+	    (!heap_reserve(&eng->near, want - eng->near.len) ||
+	     !heap_reserve(&eng->run, want - eng->run.len)))
 		return RS_ERR_NOMEM;
 	int64_t s = slot_of(ev->time);
 	rs_status st = RS_OK;
