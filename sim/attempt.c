@@ -376,7 +376,7 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 			x->seen_tokens = o.dec.remaining_tokens;
 			x->deployment = (uint32_t)d;
 		}
-		if (w->reqlog) /* without the log the ticket is 0, as r's already is */
+		if (w->reqlog) /* without the log there is no ticket to keep */
 			alog_attempt(w, r, o.log_ticket, r->timing.total, o.spilled);
 		/* On a shared deployment the service decides when it completes;
 		 * else, when the client will give up first, the service still
