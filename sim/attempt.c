@@ -56,6 +56,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The pool (and the rare table, when there is one) at twice the size:
+ * false when out of memory.  The pool is aligned to REQUEST_ALIGN, which
+ * realloc does not keep: it is copied. */
+static bool pool_grow(rs_world *w)
+{
+	uint32_t cap = w->pool_cap ? w->pool_cap * 2 : POOL_INITIAL;
+	if (w->wants_rare) {
+		request_rare *rare = rs_realloc_array(w->rare, cap, sizeof *rare);
+		if (!rare)
+			return false;
+		w->rare = rare;
+	}
+	request *p = aligned_alloc(REQUEST_ALIGN, (size_t)cap * sizeof *p);
+	if (!p)
+		return false;
+	if (w->pool_len)
+		memcpy(p, w->pool, (size_t)w->pool_len * sizeof *p);
+	free(w->pool);
+	w->pool = p;
+	w->pool_cap = cap;
+	return true;
+}
+
 static uint32_t slot_new(rs_world *w)
 {
 	if (w->free_head != NO_SLOT) {
@@ -63,14 +86,8 @@ static uint32_t slot_new(rs_world *w)
 		w->free_head = w->pool[s].next_free;
 		return s;
 	}
-	if (w->pool_len == w->pool_cap) { /* the pool doubles */
-		uint32_t cap = w->pool_cap ? w->pool_cap * 2 : POOL_INITIAL;
-		request *p = rs_realloc_array(w->pool, cap, sizeof *p);
-		if (!p)
-			return NO_SLOT;
-		w->pool = p;
-		w->pool_cap = cap;
-	}
+	if (w->pool_len == w->pool_cap && !pool_grow(w))
+		return NO_SLOT;
 	return w->pool_len++;
 }
 
@@ -86,7 +103,7 @@ static rs_meter_req meter_req(const rs_world *w, const request *r)
 	    .prompt_tokens = r->shape.prompt_tokens,
 	    .cached_tokens = r->shape.cached_tokens,
 	    .max_tokens = r->shape.max_tokens,
-	    .best_of = w->clients[r->client].cfg->best_of,
+	    .best_of = w->client_hot[r->client].best_of,
 	    .output_tokens = r->shape.output_tokens,
 	};
 }
@@ -103,12 +120,9 @@ static rs_latency_params latency_for(const rs_world *w, const request *r, size_t
                                      double backend_rtt_ms)
 {
 	rs_latency_params p = w->deps[d].latency;
-	double client_rtt = w->clients[r->client].cfg->rtt_ms;
-	if (client_rtt >= 0)
-		p.rtt_ms = client_rtt;
-	else if (backend_rtt_ms >= 0)
+	if (backend_rtt_ms >= 0 && !w->client_hot[r->client].own_rtt)
 		p.rtt_ms = backend_rtt_ms;
-	else
+	else /* the client's own, or the network's */
 		p.rtt_ms = w->rtt[(size_t)r->client * w->n_deps + d];
 	return p;
 }
@@ -147,7 +161,7 @@ static void present(rs_world *w, request *r, size_t d, rs_time now, bool retry, 
 	rs_tokens tok = tokens_of(r);
 	answer_of(w, d, now, &mreq, out);
 	out->log_ticket = w->reqlog ? alog_decision(w, now, r, d, &mreq, out) : 0;
-	int spill = w->deps[d].cfg->spillover_index;
+	int spill = w->dep_hot[d].spill;
 	if (spill < 0 || (out->answer != RS_ANS_THROTTLED && out->answer != RS_ANS_ERROR))
 		return;
 	outcome second;
@@ -290,7 +304,7 @@ static inline void draw_timing(rs_world *w, const request *r, size_t d, const rs
 {
 	rs_deployment *dep = &w->deps[d];
 	rs_latency_params daily; /* issue 9: lp with the day's pattern, when it has one */
-	if (dep->cfg->latency_daily.mode != RS_LATENCY_DAILY_OFF) {
+	if (w->dep_hot[d].daily) {
 		daily = *lp;
 		rs_latency_daily_apply(&dep->cfg->latency_daily, now, &daily);
 		lp = &daily;
@@ -312,11 +326,10 @@ static void attempt_failed(rs_world *w, uint32_t slot, rs_time now);
 static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 {
 	request *r = &w->pool[slot];
-	const rs_client_cfg *cc = w->clients[r->client].cfg;
+	const client_hot *ch = &w->client_hot[r->client];
 	bool retry = r->attempts > 1;
 	outcome o = {.dep = SIZE_MAX, .backend_rtt_ms = -1};
-	present_target(w, r, r->redirected ? cc->control.spill_ref : cc->target_ref, now, retry, 0,
-	               &o);
+	present_target(w, r, r->redirected ? ch->spill_target : ch->target, now, retry, 0, &o);
 	if (o.hold_until > 0) {
 		schedule(w, o.hold_until, EV_DISPATCH, 0, slot);
 		return;
@@ -324,13 +337,14 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 	rs_tokens tok = tokens_of(r);
 	rs_metrics_on_attempt_answer_by(w->metrics, now, r->client, o.dep, o.answer, o.refuser,
 	                                retry, o.spilled, o.extra_tries, &tok);
-	r->path = o.path;
+	r->hops = o.path.n;
+	if (o.path.n) /* routers exist: so does the rare table */
+		rare_of(w, r)->path = o.path;
 	r->job = RS_SERVICE_NO_JOB;
 	if (++w->gen_seq == 0) /* unique across requests: a slot is reused */
 		++w->gen_seq;
 	r->gen = w->gen_seq;
-	double timeout_s = cc->retry.attempt_timeout_s;
-	rs_time timeout = timeout_s > 0 ? rs_time_from_s(timeout_s) : 0;
+	rs_time timeout = ch->timeout;
 	if (o.answer == RS_ANS_HANG) {
 		alog_attempt(w, r, o.log_ticket, -1, false);
 		if (timeout)
@@ -354,17 +368,20 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 	lp.rtt_ms += w->jitter ? rs_netjitter_draw_ms(w->jitter, r->client) : 0; /* netjitter.h */
 	if (o.answer == RS_ANS_OK) {
 		draw_timing(w, r, d, &lp, o.dec.utilisation, now, &r->timing);
-		r->seen_requests = o.dec.remaining_requests;
-		r->seen_tokens = o.dec.remaining_tokens;
 		r->charged = o.dec.charged;
-		r->deployment = (uint32_t)d;
 		r->spilled = o.spilled;
-		if (w->reqlog) /* without the log the ticket is 0, as r's already is */
+		if (w->rare) { /* the quota watch's and the hedges' */
+			request_rare *x = rare_of(w, r);
+			x->seen_requests = o.dec.remaining_requests;
+			x->seen_tokens = o.dec.remaining_tokens;
+			x->deployment = (uint32_t)d;
+		}
+		if (w->reqlog) /* without the log there is no ticket to keep */
 			alog_attempt(w, r, o.log_ticket, r->timing.total, o.spilled);
 		/* On a shared deployment the service decides when it completes;
 		 * else, when the client will give up first, the service still
 		 * finishes the attempt and corrects its meter (MODEL.md section 5). */
-		bool shared = rs_service_shared(w->svc, d);
+		bool shared = w->dep_hot[d].shared;
 		bool orphan = !shared && timeout && r->timing.total > timeout;
 		rs_meter_req mreq = meter_req(w, r);
 		rs_status st = RS_OK;
@@ -400,8 +417,8 @@ static void control_done(rs_world *w, uint32_t client, rs_time now, rs_result re
 {
 	uint32_t next;
 	uint64_t id;
-	if (w->clients[client].ctl &&
-	    rs_throttle_done(w->clients[client].ctl, now, res, &next, &id))
+	rs_throttle *ctl = w->client_hot[client].ctl;
+	if (ctl && rs_throttle_done(ctl, now, res, &next, &id))
 		schedule(w, now, EV_SEND, 0, next);
 }
 
@@ -412,7 +429,7 @@ static void control_done(rs_world *w, uint32_t client, rs_time now, rs_result re
 static void send_attempt(rs_world *w, uint32_t slot, rs_time now, bool gated)
 {
 	request *r = &w->pool[slot];
-	rs_client *c = &w->clients[r->client];
+	const client_hot *c = &w->client_hot[r->client];
 	rs_gate g = RS_GATE_GO;
 	rs_time until = 0;
 	if (w->quota && rs_quota_watch_paused(w->quota, r->client, now, &until)) {
@@ -429,7 +446,8 @@ static void send_attempt(rs_world *w, uint32_t slot, rs_time now, bool gated)
 		return;
 	r->attempts++;
 	r->sent = now;
-	if (g == RS_GATE_REJECT || rs_retry_throttle(c->retry, c->rng_retry, now)) {
+	if (g == RS_GATE_REJECT ||
+	    (c->retry_state && rs_retry_throttle(c->retry, c->rng_retry, now))) {
 		if (g == RS_GATE_GO && c->ctl)
 			control_done(w, r->client, now, RS_RESULT_NONE);
 		rs_metrics_on_rejected_locally(w->metrics, now, r->client);
@@ -440,7 +458,8 @@ static void send_attempt(rs_world *w, uint32_t slot, rs_time now, bool gated)
 		attempt_failed(w, slot, now);
 		return;
 	}
-	rs_retry_on_sent(c->retry, now, r->attempts > 1);
+	if (c->retry_state)
+		rs_retry_on_sent(c->retry, now, r->attempts > 1);
 	dispatch(w, slot, now);
 }
 
@@ -450,11 +469,11 @@ static void finish(rs_world *w, uint32_t slot, rs_time now)
 {
 	request *r = &w->pool[slot];
 	rs_client *c = &w->clients[r->client];
-	if (c->cfg->arrival.process == RS_ARRIVAL_CLOSED)
+	if (w->client_hot[r->client].closed)
 		schedule(w, now + rs_client_think_time(c), EV_ARRIVAL, r->client, 0);
 	if (w->compute)
-		rs_compute_leave(w->compute, now, r->client, r->tier_inst, r->arrived,
-		                 r->tier_queued);
+		rs_compute_leave(w->compute, now, r->client, rare_of(w, r)->tier_inst, r->arrived,
+		                 rare_of(w, r)->tier_queued);
 	r->gen = 0; /* a TIMEOUT still pending for it is stale */
 	slot_free(w, slot);
 }
@@ -466,12 +485,13 @@ static void attempt_failed(rs_world *w, uint32_t slot, rs_time now)
 	request *r = &w->pool[slot];
 	rs_client *c = &w->clients[r->client];
 	const rs_control_cfg *k = &c->cfg->control;
-	if (k->spill && !r->redirected && r->retry_after_ms >= 0 &&
+	if (w->client_hot[r->client].spill && !r->redirected && r->retry_after_ms >= 0 &&
 	    now - r->arrived + r->retry_after_ms * RS_US_PER_MS >
 	        rs_time_from_s(k->spill_max_wait_s)) {
 		r->redirected = true; /* wait or spill: the wait is too long, spill now */
 		alog_end(w, r, now, 0, NULL);
-		r->wanted = now;
+		if (w->reqlog)
+			rare_of(w, r)->wanted = now;
 		schedule(w, now, EV_RETRY, 0, slot);
 		return;
 	}
@@ -480,9 +500,10 @@ static void attempt_failed(rs_world *w, uint32_t slot, rs_time now)
 	    rs_retry_next(&c->cfg->retry, c->retry, c->rng_retry, now, r->attempts,
 	                  r->retry_after_ms, now - r->arrived, &r->prev_delay_s, &delay);
 	if (stop == RS_RETRY_GO) {
-		if (w->reqlog) /* without the log r's ticket is 0: nothing to end */
+		if (w->reqlog) { /* without the log there is no ticket to end */
 			alog_end(w, r, now, delay, NULL);
-		r->wanted = now + delay;
+			rare_of(w, r)->wanted = now + delay;
+		}
 		schedule(w, now + delay, EV_RETRY, 0, slot);
 		return;
 	}
@@ -509,11 +530,12 @@ static inline uint32_t request_new(rs_world *w, uint32_t client, int64_t row, rs
 		return NO_SLOT;
 	}
 	request *r = &w->pool[slot];
-	memset(r, 0, offsetof(request, shape)); /* inflight.h: shape and path come later */
+	memset(r, 0, offsetof(request, shape)); /* inflight.h: the shape comes later */
 	r->id = w->next_id++;
-	r->arrived = r->wanted = now;
+	r->arrived = now;
 	r->client = client;
-	r->pipe = pipe;
+	if (w->rare)
+		*rare_of(w, r) = (request_rare){.wanted = now, .pipe = pipe};
 	rs_client_draw_shape(&w->clients[client], row, &r->shape);
 	rs_metrics_on_offered(w->metrics, now, client);
 	return slot;
@@ -529,7 +551,8 @@ static inline void request_go(rs_world *w, uint32_t slot, rs_time now)
 	}
 	request *r = &w->pool[slot];
 	uint32_t client = r->client;
-	rs_compute_entry e = rs_compute_enter(w->compute, now, client, slot, &r->tier_inst);
+	rs_compute_entry e =
+	    rs_compute_enter(w->compute, now, client, slot, &rare_of(w, r)->tier_inst);
 	if (e == RS_COMPUTE_RUN) {
 		send_attempt(w, slot, now, false);
 	} else if (e == RS_COMPUTE_REFUSED) {
@@ -544,17 +567,16 @@ static inline void request_go(rs_world *w, uint32_t slot, rs_time now)
 static void on_arrival(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	rs_world *w = ctx;
-	rs_time now = rs_engine_now(eng);
+	rs_time now = ev->time;
 	rs_client *c = &w->clients[ev->a];
 	int64_t row = (int64_t)ev->b - 1; /* b carries row + 1, 0 for none */
-	rs_arrival_process process = c->cfg->arrival.process;
 
 	/* issue 9: a pipeline client's arrival starts a pipeline (job.c) */
 	bool pipeline = w->jobs && jobs_arrival(w, ev->a, now);
 	uint32_t slot = pipeline ? NO_SLOT : request_new(w, ev->a, row, now, 0);
 	if (!pipeline && slot == NO_SLOT)
 		return;
-	if (process != RS_ARRIVAL_CLOSED && process != RS_ARRIVAL_JOB) {
+	if (w->client_hot[ev->a].chained) {
 		rs_time at;
 		int64_t next_row;
 		if (rs_client_next_arrival(c, &at, &next_row))
@@ -569,7 +591,7 @@ static void on_arrival(void *ctx, rs_engine *eng, const rs_event *ev)
 static void on_pipe_call(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	rs_world *w = ctx;
-	rs_time now = rs_engine_now(eng);
+	rs_time now = ev->time;
 	if (!jobs_call_starts(w, (uint32_t)ev->b))
 		return;
 	uint32_t slot = request_new(w, ev->a, -1, now, (uint32_t)ev->b);
@@ -581,14 +603,15 @@ static void on_pipe_call(void *ctx, rs_engine *eng, const rs_event *ev)
 static void tier_start(void *ctx, rs_time now, uint32_t slot, uint32_t instance, rs_time queued)
 {
 	rs_world *w = ctx;
-	w->pool[slot].tier_inst = instance;
-	w->pool[slot].tier_queued = queued;
+	request_rare *x = rare_of(w, &w->pool[slot]);
+	x->tier_inst = instance;
+	x->tier_queued = queued;
 	send_attempt(w, slot, now, false);
 }
 
 static void on_dispatch(void *ctx, rs_engine *eng, const rs_event *ev)
 {
-	dispatch(ctx, (uint32_t)ev->b, rs_engine_now(eng));
+	dispatch(ctx, (uint32_t)ev->b, ev->time);
 }
 
 /* The attempt the client waits for completed on deployment dep (slot may
@@ -596,25 +619,35 @@ static void on_dispatch(void *ctx, rs_engine *eng, const rs_event *ev)
 static void complete(void *ctx, rs_time now, size_t dep, uint32_t slot)
 {
 	rs_world *w = ctx;
-	rs_meter_req mreq = meter_req(w, &w->pool[slot & ~HEDGE_SLOT_BIT]);
-	if (w->hedge) /* the loser goes on on the service */
+	if (w->hedge) { /* the loser goes on on the service */
+		rs_meter_req mreq = meter_req(w, &w->pool[slot & ~HEDGE_SLOT_BIT]);
 		slot = hedge_settle(w, slot, now, &mreq);
+	}
 	request *r = &w->pool[slot];
 	if (w->quota)
-		rs_quota_watch_seen(w->quota, r->client, now, r->seen_requests, r->seen_tokens);
-	rs_meter_complete(w->deps[dep].meter, now, &mreq, r->charged);
+		rs_quota_watch_seen(w->quota, r->client, now, rare_of(w, r)->seen_requests,
+		                    rare_of(w, r)->seen_tokens);
+	if (w->dep_hot[dep].corrects) {
+		rs_meter_req mreq = meter_req(w, r);
+		rs_meter_complete(w->deps[dep].meter, now, &mreq, r->charged);
+	}
 	double latency_ms = rs_time_to_ms(now - r->arrived);
 	double ttft_ms = rs_time_to_ms(r->sent + r->timing.ttft - r->arrived);
 	rs_metrics_on_success(w->metrics, now, r->arrived, r->client, dep, latency_ms, ttft_ms,
 	                      r->shape.prompt_tokens, r->shape.output_tokens, r->attempts > 1,
 	                      r->spilled);
-	rs_retry_on_answer(w->clients[r->client].retry, now, true);
-	rs_router_answer ok = {
-	    .kind = RS_ANSWER_OK, .retry_after_ms = -1, .latency_ms = rs_time_to_ms(now - r->sent)};
-	for (unsigned i = 0; i < r->path.n; i++)
-		rs_router_observe(w->routers[r->path.router[i]], r->path.backend[i], now, &ok);
-	if (r->path.n > 0) /* only a routed attempt has gateways to tell */
+	const client_hot *ch = &w->client_hot[r->client];
+	if (ch->retry_state)
+		rs_retry_on_answer(ch->retry, now, true);
+	if (r->hops > 0) { /* only a routed attempt has routers and gateways to tell */
+		rs_router_answer ok = {.kind = RS_ANSWER_OK,
+		                       .retry_after_ms = -1,
+		                       .latency_ms = rs_time_to_ms(now - r->sent)};
+		const route_path *p = &rare_of(w, r)->path;
+		for (unsigned i = 0; i < p->n; i++)
+			rs_router_observe(w->routers[p->router[i]], p->backend[i], now, &ok);
 		world_gateway_completed(w, r, now);
+	}
 	control_done(w, r->client, now, RS_RESULT_OK);
 	if (w->reqlog)
 		alog_end(w, r, now, -1, NULL);
@@ -630,16 +663,17 @@ static void on_done(void *ctx, rs_engine *eng, const rs_event *ev)
 	uint32_t slot = (uint32_t)ev->b;
 	if (w->hedge && w->pool[slot].gen != (uint32_t)(ev->b >> 32)) /* none without hedges */
 		return;
-	complete(ctx, rs_engine_now(eng), ev->a, slot);
+	complete(ctx, ev->time, ev->a, slot);
 }
 
 static void on_answer(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	rs_world *w = ctx;
-	rs_time now = rs_engine_now(eng);
+	rs_time now = ev->time;
 	uint32_t slot = (uint32_t)ev->b;
 	request *r = &w->pool[slot];
-	rs_retry_on_answer(w->clients[r->client].retry, now, false);
+	if (w->client_hot[r->client].retry_state)
+		rs_retry_on_answer(w->client_hot[r->client].retry, now, false);
 	control_done(w, r->client, now,
 	             r->retry_after_ms >= 0 ? RS_RESULT_THROTTLED : RS_RESULT_FAILED);
 	attempt_failed(w, slot, now);
@@ -648,7 +682,7 @@ static void on_answer(void *ctx, rs_engine *eng, const rs_event *ev)
 static void on_timeout(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	rs_world *w = ctx;
-	rs_time now = rs_engine_now(eng);
+	rs_time now = ev->time;
 	uint32_t slot = (uint32_t)ev->b;
 	request *r = &w->pool[slot];
 	if (r->gen != ev->a)
@@ -661,11 +695,13 @@ static void on_timeout(void *ctx, rs_engine *eng, const rs_event *ev)
 		rs_meter_req mreq = meter_req(w, r);
 		hedge_abandon(w, slot, &mreq, now);
 	}
-	rs_retry_on_answer(w->clients[r->client].retry, now, false);
+	if (w->client_hot[r->client].retry_state)
+		rs_retry_on_answer(w->client_hot[r->client].retry, now, false);
 	control_done(w, r->client, now, RS_RESULT_FAILED);
 	rs_router_answer to = {.kind = RS_ANSWER_TIMEOUT, .retry_after_ms = -1};
-	for (unsigned i = 0; i < r->path.n; i++)
-		rs_router_observe(w->routers[r->path.router[i]], r->path.backend[i], now, &to);
+	const route_path *p = r->hops ? &rare_of(w, r)->path : NULL;
+	for (unsigned i = 0; p && i < p->n; i++)
+		rs_router_observe(w->routers[p->router[i]], p->backend[i], now, &to);
 	r->retry_after_ms = -1;
 	attempt_failed(w, slot, now);
 }
@@ -673,7 +709,7 @@ static void on_timeout(void *ctx, rs_engine *eng, const rs_event *ev)
 /* RETRY(b=slot), also a wait for a token; SEND(b=slot) leaves the queue. */
 static void on_retry(void *ctx, rs_engine *eng, const rs_event *ev)
 {
-	send_attempt(ctx, (uint32_t)ev->b, rs_engine_now(eng), ev->type == EV_SEND);
+	send_attempt(ctx, (uint32_t)ev->b, ev->time, ev->type == EV_SEND);
 }
 
 /* A queued request's timeout: it fails locally when it is still queued. */
@@ -683,10 +719,10 @@ static void on_queued(void *ctx, rs_engine *eng, const rs_event *ev)
 	request *r = &w->pool[ev->a];
 	/* a slot holding another request: this one has ended, and may have been
 	 * of a client with no queue; the same request may have left the queue */
-	if (r->id != ev->b || !rs_throttle_expire(w->clients[r->client].ctl, ev->a, ev->b))
+	if (r->id != ev->b || !rs_throttle_expire(w->client_hot[r->client].ctl, ev->a, ev->b))
 		return;
 	r->attempts++;
-	r->sent = rs_engine_now(eng);
+	r->sent = ev->time;
 	rs_metrics_on_rejected_locally(w->metrics, r->sent, r->client);
 	alog_refusal(w, r->sent, r, RS_BY_CLIENT, "queue_timeout", -1);
 	r->retry_after_ms = -1;
@@ -698,7 +734,7 @@ static void on_queued(void *ctx, rs_engine *eng, const rs_event *ev)
 static void on_hedge(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	rs_world *w = ctx;
-	rs_time now = rs_engine_now(eng);
+	rs_time now = ev->time;
 	uint32_t slot = (uint32_t)ev->b;
 	request *r = &w->pool[slot];
 	rs_target t;
@@ -736,7 +772,7 @@ static void on_hedge_done(void *ctx, rs_engine *eng, const rs_event *ev)
 	rs_world *w = ctx;
 	uint32_t slot = (uint32_t)ev->b;
 	if (hedge_live(w, slot, (uint32_t)(ev->b >> 32)))
-		complete(ctx, rs_engine_now(eng), ev->a, slot | HEDGE_SLOT_BIT);
+		complete(ctx, ev->time, ev->a, slot | HEDGE_SLOT_BIT);
 }
 
 /* Faults (MODEL.md section 8): start or end fault `a` on every deployment
@@ -744,13 +780,12 @@ static void on_hedge_done(void *ctx, rs_engine *eng, const rs_event *ev)
 static void on_fault(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	rs_world *w = ctx;
-	rs_fault_apply(&w->faults[ev->a], ev->b == 0, rs_engine_now(eng), w->deps, w->n_deps);
+	rs_fault_apply(&w->faults[ev->a], ev->b == 0, ev->time, w->deps, w->n_deps);
 }
 
 rs_status world_wire(rs_world *w, rs_error *err)
 {
 	rs_engine_on(w->eng, EV_ARRIVAL, on_arrival, w);
-	rs_engine_lane(w->eng, EV_ARRIVAL, 1); /* at most one pending per client */
 	rs_engine_on(w->eng, EV_DISPATCH, on_dispatch, w);
 	rs_engine_on(w->eng, EV_DONE, on_done, w);
 	rs_engine_on(w->eng, EV_ANSWER, on_answer, w);
@@ -760,6 +795,8 @@ rs_status world_wire(rs_world *w, rs_error *err)
 	w->svc = rs_service_new(w->eng, &sev, w->deps, w->n_deps, w->end, complete, w);
 	if (!w->svc)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the service");
+	for (size_t d = 0; d < w->n_deps; d++)
+		w->dep_hot[d].shared = rs_service_shared(w->svc, d);
 	if (!hedge_build(w))
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the hedges");
 	rs_engine_on(w->eng, EV_HEDGE, on_hedge, w);

@@ -5,7 +5,7 @@
  * (alog_decision, from every meter decision, spillover and each backend a
  * router tries included), a router with no backend or the client's own
  * controls (alog_refusal).  The row of the answer the client waits for is
- * r->log_ticket; it is closed when the client is done with it (alog_end),
+ * r's rare log_ticket (inflight.h); it is closed when the client is done with it (alog_end),
  * after the retry policy has decided, so that the row carries the backoff
  * drawn or the reason the request gave up.  Rows no client waits for (a
  * refusal a router or the spillover went past) close at once.
@@ -64,7 +64,7 @@ static void base_record(const rs_world *w, rs_time now, const request *r, rs_att
 	    .utilisation = NAN,
 	    .end = RS_END_OPEN,
 	    .backoff = -1,
-	    .queued = now - r->wanted,
+	    .queued = now - rare_of(w, r)->wanted,
 	};
 }
 
@@ -167,8 +167,10 @@ void alog_close(rs_world *w, uint64_t ticket, rs_time now, rs_attempt_end end)
 void alog_refusal(rs_world *w, rs_time now, request *r, rs_refuser by, const char *why,
                   int64_t retry_after_ms)
 {
-	r->log_ticket = 0;
-	if (!w->reqlog || !rs_reqlog_sampled(w->reqlog, r->id))
+	if (!w->reqlog)
+		return; /* without the log r has no rare fields (inflight.h) */
+	rare_of(w, r)->log_ticket = 0;
+	if (!rs_reqlog_sampled(w->reqlog, r->id))
 		return;
 	rs_attempt_record rec;
 	base_record(w, now, r, &rec);
@@ -177,15 +179,18 @@ void alog_refusal(rs_world *w, rs_time now, request *r, rs_refuser by, const cha
 	rec.retry_after_ms = retry_after_ms;
 	rec.end = by == RS_BY_CLIENT ? RS_END_REJECTED : RS_END_OPEN;
 	snprintf(rec.limit, sizeof rec.limit, "%s", why);
-	r->log_ticket = rs_reqlog_open(w->reqlog, &rec);
-	if (r->log_ticket == 0)
+	uint64_t ticket = rs_reqlog_open(w->reqlog, &rec);
+	rare_of(w, r)->log_ticket = ticket;
+	if (ticket == 0)
 		fail(w, RS_ERR_NOMEM);
 }
 
 void alog_attempt(rs_world *w, request *r, uint64_t ticket, rs_time duration, bool spilled)
 {
-	r->log_ticket = ticket;
-	rs_attempt_record *rec = w->reqlog ? rs_reqlog_row(w->reqlog, ticket) : NULL;
+	if (!w->reqlog)
+		return;
+	rare_of(w, r)->log_ticket = ticket;
+	rs_attempt_record *rec = rs_reqlog_row(w->reqlog, ticket);
 	if (!rec)
 		return;
 	rec->duration = duration;
@@ -194,16 +199,19 @@ void alog_attempt(rs_world *w, request *r, uint64_t ticket, rs_time duration, bo
 
 void alog_abandoned(rs_world *w, request *r)
 {
-	rs_attempt_record *rec = w->reqlog ? rs_reqlog_row(w->reqlog, r->log_ticket) : NULL;
+	rs_attempt_record *rec =
+	    w->reqlog ? rs_reqlog_row(w->reqlog, rare_of(w, r)->log_ticket) : NULL;
 	if (rec)
 		rec->end = RS_END_ABANDONED;
 }
 
 void alog_end(rs_world *w, request *r, rs_time now, rs_time delay, const char *gave_up)
 {
-	uint64_t ticket = r->log_ticket;
-	r->log_ticket = 0;
-	rs_attempt_record *rec = w->reqlog ? rs_reqlog_row(w->reqlog, ticket) : NULL;
+	if (!w->reqlog)
+		return;
+	uint64_t ticket = rare_of(w, r)->log_ticket;
+	rare_of(w, r)->log_ticket = 0;
+	rs_attempt_record *rec = rs_reqlog_row(w->reqlog, ticket);
 	if (!rec)
 		return;
 	if (rec->end == RS_END_OPEN)
@@ -216,9 +224,11 @@ void alog_end(rs_world *w, request *r, rs_time now, rs_time delay, const char *g
 
 void alog_never(rs_world *w, request *r)
 {
-	uint64_t ticket = r->log_ticket;
-	r->log_ticket = 0;
-	if (w->reqlog && ticket)
+	if (!w->reqlog)
+		return;
+	uint64_t ticket = rare_of(w, r)->log_ticket;
+	rare_of(w, r)->log_ticket = 0;
+	if (ticket)
 		close_ticket(w, ticket);
 }
 

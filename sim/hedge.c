@@ -237,8 +237,9 @@ static void drop_hedge(rs_world *w, hedge_att *a, const rs_meter_req *mreq, rs_t
  * hedge beat. */
 static void drop_primary(rs_world *w, request *r, const rs_meter_req *mreq, rs_time now)
 {
-	alog_close(w, r->log_ticket, now, RS_END_ABANDONED);
-	r->log_ticket = 0;
+	request_rare *x = rare_of(w, r);
+	alog_close(w, x->log_ticket, now, RS_END_ABANDONED);
+	x->log_ticket = 0;
 	if (r->job != RS_SERVICE_NO_JOB) {
 		rs_service_abandon(w->svc, r->job);
 		return;
@@ -246,26 +247,27 @@ static void drop_primary(rs_world *w, request *r, const rs_meter_req *mreq, rs_t
 	double timeout_s = w->clients[r->client].cfg->retry.attempt_timeout_s;
 	if (timeout_s > 0 && r->timing.total > rs_time_from_s(timeout_s))
 		return; /* an orphan since its dispatch (attempt.c) */
-	rs_status st = rs_service_orphan(w->svc, r->sent + r->timing.total, r->deployment, mreq,
+	rs_status st = rs_service_orphan(w->svc, r->sent + r->timing.total, x->deployment, mreq,
 	                                 r->charged, now);
 	if (st != RS_OK)
 		fail(w, st);
 }
 
 /* The hedge's attempt becomes the request's current one. */
-static void take_over(request *r, hedge_att *a)
+static void take_over(request *r, request_rare *x, hedge_att *a)
 {
 	r->sent = a->at;
 	r->timing = a->timing;
 	r->charged = a->charged;
-	r->deployment = a->dep;
 	r->spilled = a->spilled;
-	r->path = a->path;
+	r->hops = a->path.n;
 	r->job = a->job;
 	r->gen = a->gen;
-	r->seen_requests = a->seen_requests;
-	r->seen_tokens = a->seen_tokens;
-	r->log_ticket = a->log_ticket;
+	x->deployment = a->dep;
+	x->path = a->path;
+	x->seen_requests = a->seen_requests;
+	x->seen_tokens = a->seen_tokens;
+	x->log_ticket = a->log_ticket;
 	a->log_ticket = 0;
 	a->gen = 0;
 	a->job = RS_SERVICE_NO_JOB;
@@ -280,7 +282,7 @@ uint32_t hedge_settle(rs_world *w, uint32_t slot, rs_time now, const rs_meter_re
 	assert(a || !hedge_won); /* a hedge completes only while live */
 	if (hedge_won && a) {
 		drop_primary(w, r, mreq, now);
-		take_over(r, a);
+		take_over(r, rare_of(w, r), a);
 		rs_metrics_on_hedge_won(w->metrics, now, r->client);
 	} else if (a) {
 		drop_hedge(w, a, mreq, now);

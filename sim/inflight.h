@@ -3,6 +3,13 @@
  * to sim/): the request pool's record, the outcome of presenting an
  * attempt, the world itself and the event types.
  *
+ * Layout (issue 13): what every request touches is kept in as few cache
+ * lines as the run can: a request's own fields in two lines (request), the
+ * fields of features most runs leave off apart (request_rare, a side table
+ * that exists only when one is on), and what the flow reads of its client
+ * and its deployment in compact copies made once (client_hot, dep_hot), a
+ * feature that is off costing one predictable branch.
+ *
  * world.c builds the world, runs the event loop and closes the metrics;
  * attempt.c is the flow of an attempt (routing, admission, completion,
  * retries) and owns every event handler, which it registers in world_wire;
@@ -40,6 +47,8 @@ enum { EV_HEDGE = EV_PIPE_CALL + 1, EV_HEDGE_DONE }; /* hedge.c: hedged requests
 
 #define NO_SLOT      UINT32_MAX
 #define POOL_INITIAL 1024
+/* A cache line: the request pool is aligned to it (see request). */
+#define REQUEST_ALIGN 64
 /* Routers in front of routers: how deep the chain may be.  Deeper layouts
  * are refused when the world is built. */
 #define ROUTE_DEPTH 8
@@ -50,37 +59,84 @@ typedef struct route_path {
 	uint16_t backend[ROUTE_DEPTH];
 } route_path;
 
+/* A request in flight: the fields every request touches, in two cache
+ * lines (the pool is aligned to them, see slot_new in attempt.c), so that
+ * its arrival, admission and completion - a second or more apart, when the
+ * record has long left the cache - each fetch two lines and no more.  The
+ * fields only a feature uses are in request_rare. */
 typedef struct request {
-	uint64_t id;
-	rs_time arrived;     /* first attempt: latency is measured from here */
-	rs_time sent;        /* when the current attempt was sent */
-	rs_timing timing;    /* of the current attempt, when admitted */
-	double charged;      /* what the meter charged at admission */
-	double prev_delay_s; /* the previous backoff delay (decorrelated jitter) */
-	int64_t retry_after_ms;
+	_Alignas(REQUEST_ALIGN) uint64_t id;
+	rs_time arrived;  /* first attempt: latency is measured from here */
+	rs_time sent;     /* when the current attempt was sent */
+	rs_timing timing; /* of the current attempt, when admitted */
+	double charged;   /* what the meter charged at admission */
 	uint32_t client;
-	uint32_t deployment; /* where the current attempt was admitted */
-	uint32_t gen;        /* attempt generation: a stale TIMEOUT is ignored */
-	uint32_t job;        /* the attempt on a shared deployment (service.h) */
+	uint32_t gen; /* attempt generation: a stale TIMEOUT is ignored */
+	uint32_t job; /* the attempt on a shared deployment (service.h) */
 	int32_t attempts;
+	int64_t retry_after_ms;
+	double prev_delay_s; /* the previous backoff delay (decorrelated jitter) */
 	uint32_t next_free;
+	uint8_t hops;    /* routers that chose its deployment: request_rare's path.n */
+	bool spilled;    /* the current attempt was admitted by spillover */
+	bool redirected; /* wait_or_spill sent it to the client's spill target */
+	/* Last, the field written before it is read, which request_new leaves
+	 * as it is (every field before it starts at zero): */
+	rs_shape shape; /* drawn when the request arrives */
+} request;
+_Static_assert(sizeof(request) == 2 * REQUEST_ALIGN, "a request fills two cache lines");
+
+/* The rest of a request: the fields of the features most runs leave off
+ * (the request log, pipelines, application tiers, the quota watch, routers,
+ * hedges), in w->rare at the request's pool slot.  The table exists only
+ * when the scenario has one of them (w->rare != NULL); each field is written
+ * and read only when its feature is on, so a run without them never
+ * touches it.  request_new resets it (all zero but `wanted` and `pipe`). */
+typedef struct request_rare {
 	uint64_t log_ticket; /* the request log's row of the current attempt (reqlog.h), or 0 */
 	rs_time wanted;      /* when the current attempt was first asked for (client queue) */
-	bool spilled;        /* the current attempt was admitted by spillover */
-	bool redirected;     /* wait_or_spill sent it to the client's spill target */
-	uint32_t pipe;       /* job.c: the pipeline it is a call of, + 1; 0: none */
-	/* compute.h: its instance in its client's tier (0: none), and how long
-	 * it waited in the tier's queue */
-	uint32_t tier_inst;
-	rs_time tier_queued;
 	/* the current attempt's admission: the remaining quota the deployment
 	 * reported (quota_watch.h; < 0: not reported) */
 	int64_t seen_requests, seen_tokens;
-	/* Last, the fields written before they are read, which request_new
-	 * leaves as they are (every field before them starts at zero): */
-	rs_shape shape;  /* drawn when the request arrives */
-	route_path path; /* the routers that chose its deployment (set at dispatch) */
-} request;
+	/* compute.h: how long it waited in its client's tier's queue, and its
+	 * instance there (0: none) */
+	rs_time tier_queued;
+	uint32_t tier_inst;
+	uint32_t pipe;       /* job.c: the pipeline it is a call of, + 1; 0: none */
+	uint32_t deployment; /* where the current attempt was admitted (hedge.c) */
+	route_path path;     /* the routers that chose its deployment (set at dispatch) */
+} request_rare;
+
+/* What the flow of an attempt reads of a client for every request, copied
+ * from its configuration and its rs_client when the world is built: there
+ * the fields lie far apart, a cache line each, and the run reads them every
+ * few events.  Here they fill one line (the table is aligned to it). */
+typedef struct client_hot {
+	_Alignas(REQUEST_ALIGN) rs_retry_state *retry; /* borrowed from its rs_client */
+	gsl_rng *rng_retry;                            /* borrowed */
+	rs_throttle *ctl;                              /* borrowed: its own controls, or NULL */
+	rs_target target, spill_target; /* where its attempts go; after wait_or_spill's spill */
+	rs_time timeout;                /* the attempt timeout; 0: none */
+	int32_t best_of;
+	bool closed;  /* closed-loop users: a request's end brings the next arrival */
+	bool chained; /* open loop: an arrival brings the next (not closed, not a job) */
+	bool own_rtt; /* its own round trip (rtt_ms), which w->rtt holds */
+	bool spill;   /* wait_or_spill */
+	/* its retry policy keeps a state between attempts (a budget, a retry
+	 * ratio or adaptive throttling); without one, rs_retry_throttle,
+	 * rs_retry_on_sent and rs_retry_on_answer do nothing and are not called */
+	bool retry_state;
+} client_hot;
+
+_Static_assert(sizeof(client_hot) == REQUEST_ALIGN, "a client's hot fields fill a cache line");
+
+/* The same for a deployment: what presenting an attempt reads. */
+typedef struct dep_hot {
+	int spill;     /* its spillover deployment, or < 0 */
+	bool shared;   /* its service model is on (rs_service_shared) */
+	bool daily;    /* its latency has a daily pattern (latency_daily.h) */
+	bool corrects; /* its meter corrects at completion (rs_meter_corrects) */
+} dep_hot;
 
 /* The outcome of presenting an attempt to a deployment or a router. */
 typedef struct outcome {
@@ -104,6 +160,8 @@ struct rs_world {
 	size_t n_deps;
 	rs_client *clients;
 	size_t n_clients;
+	client_hot *client_hot; /* [n_clients], aligned to REQUEST_ALIGN */
+	dep_hot *dep_hot;       /* [n_deps] */
 	rs_router **routers;
 	rs_gateway **gateways; /* per router: its own quotas, or NULL (world_gateway.c) */
 	bool **router_tried;   /* per router: scratch "tried" flags of one routing */
@@ -113,7 +171,9 @@ struct rs_world {
 	rs_reqlog *reqlog;    /* the request log, or NULL when not wanted */
 	rs_fault_cfg *faults; /* owned: cfg's faults and the outages' (outages.h) */
 	size_t n_faults;
-	request *pool;
+	request *pool;      /* aligned to REQUEST_ALIGN */
+	request_rare *rare; /* [pool_cap], or NULL when no feature needs it (request_rare) */
+	bool wants_rare;    /* build: some feature needs w->rare */
 	uint32_t pool_len, pool_cap, free_head;
 	rs_service *svc; /* admitted attempts until they complete */
 	/* issue 9: the application tiers (compute.h) and the global batch
@@ -124,7 +184,9 @@ struct rs_world {
 	struct hedge_room *hedge; /* hedge.c: NULL when no client hedges */
 	rs_quota_watch *quota;    /* NULL when no client watches its remaining quota */
 	rs_netjitter *jitter;     /* NULL when no client has network jitter */
-	double *rtt;              /* [client * n_deps + dep]: network round trip, ms */
+	/* [client * n_deps + dep]: network round trip, ms: the client's own
+	 * when it has one (client_hot.own_rtt), else the network's */
+	double *rtt;
 	uint64_t next_id;
 	uint32_t gen_seq; /* the last attempt generation given (0: none) */
 	rs_time end;
@@ -136,6 +198,12 @@ struct rs_world {
 	bool *provisioned;
 	double *output_ratios;
 };
+
+/* r's rare fields (w->rare must exist: see request_rare). */
+static inline request_rare *rare_of(const rs_world *w, const request *r)
+{
+	return &w->rare[r - w->pool];
+}
 
 static inline void fail(rs_world *w, rs_status st)
 {

@@ -280,10 +280,10 @@ bool jobs_arrival(rs_world *w, uint32_t client, rs_time now)
 	return true;
 }
 
-/* Call `r` of pipeline r->pipe - 1 ended. */
+/* Call `r` of pipeline pipe - 1 (r's rare fields) ended. */
 static void call_ended(rs_world *w, const request *r, rs_time now, bool ok)
 {
-	uint32_t k = r->pipe - 1;
+	uint32_t k = rare_of(w, r)->pipe - 1;
 	pipe_inst *p = &w->jobs->pipes[k];
 	p->in_flight--;
 	if (p->ended) {
@@ -317,7 +317,7 @@ void jobs_ended(rs_world *w, uint32_t slot, rs_time now, bool ok)
 		rs_hist_add(jc->wait, rs_time_to_ms(r->sent - r->arrived));
 	else if (jc->fig.job)
 		jc->no_wait++;
-	if (r->pipe)
+	if (rare_of(w, r)->pipe)
 		call_ended(w, r, now, ok);
 	else
 		unit_ended(w, r->client, now, ok);

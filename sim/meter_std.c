@@ -454,11 +454,6 @@ static void std_admit(rs_meter *m, rs_time now, const rs_meter_req *req, rs_deci
 		admit(s, now, req, out, s->n_rpm, false);
 }
 
-static void std_complete(rs_meter *m, rs_time now, const rs_meter_req *req, double charged)
-{
-	/* The window keeps the estimate: nothing to correct (see the note). */
-}
-
 static void std_sample(rs_meter *m, rs_time now, rs_meter_state *out)
 {
 	std_meter *s = (std_meter *)m;
@@ -495,7 +490,7 @@ static void std_free(rs_meter *m)
 static const rs_meter_ops std_ops = {
     .name = "standard",
     .admit = std_admit,
-    .complete = std_complete,
+    .complete = NULL, /* the window keeps the estimate: nothing to correct (see the note) */
     .sample = std_sample,
     .set_scale = std_set_scale,
     .free = std_free,

@@ -101,14 +101,54 @@ static rs_status build_routing(rs_world *w, rs_error *err)
 		return gst;
 	for (size_t c = 0; c < cfg->n_clients; c++) {
 		const char *from = cfg->clients[c].region;
+		double own = cfg->clients[c].rtt_ms; /* < 0: none */
 		for (size_t d = 0; d < cfg->n_deployments; d++) {
 			double rtt = w->deps[d].latency.rtt_ms;
 			for (size_t i = 0; from && i < cfg->n_net; i++)
 				if (!strcmp(cfg->net_from[i], from) &&
 				    !strcmp(cfg->net_to[i], cfg->deployments[d].region))
 					rtt = cfg->net_rtt_ms[i];
-			w->rtt[c * cfg->n_deployments + d] = rtt;
+			w->rtt[c * cfg->n_deployments + d] = own >= 0 ? own : rtt;
 		}
+	}
+	return RS_OK;
+}
+
+/* The clients' and deployments' hot copies (inflight.h: client_hot). */
+static rs_status build_hot(rs_world *w, rs_error *err)
+{
+	const rs_config *cfg = w->cfg;
+	size_t n = cfg->n_clients ? cfg->n_clients : 1; /* aligned_alloc(.., 0) may fail */
+	w->client_hot = aligned_alloc(REQUEST_ALIGN, n * sizeof *w->client_hot);
+	w->dep_hot = rs_calloc(cfg->n_deployments, sizeof *w->dep_hot);
+	if (!w->client_hot || !w->dep_hot)
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the world");
+	for (size_t c = 0; c < cfg->n_clients; c++) {
+		const rs_client_cfg *cc = &cfg->clients[c];
+		rs_arrival_process process = cc->arrival.process;
+		double timeout_s = cc->retry.attempt_timeout_s;
+		const rs_client *cl = &w->clients[c];
+		w->client_hot[c] = (client_hot){
+		    .retry = cl->retry,
+		    .rng_retry = cl->rng_retry,
+		    .ctl = cl->ctl,
+		    .target = cc->target_ref,
+		    .spill_target = cc->control.spill_ref,
+		    .timeout = timeout_s > 0 ? rs_time_from_s(timeout_s) : 0,
+		    .best_of = cc->best_of,
+		    .closed = process == RS_ARRIVAL_CLOSED,
+		    .chained = process != RS_ARRIVAL_CLOSED && process != RS_ARRIVAL_JOB,
+		    .own_rtt = cc->rtt_ms >= 0,
+		    .spill = cc->control.spill,
+		    .retry_state = cc->retry.budget_max > 0 || cc->retry.retry_ratio > 0 ||
+		                   cc->retry.adaptive_k > 0,
+		};
+	}
+	for (size_t d = 0; d < cfg->n_deployments; d++) {
+		const rs_deployment_cfg *dc = &cfg->deployments[d];
+		w->dep_hot[d].spill = dc->spillover_index;
+		w->dep_hot[d].daily = dc->latency_daily.mode != RS_LATENCY_DAILY_OFF;
+		w->dep_hot[d].corrects = rs_meter_corrects(w->deps[d].meter);
 	}
 	return RS_OK;
 }
@@ -173,6 +213,8 @@ static rs_status build(rs_world *w, rs_error *err)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the metrics");
 
 	rs_status st = build_routing(w, err);
+	if (st == RS_OK)
+		st = build_hot(w, err);
 	if (st != RS_OK)
 		return st;
 
@@ -188,6 +230,9 @@ static rs_status build(rs_world *w, rs_error *err)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the quota watch");
 	if (rs_netjitter_wanted(cfg) && !(w->jitter = rs_netjitter_new(cfg)))
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building the network jitter");
+	/* the features with fields in request_rare (inflight.h) */
+	w->wants_rare =
+	    w->reqlog || w->jobs || w->compute || w->quota || w->hedge || w->n_routers > 0;
 	if ((st = rs_outages_build(cfg, &w->faults, &w->n_faults, err)) != RS_OK)
 		return st;
 	for (size_t i = 0; i < w->n_faults; i++) {
@@ -260,6 +305,8 @@ void rs_world_free(rs_world *w)
 	free(w->routers);
 	free(w->router_tried);
 	free(w->rtt);
+	free(w->client_hot);
+	free(w->dep_hot);
 	rs_service_free(w->svc);
 	rs_compute_free(w->compute);
 	rs_batch_free(w->batch);
@@ -278,6 +325,7 @@ void rs_world_free(rs_world *w)
 	free(w->provisioned);
 	free(w->output_ratios);
 	free(w->pool);
+	free(w->rare);
 	free(w->faults);
 	rs_reqlog_free(w->reqlog);
 	free(w);

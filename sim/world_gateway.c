@@ -71,8 +71,9 @@ void world_gateway_held(rs_world *w, const request *r, size_t k, rs_time now)
 
 void world_gateway_completed(rs_world *w, const request *r, rs_time now)
 {
-	for (unsigned i = 0; i < r->path.n; i++) {
-		rs_gateway *g = w->gateways[r->path.router[i]];
+	const route_path *p = &rare_of(w, r)->path; /* routed: the rare table exists */
+	for (unsigned i = 0; i < r->hops; i++) {
+		rs_gateway *g = w->gateways[p->router[i]];
 		if (g)
 			rs_gateway_complete(g, now, r->client, r->shape.prompt_tokens,
 			                    r->shape.output_tokens);

@@ -11,11 +11,11 @@
  *
  * Events are 32 bytes, ordered by the 128-bit key (time << 64 | sequence):
  * one unsigned comparison, compiled without branches, orders two events.
- * The main queue is a calendar of 4.1 ms slots in front of a 4-ary min-heap
+ * The queue is a calendar of 1 ms slots in front of a 4-ary min-heap
  * (engine.c): a push is O(1) into its slot's list, a pop O(log k) in the k
  * events of the current slot, not in the n events pending (the requests in
- * flight); other lanes are plain heaps, O(log4 n).  Memory follows the
- * number of events pending, not the length of the run.
+ * flight).  Memory follows the number of events pending, not the length of
+ * the run.
  */
 #ifndef RATESIM_ENGINE_H
 #define RATESIM_ENGINE_H
@@ -32,11 +32,11 @@ typedef struct rs_event {
 
 typedef struct rs_engine rs_engine;
 
-/* A handler runs one event; `ctx` is what was given at registration. */
+/* A handler runs one event; `ctx` is what was given at registration.  The
+ * clock is at the event's time: ev->time == rs_engine_now(eng). */
 typedef void (*rs_event_fn)(void *ctx, rs_engine *eng, const rs_event *ev);
 
 #define RS_ENGINE_MAX_TYPES 32
-#define RS_ENGINE_LANES     2 /* queues: 0 (default) and one more, see rs_engine_lane */
 
 /* Create an empty engine at time 0.  Returns NULL when out of memory.
  * Caller frees with rs_engine_free. */
@@ -46,12 +46,6 @@ void rs_engine_free(rs_engine *eng); /* NULL does nothing */
 /* Register the handler for event type `type` (< RS_ENGINE_MAX_TYPES).
  * `ctx` is borrowed and passed back to every call. */
 void rs_engine_on(rs_engine *eng, uint32_t type, rs_event_fn fn, void *ctx);
-
-/* Put events of `type` on queue `lane` (< RS_ENGINE_LANES; all start on 0).
- * Lanes change the cost, never the order: events of every lane run in one
- * (time, sequence) order.  Worth it for a type with few pending events that
- * makes up much of the traffic (client arrivals). */
-void rs_engine_lane(rs_engine *eng, uint32_t type, unsigned lane);
 
 /* Schedule an event at absolute time `at` (>= now; asserted).
  * Returns RS_ERR_NOMEM if the queue cannot grow. */

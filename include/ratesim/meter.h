@@ -9,7 +9,10 @@
  * Contract: admit() is called once per attempt that reaches the deployment,
  * with non-decreasing `now`.  When it admits, the caller later calls
  * complete() exactly once for that attempt, with the `charged` value the
- * decision returned, whether or not the client still waits for it.
+ * decision returned, whether or not the client still waits for it.  A meter
+ * that corrects nothing at completion (the standard one keeps its estimate)
+ * leaves complete NULL: rs_meter_complete then does nothing, and a caller
+ * that completes many attempts may ask rs_meter_corrects once and skip it.
  */
 #ifndef RATESIM_METER_H
 #define RATESIM_METER_H
@@ -58,7 +61,8 @@ typedef struct rs_meter rs_meter;
 typedef struct rs_meter_ops {
 	const char *name;
 	void (*admit)(rs_meter *m, rs_time now, const rs_meter_req *req, rs_decision *out);
-	void (*complete)(rs_meter *m, rs_time now, const rs_meter_req *req, double charged);
+	void (*complete)(rs_meter *m, rs_time now, const rs_meter_req *req,
+	                 double charged); /* NULL: nothing to correct */
 	void (*sample)(rs_meter *m, rs_time now, rs_meter_state *out);
 	/* Scale the limit (1.0 = as deployed) from `now` on: the service's
 	 * temporary rate-limit adjustment (MODEL.md section 4, issue 4). */
@@ -80,7 +84,14 @@ static inline void rs_meter_admit(rs_meter *m, rs_time now, const rs_meter_req *
 static inline void rs_meter_complete(rs_meter *m, rs_time now, const rs_meter_req *req,
                                      double charged)
 {
-	m->ops->complete(m, now, req, charged);
+	if (m->ops->complete)
+		m->ops->complete(m, now, req, charged);
+}
+
+/* Whether the meter does anything at completion (for its lifetime). */
+static inline bool rs_meter_corrects(const rs_meter *m)
+{
+	return m->ops->complete != NULL;
 }
 
 static inline void rs_meter_free(rs_meter *m)

@@ -107,50 +107,6 @@ static void test_heap_stress_total_order(void)
 	rs_engine_free(e);
 }
 
-typedef struct trace_log {
-	uint64_t order[4096];
-	int n;
-} trace_log;
-
-static void trace_fn(void *ctx, rs_engine *eng, const rs_event *ev)
-{
-	trace_log *t = ctx;
-	t->order[t->n++] = ev->b;
-	(void)eng;
-}
-
-/* Run the same random schedule (event types 0-3, many time ties) on one
- * queue and with types 1 and 3 on the second lane: the order is the same. */
-static void run_schedule(bool lanes, trace_log *t)
-{
-	rs_engine *e = rs_engine_new();
-	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-	for (uint32_t ty = 0; ty < 4; ty++)
-		rs_engine_on(e, ty, trace_fn, t);
-	if (lanes) {
-		rs_engine_lane(e, 1, 1);
-		rs_engine_lane(e, 3, 1);
-	}
-	for (uint64_t i = 0; i < 4000; i++)
-		rs_engine_at(e, (rs_time)gsl_rng_uniform_int(r, 300), (uint32_t)(i % 4), 0, i);
-	rs_engine_run(e, 1000);
-	gsl_rng_free(r);
-	rs_engine_free(e);
-}
-
-static void test_lanes_keep_the_order(void)
-{
-	static trace_log one, two;
-	run_schedule(false, &one);
-	run_schedule(true, &two);
-	CHECK_I64(one.n, 4000);
-	CHECK_I64(two.n, 4000);
-	int diff = 0;
-	for (int i = 0; i < one.n; i++)
-		diff += one.order[i] != two.order[i];
-	CHECK_I64(diff, 0);
-}
-
 static void fail_at_second(void *ctx, rs_engine *eng, const rs_event *ev)
 {
 	record(ctx, eng, ev);
@@ -255,7 +211,6 @@ int main(void)
 	RUN(test_order_by_time_then_sequence);
 	RUN(test_step_and_until);
 	RUN(test_heap_stress_total_order);
-	RUN(test_lanes_keep_the_order);
 	RUN(test_run_before);
 	RUN(test_wide_spread_total_order);
 	return th_done();
