@@ -18,6 +18,8 @@
  */
 #include "ratesim/output.h"
 
+#include "ratesim/numfmt.h"
+
 #include "ratesim/textio.h"
 
 #include "ratesim/alerts.h"
@@ -43,8 +45,10 @@
 #define PATH_MAX_LEN  4096
 #define MS_DECIMALS   1e3 /* latencies in summary.json: to the microsecond */
 #define RATE_DECIMALS 1e6 /* rates and throughputs: 6 decimals */
-#define U64_DIGITS    24  /* room for any uint64 or int64 in decimal, with NUL */
 #define US_DIGITS     6   /* decimals of a microsecond count in seconds */
+/* requests.csv's stdio buffer: the log is hundreds of MB on a long run,
+ * and stdio's default (one 4 KB block) makes a write call per 30 rows. */
+#define REQ_BUF_BYTES (1u << 20)
 
 /* Streamed files, then latency_cdf.csv (all four renamed into place
  * together at the end), then the JSON files written whole. */
@@ -83,6 +87,7 @@ struct rs_output {
 	rs_alerts *alerts;    /* the scenario's alert rules, or NULL (alerts.h) */
 	const rs_config *cfg; /* borrowed, with alerts */
 	bool log_requests;
+	char *req_buf; /* requests.csv's buffer (REQ_BUF_BYTES), freed after it closes */
 	bool committed;
 	char failure[RS_ERROR_MAX]; /* the first write failure, or "" */
 };
@@ -145,6 +150,9 @@ rs_status rs_output_open(const char *dir, bool log_requests, rs_output **out, rs
 		o->min = open_tmp(o, F_MINUTES, err);
 	if (o->min && log_requests)
 		o->req = open_tmp(o, F_REQUESTS, err);
+	/* a larger buffer when there is memory for it, else stdio's own */
+	if (o->req && (o->req_buf = malloc(REQ_BUF_BYTES)) != NULL)
+		setvbuf(o->req, o->req_buf, _IOFBF, REQ_BUF_BYTES);
 	if (!o->ts || !o->min || (log_requests && !o->req)) {
 		rs_output_free(o);
 		return RS_ERR_IO;
@@ -157,103 +165,6 @@ rs_status rs_output_open(const char *dir, bool log_requests, rs_output **out, rs
 	return RS_OK;
 }
 
-/* ---- numbers in CSV rows, without printf where that is exact ------------ */
-
-/* The decimal digits of v, in buf (no NUL); their number. */
-static size_t put_u64_digits(char *buf, uint64_t v)
-{
-	char tmp[U64_DIGITS];
-	size_t n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
-	return n;
-}
-
-/* Exact powers of ten as doubles, 10^0 .. 10^9. */
-static const double pow10_exact[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-
-/*
- * rs_output_fmt_g6 (output.h): the same bytes as snprintf's "%.6g", which
- * does the cases left out here.
- * Why they are the same:
- *   - %g with precision P = 6 prints style f when the exponent X that style
- *     e would give (after rounding to 6 significant digits) has
- *     -4 <= X < 6, with 5 - X decimals, then drops trailing zeros and a
- *     bare point; else style e (left to snprintf).
- *   - An integer below 10^6 has at most 6 digits: its digits, exactly.
- *   - Otherwise for 10^-4 <= |v| < 10^6: X is read by comparing with the
- *     powers of ten (10^0..10^6 are exact doubles; the doubles nearest to
- *     10^-1..10^-4 lie above them, so no double lies between, and
- *     |v| >= 1e-j holds exactly when |v| >= 10^-j).  The 6 significant
- *     digits are |v| 10^(5-X) rounded to an integer N: the product is
- *     exactly hi + lo (hi the rounded product, lo = fma(|v|, 10^k, -hi) its
- *     exact error, |lo| <= ulp(hi) / 2), with hi in [2^16, 2^20], so its
- *     fraction r = hi - floor(hi) is exact and a multiple of ulp(hi): r is
- *     above or below one half by at least ulp(hi) > |lo|, so r alone decides,
- *     except at exactly one half, where the sign of lo does, and lo = 0 is
- *     a true tie, which glibc's printf rounds to even (round to nearest, as
- *     here).  N = 10^6 means X + 1: style e when that is 6 (snprintf).
- */
-size_t rs_output_fmt_g6(char *buf, double v)
-{
-	double a = fabs(v);
-	size_t n = 0;
-	if (signbit(v))
-		buf[n++] = '-';
-	if (a < 1e6 && a == (double)(uint64_t)a) /* an integer, 0 included */
-		return n + put_u64_digits(buf + n, (uint64_t)a);
-	if (!(a >= 1e-4 && a < 1e6))
-		return (size_t)snprintf(buf, RS_G6_MAX, "%.6g", v);
-	int x = 5;
-	if (a >= 1.0) {
-		while (a < pow10_exact[x])
-			x--;
-	} else {
-		static const double neg[] = {1e-1, 1e-2, 1e-3, 1e-4};
-		x = -1;
-		while (a < neg[-x - 1])
-			x--;
-	}
-	double p = pow10_exact[5 - x];
-	double hi = a * p, lo = fma(a, p, -hi);
-	double fl = floor(hi), r = hi - fl;
-	uint64_t d = (uint64_t)fl;
-	if (r > 0.5 || (r == 0.5 && (lo > 0 || (lo == 0 && (d & 1)))))
-		d++;
-	if (d >= 1000000) { /* rounded up to the next power of ten */
-		if (x == 5)
-			return (size_t)snprintf(buf, RS_G6_MAX, "%.6g", v);
-		d = 100000;
-		x++;
-	}
-	char dig[6];
-	put_u64_digits(dig, d); /* six digits: d in [10^5, 10^6) */
-	int last = 5;           /* the last digit kept: trailing zeros go */
-	while (last > 0 && dig[last] == '0')
-		last--;
-	if (x >= 0) {
-		for (int i = 0; i <= x; i++)
-			buf[n++] = dig[i];
-		if (last > x) {
-			buf[n++] = '.';
-			for (int i = x + 1; i <= last; i++)
-				buf[n++] = dig[i];
-		}
-	} else {
-		buf[n++] = '0';
-		buf[n++] = '.';
-		for (int i = 0; i < -x - 1; i++)
-			buf[n++] = '0';
-		for (int i = 0; i <= last; i++)
-			buf[n++] = dig[i];
-	}
-	return n;
-}
-
 /* A row of CSV built in memory and written whole. */
 typedef struct line {
 	FILE *f;
@@ -261,10 +172,10 @@ typedef struct line {
 	char buf[1024];
 } line;
 
-/* Room for one more field of at most RS_G6_MAX + 1 bytes. */
+/* Room for one more field of at most RS_FMT_G6_MAX + 1 bytes. */
 static void line_room(line *l)
 {
-	if (l->len + RS_G6_MAX + 2 > sizeof l->buf) {
+	if (l->len + RS_FMT_G6_MAX + 2 > sizeof l->buf) {
 		fwrite(l->buf, 1, l->len, l->f);
 		l->len = 0;
 	}
@@ -288,7 +199,7 @@ static void line_u64(line *l, uint64_t v)
 {
 	line_room(l);
 	l->buf[l->len++] = ',';
-	l->len += put_u64_digits(l->buf + l->len, v);
+	l->len += rs_fmt_u64(l->buf + l->len, v);
 }
 
 /* put_g's field: ",%.6g", or "," when v is NaN or infinite. */
@@ -297,7 +208,7 @@ static void line_g(line *l, double v)
 	line_room(l);
 	l->buf[l->len++] = ',';
 	if (isfinite(v))
-		l->len += rs_output_fmt_g6(l->buf + l->len, v);
+		l->len += rs_fmt_g6(l->buf + l->len, v);
 }
 
 /* A name as rs_text_put_csv writes it. */
@@ -323,17 +234,17 @@ static void line_end(line *l)
 /* A CSV number field: empty when NaN or infinite. */
 static void put_g(FILE *f, double v)
 {
-	char buf[RS_G6_MAX + 1];
+	char buf[RS_FMT_G6_MAX + 1];
 	size_t n = 0;
 	buf[n++] = ',';
 	if (isfinite(v))
-		n += rs_output_fmt_g6(buf + n, v);
+		n += rs_fmt_g6(buf + n, v);
 	fwrite(buf, 1, n, f);
 }
 
 /* Microseconds as exact decimal seconds: "12", "0.5", "-1.000001"; with
  * `fixed`, always six decimals ("12.000000").  OUT: buf (at least
- * U64_DIGITS + US_DIGITS + 2 bytes, no NUL); returns the length. */
+ * RS_FMT_U64_MAX + US_DIGITS + 2 bytes, no NUL); returns the length. */
 static size_t fmt_time_us(char *buf, rs_time us, bool fixed)
 {
 	uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
@@ -341,7 +252,7 @@ static size_t fmt_time_us(char *buf, rs_time us, bool fixed)
 	size_t n = 0;
 	if (us < 0)
 		buf[n++] = '-';
-	n += put_u64_digits(buf + n, whole);
+	n += rs_fmt_u64(buf + n, whole);
 	char digits[US_DIGITS];
 	for (int i = US_DIGITS - 1; i >= 0; i--, frac /= 10)
 		digits[i] = (char)('0' + frac % 10);
@@ -358,7 +269,7 @@ static size_t fmt_time_us(char *buf, rs_time us, bool fixed)
 
 static void put_time_us(FILE *f, rs_time us, bool fixed)
 {
-	char buf[U64_DIGITS + US_DIGITS + 2];
+	char buf[RS_FMT_U64_MAX + US_DIGITS + 2];
 	size_t n = fmt_time_us(buf, us, fixed);
 	fwrite(buf, 1, n, f);
 }
@@ -533,7 +444,7 @@ static void add_u64(cJSON *obj, const char *key, uint64_t v)
 		cJSON_AddNumberToObject(obj, key, (double)v);
 		return;
 	}
-	char buf[U64_DIGITS];
+	char buf[RS_FMT_U64_MAX];
 	snprintf(buf, sizeof buf, "%" PRIu64, v);
 	cJSON_AddRawToObject(obj, key, buf);
 }
@@ -544,7 +455,7 @@ static void add_i64(cJSON *obj, const char *key, int64_t v)
 		cJSON_AddNumberToObject(obj, key, (double)v);
 		return;
 	}
-	char buf[U64_DIGITS];
+	char buf[RS_FMT_U64_MAX];
 	snprintf(buf, sizeof buf, "%" PRId64, v);
 	cJSON_AddRawToObject(obj, key, buf);
 }
@@ -952,6 +863,7 @@ void rs_output_free(rs_output *o)
 		fclose(o->min);
 	if (o->alerts_f)
 		fclose(o->alerts_f);
+	free(o->req_buf); /* after its stream's fclose (here or close_stream) */
 	rs_alerts_free(o->alerts);
 	rs_stage_free(o->stage); /* removes the staging folder unless committed */
 	free(o);

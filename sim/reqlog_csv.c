@@ -6,14 +6,15 @@
  * 120 bytes a row), so a row is formatted by hand into a local buffer and
  * written with one fwrite: integers and exact decimals of the integer
  * microseconds (times with six decimals, durations in ms with three)
- * without printf, which cost most of a logged run's time.  Only the
- * estimate (when not a whole number) and the utilisation go through
- * snprintf.  The text is the same as "%.6f" / "%.3f" of the same values.
+ * without printf, which cost most of a logged run's time; the utilisation
+ * with numfmt.h's exact "%.6g".  Only an estimate that is not a whole
+ * number goes through snprintf.  The text is the same as "%.6f" / "%.3f" of the same values.
  * Names (client, deployment, router) are quoted per RFC 4180 when they
  * hold a comma, a quote, CR or LF (textio.h).
  */
 #include "ratesim/reqlog.h"
 
+#include "ratesim/numfmt.h"
 #include "ratesim/refusal.h"
 #include "ratesim/textio.h"
 
@@ -28,6 +29,8 @@
 /* The longest number a field may hold: int64 with sign and decimal point,
  * or a %.10g double. */
 #define FIELD_MAX 32
+_Static_assert(FIELD_MAX >= RS_FMT_G6_MAX && FIELD_MAX >= RS_FMT_U64_MAX + 1,
+               "a field holds any number numfmt.h writes, and a sign");
 /* Whole numbers up to this are printed as integers by %.10g too. */
 #define G10_INT_MAX 1e10
 
@@ -84,16 +87,7 @@ static void rb_name(rowbuf *r, const char *s)
 
 static void rb_u64(rowbuf *r, uint64_t v)
 {
-	char tmp[FIELD_MAX];
-	int k = 0;
-	do {
-		tmp[k++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	char *p = rb_room(r);
-	for (int i = 0; i < k; i++)
-		p[i] = tmp[k - 1 - i];
-	r->n += (size_t)k;
+	r->n += rs_fmt_u64(rb_room(r), v);
 }
 
 static void rb_i64(rowbuf *r, int64_t v)
@@ -106,38 +100,44 @@ static void rb_i64(rowbuf *r, int64_t v)
 	}
 }
 
-/* v / 10^decimals with exactly `decimals` decimals ("%.3f" of v / 1000). */
-static void rb_fixed(rowbuf *r, int64_t v, int decimals)
+/* v / scale with exactly the decimals of scale, a power of ten ("%.3f" of
+ * v / 1000 for 1000).  Inlined at each call, where scale is a constant:
+ * a division by a constant is a multiplication. */
+__attribute__((always_inline)) static inline void rb_fixed(rowbuf *r, int64_t v, uint64_t scale)
 {
-	uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, scale = 1;
-	for (int i = 0; i < decimals; i++)
-		scale *= 10;
+	uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 	if (v < 0)
 		rb_ch(r, '-');
 	rb_u64(r, mag / scale);
-	rb_ch(r, '.');
-	uint64_t frac = mag % scale;
+	/* the decimals with their leading zeros: scale + frac is a 1 and
+	 * them, and the 1's place takes the point */
 	char *p = rb_room(r);
-	for (int i = decimals - 1; i >= 0; i--, frac /= 10)
-		p[i] = (char)('0' + frac % 10);
-	r->n += (size_t)decimals;
+	size_t k = rs_fmt_u64(p, scale + mag % scale);
+	p[0] = '.';
+	r->n += k;
 }
 
-/* ",VALUE" of a double with `fmt`, or "," when not finite. */
-static void rb_g(rowbuf *r, const char *fmt, double v)
+/* ",VALUE" of a double as "%.10g", or "," when not finite. */
+static void rb_g10(rowbuf *r, double v)
 {
 	rb_ch(r, ',');
 	if (!isfinite(v))
 		return;
-	if (v == floor(v) && fabs(v) < G10_INT_MAX) { /* %.6g / %.10g of a whole number */
-		if (fabs(v) < 1e6 || fmt[2] == '1') {
-			rb_i64(r, (int64_t)v);
-			return;
-		}
+	if (v == floor(v) && fabs(v) < G10_INT_MAX) { /* a whole number: its digits */
+		rb_i64(r, (int64_t)v);
+		return;
 	}
-	int k = snprintf(rb_room(r), FIELD_MAX, fmt, v);
+	int k = snprintf(rb_room(r), FIELD_MAX, "%.10g", v);
 	if (k > 0 && k < FIELD_MAX)
 		r->n += (size_t)k;
+}
+
+/* ",VALUE" of a double as "%.6g" (numfmt.h), or "," when not finite. */
+static void rb_g6(rowbuf *r, double v)
+{
+	rb_ch(r, ',');
+	if (isfinite(v))
+		r->n += rs_fmt_g6(rb_room(r), v);
 }
 
 /* ",VALUE" of a count, or "," when negative (none). */
@@ -153,7 +153,7 @@ static void rb_opt_ms(rowbuf *r, rs_time us)
 {
 	rb_ch(r, ',');
 	if (us >= 0)
-		rb_fixed(r, us, 3);
+		rb_fixed(r, us, RS_US_PER_MS);
 }
 
 static const char *const end_names[RS_END_COUNT] = {"answered", "abandoned", "rejected_locally",
@@ -170,7 +170,7 @@ const char *rs_reqlog_csv_header(void)
 /* The first eleven columns, as before issue 10. */
 static void first_columns(rowbuf *r, const rs_attempt_record *a)
 {
-	rb_fixed(r, a->time, 6);
+	rb_fixed(r, a->time, RS_US_PER_S);
 	rb_ch(r, ',');
 	rb_u64(r, a->request_id);
 	rb_ch(r, ',');
@@ -195,7 +195,7 @@ static void record_columns(rowbuf *r, const rs_attempt_record *a)
 {
 	rb_ch(r, ',');
 	if (a->answered >= 0)
-		rb_fixed(r, a->answered, 6);
+		rb_fixed(r, a->answered, RS_US_PER_S);
 	rb_ch(r, ',');
 	rb_name(r, a->router);
 	rb_ch(r, ',');
@@ -206,7 +206,7 @@ static void record_columns(rowbuf *r, const rs_attempt_record *a)
 	rb_ch(r, ',');
 	if (a->end < RS_END_COUNT)
 		rb_str(r, end_names[a->end]);
-	rb_g(r, "%.10g", a->estimate);
+	rb_g10(r, a->estimate);
 	rb_opt_i64(r, a->max_tokens);
 	rb_ch(r, ',');
 	rb_i64(r, a->best_of);
@@ -214,7 +214,7 @@ static void record_columns(rowbuf *r, const rs_attempt_record *a)
 	rb_i64(r, a->cached_tokens);
 	rb_opt_i64(r, a->remaining_requests);
 	rb_opt_i64(r, a->remaining_tokens);
-	rb_g(r, "%.6g", a->utilisation);
+	rb_g6(r, a->utilisation);
 	rb_opt_ms(r, a->backoff);
 	rb_ch(r, ',');
 	if (a->gave_up)

@@ -81,10 +81,4 @@ struct cJSON *rs_output_summary(const rs_config *cfg, const rs_metrics *m);
  * removed on failure or on a signal). */
 rs_status rs_output_write_file(const char *dir, const char *name, const char *text, rs_error *err);
 
-/* printf's "%.6g" of a finite v (the CSV files' numbers), written into buf
- * (at least RS_G6_MAX bytes; no NUL) without printf where that gives the
- * same bytes; returns the length. */
-#define RS_G6_MAX 32
-size_t rs_output_fmt_g6(char *buf, double v);
-
 #endif

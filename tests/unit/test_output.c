@@ -1,7 +1,8 @@
 /*
- * test_output.c - the CSV files' number formatting (output.h) against
- * printf: rs_output_fmt_g6 must give snprintf's "%.6g" bytes for every
- * finite double, since the time series must stay byte-identical (issue 13).
+ * test_output.c - the CSV files' number formatting (numfmt.h) against
+ * printf: rs_fmt_g6 must give snprintf's "%.6g" bytes for every finite
+ * double, and rs_fmt_u64 "%" PRIu64's for every uint64, since the time
+ * series and the request log must stay byte-identical (issue 13).
  *
  * Values tried: random bit patterns (every exponent), random values of each
  * decade around the style f range [1e-4, 1e6), decimal fractions, halves
@@ -10,8 +11,9 @@
  * of ten, the rates the time series prints (k * 60 / length), and a few
  * named edge cases (signed zeros, 999999.5, 9.999995e-5).
  */
-#include "ratesim/output.h"
+#include "ratesim/numfmt.h"
 
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,8 +38,8 @@ static void check_one(double v)
 {
 	if (!isfinite(v))
 		return;
-	char got[RS_G6_MAX + 1], want[64];
-	size_t n = rs_output_fmt_g6(got, v);
+	char got[RS_FMT_G6_MAX + 1], want[64];
+	size_t n = rs_fmt_g6(got, v);
 	got[n] = '\0';
 	snprintf(want, sizeof want, "%.6g", v);
 	if (strcmp(got, want) != 0 && mismatches++ < 10)
@@ -114,8 +116,36 @@ static void test_rates(void)
 	CHECK(mismatches == 0);
 }
 
+/* rs_fmt_u64: every length of number, its neighbours at each power of
+ * ten, the extremes and random bit patterns of every width. */
+static void test_u64(void)
+{
+	long bad = 0;
+	uint64_t p = 1;
+	for (int e = 0; e < 20; e++, p *= 10) {
+		uint64_t near[] = {p - 1, p, p + 1, p * 2 - 1, p * 9 + 9};
+		for (size_t j = 0; j < sizeof near / sizeof near[0]; j++) {
+			char got[RS_FMT_U64_MAX + 1], want[32];
+			got[rs_fmt_u64(got, near[j])] = '\0';
+			snprintf(want, sizeof want, "%" PRIu64, near[j]);
+			if (strcmp(got, want) != 0 && bad++ < 10)
+				TH_FAIL("%s: got %s", want, got);
+		}
+	}
+	for (int k = 0; k < N_RANDOM; k++) {
+		uint64_t v = next() >> (k % 64), w = k == 0 ? UINT64_MAX : v;
+		char got[RS_FMT_U64_MAX + 1], want[32];
+		got[rs_fmt_u64(got, w)] = '\0';
+		snprintf(want, sizeof want, "%" PRIu64, w);
+		if (strcmp(got, want) != 0 && bad++ < 10)
+			TH_FAIL("%s: got %s", want, got);
+	}
+	CHECK(bad == 0);
+}
+
 int main(void)
 {
+	RUN(test_u64);
 	RUN(test_named);
 	RUN(test_random);
 	RUN(test_rates);
