@@ -302,7 +302,7 @@ static void ts_client_columns(line *l, const rs_ts_row *r)
 }
 
 /* One row of timeseries.csv, built in memory (line) and written whole: the
- * bytes fprintf would write (integers exactly; rs_output_fmt_g6). */
+ * bytes fprintf would write (integers exactly; numfmt.h). */
 static rs_status ts_row(void *ctx, const rs_ts_row *r)
 {
 	rs_output *o = ctx;

@@ -27,7 +27,8 @@
 
 typedef struct rs_counts {
 	/* The counts of every attempt and success first (two cache lines in
-	 * metrics.c's scopes), the rarer after; readers use the names only. */
+	 * the metrics' scopes, metrics_state.h), the rarer after; readers use
+	 * the names only. */
 	uint64_t attempts;          /* attempts sent (first tries and retries) */
 	uint64_t ok;                /* attempts admitted and served */
 	uint64_t throttled;         /* attempts answered 429 */
