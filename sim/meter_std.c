@@ -261,11 +261,22 @@ static inline void win_advance(std_window *w, rs_time now, bool sliding)
 		}
 		return;
 	}
-	while (w->n > 0 && w->ring[w->head].t <= now - w->len) {
-		w->expired = w->ring[w->head].cum;
-		w->head = (w->head + 1) & (w->cap - 1);
-		w->n--;
-	}
+	/* In locals: the stores to the window could alias the ring's slots for
+	 * the compiler, which then reloaded every field at each step. */
+	const std_slot *ring = w->ring;
+	uint32_t head = w->head, n = w->n;
+	rs_time gone = now - w->len; /* a slot at or before this has left */
+	if (n == 0 || ring[head].t > gone)
+		return;
+	int64_t expired;
+	do {
+		expired = ring[head].cum;
+		head = (head + 1) & (w->cap - 1);
+		n--;
+	} while (n > 0 && ring[head].t <= gone);
+	w->expired = expired;
+	w->head = head;
+	w->n = n;
 }
 
 /* Double a full ring, unwrapping it.  Returns false when out of memory. */
