@@ -105,10 +105,6 @@ static void ptu_row(rs_metrics *m, scope *sc, const rs_dep_sample *smp, rs_ts_ro
 	}
 }
 
-/* Counts as words (rs_counts is uint64_t counts alone). */
-
-
-
 /* Add the waiting samples to their bucket histograms (before anything
  * reads or merges those: a bucket's close, go_direct, run_hist).  The
  * order of the adds changes nothing a bucket histogram shows: its bins,
