@@ -155,7 +155,7 @@ void rs_hist_free(rs_hist *h)
 /* rs_hist_bin's answer (inlined where a sample is added). */
 static inline size_t bin_of(double ms)
 {
-	assert(!isnan(ms) && ms >= 0);
+	assert(ms >= 0); /* false for NaN too */
 	const double *edge = layout.edge;
 	size_t n = layout.n;
 	if (!(ms > edge[0]))

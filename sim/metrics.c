@@ -97,6 +97,7 @@ static void windows_name(rs_metrics *m)
 		rs_metrics *v = &m->views[w];
 		*v = *m;
 		v->scopes = &m->win[w * k];
+		v->client_scopes = NULL; /* a view keeps no client */
 		v->n_scopes = k;
 		v->n_clients = 0;
 		v->n_windows = 0;
@@ -143,6 +144,8 @@ rs_metrics *rs_metrics_new(const rs_metrics_setup *s)
 	m->n_routers = s->n_routers;
 	m->routers = rs_calloc(s->n_routers, sizeof *m->routers);
 	m->samples = rs_calloc(SAMPLES_MAX, sizeof *m->samples);
+	if (m->scopes)
+		m->client_scopes = &m->scopes[1 + m->n_deployments];
 	if (!m->scopes || !m->routers || !m->samples) {
 		free(m->scopes);
 		free(m->routers);

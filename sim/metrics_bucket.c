@@ -105,10 +105,6 @@ static void ptu_row(rs_metrics *m, scope *sc, const rs_dep_sample *smp, rs_ts_ro
 	}
 }
 
-/* Counts as words (rs_counts is uint64_t counts alone). */
-
-
-
 /* Add the waiting samples to their bucket histograms (before anything
  * reads or merges those: a bucket's close, go_direct, run_hist).  The
  * order of the adds changes nothing a bucket histogram shows: its bins,
@@ -129,10 +125,12 @@ void metrics_flush_samples(rs_metrics *m)
 		cl->ttft_sum += p->ttft_ms;
 		dp->lat_sum += p->latency_ms;
 		dp->ttft_sum += p->ttft_ms;
-		rs_hist *lat[2] = {cl->lat_bucket, dp->lat_bucket};
-		rs_hist *ttft[2] = {cl->ttft_bucket, dp->ttft_bucket};
-		rs_hist_add_all(lat, 2, p->latency_ms);
-		rs_hist_add_all(ttft, 2, p->ttft_ms);
+		/* one histogram a call: with a count of 1 the compiler drops the loop,
+		 * which it kept for 2 (issue 13) */
+		size_t lat_bin = rs_hist_add_all(&cl->lat_bucket, 1, p->latency_ms);
+		rs_hist_add_each(&dp->lat_bucket, 1, lat_bin, p->latency_ms);
+		size_t ttft_bin = rs_hist_add_all(&cl->ttft_bucket, 1, p->ttft_ms);
+		rs_hist_add_each(&dp->ttft_bucket, 1, ttft_bin, p->ttft_ms);
 	}
 	m->n_samples = 0;
 }

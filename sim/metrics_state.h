@@ -127,6 +127,7 @@ struct rs_metrics {
 	size_t n_deployments, n_clients, n_scopes;
 	rs_metrics_sink sink;
 	scope *scopes;
+	scope *client_scopes; /* scopes + 1 + n_deployments: the clients' (client_scope) */
 	rs_router_figures *routers;
 	size_t n_routers;
 	/* windows: n_windows x (1 + n_deployments) scopes, and a view of each */
@@ -157,7 +158,7 @@ static inline scope *dep_scope(rs_metrics *m, size_t d)
 
 static inline scope *client_scope(rs_metrics *m, size_t c)
 {
-	return &m->scopes[1 + m->n_deployments + c];
+	return &m->client_scopes[c];
 }
 
 #define COUNT_WORDS (sizeof(rs_counts) / sizeof(uint64_t))
