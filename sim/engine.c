@@ -304,17 +304,23 @@ static bool refill(rs_engine *eng)
 		assert(next > eng->cur); /* the overflow holds no slot <= cur */
 		eng->cur = next;
 		uint64_t ring = (uint64_t)eng->cur & CAL_MASK;
-		uint32_t *head = &eng->slot[ring];
 		eng->used[ring / 64] &= ~((uint64_t)1 << (ring % 64));
-		while (*head != NO_NODE) {
-			cal_node *nd = &eng->node[*head];
+		/* the list into run, its nodes onto the free chain (in locals: the
+		 * stores through eng would each be done again per event) */
+		uint32_t i = eng->slot[ring], free_node = eng->free_node;
+		size_t len = eng->run.len;
+		eng->slot[ring] = NO_NODE;
+		while (i != NO_NODE) {
+			cal_node *nd = &eng->node[i];
 			uint32_t nx = nd->next;
-			eng->run.ev[eng->run.len++] = nd->ev;
-			nd->next = eng->free_node;
-			eng->free_node = *head;
-			*head = nx;
-			eng->far--;
+			eng->run.ev[len++] = nd->ev;
+			nd->next = free_node;
+			free_node = i;
+			i = nx;
 		}
+		eng->far -= len - eng->run.len;
+		eng->run.len = len;
+		eng->free_node = free_node;
 		sort_run(&eng->run);
 		while (eng->overflow.len && slot_of(eng->overflow.ev[0].time) <= eng->cur) {
 			heap_push(&eng->near, &eng->overflow.ev[0]);
