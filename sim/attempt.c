@@ -184,6 +184,22 @@ static void present(rs_world *w, request *r, size_t d, rs_time now, bool retry, 
 	}
 }
 
+/* An outcome for present_target to fill.  present reads backend_rtt_ms; a
+ * router adds to hold_until, extra_tries and path (path.n: none yet); every
+ * way writes the rest (answer, dep, dec, retry_after_ms, spilled,
+ * log_ticket, and refuser but for an outage's answer, RS_BY_NONE), so only
+ * these are set.  Zeroing all 152 bytes was a rep stos per attempt, 2.7M
+ * of bench-1h's 313M instructions (120 s). */
+static inline void outcome_start(outcome *o)
+{
+	o->dep = SIZE_MAX;
+	o->backend_rtt_ms = -1;
+	o->hold_until = 0;
+	o->extra_tries = 0;
+	o->path.n = 0;
+	o->refuser = RS_BY_NONE;
+}
+
 static void present_target(rs_world *w, request *r, rs_target t, rs_time now, bool retry, int depth,
                            outcome *out)
 {
@@ -328,7 +344,8 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 	request *r = &w->pool[slot];
 	const client_hot *ch = &w->client_hot[r->client];
 	bool retry = r->attempts > 1;
-	outcome o = {.dep = SIZE_MAX, .backend_rtt_ms = -1};
+	outcome o;
+	outcome_start(&o);
 	present_target(w, r, r->redirected ? ch->spill_target : ch->target, now, retry, 0, &o);
 	if (o.hold_until > 0) {
 		schedule(w, o.hold_until, EV_DISPATCH, 0, slot);
@@ -740,7 +757,8 @@ static void on_hedge(void *ctx, rs_engine *eng, const rs_event *ev)
 	rs_target t;
 	if (!hedge_due(w, slot, ev->a, &t))
 		return;
-	outcome o = {.dep = SIZE_MAX, .backend_rtt_ms = -1};
+	outcome o;
+	outcome_start(&o);
 	present_target(w, r, t, now, true, 0, &o);
 	if (o.hold_until > 0)
 		return; /* a router would hold it: not sent */

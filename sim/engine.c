@@ -31,6 +31,8 @@
  * run).  Memory: 128 bytes per event pending (a node of a cache line, and
  * room for it in `run` and in `near`), and 4 bytes and a bit per slot of
  * the ring.  A heap's pop is a bottom-up sift (see pop_root).
+ * rs_engine_at takes a push into a list with no structure to grow (nearly
+ * every push) without a call or a copy of the event (list_push_fast).
  * rs_engine_run_before runs a batch of events in one loop, so a caller that
  * only needs to stop at a known time (the next bucket to close) pays no
  * call per event but the handler's.
@@ -302,17 +304,23 @@ static bool refill(rs_engine *eng)
 		assert(next > eng->cur); /* the overflow holds no slot <= cur */
 		eng->cur = next;
 		uint64_t ring = (uint64_t)eng->cur & CAL_MASK;
-		uint32_t *head = &eng->slot[ring];
 		eng->used[ring / 64] &= ~((uint64_t)1 << (ring % 64));
-		while (*head != NO_NODE) {
-			cal_node *nd = &eng->node[*head];
+		/* the list into run, its nodes onto the free chain (in locals: the
+		 * stores through eng would each be done again per event) */
+		uint32_t i = eng->slot[ring], free_node = eng->free_node;
+		size_t len = eng->run.len;
+		eng->slot[ring] = NO_NODE;
+		while (i != NO_NODE) {
+			cal_node *nd = &eng->node[i];
 			uint32_t nx = nd->next;
-			eng->run.ev[eng->run.len++] = nd->ev;
-			nd->next = eng->free_node;
-			eng->free_node = *head;
-			*head = nx;
-			eng->far--;
+			eng->run.ev[len++] = nd->ev;
+			nd->next = free_node;
+			free_node = i;
+			i = nx;
 		}
+		eng->far -= len - eng->run.len;
+		eng->run.len = len;
+		eng->free_node = free_node;
 		sort_run(&eng->run);
 		while (eng->overflow.len && slot_of(eng->overflow.ev[0].time) <= eng->cur) {
 			heap_push(&eng->near, &eng->overflow.ev[0]);
@@ -372,12 +380,47 @@ void rs_engine_on(rs_engine *eng, uint32_t type, rs_event_fn fn, void *ctx)
 	eng->ctx[type] = ctx;
 }
 
+/* push for an event of the calendar's lists, when no structure has to grow
+ * (nearly every push): no call, no event copied through the stack.  False
+ * when it is not that case; then nothing has changed. */
+static inline bool list_push_fast(rs_engine *eng, rs_time at, uint32_t type, uint32_t a,
+                                  uint64_t b)
+{
+	int64_t s = slot_of(at);
+	uint32_t i = eng->free_node;
+	size_t want = eng->pending + 1;
+	if (s <= eng->cur || s - eng->cur >= (int64_t)CAL_SLOTS || i == NO_NODE ||
+	    want > eng->near.cap || want > eng->run.cap)
+		return false;
+	cal_node *nd = &eng->node[i];
+	eng->free_node = nd->next;
+	uint64_t ring = (uint64_t)s & CAL_MASK;
+	uint32_t *head = &eng->slot[ring];
+	if (*head == NO_NODE) /* the slot's first event: its bit */
+		eng->used[ring / 64] |= (uint64_t)1 << (ring % 64);
+	nd->ev = (rs_event){.time = at, .seq = eng->next_seq++, .type = type, .a = a, .b = b};
+	nd->next = *head;
+	*head = i;
+	eng->far++;
+	eng->pending = want;
+	return true;
+}
+
+/* push by the general way: a heap, or a structure that must grow first. */
+static __attribute__((noinline)) rs_status push_slow(rs_engine *eng, rs_time at, uint32_t type,
+                                                     uint32_t a, uint64_t b)
+{
+	rs_event ev = {.time = at, .seq = eng->next_seq++, .type = type, .a = a, .b = b};
+	return push(eng, &ev);
+}
+
 rs_status rs_engine_at(rs_engine *eng, rs_time at, uint32_t type, uint32_t a, uint64_t b)
 {
 	assert(at >= eng->now && at >= 0);
 	assert(type < RS_ENGINE_MAX_TYPES);
-	rs_event ev = {.time = at, .seq = eng->next_seq++, .type = type, .a = a, .b = b};
-	return push(eng, &ev);
+	if (list_push_fast(eng, at, type, a, b))
+		return RS_OK;
+	return push_slow(eng, at, type, a, b);
 }
 
 rs_status rs_engine_at_within(rs_engine *eng, rs_time end, rs_time at, uint32_t type, uint32_t a,
