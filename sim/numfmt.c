@@ -52,17 +52,24 @@ size_t rs_fmt_u64(char *buf, uint64_t v)
 	unsigned t = bits * LOG10_2_NUM >> LOG10_2_SHIFT;
 	size_t n = v ? t - (v < pow10[t]) + 1 : 1;
 	char *p = buf + n;
-	while (v >= 100) {
+	while (v > UINT32_MAX) { /* the digits of a large number's low part */
 		unsigned d = (unsigned)(v % 100) * 2;
 		v /= 100;
 		*--p = two_digits[d + 1];
 		*--p = two_digits[d];
 	}
-	if (v >= 10) {
-		*--p = two_digits[v * 2 + 1];
-		*--p = two_digits[v * 2];
+	uint32_t w = (uint32_t)v; /* the rest in 32 bits: cheaper divisions */
+	while (w >= 100) {
+		unsigned d = (w % 100) * 2;
+		w /= 100;
+		*--p = two_digits[d + 1];
+		*--p = two_digits[d];
+	}
+	if (w >= 10) {
+		*--p = two_digits[w * 2 + 1];
+		*--p = two_digits[w * 2];
 	} else {
-		*--p = (char)('0' + v);
+		*--p = (char)('0' + w);
 	}
 	return n;
 }
