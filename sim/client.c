@@ -79,15 +79,25 @@ void rs_client_fini(rs_client *c)
 	memset(c, 0, sizeof *c);
 }
 
+/* One size: a lognormal (the usual) inline, any other kind through
+ * rs_dist_draw's dispatch. */
+static inline int64_t draw_size(const rs_dist_cfg *d, const rs_trace *empirical,
+                                rs_trace_column column, gsl_rng *rng, int64_t trace_value)
+{
+	if (d->kind == RS_DIST_LOGNORMAL)
+		return rs_dist_lognormal(d, rng);
+	return rs_dist_draw(d, empirical, column, rng, trace_value);
+}
+
 void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out)
 {
 	const rs_client_cfg *cc = c->cfg;
 	int64_t trace_prompt = row >= 0 ? c->trace->prompt[row] : 0;
 	int64_t trace_output = row >= 0 ? c->trace->output[row] : 0;
-	int64_t prompt = rs_dist_draw(&cc->prompt_tokens, c->prompt_trace, RS_TRACE_PROMPT,
-	                              c->rng_shape, trace_prompt);
-	int64_t output = rs_dist_draw(&cc->output_tokens, c->output_trace, RS_TRACE_OUTPUT,
-	                              c->rng_shape, trace_output);
+	int64_t prompt = draw_size(&cc->prompt_tokens, c->prompt_trace, RS_TRACE_PROMPT,
+	                           c->rng_shape, trace_prompt);
+	int64_t output = draw_size(&cc->output_tokens, c->output_trace, RS_TRACE_OUTPUT,
+	                           c->rng_shape, trace_output);
 	int64_t max_tokens = -1;
 	switch (cc->max_tokens.policy) {
 	case RS_MAXTOK_ABSENT:

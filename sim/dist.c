@@ -12,16 +12,6 @@
 #include <assert.h>
 #include <math.h>
 
-/* Clamp a real draw into [0, RS_DIST_DRAW_MAX] and round it. */
-static int64_t clamp_round(double x)
-{
-	if (!(x > 0))
-		return 0;
-	if (x >= (double)RS_DIST_DRAW_MAX)
-		return RS_DIST_DRAW_MAX;
-	return rs_round_i64(x);
-}
-
 /* Round a real bound into [-RS_DIST_DRAW_MAX, RS_DIST_DRAW_MAX]. */
 static int64_t round_bounded(double x)
 {
@@ -47,18 +37,15 @@ int64_t rs_dist_draw(const rs_dist_cfg *d, const rs_trace *empirical, rs_trace_c
 {
 	switch (d->kind) {
 	case RS_DIST_FIXED:
-		return clamp_round(d->value);
+		return rs_dist_clamp_round(d->value);
 	case RS_DIST_UNIFORM: {
 		int64_t lo = round_bounded(d->min), hi = round_bounded(d->max);
 		int64_t v =
 		    hi <= lo ? lo : lo + (int64_t)uniform_index(rng, (uint64_t)(hi - lo) + 1);
 		return v < 0 ? 0 : v;
 	}
-	case RS_DIST_LOGNORMAL: {
-		double z = rs_rng_gaussian(rng, 1.0);
-		int64_t v = clamp_round(d->median * exp(d->sigma * z));
-		return v < 1 && d->median >= 1 ? 1 : v;
-	}
+	case RS_DIST_LOGNORMAL:
+		return rs_dist_lognormal(d, rng);
 	case RS_DIST_EMPIRICAL: {
 		assert(empirical && empirical->n > 0);
 		uint64_t i = uniform_index(rng, empirical->n);

@@ -121,9 +121,11 @@ static inline double rs_rng_gaussian(const gsl_rng *r, double sigma)
 		uint32_t k = rs_mt_next(s);
 		uint32_t i = k & RS_ZIG_STEP_MASK, j = (k >> RS_ZIG_J_SHIFT) & RS_ZIG_J_MASK;
 		if (j < rs_zig.k[i]) {
-			int sign = (k & RS_ZIG_SIGN_BIT) ? +1 : -1;
 			double x = j * rs_zig.w[i];
-			return sign * sigma * x; /* GSL's expression, in its order */
+			/* GSL's sign * sigma * x, with its int sign of +-1: the
+			 * product sign * sigma is +-sigma exactly, so this is it
+			 * without the conversion (and for sigma 1, a sign flip) */
+			return ((k & RS_ZIG_SIGN_BIT) ? sigma : -sigma) * x;
 		}
 		s->next--; /* put k back: GSL's function draws it again */
 	}
