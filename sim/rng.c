@@ -7,9 +7,10 @@
  *
  * The generator: MT19937 (Matsumoto and Nishimura 1998), the 32-bit
  * recurrence x[k+N] = x[k+M] ^ twist(upper bit of x[k], lower 31 bits of
- * x[k+1]) over N = 624 words, generated a block at a time (the loop
- * vectorises) and tempered (the output function) a draw at a time, which
- * keeps a stream's state at 2.5 KB, as GSL's; seeded as the 2002 reference init_genrand (GSL's too), with
+ * x[k+1]) over N = 624 words, generated and tempered (the output function)
+ * a block at a time (both loops vectorise) into a second array, so that a
+ * draw is one load; a stream's state is 5 KB (GSL's 2.5 KB tempers at each
+ * draw).  Seeded as the 2002 reference init_genrand (GSL's too), with
  * seed 0 standing for 4357 as in GSL.  Its numbers equal gsl_rng_mt19937's
  * for every seed (test_rng.c).
  *
@@ -78,6 +79,15 @@ static inline uint32_t mt_twist(uint32_t hi, uint32_t lo, uint32_t mid)
 	return mid ^ (y >> 1) ^ (-(y & 1u) & MT_MATRIX_A);
 }
 
+/* The output function (tempering) of one word. */
+static inline uint32_t mt_temper(uint32_t y)
+{
+	y ^= y >> RS_MT_TEMPER_U;
+	y ^= (y << RS_MT_TEMPER_S) & RS_MT_TEMPER_B;
+	y ^= (y << RS_MT_TEMPER_T) & RS_MT_TEMPER_C;
+	return y ^ (y >> RS_MT_TEMPER_L);
+}
+
 void rs_mt_refill(rs_mt_state *s)
 {
 	uint32_t *w = s->w;
@@ -91,6 +101,9 @@ void rs_mt_refill(rs_mt_state *s)
 	for (; k < RS_MT_N - 1; k++)
 		w[k] = mt_twist(w[k], w[k + 1], w[k + MT_M - RS_MT_N]);
 	w[RS_MT_N - 1] = mt_twist(w[RS_MT_N - 1], w[0], w[MT_M - 1]);
+	/* no remainder (RS_MT_N = 156 x MT_VEC_WORDS): this loop vectorises too */
+	for (k = 0; k < RS_MT_N; k++)
+		s->out[k] = mt_temper(w[k]);
 	s->next = 0;
 }
 

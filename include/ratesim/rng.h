@@ -48,19 +48,25 @@
 #define RS_MT_TEMPER_C UINT32_C(0xefc60000)
 #define RS_MT_TEMPER_L 18
 
-/* The state of one stream: the block of words and the next one to hand out
- * (RS_MT_N: the block is used up, regenerate before the next draw). */
+/* The state of one stream: the block of words, their tempered outputs, and
+ * the next output to hand out (RS_MT_N: the block is used up, regenerate
+ * before the next draw).  The outputs are tempered a block at a time, in a
+ * loop that vectorises, rather than one draw at a time (issue 13: some ten
+ * instructions of every draw); the recurrence needs the words untempered,
+ * hence the second array.  `next` shares its cache line with the first
+ * outputs. */
 typedef struct rs_mt_state {
 	uint32_t next;
-	uint32_t w[RS_MT_N]; /* the recurrence's words */
+	uint32_t out[RS_MT_N]; /* out[k]: word k tempered */
+	uint32_t w[RS_MT_N];   /* the recurrence's words */
 } rs_mt_state;
 
 /* ratesim's MT19937, a gsl_rng_type (rs_rng_stream allocates it). */
 extern const gsl_rng_type rs_rng_mt19937;
 
-/* Regenerate the block of RS_MT_N words (the MT19937 recurrence) and
- * restart at word 0.  Used by the inline
- * draws; every RS_MT_N draws. */
+/* Regenerate the block of RS_MT_N words (the MT19937 recurrence), temper
+ * them into out[] and restart at output 0.  Used by the inline draws; every
+ * RS_MT_N draws. */
 void rs_mt_refill(rs_mt_state *s);
 
 /* The seed of stream (purpose, name) of a run seeded with `seed`. */
@@ -74,11 +80,7 @@ static inline uint32_t rs_mt_next(rs_mt_state *s)
 {
 	if (s->next >= RS_MT_N)
 		rs_mt_refill(s);
-	uint32_t y = s->w[s->next++];
-	y ^= y >> RS_MT_TEMPER_U;
-	y ^= (y << RS_MT_TEMPER_S) & RS_MT_TEMPER_B;
-	y ^= (y << RS_MT_TEMPER_T) & RS_MT_TEMPER_C;
-	return y ^ (y >> RS_MT_TEMPER_L);
+	return s->out[s->next++];
 }
 
 /* gsl_rng_uniform(r), bit for bit: a double in [0, 1). */
