@@ -240,7 +240,7 @@ static bool next_scheduled(rs_arrivals *a, gsl_rng *rng, rs_time *at)
 	return true;
 }
 
-static bool next_replayed(rs_arrivals *a, rs_time *at, int64_t *row)
+__attribute__((noinline)) static bool next_replayed(rs_arrivals *a, rs_time *at, int64_t *row)
 {
 	const rs_trace *tr = a->trace;
 	if (a->row == tr->n) {
@@ -268,7 +268,7 @@ static bool next_replayed(rs_arrivals *a, rs_time *at, int64_t *row)
  * past the period's end is redrawn from the period's end at the new rate.
  * A period lasts at least ONOFF_MIN_PERIOD_S (1 us, the clock's resolution),
  * so the loop advances however small on_s and off_s are (1e-300 hung it). */
-static bool next_onoff(rs_arrivals *a, gsl_rng *rng, rs_time *at)
+__attribute__((noinline)) static bool next_onoff(rs_arrivals *a, gsl_rng *rng, rs_time *at)
 {
 	double end_s = rs_time_to_s(a->end);
 	while (a->t_s < end_s) {
@@ -306,10 +306,15 @@ bool rs_arrivals_next(rs_arrivals *a, gsl_rng *rng, rs_time *at, int64_t *row)
 		return false;
 	rs_time t = 0;
 	int64_t r = -1;
-	bool ok = a->process == RS_ARRIVAL_TRACE     ? next_replayed(a, &t, &r)
+	/* constant and Poisson (the usual) first; the others are not inlined
+	 * here, so that their registers are not saved at every arrival (issue
+	 * 13); closed-loop users and jobs are done from the start */
+	bool scheduled = a->process == RS_ARRIVAL_POISSON || a->process == RS_ARRIVAL_CONSTANT;
+	bool ok = scheduled                          ? next_scheduled(a, rng, &t)
+	          : a->process == RS_ARRIVAL_TRACE   ? next_replayed(a, &t, &r)
 	          : a->process == RS_ARRIVAL_ONOFF   ? next_onoff(a, rng, &t)
 	          : a->process == RS_ARRIVAL_AT_ONCE ? next_at_once(a, &t)
-	                                             : next_scheduled(a, rng, &t);
+	                                             : false;
 	if (ok && t < a->last)
 		t = a->last;
 	if (!ok || t >= a->end) {
