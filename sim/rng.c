@@ -7,10 +7,10 @@
  *
  * The generator: MT19937 (Matsumoto and Nishimura 1998), the 32-bit
  * recurrence x[k+N] = x[k+M] ^ twist(upper bit of x[k], lower 31 bits of
- * x[k+1]) over N = 624 words, generated and tempered (the output function)
- * a block at a time (both loops vectorise) into a second array, so that a
- * draw is one load; a stream's state is 5 KB (GSL's 2.5 KB tempers at each
- * draw).  Seeded as the 2002 reference init_genrand (GSL's too), with
+ * x[k+1]) over N = 624 words, generated a block at a time and tempered
+ * (the output function) in the same loops, which vectorise, into a second
+ * array, so that a draw is one load; a stream's state is 5 KB (GSL's 2.5 KB
+ * tempers at each draw).  Seeded as the 2002 reference init_genrand (GSL's too), with
  * seed 0 standing for 4357 as in GSL.  Its numbers equal gsl_rng_mt19937's
  * for every seed (test_rng.c).
  *
@@ -90,20 +90,26 @@ static inline uint32_t mt_temper(uint32_t y)
 
 void rs_mt_refill(rs_mt_state *s)
 {
-	uint32_t *w = s->w;
+	uint32_t *w = s->w, *out = s->out;
 	int k = 0;
-	/* the first N - M = 227 words as 224 and 3: the loop of 224 vectorises
-	 * (at -O2, GCC vectorises only a loop that leaves no remainder) */
-	for (; k < (RS_MT_N - MT_M) / MT_VEC_WORDS * MT_VEC_WORDS; k++)
+	/* each new word is kept for the recurrence and tempered into out[];
+	 * the first N - M = 227 words as 224 and 3: the loop of 224 vectorises
+	 * (at -O2, GCC vectorises only a loop that leaves no remainder), as
+	 * does the loop of the next 396 */
+	for (; k < (RS_MT_N - MT_M) / MT_VEC_WORDS * MT_VEC_WORDS; k++) {
 		w[k] = mt_twist(w[k], w[k + 1], w[k + MT_M]);
-	for (; k < RS_MT_N - MT_M; k++)
+		out[k] = mt_temper(w[k]);
+	}
+	for (; k < RS_MT_N - MT_M; k++) {
 		w[k] = mt_twist(w[k], w[k + 1], w[k + MT_M]);
-	for (; k < RS_MT_N - 1; k++)
+		out[k] = mt_temper(w[k]);
+	}
+	for (; k < RS_MT_N - 1; k++) {
 		w[k] = mt_twist(w[k], w[k + 1], w[k + MT_M - RS_MT_N]);
+		out[k] = mt_temper(w[k]);
+	}
 	w[RS_MT_N - 1] = mt_twist(w[RS_MT_N - 1], w[0], w[MT_M - 1]);
-	/* no remainder (RS_MT_N = 156 x MT_VEC_WORDS): this loop vectorises too */
-	for (k = 0; k < RS_MT_N; k++)
-		s->out[k] = mt_temper(w[k]);
+	out[RS_MT_N - 1] = mt_temper(w[RS_MT_N - 1]);
 	s->next = 0;
 }
 
