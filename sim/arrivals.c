@@ -222,12 +222,12 @@ static double invert(rs_arrivals *a, double u)
 	return s->a + x;
 }
 
-static bool next_scheduled(rs_arrivals *a, gsl_rng *rng, rs_time *at)
+static bool next_scheduled(rs_arrivals *a, gsl_rng *rng, rs_mt_state *mt, rs_time *at)
 {
 	double u;
 	if (a->process == RS_ARRIVAL_POISSON) {
 		assert(rng);
-		a->u += rs_rng_exponential(rng, 1.0);
+		a->u += rs_rng_exponential_mt(rng, mt, 1.0);
 		u = a->u;
 	} else {
 		u = (double)a->k++;
@@ -300,7 +300,7 @@ static bool next_at_once(rs_arrivals *a, rs_time *at)
 	return true;
 }
 
-bool rs_arrivals_next(rs_arrivals *a, gsl_rng *rng, rs_time *at, int64_t *row)
+bool rs_arrivals_next(rs_arrivals *a, gsl_rng *rng, rs_mt_state *mt, rs_time *at, int64_t *row)
 {
 	if (a->done)
 		return false;
@@ -310,7 +310,7 @@ bool rs_arrivals_next(rs_arrivals *a, gsl_rng *rng, rs_time *at, int64_t *row)
 	 * here, so that their registers are not saved at every arrival (issue
 	 * 13); closed-loop users and jobs are done from the start */
 	bool scheduled = a->process == RS_ARRIVAL_POISSON || a->process == RS_ARRIVAL_CONSTANT;
-	bool ok = scheduled                          ? next_scheduled(a, rng, &t)
+	bool ok = scheduled                          ? next_scheduled(a, rng, mt, &t)
 	          : a->process == RS_ARRIVAL_TRACE   ? next_replayed(a, &t, &r)
 	          : a->process == RS_ARRIVAL_ONOFF   ? next_onoff(a, rng, &t)
 	          : a->process == RS_ARRIVAL_AT_ONCE ? next_at_once(a, &t)

@@ -44,6 +44,8 @@ rs_status rs_client_init(rs_client *c, const rs_config *cfg, size_t index, rs_ti
 		c->rng_arrival = rs_rng_stream(cfg->seed, "client.arrival", cc->name);
 		c->rng_shape = rs_rng_stream(cfg->seed, "client.shape", cc->name);
 		c->rng_retry = rs_rng_stream(cfg->seed, "client.retry", cc->name);
+		c->arrival_mt = c->rng_arrival ? rs_rng_mt_state(c->rng_arrival) : NULL;
+		c->shape_mt = c->rng_shape ? rs_rng_mt_state(c->rng_shape) : NULL;
 		c->retry = rs_retry_state_new(&cc->retry);
 		if (cc->images.on) /* its own stream: images change no other draw */
 			c->rng_images = rs_rng_stream(cfg->seed, "client.images", cc->name);
@@ -97,12 +99,12 @@ static inline int64_t ceil_i64(double x)
 
 /* One size: a lognormal (the usual) inline, any other kind through
  * rs_dist_draw's dispatch. */
-static inline int64_t draw_size(const rs_dist_cfg *d, const rs_trace *empirical,
-                                rs_trace_column column, gsl_rng *rng, int64_t trace_value)
+static inline int64_t draw_size(const rs_client *c, const rs_dist_cfg *d, const rs_trace *empirical,
+                                rs_trace_column column, int64_t trace_value)
 {
 	if (d->kind == RS_DIST_LOGNORMAL)
-		return rs_dist_lognormal(d, rng);
-	return rs_dist_draw(d, empirical, column, rng, trace_value);
+		return rs_dist_lognormal(d, c->rng_shape, c->shape_mt);
+	return rs_dist_draw(d, empirical, column, c->rng_shape, trace_value);
 }
 
 void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out)
@@ -110,10 +112,10 @@ void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out)
 	const rs_client_cfg *cc = c->cfg;
 	int64_t trace_prompt = row >= 0 ? c->trace->prompt[row] : 0;
 	int64_t trace_output = row >= 0 ? c->trace->output[row] : 0;
-	int64_t prompt = draw_size(&cc->prompt_tokens, c->prompt_trace, RS_TRACE_PROMPT,
-	                           c->rng_shape, trace_prompt);
-	int64_t output = draw_size(&cc->output_tokens, c->output_trace, RS_TRACE_OUTPUT,
-	                           c->rng_shape, trace_output);
+	int64_t prompt =
+	    draw_size(c, &cc->prompt_tokens, c->prompt_trace, RS_TRACE_PROMPT, trace_prompt);
+	int64_t output =
+	    draw_size(c, &cc->output_tokens, c->output_trace, RS_TRACE_OUTPUT, trace_output);
 	int64_t max_tokens = -1;
 	switch (cc->max_tokens.policy) {
 	case RS_MAXTOK_ABSENT:

@@ -46,6 +46,7 @@
 
 #include "ratesim/common.h"
 #include "ratesim/config.h"
+#include "ratesim/rng.h"
 #include "ratesim/trace.h"
 
 typedef struct rs_arrivals rs_arrivals;
@@ -68,13 +69,15 @@ rs_status rs_arrivals_new(const rs_arrival_cfg *cfg, const rs_trace *trace, rs_t
                           rs_arrivals **out, rs_error *err);
 
 /*
- * The next arrival.  rng is used only by RS_ARRIVAL_POISSON (may be NULL
- * otherwise).  Returns false, and keeps returning false, when there is no
+ * The next arrival.  rng is used only by RS_ARRIVAL_POISSON and
+ * RS_ARRIVAL_ONOFF (may be NULL otherwise); mt is rs_rng_mt_state(rng), or
+ * NULL (rng.h: the Poisson gaps are drawn through it, without reading the
+ * handle rng).  Returns false, and keeps returning false, when there is no
  * further arrival before `end`.
  * OUT: *at, the absolute time (>= the previous one); *row, the trace row
  * index for trace replay, -1 otherwise.
  */
-bool rs_arrivals_next(rs_arrivals *a, gsl_rng *rng, rs_time *at, int64_t *row);
+bool rs_arrivals_next(rs_arrivals *a, gsl_rng *rng, rs_mt_state *mt, rs_time *at, int64_t *row);
 
 void rs_arrivals_free(rs_arrivals *a); /* NULL does nothing */
 

@@ -14,6 +14,7 @@
 #include "ratesim/arrivals.h"
 #include "ratesim/config.h"
 #include "ratesim/retry.h"
+#include "ratesim/rng.h"
 #include "ratesim/throttle.h"
 #include "ratesim/trace.h"
 
@@ -26,8 +27,11 @@ typedef struct rs_shape {
 } rs_shape;
 
 typedef struct rs_client {
-	const rs_client_cfg *cfg;                     /* borrowed */
-	rs_arrivals *arrivals;                        /* owned */
+	const rs_client_cfg *cfg; /* borrowed */
+	rs_arrivals *arrivals;    /* owned */
+	/* rs_rng_mt_state of rng_arrival and rng_shape: their draws, a few per
+	 * request, skip the handles (rng.h) */
+	rs_mt_state *arrival_mt, *shape_mt;
 	rs_trace *trace;                              /* owned: the replayed trace, or NULL */
 	rs_trace *prompt_trace;                       /* owned: empirical prompt sizes, or NULL */
 	rs_trace *output_trace;                       /* owned: empirical output sizes, or NULL */
@@ -48,7 +52,7 @@ void rs_client_fini(rs_client *c);
  * OUT: *at, *row (the trace row for replay, else -1). */
 static inline bool rs_client_next_arrival(rs_client *c, rs_time *at, int64_t *row)
 {
-	return rs_arrivals_next(c->arrivals, c->rng_arrival, at, row);
+	return rs_arrivals_next(c->arrivals, c->rng_arrival, c->arrival_mt, at, row);
 }
 
 /* Draw the shape of a new request (row: from rs_client_next_arrival). */

@@ -61,10 +61,11 @@ static inline int64_t rs_dist_clamp_round(double x)
 /* rs_dist_draw of a lognormal d (d->kind == RS_DIST_LOGNORMAL), inline: a
  * client draws two sizes per request, and the call, the dispatch on the
  * kind and the register saves cost about a third of a draw outside exp
- * (issue 13).  rs_dist_draw's lognormal case is this function. */
-static inline int64_t rs_dist_lognormal(const rs_dist_cfg *d, gsl_rng *rng)
+ * (issue 13).  rs_dist_draw's lognormal case is this function.  mt is
+ * rs_rng_mt_state(rng) (rng.h). */
+static inline int64_t rs_dist_lognormal(const rs_dist_cfg *d, gsl_rng *rng, rs_mt_state *mt)
 {
-	double z = rs_rng_gaussian(rng, 1.0);
+	double z = rs_rng_gaussian_mt(rng, mt, 1.0);
 	int64_t v = rs_dist_clamp_round(d->median * exp(d->sigma * z));
 	return v < 1 && d->median >= 1 ? 1 : v;
 }

@@ -83,6 +83,15 @@ static inline uint32_t rs_mt_next(rs_mt_state *s)
 	return s->out[s->next++];
 }
 
+/* r's state when r is one of ratesim's streams, else NULL.  A caller that
+ * draws often from one stream may keep it and draw through the _mt
+ * functions, which do not read r itself: r is an allocation of its own,
+ * one more cache line at each draw (issue 13). */
+static inline rs_mt_state *rs_rng_mt_state(const gsl_rng *r)
+{
+	return r->type == &rs_rng_mt19937 ? r->state : NULL;
+}
+
 /* gsl_rng_uniform(r), bit for bit: a double in [0, 1). */
 static inline double rs_rng_uniform(const gsl_rng *r)
 {
@@ -96,6 +105,19 @@ static inline double rs_rng_uniform(const gsl_rng *r)
 static inline double rs_rng_exponential(const gsl_rng *r, double mu)
 {
 	return -mu * log1p(-rs_rng_uniform(r));
+}
+
+/* The same two, s being rs_rng_mt_state(r). */
+static inline double rs_rng_uniform_mt(const gsl_rng *r, rs_mt_state *s)
+{
+	if (!s)
+		return gsl_rng_uniform(r);
+	return (double)rs_mt_next(s) / RS_MT_TO_UNIT;
+}
+
+static inline double rs_rng_exponential_mt(const gsl_rng *r, rs_mt_state *s, double mu)
+{
+	return -mu * log1p(-rs_rng_uniform_mt(r, s));
 }
 
 /* k's fields in gsl_ran_gaussian_ziggurat (for a 32-bit generator). */
@@ -114,12 +136,11 @@ typedef struct rs_zig_tables {
 } rs_zig_tables;
 extern rs_zig_tables rs_zig;
 
-/* gsl_ran_gaussian_ziggurat(r, sigma), bit for bit, with its common case
- * inline for ratesim's streams (rng.c explains how). */
-static inline double rs_rng_gaussian(const gsl_rng *r, double sigma)
+/* rs_rng_gaussian of r, a stream of ratesim's whose state is s: the
+ * Ziggurat's common case inline (rng.c explains how), the rest GSL's. */
+static inline double rs_zig_gaussian(const gsl_rng *r, rs_mt_state *s, double sigma)
 {
-	if (r->type == &rs_rng_mt19937 && rs_zig.ok) {
-		rs_mt_state *s = r->state;
+	if (rs_zig.ok) {
 		uint32_t k = rs_mt_next(s);
 		uint32_t i = k & RS_ZIG_STEP_MASK, j = (k >> RS_ZIG_J_SHIFT) & RS_ZIG_J_MASK;
 		if (j < rs_zig.k[i]) {
@@ -132,6 +153,23 @@ static inline double rs_rng_gaussian(const gsl_rng *r, double sigma)
 		s->next--; /* put k back: GSL's function draws it again */
 	}
 	return gsl_ran_gaussian_ziggurat(r, sigma);
+}
+
+/* gsl_ran_gaussian_ziggurat(r, sigma), bit for bit, with its common case
+ * inline for ratesim's streams. */
+static inline double rs_rng_gaussian(const gsl_rng *r, double sigma)
+{
+	if (r->type != &rs_rng_mt19937)
+		return gsl_ran_gaussian_ziggurat(r, sigma);
+	return rs_zig_gaussian(r, r->state, sigma);
+}
+
+/* The same, s being rs_rng_mt_state(r) (see there). */
+static inline double rs_rng_gaussian_mt(const gsl_rng *r, rs_mt_state *s, double sigma)
+{
+	if (!s)
+		return gsl_ran_gaussian_ziggurat(r, sigma);
+	return rs_zig_gaussian(r, s, sigma);
 }
 
 /* Whether rs_rng_gaussian's inline common case is in use (true unless its

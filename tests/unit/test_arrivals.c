@@ -33,7 +33,7 @@ static long run(const rs_arrival_cfg *cfg, const rs_trace *tr, rs_time end, unsi
 	long n = 0;
 	rs_time at, prev = 0;
 	int64_t row;
-	while (rs_arrivals_next(a, rng, &at, &row)) {
+	while (rs_arrivals_next(a, rng, rs_rng_mt_state(rng), &at, &row)) {
 		if (at < prev || at >= end || n == MAX_ARRIVALS) {
 			TH_FAIL("arrival %ld at %lld out of order or range", n, (long long)at);
 			break;
@@ -44,7 +44,7 @@ static long run(const rs_arrival_cfg *cfg, const rs_trace *tr, rs_time end, unsi
 		n++;
 	}
 	/* once over, it stays over */
-	CHECK(!rs_arrivals_next(a, rng, &at, &row));
+	CHECK(!rs_arrivals_next(a, rng, rs_rng_mt_state(rng), &at, &row));
 	gsl_rng_free(rng);
 	rs_arrivals_free(a);
 	return n;

@@ -16,7 +16,8 @@
  * exponentials (GSL's gsl_ran_exponential against rs_rng_exponential) and
  * Ziggurat Gaussians (GSL's function on either generator, and
  * rs_rng_gaussian with its inline common case) must be equal, through GSL's
- * interface and through the draws of rng.h.
+ * interface and through the draws of rng.h (by the handle and by the state,
+ * the _mt draws).
  */
 #include "ratesim/rng.h"
 
@@ -370,7 +371,11 @@ static void test_exponential_equals_gsl(void)
 			for (long i = 0; i < N_EQUAL_DRAWS; i++) {
 				double mu = means[i % 3];
 				double want = gsl_ran_exponential(gsl, mu);
-				diff += bits_of(rs_rng_exponential(ours, mu)) != bits_of(want);
+				/* through the handle and, every other draw, the state */
+				double got =
+				    i % 2 ? rs_rng_exponential(ours, mu)
+				          : rs_rng_exponential_mt(ours, rs_rng_mt_state(ours), mu);
+				diff += bits_of(got) != bits_of(want);
 				/* GSL's function on our generator, once in a while */
 				if (i % 16 == 0) {
 					gsl_rng *g = gsl_rng_clone(gsl), *o = gsl_rng_clone(ours);
@@ -430,8 +435,12 @@ static void test_gaussian_equals_gsl(void)
 			long diff = 0;
 			for (long i = 0; i < N_EQUAL_DRAWS; i++) {
 				double sigma = sigmas[i % 3];
-				diff += bits_of(rs_rng_gaussian(ours, sigma)) !=
-				        bits_of(gsl_ran_gaussian_ziggurat(gsl, sigma));
+				/* through the handle and, every other draw, the state */
+				double got =
+				    i % 2 ? rs_rng_gaussian(ours, sigma)
+				          : rs_rng_gaussian_mt(ours, rs_rng_mt_state(ours), sigma);
+				diff +=
+				    bits_of(got) != bits_of(gsl_ran_gaussian_ziggurat(gsl, sigma));
 			}
 			if (diff)
 				TH_FAIL("seed %lu: %ld Gaussians differ", equal_seeds[s], diff);
@@ -444,9 +453,12 @@ static void test_gaussian_equals_gsl(void)
 		TH_FAIL("out of memory");
 	} else {
 		long diff = 0;
-		for (long i = 0; i < N_EQUAL_DRAWS / 10; i++)
-			diff += bits_of(rs_rng_gaussian(a, 2.0)) !=
-			        bits_of(gsl_ran_gaussian_ziggurat(b, 2.0));
+		CHECK(rs_rng_mt_state(a) == NULL);
+		for (long i = 0; i < N_EQUAL_DRAWS / 10; i++) {
+			double got =
+			    i % 2 ? rs_rng_gaussian(a, 2.0) : rs_rng_gaussian_mt(a, NULL, 2.0);
+			diff += bits_of(got) != bits_of(gsl_ran_gaussian_ziggurat(b, 2.0));
+		}
 		CHECK_I64(diff, 0);
 	}
 	gsl_rng_free(a);
