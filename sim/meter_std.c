@@ -137,7 +137,7 @@ typedef struct std_meter {
 	int64_t max_tokens_default;
 	bool count_refused;
 	int n_rpm;  /* RPM windows, shortest first */
-	bool usual; /* sliding windows, one RPM window (see "the shape") */
+	bool usual; /* sliding windows, one RPM window, factor 1 (see "the shape") */
 	int64_t rpm_limit[RS_STD_RPM_WINDOWS_MAX]; /* effective, after set_scale */
 	std_window tpm;
 	std_window rpm[RS_STD_RPM_WINDOWS_MAX];
@@ -179,16 +179,17 @@ static int64_t rpm_limit_for(const rs_std_params *p, int64_t tpm, int window_s)
 }
 
 /* The estimate of rs_meter_std_estimate, with p's two figures, inlined
- * into every admission. */
-static inline int64_t estimate(double prompt_estimate_factor, int64_t max_tokens_default,
-                               const rs_meter_req *req)
+ * into every admission.  factor_1: prompt_estimate_factor is 1 (the usual
+ * admission passes a constant, see "the shape"). */
+static inline int64_t estimate(bool factor_1, double prompt_estimate_factor,
+                               int64_t max_tokens_default, const rs_meter_req *req)
 {
 	assert(req->prompt_tokens >= 0 && req->best_of >= 1);
 	/* A factor of 1 (the default) gives the prompt itself: what round_noise
 	 * returns for an integer that converts to double exactly, without the
 	 * two library calls of every admission. */
 	int64_t prompt =
-	    prompt_estimate_factor == 1.0 && req->prompt_tokens <= STD_EXACT_INT_MAX
+	    factor_1 && req->prompt_tokens <= STD_EXACT_INT_MAX
 	        ? req->prompt_tokens
 	        : round_noise((double)req->prompt_tokens * prompt_estimate_factor, true);
 	int64_t max_tokens = req->max_tokens < 0 ? max_tokens_default : req->max_tokens;
@@ -207,7 +208,8 @@ static inline int64_t estimate(double prompt_estimate_factor, int64_t max_tokens
 
 int64_t rs_meter_std_estimate(const rs_std_params *p, const rs_meter_req *req)
 {
-	return estimate(p->prompt_estimate_factor, p->max_tokens_default, req);
+	return estimate(p->prompt_estimate_factor == 1.0, p->prompt_estimate_factor,
+	                p->max_tokens_default, req);
 }
 
 /* a + b for b >= 0, saturating at INT64_MAX (the compiler's overflow flag:
@@ -389,11 +391,12 @@ static inline double occ_max(double a, double b)
 
 /* ---- the shape of the windows ------------------------------------------ *
  * The admission and its helpers take the meter's shape as arguments: n_rpm
- * (its s->n_rpm) and `sliding` (true: every window is known to be sliding;
- * false: each window's kind is read).  std_admit passes constants for the
- * usual shape (s->usual: sliding windows, one RPM window, the defaults), so
- * that the compiler folds the tests on the shape away (issue 13: 1.4% of
- * the instructions of bench-1h); any other meter passes its own. */
+ * (its s->n_rpm), `sliding` (true: every window is known to be sliding;
+ * false: each window's kind is read) and `factor_1` (the prompt estimate's
+ * factor is 1).  std_admit passes constants for the usual shape (s->usual:
+ * sliding windows, one RPM window, a factor of 1), so that the compiler
+ * folds the tests on the shape away (issue 13: 1.4% of the instructions of
+ * bench-1h); any other meter passes its own. */
 
 static inline void advance(std_meter *s, rs_time now, int n_rpm, bool sliding)
 {
@@ -456,10 +459,11 @@ static void refusal(const std_meter *s, rs_time now, int64_t est, rs_decision *o
 
 /* The admission, for a meter of this shape (see above); always inlined, so
  * that each call is compiled for its own shape. */
-__attribute__((always_inline)) static inline void
-admit(std_meter *s, rs_time now, const rs_meter_req *req, rs_decision *out, int n_rpm, bool sliding)
+__attribute__((always_inline)) static inline void admit(std_meter *s, rs_time now,
+                                                        const rs_meter_req *req, rs_decision *out,
+                                                        int n_rpm, bool sliding, bool factor_1)
 {
-	int64_t est = estimate(s->prompt_estimate_factor, s->max_tokens_default, req);
+	int64_t est = estimate(factor_1, s->prompt_estimate_factor, s->max_tokens_default, req);
 	advance(s, now, n_rpm, sliding);
 	bool fits = est <= s->tpm_limit - win_total(&s->tpm) && /* limits >= 0: no overflow */
 	            rpm_fits(s, n_rpm);
@@ -485,9 +489,9 @@ static void std_admit(rs_meter *m, rs_time now, const rs_meter_req *req, rs_deci
 {
 	std_meter *s = (std_meter *)m;
 	if (s->usual)
-		admit(s, now, req, out, 1, true);
+		admit(s, now, req, out, 1, true, true);
 	else
-		admit(s, now, req, out, s->n_rpm, false);
+		admit(s, now, req, out, s->n_rpm, false, s->prompt_estimate_factor == 1.0);
 }
 
 static void std_sample(rs_meter *m, rs_time now, rs_meter_state *out)
@@ -558,7 +562,7 @@ rs_meter *rs_meter_std_new(const rs_std_params *p)
 	s->count_refused = p->count_refused;
 	s->n_rpm = p->n_rpm_windows > 0 ? p->n_rpm_windows : 1;
 	s->usual = s->n_rpm == 1 && p->tpm_window == RS_WINDOW_SLIDING &&
-	           p->rpm_window == RS_WINDOW_SLIDING;
+	           p->rpm_window == RS_WINDOW_SLIDING && p->prompt_estimate_factor == 1.0;
 	s->last_now = INT64_MIN;
 	rs_status st = win_init(&s->tpm, p->tpm_window, STD_TPM_WINDOW_US);
 	for (int k = 0; k < s->n_rpm && st == RS_OK; k++) {
