@@ -29,6 +29,19 @@ rs_status rs_client_init(rs_client *c, const rs_config *cfg, size_t index, rs_ti
 	const rs_client_cfg *cc = &cfg->clients[index];
 	memset(c, 0, sizeof *c);
 	c->cfg = cc;
+	c->hot = (rs_shape_hot){
+	    .prompt_median = cc->prompt_tokens.median,
+	    .prompt_sigma = cc->prompt_tokens.sigma,
+	    .output_median = cc->output_tokens.median,
+	    .output_sigma = cc->output_tokens.sigma,
+	    .max_tokens_factor = cc->max_tokens.factor,
+	    .max_tokens_value = cc->max_tokens.value,
+	    .cached_fraction = cc->cached_fraction,
+	    .prompt_kind = (uint8_t)cc->prompt_tokens.kind,
+	    .output_kind = (uint8_t)cc->output_tokens.kind,
+	    .max_tokens_policy = (uint8_t)cc->max_tokens.policy,
+	    .images = cc->images.on,
+	};
 	rs_status st = RS_OK;
 	if (cc->arrival.trace.path) /* a trace arrival, or a job of its rows (issue 9) */
 		st = rs_trace_load(&cc->arrival.trace, &c->trace, err);
@@ -97,36 +110,36 @@ static inline int64_t ceil_i64(double x)
 	return rs_round_i64(ceil(x));
 }
 
-/* One size: a lognormal (the usual) inline, any other kind through
- * rs_dist_draw's dispatch. */
-static inline int64_t draw_size(const rs_client *c, const rs_dist_cfg *d, const rs_trace *empirical,
-                                rs_trace_column column, int64_t trace_value)
-{
-	if (d->kind == RS_DIST_LOGNORMAL)
-		return rs_dist_lognormal(d, c->rng_shape, c->shape_mt);
-	return rs_dist_draw(d, empirical, column, c->rng_shape, trace_value);
-}
-
 void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out)
 {
 	const rs_client_cfg *cc = c->cfg;
-	int64_t trace_prompt = row >= 0 ? c->trace->prompt[row] : 0;
-	int64_t trace_output = row >= 0 ? c->trace->output[row] : 0;
-	int64_t prompt =
-	    draw_size(c, &cc->prompt_tokens, c->prompt_trace, RS_TRACE_PROMPT, trace_prompt);
-	int64_t output =
-	    draw_size(c, &cc->output_tokens, c->output_trace, RS_TRACE_OUTPUT, trace_output);
+	const rs_shape_hot *h = &c->hot;
+	/* a lognormal size (the usual) inline, from the copies; any other kind
+	 * through rs_dist_draw's dispatch */
+	int64_t prompt, output;
+	if (h->prompt_kind == RS_DIST_LOGNORMAL)
+		prompt =
+		    rs_dist_lognormal(h->prompt_median, h->prompt_sigma, c->rng_shape, c->shape_mt);
+	else
+		prompt = rs_dist_draw(&cc->prompt_tokens, c->prompt_trace, RS_TRACE_PROMPT,
+		                      c->rng_shape, row >= 0 ? c->trace->prompt[row] : 0);
+	if (h->output_kind == RS_DIST_LOGNORMAL)
+		output =
+		    rs_dist_lognormal(h->output_median, h->output_sigma, c->rng_shape, c->shape_mt);
+	else
+		output = rs_dist_draw(&cc->output_tokens, c->output_trace, RS_TRACE_OUTPUT,
+		                      c->rng_shape, row >= 0 ? c->trace->output[row] : 0);
 	int64_t max_tokens = -1;
-	switch (cc->max_tokens.policy) {
+	switch (h->max_tokens_policy) {
 	case RS_MAXTOK_ABSENT:
 		break;
 	case RS_MAXTOK_FIXED:
-		max_tokens = cc->max_tokens.value;
+		max_tokens = h->max_tokens_value;
 		if (output > max_tokens)
 			output = max_tokens;
 		break;
 	case RS_MAXTOK_FACTOR:
-		max_tokens = ceil_i64((double)output * cc->max_tokens.factor);
+		max_tokens = ceil_i64((double)output * h->max_tokens_factor);
 		if (max_tokens < 1)
 			max_tokens = 1;
 		if (output > max_tokens)
@@ -135,12 +148,12 @@ void rs_client_draw_shape(rs_client *c, int64_t row, rs_shape *out)
 	}
 	/* issue 9: the images' tokens are prompt tokens (images.h); without
 	 * images (the usual) there is nothing to call */
-	if (cc->images.on)
+	if (h->images)
 		prompt += rs_images_draw(&cc->images, c->images_trace, c->rng_images);
 	out->prompt_tokens = prompt;
 	/* no cache (the usual): floor(prompt * 0) is 0, without the call */
 	out->cached_tokens =
-	    cc->cached_fraction == 0 ? 0 : (int64_t)floor((double)prompt * cc->cached_fraction);
+	    h->cached_fraction == 0 ? 0 : (int64_t)floor((double)prompt * h->cached_fraction);
 	out->output_tokens = output;
 	out->max_tokens = max_tokens;
 }

@@ -45,7 +45,7 @@ int64_t rs_dist_draw(const rs_dist_cfg *d, const rs_trace *empirical, rs_trace_c
 		return v < 0 ? 0 : v;
 	}
 	case RS_DIST_LOGNORMAL:
-		return rs_dist_lognormal(d, rng, rs_rng_mt_state(rng));
+		return rs_dist_lognormal(d->median, d->sigma, rng, rs_rng_mt_state(rng));
 	case RS_DIST_EMPIRICAL: {
 		assert(empirical && empirical->n > 0);
 		uint64_t i = uniform_index(rng, empirical->n);

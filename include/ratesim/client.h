@@ -26,7 +26,22 @@ typedef struct rs_shape {
 	int64_t max_tokens;    /* -1 when the request sends none */
 } rs_shape;
 
+/* What drawing a request's shape reads of the client's configuration,
+ * copied from it at init: in rs_client_cfg these figures lie over four
+ * cache lines, here in one or two, beside the streams (issue 13). */
+typedef struct rs_shape_hot {
+	double prompt_median, prompt_sigma; /* prompt_tokens, when lognormal */
+	double output_median, output_sigma; /* output_tokens, when lognormal */
+	double max_tokens_factor;
+	int64_t max_tokens_value;
+	double cached_fraction;
+	uint8_t prompt_kind, output_kind; /* rs_dist_kind */
+	uint8_t max_tokens_policy;        /* rs_max_tokens_policy */
+	bool images;                      /* images.on */
+} rs_shape_hot;
+
 typedef struct rs_client {
+	rs_shape_hot hot;         /* copies of cfg's figures (see above) */
 	const rs_client_cfg *cfg; /* borrowed */
 	rs_arrivals *arrivals;    /* owned */
 	/* rs_rng_mt_state of rng_arrival and rng_shape: their draws, a few per

@@ -58,16 +58,16 @@ static inline int64_t rs_dist_clamp_round(double x)
 	return (int64_t)(x + 0.5);
 }
 
-/* rs_dist_draw of a lognormal d (d->kind == RS_DIST_LOGNORMAL), inline: a
- * client draws two sizes per request, and the call, the dispatch on the
- * kind and the register saves cost about a third of a draw outside exp
- * (issue 13).  rs_dist_draw's lognormal case is this function.  mt is
+/* rs_dist_draw of a lognormal of this median and sigma, inline: a client
+ * draws two sizes per request, and the call, the dispatch on the kind and
+ * the register saves cost about a third of a draw outside exp (issue 13).
+ * rs_dist_draw's lognormal case is this function.  mt is
  * rs_rng_mt_state(rng) (rng.h). */
-static inline int64_t rs_dist_lognormal(const rs_dist_cfg *d, gsl_rng *rng, rs_mt_state *mt)
+static inline int64_t rs_dist_lognormal(double median, double sigma, gsl_rng *rng, rs_mt_state *mt)
 {
 	double z = rs_rng_gaussian_mt(rng, mt, 1.0);
-	int64_t v = rs_dist_clamp_round(d->median * exp(d->sigma * z));
-	return v < 1 && d->median >= 1 ? 1 : v;
+	int64_t v = rs_dist_clamp_round(median * exp(sigma * z));
+	return v < 1 && median >= 1 ? 1 : v;
 }
 
 #endif
