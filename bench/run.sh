@@ -80,8 +80,8 @@ logged_cost() {
 	: > "$out/log-pairs"
 	i=0
 	while [ "$i" -lt "$LOG_PAIRS" ]; do
-		./build/ratesim run bench/bench-1h.json -o "$out/plain" --no-charts --quiet
-		./build/ratesim run bench/bench-1h.json -o "$out/logged" --no-charts --quiet --log-requests
+		./build/ratesim run bench/bench-1h.json -o "$out/plain" --no-charts --quiet --force
+		./build/ratesim run bench/bench-1h.json -o "$out/logged" --no-charts --quiet --force --log-requests
 		echo "$(field wall_s "$out/logged/engine.json") $(field wall_s "$out/plain/engine.json")" |
 			awk '{ printf "%.6f\n", $1 / $2 }' >> "$out/log-pairs"
 		i=$((i + 1))

@@ -105,25 +105,27 @@ uint64_t alog_decision(rs_world *w, rs_time now, const request *r, size_t d,
 {
 	if (!w->reqlog || !rs_reqlog_sampled(w->reqlog, r->id))
 		return 0;
-	rs_attempt_record rec;
-	base_record(w, now, r, &rec);
-	rec.deployment = w->deps[d].cfg->name;
-	rec.status = status_of(o->answer);
-	rec.decided_by = o->answer == RS_ANS_OK ? RS_BY_NONE : RS_BY_SERVICE;
+	uint64_t t;
+	rs_attempt_record *rec = rs_reqlog_open_row(w->reqlog, r->id, &t);
+	if (!rec) { /* sampled, so out of memory */
+		fail(w, RS_ERR_NOMEM);
+		return 0;
+	}
+	base_record(w, now, r, rec);
+	rec->deployment = w->deps[d].cfg->name;
+	rec->status = status_of(o->answer);
+	rec->decided_by = o->answer == RS_ANS_OK ? RS_BY_NONE : RS_BY_SERVICE;
 	if (o->answer == RS_ANS_OK || o->answer == RS_ANS_THROTTLED) {
-		rec.estimate = estimate_of(w, d, mreq, &o->dec);
-		rec.remaining_requests = o->dec.remaining_requests;
-		rec.remaining_tokens = o->dec.remaining_tokens;
-		rec.utilisation = o->dec.utilisation;
-		limit_name(&o->dec, rec.limit, sizeof rec.limit);
+		rec->estimate = estimate_of(w, d, mreq, &o->dec);
+		rec->remaining_requests = o->dec.remaining_requests;
+		rec->remaining_tokens = o->dec.remaining_tokens;
+		rec->utilisation = o->dec.utilisation;
+		limit_name(&o->dec, rec->limit, sizeof rec->limit);
 	} else {
-		snprintf(rec.limit, sizeof rec.limit, "outage");
+		snprintf(rec->limit, sizeof rec->limit, "outage");
 	}
 	if (o->answer == RS_ANS_THROTTLED)
-		rec.retry_after_ms = o->retry_after_ms;
-	uint64_t t = rs_reqlog_open(w->reqlog, &rec);
-	if (t == 0) /* sampled, so out of memory */
-		fail(w, RS_ERR_NOMEM);
+		rec->retry_after_ms = o->retry_after_ms;
 	return t;
 }
 
@@ -172,17 +174,19 @@ void alog_refusal(rs_world *w, rs_time now, request *r, rs_refuser by, const cha
 	rare_of(w, r)->log_ticket = 0;
 	if (!rs_reqlog_sampled(w->reqlog, r->id))
 		return;
-	rs_attempt_record rec;
-	base_record(w, now, r, &rec);
-	rec.status = 429;
-	rec.decided_by = by;
-	rec.retry_after_ms = retry_after_ms;
-	rec.end = by == RS_BY_CLIENT ? RS_END_REJECTED : RS_END_OPEN;
-	snprintf(rec.limit, sizeof rec.limit, "%s", why);
-	uint64_t ticket = rs_reqlog_open(w->reqlog, &rec);
+	uint64_t ticket;
+	rs_attempt_record *rec = rs_reqlog_open_row(w->reqlog, r->id, &ticket);
 	rare_of(w, r)->log_ticket = ticket;
-	if (ticket == 0)
+	if (!rec) { /* sampled, so out of memory */
 		fail(w, RS_ERR_NOMEM);
+		return;
+	}
+	base_record(w, now, r, rec);
+	rec->status = 429;
+	rec->decided_by = by;
+	rec->retry_after_ms = retry_after_ms;
+	rec->end = by == RS_BY_CLIENT ? RS_END_REJECTED : RS_END_OPEN;
+	snprintf(rec->limit, sizeof rec->limit, "%s", why);
 }
 
 void alog_attempt(rs_world *w, request *r, uint64_t ticket, rs_time duration, bool spilled)

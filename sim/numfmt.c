@@ -19,9 +19,10 @@
 #define LOG10_2_SHIFT 12
 
 /* "00" "01" .. "99": two digits of a number per division by 100. */
-static const char two_digits[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                                 "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                                 "8081828384858687888990919293949596979899";
+const char rs_fmt_two_digits[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
 
 size_t rs_fmt_u64(char *buf, uint64_t v)
 {
@@ -55,19 +56,19 @@ size_t rs_fmt_u64(char *buf, uint64_t v)
 	while (v > UINT32_MAX) { /* the digits of a large number's low part */
 		unsigned d = (unsigned)(v % 100) * 2;
 		v /= 100;
-		*--p = two_digits[d + 1];
-		*--p = two_digits[d];
+		*--p = rs_fmt_two_digits[d + 1];
+		*--p = rs_fmt_two_digits[d];
 	}
 	uint32_t w = (uint32_t)v; /* the rest in 32 bits: cheaper divisions */
 	while (w >= 100) {
 		unsigned d = (w % 100) * 2;
 		w /= 100;
-		*--p = two_digits[d + 1];
-		*--p = two_digits[d];
+		*--p = rs_fmt_two_digits[d + 1];
+		*--p = rs_fmt_two_digits[d];
 	}
 	if (w >= 10) {
-		*--p = two_digits[w * 2 + 1];
-		*--p = two_digits[w * 2];
+		*--p = rs_fmt_two_digits[w * 2 + 1];
+		*--p = rs_fmt_two_digits[w * 2];
 	} else {
 		*--p = (char)('0' + w);
 	}
@@ -132,8 +133,8 @@ size_t rs_fmt_g6(char *buf, double v)
 		x++;
 	}
 	char dig[6];
-	rs_fmt_u64(dig, d); /* six digits: d in [10^5, 10^6) */
-	int last = 5;           /* the last digit kept: trailing zeros go */
+	rs_fmt_frac6_at(dig, (uint32_t)d); /* six digits: d in [10^5, 10^6) */
+	int last = 5;                      /* the last digit kept: trailing zeros go */
 	while (last > 0 && dig[last] == '0')
 		last--;
 	if (x >= 0) {

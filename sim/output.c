@@ -46,9 +46,6 @@
 #define MS_DECIMALS   1e3 /* latencies in summary.json: to the microsecond */
 #define RATE_DECIMALS 1e6 /* rates and throughputs: 6 decimals */
 #define US_DIGITS     6   /* decimals of a microsecond count in seconds */
-/* requests.csv's stdio buffer: the log is hundreds of MB on a long run,
- * and stdio's default (one 4 KB block) makes a write call per 30 rows. */
-#define REQ_BUF_BYTES (1u << 20)
 
 /* Streamed files, then latency_cdf.csv (all four renamed into place
  * together at the end), then the JSON files written whole. */
@@ -87,7 +84,7 @@ struct rs_output {
 	rs_alerts *alerts;    /* the scenario's alert rules, or NULL (alerts.h) */
 	const rs_config *cfg; /* borrowed, with alerts */
 	bool log_requests;
-	char *req_buf; /* requests.csv's buffer (REQ_BUF_BYTES), freed after it closes */
+	rs_reqlog_csv *req_rows; /* requests.csv's writer (reqlog.h), with req */
 	bool committed;
 	char failure[RS_ERROR_MAX]; /* the first write failure, or "" */
 };
@@ -150,17 +147,16 @@ rs_status rs_output_open(const char *dir, bool log_requests, rs_output **out, rs
 		o->min = open_tmp(o, F_MINUTES, err);
 	if (o->min && log_requests)
 		o->req = open_tmp(o, F_REQUESTS, err);
-	/* a larger buffer when there is memory for it, else stdio's own */
-	if (o->req && (o->req_buf = malloc(REQ_BUF_BYTES)) != NULL)
-		setvbuf(o->req, o->req_buf, _IOFBF, REQ_BUF_BYTES);
 	if (!o->ts || !o->min || (log_requests && !o->req)) {
 		rs_output_free(o);
 		return RS_ERR_IO;
 	}
+	if (o->req && !(o->req_rows = rs_reqlog_csv_new(o->req))) {
+		rs_output_free(o);
+		return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+	}
 	fputs(ts_header, o->ts);
 	fputs(min_header, o->min);
-	if (o->req)
-		fputs(rs_reqlog_csv_header(), o->req);
 	*out = o;
 	return RS_OK;
 }
@@ -420,7 +416,7 @@ rs_status rs_output_alerts(rs_output *o, const rs_config *cfg, rs_error *err)
 static rs_status req_row(void *ctx, const rs_attempt_record *a)
 {
 	rs_output *o = ctx;
-	if (rs_reqlog_csv_row(o->req, a) != 0)
+	if (rs_reqlog_csv_put(o->req_rows, a) != 0)
 		return write_failed(o, F_REQUESTS, errno);
 	return RS_OK;
 }
@@ -800,6 +796,10 @@ rs_status rs_output_finish(rs_output *o, const rs_config *cfg, const rs_metrics 
 	rs_status st = close_stream(o, &o->ts, F_TIMESERIES, err);
 	if (st == RS_OK)
 		st = close_stream(o, &o->min, F_MINUTES, err);
+	if (st == RS_OK && o->req && rs_reqlog_csv_flush(o->req_rows) != 0) {
+		write_failed(o, F_REQUESTS, errno);
+		st = rs_fail(err, RS_ERR_IO, "%s", o->failure);
+	}
 	if (st == RS_OK)
 		st = close_stream(o, &o->req, F_REQUESTS, err);
 	if (st == RS_OK)
@@ -863,7 +863,7 @@ void rs_output_free(rs_output *o)
 		fclose(o->min);
 	if (o->alerts_f)
 		fclose(o->alerts_f);
-	free(o->req_buf); /* after its stream's fclose (here or close_stream) */
+	rs_reqlog_csv_free(o->req_rows);
 	rs_alerts_free(o->alerts);
 	rs_stage_free(o->stage); /* removes the staging folder unless committed */
 	free(o);

@@ -106,22 +106,32 @@ static bool grow(rs_reqlog *l)
 	return true;
 }
 
-uint64_t rs_reqlog_open(rs_reqlog *l, const rs_attempt_record *rec)
+rs_attempt_record *rs_reqlog_open_row(rs_reqlog *l, uint64_t request_id, uint64_t *ticket)
 {
-	if (!rs_reqlog_sampled(l, rec->request_id))
-		return 0;
+	*ticket = 0;
+	if (!rs_reqlog_sampled(l, request_id))
+		return NULL;
 	if (l->n == l->cap && !grow(l)) {
 		if (l->status == RS_OK)
 			l->status = RS_ERR_NOMEM;
-		return 0;
+		return NULL;
 	}
 	held *h = slot_of(l, l->n);
-	h->rec = *rec;
 	h->closed = false;
 	l->n++;
 	if (l->n > l->peak)
 		l->peak = l->n;
-	return l->base + l->n - 1;
+	*ticket = l->base + l->n - 1;
+	return &h->rec;
+}
+
+uint64_t rs_reqlog_open(rs_reqlog *l, const rs_attempt_record *rec)
+{
+	uint64_t ticket;
+	rs_attempt_record *row = rs_reqlog_open_row(l, rec->request_id, &ticket);
+	if (row)
+		*row = *rec;
+	return ticket;
 }
 
 rs_attempt_record *rs_reqlog_row(rs_reqlog *l, uint64_t ticket)

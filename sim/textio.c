@@ -138,9 +138,27 @@ rs_status rs_text_write(const char *path, const char *text, rs_error *err)
 	return rs_text_close(&o, err);
 }
 
+bool rs_text_csv_needs_quotes(const char *s)
+{
+	return strpbrk(s, ",\"\r\n") != NULL;
+}
+
+size_t rs_text_csv_quote(char *dst, const char *s)
+{
+	size_t n = 0;
+	dst[n++] = '"';
+	for (; *s; s++) {
+		if (*s == '"')
+			dst[n++] = '"';
+		dst[n++] = *s;
+	}
+	dst[n++] = '"';
+	return n;
+}
+
 void rs_text_put_csv(FILE *f, const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
+	if (!rs_text_csv_needs_quotes(s)) {
 		fputs(s, f);
 		return;
 	}

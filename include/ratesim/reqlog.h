@@ -53,6 +53,11 @@ bool rs_reqlog_sampled(const rs_reqlog *l, uint64_t id);
  * its request is not sampled or memory ran out (then *status is set). */
 uint64_t rs_reqlog_open(rs_reqlog *l, const rs_attempt_record *rec);
 
+/* The same, for a caller that fills the row in place (no copy): the row of
+ * a new ticket (*ticket), every field for the caller to set; NULL (and
+ * *ticket 0) when request_id is not sampled or memory ran out. */
+rs_attempt_record *rs_reqlog_open_row(rs_reqlog *l, uint64_t request_id, uint64_t *ticket);
+
 /* The held row of an open ticket, to fill in; NULL for ticket 0. */
 rs_attempt_record *rs_reqlog_row(rs_reqlog *l, uint64_t ticket);
 
@@ -64,10 +69,21 @@ rs_status rs_reqlog_close(rs_reqlog *l, uint64_t ticket);
  * stand).  Returns the first error of put, or NOMEM from an earlier open. */
 rs_status rs_reqlog_flush(rs_reqlog *l);
 
-/* requests.csv (reqlog_csv.c; docs/outputs.md): the header line, and one
- * row written to f.  Returns 0, or -1 when f is in error. */
-const char *rs_reqlog_csv_header(void);
-int rs_reqlog_csv_row(FILE *f, const rs_attempt_record *a);
+/* requests.csv (reqlog_csv.c; docs/outputs.md): a writer of the header
+ * line and the rows to f (borrowed; the writer makes it unbuffered and
+ * buffers itself).  The names in the rows must stay where they are while
+ * the writer lives (it remembers them by address: the configuration's and
+ * tables').  NULL when out of memory; rs_reqlog_csv_free frees. */
+typedef struct rs_reqlog_csv rs_reqlog_csv;
+rs_reqlog_csv *rs_reqlog_csv_new(FILE *f);
+void rs_reqlog_csv_free(rs_reqlog_csv *w); /* NULL does nothing; unflushed rows are lost */
+
+/* One row.  Returns 0, or -1 with errno set when a write failed (then and
+ * from then on) or memory ran out. */
+int rs_reqlog_csv_put(rs_reqlog_csv *w, const rs_attempt_record *a);
+
+/* Write the buffered rows to f.  Returns 0, or -1 with errno set. */
+int rs_reqlog_csv_flush(rs_reqlog_csv *w);
 
 /* Rows held now, and the most ever held (for tests and the bench). */
 size_t rs_reqlog_held(const rs_reqlog *l);

@@ -48,6 +48,13 @@ rs_status rs_text_write(const char *path, const char *text, rs_error *err);
  * else in double quotes with each quote doubled. */
 void rs_text_put_csv(FILE *f, const char *s);
 
+/* The same rule for a writer of its own: whether s must be quoted (it holds
+ * a comma, a quote, CR or LF), and s quoted into dst, which has room for
+ * RS_TEXT_CSV_QUOTED_MAX(strlen(s)) bytes (no NUL); returns the length. */
+#define RS_TEXT_CSV_QUOTED_MAX(len) (2 * (len) + 2)
+bool rs_text_csv_needs_quotes(const char *s);
+size_t rs_text_csv_quote(char *dst, const char *s);
+
 /* A number for a CSV or .dat file: "%.10g", or nothing (an empty field)
  * for NaN or an infinity. */
 void rs_text_put_num(FILE *f, double v);
