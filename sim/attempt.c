@@ -425,15 +425,14 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 		 * finishes the attempt and corrects its meter (MODEL.md section 5). */
 		bool shared = w->dep_hot[d].shared;
 		bool orphan = !shared && timeout && r->timing.total > timeout;
-		rs_meter_req mreq = meter_req(w, r);
 		rs_status st = RS_OK;
-		if (shared)
-			st = rs_service_start(w->svc, now, d, &r->timing, slot, &mreq, r->charged,
-			                      &r->job);
-		else if (orphan)
-			st = rs_service_orphan(w->svc, now + r->timing.total, d, &mreq, r->charged,
-			                       now + timeout);
-		else if (w->complete_ahead)
+		if (shared || orphan) { /* the service keeps what its meter is corrected by */
+			rs_meter_req mreq = meter_req(w, r);
+			st = shared ? rs_service_start(w->svc, now, d, &r->timing, slot, &mreq,
+			                               r->charged, &r->job)
+			            : rs_service_orphan(w->svc, now + r->timing.total, d, &mreq,
+			                                r->charged, now + timeout);
+		} else if (w->complete_ahead)
 			st = complete_ahead(w, slot, d, now);
 		else
 			schedule(w, now + r->timing.total, EV_DONE, (uint32_t)d,
