@@ -100,10 +100,15 @@ static void check_same_rows(const rows *a, const rows *b)
 /* More requests than the due successes' first room (metrics_due.c, 4096),
  * so that a full array settles and grows. */
 #define N_REQ        30000
-#define ADMIT_STEP   800     /* us between two admissions: 1,250 a second */
-#define LAT_QUANTUM  1000    /* durations are whole ms: many equal times */
-#define LAT_MAX_MS   4000    /* longer than a bucket */
-#define FAIL_EVERY   7       /* one request in 7 fails at admission */
+#define ADMIT_STEP   800  /* us between two admissions: 1,250 a second */
+#define LAT_QUANTUM  1000 /* durations are whole ms: many equal times */
+#define LAT_MAX_MS   4000 /* longer than a bucket */
+#define FAIL_EVERY   7    /* one request in 7 fails at admission */
+#define EDGE_EVERY   97   /* one in 97 completes on its bucket's edge */
+#define PROMPT_MAX   5000 /* tokens */
+#define OUTPUT_MAX   800
+#define RETRIED_ONE  4 /* one success in 4 was retried, one in 9 spilled */
+#define SPILLED_ONE  9
 #define EARLY_MAX_US 9000000 /* a request arrived up to 9 s before admission */
 #define BUCKET       S(3)
 #define WARMUP       S(5)
@@ -124,11 +129,16 @@ typedef struct req {
 	bool fails, retried, spilled;
 } req;
 
-/* A small LCG (Knuth's MMIX constants): the test's own numbers. */
+/* A small LCG, Knuth's MMIX multiplier and increment, its high bits: the
+ * test's own numbers. */
+#define LCG_MUL   UINT64_C(6364136223846793005)
+#define LCG_INC   UINT64_C(1442695040888963407)
+#define LCG_SHIFT 33
+
 static uint64_t lcg(uint64_t *s)
 {
-	*s = *s * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
-	return *s >> 33;
+	*s = *s * LCG_MUL + LCG_INC;
+	return *s >> LCG_SHIFT;
 }
 
 static void make_requests(req *rq)
@@ -138,17 +148,17 @@ static void make_requests(req *rq)
 		req *r = &rq[i];
 		r->admit = (rs_time)i * ADMIT_STEP;
 		r->done = r->admit + (rs_time)(lcg(&seed) % LAT_MAX_MS) * LAT_QUANTUM;
-		if (i % 97 == 0) /* on a bucket's edge */
+		if (i % EDGE_EVERY == 0) /* on a bucket's edge */
 			r->done = (r->admit / BUCKET + 1) * BUCKET;
 		r->arrived = r->admit - (rs_time)(lcg(&seed) % EARLY_MAX_US);
 		r->arrived = r->arrived < 0 ? 0 : r->arrived;
 		r->client = (uint32_t)(lcg(&seed) % N_CLI);
 		r->dep = (uint32_t)(lcg(&seed) % N_DEP);
-		r->prompt = (int64_t)(lcg(&seed) % 5000);
-		r->output = (int64_t)(lcg(&seed) % 800);
+		r->prompt = (int64_t)(lcg(&seed) % PROMPT_MAX);
+		r->output = (int64_t)(lcg(&seed) % OUTPUT_MAX);
 		r->fails = i % FAIL_EVERY == 3;
-		r->retried = lcg(&seed) % 4 == 0;
-		r->spilled = lcg(&seed) % 9 == 0;
+		r->retried = lcg(&seed) % RETRIED_ONE == 0;
+		r->spilled = lcg(&seed) % SPILLED_ONE == 0;
 	}
 }
 
