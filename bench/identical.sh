@@ -8,11 +8,13 @@
 #
 # REF and NEW are ratesim executables (NEW defaults to ./build/ratesim).
 # Every scenarios/*.json that `ratesim run` accepts (schema.json and the
-# compare candidates included) runs under both, with --log-requests and no
-# charts, in full (about 30 s for the set), or for at most MAX_S simulated
-# seconds when MAX_S is set; summary.json, timeseries.csv and requests.csv
-# must match byte for byte (engine.json, which holds the wall clock and the
-# RSS, is not compared).  Prints one line per scenario; exits 1 if any
+# compare candidates included) runs under both, with no charts, twice: with
+# --log-requests, and without it (a run without the log takes fast paths a
+# logged run does not: completions ahead, attempt.c), in full (about a
+# minute for the set), or for at most MAX_S simulated seconds when MAX_S is
+# set; summary.json, timeseries.csv and requests.csv must match byte for
+# byte (engine.json, which holds the wall clock and the RSS, is not
+# compared).  Prints one line per scenario and pass; exits 1 if any
 # differs.
 set -eu
 cd "$(dirname "$0")/.."
@@ -31,20 +33,26 @@ for f in scenarios/*.json; do
 	if [ -n "$MAX_S" ] && [ -n "$d" ] && awk -v d="$d" -v m="$MAX_S" 'BEGIN { exit !(d > m) }'; then
 		set -- --set "duration_s=$MAX_S"
 	fi
-	for b in ref new; do
-		exe=$REF
-		[ "$b" = new ] && exe=$NEW
-		if ! "$exe" run "$f" -o "$out/$b-$s" --quiet --no-charts --log-requests --force "$@" \
-			>/dev/null 2>"$out/$b-$s.err"; then
-			echo "$s: $b build refused or failed: $(head -c 300 "$out/$b-$s.err")"
-		fi
+	for log in --log-requests ""; do
+		pass=${log:+logged}
+		pass=${pass:-plain}
+		for b in ref new; do
+			exe=$REF
+			[ "$b" = new ] && exe=$NEW
+			rm -rf "$out/$b-$s"
+			if ! "$exe" run "$f" -o "$out/$b-$s" --quiet --no-charts $log --force "$@" \
+				>/dev/null 2>"$out/$b-$s.err"; then
+				echo "$s ($pass): $b build refused or failed: $(head -c 300 "$out/$b-$s.err")"
+			fi
+		done
+		same=1
+		for o in summary.json timeseries.csv requests.csv; do
+			if [ -f "$out/ref-$s/$o" ] || [ -f "$out/new-$s/$o" ]; then
+				cmp -s "$out/ref-$s/$o" "$out/new-$s/$o" ||
+					{ same=0; echo "$s ($pass): $o differs"; }
+			fi
+		done
+		[ "$same" = 1 ] && echo "$s ($pass): identical" || bad=1
 	done
-	same=1
-	for o in summary.json timeseries.csv requests.csv; do
-		if [ -f "$out/ref-$s/$o" ] || [ -f "$out/new-$s/$o" ]; then
-			cmp -s "$out/ref-$s/$o" "$out/new-$s/$o" || { same=0; echo "$s: $o differs"; }
-		fi
-	done
-	[ "$same" = 1 ] && echo "$s: identical" || bad=1
 done
 exit "$bad"

@@ -8,7 +8,11 @@
  *                                       send again after thinking
  *   DISPATCH(b=slot)     send (again) an attempt a router held for a backend
  *   DONE(a=dep, b=slot | gen << 32)  an admitted attempt completes: meter
- *                        correction, success (stale when its hedge won first)
+ *                        correction, success (stale when its hedge won first).
+ *                        None in a world that completes ahead (world.c,
+ *                        completes_ahead): there the success is given to the
+ *                        metrics at admission, to count at its time, and the
+ *                        slot is free at once (complete_ahead)
  *   ANSWER(b=slot)       a 429 or 503 reaches the client: retry or give up
  *   TIMEOUT(a=gen, b=slot)  the client stops waiting for attempt `gen`
  *   RETRY(b=slot)        the retry delay is over: send the next attempt
@@ -338,6 +342,27 @@ static inline void draw_timing(rs_world *w, const request *r, size_t d, const rs
 static void finish(rs_world *w, uint32_t slot, rs_time now);
 static void attempt_failed(rs_world *w, uint32_t slot, rs_time now);
 
+/* The attempt in `slot`, admitted by deployment d at now, completes at
+ * now + its time, and then only counts its success and frees its slot
+ * (world.c, completes_ahead): its success goes to the metrics now, to be
+ * counted at its time (rs_metrics_on_success_due), and its slot is free at
+ * once.  A completion at or after the end is not observed, as its event
+ * would not have been (schedule). */
+static rs_status complete_ahead(rs_world *w, uint32_t slot, size_t d, rs_time now)
+{
+	request *r = &w->pool[slot];
+	rs_time done = now + r->timing.total;
+	if (done < w->end &&
+	    !rs_metrics_on_success_due(
+	        w->metrics, now, done, r->arrived, r->client, d, rs_time_to_ms(done - r->arrived),
+	        rs_time_to_ms(r->sent + r->timing.ttft - r->arrived), r->shape.prompt_tokens,
+	        r->shape.output_tokens, r->attempts > 1, r->spilled))
+		return RS_ERR_NOMEM;
+	r->gen = 0;
+	slot_free(w, slot);
+	return RS_OK;
+}
+
 /* Send (or, after a router's hold, send again) the current attempt. */
 static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 {
@@ -400,14 +425,15 @@ static void dispatch(rs_world *w, uint32_t slot, rs_time now)
 		 * finishes the attempt and corrects its meter (MODEL.md section 5). */
 		bool shared = w->dep_hot[d].shared;
 		bool orphan = !shared && timeout && r->timing.total > timeout;
-		rs_meter_req mreq = meter_req(w, r);
 		rs_status st = RS_OK;
-		if (shared)
-			st = rs_service_start(w->svc, now, d, &r->timing, slot, &mreq, r->charged,
-			                      &r->job);
-		else if (orphan)
-			st = rs_service_orphan(w->svc, now + r->timing.total, d, &mreq, r->charged,
-			                       now + timeout);
+		if (shared || orphan) { /* the service keeps what its meter is corrected by */
+			rs_meter_req mreq = meter_req(w, r);
+			st = shared ? rs_service_start(w->svc, now, d, &r->timing, slot, &mreq,
+			                               r->charged, &r->job)
+			            : rs_service_orphan(w->svc, now + r->timing.total, d, &mreq,
+			                                r->charged, now + timeout);
+		} else if (w->complete_ahead)
+			st = complete_ahead(w, slot, d, now);
 		else
 			schedule(w, now + r->timing.total, EV_DONE, (uint32_t)d,
 			         slot | (uint64_t)r->gen << 32); /* a hedge may win first */

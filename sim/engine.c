@@ -16,9 +16,9 @@
  * `run`, sorted once so that its first event is last (a pop is then
  * run.len--), and the overflow's events of slots <= cur go to `near`, a
  * 4-ary min-heap, as do the events pushed for a slot <= cur meanwhile (a
- * handler's answer due within the millisecond).  The first event of the
+ * handler's answer due within the slot).  The first event of the
  * whole queue is the smaller of the two tops, since every other event has
- * a later slot.  At 1,000 requests/s a slot holds one to three events and
+ * a later slot.  At 1,000 requests/s a slot holds about five events and
  * `near` is mostly empty, where one heap would hold the thousands of
  * requests in flight.  Each event is copied once more, from its list into
  * `run`.  Every event goes this way, the clients' arrivals too: the
@@ -45,14 +45,19 @@
 
 #define ARITY         4
 #define QUEUE_INITIAL 1024
-/* Calendar slots: 2^10 us = 1 ms each, 16384 of them (a 16.8 s horizon,
+/* Calendar slots: 2^12 us = 4.1 ms each, 16384 of them (a 67 s horizon,
  * 64 KB of list heads and a 2 KB bitmap).  At 1,000 requests/s a slot holds
- * one to three events.  Measured on bench-1h (callgrind, 120 s): with a
- * heap for the current slot, 2^10 us slots ran 3% fewer instructions than
- * 2^12 and about as many as 2^9; 2^8 (a 4 s horizon) sent the requests in
- * flight to the overflow heap and ran 2% more.  With the sorted run, 2^11
- * ran 0.6% fewer instructions and 1.5% more D1 misses, 2^12 as many. */
-#define CAL_SHIFT 10
+ * about five events (an arrival a millisecond and the 429s' answers and
+ * retries; no completions where the world completes ahead, attempt.c).
+ * Measured on bench-1h (callgrind, 120 s): with a heap for the current
+ * slot, 2^10 us slots ran 3% fewer instructions than 2^12 and about as
+ * many as 2^9; 2^8 (a 4 s horizon) sent the requests in flight to the
+ * overflow heap and ran 2% more.  With the sorted run, 2^11 ran 0.6% fewer
+ * instructions and 1.5% more D1 misses, 2^12 as many.  Without the
+ * completions (2.25 events a request down to 1.3), 2^12 ran 0.7% fewer
+ * instructions than 2^10 (276.0 M, 278.0 M) with as many D1 misses
+ * (2.93 M), 2^11 0.6% fewer, 2^9 0.6% more and 2^13 0.1% fewer. */
+#define CAL_SHIFT 12
 #define CAL_SLOTS 16384u
 #define CAL_MASK  (CAL_SLOTS - 1)
 #define CAL_WORDS (CAL_SLOTS / 64) /* the bitmap of slots with a list */

@@ -184,6 +184,11 @@ struct rs_world {
 	struct hedge_room *hedge; /* hedge.c: NULL when no client hedges */
 	rs_quota_watch *quota;    /* NULL when no client watches its remaining quota */
 	rs_netjitter *jitter;     /* NULL when no client has network jitter */
+	/* every admitted attempt that completes ends its request with nothing
+	 * but a success to count and its slot to free: its success is given
+	 * to the metrics at admission and no DONE event is scheduled (issue
+	 * 13; completes_ahead in world.c says when) */
+	bool complete_ahead;
 	/* [client * n_deps + dep]: network round trip, ms: the client's own
 	 * when it has one (client_hot.own_rtt), else the network's */
 	double *rtt;

@@ -10,6 +10,7 @@
  */
 #include "metrics_state.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -216,6 +217,9 @@ void rs_metrics_free(rs_metrics *m)
 	free(m->scopes);
 	free(m->routers);
 	free(m->samples);
+	free(m->due);
+	free(m->due_order);
+	free(m->due_count);
 	free(m->jobs);
 	free(m);
 }
@@ -643,6 +647,7 @@ void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t c
                            size_t deployment, double latency_ms, double ttft_ms,
                            int64_t prompt_tokens, int64_t output_tokens, bool retried, bool spilled)
 {
+	assert(m->n_due == 0 || m->settling); /* metrics_due.c: one way or the other */
 	/* The common case waits in a batch (metrics_flush_samples): a success that
 	 * counts in the run as it is, with no scope taking its run's samples
 	 * directly, no windows, and figures that fit the batch's record. */

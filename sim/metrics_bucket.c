@@ -111,26 +111,10 @@ static void ptu_row(rs_metrics *m, scope *sc, const rs_dep_sample *smp, rs_ts_ro
  * count, min and max (its sum is not read; the run's is the scope's). */
 void metrics_flush_samples(rs_metrics *m)
 {
-	scope *t = &m->scopes[0];
 	for (size_t k = 0; k < m->n_samples; k++) {
 		const sample *p = &m->samples[k];
-		scope *cl = client_scope(m, p->client), *dp = dep_scope(m, p->dep_flags >> 2);
-		uint64_t retried = (p->dep_flags >> 1) & 1, spilled = p->dep_flags & 1;
-		count_success(&cl->bucket, retried, spilled, p->prompt_tokens, p->output_tokens);
-		count_success(&dp->bucket, retried, spilled, p->prompt_tokens, p->output_tokens);
-		/* the run's sums, in the order the successes came */
-		t->lat_sum += p->latency_ms;
-		t->ttft_sum += p->ttft_ms;
-		cl->lat_sum += p->latency_ms;
-		cl->ttft_sum += p->ttft_ms;
-		dp->lat_sum += p->latency_ms;
-		dp->ttft_sum += p->ttft_ms;
-		/* one histogram a call: with a count of 1 the compiler drops the loop,
-		 * which it kept for 2 (issue 13) */
-		size_t lat_bin = rs_hist_add_all(&cl->lat_bucket, 1, p->latency_ms);
-		rs_hist_add_each(&dp->lat_bucket, 1, lat_bin, p->latency_ms);
-		size_t ttft_bin = rs_hist_add_all(&cl->ttft_bucket, 1, p->ttft_ms);
-		rs_hist_add_each(&dp->ttft_bucket, 1, ttft_bin, p->ttft_ms);
+		add_sample(m, p->client, p->dep_flags, p->prompt_tokens, p->output_tokens,
+		           p->latency_ms, p->ttft_ms);
 	}
 	m->n_samples = 0;
 }
@@ -293,12 +277,12 @@ rs_status rs_metrics_advance(rs_metrics *m, rs_time now)
 		rs_status st;
 		if (minute_due && (!bucket_due || minute_end <= m->bucket_end))
 			st = close_minute(m);
-		else if (bucket_due)
+		else if (bucket_due) {
+			metrics_settle(m, m->bucket_end); /* its successes known ahead */
 			st = close_bucket(m);
-		else
+		} else
 			return RS_OK;
 		if (st != RS_OK)
 			return st;
 	}
 }
-

@@ -1,11 +1,14 @@
 /*
  * metrics_state.h - the state of the metrics (metrics.h), shared by its
- * three rooms: metrics.c (set-up and the hooks every event calls),
+ * four rooms: metrics.c (set-up and the hooks every event calls),
  * metrics_bucket.c (closing buckets and minutes: the time-series rows, the
- * provisioned figures, folding the run figures) and metrics_read.c (the
- * run figures as readers see them).  Private to them: nothing else
- * includes it.  Calls go one way: metrics.c and metrics_read.c call
- * metrics_bucket.c (metrics_flush_samples), never the reverse.
+ * provisioned figures, folding the run figures), metrics_read.c (the run
+ * figures as readers see them) and metrics_due.c (successes known ahead,
+ * waiting for their time).  Private to them: nothing else includes it.
+ * Calls go one way: metrics.c and metrics_read.c call metrics_bucket.c
+ * (metrics_flush_samples), never the reverse; metrics_due.c adds its
+ * successes through metrics.c's hook or add_sample (below), when
+ * rs_metrics_advance (metrics_bucket.c) settles a bucket before closing it.
  *
  * Scope layout: [0] total, [1, 1+D) deployments, [1+D, 1+D+C) clients.  Each
  * hook touches at most three scopes (total, the client, the deployment).
@@ -36,7 +39,10 @@
  * sums, in a batch of SAMPLES_MAX (metrics_flush_samples), added while the
  * histograms it goes to are in the cache; the batch is added before
  * anything reads or merges a bucket.  Without windows and warm-up, a
- * success costs a record, an attempt the two scopes' counts.
+ * success costs a record, an attempt the two scopes' counts.  A success
+ * known ahead (rs_metrics_on_success_due) waits in metrics_due.c until its
+ * bucket closes, and is then added in the order of its time, as its
+ * completion event would have added it.
  *
  * Provisioned figures: at each bucket close the deployment is sampled
  * (level, U, the peak since the last sample, running charge totals, which
@@ -120,6 +126,15 @@ typedef struct sample {
 } sample;
 #define SAMPLES_MAX 1024 /* 32 KB */
 
+/* A success known ahead, waiting for its time (metrics_due.c): what
+ * rs_metrics_on_success will be given then (dep_flags as in sample). */
+typedef struct due_sample {
+	rs_time done, arrived;
+	double latency_ms, ttft_ms;
+	int64_t prompt_tokens, output_tokens;
+	uint32_t client, dep_flags;
+} due_sample;
+
 struct rs_metrics {
 	rs_time warmup, end, bucket;
 	rs_time bucket_start, bucket_end;
@@ -139,11 +154,19 @@ struct rs_metrics {
 	sample *samples; /* SAMPLES_MAX, n_samples of them waiting */
 	size_t n_samples;
 	size_t n_direct; /* scopes that take their run's samples directly (go_direct) */
+	/* successes known ahead (metrics_due.c): n_due waiting, in the order
+	 * given, all due at or after due_floor; room for due_cap (a power of
+	 * two), and for as many in due_order and due_cap + 1 in due_count (a
+	 * settle's scratch) */
+	due_sample *due;
+	uint32_t *due_order, *due_count;
+	size_t n_due, due_cap;
+	rs_time due_floor;
+	bool settling;                    /* metrics_settle is adding them, in order */
 	const struct rs_compute *compute; /* borrowed: the world's (issue 9) */
 	const struct rs_batch *batch;     /* borrowed: the world's (issue 9) */
 	rs_job_figures *jobs; /* per client, NULL until the world hands them (issue 9) */
 };
-
 
 /* ---- helpers ---- */
 static inline rs_time min_time(rs_time a, rs_time b)
@@ -185,8 +208,42 @@ static inline void count_success(rs_counts *c, uint64_t retried, uint64_t spille
 	c->output_tokens += (uint64_t)output_tokens;
 }
 
+/* A success's sample in its client's and deployment's bucket counts and
+ * histograms and in the run's sums (dep_flags as in sample): what
+ * metrics_flush_samples does for each of its batch, and metrics_settle
+ * for a success known ahead. */
+__attribute__((always_inline)) static inline void
+add_sample(rs_metrics *m, uint32_t client, uint32_t dep_flags, uint64_t prompt_tokens,
+           uint64_t output_tokens, double latency_ms, double ttft_ms)
+{
+	scope *t = &m->scopes[0];
+	scope *cl = client_scope(m, client), *dp = dep_scope(m, dep_flags >> 2);
+	uint64_t retried = (dep_flags >> 1) & 1, spilled = dep_flags & 1;
+	count_success(&cl->bucket, retried, spilled, (int64_t)prompt_tokens,
+	              (int64_t)output_tokens);
+	count_success(&dp->bucket, retried, spilled, (int64_t)prompt_tokens,
+	              (int64_t)output_tokens);
+	/* the run's sums, in the order the successes came */
+	t->lat_sum += latency_ms;
+	t->ttft_sum += ttft_ms;
+	cl->lat_sum += latency_ms;
+	cl->ttft_sum += ttft_ms;
+	dp->lat_sum += latency_ms;
+	dp->ttft_sum += ttft_ms;
+	/* one histogram a call: with a count of 1 the compiler drops the loop,
+	 * which it kept for 2 (issue 13) */
+	size_t lat_bin = rs_hist_add_all(&cl->lat_bucket, 1, latency_ms);
+	rs_hist_add_each(&dp->lat_bucket, 1, lat_bin, latency_ms);
+	size_t ttft_bin = rs_hist_add_all(&cl->ttft_bucket, 1, ttft_ms);
+	rs_hist_add_each(&dp->ttft_bucket, 1, ttft_bin, ttft_ms);
+}
+
 /* Add the waiting samples to their bucket histograms and counts
  * (metrics_bucket.c); before anything reads or merges a bucket. */
 void metrics_flush_samples(rs_metrics *m);
+
+/* Add the successes known ahead that are due before `before`, in the order
+ * of their time (metrics_due.c); before their bucket closes. */
+void metrics_settle(rs_metrics *m, rs_time before);
 
 #endif

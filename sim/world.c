@@ -6,6 +6,15 @@
  * wires its event handlers (world_wire) and the first arrivals are scheduled.
  * The run is the engine's loop in batches between two metrics closes; the
  * flow of an attempt itself lives in attempt.c.
+ *
+ * A world whose completions would only count a success and free a slot
+ * schedules no completion event (completes_ahead, issue 13): the metrics
+ * hold each success until its time (metrics_due.c) and add it before its
+ * bucket closes, in the order the events would have run, so every output
+ * is the same; only engine.json's `events` (and events/s) count fewer, and
+ * the progress reports, every so many events, come further apart.  Stepping
+ * (rs_world_step) adds those due before the next event before running it,
+ * so a reader between two steps sees what the events would have added.
  */
 #include "inflight.h"
 #include "job_world.h"
@@ -153,6 +162,32 @@ static rs_status build_hot(rs_world *w, rs_error *err)
 	return RS_OK;
 }
 
+/* Whether every admitted attempt that completes (a DONE event: not on a
+ * shared deployment, not abandoned by its client's timeout) could be
+ * completed at its admission instead (inflight.h, complete_ahead): at its
+ * completion, complete() and finish() (attempt.c) would only count the
+ * success and free the slot.  Nothing else may happen then: no meter
+ * corrects (a provisioned one does), no service model, no router or
+ * gateway on the way, no hedge, quota watch, request log, job, pipeline or
+ * application tier, and no client whose controls, retry state or closed
+ * loop hear of the request's end.  Per world, not per request: the
+ * successes' order (metrics_due.c) holds only when every success is given
+ * ahead. */
+static bool completes_ahead(const rs_world *w)
+{
+	if (w->reqlog || w->jobs || w->compute || w->quota || w->hedge || w->n_routers > 0)
+		return false;
+	for (size_t c = 0; c < w->n_clients; c++) {
+		const client_hot *ch = &w->client_hot[c];
+		if (ch->closed || ch->ctl || ch->retry_state)
+			return false;
+	}
+	for (size_t d = 0; d < w->n_deps; d++)
+		if (w->dep_hot[d].shared || w->dep_hot[d].corrects)
+			return false;
+	return true;
+}
+
 static rs_status build(rs_world *w, rs_error *err)
 {
 	const rs_config *cfg = w->cfg;
@@ -233,6 +268,7 @@ static rs_status build(rs_world *w, rs_error *err)
 	/* the features with fields in request_rare (inflight.h) */
 	w->wants_rare =
 	    w->reqlog || w->jobs || w->compute || w->quota || w->hedge || w->n_routers > 0;
+	w->complete_ahead = completes_ahead(w);
 	if ((st = rs_outages_build(cfg, &w->faults, &w->n_faults, err)) != RS_OK)
 		return st;
 	for (size_t i = 0; i < w->n_faults; i++) {
@@ -363,13 +399,39 @@ static rs_status before_next(rs_world *w, rs_time *next, rs_error *err)
 	return RS_OK;
 }
 
+/* Stepping has run the last event: the successes known ahead (inflight.h,
+ * complete_ahead) that are still due, as their events would have run:
+ * the buckets and minutes before the last one closed, then all of them
+ * added to the bucket that stays open. */
+static rs_status settle_at_end(rs_world *w, rs_error *err)
+{
+	rs_time last = rs_metrics_due_last(w->metrics);
+	if (last == INT64_MIN)
+		return RS_OK;
+	if (last >= w->metrics_due) {
+		rs_status st = rs_metrics_advance(w->metrics, last);
+		if (st != RS_OK) {
+			fail(w, st);
+			return stopped(w, err);
+		}
+		w->metrics_due = rs_metrics_next_due(w->metrics);
+	}
+	rs_metrics_settle(w->metrics, w->end);
+	return RS_OK;
+}
+
+/* One event at a time; a reader between two steps sees the successes
+ * known ahead that are due before the next event (rs_metrics_settle). */
 rs_status rs_world_step(rs_world *w, bool *ran, rs_error *err)
 {
 	*ran = false;
 	rs_time next;
 	rs_status st = before_next(w, &next, err);
-	if (st != RS_OK || next >= w->end)
+	if (st != RS_OK)
 		return st;
+	if (next >= w->end)
+		return settle_at_end(w, err);
+	rs_metrics_settle(w->metrics, next);
 	rs_engine_step(w->eng, next, ran);
 	return w->status != RS_OK ? stopped(w, err) : RS_OK;
 }

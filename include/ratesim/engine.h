@@ -11,7 +11,7 @@
  *
  * Events are 32 bytes, ordered by the 128-bit key (time << 64 | sequence):
  * one unsigned comparison, compiled without branches, orders two events.
- * The queue is a calendar of 1 ms slots in front of a 4-ary min-heap
+ * The queue is a calendar of 4 ms slots in front of a 4-ary min-heap
  * (engine.c): a push is O(1) into its slot's list, a pop O(log k) in the k
  * events of the current slot, not in the n events pending (the requests in
  * flight).  Memory follows the number of events pending, not the length of

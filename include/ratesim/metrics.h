@@ -218,6 +218,27 @@ void rs_metrics_on_success(rs_metrics *m, rs_time now, rs_time arrived, size_t c
                            bool spilled);
 void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t client);
 
+/* A success known when its attempt is admitted at `now` (issue 13): the
+ * attempt will complete at `done` (>= now, before the run's end) and
+ * nothing else happens then, so the caller schedules no event for it.  It
+ * is added by rs_metrics_on_success at `done`'s turn: before the bucket
+ * holding `done` closes (rs_metrics_advance), in the order of the times,
+ * and at equal times in the order given, which is the order completion
+ * events would have run in.  A run gives every success this way or every
+ * one at once (rs_metrics_on_success), never both.  False when out of
+ * memory. */
+bool rs_metrics_on_success_due(rs_metrics *m, rs_time now, rs_time done, rs_time arrived,
+                               size_t client, size_t deployment, double latency_ms, double ttft_ms,
+                               int64_t prompt_tokens, int64_t output_tokens, bool retried,
+                               bool spilled);
+/* Add the successes known ahead that are due before `before` (>= the
+ * time of the last event run): for a reader between events, which then
+ * sees what the completion events would have added. */
+void rs_metrics_settle(rs_metrics *m, rs_time before);
+/* The latest time of a success known ahead not yet added (INT64_MIN:
+ * none), for a caller that must close the buckets before it first. */
+rs_time rs_metrics_due_last(const rs_metrics *m);
+
 /* The split of c's refusals for a one-line summary: " (service 100,
  * gateway 20)", the parties that refused in refusal.h's order; "" when at
  * most one party refused (OUT: buf, cut to size). */

@@ -2,18 +2,22 @@
 # against the sha256 digests in tests/digests.txt, so that speed work (or
 # anything else) cannot change a result silently.
 #
-# The three cover the standard meter and the retry policies
+# The four cover the standard meter and the retry policies
 # (retry-policies), the provisioned meter with spillover to a standard
-# deployment (ptu-spillover), and routers in front of deployments with two
-# retry policies (seed-prod-staging); each run writes requests.csv
-# (--log-requests) besides summary.json and timeseries.csv.
+# deployment (ptu-spillover), routers in front of deployments with two
+# retry policies (seed-prod-staging), and a run whose successes complete
+# ahead (quickstart: no completion event, attempt.c); each run writes
+# requests.csv (--log-requests) besides summary.json and timeseries.csv.
+# Each also runs without the request log, which takes the runs' fast paths
+# (completions ahead, no log records): its summary.json and timeseries.csv
+# must have the same digests.
 #
 # A change that is meant to change results re-pins the digests with
 #     sh tests/cli/digests.sh --update
 # and says why in its commit message.
 . tests/lib.sh
 DIGESTS=tests/digests.txt
-SCENARIOS="retry-policies ptu-spillover seed-prod-staging"
+SCENARIOS="retry-policies ptu-spillover seed-prod-staging quickstart"
 FILES="summary.json timeseries.csv requests.csv"
 
 # The digests of every held file, one "sha256  scenario/file" line each.
@@ -44,6 +48,20 @@ if [ "${1:-}" = --update ]; then
 fi
 
 compute > "$TMP/got"
+# the same runs without the request log
+for s in $SCENARIOS; do
+	"$RATESIM" run "scenarios/$s.json" -o "$TMP/plain-$s" --quiet --no-charts ||
+		{ fail "unlogged-$s" "the run failed"; continue; }
+	for f in summary.json timeseries.csv; do
+		got=$(sha256sum < "$TMP/plain-$s/$f" | cut -d' ' -f1)
+		want=$(grep "  $s/$f\$" "$DIGESTS" | cut -d' ' -f1)
+		if [ "$got" = "$want" ]; then
+			pass "unlogged-$s/$f"
+		else
+			fail "unlogged-$s/$f" "sha256 $got without --log-requests, want $want (as with it)"
+		fi
+	done
+done
 for s in $SCENARIOS; do
 	for f in $FILES; do
 		want=$(grep "  $s/$f\$" "$DIGESTS" | cut -d' ' -f1)
