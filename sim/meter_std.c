@@ -58,20 +58,33 @@
  * Overflow: estimates and limits saturate at STD_AMOUNT_MAX and `added` at
  * INT64_MAX (sat_add), comparisons are written so that they cannot
  * overflow; a saturated window errs on the side of refusing.
- * A sliding window is a ring of (time, cumulative sum) in admission order;
- * entries at the same instant share one slot.  Expiry is lazy, at each call,
- * and no event is ever scheduled.  Calls come with non-decreasing `now`.
+ * The sliding windows share one ring of slots, one slot per counted attempt
+ * (admitted, or refused with count_refused) in time order: (time, the TPM
+ * window's `added` just after it).  Each sliding window holds the ring's
+ * newest n slots; the longest one (the TPM window when it slides) decides
+ * what the ring keeps.  Every slot is one request of every RPM window, so an
+ * RPM window's requests are its n and its wait is read off slot need - 1;
+ * a TPM window's tokens are the difference of two slots' sums.  A slot that
+ * adds no tokens (an estimate of 0) is still one, for the RPM windows: the
+ * TPM window's wait-until-empty reads the time of the newest slot with
+ * tokens (last_tokens_t) instead of the newest slot.  Expiry is lazy, at each
+ * call, and no event is ever scheduled.  Calls come with non-decreasing
+ * `now`.  (The windows had a ring each, with the attempts of one instant in
+ * one slot; one shared ring pushes one slot per attempt instead of one per
+ * window, issue 13.)
  *
- * Cost: admit is amortised O(1) (each entry is pushed and expired once) plus
- * O(log n) on a 429, a binary search over the ring's cumulative sums, where n
- * is the number of distinct admission instants in the window (an RPM
- * window's usual answer is found by two probes before it); times the
- * number of RPM windows (at most RS_STD_RPM_WINDOWS_MAX).  Memory is 16
- * bytes per such instant; a ring doubles when full and never shrinks, so no
- * call allocates except a doubling.  meter.h gives admit no way to report
- * running out of memory: if a doubling fails the new amount is merged into
- * the newest slot, moved to `now`, which keeps the count exact and errs on
- * the side of refusing (the amount leaves the window later than it should).
+ * Cost: admit is amortised O(1) (each slot is pushed once and expired once
+ * per window) plus, on a 429, O(1) per RPM window and O(log n) for the TPM
+ * window's binary search over the slots' sums, where n is the number of
+ * attempts counted in the last minute; times the number of RPM windows (at
+ * most RS_STD_RPM_WINDOWS_MAX).  Memory is 16 bytes per such attempt; the
+ * ring doubles when full and never shrinks, so no call allocates except a
+ * doubling.  meter.h gives admit no way to report running out of memory: if
+ * a doubling fails the attempt's tokens are merged into the newest slot,
+ * moved to `now`, and its request is counted in the RPM windows without a
+ * slot, so that it never leaves them: the counts stay exact and the meter
+ * errs on the side of refusing (the amounts leave later than they should,
+ * or never).
  */
 #include "ratesim/meter_std.h"
 
@@ -87,7 +100,7 @@
 #define STD_TPM_PER_RPM_UNIT 1000.0
 /* Seconds per minute, to turn RPM into requests per rpm_window_s. */
 #define STD_S_PER_MIN ((double)(RS_US_PER_MIN / RS_US_PER_S))
-/* Slots in a sliding window's first ring; a power of two. */
+/* Slots in the first ring; a power of two. */
 #define STD_RING_INITIAL_CAP 16
 /* Integers up to 2^53 convert to double and back exactly. */
 #define STD_EXACT_INT_MAX (INT64_C(1) << 53)
@@ -103,22 +116,26 @@
 #define STD_AMOUNT_MAX (INT64_C(1) << 61)
 
 typedef struct std_slot {
-	rs_time t;   /* admission time */
-	int64_t cum; /* the window's `added` just after this slot's amount */
+	rs_time t;      /* the attempt's time */
+	int64_t tokens; /* the TPM window's `added` just after its estimate */
 } std_slot;
 
-/* One window, sliding or fixed.  Contents = added - expired.  The fields
- * an admission reads come first; 56 bytes, so usually one cache line. */
+/* The sliding windows' slots, oldest to newest, capacity a power of two.
+ * Positions are 32-bit: a ring that cannot double merges instead (see the
+ * note), so it holds fewer than 2^32 slots. */
+typedef struct std_ring {
+	std_slot *slot;
+	uint32_t cap;
+	uint32_t tail; /* where the next slot goes */
+	uint32_t n;    /* slots held: the longest sliding window's n */
+} std_ring;
+
+/* One window, sliding or fixed.  Contents = added - expired.  40 bytes. */
 typedef struct std_window {
 	int64_t added;   /* every amount ever added */
 	int64_t expired; /* every amount that has left the window */
-	/* sliding: ring of slots in time order, capacity a power of two */
-	std_slot *ring;
 	rs_time len;
-	/* Ring positions are 32-bit: a window holds at most one slot per
-	 * microsecond of its length (60 s: 6e7 < 2^32), and a ring that
-	 * cannot double merges instead (see the note). */
-	uint32_t cap, head, n;
+	uint32_t n; /* sliding: the ring's newest n slots are in the window */
 	rs_window_kind kind;
 	/* fixed: the index of the current window */
 	int64_t index;
@@ -136,8 +153,10 @@ typedef struct std_meter {
 	double prompt_estimate_factor;
 	int64_t max_tokens_default;
 	bool count_refused;
-	int n_rpm;  /* RPM windows, shortest first */
-	bool usual; /* sliding windows, one RPM window, factor 1 (see "the shape") */
+	int n_rpm;             /* RPM windows, shortest first */
+	bool usual;            /* sliding windows, one RPM window, factor 1 (see "the shape") */
+	std_ring ring;         /* the sliding windows' slots; none when all are fixed */
+	rs_time last_tokens_t; /* the newest slot with tokens (see the note) */
 	int64_t rpm_limit[RS_STD_RPM_WINDOWS_MAX]; /* effective, after set_scale */
 	std_window tpm;
 	std_window rpm[RS_STD_RPM_WINDOWS_MAX];
@@ -235,23 +254,11 @@ int64_t rs_meter_std_rpm_limit_for(const rs_std_params *p, int window_s)
 
 /* ---- windows ----------------------------------------------------------- */
 
-static rs_status win_init(std_window *w, rs_window_kind kind, rs_time len)
+static void win_init(std_window *w, rs_window_kind kind, rs_time len)
 {
 	memset(w, 0, sizeof *w);
 	w->kind = kind;
 	w->len = len;
-	if (kind == RS_WINDOW_SLIDING) {
-		w->ring = rs_calloc(STD_RING_INITIAL_CAP, sizeof *w->ring);
-		if (!w->ring)
-			return RS_ERR_NOMEM;
-		w->cap = STD_RING_INITIAL_CAP;
-	}
-	return RS_OK;
-}
-
-static inline std_slot *win_at(const std_window *w, uint32_t k)
-{
-	return &w->ring[(w->head + k) & (w->cap - 1)];
 }
 
 static inline int64_t win_total(const std_window *w)
@@ -259,9 +266,17 @@ static inline int64_t win_total(const std_window *w)
 	return w->added - w->expired;
 }
 
+/* Slot k (0: the oldest) of a window holding the ring's newest n slots. */
+static inline const std_slot *ring_at(const std_ring *r, uint32_t n, uint32_t k)
+{
+	return &r->slot[(r->tail - n + k) & (r->cap - 1)];
+}
+
 /* Drop what has left the window by `now`.  sliding: the window is known to
- * be sliding (see "the shape" below). */
-static inline void win_advance(std_window *w, rs_time now, bool sliding)
+ * be sliding (see "the shape" below); tokens: it is the TPM window (its
+ * contents are the slots' sums), else an RPM window (one request a slot). */
+static inline void win_advance(std_window *w, const std_ring *r, rs_time now, bool sliding,
+                               bool tokens)
 {
 	if (!sliding && w->kind == RS_WINDOW_FIXED) {
 		int64_t index = floor_div(now, w->len);
@@ -273,66 +288,45 @@ static inline void win_advance(std_window *w, rs_time now, bool sliding)
 	}
 	/* In locals: the stores to the window could alias the ring's slots for
 	 * the compiler, which then reloaded every field at each step. */
-	const std_slot *ring = w->ring;
-	uint32_t head = w->head, n = w->n;
+	const std_slot *slot = r->slot;
+	uint32_t mask = r->cap - 1, n = w->n;
+	uint32_t k = r->tail - n;    /* the oldest, before the mask */
 	rs_time gone = now - w->len; /* a slot at or before this has left */
-	if (n == 0 || ring[head].t > gone)
+	if (n == 0 || slot[k & mask].t > gone)
 		return;
-	int64_t expired;
 	do {
-		expired = ring[head].cum;
-		head = (head + 1) & (w->cap - 1);
+		k++;
 		n--;
-	} while (n > 0 && ring[head].t <= gone);
-	w->expired = expired;
-	w->head = head;
+	} while (n > 0 && slot[k & mask].t <= gone);
+	w->expired = tokens ? slot[(k - 1) & mask].tokens : w->expired + (w->n - n);
 	w->n = n;
 }
 
 /* Double a full ring, unwrapping it.  Returns false when out of memory. */
-static bool win_grow(std_window *w)
+static bool ring_grow(std_ring *r)
 {
-	if (w->cap > UINT32_MAX / 2)
+	if (r->cap > UINT32_MAX / 2)
 		return false;
-	std_slot *ring = rs_realloc_array(NULL, w->cap * 2, sizeof *ring);
-	if (!ring)
+	std_slot *slot = rs_realloc_array(NULL, r->cap * 2, sizeof *slot);
+	if (!slot)
 		return false;
-	for (uint32_t k = 0; k < w->n; k++)
-		ring[k] = *win_at(w, k);
-	free(w->ring);
-	w->ring = ring;
-	w->cap *= 2;
-	w->head = 0;
+	for (uint32_t k = 0; k < r->n; k++)
+		slot[k] = *ring_at(r, r->n, k);
+	free(r->slot);
+	r->slot = slot;
+	r->cap *= 2;
+	r->tail = r->n;
 	return true;
 }
 
-/* Add `amount` at `now` (the window has been advanced to `now`).  sliding:
- * as for win_advance. */
-static inline void win_add(std_window *w, rs_time now, int64_t amount, bool sliding)
+/* The TPM window's wait (see refusal): from `now` until `amount` more
+ * tokens fit under the limit, if nothing else arrives; 0 when they fit now.
+ * An amount above the limit never fits: the time until the window is
+ * empty. */
+static rs_time tpm_wait(const std_meter *s, rs_time now, int64_t amount)
 {
-	if (amount == 0)
-		return;
-	w->added = sat_add(w->added, amount);
-	if (!sliding && w->kind == RS_WINDOW_FIXED)
-		return;
-	if (w->n > 0) {
-		std_slot *newest = win_at(w, w->n - 1);
-		if (newest->t == now || (w->n == w->cap && !win_grow(w))) {
-			/* same instant, or out of memory: merge (see the note) */
-			newest->t = now;
-			newest->cum = w->added;
-			return;
-		}
-	}
-	*win_at(w, w->n) = (std_slot){.t = now, .cum = w->added};
-	w->n++;
-}
-
-/* Time from `now` until `amount` more fits under `limit`, if nothing else
- * arrives; 0 when it fits now.  An amount above the limit never fits: the
- * time until the window is empty. */
-static rs_time win_wait(const std_window *w, rs_time now, int64_t amount, int64_t limit)
-{
+	const std_window *w = &s->tpm;
+	int64_t limit = s->tpm_limit;
 	/* what must leave first; total and limit are >= 0, amount <= 2^61 */
 	int64_t need = sat_add(win_total(w) - limit, amount);
 	if (need <= 0)
@@ -342,36 +336,47 @@ static rs_time win_wait(const std_window *w, rs_time now, int64_t amount, int64_
 			return 0;
 		return (w->index + 1) * w->len - now;
 	}
+	/* the newest slot with tokens, when it is still in the window */
+	bool held = s->last_tokens_t > now - w->len;
 	if (amount > limit)
-		return w->n > 0 ? win_at(w, w->n - 1)->t + w->len - now : 0;
-	/* The first slot whose expiry has freed `need`: cum - expired >= need.
-	 * In an RPM window each slot usually holds one request (two at the same
-	 * instant share one), which makes it slot need - 1: that guess is tried
-	 * first, two probes instead of the search's log2(n) (issue 13: a 429's
-	 * RPM wait was 1.1% of bench-1h's instructions).  The probes settle it
-	 * only when they show it is the first such slot, so whatever the slots
-	 * hold the answer is the search's; otherwise they narrow the search. */
+		return held ? s->last_tokens_t + w->len - now : 0;
+	/* The first slot whose expiry has freed `need`: tokens - expired >=
+	 * need.  A slot without tokens has the sum of the one before it, so
+	 * the first such slot has tokens: the answer is a time of the ring's
+	 * slots with tokens. */
+	const std_ring *r = &s->ring;
 	uint32_t lo = 0, hi = w->n;
-	if (need - 1 < (int64_t)w->n) {
-		uint32_t guess = (uint32_t)(need - 1);
-		if (win_at(w, guess)->cum - w->expired >= need) {
-			if (guess == 0 || win_at(w, guess - 1)->cum - w->expired < need)
-				return win_at(w, guess)->t + w->len - now;
-			hi = guess;
-		} else {
-			lo = guess + 1;
-		}
-	}
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (win_at(w, mid)->cum - w->expired >= need)
+		if (ring_at(r, w->n, mid)->tokens - w->expired >= need)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
 	if (lo == w->n) /* only after `added` saturated: wait for the newest */
-		lo = w->n - 1;
-	return win_at(w, lo)->t + w->len - now;
+		return held ? s->last_tokens_t + w->len - now : w->len;
+	return ring_at(r, w->n, lo)->t + w->len - now;
+}
+
+/* RPM window k's wait: from `now` until one more request fits, if nothing
+ * else arrives; 0 when it fits now. */
+static rs_time rpm_wait(const std_meter *s, int k, rs_time now)
+{
+	const std_window *w = &s->rpm[k];
+	int64_t limit = s->rpm_limit[k];
+	assert(limit >= 1); /* rpm_limit_for: one request always fits an empty window */
+	int64_t need = sat_add(win_total(w) - limit, 1); /* what must leave first */
+	if (need <= 0)
+		return 0;
+	if (w->kind == RS_WINDOW_FIXED)
+		return (w->index + 1) * w->len - now;
+	/* Each slot is one request: the need-th oldest frees `need`.  Requests
+	 * counted without a slot (out of memory, see the note) never leave:
+	 * then the newest's expiry is the best answer there is. */
+	const std_ring *r = &s->ring;
+	if (need <= (int64_t)w->n)
+		return ring_at(r, w->n, (uint32_t)(need - 1))->t + w->len - now;
+	return w->n > 0 ? ring_at(r, w->n, w->n - 1)->t + w->len - now : w->len;
 }
 
 /* ---- the meter ----------------------------------------------------------- */
@@ -402,9 +407,42 @@ static inline void advance(std_meter *s, rs_time now, int n_rpm, bool sliding)
 {
 	assert(now >= s->last_now);
 	s->last_now = now;
-	win_advance(&s->tpm, now, sliding);
+	win_advance(&s->tpm, &s->ring, now, sliding, true);
 	for (int k = 0; k < n_rpm; k++)
-		win_advance(&s->rpm[k], now, sliding);
+		win_advance(&s->rpm[k], &s->ring, now, sliding, false);
+	/* the ring keeps the longest sliding window's slots: the TPM window's
+	 * (a minute, the longest there is) when it slides */
+	s->ring.n = sliding || s->tpm.kind == RS_WINDOW_SLIDING ? s->tpm.n : s->rpm[n_rpm - 1].n;
+}
+
+/* Count an attempt at `now` (the windows have been advanced to `now`): its
+ * estimate in the TPM window and one request in every RPM window; in the
+ * ring, one slot. */
+static inline void count(std_meter *s, rs_time now, int64_t est, int n_rpm, bool sliding)
+{
+	s->tpm.added = sat_add(s->tpm.added, est);
+	if (est > 0)
+		s->last_tokens_t = now;
+	for (int k = 0; k < n_rpm; k++)
+		s->rpm[k].added = sat_add(s->rpm[k].added, 1);
+	std_ring *r = &s->ring;
+	if (!sliding && !r->slot) /* every window is fixed */
+		return;
+	if (r->n == r->cap && !ring_grow(r)) {
+		/* out of memory: merge (see the note) */
+		r->slot[(r->tail - 1) & (r->cap - 1)] =
+		    (std_slot){.t = now, .tokens = s->tpm.added};
+		s->last_tokens_t = now;
+		return;
+	}
+	r->slot[r->tail] = (std_slot){.t = now, .tokens = s->tpm.added};
+	r->tail = (r->tail + 1) & (r->cap - 1);
+	r->n++;
+	if (sliding || s->tpm.kind == RS_WINDOW_SLIDING)
+		s->tpm.n++;
+	for (int k = 0; k < n_rpm; k++)
+		if (sliding || s->rpm[k].kind == RS_WINDOW_SLIDING)
+			s->rpm[k].n++;
 }
 
 /* One more request fits every RPM window. */
@@ -445,9 +483,9 @@ static void refusal(const std_meter *s, rs_time now, int64_t est, rs_decision *o
 		out->retry_after_ms = s->p.oversize_retry_after_ms;
 		return;
 	}
-	rs_time longest = win_wait(&s->tpm, now, est, s->tpm_limit);
+	rs_time longest = tpm_wait(s, now, est);
 	for (int k = 0; k < s->n_rpm; k++) {
-		rs_time wr = win_wait(&s->rpm[k], now, 1, s->rpm_limit[k]);
+		rs_time wr = rpm_wait(s, k, now);
 		if (wr > longest) {
 			longest = wr;
 			out->limit = RS_LIMIT_RPM;
@@ -467,11 +505,8 @@ __attribute__((always_inline)) static inline void admit(std_meter *s, rs_time no
 	advance(s, now, n_rpm, sliding);
 	bool fits = est <= s->tpm_limit - win_total(&s->tpm) && /* limits >= 0: no overflow */
 	            rpm_fits(s, n_rpm);
-	if (fits || s->count_refused) {
-		win_add(&s->tpm, now, est, sliding);
-		for (int k = 0; k < n_rpm; k++)
-			win_add(&s->rpm[k], now, 1, sliding);
-	}
+	if (fits || s->count_refused)
+		count(s, now, est, n_rpm, sliding);
 	out->admitted = fits;
 	out->charged = fits ? (double)est : 0.0;
 	out->retry_after_ms = 0;
@@ -521,9 +556,7 @@ static void std_free(rs_meter *m)
 	std_meter *s = (std_meter *)m;
 	if (!s)
 		return;
-	free(s->tpm.ring);
-	for (int k = 0; k < RS_STD_RPM_WINDOWS_MAX; k++)
-		free(s->rpm[k].ring);
+	free(s->ring.slot);
 	free(s);
 }
 
@@ -564,15 +597,20 @@ rs_meter *rs_meter_std_new(const rs_std_params *p)
 	s->usual = s->n_rpm == 1 && p->tpm_window == RS_WINDOW_SLIDING &&
 	           p->rpm_window == RS_WINDOW_SLIDING && p->prompt_estimate_factor == 1.0;
 	s->last_now = INT64_MIN;
-	rs_status st = win_init(&s->tpm, p->tpm_window, STD_TPM_WINDOW_US);
-	for (int k = 0; k < s->n_rpm && st == RS_OK; k++) {
+	s->last_tokens_t = INT64_MIN; /* no slot with tokens yet */
+	win_init(&s->tpm, p->tpm_window, STD_TPM_WINDOW_US);
+	for (int k = 0; k < s->n_rpm; k++) {
 		s->rpm_len_s[k] = p->n_rpm_windows > 0 ? p->rpm_windows_s[k] : p->rpm_window_s;
 		s->rpm_limit[k] = rpm_limit_for(p, p->tpm, s->rpm_len_s[k]);
-		st = win_init(&s->rpm[k], p->rpm_window, s->rpm_len_s[k] * RS_US_PER_S);
+		win_init(&s->rpm[k], p->rpm_window, s->rpm_len_s[k] * RS_US_PER_S);
 	}
-	if (st != RS_OK) {
-		std_free(&s->base);
-		return NULL;
+	if (p->tpm_window == RS_WINDOW_SLIDING || p->rpm_window == RS_WINDOW_SLIDING) {
+		s->ring.slot = rs_calloc(STD_RING_INITIAL_CAP, sizeof *s->ring.slot);
+		if (!s->ring.slot) {
+			std_free(&s->base);
+			return NULL;
+		}
+		s->ring.cap = STD_RING_INITIAL_CAP;
 	}
 	return &s->base;
 }

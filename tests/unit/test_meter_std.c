@@ -246,8 +246,8 @@ static void test_rpm_fixed_10s(void)
  * is refused (7 requests in a second against 360 a minute): 0 s leaves at
  * 1 s: 400 ms.  At 1.0 s admitted (0 s has left); another at 1.0 s: the
  * oldest is 0.1 s, leaving at 1.1 s: 100 ms.  At 2.0 s the window (1, 2] is
- * empty: 6 at the same instant are admitted (one ring slot of 6); the 7th
- * must wait for that slot to leave at 3.0 s: 1000 ms.
+ * empty: 6 at the same instant are admitted (six slots, one time); the 7th
+ * must wait for them to leave at 3.0 s: 1000 ms.
  */
 static void test_rpm_sliding_1s(void)
 {
@@ -950,12 +950,16 @@ typedef struct diff_cfg {
 	rs_window_kind tpm_window, rpm_window;
 	int rpm_window_s; /* one window; 0: the two windows [1, 10] at once */
 	bool count_refused;
+	bool factor_1; /* prompt_estimate_factor 1 (the usual shape's), else 1.3 */
 } diff_cfg;
 
 #define DIFF_ARRIVALS    1500
 #define DIFF_TPM         50000 /* with 6 per 1k: RPM 300, 50 per 10 s, 5 per 1 s */
 #define DIFF_DEFAULT_MAX 300
 #define DIFF_MAX_WINDOWS 3 /* TPM and up to two RPM windows */
+/* One arrival in this many asks for no tokens at all (an estimate of 0: a
+ * slot of the meter's ring that holds a request but no tokens). */
+#define DIFF_ZERO_EVERY 20
 
 /* The reference's answer to one arrival (est tokens at now): the
  * retry-after (the first instant every window fits; for an estimate above
@@ -999,7 +1003,7 @@ static long diff_run(const diff_cfg *c, unsigned long seed)
 		lens[1] = pair[0];
 		lens[2] = pair[1];
 	}
-	p.prompt_estimate_factor = 1.3;
+	p.prompt_estimate_factor = c->factor_1 ? 1.0 : 1.3;
 	p.max_tokens_default = DIFF_DEFAULT_MAX;
 	rs_meter *m = rs_meter_std_new(&p);
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -1043,8 +1047,13 @@ static long diff_run(const diff_cfg *c, unsigned long seed)
 		                                    ? -1
 		                                    : (int64_t)gsl_rng_uniform_int(rng, 201),
 		                  .best_of = gsl_rng_uniform_int(rng, 5) == 0 ? 2 : 1};
-		int64_t est = (int64_t)ceil((double)r.prompt_tokens * 13 / 10 - 1e-9) +
-		              (r.max_tokens < 0 ? DIFF_DEFAULT_MAX : r.max_tokens) * r.best_of;
+		if (gsl_rng_uniform_int(rng, DIFF_ZERO_EVERY) == 0)
+			r.prompt_tokens = r.max_tokens = 0;
+		int64_t prompt_est = c->factor_1
+		                         ? r.prompt_tokens
+		                         : (int64_t)ceil((double)r.prompt_tokens * 13 / 10 - 1e-9);
+		int64_t est =
+		    prompt_est + (r.max_tokens < 0 ? DIFF_DEFAULT_MAX : r.max_tokens) * r.best_of;
 		rs_decision d;
 		rs_meter_admit(m, now, &r, &d);
 
@@ -1098,9 +1107,11 @@ static long diff_run(const diff_cfg *c, unsigned long seed)
 			TH_FAIL("seed %lu arrival %d: level %g, want %" PRId64, seed, i, st.level,
 			        tt);
 	}
-	/* the sequence must exercise refusals and admissions alike, refusals
-	 * by either window, and estimates above the (scaled) TPM */
-	CHECK(refusals > DIFF_ARRIVALS / 10 && refusals < DIFF_ARRIVALS * 9 / 10);
+	/* the sequence must exercise refusals and admissions alike (with
+	 * count_refused, refused attempts keep the windows full: up to 92% of
+	 * the arrivals are refused), refusals by either window, and estimates
+	 * above the (scaled) TPM */
+	CHECK(refusals > DIFF_ARRIVALS / 10 && refusals < DIFF_ARRIVALS * 19 / 20);
 	CHECK(by_tokens > 0 && by_requests > 0 && too_big > 0);
 	for (int k = 0; k < nw; k++)
 		free(win[k].e);
@@ -1117,12 +1128,14 @@ static void test_against_reference(void)
 	for (int a = 0; a < 2; a++)
 		for (int b = 0; b < 2; b++)
 			for (int w = 0; w < 3; w++)
-				for (int cr = 0; cr < 2; cr++) {
-					/* one 1 s window, one 10 s window, both at once */
-					static const int lens[] = {1, 10, 0};
-					diff_cfg c = {kinds[a], kinds[b], lens[w], cr != 0};
-					CHECK_I64(diff_run(&c, seed++), 0);
-				}
+				for (int cr = 0; cr < 2; cr++)
+					for (int f1 = 0; f1 < 2; f1++) {
+						/* one 1 s window, one 10 s window, both at once */
+						static const int lens[] = {1, 10, 0};
+						diff_cfg c = {kinds[a], kinds[b], lens[w], cr != 0,
+						              f1 != 0};
+						CHECK_I64(diff_run(&c, seed++), 0);
+					}
 }
 
 /*
