@@ -17,6 +17,8 @@
 
 #include "ratesim/common.h"
 
+struct rs_mt_state; /* rng.h */
+
 typedef struct rs_latency_params {
 	double rtt_ms;
 	double ttft_base_ms;
@@ -36,6 +38,13 @@ typedef struct rs_timing {
  * deployment's load after admission.  OUT: *t. */
 void rs_latency_draw(const rs_latency_params *p, gsl_rng *rng, int64_t prompt_tokens,
                      int64_t output_tokens, double occupancy, rs_timing *t);
+
+/* The same, mt being rs_rng_mt_state(rng) (rng.h): a caller that draws
+ * often from one stream keeps it, and the draw does not read rng itself,
+ * an allocation of its own (one more cache line, issue 13). */
+void rs_latency_draw_mt(const rs_latency_params *p, gsl_rng *rng, struct rs_mt_state *mt,
+                        int64_t prompt_tokens, int64_t output_tokens, double occupancy,
+                        rs_timing *t);
 
 /* How long a refusal (429) takes to reach the client. */
 rs_time rs_latency_refusal(const rs_latency_params *p);

@@ -8,8 +8,12 @@
  * load_sigma is added in proportion to the occupancy, clipped to [0, 1]:
  * with the same random stream, occupancies above 1 give exactly the draws
  * of occupancy 1 and negative ones those of occupancy 0.
+ * rs_latency_draw_mt draws what rs_latency_draw draws, through the state of
+ * one of ratesim's streams or (state NULL) through GSL's generator.
  */
 #include "ratesim/latency.h"
+
+#include "ratesim/rng.h"
 
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -232,6 +236,48 @@ out:
 	gsl_rng_free(h);
 }
 
+/* Draws per stream of test_draw_mt. */
+#define MT_DRAWS 20000
+
+/* rs_latency_draw_mt gives rs_latency_draw's timing, draw for draw, with a
+ * stream of ratesim's (its state) and with GSL's own MT19937 (no state),
+ * at loads that vary the sigma, including none (no draw). */
+static void test_draw_mt(void)
+{
+	rs_latency_params p = unit_base;
+	p.sigma = 0.2;
+	p.load_sigma = 0.5;
+	gsl_rng *a = rs_rng_stream(7, "test", "latency"), *b = rs_rng_stream(7, "test", "latency");
+	gsl_rng *c = new_rng(7), *d = new_rng(7);
+	if (!a || !b || !c || !d) {
+		TH_FAIL("out of memory");
+		goto out;
+	}
+	rs_mt_state *mt = rs_rng_mt_state(b);
+	CHECK(mt != NULL);
+	CHECK(rs_rng_mt_state(d) == NULL);
+	int same = 0;
+	for (int i = 0; i < MT_DRAWS; i++) {
+		double occupancy = (double)(i % 7) / 5.0 - 0.2; /* -0.2 .. 1 */
+		rs_latency_params q = p;
+		if (i % 11 == 0) /* no variation: nothing drawn */
+			q.sigma = q.load_sigma = 0.0;
+		rs_timing ta, tb, tc, td;
+		rs_latency_draw(&q, a, 1000 + i, 50 + i % 300, occupancy, &ta);
+		rs_latency_draw_mt(&q, b, mt, 1000 + i, 50 + i % 300, occupancy, &tb);
+		rs_latency_draw(&q, c, 1000 + i, 50 + i % 300, occupancy, &tc);
+		rs_latency_draw_mt(&q, d, NULL, 1000 + i, 50 + i % 300, occupancy, &td);
+		same += ta.ttft == tb.ttft && ta.total == tb.total && tc.ttft == td.ttft &&
+		        tc.total == td.total;
+	}
+	CHECK_I64(same, MT_DRAWS);
+out:
+	gsl_rng_free(a);
+	gsl_rng_free(b);
+	gsl_rng_free(c);
+	gsl_rng_free(d);
+}
+
 int main(void)
 {
 	RUN(test_exact_timing);
@@ -240,5 +286,6 @@ int main(void)
 	RUN(test_lognormal_factor);
 	RUN(test_load_sigma);
 	RUN(test_occupancy_clipped);
+	RUN(test_draw_mt);
 	return th_done();
 }
