@@ -1139,6 +1139,64 @@ static void test_against_reference(void)
 }
 
 /*
+ * The ring of slots doubles when full, also while its slots wrap around its
+ * end.  TPM 1000, 60 per 1k: RPM 60, 10 per sliding 10 s window, so the
+ * first ring has 64 slots (10 a window, 6 windows a minute: 60 <= 64);
+ * count_refused, so that every attempt takes a slot; est 10 each.
+ * Every 5 s from 0 to 120 s (25 attempts): the TPM window holds at most 12,
+ * the ring wraps.  At 120.5 s a burst of 100: 112 slots, two doublings (64 ->
+ * 128).  Then:
+ *   120.5 s  TPM (60.5, 120.5]: 65..120 (12) + 100 = 112 -> level 1120;
+ *            RPM (110.5, 120.5]: 115, 120 + 100 = 102 -> 10.2.
+ *   121 s    one more (counted, refused): RPM 103, need 103 - 10 + 1 = 94:
+ *            the 94th oldest (115, 120, then the burst's) is the burst's, at
+ *            120.5: 9.5 s.  TPM 1130, need 1130 - 1000 + 10 = 140: the 14th
+ *            oldest (12 of 65..120, then the burst's) leaves at 180.5:
+ *            59.5 s, the larger: 59500 ms, limit TPM.
+ *   125.2 s  TPM 70..120 (11) + 101 -> 1120; RPM 120, 100, 121 -> 10.2.
+ *   130.6 s  TPM 75..120 (10) + 101 -> 1110; RPM 121 -> 0.1.
+ *   180.9 s  TPM (120.9, 180.9]: 121 -> 10.   181.5 s  empty -> 0.
+ */
+#define GROW_EVERY_S 5
+#define GROW_UNTIL_S 120
+#define GROW_BURST   100
+
+static void test_ring_growth(void)
+{
+	rs_std_params p = params(1000, 60, RS_WINDOW_SLIDING, RS_WINDOW_SLIDING, 10, true);
+	rs_meter *m = rs_meter_std_new(&p);
+	if (!m) {
+		TH_FAIL("out of memory");
+		return;
+	}
+	for (int t = 0; t <= GROW_UNTIL_S; t += GROW_EVERY_S)
+		ask(m, S(t), 10, 0);
+	for (int k = 0; k < GROW_BURST; k++)
+		ask(m, MS(120500), 10, 0);
+	rs_meter_state st;
+	m->ops->sample(m, MS(120500), &st);
+	CHECK(st.level == 1120.0);
+	CHECK(st.rpm_occupancy == 102.0 / 10.0);
+	rs_decision d = ask(m, S(121), 10, 0);
+	CHECK(!d.admitted);
+	CHECK_I64(d.retry_after_ms, 59500);
+	CHECK(d.limit == RS_LIMIT_TPM);
+	CHECK_I64(d.remaining_tokens, 0);
+	CHECK_I64(d.remaining_requests, 0);
+	m->ops->sample(m, MS(125200), &st);
+	CHECK(st.level == 1120.0);
+	CHECK(st.rpm_occupancy == 102.0 / 10.0);
+	m->ops->sample(m, MS(130600), &st);
+	CHECK(st.level == 1110.0);
+	CHECK(st.rpm_occupancy == 1.0 / 10.0);
+	m->ops->sample(m, MS(180900), &st);
+	CHECK(st.level == 10.0);
+	m->ops->sample(m, MS(181500), &st);
+	CHECK(st.level == 0.0);
+	rs_meter_free(m);
+}
+
+/*
  * Issue 12: estimates from extreme figures saturate instead of wrapping.
  * best_of 2^31-1 with max_tokens 2^53 used to overflow int64 to a negative
  * estimate that a 150K TPM admitted; a prompt_estimate_factor of 1e308
@@ -1192,5 +1250,6 @@ int main(void)
 	RUN(test_which_limit);
 	RUN(test_oversize_retry_after);
 	RUN(test_against_reference);
+	RUN(test_ring_growth);
 	return th_done();
 }
