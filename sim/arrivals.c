@@ -300,21 +300,10 @@ static bool next_at_once(rs_arrivals *a, rs_time *at)
 	return true;
 }
 
-bool rs_arrivals_next(rs_arrivals *a, gsl_rng *rng, rs_mt_state *mt, rs_time *at, int64_t *row)
+/* The arrival a generator made (ok) at t, from trace row r (-1: none),
+ * kept monotone, or the end of the arrivals. */
+static inline bool settle(rs_arrivals *a, bool ok, rs_time t, int64_t r, rs_time *at, int64_t *row)
 {
-	if (a->done)
-		return false;
-	rs_time t = 0;
-	int64_t r = -1;
-	/* constant and Poisson (the usual) first; the others are not inlined
-	 * here, so that their registers are not saved at every arrival (issue
-	 * 13); closed-loop users and jobs are done from the start */
-	bool scheduled = a->process == RS_ARRIVAL_POISSON || a->process == RS_ARRIVAL_CONSTANT;
-	bool ok = scheduled                          ? next_scheduled(a, rng, mt, &t)
-	          : a->process == RS_ARRIVAL_TRACE   ? next_replayed(a, &t, &r)
-	          : a->process == RS_ARRIVAL_ONOFF   ? next_onoff(a, rng, &t)
-	          : a->process == RS_ARRIVAL_AT_ONCE ? next_at_once(a, &t)
-	                                             : false;
 	if (ok && t < a->last)
 		t = a->last;
 	if (!ok || t >= a->end) {
@@ -325,6 +314,35 @@ bool rs_arrivals_next(rs_arrivals *a, gsl_rng *rng, rs_mt_state *mt, rs_time *at
 	*at = t;
 	*row = r;
 	return true;
+}
+
+/* The processes other than constant and Poisson. */
+__attribute__((noinline)) static bool next_other(rs_arrivals *a, gsl_rng *rng, rs_time *at,
+                                                 int64_t *row)
+{
+	rs_time t = 0;
+	int64_t r = -1;
+	bool ok = a->process == RS_ARRIVAL_TRACE     ? next_replayed(a, &t, &r)
+	          : a->process == RS_ARRIVAL_ONOFF   ? next_onoff(a, rng, &t)
+	          : a->process == RS_ARRIVAL_AT_ONCE ? next_at_once(a, &t)
+	                                             : false;
+	return settle(a, ok, t, r, at, row);
+}
+
+bool rs_arrivals_next(rs_arrivals *a, gsl_rng *rng, rs_mt_state *mt, rs_time *at, int64_t *row)
+{
+	if (a->done)
+		return false;
+	/* constant and Poisson (the usual) first, with their time in a
+	 * register; the others are not inlined here, so that their registers
+	 * and locals are not set up at every arrival (issue 13); closed-loop
+	 * users and jobs are done from the start */
+	if (a->process == RS_ARRIVAL_POISSON || a->process == RS_ARRIVAL_CONSTANT) {
+		rs_time t = 0;
+		bool ok = next_scheduled(a, rng, mt, &t);
+		return settle(a, ok, t, -1, at, row);
+	}
+	return next_other(a, rng, at, row);
 }
 
 void rs_arrivals_free(rs_arrivals *a)
