@@ -573,10 +573,7 @@ static inline uint32_t request_new(rs_world *w, uint32_t client, int64_t row, rs
 		return NO_SLOT;
 	}
 	request *r = &w->pool[slot];
-	memset(r, 0, offsetof(request, shape)); /* inflight.h: the shape comes later */
-	r->id = w->next_id++;
-	r->arrived = now;
-	r->client = client;
+	request_start(r, w->next_id++, now, client); /* inflight.h: the shape comes later */
 	if (w->rare)
 		*rare_of(w, r) = (request_rare){.wanted = now, .pipe = pipe};
 	rs_client_draw_shape(&w->clients[client], row, &r->shape);

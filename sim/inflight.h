@@ -86,6 +86,30 @@ typedef struct request {
 } request;
 _Static_assert(sizeof(request) == 2 * REQUEST_ALIGN, "a request fills two cache lines");
 
+/* A new request's fields before its shape: all zero but id, arrived and
+ * client.  Field by field rather than a memset: GCC makes the memset of
+ * these 88 bytes a `rep stos`, whose start-up costs more than the stores
+ * (issue 13).  A field added above must be added here: */
+_Static_assert(offsetof(request, shape) == 88, "request_start: a field added to reset");
+static inline void request_start(request *r, uint64_t id, rs_time now, uint32_t client)
+{
+	r->id = id;
+	r->arrived = now;
+	r->sent = 0;
+	r->timing = (rs_timing){0, 0};
+	r->charged = 0;
+	r->client = client;
+	r->gen = 0;
+	r->job = 0;
+	r->attempts = 0;
+	r->retry_after_ms = 0;
+	r->prev_delay_s = 0;
+	r->next_free = 0;
+	r->hops = 0;
+	r->spilled = false;
+	r->redirected = false;
+}
+
 /* The rest of a request: the fields of the features most runs leave off
  * (the request log, pipelines, application tiers, the quota watch, routers,
  * hedges), in w->rare at the request's pool slot.  The table exists only
