@@ -72,6 +72,7 @@ rs_status rs_deployment_init(rs_deployment *d, const rs_config *cfg, size_t inde
 	else if (dc->service == RS_SERVICE_PROCESSOR_SHARING)
 		d->service_tps = m->service_share * d->limit_tpm / S_PER_MIN;
 	d->rng = rs_rng_stream(cfg->seed, "deployment.latency", dc->name);
+	d->rng_mt = d->rng ? rs_rng_mt_state(d->rng) : NULL;
 	if (!d->meter || !d->rng) {
 		rs_deployment_fini(d);
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building deployment %s", dc->name);

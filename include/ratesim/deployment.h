@@ -17,6 +17,7 @@ typedef struct rs_deployment {
 	const rs_model *model;        /* borrowed */
 	rs_meter *meter;              /* owned */
 	gsl_rng *rng;                 /* latency stream, owned */
+	struct rs_mt_state *rng_mt;   /* rs_rng_mt_state(rng), for rs_latency_draw_mt; or NULL */
 	rs_latency_params latency;
 	bool provisioned;
 	double limit_tpm; /* TPM, or C (normalised tokens per minute) for PTU */
