@@ -329,8 +329,8 @@ static inline void draw_timing(rs_world *w, const request *r, size_t d, const rs
 		rs_latency_daily_apply(&dep->cfg->latency_daily, now, &daily);
 		lp = &daily;
 	}
-	rs_latency_draw_mt(lp, dep->rng, dep->rng_mt, r->shape.prompt_tokens, r->shape.output_tokens,
-	                   utilisation, out);
+	rs_latency_draw_mt(lp, dep->rng, dep->rng_mt, r->shape.prompt_tokens,
+	                   r->shape.output_tokens, utilisation, out);
 	if (dep->latency_scale != 1.0) {
 		out->ttft = rs_round_i64((double)out->ttft * dep->latency_scale);
 		out->total = rs_round_i64((double)out->total * dep->latency_scale);

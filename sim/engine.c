@@ -388,8 +388,7 @@ void rs_engine_on(rs_engine *eng, uint32_t type, rs_event_fn fn, void *ctx)
 /* push for an event of the calendar's lists, when no structure has to grow
  * (nearly every push): no call, no event copied through the stack.  False
  * when it is not that case; then nothing has changed. */
-static inline bool list_push_fast(rs_engine *eng, rs_time at, uint32_t type, uint32_t a,
-                                  uint64_t b)
+static inline bool list_push_fast(rs_engine *eng, rs_time at, uint32_t type, uint32_t a, uint64_t b)
 {
 	int64_t s = slot_of(at);
 	uint32_t i = eng->free_node;

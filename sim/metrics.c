@@ -30,7 +30,6 @@ const char *rs_scope_kind_name(rs_scope_kind k)
 	return "?";
 }
 
-
 /* n zeroed scopes on their cache lines (free with free()); NULL when out
  * of memory. */
 static scope *scopes_new(size_t n)
@@ -267,8 +266,6 @@ const struct rs_batch *rs_metrics_batch(const rs_metrics *m)
 {
 	return m->batch;
 }
-
-
 
 /* The scopes an event touches at most (total, client, deployment). */
 #define TOUCH_MAX 3
@@ -698,4 +695,3 @@ void rs_metrics_on_failed(rs_metrics *m, rs_time now, rs_time arrived, size_t cl
 		}
 	}
 }
-

@@ -1,6 +1,7 @@
 /*
- * metrics_bucket.c - closing a bucket and a minute (metrics.h,
- * rs_metrics_advance): the waiting successes added (metrics_flush_samples),
+ * metrics_bucket.c - closing a bucket and a minute (metrics_close_bucket,
+ * metrics_close_minute, called in time order by rs_metrics_advance in
+ * metrics_due.c): the waiting successes added (metrics_flush_samples),
  * every deployment and client sampled at the bucket's end, the time-series
  * rows written through the sink, the total's bucket summed from its
  * clients', the run figures folded from the bucket (metrics_state.h says
@@ -154,7 +155,7 @@ static void fold_bucket(rs_metrics *m, scope *sc)
 	}
 }
 
-static rs_status close_bucket(rs_metrics *m)
+rs_status metrics_close_bucket(rs_metrics *m)
 {
 	double t_s = rs_time_to_s(m->bucket_start);
 	double len_s = rs_time_to_s(m->bucket_end - m->bucket_start);
@@ -219,7 +220,7 @@ static rs_status close_bucket(rs_metrics *m)
 	return RS_OK;
 }
 
-static rs_status close_minute(rs_metrics *m)
+rs_status metrics_close_minute(rs_metrics *m)
 {
 	int64_t minute = m->minute++;
 	bool counted = minute * RS_US_PER_MIN >= m->warmup;
@@ -256,33 +257,4 @@ static rs_status close_minute(rs_metrics *m)
 		}
 	}
 	return RS_OK;
-}
-
-rs_time rs_metrics_next_due(const rs_metrics *m)
-{
-	if (m->bucket_start >= m->end)
-		return INT64_MAX;
-	rs_time minute_end = (m->minute + 1) * RS_US_PER_MIN;
-	return minute_end < m->bucket_end ? minute_end : m->bucket_end;
-}
-
-rs_status rs_metrics_advance(rs_metrics *m, rs_time now)
-{
-	/* Close minutes and buckets in time order (a minute first when both end
-	 * together): both sample the meters, which only move forward in time. */
-	for (;;) {
-		rs_time minute_end = (m->minute + 1) * RS_US_PER_MIN;
-		bool minute_due = minute_end <= now && minute_end <= m->end;
-		bool bucket_due = now >= m->bucket_end && m->bucket_start < m->end;
-		rs_status st;
-		if (minute_due && (!bucket_due || minute_end <= m->bucket_end))
-			st = close_minute(m);
-		else if (bucket_due) {
-			metrics_settle(m, m->bucket_end); /* its successes known ahead */
-			st = close_bucket(m);
-		} else
-			return RS_OK;
-		if (st != RS_OK)
-			return st;
-	}
 }

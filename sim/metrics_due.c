@@ -3,7 +3,10 @@
  * issue 13): a world that knows at admission when an attempt will complete,
  * and has nothing else to do then, gives the success at once instead of
  * scheduling a completion event.  It waits here until its time, and is then
- * added exactly as the completion event would have added it.
+ * added exactly as the completion event would have added it.  So this room
+ * also holds the metrics' clock (rs_metrics_advance): moving to a time
+ * settles the successes due in each bucket before metrics_bucket.c closes
+ * it, and closes the minutes and buckets in time order.
  *
  * Invariants:
  *   - a due success is added before the bucket that holds its time closes
@@ -204,4 +207,35 @@ rs_time rs_metrics_due_last(const rs_metrics *m)
 	for (size_t i = 0; i < m->n_due; i++)
 		last = m->due[i].done > last ? m->due[i].done : last;
 	return last;
+}
+
+/* ---- the clock: successes due, then the closes ---------------------- */
+
+rs_time rs_metrics_next_due(const rs_metrics *m)
+{
+	if (m->bucket_start >= m->end)
+		return INT64_MAX;
+	rs_time minute_end = (m->minute + 1) * RS_US_PER_MIN;
+	return minute_end < m->bucket_end ? minute_end : m->bucket_end;
+}
+
+rs_status rs_metrics_advance(rs_metrics *m, rs_time now)
+{
+	/* Close minutes and buckets in time order (a minute first when both end
+	 * together): both sample the meters, which only move forward in time. */
+	for (;;) {
+		rs_time minute_end = (m->minute + 1) * RS_US_PER_MIN;
+		bool minute_due = minute_end <= now && minute_end <= m->end;
+		bool bucket_due = now >= m->bucket_end && m->bucket_start < m->end;
+		rs_status st;
+		if (minute_due && (!bucket_due || minute_end <= m->bucket_end))
+			st = metrics_close_minute(m);
+		else if (bucket_due) {
+			metrics_settle(m, m->bucket_end); /* its successes known ahead */
+			st = metrics_close_bucket(m);
+		} else
+			return RS_OK;
+		if (st != RS_OK)
+			return st;
+	}
 }

@@ -117,7 +117,7 @@ const rs_counts *rs_metrics_run_counts(const rs_metrics *m, size_t i)
 	const scope *sc = &m->scopes[i];
 	if (m->view)
 		return &sc->run;
-	metrics_flush_samples((rs_metrics *)m);           /* m is the caller's: never a const object */
+	metrics_flush_samples((rs_metrics *)m);   /* m is the caller's: never a const object */
 	rs_counts *out = (rs_counts *)&sc->shown; /* the readers' scratch, no figure */
 	*out = (rs_counts){0};
 	size_t from = i, to = i + 1;

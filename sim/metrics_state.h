@@ -5,10 +5,11 @@
  * provisioned figures, folding the run figures), metrics_read.c (the run
  * figures as readers see them) and metrics_due.c (successes known ahead,
  * waiting for their time).  Private to them: nothing else includes it.
- * Calls go one way: metrics.c and metrics_read.c call metrics_bucket.c
- * (metrics_flush_samples), never the reverse; metrics_due.c adds its
- * successes through metrics.c's hook or add_sample (below), when
- * rs_metrics_advance (metrics_bucket.c) settles a bucket before closing it.
+ * Calls go one way, metrics_due.c -> metrics.c -> metrics_bucket.c:
+ * metrics.c and metrics_read.c call metrics_bucket.c (metrics_flush_samples),
+ * never the reverse; metrics_due.c holds the clock (rs_metrics_advance): it
+ * settles the successes due in a bucket, through metrics.c's hook or
+ * add_sample (below), and then has metrics_bucket.c close the bucket.
  *
  * Scope layout: [0] total, [1, 1+D) deployments, [1+D, 1+D+C) clients.  Each
  * hook touches at most three scopes (total, the client, the deployment).
@@ -245,5 +246,11 @@ void metrics_flush_samples(rs_metrics *m);
 /* Add the successes known ahead that are due before `before`, in the order
  * of their time (metrics_due.c); before their bucket closes. */
 void metrics_settle(rs_metrics *m, rs_time before);
+
+/* Close the open bucket (its rows through the sink, the run figures folded)
+ * and the open minute of the provisioned deployments (metrics_bucket.c);
+ * rs_metrics_advance calls them in time order. */
+rs_status metrics_close_bucket(rs_metrics *m);
+rs_status metrics_close_minute(rs_metrics *m);
 
 #endif
