@@ -343,21 +343,29 @@ static void finish(rs_world *w, uint32_t slot, rs_time now);
 static void attempt_failed(rs_world *w, uint32_t slot, rs_time now);
 
 /* The attempt in `slot`, admitted by deployment d at now, completes at
- * now + its time, and then only counts its success and frees its slot
- * (world.c, completes_ahead): its success goes to the metrics now, to be
- * counted at its time (rs_metrics_on_success_due), and its slot is free at
- * once.  A completion at or after the end is not observed, as its event
- * would not have been (schedule). */
+ * now + its time, and then only counts its success, closes its row of the
+ * request log and frees its slot (world.c, completes_ahead): its success
+ * goes to the metrics now, to be counted at its time
+ * (rs_metrics_on_success_due), its row is closed now with the time it will
+ * be answered (rows leave the log in the order they were opened, whenever
+ * they close: the file is the same, and the log holds fewer rows), and
+ * its slot is free at once.  A completion at or after the end is not
+ * observed, as its event would not have been (schedule): its row stays
+ * open and is written as it stands at the end. */
 static rs_status complete_ahead(rs_world *w, uint32_t slot, size_t d, rs_time now)
 {
 	request *r = &w->pool[slot];
 	rs_time done = now + r->timing.total;
-	if (done < w->end &&
-	    !rs_metrics_on_success_due(
-	        w->metrics, now, done, r->arrived, r->client, d, rs_time_to_ms(done - r->arrived),
-	        rs_time_to_ms(r->sent + r->timing.ttft - r->arrived), r->shape.prompt_tokens,
-	        r->shape.output_tokens, r->attempts > 1, r->spilled))
-		return RS_ERR_NOMEM;
+	if (done < w->end) {
+		if (!rs_metrics_on_success_due(w->metrics, now, done, r->arrived, r->client, d,
+		                               rs_time_to_ms(done - r->arrived),
+		                               rs_time_to_ms(r->sent + r->timing.ttft - r->arrived),
+		                               r->shape.prompt_tokens, r->shape.output_tokens,
+		                               r->attempts > 1, r->spilled))
+			return RS_ERR_NOMEM;
+		if (w->reqlog)
+			alog_end(w, r, done, -1, NULL); /* as complete() would at done */
+	}
 	r->gen = 0;
 	slot_free(w, slot);
 	return RS_OK;

@@ -78,6 +78,10 @@ typedef struct rs_world_hooks {
 	/* The share of requests the attempt hook sees, kept whole by a hash of
 	 * the request id (reqlog.h); 0 or 1: every request (--log-sample). */
 	double log_sample;
+	/* Every admitted attempt completes by its own event, never ahead of it
+	 * (world.c, completes_ahead): the same results, more events; the
+	 * reference that tests hold the fast path against. */
+	bool evented_completions;
 	/* Called every `progress_every` events with the simulated time. */
 	void (*progress)(void *progress_ctx, rs_time now, rs_time end, uint64_t events);
 	uint64_t progress_every;

@@ -10,10 +10,12 @@
  * more successes waiting than the first room holds.
  *
  * The world: a world completes ahead unless something needs the
- * completion event (world.c, completes_ahead); the request log is such a
- * thing and changes nothing in the model, so a run with it is the evented
- * reference of the same run without it.  And stepping a world that
- * completes ahead gives the run's figures.
+ * completion event (world.c, completes_ahead) or its hooks ask for every
+ * completion's event (evented_completions), which changes nothing in the
+ * model: such a run is the evented reference of the same run without it.
+ * Both log their requests: the rows must be the same too (a row is closed
+ * ahead, at admission, with the time it will be answered).  And stepping a
+ * world that completes ahead gives the run's figures.
  */
 #include "harness.h"
 #include "ratesim/metrics.h"
@@ -39,7 +41,8 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 typedef struct rows {
 	uint64_t hash[MAX_ROWS]; /* one per row, over what the row says */
 	size_t n;
-	uint64_t attempts; /* request log rows (the world's evented reference) */
+	uint64_t attempts; /* request log rows */
+	uint64_t log_hash; /* over every request log row, in their order */
 } rows;
 
 static rs_status on_row(void *ctx, const rs_ts_row *row)
@@ -264,18 +267,49 @@ out:
 
 /* ---- the world ---- */
 
+/* A request log row into the log's hash: every field that reaches
+ * requests.csv (names by their text). */
 static rs_status on_attempt(void *ctx, const rs_attempt_record *rec)
 {
-	((rows *)ctx)->attempts++;
+	rows *r = ctx;
+	uint64_t h = r->attempts ? r->log_hash : FNV_OFFSET;
+	int64_t v[] = {rec->time,
+	               rec->attempt,
+	               rec->status,
+	               rec->duration,
+	               rec->prompt_tokens,
+	               rec->completion_tokens,
+	               rec->retry_after_ms,
+	               rec->spilled,
+	               rec->answered,
+	               rec->decided_by,
+	               rec->max_tokens,
+	               rec->best_of,
+	               rec->cached_tokens,
+	               rec->remaining_requests,
+	               rec->remaining_tokens,
+	               rec->end,
+	               rec->backoff,
+	               rec->queued};
+	double d[] = {rec->estimate, rec->utilisation};
+	h = fnv(h, &rec->request_id, sizeof rec->request_id);
+	h = fnv(h, v, sizeof v);
+	h = fnv(h, d, sizeof d);
+	const char *names[] = {rec->client, rec->deployment, rec->router, rec->limit, rec->gave_up};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		h = fnv(h, names[i] ? names[i] : "-", names[i] ? strlen(names[i]) + 1 : 1);
+	r->log_hash = h;
+	r->attempts++;
 	return RS_OK;
 }
 
-/* The world of `path` (with `set`, or none), its rows on r; with the
- * request log when `logged` (the evented reference). */
-static rs_world *world_of(const char *path, const char *set, bool logged, rs_config **cfg, rows *r)
+/* The world of `path` (with `set`, or none), its rows on r; completing
+ * every attempt by its event when `evented` (the reference). */
+static rs_world *world_of(const char *path, const char *set, bool evented, rs_config **cfg, rows *r)
 {
 	rs_error err = {0};
-	rs_world_hooks hooks = {.row = on_row, .ctx = r, .attempt = logged ? on_attempt : NULL};
+	rs_world_hooks hooks = {
+	    .row = on_row, .ctx = r, .attempt = on_attempt, .evented_completions = evented};
 	const char *sets[1] = {set};
 	rs_world *w = NULL;
 	if (rs_scenario_load(path, sets, set ? 1 : 0, cfg, &err) != RS_OK ||
@@ -286,8 +320,8 @@ static rs_world *world_of(const char *path, const char *set, bool logged, rs_con
 	return w;
 }
 
-/* The run of `path` completing ahead, the same run with its completion
- * events (the request log on), and the first stepped: the same figures. */
+/* The run of `path` with its completion events, the same run completing
+ * ahead, and the latter stepped: the same figures and request log rows. */
 static void check_ahead_equals_evented(const char *path, const char *set)
 {
 	static rows a, b, c;
@@ -306,6 +340,9 @@ static void check_ahead_equals_evented(const char *path, const char *set)
 		while (ran)
 			CHECK(rs_world_step(wc, &ran, &err) == RS_OK);
 		CHECK(a.attempts > 0);
+		CHECK_I64(b.attempts, a.attempts); /* the same request log */
+		CHECK(b.log_hash == a.log_hash);
+		CHECK(c.attempts <= b.attempts);
 		CHECK_I64(rs_world_requests(wb), rs_world_requests(wa));
 		/* no completion events: at least one fewer per success */
 		uint64_t ok = rs_metrics_run_counts(rs_world_metrics(wa), 0)->succeeded;
