@@ -97,7 +97,7 @@ $(BUILD)/libratesim.a: $(LIB_OBJS)
 $(BUILD)/ratesim: $(TOOL_SRCS:sim/%.c=$(BUILD)/obj/%.o) $(BUILD)/libratesim.a
 	$(CC) $(RS_LDFLAGS) $(RS_LTO_LDFLAGS) $(LDFLAGS) -o $@ $^ $(RS_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h tests/unit/run_helpers.h $(BUILD)/libratesim.a
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libratesim.a
 	@mkdir -p $(@D)
 	$(CC) $(RS_CPPFLAGS) -Itests/unit $(CPPFLAGS) $(RS_CFLAGS) $(CFLAGS) $(RS_LDFLAGS) $(RS_NO_LTO) $(LDFLAGS) \
 		-o $@ $< $(BUILD)/libratesim.a $(RS_LIBS)
