@@ -45,7 +45,8 @@
 #define PATH_MAX_LEN  4096
 #define MS_DECIMALS   1e3 /* latencies in summary.json: to the microsecond */
 #define RATE_DECIMALS 1e6 /* rates and throughputs: 6 decimals */
-#define US_DIGITS     6   /* decimals of a microsecond count in seconds */
+/* Room for a time in seconds from microseconds: sign, int64 digits, point, six decimals. */
+#define TIME_US_MAX (1 + RS_FMT_U64_MAX + 1 + 6)
 
 /* Streamed files, then latency_cdf.csv (all four renamed into place
  * together at the end), then the JSON files written whole. */
@@ -238,36 +239,23 @@ static void put_g(FILE *f, double v)
 	fwrite(buf, 1, n, f);
 }
 
-/* Microseconds as exact decimal seconds: "12", "0.5", "-1.000001"; with
- * `fixed`, always six decimals ("12.000000").  OUT: buf (at least
- * RS_FMT_U64_MAX + US_DIGITS + 2 bytes, no NUL); returns the length. */
-static size_t fmt_time_us(char *buf, rs_time us, bool fixed)
+/* Microseconds as exact decimal seconds, without trailing zeros: "12",
+ * "0.5", "-1.000001".  OUT: buf (at least TIME_US_MAX bytes, no NUL);
+ * returns the length. */
+static size_t fmt_time_us(char *buf, rs_time us)
 {
-	uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
-	uint64_t whole = mag / (uint64_t)RS_US_PER_S, frac = mag % (uint64_t)RS_US_PER_S;
-	size_t n = 0;
-	if (us < 0)
-		buf[n++] = '-';
-	n += rs_fmt_u64(buf + n, whole);
-	char digits[US_DIGITS];
-	for (int i = US_DIGITS - 1; i >= 0; i--, frac /= 10)
-		digits[i] = (char)('0' + frac % 10);
-	int k = US_DIGITS;
-	while (!fixed && k > 0 && digits[k - 1] == '0')
-		k--;
-	if (k) {
-		buf[n++] = '.';
-		memcpy(buf + n, digits, (size_t)k);
-		n += (size_t)k;
-	}
-	return n;
+	char *end = rs_fmt_seconds_at(buf, us); /* six decimals, then the zeros go */
+	while (end[-1] == '0')
+		end--;
+	if (end[-1] == '.')
+		end--;
+	return (size_t)(end - buf);
 }
 
-static void put_time_us(FILE *f, rs_time us, bool fixed)
+static void put_time_us(FILE *f, rs_time us)
 {
-	char buf[RS_FMT_U64_MAX + US_DIGITS + 2];
-	size_t n = fmt_time_us(buf, us, fixed);
-	fwrite(buf, 1, n, f);
+	char buf[TIME_US_MAX];
+	fwrite(buf, 1, fmt_time_us(buf, us), f);
 }
 
 /* A row time in seconds (a double computed from integer microseconds by
@@ -306,7 +294,7 @@ static rs_status ts_row(void *ctx, const rs_ts_row *r)
 	double per_min = r->length_s > 0 ? 60.0 / r->length_s : 0;
 	FILE *f = o->ts;
 	line l_ = {.f = f}, *l = &l_;
-	l->len = fmt_time_us(l->buf, row_time_us(r->t_s), false);
+	l->len = fmt_time_us(l->buf, row_time_us(r->t_s));
 	line_str(l, ",");
 	line_str(l, rs_scope_kind_name(r->kind));
 	line_str(l, ",");
@@ -388,7 +376,7 @@ static rs_status alert_row(void *ctx, const rs_alert_event *e)
 	rs_output *o = ctx;
 	const rs_alert_cfg *r = &o->cfg->alerts[e->rule];
 	FILE *f = o->alerts_f;
-	put_time_us(f, e->time, false);
+	put_time_us(f, e->time);
 	fputc(',', f);
 	rs_text_put_csv(f, o->cfg->deployments[e->deployment].name);
 	fprintf(f, ",%zu,%s,%s", e->rule, rs_alert_metric_name(r->metric),

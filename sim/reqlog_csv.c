@@ -170,17 +170,6 @@ static char *put_i64(char *p, int64_t v)
 	return rs_fmt_u64_at(p, (uint64_t)v);
 }
 
-/* Microseconds as seconds with six decimals ("%.6f" of us / 10^6). */
-static char *put_seconds(char *p, rs_time us)
-{
-	uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
-	if (us < 0)
-		*p++ = '-';
-	p = rs_fmt_u64_at(p, mag / (uint64_t)RS_US_PER_S);
-	*p++ = '.';
-	return rs_fmt_frac6_at(p, (uint32_t)(mag % (uint64_t)RS_US_PER_S));
-}
-
 /* Microseconds as ms with three decimals ("%.3f" of us / 1000). */
 static char *put_ms(char *p, rs_time us)
 {
@@ -241,7 +230,7 @@ typedef name_memo row_names[NAME_COUNT];
 static char *put_row(char *p, const rs_attempt_record *a, const row_names names)
 {
 	/* the first eleven columns, as before issue 10 */
-	p = put_seconds(p, a->time);
+	p = rs_fmt_seconds_at(p, a->time);
 	*p++ = ',';
 	p = rs_fmt_u64_at(p, a->request_id);
 	*p++ = ',';
@@ -263,7 +252,7 @@ static char *put_row(char *p, const rs_attempt_record *a, const row_names names)
 	/* the full record (issue 10 part 3), from answered_s on */
 	*p++ = ',';
 	if (a->answered >= 0)
-		p = put_seconds(p, a->answered);
+		p = rs_fmt_seconds_at(p, a->answered);
 	*p++ = ',';
 	p = put_name(p, &names[NAME_ROUTER]);
 	*p++ = ',';

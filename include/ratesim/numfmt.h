@@ -5,6 +5,8 @@
 #ifndef RATESIM_NUMFMT_H
 #define RATESIM_NUMFMT_H
 
+#include "ratesim/common.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -69,6 +71,19 @@ static inline char *rs_fmt_frac6_at(char *p, uint32_t f)
 	memcpy(p + 2, rs_fmt_two_digits + 2 * (f / 100 % 100), 2);
 	memcpy(p + 4, rs_fmt_two_digits + 2 * (f % 100), 2);
 	return p + 6;
+}
+
+/* Microseconds as seconds with six decimals, exactly ("%.6f" of
+ * us / 10^6): the request log's times, and the time series' before their
+ * trailing zeros go (output.c). */
+static inline char *rs_fmt_seconds_at(char *p, rs_time us)
+{
+	uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
+	if (us < 0)
+		*p++ = '-';
+	p = rs_fmt_u64_at(p, mag / (uint64_t)RS_US_PER_S);
+	*p++ = '.';
+	return rs_fmt_frac6_at(p, (uint32_t)(mag % (uint64_t)RS_US_PER_S));
 }
 
 #endif
