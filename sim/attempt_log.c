@@ -100,18 +100,26 @@ static void limit_name(const rs_decision *dec, char *buf, size_t len)
 	}
 }
 
+/* A new row for r's attempt, filled from base_record, and its ticket; NULL
+ * (ticket 0) when r is not in the sample, or when memory ran out, which
+ * fails the run. */
+static rs_attempt_record *open_row(rs_world *w, rs_time now, const request *r, uint64_t *ticket)
+{
+	rs_attempt_record *rec = rs_reqlog_open_row(w->reqlog, r->id, ticket);
+	if (rec)
+		base_record(w, now, r, rec);
+	else if (rs_reqlog_sampled(w->reqlog, r->id))
+		fail(w, RS_ERR_NOMEM);
+	return rec;
+}
+
 uint64_t alog_decision(rs_world *w, rs_time now, const request *r, size_t d,
                        const rs_meter_req *mreq, const outcome *o)
 {
-	if (!w->reqlog || !rs_reqlog_sampled(w->reqlog, r->id))
+	uint64_t t = 0;
+	rs_attempt_record *rec = w->reqlog ? open_row(w, now, r, &t) : NULL;
+	if (!rec)
 		return 0;
-	uint64_t t;
-	rs_attempt_record *rec = rs_reqlog_open_row(w->reqlog, r->id, &t);
-	if (!rec) { /* sampled, so out of memory */
-		fail(w, RS_ERR_NOMEM);
-		return 0;
-	}
-	base_record(w, now, r, rec);
 	rec->deployment = w->deps[d].cfg->name;
 	rec->status = status_of(o->answer);
 	rec->decided_by = o->answer == RS_ANS_OK ? RS_BY_NONE : RS_BY_SERVICE;
@@ -171,17 +179,11 @@ void alog_refusal(rs_world *w, rs_time now, request *r, rs_refuser by, const cha
 {
 	if (!w->reqlog)
 		return; /* without the log r has no rare fields (inflight.h) */
-	rare_of(w, r)->log_ticket = 0;
-	if (!rs_reqlog_sampled(w->reqlog, r->id))
-		return;
 	uint64_t ticket;
-	rs_attempt_record *rec = rs_reqlog_open_row(w->reqlog, r->id, &ticket);
+	rs_attempt_record *rec = open_row(w, now, r, &ticket);
 	rare_of(w, r)->log_ticket = ticket;
-	if (!rec) { /* sampled, so out of memory */
-		fail(w, RS_ERR_NOMEM);
+	if (!rec)
 		return;
-	}
-	base_record(w, now, r, rec);
 	rec->status = 429;
 	rec->decided_by = by;
 	rec->retry_after_ms = retry_after_ms;
