@@ -125,15 +125,6 @@ rs_attempt_record *rs_reqlog_open_row(rs_reqlog *l, uint64_t request_id, uint64_
 	return &h->rec;
 }
 
-uint64_t rs_reqlog_open(rs_reqlog *l, const rs_attempt_record *rec)
-{
-	uint64_t ticket;
-	rs_attempt_record *row = rs_reqlog_open_row(l, rec->request_id, &ticket);
-	if (row)
-		*row = *rec;
-	return ticket;
-}
-
 rs_attempt_record *rs_reqlog_row(rs_reqlog *l, uint64_t ticket)
 {
 	if (ticket == 0 || ticket < l->base || ticket - l->base >= l->n)

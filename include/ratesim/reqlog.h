@@ -49,13 +49,9 @@ bool rs_reqlog_parse_sample(const char *text, double *rate);
 /* Whether request `id` is in the sample. */
 bool rs_reqlog_sampled(const rs_reqlog *l, uint64_t id);
 
-/* Open a row holding a copy of *rec.  Returns its ticket (> 0), or 0 when
- * its request is not sampled or memory ran out (then *status is set). */
-uint64_t rs_reqlog_open(rs_reqlog *l, const rs_attempt_record *rec);
-
-/* The same, for a caller that fills the row in place (no copy): the row of
- * a new ticket (*ticket), every field for the caller to set; NULL (and
- * *ticket 0) when request_id is not sampled or memory ran out. */
+/* Open a row: the row of a new ticket (*ticket > 0), every field for the
+ * caller to set in place; NULL (and *ticket 0) when request_id is not
+ * sampled or memory ran out (then the log's status is set). */
 rs_attempt_record *rs_reqlog_open_row(rs_reqlog *l, uint64_t request_id, uint64_t *ticket);
 
 /* The held row of an open ticket, to fill in; NULL for ticket 0. */
