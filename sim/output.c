@@ -255,7 +255,8 @@ static size_t fmt_time_us(char *buf, rs_time us)
 static void put_time_us(FILE *f, rs_time us)
 {
 	char buf[TIME_US_MAX];
-	fwrite(buf, 1, fmt_time_us(buf, us), f);
+	size_t n = fmt_time_us(buf, us);
+	fwrite(buf, 1, n, f);
 }
 
 /* A row time in seconds (a double computed from integer microseconds by
