@@ -628,7 +628,7 @@ static void on_arrival(void *ctx, rs_engine *eng, const rs_event *ev)
 		rs_time at;
 		int64_t next_row;
 		if (rs_client_next_arrival(c, &at, &next_row))
-			schedule(w, at, EV_ARRIVAL, ev->a, (uint64_t)(next_row + 1));
+			schedule_chained(w, at, EV_ARRIVAL, ev->a, (uint64_t)(next_row + 1));
 	}
 	if (!pipeline)
 		request_go(w, slot, now);
