@@ -167,12 +167,12 @@ __attribute__((always_inline)) static inline void answer_of(rs_world *w, size_t 
 static void present(rs_world *w, request *r, size_t d, rs_time now, bool retry, outcome *out)
 {
 	rs_meter_req mreq = meter_req(w, r);
-	rs_tokens tok = tokens_of(r);
 	answer_of(w, d, now, &mreq, out);
 	out->log_ticket = w->reqlog ? alog_decision(w, now, r, d, &mreq, out) : 0;
 	int spill = w->dep_hot[d].spill;
 	if (spill < 0 || (out->answer != RS_ANS_THROTTLED && out->answer != RS_ANS_ERROR))
 		return;
+	rs_tokens tok = tokens_of(r);
 	outcome second;
 	answer_of(w, (size_t)spill, now, &mreq, &second);
 	second.log_ticket = alog_decision(w, now, r, (size_t)spill, &mreq, &second);
