@@ -478,11 +478,10 @@ static void control_done(rs_world *w, uint32_t client, rs_time now, rs_result re
 		schedule(w, now, EV_SEND, 0, next);
 }
 
-/* A new attempt of request `slot`: unless `gated` (it left the queue), the
- * client's own controls may delay, queue or refuse it (throttle.h); then
- * adaptive throttling may refuse it locally (MODEL.md section 8); otherwise
- * it is dispatched. */
-static void send_attempt(rs_world *w, uint32_t slot, rs_time now, bool gated)
+/* send_attempt for a request whose client has controls of its own, or a
+ * retry policy with a state, or a world with a quota watch. */
+static __attribute__((noinline)) void send_controlled(rs_world *w, uint32_t slot, rs_time now,
+                                                      bool gated)
 {
 	request *r = &w->pool[slot];
 	const client_hot *c = &w->client_hot[r->client];
@@ -516,6 +515,25 @@ static void send_attempt(rs_world *w, uint32_t slot, rs_time now, bool gated)
 	}
 	if (c->retry_state)
 		rs_retry_on_sent(c->retry, now, r->attempts > 1);
+	dispatch(w, slot, now);
+}
+
+/* A new attempt of request `slot`: unless `gated` (it left the queue), the
+ * client's own controls may delay, queue or refuse it (throttle.h); then
+ * adaptive throttling may refuse it locally (MODEL.md section 8); otherwise
+ * it is dispatched.  Without any of them (the usual) it goes at once, and
+ * this function saves no register: send_controlled, with all of them, saved
+ * six at every attempt (bench-1h, 120 s: 3.4 M instructions of 244 M). */
+static void send_attempt(rs_world *w, uint32_t slot, rs_time now, bool gated)
+{
+	request *r = &w->pool[slot];
+	const client_hot *c = &w->client_hot[r->client];
+	if (w->quota || c->ctl || c->retry_state) {
+		send_controlled(w, slot, now, gated);
+		return;
+	}
+	r->attempts++;
+	r->sent = now;
 	dispatch(w, slot, now);
 }
 
