@@ -250,6 +250,16 @@ static inline void schedule(rs_world *w, rs_time at, uint32_t type, uint32_t a, 
 		fail(w, st);
 }
 
+/* schedule for an open-loop client's next arrival (rs_engine_at_chained). */
+static inline void schedule_chained(rs_world *w, rs_time at, uint32_t type, uint32_t a, uint64_t b)
+{
+	if (at >= w->end)
+		return; /* nothing after the end is observed */
+	rs_status st = rs_engine_at_chained(w->eng, at, type, a, b);
+	if (st != RS_OK)
+		fail(w, st);
+}
+
 /* world_gateway.c: the routers' own quotas (gateway.h) around an attempt.
  * new/free: one gateway per router with consumer_limits.  refuses: router
  * k's gateway refuses request r at `now` (OUT: out, a 429 by the gateway)

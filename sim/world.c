@@ -289,7 +289,7 @@ static rs_status build(rs_world *w, rs_error *err)
 		rs_time at;
 		int64_t row;
 		if (rs_client_next_arrival(c, &at, &row))
-			schedule(w, at, EV_ARRIVAL, (uint32_t)i, (uint64_t)(row + 1));
+			schedule_chained(w, at, EV_ARRIVAL, (uint32_t)i, (uint64_t)(row + 1));
 	}
 	if (w->status != RS_OK)
 		return rs_fail(err, w->status, "out of memory scheduling the first arrivals");

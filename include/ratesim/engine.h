@@ -14,8 +14,9 @@
  * The queue is a calendar of 4 ms slots in front of a 4-ary min-heap
  * (engine.c): a push is O(1) into its slot's list, a pop O(log k) in the k
  * events of the current slot, not in the n events pending (the requests in
- * flight).  Memory follows the number of events pending, not the length of
- * the run.
+ * flight); the few events of chains (a client's next arrival) are kept
+ * apart, sorted (rs_engine_at_chained).  Memory follows the number of
+ * events pending, not the length of the run.
  */
 #ifndef RATESIM_ENGINE_H
 #define RATESIM_ENGINE_H
@@ -50,6 +51,14 @@ void rs_engine_on(rs_engine *eng, uint32_t type, rs_event_fn fn, void *ctx);
 /* Schedule an event at absolute time `at` (>= now; asserted).
  * Returns RS_ERR_NOMEM if the queue cannot grow. */
 rs_status rs_engine_at(rs_engine *eng, rs_time at, uint32_t type, uint32_t a, uint64_t b);
+
+/* rs_engine_at for an event of a chain: a source that keeps one event
+ * pending and schedules its next when it runs (an open-loop client's
+ * arrivals).  The same order as rs_engine_at (the same key, the same
+ * sequence); such events are kept apart, in a heap as small as the number
+ * of chains, where the calendar would take each of them in and out of a
+ * list and sort it with its slot's other events. */
+rs_status rs_engine_at_chained(rs_engine *eng, rs_time at, uint32_t type, uint32_t a, uint64_t b);
 
 /* rs_engine_at for a model of a run that ends at `end`: an event at or
  * after the end is dropped (nothing after the end is observed), and a queue

@@ -1,6 +1,7 @@
 /*
  * test_engine.c - the event engine: total order by (time, sequence), the
- * step function, the run loop's end, and a heap stress against a sort.
+ * step function, the run loop's end, a heap stress against a sort, and the
+ * chained events kept apart in the same order.
  */
 #include "harness.h"
 #include "ratesim/engine.h"
@@ -206,6 +207,97 @@ static void test_wide_spread_total_order(void)
 	rs_engine_free(e);
 }
 
+/* Chained events (rs_engine_at_chained) keep the order of their key with
+ * the others': ties at the same time run in the order they were pushed,
+ * whichever way each was pushed. */
+static void test_chained_ties(void)
+{
+	rs_engine *e = rs_engine_new();
+	ev_log l = {0};
+	rs_engine_on(e, 0, record, &l);
+	rs_engine_at(e, 10, 0, 0, 1);
+	rs_engine_at_chained(e, 10, 0, 0, 2);
+	rs_engine_at(e, 10, 0, 0, 3);
+	rs_engine_at_chained(e, 5, 0, 0, 4);
+	rs_engine_at_chained(e, 10, 0, 0, 5);
+	rs_engine_at(e, 20000, 0, 0, 6); /* a later calendar slot */
+	rs_engine_at_chained(e, 20000, 0, 0, 7);
+	CHECK_I64(rs_engine_pending(e), 7);
+	CHECK_I64(rs_engine_next_time(e), 5);
+	CHECK(rs_engine_run(e, 30000) == RS_OK);
+	uint64_t want[] = {4, 1, 2, 3, 5, 6, 7};
+	CHECK_I64(l.n, 7);
+	for (int i = 0; i < 7; i++)
+		CHECK_I64(l.b[i], want[i]);
+	CHECK_I64(rs_engine_pending(e), 0);
+	CHECK_I64(rs_engine_next_time(e), INT64_MAX);
+	rs_engine_free(e);
+}
+
+typedef struct chains {
+	rs_time last_t;
+	uint64_t last_seq;
+	bool ok;
+	int n, pushed;
+	gsl_rng *r;
+} chains;
+
+/* Each chain (a = its index) schedules its next event, at the same time
+ * now and then, and a third of the events schedule another, unchained. */
+static void chain_fn(void *ctx, rs_engine *eng, const rs_event *ev)
+{
+	chains *c = ctx;
+	if (ev->time != rs_engine_now(eng) || ev->time < c->last_t ||
+	    (ev->time == c->last_t && ev->seq <= c->last_seq && c->n > 0))
+		c->ok = false;
+	c->last_t = ev->time;
+	c->last_seq = ev->seq;
+	c->n++;
+	if (c->pushed >= 200000)
+		return;
+	if (gsl_rng_uniform(c->r) < 1.0 / 3) {
+		c->pushed++;
+		if (rs_engine_at(eng, ev->time + wide_delay(c->r), 1, 0, 0) != RS_OK)
+			c->ok = false;
+	}
+	if (ev->type == 0) {
+		c->pushed++;
+		rs_time gap =
+		    gsl_rng_uniform(c->r) < 0.1 ? 0 : (rs_time)gsl_rng_uniform_int(c->r, 20000);
+		if (rs_engine_at_chained(eng, ev->time + gap, 0, ev->a, 0) != RS_OK)
+			c->ok = false;
+	}
+}
+
+/* Chained and calendar events mixed come out in (time, sequence) order,
+ * with fewer chains than kept apart and with more (the rest go to the
+ * calendar). */
+static void test_chained_total_order(void)
+{
+	for (uint32_t n_chains = 3; n_chains <= 40; n_chains += 37) {
+		rs_engine *e = rs_engine_new();
+		chains c = {.ok = true, .r = gsl_rng_alloc(gsl_rng_mt19937)};
+		rs_engine_on(e, 0, chain_fn, &c);
+		rs_engine_on(e, 1, chain_fn, &c);
+		for (uint32_t k = 0; k < n_chains; k++, c.pushed++)
+			rs_engine_at_chained(e, (rs_time)gsl_rng_uniform_int(c.r, 1000), 0, k, 0);
+		for (int i = 0; i < 1000; i++) {
+			bool ran;
+			rs_time next = rs_engine_next_time(e);
+			rs_engine_step(e, next, &ran);
+			CHECK(ran);
+			rs_engine_run_before(e, rs_engine_now(e) + 5000, 7);
+		}
+		CHECK(rs_engine_run(e, INT64_MAX / 2) == RS_OK);
+		CHECK(c.ok);
+		CHECK_I64(c.n, c.pushed);
+		CHECK_I64(rs_engine_pending(e), 0);
+		CHECK_I64(rs_engine_next_time(e), INT64_MAX);
+		gsl_rng_free(c.r);
+		rs_engine_free(e);
+	}
+}
+
 int main(void)
 {
 	RUN(test_order_by_time_then_sequence);
@@ -213,5 +305,7 @@ int main(void)
 	RUN(test_heap_stress_total_order);
 	RUN(test_run_before);
 	RUN(test_wide_spread_total_order);
+	RUN(test_chained_ties);
+	RUN(test_chained_total_order);
 	return th_done();
 }
