@@ -55,8 +55,8 @@ rs_status rs_engine_at(rs_engine *eng, rs_time at, uint32_t type, uint32_t a, ui
 /* rs_engine_at for an event of a chain: a source that keeps one event
  * pending and schedules its next when it runs (an open-loop client's
  * arrivals).  The same order as rs_engine_at (the same key, the same
- * sequence); such events are kept apart, in a heap as small as the number
- * of chains, where the calendar would take each of them in and out of a
+ * sequence); up to a fixed few such events (engine.c) are kept apart, in a small
+ * sorted array, where the calendar would take each of them in and out of a
  * list and sort it with its slot's other events. */
 rs_status rs_engine_at_chained(rs_engine *eng, rs_time at, uint32_t type, uint32_t a, uint64_t b);
 
