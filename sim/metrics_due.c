@@ -119,27 +119,31 @@ static size_t order_due(rs_metrics *m, rs_time before)
 		shift++;
 	uint32_t *count = m->due_count;
 	memset(count, 0, (slots + 1) * sizeof *count);
+	/* A success due at or after `before` counts in the end slot (`slots`),
+	 * so that no branch asks which side of `before` it is: as good as
+	 * random, that branch was mispredicted (issue 13).  The end slot comes
+	 * last, and the order is stable: those due later end up in
+	 * order[n, n_due), in the order given, and are not read. */
 	const due_sample *due = m->due;
-	size_t n = 0;
-	for (size_t i = 0; i < m->n_due; i++) {
+	size_t n_due = m->n_due;
+	for (size_t i = 0; i < n_due; i++) {
 		rs_time done = due[i].done;
-		if (done < before) {
-			count[(uint64_t)(done - floor) >> shift]++;
-			n++;
-		}
+		count[done < before ? (uint64_t)(done - floor) >> shift : slots]++;
 	}
+	size_t n = n_due - count[slots];
 	if (n == 0)
 		return 0;
 	uint32_t sum = 0; /* each slot's first place in due_order */
-	for (size_t s = 0; s < slots; s++) {
+	for (size_t s = 0; s <= slots; s++) {
 		uint32_t c = count[s];
 		count[s] = sum;
 		sum += c;
 	}
 	uint32_t *order = m->due_order;
-	for (size_t i = 0; i < m->n_due; i++)
-		if (due[i].done < before)
-			order[count[(uint64_t)(due[i].done - floor) >> shift]++] = (uint32_t)i;
+	for (size_t i = 0; i < n_due; i++) {
+		rs_time done = due[i].done;
+		order[count[done < before ? (uint64_t)(done - floor) >> shift : slots]++] = (uint32_t)i;
+	}
 	/* within a slot, by the exact time; a later time moves past no equal */
 	for (size_t i = 1; i < n; i++) {
 		uint32_t x = order[i];
