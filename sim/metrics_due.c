@@ -106,6 +106,19 @@ bool rs_metrics_on_success_due(rs_metrics *m, rs_time now, rs_time done, rs_time
 	return true;
 }
 
+/* The slot of a success due at `done` in a settle's counting sort: its
+ * time's (in slots of 2^shift us from floor) when it is due before
+ * `before`, else the end slot, `slots`.  Chosen by a mask, not a branch:
+ * which side of `before` a success is on is as good as random, and the
+ * branch (which GCC kept for a ?:) was mispredicted (issue 13). */
+static inline size_t slot_of(rs_time done, rs_time floor, rs_time before, unsigned shift,
+                             size_t slots)
+{
+	uint64_t due_before = (uint64_t)0 - (uint64_t)(done < before); /* all ones or 0 */
+	return (size_t)((((uint64_t)(done - floor) >> shift) & due_before) |
+	                ((uint64_t)slots & ~due_before));
+}
+
 /* Order the successes due before `before` in m->due_order (indices into
  * m->due), by time and in the order given at equal times.  Returns how
  * many there are. */
@@ -119,17 +132,14 @@ static size_t order_due(rs_metrics *m, rs_time before)
 		shift++;
 	uint32_t *count = m->due_count;
 	memset(count, 0, (slots + 1) * sizeof *count);
-	/* A success due at or after `before` counts in the end slot (`slots`),
-	 * so that no branch asks which side of `before` it is: as good as
-	 * random, that branch was mispredicted (issue 13).  The end slot comes
-	 * last, and the order is stable: those due later end up in
-	 * order[n, n_due), in the order given, and are not read. */
+	/* A success due at or after `before` counts in the end slot (`slots`,
+	 * slot_of).  The end slot comes last, and the order is stable: those
+	 * due later end up in order[n, n_due), in the order given, where
+	 * keep_later finds them. */
 	const due_sample *due = m->due;
 	size_t n_due = m->n_due;
-	for (size_t i = 0; i < n_due; i++) {
-		rs_time done = due[i].done;
-		count[done < before ? (uint64_t)(done - floor) >> shift : slots]++;
-	}
+	for (size_t i = 0; i < n_due; i++)
+		count[slot_of(due[i].done, floor, before, shift, slots)]++;
 	size_t n = n_due - count[slots];
 	if (n == 0)
 		return 0;
@@ -140,10 +150,8 @@ static size_t order_due(rs_metrics *m, rs_time before)
 		sum += c;
 	}
 	uint32_t *order = m->due_order;
-	for (size_t i = 0; i < n_due; i++) {
-		rs_time done = due[i].done;
-		order[count[done < before ? (uint64_t)(done - floor) >> shift : slots]++] = (uint32_t)i;
-	}
+	for (size_t i = 0; i < n_due; i++)
+		order[count[slot_of(due[i].done, floor, before, shift, slots)]++] = (uint32_t)i;
 	/* within a slot, by the exact time; a later time moves past no equal */
 	for (size_t i = 1; i < n; i++) {
 		uint32_t x = order[i];
@@ -158,13 +166,15 @@ static size_t order_due(rs_metrics *m, rs_time before)
 	return n;
 }
 
-/* Keep the successes due at or after `before`, in their order. */
-static void keep_later(rs_metrics *m, rs_time before)
+/* Keep the successes due at or after the settle's time, in their order:
+ * those order_due placed in order[n, n_due) (it returned n). */
+static void keep_later(rs_metrics *m, size_t n)
 {
+	if (n == 0)
+		return; /* order_due placed none: all are kept, where they are */
 	size_t kept = 0;
-	for (size_t i = 0; i < m->n_due; i++)
-		if (m->due[i].done >= before)
-			m->due[kept++] = m->due[i]; /* kept <= i */
+	for (size_t k = n; k < m->n_due; k++)
+		m->due[kept++] = m->due[m->due_order[k]]; /* kept <= due_order[k] */
 	m->n_due = kept;
 }
 
@@ -197,7 +207,7 @@ void metrics_settle(rs_metrics *m, rs_time before)
 		batch_case = m->n_windows == 0 && m->n_direct == 0;
 	}
 	m->settling = false;
-	keep_later(m, before);
+	keep_later(m, n);
 }
 
 void rs_metrics_settle(rs_metrics *m, rs_time before)
