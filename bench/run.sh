@@ -10,7 +10,7 @@
 # around the run loop, peak RSS from getrusage).
 #
 # Section 2, against a reference build (only when BENCH_REF is set): the
-# 1-hour run of this build (A) and of the reference (B) in turn, A B A B ...,
+# 1-hour run of this build (A) and of the reference (B) in turn, A B B A ...,
 # BENCH_PAIRS pairs (default 7), and the median of the pairs' ratios A/B of
 # requests/s and of peak RSS.  Pairing keeps the ratio meaningful on a
 # machine whose speed drifts (a shared one); quote the median, and the
@@ -110,7 +110,7 @@ median() {
 # one BINARY DIR: the 1-hour reference with BINARY into DIR; prints
 # "requests_per_s peak_rss_kb" from its engine.json.
 one() {
-	"$1" run bench/bench-1h.json -o "$2" --no-charts --quiet
+	"$1" run bench/bench-1h.json -o "$2" --no-charts --quiet --force
 	echo "$(field requests_per_s "$2/engine.json") $(field peak_rss_kb "$2/engine.json")"
 }
 
@@ -140,10 +140,15 @@ against_reference() {
 	: > "$out/pairs"
 	i=0
 	while [ "$i" -lt "$PAIRS" ]; do
-		set -- $(one ./build/ratesim "$out/a")
-		ra=$1 ma=$2
-		set -- $(one "$ref" "$out/b")
-		rb=$1 mb=$2
+		# A B, then B A: a drift of the machine's speed within a pair
+		# favours neither build
+		if [ $((i % 2)) -eq 0 ]; then
+			set -- $(one ./build/ratesim "$out/a") $(one "$ref" "$out/b")
+		else
+			set -- $(one "$ref" "$out/b") $(one ./build/ratesim "$out/a")
+			set -- "$3" "$4" "$1" "$2"
+		fi
+		ra=$1 ma=$2 rb=$3 mb=$4
 		echo "$ra $rb $ma $mb" | awk '{ printf "%.6f %.6f\n", $1 / $2, $3 / $4 }' >> "$out/pairs"
 		i=$((i + 1))
 	done
@@ -153,8 +158,11 @@ against_reference() {
 	rss=$(cut -d' ' -f2 "$out/pairs" | median)
 	lo=$(cut -d' ' -f1 "$out/pairs" | sort -g | head -n 1)
 	hi=$(cut -d' ' -f1 "$out/pairs" | sort -g | tail -n 1)
+	quart=$(cut -d' ' -f1 "$out/pairs" | sort -g |
+		awk '{ v[NR] = $1 } END { printf "%.3f %.3f", v[int(NR / 4) + 1], v[int(3 * NR / 4) + 1] }')
 	echo "against $REF, 1h, $PAIRS pairs in turn (this build / reference):"
-	printf "  requests/s ratio: median %.3f (min %.3f, max %.3f)\n" "$speed" "$lo" "$hi"
+	printf "  requests/s ratio: median %.3f (quartiles %s, min %.3f, max %.3f)\n" "$speed" \
+		"$(echo "$quart" | sed 's/ / to /')" "$lo" "$hi"
 	printf "  peak RSS ratio:   median %.3f\n" "$rss"
 	echo "  summary.json: $same"
 }
