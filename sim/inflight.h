@@ -241,23 +241,28 @@ static inline void fail(rs_world *w, rs_status st)
 	rs_engine_fail(w->eng, st);
 }
 
-static inline void schedule(rs_world *w, rs_time at, uint32_t type, uint32_t a, uint64_t b)
+/* An event at `at`, unless at or after the end (nothing after the end is
+ * observed); chained: an open-loop client's next arrival
+ * (rs_engine_at_chained).  Out of memory fails the run. */
+static inline void schedule_as(rs_world *w, bool chained, rs_time at, uint32_t type, uint32_t a,
+                               uint64_t b)
 {
 	if (at >= w->end)
-		return; /* nothing after the end is observed */
-	rs_status st = rs_engine_at(w->eng, at, type, a, b);
+		return;
+	rs_status st = chained ? rs_engine_at_chained(w->eng, at, type, a, b)
+	                       : rs_engine_at(w->eng, at, type, a, b);
 	if (st != RS_OK)
 		fail(w, st);
 }
 
-/* schedule for an open-loop client's next arrival (rs_engine_at_chained). */
+static inline void schedule(rs_world *w, rs_time at, uint32_t type, uint32_t a, uint64_t b)
+{
+	schedule_as(w, false, at, type, a, b);
+}
+
 static inline void schedule_chained(rs_world *w, rs_time at, uint32_t type, uint32_t a, uint64_t b)
 {
-	if (at >= w->end)
-		return; /* nothing after the end is observed */
-	rs_status st = rs_engine_at_chained(w->eng, at, type, a, b);
-	if (st != RS_OK)
-		fail(w, st);
+	schedule_as(w, true, at, type, a, b);
 }
 
 /* world_gateway.c: the routers' own quotas (gateway.h) around an attempt.

@@ -182,6 +182,21 @@ static void wide_fn(void *ctx, rs_engine *eng, const rs_event *ev)
 			w->ok = false;
 }
 
+/* Run e's events to the end, with next_time, step and run_before mixed:
+ * a thousand rounds of one step and a batch of at most 7 events within
+ * 5 ms, then the rest. */
+static void drive_mixed(rs_engine *e)
+{
+	for (int i = 0; i < 1000; i++) {
+		bool ran;
+		rs_time next = rs_engine_next_time(e);
+		rs_engine_step(e, next, &ran);
+		CHECK(ran);
+		rs_engine_run_before(e, rs_engine_now(e) + 5000, 7);
+	}
+	CHECK(rs_engine_run(e, INT64_MAX / 2) == RS_OK);
+}
+
 /* Events spread from microseconds to hours come out in (time, sequence)
  * order, every one of them, with next_time, step and run_before mixed. */
 static void test_wide_spread_total_order(void)
@@ -191,14 +206,7 @@ static void test_wide_spread_total_order(void)
 	rs_engine_on(e, 0, wide_fn, &w);
 	for (; w.pushed < 3000; w.pushed++)
 		rs_engine_at(e, wide_delay(w.r), 0, 0, 0);
-	for (int i = 0; i < 1000; i++) {
-		bool ran;
-		rs_time next = rs_engine_next_time(e);
-		rs_engine_step(e, next, &ran);
-		CHECK(ran);
-		rs_engine_run_before(e, rs_engine_now(e) + 5000, 7);
-	}
-	CHECK(rs_engine_run(e, INT64_MAX / 2) == RS_OK);
+	drive_mixed(e);
 	CHECK(w.ok);
 	CHECK_I64(w.n, w.pushed);
 	CHECK_I64(rs_engine_pending(e), 0);
@@ -281,14 +289,7 @@ static void test_chained_total_order(void)
 		rs_engine_on(e, 1, chain_fn, &c);
 		for (uint32_t k = 0; k < n_chains; k++, c.pushed++)
 			rs_engine_at_chained(e, (rs_time)gsl_rng_uniform_int(c.r, 1000), 0, k, 0);
-		for (int i = 0; i < 1000; i++) {
-			bool ran;
-			rs_time next = rs_engine_next_time(e);
-			rs_engine_step(e, next, &ran);
-			CHECK(ran);
-			rs_engine_run_before(e, rs_engine_now(e) + 5000, 7);
-		}
-		CHECK(rs_engine_run(e, INT64_MAX / 2) == RS_OK);
+		drive_mixed(e);
 		CHECK(c.ok);
 		CHECK_I64(c.n, c.pushed);
 		CHECK_I64(rs_engine_pending(e), 0);
