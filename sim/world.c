@@ -169,9 +169,10 @@ static rs_status build_hot(rs_world *w, rs_error *err)
  * success and free the slot.  Nothing else may happen then: no meter
  * corrects (a provisioned one does), no service model, no router or
  * gateway on the way, no hedge, quota watch, job, pipeline or application
- * tier (the request log's row is closed ahead too, complete_ahead), and no client whose controls,
- * retry state or closed loop hear of the request's end.  Per world, not per request: the successes'
- * order (metrics_due.c) holds only when every success is given ahead. */
+ * tier (the request log's row is closed ahead too, complete_ahead), and no
+ * client whose controls, retry state or closed loop hear of the request's
+ * end.  Per world, not per request: the successes' order (metrics_due.c)
+ * holds only when every success is given ahead. */
 static bool completes_ahead(const rs_world *w)
 {
 	if (w->hooks.evented_completions || w->jobs || w->compute || w->quota || w->hedge ||
