@@ -370,6 +370,7 @@ static rs_status complete_ahead(rs_world *w, uint32_t slot, size_t d, rs_time no
 			return RS_ERR_NOMEM;
 		if (w->reqlog)
 			alog_end(w, r, done, -1, NULL); /* as complete() would at done */
+		w->completed_ahead++;
 	}
 	r->gen = 0;
 	slot_free(w, slot);

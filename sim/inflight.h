@@ -213,6 +213,9 @@ struct rs_world {
 	 * to the metrics at admission and no DONE event is scheduled (issue
 	 * 13; completes_ahead in world.c says when) */
 	bool complete_ahead;
+	/* completions given ahead whose events would have run (before the
+	 * end): with the queue's own, the events the model simulated */
+	uint64_t completed_ahead;
 	/* [client * n_deps + dep]: network round trip, ms: the client's own
 	 * when it has one (client_hot.own_rtt), else the network's */
 	double *rtt;

@@ -814,6 +814,7 @@ rs_status rs_output_finish(rs_output *o, const rs_config *cfg, const rs_metrics 
 	if (!eng)
 		return rs_fail(err, RS_ERR_NOMEM, "out of memory building engine.json");
 	add_u64(eng, "events", es->events);
+	add_u64(eng, "queue_events", es->queue_events);
 	add_u64(eng, "requests", es->requests);
 	rs_json_num(eng, "wall_s", es->wall_s, RATE_DECIMALS);
 	rs_json_num(eng, "events_per_s", es->wall_s > 0 ? (double)es->events / es->wall_s : 0, 1);

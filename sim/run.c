@@ -76,6 +76,7 @@ rs_status rs_run(const rs_config *cfg, const rs_run_opts *o, rs_run_result *res,
 	if (st == RS_OK) {
 		res->engine = (rs_engine_stats){
 		    .events = rs_world_events(w),
+		    .queue_events = rs_world_queue_events(w),
 		    .requests = rs_world_requests(w),
 		    .wall_s = o->wall_clock ? o->wall_clock() - start : 0,
 		    .peak_rss_kb = o->peak_rss_kb ? o->peak_rss_kb() : 0,

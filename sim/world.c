@@ -487,6 +487,11 @@ const rs_metrics *rs_world_metrics(const rs_world *w)
 
 uint64_t rs_world_events(const rs_world *w)
 {
+	return rs_engine_events_run(w->eng) + w->completed_ahead;
+}
+
+uint64_t rs_world_queue_events(const rs_world *w)
+{
 	return rs_engine_events_run(w->eng);
 }
 

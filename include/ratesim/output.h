@@ -29,7 +29,8 @@ typedef struct rs_output rs_output;
 
 /* Wall-clock figures measured by the caller (the core reads no clock). */
 typedef struct rs_engine_stats {
-	uint64_t events;
+	uint64_t events;       /* simulated (rs_world_events) */
+	uint64_t queue_events; /* of those, run by the engine's queue */
 	uint64_t requests;
 	double wall_s;
 	long peak_rss_kb;

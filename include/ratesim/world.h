@@ -102,7 +102,14 @@ rs_status rs_world_step(rs_world *w, bool *ran, rs_error *err);
 rs_status rs_world_run(rs_world *w, rs_error *err);
 
 const rs_metrics *rs_world_metrics(const rs_world *w);
+/* The events the model simulated: those the engine's queue ran, and the
+ * completions given to the metrics at admission instead (complete_ahead)
+ * that would have run before the end.  Counted when given, so a stepped
+ * run's figure runs ahead of its clock; at the end it is the count of
+ * the same run with every completion evented. */
 uint64_t rs_world_events(const rs_world *w);
+/* Of those, the events the engine's queue ran. */
+uint64_t rs_world_queue_events(const rs_world *w);
 uint64_t rs_world_requests(const rs_world *w); /* requests created */
 rs_time rs_world_now(const rs_world *w);
 
