@@ -3,7 +3,7 @@
 # nothing.
 #
 # Section 1, figures of this build: simulated requests per wall second,
-# events per second and peak RSS of the 1-hour and the 24-hour run of
+# simulated events per second (engine.json's events) and peak RSS of the 1-hour and the 24-hour run of
 # bench/bench-*.json, each the median of RUNS runs (default 3 for 1 h,
 # BENCH_24H_RUNS=1 for 24 h), and the ratio of the two peak RSS figures.
 # Figures come from each run's engine.json (wall clock measured by ratesim
@@ -12,7 +12,8 @@
 # Section 2, against a reference build (only when BENCH_REF is set): the
 # 1-hour run of this build (A) and of the reference (B) in turn, A B B A ...,
 # BENCH_PAIRS pairs (default 7), and the median of the pairs' ratios A/B of
-# requests/s and of peak RSS.  Pairing keeps the ratio meaningful on a
+# requests/s, events/s and peak RSS (with both builds' counts of simulated
+# events: where they are equal, the events/s ratio is the requests/s one).  Pairing keeps the ratio meaningful on a
 # machine whose speed drifts (a shared one); quote the median, and the
 # min-max to show the noise.  BENCH_REF is a ratesim executable, or a git
 # revision of this repository (built in a temporary directory with make),
@@ -70,6 +71,7 @@ awk -v r1="$r1" -v e1="$e1" -v m1="$m1" -v w1="$w1" -v n1="$RUNS" \
 	printf "%-9s %5d %14.0f %14.0f %12.1f %9.2f\n", "24h", n2, r2, e2, m2/1024, w2
 	printf "peak RSS 24h / 1h: %.3f\n", m2/m1
 	print "targets: >= 4000000 requests/s, >= 9000000 events/s (1h, quiet machine), RSS ratio <= 1.10"
+	print "  (twice the build before the speed work, which ran 2.0M and 4.6M: BENCH_REF=536b9d5 measures the ratio)"
 }'
 
 # ---- section 1b: the request log's cost ---------------------------------------
@@ -108,10 +110,11 @@ median() {
 }
 
 # one BINARY DIR: the 1-hour reference with BINARY into DIR; prints
-# "requests_per_s peak_rss_kb" from its engine.json.
+# "requests_per_s peak_rss_kb events_per_s" from its engine.json.
 one() {
 	"$1" run bench/bench-1h.json -o "$2" --no-charts --quiet --force
-	echo "$(field requests_per_s "$2/engine.json") $(field peak_rss_kb "$2/engine.json")"
+	echo "$(field requests_per_s "$2/engine.json") $(field peak_rss_kb "$2/engine.json")" \
+		"$(field events_per_s "$2/engine.json")"
 }
 
 # ref_binary: the reference executable, building a git revision if need be.
@@ -146,16 +149,20 @@ against_reference() {
 			set -- $(one ./build/ratesim "$out/a") $(one "$ref" "$out/b")
 		else
 			set -- $(one "$ref" "$out/b") $(one ./build/ratesim "$out/a")
-			set -- "$3" "$4" "$1" "$2"
+			set -- "$4" "$5" "$6" "$1" "$2" "$3"
 		fi
-		ra=$1 ma=$2 rb=$3 mb=$4
-		echo "$ra $rb $ma $mb" | awk '{ printf "%.6f %.6f\n", $1 / $2, $3 / $4 }' >> "$out/pairs"
+		ra=$1 ma=$2 ea=$3 rb=$4 mb=$5 eb=$6
+		echo "$ra $rb $ma $mb $ea $eb" |
+			awk '{ printf "%.6f %.6f %.6f\n", $1 / $2, $3 / $4, $5 / $6 }' >> "$out/pairs"
 		i=$((i + 1))
 	done
 	same="the same"
 	cmp -s "$out/a/summary.json" "$out/b/summary.json" || same="DIFFERENT"
 	speed=$(cut -d' ' -f1 "$out/pairs" | median)
 	rss=$(cut -d' ' -f2 "$out/pairs" | median)
+	events=$(cut -d' ' -f3 "$out/pairs" | median)
+	na=$(field events "$out/a/engine.json")
+	nb=$(field events "$out/b/engine.json")
 	lo=$(cut -d' ' -f1 "$out/pairs" | sort -g | head -n 1)
 	hi=$(cut -d' ' -f1 "$out/pairs" | sort -g | tail -n 1)
 	quart=$(cut -d' ' -f1 "$out/pairs" | sort -g |
@@ -163,6 +170,8 @@ against_reference() {
 	echo "against $REF, 1h, $PAIRS pairs in turn (this build / reference):"
 	printf "  requests/s ratio: median %.3f (quartiles %s, min %.3f, max %.3f)\n" "$speed" \
 		"$(echo "$quart" | sed 's/ / to /')" "$lo" "$hi"
+	printf "  events/s ratio:   median %.3f (events simulated: %s here, %s there)\n" "$events" \
+		"$na" "$nb"
 	printf "  peak RSS ratio:   median %.3f\n" "$rss"
 	echo "  summary.json: $same"
 }
