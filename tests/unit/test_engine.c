@@ -149,13 +149,38 @@ static void test_run_before(void)
 	rs_engine_free(e);
 }
 
-typedef struct wide {
+/* A randomised drive of the queue (wide_fn, chain_fn): the events seen,
+ * whether they came in (time, sequence) order, and how many were pushed. */
+typedef struct drive {
 	rs_time last_t;
 	uint64_t last_seq;
 	bool ok;
 	int n, pushed;
 	gsl_rng *r;
-} wide;
+} drive;
+
+/* Note ev as seen: it must come at the engine's time, after the last. */
+static void seen(drive *d, const rs_engine *eng, const rs_event *ev)
+{
+	if (ev->time != rs_engine_now(eng) || ev->time < d->last_t ||
+	    (ev->time == d->last_t && ev->seq <= d->last_seq && d->n > 0))
+		d->ok = false;
+	d->last_t = ev->time;
+	d->last_seq = ev->seq;
+	d->n++;
+}
+
+/* After the drive: every event pushed came, in order, and none is left.
+ * Frees the engine and the stream. */
+static void check_drained(drive *d, rs_engine *e)
+{
+	CHECK(d->ok);
+	CHECK_I64(d->n, d->pushed);
+	CHECK_I64(rs_engine_pending(e), 0);
+	CHECK_I64(rs_engine_next_time(e), INT64_MAX);
+	gsl_rng_free(d->r);
+	rs_engine_free(e);
+}
 
 /* A delay from 0 us to hours: the same instant, the same calendar slot,
  * the next slots, beyond the calendar's horizon (the overflow heap), and
@@ -169,13 +194,8 @@ static rs_time wide_delay(gsl_rng *r)
 
 static void wide_fn(void *ctx, rs_engine *eng, const rs_event *ev)
 {
-	wide *w = ctx;
-	if (ev->time != rs_engine_now(eng) || ev->time < w->last_t ||
-	    (ev->time == w->last_t && ev->seq <= w->last_seq && w->n > 0))
-		w->ok = false;
-	w->last_t = ev->time;
-	w->last_seq = ev->seq;
-	w->n++;
+	drive *w = ctx;
+	seen(w, eng, ev);
 	int more = w->pushed < 200000 ? (int)gsl_rng_uniform_int(w->r, 3) : 0;
 	for (int i = 0; i < more; i++, w->pushed++)
 		if (rs_engine_at(eng, ev->time + wide_delay(w->r), 0, 0, 0) != RS_OK)
@@ -202,17 +222,12 @@ static void drive_mixed(rs_engine *e)
 static void test_wide_spread_total_order(void)
 {
 	rs_engine *e = rs_engine_new();
-	wide w = {.ok = true, .r = gsl_rng_alloc(gsl_rng_mt19937)};
+	drive w = {.ok = true, .r = gsl_rng_alloc(gsl_rng_mt19937)};
 	rs_engine_on(e, 0, wide_fn, &w);
 	for (; w.pushed < 3000; w.pushed++)
 		rs_engine_at(e, wide_delay(w.r), 0, 0, 0);
 	drive_mixed(e);
-	CHECK(w.ok);
-	CHECK_I64(w.n, w.pushed);
-	CHECK_I64(rs_engine_pending(e), 0);
-	CHECK_I64(rs_engine_next_time(e), INT64_MAX);
-	gsl_rng_free(w.r);
-	rs_engine_free(e);
+	check_drained(&w, e);
 }
 
 /* Chained events (rs_engine_at_chained) keep the order of their key with
@@ -242,25 +257,12 @@ static void test_chained_ties(void)
 	rs_engine_free(e);
 }
 
-typedef struct chains {
-	rs_time last_t;
-	uint64_t last_seq;
-	bool ok;
-	int n, pushed;
-	gsl_rng *r;
-} chains;
-
 /* Each chain (a = its index) schedules its next event, at the same time
  * now and then, and a third of the events schedule another, unchained. */
 static void chain_fn(void *ctx, rs_engine *eng, const rs_event *ev)
 {
-	chains *c = ctx;
-	if (ev->time != rs_engine_now(eng) || ev->time < c->last_t ||
-	    (ev->time == c->last_t && ev->seq <= c->last_seq && c->n > 0))
-		c->ok = false;
-	c->last_t = ev->time;
-	c->last_seq = ev->seq;
-	c->n++;
+	drive *c = ctx;
+	seen(c, eng, ev);
 	if (c->pushed >= 200000)
 		return;
 	if (gsl_rng_uniform(c->r) < 1.0 / 3) {
@@ -284,18 +286,13 @@ static void test_chained_total_order(void)
 {
 	for (uint32_t n_chains = 3; n_chains <= 40; n_chains += 37) {
 		rs_engine *e = rs_engine_new();
-		chains c = {.ok = true, .r = gsl_rng_alloc(gsl_rng_mt19937)};
+		drive c = {.ok = true, .r = gsl_rng_alloc(gsl_rng_mt19937)};
 		rs_engine_on(e, 0, chain_fn, &c);
 		rs_engine_on(e, 1, chain_fn, &c);
 		for (uint32_t k = 0; k < n_chains; k++, c.pushed++)
 			rs_engine_at_chained(e, (rs_time)gsl_rng_uniform_int(c.r, 1000), 0, k, 0);
 		drive_mixed(e);
-		CHECK(c.ok);
-		CHECK_I64(c.n, c.pushed);
-		CHECK_I64(rs_engine_pending(e), 0);
-		CHECK_I64(rs_engine_next_time(e), INT64_MAX);
-		gsl_rng_free(c.r);
-		rs_engine_free(e);
+		check_drained(&c, e);
 	}
 }
 
